@@ -1,0 +1,85 @@
+# reins -- build, run and test. See README.md for the two commands that matter.
+#
+# Sources: every src/**/*.c except src/main.c goes into build/libreins.a;
+# build/reins is src/main.c linked against it; every tests/unit/**/test_*.c
+# becomes one cmocka test binary linked against it too.
+
+BUILD   ?= build
+CC      ?= cc
+VERSION := 0.1.0
+PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium
+SAN     ?=
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+           -Wno-missing-field-initializers -Isrc -DREINS_VERSION='"$(VERSION)"' \
+           $(PKG_CFLAGS) $(SAN) -MMD -MP
+LDFLAGS += $(SAN)
+LDLIBS  += $(PKG_LIBS) -lpthread -lm
+
+LIB_SRC   := $(filter-out src/main.c,$(shell find src -name '*.c' | sort))
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+TEST_SRC  := $(shell find tests/unit -name 'test_*.c' 2>/dev/null | sort)
+TEST_BIN  := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+TEST_HELP := $(shell find tests/unit -name '*.c' ! -name 'test_*.c' 2>/dev/null | sort)
+TEST_HOBJ := $(TEST_HELP:%.c=$(BUILD)/obj/%.o)
+FUZZ_SRC  := $(shell find fuzz -name '*_fuzz.c' 2>/dev/null | sort)
+FUZZ_BIN  := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
+
+.SECONDARY:
+.PHONY: all run test sanitize bench clean deps fuzz check-tests
+all: $(BUILD)/reins $(TEST_BIN) $(FUZZ_BIN)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC $<"
+	@$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libreins.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/reins: $(BUILD)/obj/src/main.o $(BUILD)/libreins.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(TEST_HOBJ) $(BUILD)/libreins.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(TEST_HOBJ) $(BUILD)/libreins.a $(LDLIBS) $(CMOCKA_LIBS)
+
+# Fuzz targets build with gcc as corpus replayers (their own main); with
+# clang and -fsanitize=fuzzer they are libFuzzer targets (see fuzz/README.md).
+$(BUILD)/fuzz/%: fuzz/%.c fuzz/replay_main.c $(BUILD)/libreins.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< fuzz/replay_main.c $(BUILD)/libreins.a $(LDLIBS)
+
+deps:
+	@scripts/deps.sh
+
+# The main job: a demo organisation in demo.db, served on 127.0.0.1:8080.
+run: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/run-demo.sh $(BUILD)/reins
+
+# Every test, on SQLite and on PostgreSQL (a throwaway cluster when none is given).
+test: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/test.sh $(BUILD)
+
+# The same tests, built and run under AddressSanitizer and UndefinedBehaviorSanitizer.
+sanitize: deps
+	@$(MAKE) --no-print-directory all BUILD=build-san CFLAGS="-O1 -g -fno-omit-frame-pointer" \
+	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
+	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 scripts/test.sh build-san
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/bench.sh $(BUILD)
+
+clean:
+	rm -rf build build-san
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

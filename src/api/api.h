@@ -1,0 +1,66 @@
+/* api.h -- the JSON API under /api/v1: routes, who is asking, and the call
+ * every handler receives.
+ *
+ * Each part of the product owns its handlers and lists them in a route table
+ * (people/people_api.c, auth/auth_api.c, ...); api.c dispatches to them after
+ * authenticating the caller and checking the CSRF token. A handler reads
+ * call->ids for numeric path parameters, uses call->db (a pooled connection
+ * borrowed for this request) and answers with the reply_* functions.
+ */
+#ifndef REINS_API_API_H
+#define REINS_API_API_H
+
+#include <stdint.h>
+
+#include "api/reply.h"
+#include "auth/principal.h"
+#include "http/server.h"
+#include "store/store.h"
+
+struct api_config {
+    int cookie_secure; /* add Secure to cookies (serve behind HTTPS) */
+    size_t body_limit; /* bytes; 0 for the default 1 MiB */
+};
+
+struct api {
+    struct store_pool *pool;
+    struct api_config cfg;
+    const char *db_kind; /* "sqlite" or "postgresql", for health */
+};
+
+struct api_call {
+    struct api *api;
+    struct http_request *req;
+    struct http_response *res;
+    struct store *db;
+    struct principal who; /* user_id 0 on public routes without login */
+    int64_t ids[2];       /* the {id} path parameters, in order */
+    struct err err;
+};
+
+enum route_flags {
+    ROUTE_PUBLIC = 1,   /* no login needed */
+    ROUTE_ADMIN = 2,    /* admins only */
+    ROUTE_BIG_BODY = 4, /* bodies up to 16 MiB (imports) */
+};
+
+struct route {
+    const char *method;
+    const char *pattern; /* "/api/v1/people/{id}/reports": {id} is a positive integer */
+    void (*handler)(struct api_call *call);
+    int flags;
+};
+
+/* The route tables of each part, ending with a zeroed entry. */
+extern const struct route auth_routes[];
+extern const struct route people_routes[];
+
+/* The handler and body-limit callbacks to give http_server_start, with the
+ * struct api as their app pointer. */
+void api_handle(void *app, struct http_request *req, struct http_response *res);
+size_t api_body_limit(void *app, const char *method, const char *path);
+
+/* Answer with the error in call->err. */
+void api_fail(struct api_call *call);
+
+#endif

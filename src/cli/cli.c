@@ -1,0 +1,77 @@
+/* cli.c -- option parsing and database opening shared by the commands. */
+#include "cli/cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "store/migrate.h"
+
+int opt_parse(int argc, char **argv, struct opt *opts, const char **positional, int max_pos,
+              int *help)
+{
+    int npos = 0;
+    *help = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            *help = 1;
+            continue;
+        }
+        if (strncmp(a, "--", 2) || !a[2]) {
+            if (npos == max_pos) {
+                fprintf(stderr, "reins: unexpected argument '%s' (see --help)\n", a);
+                return -1;
+            }
+            positional[npos++] = a;
+            continue;
+        }
+        const char *eq = strchr(a, '=');
+        size_t len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+        struct opt *o = opts;
+        while (o->name && (strlen(o->name) != len || strncmp(o->name, a + 2, len))) o++;
+        if (!o->name) {
+            fprintf(stderr, "reins: unknown option '%s' (see --help)\n", a);
+            return -1;
+        }
+        if (!o->takes_value) {
+            if (eq) {
+                fprintf(stderr, "reins: option --%s takes no value\n", o->name);
+                return -1;
+            }
+            o->value = "";
+        } else if (eq) {
+            o->value = eq + 1;
+        } else if (i + 1 < argc) {
+            o->value = argv[++i];
+        } else {
+            fprintf(stderr, "reins: option --%s needs a value\n", o->name);
+            return -1;
+        }
+    }
+    return npos;
+}
+
+const char *opt_get(const struct opt *opts, const char *name)
+{
+    for (; opts->name; opts++)
+        if (!strcmp(opts->name, name)) return opts->value;
+    return NULL;
+}
+
+int cli_fail(const struct err *e)
+{
+    fprintf(stderr, "reins: %s\n", e->msg);
+    return 1;
+}
+
+int cli_open_db(const char *url, struct store **out)
+{
+    struct err e = {0};
+    if (store_open(url, out, &e) < 0) return cli_fail(&e);
+    if (migrate_apply(*out, NULL, &e) < 0) {
+        store_close(*out);
+        *out = NULL;
+        return cli_fail(&e);
+    }
+    return 0;
+}

@@ -1,0 +1,39 @@
+/* cli.h -- the command line: one cmd_* function per command, each in its own file.
+ *
+ * A command gets the arguments after its name and the database URL chosen
+ * by --db or REINS_DB; it returns the process exit status (0 ok, 1 failed,
+ * 2 usage). Options are parsed with the small opt_* helpers below.
+ */
+#ifndef REINS_CLI_CLI_H
+#define REINS_CLI_CLI_H
+
+#include "core/err.h"
+#include "store/store.h"
+
+int cmd_init(int argc, char **argv, const char *db_url);
+int cmd_serve(int argc, char **argv, const char *db_url);
+int cmd_demo(int argc, char **argv, const char *db_url);
+int cmd_user(int argc, char **argv, const char *db_url);
+int cmd_import(int argc, char **argv, const char *db_url);
+int cmd_export(int argc, char **argv, const char *db_url);
+int cmd_backup(int argc, char **argv, const char *db_url);
+
+/* Options: `--name value` or `--name=value`. */
+struct opt {
+    const char *name;  /* without the dashes */
+    int takes_value;
+    const char *value; /* set when seen: the value, or "" for a flag */
+};
+/* Parse argv[1..]: options into `opts` (NULL-name terminated), the rest
+ * into positional (at most max_pos). Returns the number of positionals, or
+ * -1 after printing a usage error. "--help" sets *help. */
+int opt_parse(int argc, char **argv, struct opt *opts, const char **positional, int max_pos,
+              int *help);
+const char *opt_get(const struct opt *opts, const char *name);
+
+/* Open the database and bring its schema up to date; prints errors. */
+int cli_open_db(const char *url, struct store **out);
+/* Print "reins: <message>" to stderr; returns 1. */
+int cli_fail(const struct err *e);
+
+#endif

@@ -1,0 +1,123 @@
+/* cmd_people_io.c -- reins import people FILE.csv and reins export people. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "people/people.h"
+
+#define MAX_FILE ((size_t)64 << 20)
+
+static int read_file(const char *path, char **out, size_t *len)
+{
+    FILE *f = !strcmp(path, "-") ? stdin : fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "reins: cannot open %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    struct sb buf = SB_INIT;
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (buf.len + n > MAX_FILE) {
+            fprintf(stderr, "reins: %s is larger than %zu MiB\n", path, MAX_FILE >> 20);
+            sb_release(&buf);
+            if (f != stdin) fclose(f);
+            return -1;
+        }
+        sb_add(&buf, chunk, n);
+    }
+    int failed = ferror(f);
+    if (f != stdin) fclose(f);
+    if (failed) {
+        fprintf(stderr, "reins: cannot read %s\n", path);
+        sb_release(&buf);
+        return -1;
+    }
+    *len = buf.len;
+    *out = sb_detach(&buf);
+    return 0;
+}
+
+int cmd_import(int argc, char **argv, const char *db_url)
+{
+    struct opt opts[] = {{0}};
+    const char *pos[2];
+    int help;
+    int npos = opt_parse(argc, argv, opts, pos, 2, &help);
+    if (npos < 0) return 2;
+    if (help || npos != 2 || strcmp(pos[0], "people")) {
+        printf("usage: reins [--db URL] import people FILE.csv\n\n"
+               "Import people from a CSV file (columns: name, email, title, manager_email,\n"
+               "team, start_date, status; see docs/api.md). A person already known by email\n"
+               "is updated. Every bad line is reported with its number and field, and\n"
+               "nothing is imported unless the whole file is good. FILE may be - for stdin.\n");
+        return help ? 0 : 2;
+    }
+    char *data;
+    size_t len;
+    if (read_file(pos[1], &data, &len) < 0) return 1;
+    struct store *db;
+    if (cli_open_db(db_url, &db)) {
+        free(data);
+        return 1;
+    }
+    struct import_result res;
+    struct err e = {0};
+    int rc = people_import_csv(db, data, len, pos[1], &res, &e);
+    for (size_t i = 0; i < res.nproblems; i++) {
+        const struct import_problem *p = &res.problems[i];
+        if (p->line)
+            fprintf(stderr, "%s line %zu: %s\n", pos[1], p->line, p->message);
+        else
+            fprintf(stderr, "%s: %s\n", pos[1], p->message);
+    }
+    if (rc < 0)
+        fprintf(stderr, "reins: %s\n", e.msg);
+    else
+        printf("reins: imported %s: %d created, %d updated\n", pos[1], res.created, res.updated);
+    import_result_release(&res);
+    store_close(db);
+    free(data);
+    return rc < 0 ? 1 : 0;
+}
+
+int cmd_export(int argc, char **argv, const char *db_url)
+{
+    struct opt opts[] = {{"output", 1}, {0}};
+    const char *pos[1];
+    int help;
+    int npos = opt_parse(argc, argv, opts, pos, 1, &help);
+    if (npos < 0) return 2;
+    if (help || npos != 1 || strcmp(pos[0], "people")) {
+        printf("usage: reins [--db URL] export people [--output FILE]\n\n"
+               "Write every person as CSV in the import format (to stdout by default).\n");
+        return help ? 0 : 2;
+    }
+    struct store *db;
+    if (cli_open_db(db_url, &db)) return 1;
+    struct sb out = SB_INIT;
+    struct err e = {0};
+    int rc = people_export_csv(db, &out, &e);
+    store_close(db);
+    if (rc < 0) {
+        sb_release(&out);
+        return cli_fail(&e);
+    }
+    const char *path = opt_get(opts, "output");
+    FILE *f = path ? fopen(path, "wb") : stdout;
+    if (!f) {
+        fprintf(stderr, "reins: cannot write %s: %s\n", path, strerror(errno));
+        sb_release(&out);
+        return 1;
+    }
+    int failed = fwrite(out.buf, 1, out.len, f) != out.len;
+    failed |= (f != stdout ? fclose(f) : fflush(f)) != 0;
+    sb_release(&out);
+    if (failed) {
+        fprintf(stderr, "reins: writing the export failed\n");
+        return 1;
+    }
+    return 0;
+}

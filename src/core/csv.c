@@ -1,0 +1,390 @@
+/* csv.c -- a bounded, strict RFC 4180 reader and writer.
+ *
+ * The reader makes one pass over the input. Unescaped field bytes never
+ * outnumber the input bytes they came from, and every field but the last is
+ * followed by a delimiter that becomes its NUL, so all the strings of a doc fit
+ * in one block of len + 1 bytes allocated up front: no per-field allocation,
+ * and field pointers into the block stay valid while the pointer and row
+ * arrays grow.
+ */
+#include "core/csv.h"
+
+#include <assert.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Bytes that end a run of ordinary bytes, which is copied with one memcpy.
+ * Non-ASCII bytes stop both kinds of run so that they are validated. */
+enum { STOP_BARE = 1, STOP_QUOTED = 2, STOP_BOTH = STOP_BARE | STOP_QUOTED };
+
+/* clang-format off */
+#define STOP_HIGH8 STOP_BOTH, STOP_BOTH, STOP_BOTH, STOP_BOTH, STOP_BOTH, STOP_BOTH, STOP_BOTH, STOP_BOTH
+#define STOP_HIGH64 STOP_HIGH8, STOP_HIGH8, STOP_HIGH8, STOP_HIGH8, \
+                    STOP_HIGH8, STOP_HIGH8, STOP_HIGH8, STOP_HIGH8
+static const unsigned char stop[256] = {
+    ['\0'] = STOP_BOTH, ['\n'] = STOP_BOTH, ['"'] = STOP_BOTH,
+    ['\r'] = STOP_BARE, [','] = STOP_BARE,
+    [0x80] = STOP_HIGH64, STOP_HIGH64, /* 0x80..0xFF */
+};
+/* clang-format on */
+
+struct parser {
+    const unsigned char *p, *end;
+    struct csv_limits lim;
+    size_t line;  /* 1-based physical line of *p */
+    size_t field; /* 1-based number of the field being read in its record */
+    char *w;      /* write cursor in text */
+    char *text;
+    char **ptrs;
+    size_t nptrs, cap_ptrs;
+    struct csv_row *rows;
+    size_t nrows, cap_rows;
+    struct err *e;
+};
+
+/* The length of the strict UTF-8 sequence at s (Unicode Table 3-7), or 0 if
+ * it is invalid or truncated. Only the second byte's range varies: that is
+ * where overlong forms, surrogates and values above U+10FFFF show. */
+static size_t utf8_seq_len(const unsigned char *s, const unsigned char *end)
+{
+    unsigned char c = s[0], lo = 0x80, hi = 0xBF;
+    size_t n;
+    if (c >= 0xC2 && c <= 0xDF) {
+        n = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        if (c == 0xE0) lo = 0xA0; /* overlong */
+        if (c == 0xED) hi = 0x9F; /* UTF-16 surrogates */
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        if (c == 0xF0) lo = 0x90; /* overlong */
+        if (c == 0xF4) hi = 0x8F; /* above U+10FFFF */
+    } else {
+        return 0; /* a stray continuation byte, C0/C1 (overlong), or F5..FF */
+    }
+    if ((size_t)(end - s) < n || s[1] < lo || s[1] > hi) return 0;
+    for (size_t i = 2; i < n; i++)
+        if ((s[i] & 0xC0) != 0x80) return 0;
+    return n;
+}
+
+static int fail_field(struct parser *ps, int code, const char *what)
+{
+    return err_set(ps->e, code, "line %zu, field %zu: %s", ps->line, ps->field, what);
+}
+
+static int check_field_len(struct parser *ps, const char *start)
+{
+    if ((size_t)(ps->w - start) <= ps->lim.max_field_len) return 0;
+    return err_set(ps->e, REINS_ETOOBIG, "line %zu, field %zu: field longer than %zu bytes",
+                   ps->line, ps->field, ps->lim.max_field_len);
+}
+
+/* Copy one non-ASCII sequence, or fail if it is not strict UTF-8. */
+static int copy_utf8(struct parser *ps)
+{
+    size_t n = utf8_seq_len(ps->p, ps->end);
+    if (!n) return fail_field(ps, REINS_EINVAL, "invalid UTF-8");
+    memcpy(ps->w, ps->p, n);
+    ps->w += n;
+    ps->p += n;
+    return 0;
+}
+
+static void copy_run(struct parser *ps, const unsigned char *from)
+{
+    size_t n = (size_t)(ps->p - from);
+    memcpy(ps->w, from, n);
+    ps->w += n;
+}
+
+/* A quoted field, from its opening quote to just past its closing quote. */
+static int parse_quoted(struct parser *ps, const char *start)
+{
+    size_t open_line = ps->line;
+    int rc;
+    ps->p++;
+    for (;;) {
+        const unsigned char *run = ps->p;
+        while (ps->p < ps->end && !(stop[*ps->p] & STOP_QUOTED))
+            ps->p++;
+        copy_run(ps, run);
+        if ((rc = check_field_len(ps, start))) return rc;
+        if (ps->p == ps->end) {
+            /* Name the last line that has content, not the empty one after
+             * a final newline. open_line <= that line, so never line 0. */
+            size_t last = ps->end[-1] == '\n' ? ps->line - 1 : ps->line;
+            return err_set(ps->e, REINS_EINVAL,
+                           "line %zu: unterminated quoted field (opened on line %zu)", last,
+                           open_line);
+        }
+        unsigned char c = *ps->p;
+        if (c == '"') {
+            if (ps->end - ps->p < 2 || ps->p[1] != '"') break;
+            *ps->w++ = '"';
+            ps->p += 2;
+        } else if (c == '\n') {
+            *ps->w++ = '\n';
+            ps->p++;
+            /* check before counting the line, which is where the byte is */
+            if ((rc = check_field_len(ps, start))) return rc;
+            ps->line++;
+            continue;
+        } else if (c == '\0') {
+            return fail_field(ps, REINS_EINVAL, "NUL byte");
+        } else if ((rc = copy_utf8(ps))) {
+            return rc;
+        }
+        if ((rc = check_field_len(ps, start))) return rc;
+    }
+    ps->p++; /* the closing quote */
+    if (ps->p == ps->end || *ps->p == ',' || *ps->p == '\n' ||
+        (*ps->p == '\r' && ps->end - ps->p >= 2 && ps->p[1] == '\n'))
+        return 0;
+    return fail_field(ps, REINS_EINVAL, "unexpected character after closing quote");
+}
+
+/* An unquoted field, up to (not including) its comma, line end or the end. */
+static int parse_bare(struct parser *ps, const char *start)
+{
+    int rc;
+    for (;;) {
+        const unsigned char *run = ps->p;
+        while (ps->p < ps->end && !(stop[*ps->p] & STOP_BARE))
+            ps->p++;
+        copy_run(ps, run);
+        if ((rc = check_field_len(ps, start))) return rc;
+        if (ps->p == ps->end) return 0;
+        switch (*ps->p) {
+        case ',':
+        case '\n':
+            return 0;
+        case '\r':
+            if (ps->end - ps->p >= 2 && ps->p[1] == '\n') return 0;
+            return fail_field(ps, REINS_EINVAL, "carriage return without line feed");
+        case '"':
+            return fail_field(ps, REINS_EINVAL, "quote inside an unquoted field");
+        case '\0':
+            return fail_field(ps, REINS_EINVAL, "NUL byte");
+        default:
+            if ((rc = copy_utf8(ps))) return rc;
+            if ((rc = check_field_len(ps, start))) return rc;
+        }
+    }
+}
+
+static void push_field(struct parser *ps, char *s)
+{
+    if (ps->nptrs == ps->cap_ptrs) {
+        ps->cap_ptrs = ps->cap_ptrs ? 2 * ps->cap_ptrs : 64;
+        ps->ptrs = xrealloc(ps->ptrs, ps->cap_ptrs * sizeof *ps->ptrs);
+    }
+    ps->ptrs[ps->nptrs++] = s;
+}
+
+static void push_row(struct parser *ps, size_t line, size_t nfields)
+{
+    if (ps->nrows == ps->cap_rows) {
+        ps->cap_rows = ps->cap_rows ? 2 * ps->cap_rows : 16;
+        ps->rows = xrealloc(ps->rows, ps->cap_rows * sizeof *ps->rows);
+    }
+    /* fields is set once ptrs stops moving, in csv_parse */
+    ps->rows[ps->nrows++] = (struct csv_row){.line = line, .nfields = nfields, .fields = NULL};
+}
+
+/* One record, from its first byte to just past its line end (or the end). */
+static int parse_record(struct parser *ps)
+{
+    if (ps->nrows == ps->lim.max_rows)
+        return err_set(ps->e, REINS_ETOOBIG, "line %zu: more than %zu rows", ps->line,
+                       ps->lim.max_rows);
+    size_t line = ps->line, first = ps->nptrs;
+    int rc;
+    ps->field = 0;
+    for (;;) {
+        if (ps->field == ps->lim.max_fields)
+            return err_set(ps->e, REINS_ETOOBIG, "line %zu: more than %zu fields", ps->line,
+                           ps->lim.max_fields);
+        ps->field++;
+        char *start = ps->w;
+        if (ps->p < ps->end && *ps->p == '"')
+            rc = parse_quoted(ps, start);
+        else
+            rc = parse_bare(ps, start);
+        if (rc) return rc;
+        *ps->w++ = '\0';
+        push_field(ps, start);
+        if (ps->p == ps->end) break;
+        unsigned char c = *ps->p++;
+        if (c == ',') continue;
+        /* the field parsers stop only at a comma, LF or CRLF */
+        assert(c == '\n' || (c == '\r' && *ps->p == '\n'));
+        if (c == '\r') ps->p++;
+        ps->line++;
+        break;
+    }
+    push_row(ps, line, ps->nptrs - first);
+    return 0;
+}
+
+static struct csv_limits limits_resolve(const struct csv_limits *lim)
+{
+    struct csv_limits l = CSV_LIMITS_DEFAULT;
+    if (lim) {
+        if (lim->max_bytes) l.max_bytes = lim->max_bytes;
+        if (lim->max_rows) l.max_rows = lim->max_rows;
+        if (lim->max_fields) l.max_fields = lim->max_fields;
+        if (lim->max_field_len) l.max_field_len = lim->max_field_len;
+    }
+    return l;
+}
+
+int csv_parse(const char *data, size_t len, const struct csv_limits *lim, struct csv_doc **out,
+              struct err *e)
+{
+    *out = NULL;
+    struct parser ps = {.lim = limits_resolve(lim), .line = 1, .e = e};
+    if (len > ps.lim.max_bytes || len == SIZE_MAX)
+        return err_set(e, REINS_ETOOBIG, "input is %zu bytes, more than the limit of %zu", len,
+                       ps.lim.max_bytes);
+    if (!data) {
+        assert(len == 0);
+        data = ""; /* NULL + 0 is undefined */
+    }
+    ps.p = (const unsigned char *)data;
+    ps.end = ps.p + len;
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) ps.p += 3;
+    size_t text_cap = (size_t)(ps.end - ps.p) + 1;
+    ps.text = xmalloc(text_cap);
+    ps.w = ps.text;
+    int rc;
+
+    while (ps.p < ps.end) {
+        /* skip blank lines; a lone CR falls through to be reported */
+        if (*ps.p == '\n') {
+            ps.p++;
+            ps.line++;
+        } else if (*ps.p == '\r' && ps.end - ps.p >= 2 && ps.p[1] == '\n') {
+            ps.p += 2;
+            ps.line++;
+        } else if ((rc = parse_record(&ps))) {
+            free(ps.text);
+            free(ps.ptrs);
+            free(ps.rows);
+            return rc;
+        }
+    }
+    assert((size_t)(ps.w - ps.text) <= text_cap);
+
+    struct csv_doc *doc = xcalloc(1, sizeof *doc);
+    doc->nrows = ps.nrows;
+    doc->rows = ps.rows;
+    doc->field_ptrs = ps.ptrs;
+    doc->text = ps.text;
+    /* indexes, not pointer steps: ptrs is NULL when there are no rows */
+    size_t k = 0;
+    for (size_t i = 0; i < ps.nrows; i++) {
+        doc->rows[i].fields = ps.ptrs + k;
+        k += doc->rows[i].nfields;
+    }
+    assert(k == ps.nptrs);
+    *out = doc;
+    return 0;
+}
+
+void csv_doc_free(struct csv_doc *doc)
+{
+    if (!doc) return;
+    free(doc->text);
+    free(doc->field_ptrs);
+    free(doc->rows);
+    free(doc);
+}
+
+static int is_blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* Trim spaces and tabs: sets *start and returns the trimmed length. */
+static size_t trim(const char *s, const char **start)
+{
+    size_t n = strlen(s);
+    while (n && is_blank(*s))
+        s++, n--;
+    while (n && is_blank(s[n - 1]))
+        n--;
+    *start = s;
+    return n;
+}
+
+/* ASCII only: strncasecmp follows the locale, and headers are ASCII. */
+static int ascii_eq_nocase(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+        if (x >= 'A' && x <= 'Z') x += 'a' - 'A';
+        if (y >= 'A' && y <= 'Z') y += 'a' - 'A';
+        if (x != y) return 0;
+    }
+    return 1;
+}
+
+int csv_find_column(const struct csv_doc *doc, const char *name)
+{
+    if (!doc || doc->nrows == 0 || !name) return -1;
+    const char *want;
+    size_t want_len = trim(name, &want);
+    const struct csv_row *hdr = &doc->rows[0];
+    for (size_t i = 0; i < hdr->nfields && i <= INT_MAX; i++) {
+        const char *have;
+        size_t have_len = trim(hdr->fields[i], &have);
+        if (have_len == want_len && ascii_eq_nocase(have, want, want_len)) return (int)i;
+    }
+    return -1;
+}
+
+static int needs_quotes(const char *v, size_t n)
+{
+    if (n == 0) return 0;
+    /* other readers trim unquoted blanks */
+    if (is_blank(v[0]) || is_blank(v[n - 1])) return 1;
+    /* at the start of a file, a reader would take it for the BOM and drop it */
+    if (n >= 3 && memcmp(v, "\xEF\xBB\xBF", 3) == 0) return 1;
+    return v[strcspn(v, ",\"\r\n")] != '\0';
+}
+
+void csv_write_field(struct sb *out, const char *value)
+{
+    if (!value) value = "";
+    size_t n = strlen(value);
+    if (!needs_quotes(value, n)) {
+        sb_add(out, value, n);
+        return;
+    }
+    sb_add(out, "\"", 1);
+    const char *q;
+    while ((q = strchr(value, '"'))) {
+        sb_add(out, value, (size_t)(q - value) + 1);
+        sb_add(out, "\"", 1); /* double it */
+        value = q + 1;
+    }
+    sb_adds(out, value);
+    sb_add(out, "\"", 1);
+}
+
+void csv_write_row(struct sb *out, const char *const *fields, size_t n)
+{
+    assert(n >= 1);
+    if (n == 1 && (!fields[0] || !fields[0][0])) {
+        sb_add(out, "\"\"\r\n", 4); /* unquoted, it would be a blank line */
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (i) sb_add(out, ",", 1);
+        csv_write_field(out, fields[i]);
+    }
+    sb_add(out, "\r\n", 2);
+}

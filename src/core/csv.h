@@ -1,0 +1,96 @@
+/* csv.h -- a bounded, strict RFC 4180 reader and writer.
+ *
+ * The reader takes a whole file in memory and returns every record at once,
+ * in a single pass with no per-field quadratic work: CRM exports of 100,000
+ * rows are the expected load. It accepts exactly RFC 4180 and nothing looser:
+ *
+ *   - fields are separated by commas; records end with LF or CRLF, and the
+ *     last record may end without one;
+ *   - a field that starts with '"' is quoted: it may contain commas, CR, LF,
+ *     and quotes written as "", and must be followed by a comma, a line end
+ *     or the end of the input;
+ *   - a quote inside an unquoted field, a CR not followed by LF outside
+ *     quotes, a NUL byte, or bytes that are not strict UTF-8 (no overlong
+ *     forms, no surrogates, nothing above U+10FFFF) are errors;
+ *   - a leading UTF-8 byte order mark is skipped;
+ *   - completely empty lines are skipped, but still counted for line numbers;
+ *   - fields are never trimmed, and rows may have different field counts:
+ *     checking them against a header is the caller's job.
+ *
+ * Error messages name the 1-based physical line of the offending byte and,
+ * where it helps, the 1-based field number within its record:
+ * "line 3, field 2: unexpected character after closing quote".
+ */
+#ifndef REINS_CORE_CSV_H
+#define REINS_CORE_CSV_H
+
+#include <stddef.h>
+
+#include "core/err.h"
+#include "core/mem.h"
+
+/* Bounds on untrusted input; going over one fails with REINS_ETOOBIG. A
+ * member left 0 takes its default below, so `{.max_rows = 5000}` is fine. */
+struct csv_limits {
+    size_t max_bytes;     /* input length, BOM included */
+    size_t max_rows;      /* records, the header included; blank lines are free */
+    size_t max_fields;    /* fields in any one record */
+    size_t max_field_len; /* bytes in any one field, after "" unescaping */
+};
+
+#define CSV_DEFAULT_MAX_BYTES ((size_t)128 << 20) /* 128 MiB */
+#define CSV_DEFAULT_MAX_ROWS ((size_t)1000000)
+#define CSV_DEFAULT_MAX_FIELDS ((size_t)1000)
+#define CSV_DEFAULT_MAX_FIELD_LEN ((size_t)1 << 20) /* 1 MiB: long CRM text areas */
+#define CSV_LIMITS_DEFAULT                                                                         \
+    {                                                                                              \
+        CSV_DEFAULT_MAX_BYTES, CSV_DEFAULT_MAX_ROWS, CSV_DEFAULT_MAX_FIELDS,                       \
+            CSV_DEFAULT_MAX_FIELD_LEN                                                              \
+    }
+
+struct csv_row {
+    size_t line;    /* 1-based physical line on which the record starts */
+    size_t nfields; /* at least 1 */
+    char **fields;  /* nfields NUL-terminated UTF-8 strings, owned by the doc */
+};
+
+struct csv_doc {
+    size_t nrows;
+    struct csv_row *rows; /* rows[0] is the header when the caller treats it so */
+    /* private: the two blocks every row and field points into */
+    char **field_ptrs;
+    char *text;
+};
+
+/* Parse `len` bytes at `data` (need not be NUL-terminated; may be NULL when
+ * len is 0) under `lim` (NULL for CSV_LIMITS_DEFAULT). On success returns 0 and
+ * sets *out to a new doc the caller frees with csv_doc_free; input with no
+ * records gives a doc with nrows 0. Field strings live until then and may be
+ * modified in place. On failure returns REINS_EINVAL (malformed input) or
+ * REINS_ETOOBIG (over a limit), fills `e` and sets *out to NULL. */
+int csv_parse(const char *data, size_t len, const struct csv_limits *lim, struct csv_doc **out,
+              struct err *e);
+
+/* Free `doc` and every string in it. NULL does nothing. */
+void csv_doc_free(struct csv_doc *doc);
+
+/* The index of the first header field (rows[0]) equal to `name`, comparing
+ * ASCII case-insensitively and ignoring leading and trailing spaces and tabs
+ * on both sides. Returns -1 if there is no such field or no rows. */
+int csv_find_column(const struct csv_doc *doc, const char *name);
+
+/* Append `value` as one CSV field to `out` (NULL is written as an empty
+ * field). The value is quoted, its quotes doubled, when it contains a comma,
+ * quote, CR or LF, starts or ends with a space or tab (other readers trim
+ * those), or starts with a byte order mark. Values should be UTF-8 without
+ * NUL bytes, or csv_parse will not read them back; they are not checked here. Quoting does not
+ * defend against spreadsheet formula injection ("=cmd|..."); exporters that
+ * care must handle that themselves. */
+void csv_write_field(struct sb *out, const char *value);
+
+/* Append a record of `n` fields (n >= 1) to `out`, ending it with CRLF. A record
+ * of one empty field is written as "" so that it does not read back as a
+ * blank line. csv_parse reads back exactly the fields written. */
+void csv_write_row(struct sb *out, const char *const *fields, size_t n);
+
+#endif

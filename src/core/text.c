@@ -1,0 +1,125 @@
+/* text.c -- small validators and converters for text that comes from users. */
+#include "core/text.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int email_normalize(char out[EMAIL_MAX + 1], const char *in, const char *field, struct err *e)
+{
+    if (!in || !*in) return err_field(e, REINS_EINVAL, field, "field %s: an email is required", field);
+    size_t n = strlen(in);
+    if (n > EMAIL_MAX)
+        return err_field(e, REINS_EINVAL, field, "field %s: email longer than %d characters", field,
+                         EMAIL_MAX);
+    const char *at = strchr(in, '@');
+    if (!at || at == in || strchr(at + 1, '@') || !strchr(at + 1, '.') || at[1] == '.' ||
+        in[n - 1] == '.')
+        return err_field(e, REINS_EINVAL, field, "field %s: '%.100s' is not an email address",
+                         field, in);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)in[i];
+        if (c <= ' ' || c == 0x7f || c == ',' || c == '"' || c == '<' || c == '>')
+            return err_field(e, REINS_EINVAL, field, "field %s: '%.100s' is not an email address",
+                             field, in);
+        out[i] = (char)tolower(c);
+    }
+    out[n] = '\0';
+    return 0;
+}
+
+static int days_in_month(int y, int m)
+{
+    static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
+    return d[m - 1];
+}
+
+int date_check(const char *s, const char *field, struct err *e)
+{
+    if (!s || !*s) return err_field(e, REINS_EINVAL, field, "field %s: a date is required", field);
+    int ok = strlen(s) == 10 && s[4] == '-' && s[7] == '-';
+    for (int i = 0; ok && i < 10; i++)
+        if (i != 4 && i != 7 && !isdigit((unsigned char)s[i])) ok = 0;
+    if (ok) {
+        int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+        ok = y >= 1900 && y <= 2999 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
+    }
+    if (!ok)
+        return err_field(e, REINS_EINVAL, field, "field %s: '%.40s' is not a date (YYYY-MM-DD)",
+                         field, s);
+    return 0;
+}
+
+/* Howard Hinnant's days-from-civil: exact for the proleptic Gregorian calendar. */
+int64_t date_to_days(const char *s)
+{
+    int64_t y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+void date_from_days(int64_t z, char out[11])
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t y = yoe + era * 400;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    int64_t d = doy - (153 * mp + 2) / 5 + 1;
+    int64_t m = mp + (mp < 10 ? 3 : -9);
+    y += m <= 2;
+    /* digits by hand: the compiler cannot see that y has four digits */
+    int yy = (int)(y % 10000), mm = (int)m, dd = (int)d;
+    out[0] = (char)('0' + yy / 1000);
+    out[1] = (char)('0' + yy / 100 % 10);
+    out[2] = (char)('0' + yy / 10 % 10);
+    out[3] = (char)('0' + yy % 10);
+    out[4] = '-';
+    out[5] = (char)('0' + mm / 10);
+    out[6] = (char)('0' + mm % 10);
+    out[7] = '-';
+    out[8] = (char)('0' + dd / 10);
+    out[9] = (char)('0' + dd % 10);
+    out[10] = '\0';
+}
+
+void date_today(char out[11])
+{
+    date_from_days((int64_t)(time(NULL) / 86400), out);
+}
+
+int text_check(const char *s, size_t max, const char *field, struct err *e)
+{
+    if (!s) return err_field(e, REINS_EINVAL, field, "field %s: required", field);
+    const char *p = s;
+    while (*p == ' ' || *p == '\t') p++;
+    if (!*p) return err_field(e, REINS_EINVAL, field, "field %s: must not be empty", field);
+    size_t n = strlen(s);
+    if (n > max)
+        return err_field(e, REINS_EINVAL, field, "field %s: longer than %zu characters", field, max);
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] < ' ' || s[i] == 0x7f)
+            return err_field(e, REINS_EINVAL, field, "field %s: contains a control character",
+                             field);
+    return 0;
+}
+
+int parse_int64(const char *s, int64_t *out)
+{
+    if (!s || !*s) return REINS_EINVAL;
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || *end) return REINS_EINVAL;
+    *out = v;
+    return 0;
+}

@@ -1,0 +1,148 @@
+/* demo.c -- a believable demo organisation, the same for the same seed. */
+#include "demo/demo.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "auth/auth.h"
+#include "core/text.h"
+#include "people/people.h"
+#include "store/store.h"
+
+static const char *const first_names[] = {
+    "Ana",    "Ben",   "Chloe", "Diego",  "Elif",  "Farah", "Gabriel", "Hana",   "Ivan",
+    "Jade",   "Kofi",  "Lena",  "Mateo",  "Nora",  "Omar",  "Priya",   "Quinn",  "Rosa",
+    "Samir",  "Tara",  "Umar",  "Vera",   "Wei",   "Ximena", "Yusuf",  "Zoe",    "Amara",
+    "Bruno",  "Carla", "Dmitri", "Emma",  "Felix", "Grace", "Hugo",    "Ines",   "Jonas",
+    "Keiko",  "Liam",  "Maya",  "Nikolai", "Olga", "Pablo", "Rania",   "Sven",   "Theo",
+};
+static const char *const last_names[] = {
+    "Almeida", "Brennan", "Castillo", "Dubois",  "Eriksen", "Fischer", "Garcia",  "Haddad",
+    "Ito",     "Jensen",  "Kowalski", "Lindqvist", "Moreau", "Nakamura", "Okafor", "Petrov",
+    "Quintero", "Rossi",  "Schmidt",  "Tanaka",  "Ueda",    "Varga",   "Walsh",   "Xu",
+    "Yilmaz",  "Zimmer",  "Abebe",    "Banerjee", "Costa",  "Delgado", "Evans",   "Fontaine",
+};
+static const char *const regions[] = {"West", "East", "Central", "North", "South", "Enterprise"};
+
+/* splitmix64: small, fast, and the same sequence everywhere for a seed. */
+static uint64_t next_random(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+static int pick(uint64_t *rng, int n)
+{
+    return (int)(next_random(rng) % (uint64_t)n);
+}
+
+static const char SQL_COUNT[] = "SELECT COUNT(*) FROM people";
+static const char SQL_INSERT[] =
+    "INSERT INTO people (name, email, title, manager_id, team_id, start_date, status, created_at,"
+    " updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 0) RETURNING id";
+static const char SQL_EMAIL_TAKEN[] = "SELECT COUNT(*) FROM people WHERE email = $1";
+
+struct demo {
+    struct store *db;
+    uint64_t rng;
+    int64_t as_of_days;
+    const char *hash;
+    struct err *e;
+};
+
+/* Insert one person with a login; their email goes to email_out. */
+static int add_person(struct demo *d, const char *title, int64_t manager_id, int64_t team_id,
+                      int tenure_days, const char *status, enum role role, int64_t *id_out,
+                      char email_out[128])
+{
+    const char *first = first_names[pick(&d->rng, (int)(sizeof first_names / sizeof *first_names))];
+    const char *last = last_names[pick(&d->rng, (int)(sizeof last_names / sizeof *last_names))];
+    char name[128], email[128], start[11];
+    snprintf(name, sizeof name, "%s %s", first, last);
+    int64_t taken = 1;
+    for (int n = 1; taken; n++) {
+        if (n == 1)
+            snprintf(email, sizeof email, "%s.%s@demo.example", first, last);
+        else
+            snprintf(email, sizeof email, "%s.%s%d@demo.example", first, last, n);
+        for (char *p = email; *p; p++) *p = (char)tolower((unsigned char)*p);
+        int rc = store_int_query(d->db, SQL_EMAIL_TAKEN, PARAMS(SV_TEXT(email)), &taken, d->e);
+        if (rc < 0) return rc;
+    }
+    date_from_days(d->as_of_days - tenure_days, start);
+    int rc = store_int_query(d->db, SQL_INSERT,
+                             PARAMS(SV_TEXT(name), SV_TEXT(email), SV_TEXT(title), SV_ID(manager_id),
+                                    SV_ID(team_id), SV_TEXT(start), SV_TEXT(status)),
+                             id_out, d->e);
+    if (rc < 0) return rc;
+    snprintf(email_out, 128, "%s", email);
+    return user_add_hashed(d->db, email, d->hash, role, *id_out, NULL, d->e);
+}
+
+int demo_fill(struct store *db, uint64_t seed, const char *as_of, const char *password_hash,
+              struct demo_summary *out, struct err *e)
+{
+    memset(out, 0, sizeof *out);
+    int rc = date_check(as_of, "as-of", e);
+    if (rc < 0) return rc;
+    struct demo d = {db, seed, date_to_days(as_of), password_hash, e};
+    if ((rc = store_begin(db, e)) < 0) return rc;
+    int64_t count = 0;
+    if ((rc = store_int_query(db, SQL_COUNT, NO_PARAMS, &count, e)) < 0) goto fail;
+    if (count) {
+        rc = err_set(e, REINS_ECONFLICT,
+                     "the database has people already; the demo fills an empty one");
+        goto fail;
+    }
+    int64_t vp, team, mgr, id;
+    char email[128];
+    if ((rc = add_person(&d, "VP of Sales", 0, 0, 2200 + pick(&d.rng, 900), "active",
+                         ROLE_MANAGER, &vp, out->vp_email)) < 0)
+        goto fail;
+    int nmanagers = 4 + pick(&d.rng, 3);
+    int nsellers = 30 + pick(&d.rng, 31);
+    for (int m = 0; m < nmanagers; m++) {
+        if ((rc = teams_ensure(db, regions[m], &team, e)) < 0) goto fail;
+        /* One manager is new to the role: leaders are hired too. */
+        int tenure = m == nmanagers - 1 ? 60 + pick(&d.rng, 60) : 700 + pick(&d.rng, 1800);
+        if ((rc = add_person(&d, "Sales Manager", vp, team, tenure, "active", ROLE_MANAGER, &mgr,
+                             m == 0 ? out->manager_email : email)) < 0)
+            goto fail;
+        out->managers++;
+        /* Sellers spread over the teams, the first teams take the remainder. */
+        int in_team = nsellers / nmanagers + (m < nsellers % nmanagers);
+        for (int s = 0; s < in_team; s++) {
+            int r = pick(&d.rng, 100), tenure_s;
+            const char *title, *status = "active";
+            if (r < 18) {
+                tenure_s = pick(&d.rng, 120); /* hired in the last four months: ramping */
+                title = "Account Executive";
+                out->ramping++;
+            } else if (r < 40) {
+                tenure_s = 120 + pick(&d.rng, 250);
+                title = "Sales Development Representative";
+            } else if (r < 80) {
+                tenure_s = 365 + pick(&d.rng, 1100);
+                title = "Account Executive";
+            } else {
+                tenure_s = 1200 + pick(&d.rng, 2000);
+                title = "Senior Account Executive";
+            }
+            if (r >= 18 && pick(&d.rng, 100) < 5) status = "leaving";
+            if ((rc = add_person(&d, title, mgr, team, tenure_s, status, ROLE_SELLER, &id,
+                                 out->sellers == 0 ? out->seller_email : email)) < 0)
+                goto fail;
+            out->sellers++;
+        }
+    }
+    snprintf(out->admin_email, sizeof out->admin_email, "admin@demo.example");
+    if ((rc = user_add_hashed(db, out->admin_email, password_hash, ROLE_ADMIN, 0, NULL, e)) < 0)
+        goto fail;
+    return store_commit(db, e);
+fail:
+    store_rollback(db);
+    return rc;
+}

@@ -1,0 +1,521 @@
+/* test_csv.c -- the CSV reader and writer: RFC 4180, line numbers, limits, round trips. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/csv.h"
+
+#define BOM "\xEF\xBB\xBF" /* U+FEFF in UTF-8 */
+
+/* Parse a NUL-terminated string that must succeed. */
+static struct csv_doc *parse_ok_lim(const char *s, size_t len, const struct csv_limits *lim)
+{
+    struct csv_doc *doc = NULL;
+    struct err e = {0};
+    int rc = csv_parse(s, len, lim, &doc, &e);
+    if (rc != 0) fail_msg("csv_parse failed: %s", e.msg);
+    assert_non_null(doc);
+    return doc;
+}
+
+static struct csv_doc *parse_ok(const char *s)
+{
+    return parse_ok_lim(s, strlen(s), NULL);
+}
+
+/* Parse input that must fail with `code` and a message containing `want`. */
+static void expect_error_lim(const char *s, size_t len, const struct csv_limits *lim, int code,
+                             const char *want)
+{
+    struct csv_doc *doc = (struct csv_doc *)1; /* must be reset to NULL */
+    struct err e = {0};
+    int rc = csv_parse(s, len, lim, &doc, &e);
+    if (rc != code) fail_msg("rc %d, want %d (msg: %s)", rc, code, e.msg);
+    assert_null(doc);
+    assert_int_equal(e.code, code);
+    if (!strstr(e.msg, want)) fail_msg("message \"%s\" lacks \"%s\"", e.msg, want);
+    assert_null(strstr(e.msg, "line 0"));
+}
+
+static void expect_error(const char *s, int code, const char *want)
+{
+    expect_error_lim(s, strlen(s), NULL, code, want);
+}
+
+static void assert_row(const struct csv_doc *doc, size_t i, size_t line, size_t n, ...)
+{
+    assert_true(i < doc->nrows);
+    const struct csv_row *r = &doc->rows[i];
+    assert_int_equal(r->line, line);
+    assert_int_equal(r->nfields, n);
+    va_list ap;
+    va_start(ap, n);
+    for (size_t j = 0; j < n; j++)
+        assert_string_equal(r->fields[j], va_arg(ap, const char *));
+    va_end(ap);
+}
+
+static void test_simple(void **state)
+{
+    (void)state;
+    struct csv_doc *doc = parse_ok("name,email,team\nAnn,ann@example.com,North\nBo,bo@x,\n");
+    assert_int_equal(doc->nrows, 3);
+    assert_row(doc, 0, 1, 3, "name", "email", "team");
+    assert_row(doc, 1, 2, 3, "Ann", "ann@example.com", "North");
+    assert_row(doc, 2, 3, 3, "Bo", "bo@x", "");
+    csv_doc_free(doc);
+}
+
+static void test_no_final_newline_and_empty_fields(void **state)
+{
+    (void)state;
+    struct csv_doc *doc = parse_ok("a,b\n,,\nx,");
+    assert_int_equal(doc->nrows, 3);
+    assert_row(doc, 0, 1, 2, "a", "b");
+    assert_row(doc, 1, 2, 3, "", "", "");
+    assert_row(doc, 2, 3, 2, "x", "");
+    csv_doc_free(doc);
+}
+
+static void test_fields_are_not_trimmed(void **state)
+{
+    (void)state;
+    struct csv_doc *doc = parse_ok(" a , b\t\n");
+    assert_row(doc, 0, 1, 2, " a ", " b\t");
+    csv_doc_free(doc);
+}
+
+static void test_quoted(void **state)
+{
+    (void)state;
+    struct csv_doc *doc =
+        parse_ok("\"a,b\",\"say \"\"hi\"\"\",\"\",\"two\nlines\",\"\"\"\"\n\"x\"\r\nplain\n");
+    assert_int_equal(doc->nrows, 3);
+    assert_row(doc, 0, 1, 5, "a,b", "say \"hi\"", "", "two\nlines", "\"");
+    assert_row(doc, 1, 3, 1, "x");
+    assert_row(doc, 2, 4, 1, "plain");
+    csv_doc_free(doc);
+}
+
+static void test_crlf(void **state)
+{
+    (void)state;
+    /* CRLF inside quotes is content; outside it ends the record */
+    struct csv_doc *doc = parse_ok("a,b\r\n\"c\r\nd\",e\r\nf,g");
+    assert_int_equal(doc->nrows, 3);
+    assert_row(doc, 0, 1, 2, "a", "b");
+    assert_row(doc, 1, 2, 2, "c\r\nd", "e");
+    assert_row(doc, 2, 4, 2, "f", "g");
+    csv_doc_free(doc);
+}
+
+static void test_bom(void **state)
+{
+    (void)state;
+    struct csv_doc *doc = parse_ok(BOM "name,email\nAnn," BOM "x\n");
+    assert_int_equal(doc->nrows, 2);
+    /* skipped at the start only; elsewhere it is a character like any other */
+    assert_row(doc, 0, 1, 2, "name", "email");
+    assert_row(doc, 1, 2, 2, "Ann", BOM "x");
+    assert_int_equal(csv_find_column(doc, "name"), 0);
+    csv_doc_free(doc);
+
+    /* only the first BOM goes */
+    doc = parse_ok(BOM BOM "a\n");
+    assert_row(doc, 0, 1, 1, BOM "a");
+    csv_doc_free(doc);
+}
+
+static void test_blank_lines_counted(void **state)
+{
+    (void)state;
+    struct csv_doc *doc = parse_ok("\n\nh1,h2\n\r\n\na,b\n\n");
+    assert_int_equal(doc->nrows, 2);
+    assert_row(doc, 0, 3, 2, "h1", "h2");
+    assert_row(doc, 1, 6, 2, "a", "b");
+    csv_doc_free(doc);
+
+    /* a line of blanks or of "" is a record, not a blank line */
+    doc = parse_ok(" \n\"\"\n");
+    assert_int_equal(doc->nrows, 2);
+    assert_row(doc, 0, 1, 1, " ");
+    assert_row(doc, 1, 2, 1, "");
+    csv_doc_free(doc);
+}
+
+static void test_multiline_record_reports_start_line(void **state)
+{
+    (void)state;
+    struct csv_doc *doc = parse_ok("id,note\n1,\"first\nsecond\r\nthird\"\n\n2,x\n");
+    assert_int_equal(doc->nrows, 3);
+    assert_row(doc, 0, 1, 2, "id", "note");
+    assert_row(doc, 1, 2, 2, "1", "first\nsecond\r\nthird");
+    assert_row(doc, 2, 6, 2, "2", "x");
+    csv_doc_free(doc);
+}
+
+static void test_empty_input(void **state)
+{
+    (void)state;
+    struct csv_doc *doc = parse_ok_lim(NULL, 0, NULL);
+    assert_int_equal(doc->nrows, 0);
+    assert_int_equal(csv_find_column(doc, "x"), -1);
+    csv_doc_free(doc);
+
+    const char *nothing[] = {"", "\n\n", "\r\n", BOM, BOM "\n"};
+    for (size_t i = 0; i < sizeof nothing / sizeof *nothing; i++) {
+        doc = parse_ok(nothing[i]);
+        assert_int_equal(doc->nrows, 0);
+        csv_doc_free(doc);
+    }
+    csv_doc_free(NULL);
+}
+
+static void test_utf8_valid(void **state)
+{
+    (void)state;
+    /* 2-, 3- and 4-byte forms and the edges next to the excluded ranges */
+    const char *s = "caf\xC3\xA9,\xE2\x82\xAC,\xF0\x9F\x98\x80,\xED\x9F\xBF,\xEE\x80\x80,"
+                    "\xF4\x8F\xBF\xBF,\"\xC3\xA9\"\n";
+    struct csv_doc *doc = parse_ok(s);
+    assert_row(doc, 0, 1, 7, "caf\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "\xED\x9F\xBF",
+               "\xEE\x80\x80", "\xF4\x8F\xBF\xBF", "\xC3\xA9");
+    csv_doc_free(doc);
+}
+
+static void test_utf8_invalid(void **state)
+{
+    (void)state;
+    const char *bad[] = {
+        "\xC0\x80",         /* overlong NUL */
+        "\xC1\xBF",         /* overlong */
+        "\xE0\x80\x80",     /* overlong 3-byte */
+        "\xE0\x9F\xBF",     /* overlong 3-byte, top */
+        "\xF0\x8F\xBF\xBF", /* overlong 4-byte */
+        "\xED\xA0\x80",     /* high surrogate */
+        "\xED\xBF\xBF",     /* low surrogate */
+        "\xF4\x90\x80\x80", /* above U+10FFFF */
+        "\xF5\x80\x80\x80", /* never valid lead */
+        "\xFF",
+        "\x80",         /* stray continuation */
+        "\xC3",         /* truncated at the end */
+        "\xE2\x82",     /* truncated at the end */
+        "\xC3x",        /* truncated by ASCII */
+        "\xE2\x82,",    /* truncated by a comma */
+        "\xF0\x9F\x98", /* truncated 4-byte */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char buf[64];
+        /* unquoted on line 3 field 2, and quoted on line 4 field 1 after a newline */
+        snprintf(buf, sizeof buf, "a,b\n\nc,x%sy\n", bad[i]);
+        expect_error(buf, REINS_EINVAL, "line 3, field 2: invalid UTF-8");
+        snprintf(buf, sizeof buf, "a\n\"x\ny%s\"\n", bad[i]);
+        expect_error(buf, REINS_EINVAL, "line 3, field 1: invalid UTF-8");
+    }
+    /* a sequence cut by the end of the input, even when the bytes after
+     * `len` in memory would complete it */
+    expect_error_lim("a\nx\xC3\xA9", 4, NULL, REINS_EINVAL, "line 2, field 1: invalid UTF-8");
+    expect_error_lim("\xF0\x9F\x98\x80", 3, NULL, REINS_EINVAL, "line 1, field 1: invalid UTF-8");
+    expect_error_lim("\"\xE2\x82\xAC\"", 3, NULL, REINS_EINVAL, "line 1, field 1: invalid UTF-8");
+    /* the byte order mark is checked too: a broken one is not skipped */
+    expect_error("\xEF\xBB\n", REINS_EINVAL, "line 1, field 1: invalid UTF-8");
+}
+
+static void test_error_unterminated_quote(void **state)
+{
+    (void)state;
+    expect_error("a,b\nc,d\n\"x\ny\nz", REINS_EINVAL,
+                 "line 5: unterminated quoted field (opened on line 3)");
+    /* a final newline does not move the blame to a line that does not exist */
+    expect_error("a,b\nc,d\n\"x\ny\nz\n", REINS_EINVAL,
+                 "line 5: unterminated quoted field (opened on line 3)");
+    expect_error("\"", REINS_EINVAL, "line 1: unterminated quoted field (opened on line 1)");
+    expect_error("\"\n", REINS_EINVAL, "line 1: unterminated quoted field (opened on line 1)");
+    expect_error("a,\"b\"\"", REINS_EINVAL, "line 1: unterminated quoted field (opened on line 1)");
+}
+
+static void test_error_after_closing_quote(void **state)
+{
+    (void)state;
+    expect_error("a,b\nc,d\ne,\"x\"y\n", REINS_EINVAL,
+                 "line 3, field 2: unexpected character after closing quote");
+    expect_error("\"x\" ,y\n", REINS_EINVAL,
+                 "line 1, field 1: unexpected character after closing quote");
+    /* the line of the character, not of the opening quote */
+    expect_error("a\n\"x\ny\"z\n", REINS_EINVAL,
+                 "line 3, field 1: unexpected character after closing quote");
+    expect_error("\"x\"\rz\n", REINS_EINVAL,
+                 "line 1, field 1: unexpected character after closing quote");
+}
+
+static void test_error_quote_in_bare_field(void **state)
+{
+    (void)state;
+    expect_error("a,b\nc,d\"e\n", REINS_EINVAL, "line 2, field 2: quote inside an unquoted field");
+    expect_error(" \"x\"\n", REINS_EINVAL, "line 1, field 1: quote inside an unquoted field");
+}
+
+static void test_error_bare_cr(void **state)
+{
+    (void)state;
+    expect_error("a,b\nc\rd\n", REINS_EINVAL, "line 2, field 1: carriage return without line feed");
+    expect_error("a,b\r", REINS_EINVAL, "line 1, field 2: carriage return without line feed");
+    expect_error("a\n\r\n\rx", REINS_EINVAL, "line 3, field 1: carriage return without line feed");
+}
+
+static void test_error_nul(void **state)
+{
+    (void)state;
+    expect_error_lim("a,b\nc,d\0e\n", 10, NULL, REINS_EINVAL, "line 2, field 2: NUL byte");
+    expect_error_lim("a\n\"x\ny\0\"\n", 9, NULL, REINS_EINVAL, "line 3, field 1: NUL byte");
+    expect_error_lim("\0", 1, NULL, REINS_EINVAL, "line 1, field 1: NUL byte");
+}
+
+static void test_limit_fields(void **state)
+{
+    (void)state;
+    struct csv_limits lim = {.max_fields = 3};
+    const char *ok = "a,b,c\nd,e,f\n";
+    struct csv_doc *doc = parse_ok_lim(ok, strlen(ok), &lim);
+    assert_int_equal(doc->nrows, 2);
+    csv_doc_free(doc);
+
+    const char *bad = "a,b,c\n\nd,e,f,g\n";
+    expect_error_lim(bad, strlen(bad), &lim, REINS_ETOOBIG, "line 3: more than 3 fields");
+    /* a trailing comma makes a fourth field */
+    bad = "a,b,c,";
+    expect_error_lim(bad, strlen(bad), &lim, REINS_ETOOBIG, "line 1: more than 3 fields");
+}
+
+static void test_limit_rows(void **state)
+{
+    (void)state;
+    struct csv_limits lim = {.max_rows = 2};
+    /* blank lines are not rows */
+    const char *ok = "h\n\n\nr1\n\n";
+    struct csv_doc *doc = parse_ok_lim(ok, strlen(ok), &lim);
+    assert_int_equal(doc->nrows, 2);
+    csv_doc_free(doc);
+
+    const char *bad = "h\nr1\n\nr2\n";
+    expect_error_lim(bad, strlen(bad), &lim, REINS_ETOOBIG, "line 4: more than 2 rows");
+}
+
+static void test_limit_field_len(void **state)
+{
+    (void)state;
+    struct csv_limits lim = {.max_field_len = 5};
+    /* the limit is on unescaped bytes: "a""bcd" is a"bcd, 5 bytes */
+    const char *ok = "abcde,\"a\"\"bcd\",\"ab\ncd\"\n\xC3\xA9\xC3\xA9x\n";
+    struct csv_doc *doc = parse_ok_lim(ok, strlen(ok), &lim);
+    assert_row(doc, 0, 1, 3, "abcde", "a\"bcd", "ab\ncd");
+    csv_doc_free(doc);
+
+    const char *bad = "a\nb\nc\nx,y,abcdef\n";
+    expect_error_lim(bad, strlen(bad), &lim, REINS_ETOOBIG,
+                     "line 4, field 3: field longer than 5 bytes");
+    bad = "a\nx,\"ab\"\"cd\"\"\"\n";
+    expect_error_lim(bad, strlen(bad), &lim, REINS_ETOOBIG,
+                     "line 2, field 2: field longer than 5 bytes");
+    /* multi-byte characters count in bytes */
+    bad = "\xC3\xA9\xC3\xA9\xC3\xA9\n";
+    expect_error_lim(bad, strlen(bad), &lim, REINS_ETOOBIG,
+                     "line 1, field 1: field longer than 5 bytes");
+    /* named on the line where the limit is crossed */
+    bad = "\"ab\ncd\nef\"\n";
+    expect_error_lim(bad, strlen(bad), &lim, REINS_ETOOBIG,
+                     "line 2, field 1: field longer than 5 bytes");
+}
+
+static void test_limit_bytes_and_defaults(void **state)
+{
+    (void)state;
+    struct csv_limits lim = {.max_bytes = 8};
+    struct csv_doc *doc = parse_ok_lim("abc,def\n", 8, &lim);
+    csv_doc_free(doc);
+    expect_error_lim("abc,defg\n", 9, &lim, REINS_ETOOBIG, "more than the limit of 8");
+
+    /* zero members and NULL take the documented defaults */
+    struct csv_limits def = CSV_LIMITS_DEFAULT;
+    assert_int_equal(def.max_bytes, CSV_DEFAULT_MAX_BYTES);
+    assert_int_equal(def.max_fields, CSV_DEFAULT_MAX_FIELDS);
+    size_t n = CSV_DEFAULT_MAX_FIELDS + 1;
+    char *wide = malloc(2 * n);
+    for (size_t i = 0; i < n; i++)
+        wide[2 * i] = 'x', wide[2 * i + 1] = ',';
+    wide[2 * n - 1] = '\n';
+    struct csv_limits zero = {0};
+    doc = parse_ok_lim(wide, 2 * n - 3, &zero); /* exactly the default 1000 fields */
+    assert_int_equal(doc->rows[0].nfields, CSV_DEFAULT_MAX_FIELDS);
+    csv_doc_free(doc);
+    expect_error_lim(wide, 2 * n, &zero, REINS_ETOOBIG, "line 1: more than 1000 fields");
+    expect_error_lim(wide, 2 * n, NULL, REINS_ETOOBIG, "line 1: more than 1000 fields");
+    expect_error_lim(wide, 2 * n, &lim, REINS_ETOOBIG, "more than the limit of 8");
+    free(wide);
+}
+
+static void test_write_field(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"plain", "plain"},
+        {"", ""},
+        {"a,b", "\"a,b\""},
+        {"say \"hi\"", "\"say \"\"hi\"\"\""},
+        {"\"", "\"\"\"\""},
+        {"two\nlines", "\"two\nlines\""},
+        {"cr\r", "\"cr\r\""},
+        {" lead", "\" lead\""},
+        {"trail ", "\"trail \""},
+        {"\ttab", "\"\ttab\""},
+        {"in side", "in side"},
+        {BOM "bom", "\"" BOM "bom\""},
+        {"caf\xC3\xA9", "caf\xC3\xA9"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct sb sb = SB_INIT;
+        sb_adds(&sb, ""); /* so an empty field still leaves a string */
+        csv_write_field(&sb, cases[i].in);
+        assert_string_equal(sb.buf, cases[i].out);
+        sb_release(&sb);
+    }
+    struct sb sb = SB_INIT;
+    sb_adds(&sb, "");
+    csv_write_field(&sb, NULL);
+    assert_string_equal(sb.buf, "");
+    sb_release(&sb);
+}
+
+static void test_write_row(void **state)
+{
+    (void)state;
+    struct sb sb = SB_INIT;
+    const char *r1[] = {"id", "a,b", "", "x\"y"};
+    csv_write_row(&sb, r1, 4);
+    const char *r2[] = {""};
+    csv_write_row(&sb, r2, 1);
+    const char *r3[] = {NULL, NULL};
+    csv_write_row(&sb, r3, 2);
+    assert_string_equal(sb.buf, "id,\"a,b\",,\"x\"\"y\"\r\n\"\"\r\n,\r\n");
+    sb_release(&sb);
+}
+
+static void test_round_trip(void **state)
+{
+    (void)state;
+    static const char *rows[][5] = {
+        {"name", "email", "note", "amount", "empty"},
+        {"Ann", "ann@example.com", "likes \"quotes\", commas", "1,000.00", ""},
+        {" leading", "trailing ", "multi\nline\r\ntext\r", "\"", ""},
+        {"", "", "", "", ""},
+        {BOM "bom", "caf\xC3\xA9 \xF0\x9F\x98\x80", ",", "\"\"", "\n"},
+    };
+    static const char *single[][1] = {{""}, {"x"}, {" "}, {"\r\n"}};
+    struct sb sb = SB_INIT;
+    size_t nrows = sizeof rows / sizeof *rows, nsingle = sizeof single / sizeof *single;
+    for (size_t i = 0; i < nrows; i++)
+        csv_write_row(&sb, rows[i], 5);
+    for (size_t i = 0; i < nsingle; i++)
+        csv_write_row(&sb, single[i], 1);
+
+    struct csv_doc *doc = parse_ok_lim(sb.buf, sb.len, NULL);
+    assert_int_equal(doc->nrows, nrows + nsingle);
+    for (size_t i = 0; i < nrows; i++) {
+        assert_int_equal(doc->rows[i].nfields, 5);
+        for (size_t j = 0; j < 5; j++)
+            assert_string_equal(doc->rows[i].fields[j], rows[i][j]);
+    }
+    for (size_t i = 0; i < nsingle; i++) {
+        assert_int_equal(doc->rows[nrows + i].nfields, 1);
+        assert_string_equal(doc->rows[nrows + i].fields[0], single[i][0]);
+    }
+    /* line numbers count the newlines inside quoted fields */
+    assert_int_equal(doc->rows[3].line, 6);
+    csv_doc_free(doc);
+    sb_release(&sb);
+}
+
+static void test_find_column(void **state)
+{
+    (void)state;
+    struct csv_doc *doc = parse_ok(" Email ,Name,\tTeam Lead\t,EMAIL,caf\xC3\xA9\nx,y,z,w,v\n");
+    assert_int_equal(csv_find_column(doc, "email"), 0); /* the first of two */
+    assert_int_equal(csv_find_column(doc, "EMAIL"), 0);
+    assert_int_equal(csv_find_column(doc, " name "), 1);
+    assert_int_equal(csv_find_column(doc, "team lead"), 2);
+    assert_int_equal(csv_find_column(doc, "caf\xC3\xA9"), 4);
+    assert_int_equal(csv_find_column(doc, "team"), -1);
+    assert_int_equal(csv_find_column(doc, "lead"), -1);
+    assert_int_equal(csv_find_column(doc, "x"), -1); /* only the header row counts */
+    assert_int_equal(csv_find_column(doc, ""), -1);
+    assert_int_equal(csv_find_column(NULL, "email"), -1);
+    csv_doc_free(doc);
+
+    doc = parse_ok("a,,b\n");
+    assert_int_equal(csv_find_column(doc, "  "), 1); /* an empty header is findable */
+    csv_doc_free(doc);
+}
+
+/* A CRM-export-sized input: 100,000 rows with quoted multi-line fields, and one
+ * big field, so per-field quadratic work would show as a slow test. */
+static void test_large(void **state)
+{
+    (void)state;
+    struct sb sb = SB_INIT;
+    sb_adds(&sb, "id,name,note\r\n");
+    for (int i = 0; i < 100000; i++)
+        sb_addf(&sb, "%d,Person %d,\"said \"\"hi\"\"\ntwice\"\r\n", i, i);
+    size_t big = 1 << 20;
+    sb_adds(&sb, "last,\"");
+    for (size_t i = 0; i < big / 2; i++)
+        sb_add(&sb, "\"\"", 2);
+    sb_adds(&sb, "\",x");
+
+    struct csv_doc *doc = parse_ok_lim(sb.buf, sb.len, NULL);
+    assert_int_equal(doc->nrows, 100002);
+    assert_row(doc, 100000, 200000, 3, "99999", "Person 99999", "said \"hi\"\ntwice");
+    assert_int_equal(doc->rows[100001].line, 200002);
+    assert_int_equal(strlen(doc->rows[100001].fields[1]), big / 2);
+    csv_doc_free(doc);
+    sb_release(&sb);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_simple),
+        cmocka_unit_test(test_no_final_newline_and_empty_fields),
+        cmocka_unit_test(test_fields_are_not_trimmed),
+        cmocka_unit_test(test_quoted),
+        cmocka_unit_test(test_crlf),
+        cmocka_unit_test(test_bom),
+        cmocka_unit_test(test_blank_lines_counted),
+        cmocka_unit_test(test_multiline_record_reports_start_line),
+        cmocka_unit_test(test_empty_input),
+        cmocka_unit_test(test_utf8_valid),
+        cmocka_unit_test(test_utf8_invalid),
+        cmocka_unit_test(test_error_unterminated_quote),
+        cmocka_unit_test(test_error_after_closing_quote),
+        cmocka_unit_test(test_error_quote_in_bare_field),
+        cmocka_unit_test(test_error_bare_cr),
+        cmocka_unit_test(test_error_nul),
+        cmocka_unit_test(test_limit_fields),
+        cmocka_unit_test(test_limit_rows),
+        cmocka_unit_test(test_limit_field_len),
+        cmocka_unit_test(test_limit_bytes_and_defaults),
+        cmocka_unit_test(test_write_field),
+        cmocka_unit_test(test_write_row),
+        cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_find_column),
+        cmocka_unit_test(test_large),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
