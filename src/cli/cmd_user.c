@@ -44,10 +44,10 @@ static int user_list(struct store *db)
     struct err e = {0};
     if (store_query(db, SQL_USERS, NO_PARAMS, &r, &e) < 0) return cli_fail(&e);
     int rc;
-    printf("%-6s %-8s %-40s %s\n", "id", "role", "email", "person");
+    printf("%-6s %-40s %-8s %s\n", "id", "email", "role", "person");
     while ((rc = store_next(r, &e)) > 0)
-        printf("%-6lld %-8s %-40s %s%s\n", (long long)store_int(r, 0), store_text(r, 2),
-               store_text(r, 1), store_text(r, 3), store_int(r, 4) ? " (disabled)" : "");
+        printf("%-6lld %-40s %-8s %s%s\n", (long long)store_int(r, 0), store_text(r, 1),
+               store_text(r, 2), store_text(r, 3), store_int(r, 4) ? " (disabled)" : "");
     store_rows_free(r);
     return rc < 0 ? cli_fail(&e) : 0;
 }

@@ -25,12 +25,16 @@ struct http_server {
     char id_prefix[9];        /* random per process: ids stay unique across servers */
 };
 
+/* How much of an oversize body is read and dropped before the 413. */
+#define DISCARD_LIMIT ((size_t)64 << 20)
+
 /* Per-request state, from the first call of the access handler to completion. */
 struct request_ctx {
     struct arena arena;
     struct http_request req;
     struct sb body;
     int too_big, responded;
+    size_t discarded; /* body bytes dropped after the limit was passed */
     int status;
     size_t bytes_out;
     struct timespec started;
@@ -157,15 +161,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
     if (*upload_data_size) {
-        if (ctx->body.len + *upload_data_size > ctx->req.body_limit) {
+        if (ctx->too_big || ctx->body.len + *upload_data_size > ctx->req.body_limit) {
+            /* Read and drop the rest before answering: closing a socket with
+             * unread data resets it, and the client would never see the 413.
+             * A client that keeps sending far past the limit is cut off. */
             ctx->too_big = 1;
+            ctx->discarded += *upload_data_size;
             *upload_data_size = 0;
-            return send_too_big(ctx);
+            if (ctx->discarded > DISCARD_LIMIT) return send_too_big(ctx);
+            return MHD_YES;
         }
         sb_add(&ctx->body, upload_data, *upload_data_size);
         *upload_data_size = 0;
         return MHD_YES;
     }
+    if (ctx->too_big) return send_too_big(ctx);
     if (ctx->body.buf) {
         ctx->req.body = ctx->body.buf;
         ctx->req.body_len = ctx->body.len;

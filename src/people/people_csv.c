@@ -45,6 +45,7 @@ struct import {
     struct node *nodes;
     size_t nnodes, cap;
     struct node **by_email; /* sorted for bsearch */
+    size_t nindexed;        /* nodes in by_email: later ones are not found */
     struct import_result *res;
     const char *source;
 };
@@ -97,11 +98,12 @@ static void index_nodes(struct import *im)
     im->by_email = xcalloc(im->nnodes ? im->nnodes : 1, sizeof *im->by_email);
     for (size_t i = 0; i < im->nnodes; i++) im->by_email[i] = &im->nodes[i];
     qsort(im->by_email, im->nnodes, sizeof *im->by_email, cmp_node_email);
+    im->nindexed = im->nnodes;
 }
 
 static long find_node(struct import *im, const char *email)
 {
-    struct node **hit = bsearch(email, im->by_email, im->nnodes, sizeof *im->by_email, cmp_key_email);
+    struct node **hit = bsearch(email, im->by_email, im->nindexed, sizeof *im->by_email, cmp_key_email);
     return hit ? (long)(*hit - im->nodes) : -1;
 }
 
