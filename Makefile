@@ -14,12 +14,13 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 
-CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
-           -Wno-missing-field-initializers -Isrc -DREINS_VERSION='"$(VERSION)"' \
-           $(PKG_CFLAGS) $(SAN) -MMD -MP
-LDFLAGS += $(SAN)
-LDLIBS  += $(PKG_LIBS) -lpthread -lm
+# OPT is the optimisation; CFLAGS and LDFLAGS from the command line are added, not replacing.
+OPT     ?= -O2 -g
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Isrc -DREINS_VERSION='"$(VERSION)"' \
+             $(PKG_CFLAGS) $(OPT) $(CFLAGS) $(SAN) -MMD -MP
+ALL_LDFLAGS = $(SAN) $(LDFLAGS)
+LIBS    := $(PKG_LIBS) -lpthread -lm
 
 LIB_SRC   := $(filter-out src/main.c,$(shell find src -name '*.c' | sort))
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
@@ -37,24 +38,24 @@ all: $(BUILD)/reins $(TEST_BIN) $(FUZZ_BIN)
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC $<"
-	@$(CC) $(CFLAGS) -c $< -o $@
+	@$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/libreins.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
 $(BUILD)/reins: $(BUILD)/obj/src/main.o $(BUILD)/libreins.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(TEST_HOBJ) $(BUILD)/libreins.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(TEST_HOBJ) $(BUILD)/libreins.a $(LDLIBS) $(CMOCKA_LIBS)
+	$(CC) $(ALL_CFLAGS) -Itests/unit $(ALL_LDFLAGS) -o $@ $< $(TEST_HOBJ) $(BUILD)/libreins.a $(LIBS) $(CMOCKA_LIBS)
 
 # Fuzz targets build with gcc as corpus replayers (their own main); with
 # clang and -fsanitize=fuzzer they are libFuzzer targets (see fuzz/README.md).
 $(BUILD)/fuzz/%: fuzz/%.c fuzz/replay_main.c $(BUILD)/libreins.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< fuzz/replay_main.c $(BUILD)/libreins.a $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< fuzz/replay_main.c $(BUILD)/libreins.a $(LIBS)
 
 deps:
 	@scripts/deps.sh
@@ -71,7 +72,7 @@ test: deps
 
 # The same tests, built and run under AddressSanitizer and UndefinedBehaviorSanitizer.
 sanitize: deps
-	@$(MAKE) --no-print-directory all BUILD=build-san CFLAGS="-O1 -g -fno-omit-frame-pointer" \
+	@$(MAKE) --no-print-directory all BUILD=build-san OPT="-O1 -g -fno-omit-frame-pointer" \
 	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 scripts/test.sh build-san
 
