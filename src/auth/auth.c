@@ -257,7 +257,7 @@ int token_create(struct store *db, int64_t user_id, const char *name, int64_t *i
     char body[48], hash[65], prefix[16];
     random_secret(body, sizeof body, 30);
     snprintf(secret_out, 64, "rns_%s", body);
-    snprintf(prefix, sizeof prefix, "rns_%.6s", body);
+    snprintf(prefix, sizeof prefix, "%.*s", TOKEN_PREFIX_LEN, secret_out);
     secret_hash(secret_out, hash);
     return store_int_query(db, SQL_TOKEN_INSERT,
                            PARAMS(SV_INT(user_id), SV_TEXT(name), SV_TEXT(hash), SV_TEXT(prefix),

@@ -46,6 +46,8 @@ int session_lookup(struct store *db, const char *cookie, struct principal *who, 
 /* End a session (unknown cookies are fine). */
 int session_end(struct store *db, const char *cookie, struct err *e);
 
+/* The first TOKEN_PREFIX_LEN characters of a secret are kept to tell tokens apart. */
+#define TOKEN_PREFIX_LEN 10
 /* Create an API token for `user_id`; `secret_out` gets "rns_..." (shown once). */
 int token_create(struct store *db, int64_t user_id, const char *name, int64_t *id_out,
                  char secret_out[64], struct err *e);

@@ -238,8 +238,11 @@ static void create_token(struct api_call *call)
         json_decref(body);
         return api_fail(call);
     }
-    json_t *token = json_pack("{s:I, s:I, s:s, s:s%}", "id", (json_int_t)id, "user_id",
-                              (json_int_t)user_id, "name", name, "prefix", secret, (size_t)10);
+    /* The same fields as in the list. */
+    json_t *token = json_pack("{s:I, s:I, s:s, s:s%, s:I, s:n, s:n}", "id", (json_int_t)id,
+                              "user_id", (json_int_t)user_id, "name", name, "prefix", secret,
+                              (size_t)TOKEN_PREFIX_LEN, "created_at", (json_int_t)time(NULL), "last_used_at",
+                              "revoked_at");
     json_decref(body);
     reply_json(call->req, call->res, 201, json_pack("{s:o, s:s}", "token", token, "secret", secret));
 }
