@@ -12,9 +12,9 @@
 
 static void health(struct api_call *call)
 {
-    json_t *body = json_pack("{s:s, s:i, s:s, s:s}", "status", "ok", "schema_version",
-                             migrate_latest(), "version", REINS_VERSION, "database",
-                             call->api->db_kind);
+    json_t *body =
+        json_pack("{s:s, s:i, s:s, s:s}", "status", "ok", "schema_version", migrate_latest(),
+                  "version", REINS_VERSION, "database", call->api->db_kind);
     reply_json(call->req, call->res, 200, body);
 }
 

@@ -8,14 +8,22 @@
 int reply_status_for(int code)
 {
     switch (code) {
-    case REINS_EINVAL: return 400;
-    case REINS_EAUTH: return 401;
-    case REINS_EFORBIDDEN: return 403;
-    case REINS_ENOTFOUND: return 404;
-    case REINS_ECONFLICT: return 409;
-    case REINS_ETOOBIG: return 413;
-    case REINS_ERATE: return 429;
-    default: return 500;
+    case REINS_EINVAL:
+        return 400;
+    case REINS_EAUTH:
+        return 401;
+    case REINS_EFORBIDDEN:
+        return 403;
+    case REINS_ENOTFOUND:
+        return 404;
+    case REINS_ECONFLICT:
+        return 409;
+    case REINS_ETOOBIG:
+        return 413;
+    case REINS_ERATE:
+        return 429;
+    default:
+        return 500;
     }
 }
 
@@ -33,8 +41,8 @@ void reply_json(struct http_request *req, struct http_response *res, int status,
     free(text);
 }
 
-void reply_error(struct http_request *req, struct http_response *res, int status,
-                 const char *code, const char *field, const char *fmt, ...)
+void reply_error(struct http_request *req, struct http_response *res, int status, const char *code,
+                 const char *field, const char *fmt, ...)
 {
     char msg[600];
     va_list ap;
@@ -83,7 +91,8 @@ int json_check_fields(json_t *obj, const char *const *allowed, struct err *e)
     json_object_foreach(obj, key, val)
     {
         int known = 0;
-        for (const char *const *a = allowed; *a && !known; a++) known = !strcmp(*a, key);
+        for (const char *const *a = allowed; *a && !known; a++)
+            known = !strcmp(*a, key);
         if (!known) {
             struct sb list = SB_INIT;
             for (const char *const *a = allowed; *a; a++) {

@@ -10,9 +10,8 @@
 /* Send `body` (a reference is stolen; NULL sends no body) with `status`. */
 void reply_json(struct http_request *req, struct http_response *res, int status, json_t *body);
 /* {"error":{"code","message"[,"field"]}} with the given status. */
-void reply_error(struct http_request *req, struct http_response *res, int status,
-                 const char *code, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 6, 7)));
+void reply_error(struct http_request *req, struct http_response *res, int status, const char *code,
+                 const char *field, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 /* The error in `e`, with the status its code maps to. */
 void reply_err(struct http_request *req, struct http_response *res, const struct err *e);
 /* The HTTP status for an error code (400 for REINS_EINVAL, ...). */

@@ -16,10 +16,14 @@ static const char SQL_CHAIN_CONTAINS[] =
 const char *role_name(enum role r)
 {
     switch (r) {
-    case ROLE_ADMIN: return "admin";
-    case ROLE_MANAGER: return "manager";
-    case ROLE_SELLER: return "seller";
-    default: return "none";
+    case ROLE_ADMIN:
+        return "admin";
+    case ROLE_MANAGER:
+        return "manager";
+    case ROLE_SELLER:
+        return "seller";
+    default:
+        return "none";
     }
 }
 
@@ -35,7 +39,8 @@ enum role role_parse(const char *s)
 int access_is_at_or_above(struct store *db, int64_t ancestor, int64_t person, struct err *e)
 {
     int64_t n = 0;
-    int rc = store_int_query(db, SQL_CHAIN_CONTAINS, PARAMS(SV_INT(person), SV_INT(ancestor)), &n, e);
+    int rc =
+        store_int_query(db, SQL_CHAIN_CONTAINS, PARAMS(SV_INT(person), SV_INT(ancestor)), &n, e);
     if (rc < 0) return rc;
     return n > 0;
 }

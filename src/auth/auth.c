@@ -95,10 +95,11 @@ static const char SQL_FAILS_BY_EMAIL[] =
     "SELECT COUNT(*), MIN(at) FROM login_attempts WHERE email = $1 AND at > $2";
 static const char SQL_FAILS_BY_IP[] =
     "SELECT COUNT(*), MIN(at) FROM login_attempts WHERE ip = $1 AND at > $2";
-static const char SQL_RECORD_FAIL[] = "INSERT INTO login_attempts (email, ip, at) VALUES ($1, $2, $3)";
+static const char SQL_RECORD_FAIL[] =
+    "INSERT INTO login_attempts (email, ip, at) VALUES ($1, $2, $3)";
 static const char SQL_FORGET_FAILS[] = "DELETE FROM login_attempts WHERE email = $1 OR at < $2";
-static const char SQL_USER_BY_EMAIL[] =
-    "SELECT id, password_hash, role, COALESCE(person_id, 0), disabled, email FROM users WHERE email = $1";
+static const char SQL_USER_BY_EMAIL[] = "SELECT id, password_hash, role, COALESCE(person_id, 0), "
+                                        "disabled, email FROM users WHERE email = $1";
 static const char SQL_SESSION_INSERT[] =
     "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at, expires_at)"
     " VALUES ($1, $2, $3, $4, $4, $5)";
@@ -180,8 +181,10 @@ int auth_login(struct store *db, const char *email_in, const char *password, con
     *retry_after = 0;
     if (email_normalize(email, email_in, "email", NULL) < 0)
         snprintf(email, sizeof email, "%.*s", EMAIL_MAX, email_in ? email_in : "");
-    int rc = throttled(db, SQL_FAILS_BY_EMAIL, email, LOGIN_MAX_FAILS_PER_EMAIL, now, retry_after, e);
-    if (rc == 0) rc = throttled(db, SQL_FAILS_BY_IP, ip, LOGIN_MAX_FAILS_PER_IP, now, retry_after, e);
+    int rc =
+        throttled(db, SQL_FAILS_BY_EMAIL, email, LOGIN_MAX_FAILS_PER_EMAIL, now, retry_after, e);
+    if (rc == 0)
+        rc = throttled(db, SQL_FAILS_BY_IP, ip, LOGIN_MAX_FAILS_PER_IP, now, retry_after, e);
     if (rc < 0) return rc;
     if (rc > 0)
         return err_set(e, REINS_ERATE, "too many failed logins; try again in %d seconds",
@@ -193,7 +196,9 @@ int auth_login(struct store *db, const char *email_in, const char *password, con
     int ok = 0;
     if (rc > 0) {
         ok = password_verify(store_text(r, 1), password) && !store_int(r, 4);
-        if (ok) fill_principal(who, store_int(r, 0), store_text(r, 5), store_text(r, 2), store_int(r, 3));
+        if (ok)
+            fill_principal(who, store_int(r, 0), store_text(r, 5), store_text(r, 2),
+                           store_int(r, 3));
     } else if (rc == 0) {
         /* Spend the same time on an unknown email, so timing does not tell. */
         pthread_once(&dummy_once, make_dummy_hash);
@@ -202,7 +207,8 @@ int auth_login(struct store *db, const char *email_in, const char *password, con
     store_rows_free(r);
     if (rc < 0) return rc;
     if (!ok) {
-        rc = store_run(db, SQL_RECORD_FAIL, PARAMS(SV_TEXT(email), SV_TEXT(ip), SV_INT(now)), NULL, e);
+        rc = store_run(db, SQL_RECORD_FAIL, PARAMS(SV_TEXT(email), SV_TEXT(ip), SV_INT(now)), NULL,
+                       e);
         return rc < 0 ? rc : err_set(e, REINS_EAUTH, "%s", bad);
     }
     rc = store_run(db, SQL_FORGET_FAILS, PARAMS(SV_TEXT(email), SV_INT(now - LOGIN_WINDOW_SECONDS)),
@@ -228,7 +234,8 @@ int session_lookup(struct store *db, const char *cookie, struct principal *who, 
         last_seen = store_int(r, 2);
         valid = now < store_int(r, 3) && now - last_seen < SESSION_IDLE_SECONDS && !store_int(r, 7);
         if (valid) {
-            fill_principal(who, store_int(r, 0), store_text(r, 4), store_text(r, 5), store_int(r, 6));
+            fill_principal(who, store_int(r, 0), store_text(r, 4), store_text(r, 5),
+                           store_int(r, 6));
             snprintf(who->csrf_token, sizeof who->csrf_token, "%s", store_text(r, 1));
         }
     }
@@ -259,10 +266,10 @@ int token_create(struct store *db, int64_t user_id, const char *name, int64_t *i
     snprintf(secret_out, 64, "rns_%s", body);
     snprintf(prefix, sizeof prefix, "%.*s", TOKEN_PREFIX_LEN, secret_out);
     secret_hash(secret_out, hash);
-    return store_int_query(db, SQL_TOKEN_INSERT,
-                           PARAMS(SV_INT(user_id), SV_TEXT(name), SV_TEXT(hash), SV_TEXT(prefix),
-                                  SV_INT(time(NULL))),
-                           id_out, e);
+    return store_int_query(
+        db, SQL_TOKEN_INSERT,
+        PARAMS(SV_INT(user_id), SV_TEXT(name), SV_TEXT(hash), SV_TEXT(prefix), SV_INT(time(NULL))),
+        id_out, e);
 }
 
 int token_lookup(struct store *db, const char *secret, struct principal *who, struct err *e)

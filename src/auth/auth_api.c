@@ -28,7 +28,8 @@ static json_t *user_json(int64_t id, const char *email, const char *role, int64_
 {
     json_t *u = json_pack("{s:I, s:s, s:s, s:b}", "id", (json_int_t)id, "email", email, "role",
                           role, "disabled", disabled);
-    json_object_set_new(u, "person_id", person_id ? json_integer((json_int_t)person_id) : json_null());
+    json_object_set_new(u, "person_id",
+                        person_id ? json_integer((json_int_t)person_id) : json_null());
     return u;
 }
 
@@ -39,8 +40,9 @@ static json_t *principal_json(const struct principal *who)
 
 static const char *session_cookie(struct api_call *call, const char *value, int max_age)
 {
-    return arena_printf(call->req->arena, "reins_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s",
-                        value, max_age, call->api->cfg.cookie_secure ? "; Secure" : "");
+    return arena_printf(call->req->arena,
+                        "reins_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", value,
+                        max_age, call->api->cfg.cookie_secure ? "; Secure" : "");
 }
 
 static void login(struct api_call *call)
@@ -67,7 +69,8 @@ static void login(struct api_call *call)
                         &call->err);
     json_decref(body);
     if (rc == REINS_ERATE)
-        http_add_header(call->res, "Retry-After", arena_printf(call->req->arena, "%d", retry_after));
+        http_add_header(call->res, "Retry-After",
+                        arena_printf(call->req->arena, "%d", retry_after));
     if (rc < 0) return api_fail(call);
     call->req->log_user = arena_printf(call->req->arena, "%lld", (long long)who.user_id);
     http_add_header(call->res, "Set-Cookie", session_cookie(call, cookie, SESSION_MAX_SECONDS));
@@ -92,7 +95,8 @@ static void me(struct api_call *call)
         json_object_set_new(out, "person", person_to_json(&p));
     else
         json_object_set_new(out, "person", json_null());
-    if (!call->who.via_token) json_object_set_new(out, "csrf_token", json_string(call->who.csrf_token));
+    if (!call->who.via_token)
+        json_object_set_new(out, "csrf_token", json_string(call->who.csrf_token));
     reply_json(call->req, call->res, 200, out);
 }
 
@@ -141,8 +145,10 @@ static void create_user(struct api_call *call)
     if (rc >= 0) rc = json_get_string(body, "role", &role, &call->err);
     if (rc >= 0) rc = json_get_id(body, "person_id", &person_id, &is_null, &call->err);
     if (rc >= 0 && !role_parse(role))
-        rc = err_field(&call->err, REINS_EINVAL, "role", "field role: must be admin, manager or seller");
-    if (rc >= 0) rc = user_add(call->db, email, password, role_parse(role), person_id, &id, &call->err);
+        rc = err_field(&call->err, REINS_EINVAL, "role",
+                       "field role: must be admin, manager or seller");
+    if (rc >= 0)
+        rc = user_add(call->db, email, password, role_parse(role), person_id, &id, &call->err);
     json_decref(body);
     json_t *out = NULL;
     if (rc < 0 || user_to_json(call->db, id, &out, &call->err) < 0) return api_fail(call);
@@ -164,23 +170,27 @@ static void patch_user(struct api_call *call)
     if (rc >= 0) rc = user_to_json(call->db, id, &out, &call->err);
     json_decref(out);
     if (rc >= 0 && json_object_get(body, "role") && !role_parse(role))
-        rc = err_field(&call->err, REINS_EINVAL, "role", "field role: must be admin, manager or seller");
+        rc = err_field(&call->err, REINS_EINVAL, "role",
+                       "field role: must be admin, manager or seller");
     if (rc >= 0 && json_object_get(body, "password") && !password)
         rc = err_field(&call->err, REINS_EINVAL, "password", "field password: must not be null");
     if (rc >= 0 && password) rc = password_check_policy(password, &call->err);
     if (rc >= 0) rc = store_begin(call->db, &call->err);
     if (rc >= 0) {
         if (rc >= 0 && role)
-            rc = store_run(call->db, SQL_USER_SET_ROLE, PARAMS(SV_INT(id), SV_TEXT(role)), NULL, &call->err);
-        if (rc >= 0 && disabled >= 0)
-            rc = store_run(call->db, SQL_USER_SET_DISABLED, PARAMS(SV_INT(id), SV_INT(disabled)), NULL,
+            rc = store_run(call->db, SQL_USER_SET_ROLE, PARAMS(SV_INT(id), SV_TEXT(role)), NULL,
                            &call->err);
+        if (rc >= 0 && disabled >= 0)
+            rc = store_run(call->db, SQL_USER_SET_DISABLED, PARAMS(SV_INT(id), SV_INT(disabled)),
+                           NULL, &call->err);
         /* Disabling ends their sessions now, not at the next expiry. */
         if (rc >= 0 && disabled == 1)
             rc = store_run(call->db, SQL_USER_END_SESSIONS, PARAMS(SV_INT(id)), NULL, &call->err);
         if (rc >= 0 && password) rc = user_set_password(call->db, id, password, &call->err);
-        if (rc >= 0) rc = store_commit(call->db, &call->err);
-        else store_rollback(call->db);
+        if (rc >= 0)
+            rc = store_commit(call->db, &call->err);
+        else
+            store_rollback(call->db);
     }
     json_decref(body);
     if (rc < 0 || user_to_json(call->db, id, &out, &call->err) < 0) return api_fail(call);
@@ -201,9 +211,10 @@ static void list_tokens(struct api_call *call)
     json_t *tokens = json_array();
     int rc;
     while ((rc = store_next(r, &call->err)) > 0) {
-        json_t *t = json_pack("{s:I, s:I, s:s, s:s, s:I}", "id", (json_int_t)store_int(r, 0),
-                              "user_id", (json_int_t)store_int(r, 1), "name", store_text(r, 2),
-                              "prefix", store_text(r, 3), "created_at", (json_int_t)store_int(r, 4));
+        json_t *t =
+            json_pack("{s:I, s:I, s:s, s:s, s:I}", "id", (json_int_t)store_int(r, 0), "user_id",
+                      (json_int_t)store_int(r, 1), "name", store_text(r, 2), "prefix",
+                      store_text(r, 3), "created_at", (json_int_t)store_int(r, 4));
         json_object_set_new(t, "last_used_at", opt_time(r, 5));
         json_object_set_new(t, "revoked_at", opt_time(r, 6));
         json_array_append_new(tokens, t);
@@ -239,18 +250,20 @@ static void create_token(struct api_call *call)
         return api_fail(call);
     }
     /* The same fields as in the list. */
-    json_t *token = json_pack("{s:I, s:I, s:s, s:s%, s:I, s:n, s:n}", "id", (json_int_t)id,
-                              "user_id", (json_int_t)user_id, "name", name, "prefix", secret,
-                              (size_t)TOKEN_PREFIX_LEN, "created_at", (json_int_t)time(NULL), "last_used_at",
-                              "revoked_at");
+    json_t *token =
+        json_pack("{s:I, s:I, s:s, s:s%, s:I, s:n, s:n}", "id", (json_int_t)id, "user_id",
+                  (json_int_t)user_id, "name", name, "prefix", secret, (size_t)TOKEN_PREFIX_LEN,
+                  "created_at", (json_int_t)time(NULL), "last_used_at", "revoked_at");
     json_decref(body);
-    reply_json(call->req, call->res, 201, json_pack("{s:o, s:s}", "token", token, "secret", secret));
+    reply_json(call->req, call->res, 201,
+               json_pack("{s:o, s:s}", "token", token, "secret", secret));
 }
 
 static void revoke_token(struct api_call *call)
 {
     int64_t owner = 0;
-    int rc = store_int_query(call->db, SQL_TOKEN_OWNER, PARAMS(SV_INT(call->ids[0])), &owner, &call->err);
+    int rc = store_int_query(call->db, SQL_TOKEN_OWNER, PARAMS(SV_INT(call->ids[0])), &owner,
+                             &call->err);
     /* Someone else's token answers like one that does not exist. */
     if (rc == 0 && owner != call->who.user_id && call->who.role != ROLE_ADMIN) rc = REINS_ENOTFOUND;
     if (rc == REINS_ENOTFOUND)

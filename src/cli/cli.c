@@ -28,7 +28,8 @@ int opt_parse(int argc, char **argv, struct opt *opts, const char **positional, 
         const char *eq = strchr(a, '=');
         size_t len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
         struct opt *o = opts;
-        while (o->name && (strlen(o->name) != len || strncmp(o->name, a + 2, len))) o++;
+        while (o->name && (strlen(o->name) != len || strncmp(o->name, a + 2, len)))
+            o++;
         if (!o->name) {
             fprintf(stderr, "reins: unknown option '%s' (see --help)\n", a);
             return -1;

@@ -20,7 +20,7 @@ int cmd_backup(int argc, char **argv, const char *db_url);
 
 /* Options: `--name value` or `--name=value`. */
 struct opt {
-    const char *name;  /* without the dashes */
+    const char *name; /* without the dashes */
     int takes_value;
     const char *value; /* set when seen: the value, or "" for a flag */
 };

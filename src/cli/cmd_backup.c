@@ -17,8 +17,8 @@ static int backup_postgres(const char *url, const char *path)
         fprintf(stderr, "reins: backup: '%s' already exists; not overwriting it\n", path);
         return 1;
     }
-    char *argv[] = {"pg_dump", "--format=custom", "--no-owner", "--file", (char *)path,
-                    "--dbname", (char *)url, NULL};
+    char *argv[] = {"pg_dump",    "--format=custom", "--no-owner", "--file",
+                    (char *)path, "--dbname",        (char *)url,  NULL};
     pid_t pid;
     int rc = posix_spawnp(&pid, "pg_dump", NULL, NULL, argv, environ);
     if (rc != 0) {

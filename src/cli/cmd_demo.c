@@ -42,7 +42,7 @@ int cmd_demo(int argc, char **argv, const char *db_url)
     printf("reins: demo organisation in %s: 1 VP, %d managers, %d sellers (%d ramping)\n"
            "Log in with password '%s' as any person, for example:\n"
            "  admin    %s\n  VP       %s\n  manager  %s\n  seller   %s\n",
-           db_url, sum.managers, sum.sellers, sum.ramping, password, sum.admin_email,
-           sum.vp_email, sum.manager_email, sum.seller_email);
+           db_url, sum.managers, sum.sellers, sum.ramping, password, sum.admin_email, sum.vp_email,
+           sum.manager_email, sum.seller_email);
     return 0;
 }

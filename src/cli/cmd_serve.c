@@ -35,8 +35,8 @@ static int parse_listen(const char *s, char *addr, size_t cap, uint16_t *port)
 
 int cmd_serve(int argc, char **argv, const char *db_url)
 {
-    struct opt opts[] = {{"listen", 1}, {"threads", 1}, {"quiet", 0}, {"cookie-secure", 0},
-                         {"max-body", 1}, {0}};
+    struct opt opts[] = {{"listen", 1},        {"threads", 1},  {"quiet", 0},
+                         {"cookie-secure", 0}, {"max-body", 1}, {0}};
     int help;
     if (opt_parse(argc, argv, opts, NULL, 0, &help) < 0) return 2;
     if (help) {

@@ -13,13 +13,14 @@ static const char SQL_USERS[] =
 
 static void user_usage(void)
 {
-    printf("usage: reins [--db URL] user add --email E --role admin|manager|seller\n"
-           "                                 [--person-email E] (--password PW | --password-stdin)\n"
-           "       reins [--db URL] user passwd --email E (--password PW | --password-stdin)\n"
-           "       reins [--db URL] user list\n\n"
-           "A manager's or seller's login is linked to their person (--person-email);\n"
-           "an admin's may be. --password-stdin reads the password from the first line\n"
-           "of standard input, which keeps it out of the process list.\n");
+    printf(
+        "usage: reins [--db URL] user add --email E --role admin|manager|seller\n"
+        "                                 [--person-email E] (--password PW | --password-stdin)\n"
+        "       reins [--db URL] user passwd --email E (--password PW | --password-stdin)\n"
+        "       reins [--db URL] user list\n\n"
+        "A manager's or seller's login is linked to their person (--person-email);\n"
+        "an admin's may be. --password-stdin reads the password from the first line\n"
+        "of standard input, which keeps it out of the process list.\n");
 }
 
 /* The password from --password or the first line of stdin. */
@@ -54,8 +55,8 @@ static int user_list(struct store *db)
 
 int cmd_user(int argc, char **argv, const char *db_url)
 {
-    struct opt opts[] = {{"email", 1}, {"role", 1}, {"person-email", 1}, {"password", 1},
-                         {"password-stdin", 0}, {0}};
+    struct opt opts[] = {{"email", 1},    {"role", 1},           {"person-email", 1},
+                         {"password", 1}, {"password-stdin", 0}, {0}};
     const char *pos[1];
     int help;
     int npos = opt_parse(argc, argv, opts, pos, 1, &help);
@@ -89,7 +90,8 @@ int cmd_user(int argc, char **argv, const char *db_url)
             rc = 2;
         } else if (opt_get(opts, "person-email") &&
                    (email_normalize(pe, opt_get(opts, "person-email"), "person-email", &e) < 0 ||
-                    store_int_query(db, SQL_PERSON_BY_EMAIL, PARAMS(SV_TEXT(pe)), &person_id, &e) < 0)) {
+                    store_int_query(db, SQL_PERSON_BY_EMAIL, PARAMS(SV_TEXT(pe)), &person_id, &e) <
+                        0)) {
             if (e.code == REINS_ENOTFOUND)
                 err_set(&e, REINS_ENOTFOUND, "no person with email %s", pe);
             rc = cli_fail(&e);

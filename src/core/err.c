@@ -61,17 +61,29 @@ void err_clear(struct err *e)
 const char *err_code_name(int code)
 {
     switch (code) {
-    case REINS_OK: return "ok";
-    case REINS_EINVAL: return "invalid";
-    case REINS_ENOTFOUND: return "not_found";
-    case REINS_EFORBIDDEN: return "forbidden";
-    case REINS_EAUTH: return "unauthorized";
-    case REINS_ECONFLICT: return "conflict";
-    case REINS_ESTORE: return "storage";
-    case REINS_EIO: return "io";
-    case REINS_ETOOBIG: return "too_large";
-    case REINS_ERATE: return "rate_limited";
-    case REINS_EVERSION: return "schema_too_new";
-    default: return "internal";
+    case REINS_OK:
+        return "ok";
+    case REINS_EINVAL:
+        return "invalid";
+    case REINS_ENOTFOUND:
+        return "not_found";
+    case REINS_EFORBIDDEN:
+        return "forbidden";
+    case REINS_EAUTH:
+        return "unauthorized";
+    case REINS_ECONFLICT:
+        return "conflict";
+    case REINS_ESTORE:
+        return "storage";
+    case REINS_EIO:
+        return "io";
+    case REINS_ETOOBIG:
+        return "too_large";
+    case REINS_ERATE:
+        return "rate_limited";
+    case REINS_EVERSION:
+        return "schema_too_new";
+    default:
+        return "internal";
     }
 }

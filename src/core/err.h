@@ -12,17 +12,17 @@
 
 enum reins_errcode {
     REINS_OK = 0,
-    REINS_EINVAL = -1,    /* bad input from the caller: 400 */
-    REINS_ENOTFOUND = -2, /* no such thing (or not visible): 404 */
+    REINS_EINVAL = -1,     /* bad input from the caller: 400 */
+    REINS_ENOTFOUND = -2,  /* no such thing (or not visible): 404 */
     REINS_EFORBIDDEN = -3, /* known caller, not allowed: 403 */
-    REINS_EAUTH = -4,     /* not logged in or bad credentials: 401 */
-    REINS_ECONFLICT = -5, /* clashes with existing data (duplicate email): 409 */
-    REINS_ESTORE = -6,    /* the database failed: 500 */
-    REINS_EIO = -7,       /* a file or socket failed: 500 */
-    REINS_ETOOBIG = -8,   /* over a size limit: 413 */
-    REINS_ERATE = -9,     /* too many attempts: 429 */
-    REINS_EVERSION = -10, /* database schema is newer than this binary */
-    REINS_EINTERNAL = -11 /* a bug: 500 */
+    REINS_EAUTH = -4,      /* not logged in or bad credentials: 401 */
+    REINS_ECONFLICT = -5,  /* clashes with existing data (duplicate email): 409 */
+    REINS_ESTORE = -6,     /* the database failed: 500 */
+    REINS_EIO = -7,        /* a file or socket failed: 500 */
+    REINS_ETOOBIG = -8,    /* over a size limit: 413 */
+    REINS_ERATE = -9,      /* too many attempts: 429 */
+    REINS_EVERSION = -10,  /* database schema is newer than this binary */
+    REINS_EINTERNAL = -11  /* a bug: 500 */
 };
 
 struct err {
@@ -33,8 +33,7 @@ struct err {
 
 /* Set `e` (if not NULL) to `code` and a printf-style message; returns `code`
  * so callers can write `return err_set(e, REINS_EINVAL, "...")`. */
-int err_set(struct err *e, int code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+int err_set(struct err *e, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Like err_set, also naming the input field the error is about. */
 int err_field(struct err *e, int code, const char *field, const char *fmt, ...)

@@ -136,7 +136,8 @@ static void sb_grow(struct sb *sb, size_t extra)
 {
     if (sb->len + extra + 1 <= sb->cap) return;
     size_t cap = sb->cap ? sb->cap : 64;
-    while (cap < sb->len + extra + 1) cap *= 2;
+    while (cap < sb->len + extra + 1)
+        cap *= 2;
     sb->buf = xrealloc(sb->buf, cap);
     sb->cap = cap;
 }

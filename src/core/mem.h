@@ -23,9 +23,12 @@ struct arena_chunk;
 struct arena {
     struct arena_chunk *head;
 };
-#define ARENA_INIT {NULL}
+#define ARENA_INIT                                                                                 \
+    {                                                                                              \
+        NULL                                                                                       \
+    }
 
-void *arena_alloc(struct arena *a, size_t n);      /* zeroed, 16-byte aligned */
+void *arena_alloc(struct arena *a, size_t n);       /* zeroed, 16-byte aligned */
 char *arena_strdup(struct arena *a, const char *s); /* NULL stays NULL */
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -37,7 +40,10 @@ struct sb {
     char *buf; /* always NUL-terminated once anything was added */
     size_t len, cap;
 };
-#define SB_INIT {NULL, 0, 0}
+#define SB_INIT                                                                                    \
+    {                                                                                              \
+        NULL, 0, 0                                                                                 \
+    }
 void sb_add(struct sb *sb, const char *s, size_t n);
 void sb_adds(struct sb *sb, const char *s);
 void sb_addf(struct sb *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -9,7 +9,8 @@
 
 int email_normalize(char out[EMAIL_MAX + 1], const char *in, const char *field, struct err *e)
 {
-    if (!in || !*in) return err_field(e, REINS_EINVAL, field, "field %s: an email is required", field);
+    if (!in || !*in)
+        return err_field(e, REINS_EINVAL, field, "field %s: an email is required", field);
     size_t n = strlen(in);
     if (n > EMAIL_MAX)
         return err_field(e, REINS_EINVAL, field, "field %s: email longer than %d characters", field,
@@ -101,11 +102,13 @@ int text_check(const char *s, size_t max, const char *field, struct err *e)
 {
     if (!s) return err_field(e, REINS_EINVAL, field, "field %s: required", field);
     const char *p = s;
-    while (*p == ' ' || *p == '\t') p++;
+    while (*p == ' ' || *p == '\t')
+        p++;
     if (!*p) return err_field(e, REINS_EINVAL, field, "field %s: must not be empty", field);
     size_t n = strlen(s);
     if (n > max)
-        return err_field(e, REINS_EINVAL, field, "field %s: longer than %zu characters", field, max);
+        return err_field(e, REINS_EINVAL, field, "field %s: longer than %zu characters", field,
+                         max);
     for (size_t i = 0; i < n; i++)
         if ((unsigned char)s[i] < ' ' || s[i] == 0x7f)
             return err_field(e, REINS_EINVAL, field, "field %s: contains a control character",

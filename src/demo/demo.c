@@ -11,17 +11,17 @@
 #include "store/store.h"
 
 static const char *const first_names[] = {
-    "Ana",    "Ben",   "Chloe", "Diego",  "Elif",  "Farah", "Gabriel", "Hana",   "Ivan",
-    "Jade",   "Kofi",  "Lena",  "Mateo",  "Nora",  "Omar",  "Priya",   "Quinn",  "Rosa",
-    "Samir",  "Tara",  "Umar",  "Vera",   "Wei",   "Ximena", "Yusuf",  "Zoe",    "Amara",
-    "Bruno",  "Carla", "Dmitri", "Emma",  "Felix", "Grace", "Hugo",    "Ines",   "Jonas",
-    "Keiko",  "Liam",  "Maya",  "Nikolai", "Olga", "Pablo", "Rania",   "Sven",   "Theo",
+    "Ana",   "Ben",   "Chloe",  "Diego",   "Elif",  "Farah",  "Gabriel", "Hana",  "Ivan",
+    "Jade",  "Kofi",  "Lena",   "Mateo",   "Nora",  "Omar",   "Priya",   "Quinn", "Rosa",
+    "Samir", "Tara",  "Umar",   "Vera",    "Wei",   "Ximena", "Yusuf",   "Zoe",   "Amara",
+    "Bruno", "Carla", "Dmitri", "Emma",    "Felix", "Grace",  "Hugo",    "Ines",  "Jonas",
+    "Keiko", "Liam",  "Maya",   "Nikolai", "Olga",  "Pablo",  "Rania",   "Sven",  "Theo",
 };
 static const char *const last_names[] = {
-    "Almeida", "Brennan", "Castillo", "Dubois",  "Eriksen", "Fischer", "Garcia",  "Haddad",
-    "Ito",     "Jensen",  "Kowalski", "Lindqvist", "Moreau", "Nakamura", "Okafor", "Petrov",
-    "Quintero", "Rossi",  "Schmidt",  "Tanaka",  "Ueda",    "Varga",   "Walsh",   "Xu",
-    "Yilmaz",  "Zimmer",  "Abebe",    "Banerjee", "Costa",  "Delgado", "Evans",   "Fontaine",
+    "Almeida",  "Brennan", "Castillo", "Dubois",    "Eriksen", "Fischer",  "Garcia", "Haddad",
+    "Ito",      "Jensen",  "Kowalski", "Lindqvist", "Moreau",  "Nakamura", "Okafor", "Petrov",
+    "Quintero", "Rossi",   "Schmidt",  "Tanaka",    "Ueda",    "Varga",    "Walsh",  "Xu",
+    "Yilmaz",   "Zimmer",  "Abebe",    "Banerjee",  "Costa",   "Delgado",  "Evans",  "Fontaine",
 };
 static const char *const regions[] = {"West", "East", "Central", "North", "South", "Enterprise"};
 
@@ -68,15 +68,17 @@ static int add_person(struct demo *d, const char *title, int64_t manager_id, int
             snprintf(email, sizeof email, "%s.%s@demo.example", first, last);
         else
             snprintf(email, sizeof email, "%s.%s%d@demo.example", first, last, n);
-        for (char *p = email; *p; p++) *p = (char)tolower((unsigned char)*p);
+        for (char *p = email; *p; p++)
+            *p = (char)tolower((unsigned char)*p);
         int rc = store_int_query(d->db, SQL_EMAIL_TAKEN, PARAMS(SV_TEXT(email)), &taken, d->e);
         if (rc < 0) return rc;
     }
     date_from_days(d->as_of_days - tenure_days, start);
-    int rc = store_int_query(d->db, SQL_INSERT,
-                             PARAMS(SV_TEXT(name), SV_TEXT(email), SV_TEXT(title), SV_ID(manager_id),
-                                    SV_ID(team_id), SV_TEXT(start), SV_TEXT(status)),
-                             id_out, d->e);
+    int rc =
+        store_int_query(d->db, SQL_INSERT,
+                        PARAMS(SV_TEXT(name), SV_TEXT(email), SV_TEXT(title), SV_ID(manager_id),
+                               SV_ID(team_id), SV_TEXT(start), SV_TEXT(status)),
+                        id_out, d->e);
     if (rc < 0) return rc;
     snprintf(email_out, 128, "%s", email);
     return user_add_hashed(d->db, email, d->hash, role, *id_out, NULL, d->e);
@@ -99,8 +101,8 @@ int demo_fill(struct store *db, uint64_t seed, const char *as_of, const char *pa
     }
     int64_t vp, team, mgr, id;
     char email[128];
-    if ((rc = add_person(&d, "VP of Sales", 0, 0, 2200 + pick(&d.rng, 900), "active",
-                         ROLE_MANAGER, &vp, out->vp_email)) < 0)
+    if ((rc = add_person(&d, "VP of Sales", 0, 0, 2200 + pick(&d.rng, 900), "active", ROLE_MANAGER,
+                         &vp, out->vp_email)) < 0)
         goto fail;
     int nmanagers = 4 + pick(&d.rng, 3);
     int nsellers = 30 + pick(&d.rng, 31);

@@ -84,7 +84,8 @@ static enum MHD_Result send_response(struct request_ctx *ctx, const struct http_
     MHD_add_response_header(r, "X-Request-Id", ctx->req.request_id);
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(r, "Cache-Control", "no-store");
-    MHD_add_response_header(r, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+    MHD_add_response_header(r, "Content-Security-Policy",
+                            "default-src 'none'; frame-ancestors 'none'");
     MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
     for (int i = 0; i < res->nheaders; i++)
         MHD_add_response_header(r, res->header_names[i], res->header_values[i]);
@@ -138,9 +139,8 @@ static struct request_ctx *request_begin(struct http_server *s, struct MHD_Conne
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
 {
     (void)version;
     struct http_server *s = cls;
@@ -207,9 +207,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         /* One line per request; flockfile keeps lines whole across threads. */
         flockfile(stdout);
         printf("%s %s %s %s %s %d %zu %.1fms user=%s%s\n", ts, ctx->req.request_id,
-               ctx->req.client_ip, ctx->req.method, ctx->req.path,
-               ctx->responded ? ctx->status : 0, ctx->bytes_out, ms_since(&ctx->started),
-               ctx->req.log_user ? ctx->req.log_user : "-",
+               ctx->req.client_ip, ctx->req.method, ctx->req.path, ctx->responded ? ctx->status : 0,
+               ctx->bytes_out, ms_since(&ctx->started), ctx->req.log_user ? ctx->req.log_user : "-",
                toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
         fflush(stdout);
         funlockfile(stdout);
@@ -251,8 +250,7 @@ int http_server_start(const struct http_config *cfg, http_handler handler,
         flags |= MHD_USE_IPv6;
     } else {
         free(s);
-        return err_set(e, REINS_EINVAL, "listen address '%s' is not an IPv4 or IPv6 address",
-                       addr);
+        return err_set(e, REINS_EINVAL, "listen address '%s' is not an IPv4 or IPv6 address", addr);
     }
     s->daemon = MHD_start_daemon(
         flags, cfg->port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, sa,

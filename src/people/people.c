@@ -37,7 +37,8 @@ json_t *person_to_json(const struct person *p)
                           "start_date", p->start_date, "status", p->status);
     json_object_set_new(o, "manager_id",
                         p->manager_id ? json_integer((json_int_t)p->manager_id) : json_null());
-    json_object_set_new(o, "team_id", p->team_id ? json_integer((json_int_t)p->team_id) : json_null());
+    json_object_set_new(o, "team_id",
+                        p->team_id ? json_integer((json_int_t)p->team_id) : json_null());
     json_object_set_new(o, "team", p->team ? json_string(p->team) : json_null());
     if (p->depth) json_object_set_new(o, "depth", json_integer(p->depth));
     return o;
@@ -56,7 +57,8 @@ long people_find_cycle(size_t n, const long *parent)
             v = parent[v];
         }
         if (v >= 0 && colour[v] == 1) found = v;
-        for (long u = (long)start; u >= 0 && colour[u] == 1; u = parent[u]) colour[u] = 2;
+        for (long u = (long)start; u >= 0 && colour[u] == 1; u = parent[u])
+            colour[u] = 2;
     }
     free(colour);
     return found;

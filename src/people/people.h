@@ -60,7 +60,7 @@ int people_get(struct store *db, int64_t id, struct arena *arena, struct person 
                struct err *e);
 
 struct people_filter {
-    const char *status; /* NULL for any */
+    const char *status;          /* NULL for any */
     int64_t team_id, manager_id; /* 0 for any */
 };
 /* The people `who` may see, sorted by name, filtered. */

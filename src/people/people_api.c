@@ -8,7 +8,8 @@
 static json_t *people_array(const struct person *v, size_t n)
 {
     json_t *a = json_array();
-    for (size_t i = 0; i < n; i++) json_array_append_new(a, person_to_json(&v[i]));
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, person_to_json(&v[i]));
     return a;
 }
 
@@ -31,7 +32,8 @@ static void list_people(struct api_call *call)
                   "query status: '%.40s' is not one of active, leaving, left", f.status);
         return api_fail(call);
     }
-    if (query_id(call, "team_id", &f.team_id) < 0 || query_id(call, "manager_id", &f.manager_id) < 0)
+    if (query_id(call, "team_id", &f.team_id) < 0 ||
+        query_id(call, "manager_id", &f.manager_id) < 0)
         return api_fail(call);
     struct person *v;
     size_t n;
@@ -110,7 +112,8 @@ static void patch_person(struct api_call *call)
     json_t *body;
     struct person_fields f;
     if (request_json_object(call->req, &body, &call->err) < 0) return api_fail(call);
-    if (read_fields(call, body, &f) < 0 || people_update(call->db, call->ids[0], &f, &call->err) < 0) {
+    if (read_fields(call, body, &f) < 0 ||
+        people_update(call->db, call->ids[0], &f, &call->err) < 0) {
         json_decref(body);
         return api_fail(call);
     }
@@ -148,7 +151,8 @@ static void create_team(struct api_call *call)
         json_decref(body);
         return api_fail(call);
     }
-    reply_json(call->req, call->res, 201, json_pack("{s:I, s:s, s:i}", "id", (json_int_t)id, "name", name, "members", 0));
+    reply_json(call->req, call->res, 201,
+               json_pack("{s:I, s:s, s:i}", "id", (json_int_t)id, "name", name, "members", 0));
     json_decref(body);
 }
 
@@ -160,9 +164,10 @@ static void import_people(struct api_call *call)
     if (rc == REINS_EINVAL && res.nproblems) {
         json_t *lines = json_array();
         for (size_t i = 0; i < res.nproblems; i++) {
-            json_t *l = json_pack("{s:I, s:s}", "line", (json_int_t)res.problems[i].line,
-                                  "message", res.problems[i].message);
-            if (res.problems[i].field) json_object_set_new(l, "field", json_string(res.problems[i].field));
+            json_t *l = json_pack("{s:I, s:s}", "line", (json_int_t)res.problems[i].line, "message",
+                                  res.problems[i].message);
+            if (res.problems[i].field)
+                json_object_set_new(l, "field", json_string(res.problems[i].field));
             json_array_append_new(lines, l);
         }
         reply_json(call->req, call->res, 400,

@@ -14,8 +14,8 @@
 #define MAX_ROWS 100000
 
 enum column { COL_NAME, COL_EMAIL, COL_TITLE, COL_MANAGER, COL_TEAM, COL_START, COL_STATUS, NCOLS };
-static const char *const column_names[NCOLS] = {"name", "email", "title", "manager_email",
-                                                 "team", "start_date", "status"};
+static const char *const column_names[NCOLS] = {"name", "email",      "title", "manager_email",
+                                                "team", "start_date", "status"};
 static const int column_required[NCOLS] = {1, 1, 0, 0, 0, 1, 0};
 
 static const char SQL_ALL[] = "SELECT id, email, COALESCE(manager_id, 0) FROM people ORDER BY id";
@@ -33,11 +33,11 @@ static const char SQL_EXPORT[] =
 
 /* One person of the merged graph: everyone known, then the file's new ones. */
 struct node {
-    char *email;     /* normalised; owned by the import's arena */
-    int64_t id;      /* 0 for a person the file adds */
+    char *email; /* normalised; owned by the import's arena */
+    int64_t id;  /* 0 for a person the file adds */
     int64_t db_manager_id;
-    long parent;     /* index of the manager in the merged graph, -1 for none */
-    long row;        /* index into the file's rows, -1 if not in the file */
+    long parent; /* index of the manager in the merged graph, -1 for none */
+    long row;    /* index into the file's rows, -1 if not in the file */
 };
 
 struct import {
@@ -96,14 +96,16 @@ static void index_nodes(struct import *im)
 {
     free(im->by_email);
     im->by_email = xcalloc(im->nnodes ? im->nnodes : 1, sizeof *im->by_email);
-    for (size_t i = 0; i < im->nnodes; i++) im->by_email[i] = &im->nodes[i];
+    for (size_t i = 0; i < im->nnodes; i++)
+        im->by_email[i] = &im->nodes[i];
     qsort(im->by_email, im->nnodes, sizeof *im->by_email, cmp_node_email);
     im->nindexed = im->nnodes;
 }
 
 static long find_node(struct import *im, const char *email)
 {
-    struct node **hit = bsearch(email, im->by_email, im->nindexed, sizeof *im->by_email, cmp_key_email);
+    struct node **hit =
+        bsearch(email, im->by_email, im->nindexed, sizeof *im->by_email, cmp_key_email);
     return hit ? (long)(*hit - im->nodes) : -1;
 }
 
@@ -112,7 +114,8 @@ static int load_known(struct store *db, struct import *im, struct err *e)
     struct store_rows *r;
     int rc = store_query(db, SQL_ALL, NO_PARAMS, &r, e);
     if (rc < 0) return rc;
-    while ((rc = store_next(r, e)) > 0) add_node(im, store_text(r, 1), store_int(r, 0), store_int(r, 2));
+    while ((rc = store_next(r, e)) > 0)
+        add_node(im, store_text(r, 1), store_int(r, 0), store_int(r, 2));
     store_rows_free(r);
     if (rc < 0) return rc;
     /* Known reporting lines, by id, become parents by index (nodes are in id order). */
@@ -121,8 +124,10 @@ static int load_known(struct store *db, struct import *im, struct err *e)
         size_t lo = 0, hi = im->nnodes;
         while (want && lo < hi) {
             size_t mid = lo + (hi - lo) / 2;
-            if (im->nodes[mid].id < want) lo = mid + 1;
-            else hi = mid;
+            if (im->nodes[mid].id < want)
+                lo = mid + 1;
+            else
+                hi = mid;
         }
         if (want && lo < im->nnodes && im->nodes[lo].id == want) im->nodes[i].parent = (long)lo;
     }
@@ -166,7 +171,8 @@ static void check_row(struct import *im, const struct csv_row *row, const int co
         problem(im, line, "title", "%s", e.msg);
     if (*v->f[COL_TEAM] && text_check(v->f[COL_TEAM], TEAM_NAME_MAX, "team", &e) < 0)
         problem(im, line, "team", "%s", e.msg);
-    if (date_check(v->f[COL_START], "start_date", &e) < 0) problem(im, line, "start_date", "%s", e.msg);
+    if (date_check(v->f[COL_START], "start_date", &e) < 0)
+        problem(im, line, "start_date", "%s", e.msg);
     if (*v->f[COL_STATUS] && !person_status_valid(v->f[COL_STATUS]))
         problem(im, line, "status", "field status: '%.40s' is not one of active, leaving, left",
                 v->f[COL_STATUS]);
@@ -189,8 +195,10 @@ static void describe_cycle(struct import *im, long start, char *out, size_t cap)
         used += (size_t)n;
         v = im->nodes[v].parent;
     } while (v != start && v >= 0 && ++steps < 8);
-    if (v == start) snprintf(out + used, cap - used, " -> %s", im->nodes[start].email);
-    else snprintf(out + used, cap - used, " -> ...");
+    if (v == start)
+        snprintf(out + used, cap - used, " -> %s", im->nodes[start].email);
+    else
+        snprintf(out + used, cap - used, " -> ...");
 }
 
 static int write_rows(struct store *db, struct import *im, const struct csv_doc *doc,
@@ -313,7 +321,8 @@ int people_import_csv(struct store *db, const char *data, size_t len, const char
     }
     if (!out->nproblems) {
         long *parent = xcalloc(im.nnodes ? im.nnodes : 1, sizeof *parent);
-        for (size_t i = 0; i < im.nnodes; i++) parent[i] = im.nodes[i].parent;
+        for (size_t i = 0; i < im.nnodes; i++)
+            parent[i] = im.nodes[i].parent;
         long c = people_find_cycle(im.nnodes, parent);
         free(parent);
         if (c >= 0) {
@@ -321,7 +330,8 @@ int people_import_csv(struct store *db, const char *data, size_t len, const char
             describe_cycle(&im, c, path, sizeof path);
             /* name a line of the file that is part of the cycle */
             long v = c;
-            while (im.nodes[v].row < 0) v = im.nodes[v].parent;
+            while (im.nodes[v].row < 0)
+                v = im.nodes[v].parent;
             problem(&im, doc->rows[im.nodes[v].row].line, "manager_email",
                     "field manager_email: reporting lines would form a cycle: %s", path);
         }
@@ -368,7 +378,8 @@ int people_export_csv(struct store *db, struct sb *out, struct err *e)
     }
     while ((rc = store_next(r, e)) > 0) {
         const char *f[NCOLS];
-        for (int c = 0; c < NCOLS; c++) f[c] = store_text(r, c) ? store_text(r, c) : "";
+        for (int c = 0; c < NCOLS; c++)
+            f[c] = store_text(r, c) ? store_text(r, c) : "";
         csv_write_row(out, f, NCOLS);
     }
     store_rows_free(r);

@@ -15,16 +15,15 @@
 static const char SQL_GET[] = "SELECT " PERSON_COLUMNS PERSON_FROM " WHERE p.id = $1";
 /* $1: a manager whose subtree bounds the list (0: everyone); $2: only this
  * person (0: no such limit); $3..$5 the filters. */
-static const char SQL_LIST[] =
-    "WITH RECURSIVE sub(id) AS (SELECT CAST($1 AS BIGINT)"
-    " UNION SELECT p.id FROM people p JOIN sub ON p.manager_id = sub.id)"
-    " SELECT " PERSON_COLUMNS PERSON_FROM
-    " WHERE (CAST($1 AS BIGINT) = 0 OR p.id IN (SELECT id FROM sub))"
-    " AND (CAST($2 AS BIGINT) = 0 OR p.id = $2)"
-    " AND (CAST($3 AS TEXT) IS NULL OR p.status = $3)"
-    " AND (CAST($4 AS BIGINT) = 0 OR p.team_id = $4)"
-    " AND (CAST($5 AS BIGINT) = 0 OR p.manager_id = $5)"
-    " ORDER BY p.name, p.id";
+static const char SQL_LIST[] = "WITH RECURSIVE sub(id) AS (SELECT CAST($1 AS BIGINT)"
+                               " UNION SELECT p.id FROM people p JOIN sub ON p.manager_id = sub.id)"
+                               " SELECT " PERSON_COLUMNS PERSON_FROM
+                               " WHERE (CAST($1 AS BIGINT) = 0 OR p.id IN (SELECT id FROM sub))"
+                               " AND (CAST($2 AS BIGINT) = 0 OR p.id = $2)"
+                               " AND (CAST($3 AS TEXT) IS NULL OR p.status = $3)"
+                               " AND (CAST($4 AS BIGINT) = 0 OR p.team_id = $4)"
+                               " AND (CAST($5 AS BIGINT) = 0 OR p.manager_id = $5)"
+                               " ORDER BY p.name, p.id";
 /* The depth bound stops the walk even if bad data held a cycle. */
 static const char SQL_SUBTREE[] =
     "WITH RECURSIVE sub(id, depth) AS ("
@@ -48,9 +47,9 @@ static const char SQL_TEAM_EXISTS[] = "SELECT COUNT(*) FROM teams WHERE id = $1"
 static const char SQL_TEAM_INSERT[] =
     "INSERT INTO teams (name, created_at) VALUES ($1, $2) RETURNING id";
 static const char SQL_TEAM_BY_NAME[] = "SELECT id FROM teams WHERE name = $1";
-static const char SQL_TEAMS[] =
-    "SELECT t.id, t.name, (SELECT COUNT(*) FROM people p WHERE p.team_id = t.id AND p.status <> 'left')"
-    " FROM teams t ORDER BY t.name";
+static const char SQL_TEAMS[] = "SELECT t.id, t.name, (SELECT COUNT(*) FROM people p WHERE "
+                                "p.team_id = t.id AND p.status <> 'left')"
+                                " FROM teams t ORDER BY t.name";
 /* Is $2 at or below $1? Then $1 may not report to $2. */
 static const char SQL_BELOW[] =
     "WITH RECURSIVE up(id, manager_id) AS ("
@@ -96,8 +95,7 @@ static int read_people(struct store *db, const char *sql, const struct store_val
     return rc;
 }
 
-int people_get(struct store *db, int64_t id, struct arena *arena, struct person *out,
-               struct err *e)
+int people_get(struct store *db, int64_t id, struct arena *arena, struct person *out, struct err *e)
 {
     struct person *v;
     size_t n;
@@ -142,8 +140,8 @@ static int check_refs(struct store *db, int64_t self, const struct person_fields
         if ((rc = store_int_query(db, SQL_EXISTS, PARAMS(SV_INT(f->manager_id)), &n, e)) < 0)
             return rc;
         if (!n)
-            return err_field(e, REINS_EINVAL, "manager_id", "field manager_id: no person with id %lld",
-                             (long long)f->manager_id);
+            return err_field(e, REINS_EINVAL, "manager_id",
+                             "field manager_id: no person with id %lld", (long long)f->manager_id);
         if (self) {
             if ((rc = store_int_query(db, SQL_BELOW, PARAMS(SV_INT(self), SV_INT(f->manager_id)),
                                       &n, e)) < 0)
@@ -225,7 +223,8 @@ int teams_ensure(struct store *db, const char *name, int64_t *id_out, struct err
 {
     int rc = store_int_query(db, SQL_TEAM_BY_NAME, PARAMS(SV_TEXT(name)), id_out, e);
     if (rc != REINS_ENOTFOUND) return rc;
-    return store_int_query(db, SQL_TEAM_INSERT, PARAMS(SV_TEXT(name), SV_INT(time(NULL))), id_out, e);
+    return store_int_query(db, SQL_TEAM_INSERT, PARAMS(SV_TEXT(name), SV_INT(time(NULL))), id_out,
+                           e);
 }
 
 int teams_create(struct store *db, const char *name, int64_t *id_out, struct err *e)

@@ -113,10 +113,10 @@ int migrate_apply(struct store *s, int *applied, struct err *e)
         }
         char sum[33];
         checksum(m->sql, sum);
-        rc = store_run(s, INSERT_APPLIED,
-                       PARAMS(SV_INT(m->version), SV_TEXT(m->name), SV_TEXT(sum),
-                              SV_INT(time(NULL))),
-                       NULL, e);
+        rc = store_run(
+            s, INSERT_APPLIED,
+            PARAMS(SV_INT(m->version), SV_TEXT(m->name), SV_TEXT(sum), SV_INT(time(NULL))), NULL,
+            e);
         if (rc < 0) goto fail;
         if (applied) (*applied)++;
     }

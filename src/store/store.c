@@ -153,8 +153,8 @@ static const char PG_DESCRIBE[] =
 int store_describe_schema(struct store *s, struct sb *out, struct err *e)
 {
     struct store_rows *r;
-    int rc = store_query(s, s->kind == STORE_SQLITE ? SQLITE_DESCRIBE : PG_DESCRIBE, NO_PARAMS,
-                         &r, e);
+    int rc =
+        store_query(s, s->kind == STORE_SQLITE ? SQLITE_DESCRIBE : PG_DESCRIBE, NO_PARAMS, &r, e);
     if (rc < 0) return rc;
     while ((rc = store_next(r, e)) > 0)
         sb_addf(out, "%s.%s%s\n", store_text(r, 0), store_text(r, 1),
@@ -195,7 +195,8 @@ int store_pool_new(const char *url, int size, struct store_pool **out, struct er
 struct store *store_pool_get(struct store_pool *p)
 {
     pthread_mutex_lock(&p->lock);
-    while (p->nidle == 0) pthread_cond_wait(&p->freed, &p->lock);
+    while (p->nidle == 0)
+        pthread_cond_wait(&p->freed, &p->lock);
     struct store *s = p->idle[--p->nidle];
     pthread_mutex_unlock(&p->lock);
     return s;
@@ -212,7 +213,8 @@ void store_pool_put(struct store_pool *p, struct store *s)
 void store_pool_free(struct store_pool *p)
 {
     if (!p) return;
-    for (int i = 0; i < p->nidle; i++) store_close(p->idle[i]);
+    for (int i = 0; i < p->nidle; i++)
+        store_close(p->idle[i]);
     free(p->idle);
     pthread_mutex_destroy(&p->lock);
     pthread_cond_destroy(&p->freed);
@@ -222,7 +224,8 @@ void store_pool_free(struct store_pool *p)
 static uint64_t sql_hash(const char *sql)
 {
     uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-    for (const unsigned char *p = (const unsigned char *)sql; *p; p++) h = (h ^ *p) * 1099511628211ULL;
+    for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
+        h = (h ^ *p) * 1099511628211ULL;
     return h;
 }
 
@@ -248,7 +251,8 @@ void stmt_cache_add(struct stmt_cache *c, const char *sql, void *stmt)
 
 void stmt_cache_release(struct stmt_cache *c)
 {
-    for (int i = 0; i < c->n; i++) free(c->v[i].sql);
+    for (int i = 0; i < c->n; i++)
+        free(c->v[i].sql);
     free(c->v);
     c->v = NULL;
     c->n = c->cap = 0;

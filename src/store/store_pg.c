@@ -29,7 +29,8 @@ static int pg_result_error(PGresult *res, PGconn *conn, struct err *e)
     char clean[400];
     snprintf(clean, sizeof clean, "%s", msg && *msg ? msg : "unknown error");
     size_t n = strlen(clean);
-    while (n && (clean[n - 1] == '\n' || clean[n - 1] == ' ')) clean[--n] = '\0';
+    while (n && (clean[n - 1] == '\n' || clean[n - 1] == ' '))
+        clean[--n] = '\0';
     int code = REINS_ESTORE;
     if (state && !strcmp(state, "23505"))
         code = REINS_ECONFLICT;
@@ -156,7 +157,8 @@ static void p_rows_free(struct store_rows *rows)
 static void p_close(struct store *st)
 {
     struct pg_store *s = (struct pg_store *)st;
-    for (int i = 0; i < s->cache.n; i++) free(s->cache.v[i].stmt);
+    for (int i = 0; i < s->cache.n; i++)
+        free(s->cache.v[i].stmt);
     stmt_cache_release(&s->cache);
     PQfinish(s->conn);
     free(s);
@@ -195,7 +197,8 @@ int store_pg_open(const char *conninfo, struct store **out, struct err *e)
         char msg[300];
         snprintf(msg, sizeof msg, "%s", s->conn ? PQerrorMessage(s->conn) : "out of memory");
         size_t n = strlen(msg);
-        while (n && msg[n - 1] == '\n') msg[--n] = '\0';
+        while (n && msg[n - 1] == '\n')
+            msg[--n] = '\0';
         err_set(e, REINS_ESTORE, "cannot connect to PostgreSQL: %s", msg);
         PQfinish(s->conn);
         free(s);
@@ -210,4 +213,3 @@ int store_pg_open(const char *conninfo, struct store **out, struct err *e)
     *out = &s->base;
     return 0;
 }
-

@@ -44,10 +44,12 @@ static char *rewrite_placeholders(const char *sql)
         if (*p == '\'' || *p == '"') {
             char q = *p;
             *o++ = *p++;
-            while (*p && *p != q) *o++ = *p++;
+            while (*p && *p != q)
+                *o++ = *p++;
             if (*p) *o++ = *p++;
         } else if (p[0] == '-' && p[1] == '-') {
-            while (*p && *p != '\n') *o++ = *p++;
+            while (*p && *p != '\n')
+                *o++ = *p++;
         } else if (p[0] == '$' && p[1] >= '0' && p[1] <= '9') {
             *o++ = '?';
             p++;
@@ -94,11 +96,15 @@ static int s_query(struct store *st, const char *sql, const struct store_val *pa
     for (int i = 0; i < nparams; i++) {
         int rc;
         switch (params[i].type) {
-        case STORE_INT: rc = sqlite3_bind_int64(stmt, i + 1, params[i].i); break;
+        case STORE_INT:
+            rc = sqlite3_bind_int64(stmt, i + 1, params[i].i);
+            break;
         case STORE_TEXT:
             rc = sqlite3_bind_text(stmt, i + 1, params[i].s, -1, SQLITE_TRANSIENT);
             break;
-        default: rc = sqlite3_bind_null(stmt, i + 1); break;
+        default:
+            rc = sqlite3_bind_null(stmt, i + 1);
+            break;
         }
         /* SQLITE_RANGE: the statement uses fewer parameters; harmless */
         if (rc != SQLITE_OK && rc != SQLITE_RANGE) {
@@ -168,7 +174,8 @@ static void s_rows_free(struct store_rows *rows)
 static void s_close(struct store *st)
 {
     struct sqlite_store *s = (struct sqlite_store *)st;
-    for (int i = 0; i < s->cache.n; i++) sqlite3_finalize(s->cache.v[i].stmt);
+    for (int i = 0; i < s->cache.n; i++)
+        sqlite3_finalize(s->cache.v[i].stmt);
     stmt_cache_release(&s->cache);
     sqlite3_close(s->db);
     free(s);
@@ -195,8 +202,8 @@ int store_sqlite_open(const char *path, struct store **out, struct err *e)
     struct sqlite_store *s = xcalloc(1, sizeof *s);
     s->base.drv = &sqlite_driver;
     s->base.kind = STORE_SQLITE;
-    int rc = sqlite3_open_v2(path, &s->db,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    int rc = sqlite3_open_v2(
+        path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         err_set(e, REINS_ESTORE, "cannot open SQLite database '%s': %s", path,
                 s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));

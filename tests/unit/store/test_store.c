@@ -83,14 +83,18 @@ static void test_constraints_map_to_codes(void **state)
     static const char insert[] =
         "INSERT INTO people (name, email, manager_id, start_date, created_at, updated_at)"
         " VALUES ($1, $2, $3, '2026-01-01', 0, 0)";
-    assert_int_equal(store_run(s, insert, PARAMS(SV_TEXT("A"), SV_TEXT("a@x.io"), SV_NULL), NULL, &e), 0);
-    assert_int_equal(store_run(s, insert, PARAMS(SV_TEXT("B"), SV_TEXT("a@x.io"), SV_NULL), NULL, &e),
-                     REINS_ECONFLICT);
+    assert_int_equal(
+        store_run(s, insert, PARAMS(SV_TEXT("A"), SV_TEXT("a@x.io"), SV_NULL), NULL, &e), 0);
+    assert_int_equal(
+        store_run(s, insert, PARAMS(SV_TEXT("B"), SV_TEXT("a@x.io"), SV_NULL), NULL, &e),
+        REINS_ECONFLICT);
     /* foreign keys are enforced (SQLite needs PRAGMA foreign_keys = ON) */
-    assert_int_equal(store_run(s, insert, PARAMS(SV_TEXT("C"), SV_TEXT("c@x.io"), SV_INT(999)), NULL, &e),
-                     REINS_EINVAL);
+    assert_int_equal(
+        store_run(s, insert, PARAMS(SV_TEXT("C"), SV_TEXT("c@x.io"), SV_INT(999)), NULL, &e),
+        REINS_EINVAL);
     /* check constraints */
-    assert_int_equal(store_run(s, "UPDATE people SET status = 'gone'", NO_PARAMS, NULL, &e), REINS_EINVAL);
+    assert_int_equal(store_run(s, "UPDATE people SET status = 'gone'", NO_PARAMS, NULL, &e),
+                     REINS_EINVAL);
     testdb_close(s);
 }
 
@@ -117,9 +121,10 @@ static void test_migrate_refuses_changed_checksum(void **state)
 {
     struct store *s = testdb_open(state);
     struct err e = {0};
-    assert_int_equal(store_run(s, "UPDATE schema_migrations SET checksum = 'tampered' WHERE version = 1",
-                               NO_PARAMS, NULL, &e),
-                     0);
+    assert_int_equal(
+        store_run(s, "UPDATE schema_migrations SET checksum = 'tampered' WHERE version = 1",
+                  NO_PARAMS, NULL, &e),
+        0);
     assert_int_equal(migrate_apply(s, NULL, &e), REINS_ESTORE);
     assert_non_null(strstr(e.msg, "migration 1"));
     testdb_close(s);
@@ -185,7 +190,9 @@ static void test_sqlite_backup(void **state)
     struct store *copy;
     int64_t n = 0;
     assert_int_equal(store_open(path, &copy, &e), 0);
-    assert_int_equal(store_int_query(copy, "SELECT COUNT(*) FROM teams WHERE name = 'West'", NO_PARAMS, &n, &e), 0);
+    assert_int_equal(
+        store_int_query(copy, "SELECT COUNT(*) FROM teams WHERE name = 'West'", NO_PARAMS, &n, &e),
+        0);
     assert_int_equal(n, 1);
     store_close(copy);
     unlink(path);
@@ -201,7 +208,8 @@ static void test_open_errors(void **state)
     assert_null(s);
     assert_int_equal(store_open("/nonexistent-dir/x/y.db", &s, &e), REINS_ESTORE);
     assert_non_null(strstr(e.msg, "/nonexistent-dir/x/y.db"));
-    assert_int_equal(store_open("postgresql://127.0.0.1:1/none?connect_timeout=2", &s, &e), REINS_ESTORE);
+    assert_int_equal(store_open("postgresql://127.0.0.1:1/none?connect_timeout=2", &s, &e),
+                     REINS_ESTORE);
     assert_non_null(strstr(e.msg, "PostgreSQL"));
 }
 
