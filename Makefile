@@ -42,20 +42,23 @@ $(BUILD)/obj/%.o: %.c
 
 $(BUILD)/libreins.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	@ar rcs $@ $^
 
 $(BUILD)/reins: $(BUILD)/obj/src/main.o $(BUILD)/libreins.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+	@echo "  LD $@"
+	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(TEST_HOBJ) $(BUILD)/libreins.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit $(ALL_LDFLAGS) -o $@ $< $(TEST_HOBJ) $(BUILD)/libreins.a $(LIBS) $(CMOCKA_LIBS)
+	@echo "  LD $@"
+	@$(CC) $(ALL_CFLAGS) -Itests/unit $(ALL_LDFLAGS) -o $@ $< $(TEST_HOBJ) $(BUILD)/libreins.a $(LIBS) $(CMOCKA_LIBS)
 
 # Fuzz targets build with gcc as corpus replayers (their own main); with
 # clang and -fsanitize=fuzzer they are libFuzzer targets (see fuzz/README.md).
 $(BUILD)/fuzz/%: fuzz/%.c fuzz/replay_main.c $(BUILD)/libreins.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< fuzz/replay_main.c $(BUILD)/libreins.a $(LIBS)
+	@echo "  LD $@"
+	@$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< fuzz/replay_main.c $(BUILD)/libreins.a $(LIBS)
 
 deps:
 	@scripts/deps.sh

@@ -39,9 +39,23 @@ static int pg_result_error(PGresult *res, PGconn *conn, struct err *e)
     return err_set(e, code, "postgresql: %s", clean);
 }
 
+/* A pooled connection outlives a PostgreSQL restart or failover: reconnect
+ * on the next use, and forget the statements prepared on the old session. */
+static void reconnect_if_lost(struct pg_store *s)
+{
+    if (PQstatus(s->conn) != CONNECTION_BAD) return;
+    PQreset(s->conn);
+    if (PQstatus(s->conn) != CONNECTION_OK) return; /* the query reports the error */
+    for (int i = 0; i < s->cache.n; i++) free(s->cache.v[i].stmt);
+    stmt_cache_release(&s->cache);
+    PGresult *res = PQexec(s->conn, "SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'");
+    PQclear(res);
+}
+
 static int p_exec(struct store *st, const char *sql, struct err *e)
 {
     struct pg_store *s = (struct pg_store *)st;
+    reconnect_if_lost(s);
     PGresult *res = PQexec(s->conn, sql);
     ExecStatusType status = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
     int rc = 0;
@@ -55,6 +69,7 @@ static int p_query(struct store *st, const char *sql, const struct store_val *pa
                    struct store_rows **out, struct err *e)
 {
     struct pg_store *s = (struct pg_store *)st;
+    reconnect_if_lost(s);
     const char *name = stmt_cache_find(&s->cache, sql);
     if (!name) {
         char *fresh = xasprintf("reins_%d", s->cache.n);

@@ -231,6 +231,32 @@ static void test_pool(void **state)
     testdb_close(s);
 }
 
+/* A pooled PostgreSQL connection survives the server dropping it. */
+static void test_pg_reconnects(void **state)
+{
+    (void)state;
+    void *st = (void *)&testdb_postgres;
+    struct store *s = testdb_open(&st);
+    struct store *other;
+    struct err e = {0};
+    int64_t pid = 0, n = 0;
+    assert_int_equal(store_int_query(s, "SELECT pg_backend_pid()", NO_PARAMS, &pid, &e), 0);
+    assert_int_equal(store_int_query(s, "SELECT COUNT(*) FROM people", NO_PARAMS, &n, &e), 0);
+    assert_int_equal(store_open(testdb_last_url(), &other, &e), 0);
+    assert_int_equal(store_run(other, "SELECT pg_terminate_backend(CAST($1 AS INTEGER))",
+                               PARAMS(SV_INT(pid)), NULL, &e),
+                     0);
+    store_close(other);
+    /* the query that meets the dead connection fails; the next reconnects */
+    assert_int_equal(store_int_query(s, "SELECT COUNT(*) FROM people", NO_PARAMS, &n, &e),
+                     REINS_ESTORE);
+    assert_int_equal(store_int_query(s, "SELECT COUNT(*) FROM people", NO_PARAMS, &n, &e), 0);
+    int64_t pid2 = 0;
+    assert_int_equal(store_int_query(s, "SELECT pg_backend_pid()", NO_PARAMS, &pid2, &e), 0);
+    assert_true(pid2 != pid);
+    testdb_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -245,6 +271,7 @@ int main(void)
         cmocka_unit_test(test_sqlite_pragmas),
         cmocka_unit_test(test_sqlite_backup),
         cmocka_unit_test(test_open_errors),
+        cmocka_unit_test(test_pg_reconnects),
     };
     return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }
