@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "auth/auth.h"
+#include "http/static_files.h"
 #include "store/migrate.h"
 
 #define DEFAULT_BODY_LIMIT ((size_t)1 << 20)
@@ -123,6 +124,19 @@ static int check_csrf(struct api_call *call)
 void api_handle(void *app, struct http_request *req, struct http_response *res)
 {
     struct api_call call = {.api = app, .req = req, .res = res};
+    if (strncmp(req->path, "/api/", 5)) {
+        if (strcmp(req->method, "GET") && strcmp(req->method, "HEAD")) {
+            http_add_header(res, "Allow", "GET, HEAD");
+            reply_error(req, res, 405, "method_not_allowed", NULL, "%s is not allowed on %s",
+                        req->method, req->path);
+        } else if (!call.api->web_root) {
+            reply_error(req, res, 404, "not_found", NULL,
+                        "no UI is installed here (serve --web DIR); the API is under /api/v1");
+        } else {
+            static_serve(call.api->web_root, req, res);
+        }
+        return;
+    }
     struct sb allow = SB_INIT;
     const struct route *route = route_find(req->method, req->path, call.ids, &allow);
     if (!route) {

@@ -26,6 +26,7 @@ struct api {
     struct store_pool *pool;
     struct api_config cfg;
     const char *db_kind; /* "sqlite" or "postgresql", for health */
+    const char *web_root; /* the UI's folder (absolute), or NULL for no UI */
 };
 
 struct api_call {
@@ -56,7 +57,8 @@ extern const struct route auth_routes[];
 extern const struct route people_routes[];
 
 /* The handler and body-limit callbacks to give http_server_start, with the
- * struct api as their app pointer. */
+ * struct api as their app pointer. Paths under /api/ go to the routes,
+ * everything else to the UI's files (see http/static_files.h). */
 void api_handle(void *app, struct http_request *req, struct http_response *res);
 size_t api_body_limit(void *app, const char *method, const char *path);
 

@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "core/text.h"
 #include "http/server.h"
+#include "http/static_files.h"
 #include "store/migrate.h"
 
 /* "ADDR:PORT", "[IPv6]:PORT" or ":PORT" into a literal address and a port. */
@@ -36,7 +37,7 @@ static int parse_listen(const char *s, char *addr, size_t cap, uint16_t *port)
 int cmd_serve(int argc, char **argv, const char *db_url)
 {
     struct opt opts[] = {{"listen", 1},        {"threads", 1},  {"quiet", 0},
-                         {"cookie-secure", 0}, {"max-body", 1}, {0}};
+                         {"cookie-secure", 0}, {"max-body", 1}, {"web", 1}, {0}};
     int help;
     if (opt_parse(argc, argv, opts, NULL, 0, &help) < 0) return 2;
     if (help) {
@@ -49,6 +50,8 @@ int cmd_serve(int argc, char **argv, const char *db_url)
                "  --quiet             no access log on stdout\n"
                "  --cookie-secure     mark the session cookie Secure (behind HTTPS)\n"
                "  --max-body BYTES    largest request body (default 1048576; imports 16 MiB)\n"
+               "  --web DIR           the browser UI's folder (default: REINS_WEB, else web/\n"
+               "                      beside or above the binary)\n"
                "Stops on SIGTERM or SIGINT after finishing the requests in flight.\n");
         return 0;
     }
@@ -76,10 +79,20 @@ int cmd_serve(int argc, char **argv, const char *db_url)
     if (cli_open_db(db_url, &db)) return 1;
     struct api api = {.db_kind = store_kind(db) == STORE_SQLITE ? "sqlite" : "postgresql"};
     store_close(db);
+    char *web_root = static_find_root(opt_get(opts, "web"));
+    if (!web_root && opt_get(opts, "web")) {
+        fprintf(stderr, "reins: --web %s is not a folder\n", opt_get(opts, "web"));
+        return 2;
+    }
+    if (!web_root) fprintf(stderr, "reins: no web/ folder found: serving the API only\n");
+    api.web_root = web_root;
     api.cfg.cookie_secure = opt_get(opts, "cookie-secure") != NULL;
     api.cfg.body_limit = (size_t)max_body;
     struct err e = {0};
-    if (store_pool_new(db_url, (int)threads, &api.pool, &e) < 0) return cli_fail(&e);
+    if (store_pool_new(db_url, (int)threads, &api.pool, &e) < 0) {
+        free(web_root);
+        return cli_fail(&e);
+    }
 
     /* Signals go to this thread's sigwait, not to a server thread: block them
      * before the server starts its threads, which inherit the mask. */
@@ -97,6 +110,7 @@ int cmd_serve(int argc, char **argv, const char *db_url)
     struct http_server *srv;
     if (http_server_start(&cfg, api_handle, api_body_limit, &api, &srv, &e) < 0) {
         store_pool_free(api.pool);
+        free(web_root);
         return cli_fail(&e);
     }
     int ipv6 = strchr(addr, ':') != NULL;
@@ -110,6 +124,7 @@ int cmd_serve(int argc, char **argv, const char *db_url)
             sig == SIGINT ? "SIGINT" : "SIGTERM");
     http_server_stop(srv, 10000);
     store_pool_free(api.pool);
+    free(web_root);
     fprintf(stderr, "reins: stopped\n");
     return 0;
 }

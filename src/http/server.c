@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -83,12 +84,20 @@ static enum MHD_Result send_response(struct request_ctx *ctx, const struct http_
                                               : "application/json; charset=utf-8");
     MHD_add_response_header(r, "X-Request-Id", ctx->req.request_id);
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(r, "Cache-Control", "no-store");
-    MHD_add_response_header(r, "Content-Security-Policy",
-                            "default-src 'none'; frame-ancestors 'none'");
     MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
-    for (int i = 0; i < res->nheaders; i++)
+    MHD_add_response_header(r, "X-Frame-Options", "DENY");
+    int own_cache = 0, own_csp = 0;
+    for (int i = 0; i < res->nheaders; i++) {
+        own_cache |= !strcasecmp(res->header_names[i], "Cache-Control");
+        own_csp |= !strcasecmp(res->header_names[i], "Content-Security-Policy");
         MHD_add_response_header(r, res->header_names[i], res->header_values[i]);
+    }
+    /* Unless the handler says otherwise: API answers are never cached and
+     * may run nothing in a browser. */
+    if (!own_cache) MHD_add_response_header(r, "Cache-Control", "no-store");
+    if (!own_csp)
+        MHD_add_response_header(r, "Content-Security-Policy",
+                                "default-src 'none'; frame-ancestors 'none'");
     ctx->status = res->status;
     ctx->bytes_out = res->body_len;
     ctx->responded = 1;
