@@ -32,7 +32,7 @@ FUZZ_SRC  := $(shell find fuzz -name '*_fuzz.c' 2>/dev/null | sort)
 FUZZ_BIN  := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
 
 .SECONDARY:
-.PHONY: all run test sanitize bench clean deps fuzz check-tests
+.PHONY: all run test sanitize bench clean deps deps-test
 all: $(BUILD)/reins $(TEST_BIN) $(FUZZ_BIN)
 
 $(BUILD)/obj/%.o: %.c
@@ -61,7 +61,10 @@ $(BUILD)/fuzz/%: fuzz/%.c fuzz/replay_main.c $(BUILD)/libreins.a
 	@$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< fuzz/replay_main.c $(BUILD)/libreins.a $(LIBS)
 
 deps:
-	@scripts/deps.sh
+	@scripts/deps.sh run
+
+deps-test:
+	@scripts/deps.sh test
 
 # The main job: a demo organisation in demo.db, served on 127.0.0.1:8080.
 run: deps
@@ -69,12 +72,12 @@ run: deps
 	@scripts/run-demo.sh $(BUILD)/reins
 
 # Every test, on SQLite and on PostgreSQL (a throwaway cluster when none is given).
-test: deps
+test: deps-test
 	@$(MAKE) --no-print-directory all
 	@scripts/test.sh $(BUILD)
 
 # The same tests, built and run under AddressSanitizer and UndefinedBehaviorSanitizer.
-sanitize: deps
+sanitize: deps-test
 	@$(MAKE) --no-print-directory all BUILD=build-san OPT="-O1 -g -fno-omit-frame-pointer" \
 	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 scripts/test.sh build-san

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Install the Debian 12 packages reins needs to build, run and test.
+# Install the Debian 12 packages reins needs: `deps.sh run` to build and run,
+# `deps.sh test` also for the tests (PostgreSQL, cmocka, Node.js, Chromium).
 # As root it installs what is missing; otherwise it prints the one command to run.
 set -eu
 pkgs=(gcc make pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev
-      libsodium-dev libcmocka-dev postgresql postgresql-client postgresql-common curl)
-command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
+      libsodium-dev)
+if [ "${1:-run}" = test ]; then
+  pkgs+=(libcmocka-dev postgresql postgresql-client postgresql-common chromium)
+  command -v node >/dev/null 2>&1 || pkgs+=(nodejs npm)
+fi
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
