@@ -15,6 +15,8 @@ static const char SQL_USER_GET[] =
     "SELECT id, email, role, COALESCE(person_id, 0), disabled FROM users WHERE id = $1";
 static const char SQL_USER_SET_ROLE[] = "UPDATE users SET role = $2 WHERE id = $1";
 static const char SQL_USER_SET_DISABLED[] = "UPDATE users SET disabled = $2 WHERE id = $1";
+static const char SQL_ACTIVE_ADMINS[] =
+    "SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0";
 static const char SQL_USER_END_SESSIONS[] = "DELETE FROM sessions WHERE user_id = $1";
 static const char SQL_TOKENS[] =
     "SELECT id, user_id, name, prefix, created_at, last_used_at, revoked_at FROM api_tokens"
@@ -186,7 +188,17 @@ static void patch_user(struct api_call *call)
         /* Disabling ends their sessions now, not at the next expiry. */
         if (rc >= 0 && disabled == 1)
             rc = store_run(call->db, SQL_USER_END_SESSIONS, PARAMS(SV_INT(id)), NULL, &call->err);
+        if (rc == REINS_EINVAL && role)
+            rc = err_field(&call->err, REINS_EINVAL, "role",
+                           "field role: a %s must be linked to a person; this user is not", role);
         if (rc >= 0 && password) rc = user_set_password(call->db, id, password, &call->err);
+        /* Checked after the change, inside the transaction: no way around it. */
+        int64_t admins = 1;
+        if (rc >= 0 && (role || disabled == 1))
+            rc = store_int_query(call->db, SQL_ACTIVE_ADMINS, NO_PARAMS, &admins, &call->err);
+        if (rc >= 0 && admins == 0)
+            rc = err_set(&call->err, REINS_ECONFLICT,
+                         "this would leave no active admin; make someone else admin first");
         if (rc >= 0)
             rc = store_commit(call->db, &call->err);
         else

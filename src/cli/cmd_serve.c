@@ -36,20 +36,24 @@ static int parse_listen(const char *s, char *addr, size_t cap, uint16_t *port)
 
 int cmd_serve(int argc, char **argv, const char *db_url)
 {
-    struct opt opts[] = {{"listen", 1},        {"threads", 1},  {"quiet", 0},
-                         {"cookie-secure", 0}, {"max-body", 1}, {"web", 1}, {0}};
+    struct opt opts[] = {
+        {"listen", 1},   {"threads", 1}, {"quiet", 0},         {"cookie-secure", 0},
+        {"max-body", 1}, {"web", 1},     {"trusted-proxy", 1}, {0}};
     int help;
     if (opt_parse(argc, argv, opts, NULL, 0, &help) < 0) return 2;
     if (help) {
         printf("usage: reins [--db URL] serve [--listen ADDR:PORT] [--threads N] [--quiet]\n"
-               "                              [--cookie-secure] [--max-body BYTES]\n\n"
-               "Serve the JSON API under /api/v1 (see docs/api.md).\n"
+               "                              [--cookie-secure] [--max-body BYTES] [--web DIR]\n"
+               "                              [--trusted-proxy IP]\n\n"
+               "Serve the JSON API under /api/v1 (see docs/api.md) and the browser UI at /.\n"
                "  --listen ADDR:PORT  where to listen (default 127.0.0.1:8080; port 0 picks a\n"
                "                      free one; [::1]:8080 for IPv6)\n"
                "  --threads N         worker threads, and database connections (default 4)\n"
                "  --quiet             no access log on stdout\n"
                "  --cookie-secure     mark the session cookie Secure (behind HTTPS)\n"
                "  --max-body BYTES    largest request body (default 1048576; imports 16 MiB)\n"
+               "  --trusted-proxy IP  a load balancer: its requests count as coming from the\n"
+               "                      last address of X-Forwarded-For\n"
                "  --web DIR           the browser UI's folder (default: REINS_WEB, else web/\n"
                "                      beside or above the binary)\n"
                "Stops on SIGTERM or SIGINT after finishing the requests in flight.\n");
@@ -106,7 +110,8 @@ int cmd_serve(int argc, char **argv, const char *db_url)
     struct http_config cfg = {.listen_addr = addr,
                               .port = port,
                               .threads = (int)threads,
-                              .quiet = opt_get(opts, "quiet") != NULL};
+                              .quiet = opt_get(opts, "quiet") != NULL,
+                              .trusted_proxy = opt_get(opts, "trusted-proxy")};
     struct http_server *srv;
     if (http_server_start(&cfg, api_handle, api_body_limit, &api, &srv, &e) < 0) {
         store_pool_free(api.pool);

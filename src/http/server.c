@@ -21,6 +21,7 @@ struct http_server {
     http_body_limit body_limit;
     void *app;
     int quiet;
+    char *trusted_proxy;
     atomic_int inflight;      /* requests begun and not yet completed */
     atomic_uint_fast64_t seq; /* request counter, for request ids */
     char id_prefix[9];        /* random per process: ids stay unique across servers */
@@ -142,6 +143,18 @@ static struct request_ctx *request_begin(struct http_server *s, struct MHD_Conne
             inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, ip, sizeof ip);
     }
     req->client_ip = arena_strdup(&ctx->arena, ip);
+    const char *fwd = s->trusted_proxy && !strcmp(ip, s->trusted_proxy)
+                          ? MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-For")
+                          : NULL;
+    if (fwd) {
+        /* The proxy appends the address it saw: the last entry is the one to trust. */
+        const char *last = strrchr(fwd, ',');
+        last = last ? last + 1 : fwd;
+        while (*last == ' ')
+            last++;
+        size_t n = strcspn(last, " ");
+        if (n > 0 && n < INET6_ADDRSTRLEN) req->client_ip = arena_strndup(&ctx->arena, last, n);
+    }
     req->body = "";
     req->body_limit = s->body_limit(s->app, method, url);
     return ctx;
@@ -239,6 +252,7 @@ int http_server_start(const struct http_config *cfg, http_handler handler,
     s->body_limit = body_limit;
     s->app = app;
     s->quiet = cfg->quiet;
+    s->trusted_proxy = cfg->trusted_proxy ? xstrdup(cfg->trusted_proxy) : NULL;
     unsigned char rnd[4];
     randombytes_buf(rnd, sizeof rnd);
     sodium_bin2hex(s->id_prefix, sizeof s->id_prefix, rnd, sizeof rnd);
@@ -258,6 +272,7 @@ int http_server_start(const struct http_config *cfg, http_handler handler,
         sa = (const struct sockaddr *)&sin6;
         flags |= MHD_USE_IPv6;
     } else {
+        free(s->trusted_proxy);
         free(s);
         return err_set(e, REINS_EINVAL, "listen address '%s' is not an IPv4 or IPv6 address", addr);
     }
@@ -269,6 +284,7 @@ int http_server_start(const struct http_config *cfg, http_handler handler,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)128 * 1024, MHD_OPTION_NOTIFY_COMPLETED,
         on_completed, s, MHD_OPTION_END);
     if (!s->daemon) {
+        free(s->trusted_proxy);
         free(s);
         return err_set(e, REINS_EIO, "cannot listen on %s port %u (in use, or not allowed)", addr,
                        (unsigned)cfg->port);
@@ -292,5 +308,6 @@ void http_server_stop(struct http_server *s, int grace_ms)
     for (int waited = 0; atomic_load(&s->inflight) > 0 && waited < grace_ms; waited += 10)
         usleep(10 * 1000);
     MHD_stop_daemon(s->daemon);
+    free(s->trusted_proxy);
     free(s);
 }

@@ -62,6 +62,10 @@ struct http_config {
     unsigned connection_limit;
     unsigned connection_timeout_s;
     int quiet; /* no access log */
+    /* A load balancer's address: requests from it are taken to come from
+     * the last address of their X-Forwarded-For (login throttling and the
+     * access log then see the real client). NULL trusts no one. */
+    const char *trusted_proxy;
 };
 
 struct http_server;

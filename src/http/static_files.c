@@ -19,11 +19,16 @@ static const char PAGE_CSP[] = "default-src 'self'; script-src 'self'; style-src
 static const struct {
     const char *ext, *type;
 } content_types[] = {
-    {".html", "text/html; charset=utf-8"},   {".js", "text/javascript; charset=utf-8"},
-    {".mjs", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
-    {".json", "application/json; charset=utf-8"}, {".svg", "image/svg+xml"},
-    {".png", "image/png"},                   {".ico", "image/x-icon"},
-    {".woff2", "font/woff2"},                {".txt", "text/plain; charset=utf-8"},
+    {".html", "text/html; charset=utf-8"},
+    {".js", "text/javascript; charset=utf-8"},
+    {".mjs", "text/javascript; charset=utf-8"},
+    {".css", "text/css; charset=utf-8"},
+    {".json", "application/json; charset=utf-8"},
+    {".svg", "image/svg+xml"},
+    {".png", "image/png"},
+    {".ico", "image/x-icon"},
+    {".woff2", "font/woff2"},
+    {".txt", "text/plain; charset=utf-8"},
     {".webmanifest", "application/manifest+json"},
 };
 
@@ -79,9 +84,9 @@ static int safe_path(const char *p)
 static void not_found(struct http_request *req, struct http_response *res)
 {
     res->status = 404;
-    res->body = arena_printf(req->arena,
-                             "{\"error\":{\"code\":\"not_found\",\"message\":\"no such page: %s\"}}",
-                             safe_path(req->path) ? req->path : "(invalid path)");
+    res->body = arena_printf(
+        req->arena, "{\"error\":{\"code\":\"not_found\",\"message\":\"no such page: %s\"}}",
+        safe_path(req->path) ? req->path : "(invalid path)");
 }
 
 void static_serve(const char *root, struct http_request *req, struct http_response *res)
