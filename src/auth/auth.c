@@ -95,8 +95,9 @@ static const char SQL_FAILS_BY_EMAIL[] =
     "SELECT COUNT(*), MIN(at) FROM login_attempts WHERE email = $1 AND at > $2";
 static const char SQL_FAILS_BY_IP[] =
     "SELECT COUNT(*), MIN(at) FROM login_attempts WHERE ip = $1 AND at > $2";
-static const char SQL_RECORD_FAIL[] =
-    "INSERT INTO login_attempts (email, ip, at) VALUES ($1, $2, $3)";
+static const char SQL_RECORD_ATTEMPT[] =
+    "INSERT INTO login_attempts (email, ip, at) VALUES ($1, $2, $3) RETURNING id";
+static const char SQL_DROP_ATTEMPT[] = "DELETE FROM login_attempts WHERE id = $1";
 static const char SQL_FORGET_FAILS[] = "DELETE FROM login_attempts WHERE email = $1 OR at < $2";
 static const char SQL_USER_BY_EMAIL[] = "SELECT id, password_hash, role, COALESCE(person_id, 0), "
                                         "disabled, email FROM users WHERE email = $1";
@@ -135,7 +136,7 @@ static int throttled(struct store *db, const char *sql, const char *key, int max
     int rc = store_query(db, sql, PARAMS(SV_TEXT(key), SV_INT(now - LOGIN_WINDOW_SECONDS)), &r, e);
     if (rc < 0) return rc;
     int limited = 0;
-    if ((rc = store_next(r, e)) > 0 && store_int(r, 0) >= max) {
+    if ((rc = store_next(r, e)) > 0 && store_int(r, 0) > max) {
         limited = 1;
         int64_t wait = store_int(r, 1) + LOGIN_WINDOW_SECONDS - now;
         *retry_after = wait > 1 ? (int)wait : 1;
@@ -181,14 +182,22 @@ int auth_login(struct store *db, const char *email_in, const char *password, con
     *retry_after = 0;
     if (email_normalize(email, email_in, "email", NULL) < 0)
         snprintf(email, sizeof email, "%.*s", EMAIL_MAX, email_in ? email_in : "");
-    int rc =
-        throttled(db, SQL_FAILS_BY_EMAIL, email, LOGIN_MAX_FAILS_PER_EMAIL, now, retry_after, e);
+    /* Record the attempt before counting: concurrent attempts each count
+     * all those before them, so no burst gets more than the limit through.
+     * An attempt refused here does not count (it is dropped again). */
+    int64_t attempt = 0;
+    int rc = store_int_query(db, SQL_RECORD_ATTEMPT,
+                             PARAMS(SV_TEXT(email), SV_TEXT(ip), SV_INT(now)), &attempt, e);
+    if (rc < 0) return rc;
+    rc = throttled(db, SQL_FAILS_BY_EMAIL, email, LOGIN_MAX_FAILS_PER_EMAIL, now, retry_after, e);
     if (rc == 0)
         rc = throttled(db, SQL_FAILS_BY_IP, ip, LOGIN_MAX_FAILS_PER_IP, now, retry_after, e);
     if (rc < 0) return rc;
-    if (rc > 0)
+    if (rc > 0) {
+        if ((rc = store_run(db, SQL_DROP_ATTEMPT, PARAMS(SV_INT(attempt)), NULL, e)) < 0) return rc;
         return err_set(e, REINS_ERATE, "too many failed logins; try again in %d seconds",
                        *retry_after);
+    }
 
     struct store_rows *r;
     if ((rc = store_query(db, SQL_USER_BY_EMAIL, PARAMS(SV_TEXT(email)), &r, e)) < 0) return rc;
@@ -206,11 +215,7 @@ int auth_login(struct store *db, const char *email_in, const char *password, con
     }
     store_rows_free(r);
     if (rc < 0) return rc;
-    if (!ok) {
-        rc = store_run(db, SQL_RECORD_FAIL, PARAMS(SV_TEXT(email), SV_TEXT(ip), SV_INT(now)), NULL,
-                       e);
-        return rc < 0 ? rc : err_set(e, REINS_EAUTH, "%s", bad);
-    }
+    if (!ok) return err_set(e, REINS_EAUTH, "%s", bad); /* the attempt stays recorded */
     rc = store_run(db, SQL_FORGET_FAILS, PARAMS(SV_TEXT(email), SV_INT(now - LOGIN_WINDOW_SECONDS)),
                    NULL, e);
     if (rc < 0) return rc;

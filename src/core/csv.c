@@ -11,7 +11,9 @@
 
 #include <assert.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,16 +72,32 @@ static size_t utf8_seq_len(const unsigned char *s, const unsigned char *end)
     return n;
 }
 
+/* Every parse error names its line in the message and in e->line. */
+static int fail_line(struct parser *ps, size_t line, int code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int fail_line(struct parser *ps, size_t line, int code, const char *fmt, ...)
+{
+    char msg[sizeof ps->e->msg];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    err_set(ps->e, code, "line %zu%s", line, msg);
+    if (ps->e) ps->e->line = line;
+    return code;
+}
+
 static int fail_field(struct parser *ps, int code, const char *what)
 {
-    return err_set(ps->e, code, "line %zu, field %zu: %s", ps->line, ps->field, what);
+    return fail_line(ps, ps->line, code, ", field %zu: %s", ps->field, what);
 }
 
 static int check_field_len(struct parser *ps, const char *start)
 {
     if ((size_t)(ps->w - start) <= ps->lim.max_field_len) return 0;
-    return err_set(ps->e, REINS_ETOOBIG, "line %zu, field %zu: field longer than %zu bytes",
-                   ps->line, ps->field, ps->lim.max_field_len);
+    return fail_line(ps, ps->line, REINS_ETOOBIG, ", field %zu: field longer than %zu bytes",
+                     ps->field, ps->lim.max_field_len);
 }
 
 /* Copy one non-ASCII sequence, or fail if it is not strict UTF-8. */
@@ -116,9 +134,8 @@ static int parse_quoted(struct parser *ps, const char *start)
             /* Name the last line that has content, not the empty one after
              * a final newline. open_line <= that line, so never line 0. */
             size_t last = ps->end[-1] == '\n' ? ps->line - 1 : ps->line;
-            return err_set(ps->e, REINS_EINVAL,
-                           "line %zu: unterminated quoted field (opened on line %zu)", last,
-                           open_line);
+            return fail_line(ps, last, REINS_EINVAL,
+                             ": unterminated quoted field (opened on line %zu)", open_line);
         }
         unsigned char c = *ps->p;
         if (c == '"') {
@@ -198,15 +215,14 @@ static void push_row(struct parser *ps, size_t line, size_t nfields)
 static int parse_record(struct parser *ps)
 {
     if (ps->nrows == ps->lim.max_rows)
-        return err_set(ps->e, REINS_ETOOBIG, "line %zu: more than %zu rows", ps->line,
-                       ps->lim.max_rows);
+        return fail_line(ps, ps->line, REINS_ETOOBIG, ": more than %zu rows", ps->lim.max_rows);
     size_t line = ps->line, first = ps->nptrs;
     int rc;
     ps->field = 0;
     for (;;) {
         if (ps->field == ps->lim.max_fields)
-            return err_set(ps->e, REINS_ETOOBIG, "line %zu: more than %zu fields", ps->line,
-                           ps->lim.max_fields);
+            return fail_line(ps, ps->line, REINS_ETOOBIG, ": more than %zu fields",
+                             ps->lim.max_fields);
         ps->field++;
         char *start = ps->w;
         if (ps->p < ps->end && *ps->p == '"')

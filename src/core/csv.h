@@ -67,7 +67,8 @@ struct csv_doc {
  * sets *out to a new doc the caller frees with csv_doc_free; input with no
  * records gives a doc with nrows 0. Field strings live until then and may be
  * modified in place. On failure returns REINS_EINVAL (malformed input) or
- * REINS_ETOOBIG (over a limit), fills `e` and sets *out to NULL. */
+ * REINS_ETOOBIG (over a limit), fills `e` and sets *out to NULL; e->line is
+ * the line the message names (0 only for the input-size limit). */
 int csv_parse(const char *data, size_t len, const struct csv_limits *lim, struct csv_doc **out,
               struct err *e);
 

@@ -10,6 +10,7 @@ static int err_vset(struct err *e, int code, const char *field, const char *fmt,
     if (!e) return code;
     e->code = code;
     e->field = field;
+    e->line = 0;
     vsnprintf(e->msg, sizeof e->msg, fmt, ap);
     return code;
 }
@@ -55,6 +56,7 @@ void err_clear(struct err *e)
     if (!e) return;
     e->code = 0;
     e->field = NULL;
+    e->line = 0;
     e->msg[0] = '\0';
 }
 

@@ -28,6 +28,7 @@ enum reins_errcode {
 struct err {
     int code;          /* one of enum reins_errcode, 0 when no error is set */
     const char *field; /* the offending input field, or NULL; static string */
+    size_t line;       /* the offending line of an input file, 0 when none */
     char msg[512];
 };
 

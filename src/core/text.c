@@ -7,6 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Text that spreadsheets take for a formula when a CSV export is opened. */
+static int formula_start(const char *s)
+{
+    return *s == '=' || *s == '+' || *s == '-' || *s == '@';
+}
+
 int email_normalize(char out[EMAIL_MAX + 1], const char *in, const char *field, struct err *e)
 {
     if (!in || !*in)
@@ -16,7 +22,7 @@ int email_normalize(char out[EMAIL_MAX + 1], const char *in, const char *field, 
         return err_field(e, REINS_EINVAL, field, "field %s: email longer than %d characters", field,
                          EMAIL_MAX);
     const char *at = strchr(in, '@');
-    if (!at || at == in || strchr(at + 1, '@') || !strchr(at + 1, '.') || at[1] == '.' ||
+    if (!at || at == in || formula_start(in) || strchr(at + 1, '@') || !strchr(at + 1, '.') || at[1] == '.' ||
         in[n - 1] == '.')
         return err_field(e, REINS_EINVAL, field, "field %s: '%.100s' is not an email address",
                          field, in);

@@ -25,7 +25,8 @@ void date_from_days(int64_t days, char out[11]);
 void date_today(char out[11]);
 
 /* Check that `s` is non-empty after trimming and at most `max` bytes, with
- * no control characters. */
+ * no control characters, not starting with = + - @ (spreadsheets would run
+ * it as a formula when they open an export). Emails are held to that too. */
 int text_check(const char *s, size_t max, const char *field, struct err *e);
 
 /* Parse a whole decimal integer; REINS_EINVAL on junk or overflow. */

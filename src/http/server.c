@@ -170,11 +170,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (!ctx) {
         ctx = request_begin(s, conn, url, method);
         *con_cls = ctx;
-        /* Refuse a declared oversize body before reading any of it. */
+        /* A declared oversize body: a client waiting for "100 Continue", or
+         * one announcing more than we would drain, is answered at once;
+         * otherwise the body is drained first (see below), or the client
+         * that is still sending would see a reset instead of the 413. */
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
         if (cl && strtoull(cl, NULL, 10) > ctx->req.body_limit) {
             ctx->too_big = 1;
-            return send_too_big(ctx);
+            const char *expect = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Expect");
+            if ((expect && !strcasecmp(expect, "100-continue")) ||
+                strtoull(cl, NULL, 10) > DISCARD_LIMIT)
+                return send_too_big(ctx);
         }
         return MHD_YES; /* answer on a later call: see PITFALLS, keep-alive */
     }

@@ -251,7 +251,16 @@ int people_import_csv(struct store *db, const char *data, size_t len, const char
     struct row_values *vals = NULL;
     int rc = csv_parse(data, len, &lim, &doc, e);
     if (rc < 0) {
-        problem(&im, 0, NULL, "%s", e->msg);
+        /* The parser's message starts "line N: " or "line N, ": the line
+         * goes in its own place, like every other problem's. */
+        const char *msg = e->msg;
+        if (e->line && !strncmp(msg, "line ", 5)) {
+            msg += 5;
+            while (*msg >= '0' && *msg <= '9') msg++;
+            if (*msg == ':' || *msg == ',') msg++;
+            while (*msg == ' ') msg++;
+        }
+        problem(&im, e->line, NULL, "%s", msg);
         goto done;
     }
     if (doc->nrows == 0) {
