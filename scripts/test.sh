@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 
 if [ -z "${PGHOST:-}" ] && [ -z "${REINS_TEST_NO_PG:-}" ]; then
   if command -v pg_virtualenv >/dev/null 2>&1; then
-    exec pg_virtualenv -- "$0" "$@"
+    exec pg_virtualenv -t -- "$0" "$@"
   fi
   echo "reins: pg_virtualenv not found (package postgresql-common): PostgreSQL runs skipped" >&2
 fi

@@ -22,8 +22,8 @@ int email_normalize(char out[EMAIL_MAX + 1], const char *in, const char *field, 
         return err_field(e, REINS_EINVAL, field, "field %s: email longer than %d characters", field,
                          EMAIL_MAX);
     const char *at = strchr(in, '@');
-    if (!at || at == in || formula_start(in) || strchr(at + 1, '@') || !strchr(at + 1, '.') || at[1] == '.' ||
-        in[n - 1] == '.')
+    if (!at || at == in || formula_start(in) || strchr(at + 1, '@') || !strchr(at + 1, '.') ||
+        at[1] == '.' || in[n - 1] == '.')
         return err_field(e, REINS_EINVAL, field, "field %s: '%.100s' is not an email address",
                          field, in);
     for (size_t i = 0; i < n; i++) {
@@ -119,12 +119,19 @@ int text_check(const char *s, size_t max, const char *field, struct err *e)
         if ((unsigned char)s[i] < ' ' || s[i] == 0x7f)
             return err_field(e, REINS_EINVAL, field, "field %s: contains a control character",
                              field);
+    if (formula_start(p))
+        return err_field(e, REINS_EINVAL, field,
+                         "field %s: must not start with =, +, - or @ (a spreadsheet opening an "
+                         "export would run it as a formula)",
+                         field);
     return 0;
 }
 
 int parse_int64(const char *s, int64_t *out)
 {
-    if (!s || !*s) return REINS_EINVAL;
+    /* strtoll would skip leading space and take a '+': a whole number only */
+    if (!s || !(isdigit((unsigned char)*s) || (*s == '-' && isdigit((unsigned char)s[1]))))
+        return REINS_EINVAL;
     char *end;
     errno = 0;
     long long v = strtoll(s, &end, 10);

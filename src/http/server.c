@@ -29,6 +29,7 @@ struct http_server {
 
 /* How much of an oversize body is read and dropped before the 413. */
 #define DISCARD_LIMIT ((size_t)64 << 20)
+#define DRAIN_TIMEOUT_S 5u
 
 /* Per-request state, from the first call of the access handler to completion. */
 struct request_ctx {
@@ -181,6 +182,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             if ((expect && !strcasecmp(expect, "100-continue")) ||
                 strtoull(cl, NULL, 10) > DISCARD_LIMIT)
                 return send_too_big(ctx);
+            /* a client that stalls instead of sending is not waited for long */
+            MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT, DRAIN_TIMEOUT_S);
         }
         return MHD_YES; /* answer on a later call: see PITFALLS, keep-alive */
     }
