@@ -116,7 +116,10 @@ int text_check(const char *s, size_t max, const char *field, struct err *e)
         return err_field(e, REINS_EINVAL, field, "field %s: longer than %zu characters", field,
                          max);
     for (size_t i = 0; i < n; i++)
-        if ((unsigned char)s[i] < ' ' || s[i] == 0x7f)
+        /* C0 controls, DEL, and the C1 controls U+0080..U+009F (C2 80..9F in UTF-8) */
+        if ((unsigned char)s[i] < ' ' || s[i] == 0x7f ||
+            ((unsigned char)s[i] == 0xc2 && (unsigned char)s[i + 1] >= 0x80 &&
+             (unsigned char)s[i + 1] <= 0x9f))
             return err_field(e, REINS_EINVAL, field, "field %s: contains a control character",
                              field);
     if (formula_start(p))

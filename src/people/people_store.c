@@ -109,9 +109,13 @@ int people_get(struct store *db, int64_t id, struct arena *arena, struct person 
 int people_list(struct store *db, const struct principal *who, const struct people_filter *f,
                 struct arena *arena, struct person **out, size_t *n, struct err *e)
 {
+    /* Fail closed: only an admin sees everyone, only a manager a subtree;
+     * anyone else (a seller, or a role this code does not know) sees self. */
     int64_t root = 0, only = 0;
-    if (who->role == ROLE_MANAGER) root = who->person_id;
-    if (who->role == ROLE_SELLER) only = who->person_id;
+    if (who->role == ROLE_MANAGER)
+        root = who->person_id;
+    else if (who->role != ROLE_ADMIN)
+        only = who->person_id;
     if (who->role != ROLE_ADMIN && !who->person_id) {
         *out = NULL;
         *n = 0;
@@ -179,7 +183,8 @@ int people_create(struct store *db, const struct person_fields *f, int64_t *id_o
     if ((rc = check_refs(db, 0, f, e)) < 0) goto fail;
     rc = store_int_query(db, SQL_INSERT,
                          PARAMS(SV_TEXT(f->name), SV_TEXT(email), SV_TEXT(f->title ? f->title : ""),
-                                SV_ID(f->manager_id), SV_ID(f->team_id), SV_TEXT(f->start_date),
+                                SV_ID(f->has_manager ? f->manager_id : 0),
+                                SV_ID(f->has_team ? f->team_id : 0), SV_TEXT(f->start_date),
                                 SV_TEXT(f->status ? f->status : "active"), SV_INT(time(NULL))),
                          id_out, e);
     if (rc == REINS_ECONFLICT) rc = conflict_email(email, e);
