@@ -215,7 +215,8 @@ int store_sqlite_open(const char *path, struct store **out, struct err *e)
     /* Writers wait up to 10 s for each other instead of failing at once. */
     sqlite3_busy_timeout(s->db, 10000);
     rc = s_exec(&s->base,
-                "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
+                " PRAGMA cache_size = -32768;",
                 e);
     if (rc < 0) {
         err_prefix(e, "cannot open SQLite database '%s': ", path);
