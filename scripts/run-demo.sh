@@ -10,5 +10,5 @@ else
   echo "reins: using the existing $db (delete it for a fresh demo); demo password: $password"
   "$reins" --db "$db" user list | sed -n '1,4p'
 fi
-echo "reins: serving http://127.0.0.1:8080 (API under /api/v1, see docs/api.md); log in with one of the emails above"
+echo "reins: open http://127.0.0.1:8080 and log in with one of the emails above (API under /api/v1)"
 exec "$reins" --db "$db" serve --listen "${REINS_LISTEN:-127.0.0.1:8080}"

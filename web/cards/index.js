@@ -1,0 +1,5 @@
+// cards/index.js -- every card and column module; importing one registers it.
+// A later part of the product adds its module here (see home-cards.js).
+import './team.js';
+import './profile.js';
+import './admin.js';

@@ -1,0 +1,85 @@
+// cards/profile.js -- a person's details (the seller's own profile card, and
+// the top of a person's page), and the seller home's placeholders for what
+// later parts bring: one-on-ones and growth (leading), goals and the
+// commission statement (the numbers).
+import { h } from '../dom.js';
+import { registerCard } from '../home-cards.js';
+import { formatDate } from '../format.js';
+import { personLink, statusChip, tenureText } from '../ui.js';
+
+/** The person's manager when the user may see them, else null (the API answers 404). */
+export async function loadManager(api, person) {
+  if (person.manager_id === null || person.manager_id === undefined) return null;
+  try {
+    return await api.get(`/people/${person.manager_id}`, { cache: true });
+  } catch (err) {
+    if (err.status === 404) return { hidden: true };
+    throw err;
+  }
+}
+
+/** A description list of a person's details. `manager`: a person, {hidden:true} or null. */
+export function personDetails(person, manager, today) {
+  const row = (term, ...value) => h('div', { class: 'detail' }, h('dt', null, term), h('dd', null, ...value));
+  let managerValue;
+  if (!manager) managerValue = h('span', { class: 'muted' }, 'No manager');
+  else if (manager.hidden) managerValue = h('span', { class: 'muted' }, 'Not shown to you');
+  else managerValue = personLink(manager);
+  return h(
+    'dl',
+    { class: 'details' },
+    row('Title', person.title || h('span', { class: 'muted' }, 'No title')),
+    row('Team', person.team || h('span', { class: 'muted' }, 'No team')),
+    row('Manager', managerValue),
+    row('Email', h('a', { href: `mailto:${person.email}` }, person.email)),
+    row('Started', formatDate(person.start_date), h('span', { class: 'muted' }, ' · '), tenureText(person, today)),
+    row('Status', statusChip(person, today)),
+  );
+}
+
+registerCard({
+  id: 'profile',
+  section: 'leading',
+  order: 10,
+  size: 'full',
+  pages: ['seller-home'],
+  title: 'Your profile',
+  load: (ctx) => loadManager(ctx.api, ctx.subject),
+  render: (manager, ctx) => personDetails(ctx.subject, manager, ctx.today),
+});
+
+registerCard({
+  id: 'one-on-ones',
+  section: 'leading',
+  order: 20,
+  pages: ['seller-home'],
+  title: 'One-on-ones',
+  placeholder: 'Your one-on-ones with your manager: a shared agenda you both add to, and action items that carry forward until done.',
+});
+
+registerCard({
+  id: 'growth',
+  section: 'leading',
+  order: 30,
+  pages: ['seller-home'],
+  title: 'Growth',
+  placeholder: 'Your development plan: skills rated for competence and confidence, goals with check-ins, and training.',
+});
+
+registerCard({
+  id: 'goals',
+  section: 'managing',
+  order: 10,
+  pages: ['seller-home'],
+  title: 'Goals and attainment',
+  placeholder: 'Your quota for each period and how far along you are.',
+});
+
+registerCard({
+  id: 'statement',
+  section: 'managing',
+  order: 20,
+  pages: ['seller-home'],
+  title: 'Commission statement',
+  placeholder: 'Your commission statement, with every line explained.',
+});
