@@ -40,6 +40,8 @@ static json_t *principal_json(const struct principal *who)
     return user_json(who->user_id, who->email, role_name(who->role), who->person_id, 0);
 }
 
+static json_t *me_json(struct api_call *call, const struct principal *who);
+
 static const char *session_cookie(struct api_call *call, const char *value, int max_age)
 {
     return arena_printf(call->req->arena,
@@ -76,8 +78,7 @@ static void login(struct api_call *call)
     if (rc < 0) return api_fail(call);
     call->req->log_user = arena_printf(call->req->arena, "%lld", (long long)who.user_id);
     http_add_header(call->res, "Set-Cookie", session_cookie(call, cookie, SESSION_MAX_SECONDS));
-    reply_json(call->req, call->res, 200,
-               json_pack("{s:o, s:s}", "user", principal_json(&who), "csrf_token", who.csrf_token));
+    reply_json(call->req, call->res, 200, me_json(call, &who));
 }
 
 static void logout(struct api_call *call)
@@ -88,18 +89,31 @@ static void logout(struct api_call *call)
     reply_json(call->req, call->res, 204, NULL);
 }
 
+/* Who `who` is: the user, their person, and their manager's name and title
+ * (everyone knows who they report to, even where they may not read that
+ * person's page). */
+static json_t *me_json(struct api_call *call, const struct principal *who)
+{
+    json_t *out = json_pack("{s:o}", "user", principal_json(who));
+    struct person p, m;
+    struct err ignored;
+    int have =
+        who->person_id && people_get(call->db, who->person_id, call->req->arena, &p, &ignored) == 0;
+    json_object_set_new(out, "person", have ? person_to_json(&p) : json_null());
+    if (have && p.manager_id &&
+        people_get(call->db, p.manager_id, call->req->arena, &m, &ignored) == 0)
+        json_object_set_new(out, "manager",
+                            json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)m.id, "name",
+                                      m.name, "title", m.title ? m.title : "", "email", m.email));
+    else
+        json_object_set_new(out, "manager", json_null());
+    if (!who->via_token) json_object_set_new(out, "csrf_token", json_string(who->csrf_token));
+    return out;
+}
+
 static void me(struct api_call *call)
 {
-    json_t *out = json_pack("{s:o}", "user", principal_json(&call->who));
-    struct person p;
-    if (call->who.person_id &&
-        people_get(call->db, call->who.person_id, call->req->arena, &p, &call->err) == 0)
-        json_object_set_new(out, "person", person_to_json(&p));
-    else
-        json_object_set_new(out, "person", json_null());
-    if (!call->who.via_token)
-        json_object_set_new(out, "csrf_token", json_string(call->who.csrf_token));
-    reply_json(call->req, call->res, 200, out);
+    reply_json(call->req, call->res, 200, me_json(call, &call->who));
 }
 
 static int user_to_json(struct store *db, int64_t id, json_t **out, struct err *e)

@@ -159,7 +159,7 @@ static void create_team(struct api_call *call)
 static void import_people(struct api_call *call)
 {
     struct import_result res;
-    int rc = people_import_csv(call->db, call->req->body, call->req->body_len, "people.csv", &res,
+    int rc = people_import_csv(call->db, call->req->body, call->req->body_len, "the uploaded CSV", &res,
                                &call->err);
     if (rc == REINS_EINVAL && res.nproblems) {
         json_t *lines = json_array();

@@ -94,6 +94,19 @@ test('GET /me of a seller: user, person and csrf_token', async () => {
   assert.equal(typeof res.body.csrf_token, 'string');
 });
 
+test('GET /me and the login answer name the manager, whose page a seller still may not read', async () => {
+  const s = await org.as('s1a');
+  const res = await call(base, 'GET', '/me', { session: s });
+  assert.deepEqual(res.body.manager, { id: org.people.m1.id, name: ORG.m1.name, title: ORG.m1.title, email: ORG.m1.email });
+  isError(await call(base, 'GET', `/people/${org.people.m1.id}`, { session: s }), 404, 'not_found');
+  const fresh = await call(base, 'POST', '/session', { body: { email: ORG.s1a.email, password: PASSWORD } });
+  assert.equal(fresh.status, 200, fresh.text);
+  assert.equal(fresh.body.person.id, org.people.s1a.id);
+  assert.equal(fresh.body.manager.id, org.people.m1.id);
+  const vp = await call(base, 'GET', '/me', { session: await org.as('vp') });
+  assert.equal(vp.body.manager, null);
+});
+
 test('GET /me of an admin without a person: person is null', async () => {
   const res = await call(base, 'GET', '/me', { session: org.admin });
   assert.equal(res.status, 200, res.text);
