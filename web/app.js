@@ -93,14 +93,8 @@ api.onUnauthorized(() => {
 
 /** Called by the login view with the answer of POST /api/v1/session. */
 async function loggedIn(answer) {
+  // The login answer is the same as GET /me: user, person, manager, CSRF token.
   startSession(answer);
-  // The login answer has the user; the person comes with GET /me.
-  try {
-    const me = await api.get('/me');
-    startSession(me);
-  } catch {
-    /* the home page says what it cannot load */
-  }
   const target = afterLogin && !afterLogin.startsWith('#/login') ? afterLogin : '#/home';
   afterLogin = '#/home';
   go(target);

@@ -1,5 +1,6 @@
 // A seller logs in and sees only themself: their profile and the cards that
-// later parts fill; no other person's name anywhere, an org of one.
+// later parts fill; no other person's name anywhere but their own manager's
+// (whom they report to, shown by name only), an org of one.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setup, cleanup, newPage, login, screenshot, apiSession, unexpectedProblems } from './lib.mjs';
@@ -7,12 +8,14 @@ import { setup, cleanup, newPage, login, screenshot, apiSession, unexpectedProbl
 let env;
 let me;
 let others;
+let boss;
 before(async () => {
   env = await setup();
   const admin = await apiSession(env.url, env.logins.admin);
   const everyone = (await admin.get('/people')).people;
   me = everyone.find((p) => p.email === env.logins.seller);
-  others = everyone.filter((p) => p.id !== me.id);
+  boss = everyone.find((p) => p.id === me.manager_id);
+  others = everyone.filter((p) => p.id !== me.id && p.id !== boss.id);
   assert.ok(me && others.length > 10);
 });
 after(cleanup);
@@ -28,6 +31,9 @@ test('a seller sees their own page and nobody else', async () => {
   const profile = page.locator('[data-card="profile"] .details');
   await profile.waitFor();
   assert.match(await profile.innerText(), new RegExp(me.email.replace(/\./g, '\\.')));
+  // their manager by name and title, not as a link to a page they may not read
+  assert.match(await profile.innerText(), new RegExp(`Manager\\s+${boss.name}`, 'i'));
+  assert.equal(await profile.locator(`a[href="#/people/${boss.id}"]`).count(), 0);
   assert.equal(await page.locator('[data-card="team"]').count(), 0);
   // Placeholders for what later parts bring, leading first, numbers second.
   assert.deepEqual(await page.locator('.card[data-card]').evaluateAll((els) => els.map((e) => e.dataset.card)), ['profile', 'one-on-ones', 'growth', 'goals', 'statement']);

@@ -7,14 +7,20 @@ import { registerCard } from '../home-cards.js';
 import { formatDate } from '../format.js';
 import { personLink, statusChip, tenureText } from '../ui.js';
 
-/** The person's manager when the user may see them, else null (the API answers 404). */
+/**
+ * The person's manager: their page when the user may read it; for the user's
+ * own manager, whose page a seller may not read, the name and title that
+ * GET /me gives ({readonly: true}); else {hidden: true}; null for none.
+ */
 export async function loadManager(api, person) {
   if (person.manager_id === null || person.manager_id === undefined) return null;
   try {
     return await api.get(`/people/${person.manager_id}`, { cache: true });
   } catch (err) {
-    if (err.status === 404) return { hidden: true };
-    throw err;
+    if (err.status !== 404) throw err;
+    const me = await api.get('/me', { cache: true }).catch(() => null);
+    if (me && me.person && me.person.id === person.id && me.manager) return { ...me.manager, readonly: true };
+    return { hidden: true };
   }
 }
 
@@ -24,6 +30,7 @@ export function personDetails(person, manager, today) {
   let managerValue;
   if (!manager) managerValue = h('span', { class: 'muted' }, 'No manager');
   else if (manager.hidden) managerValue = h('span', { class: 'muted' }, 'Not shown to you');
+  else if (manager.readonly) managerValue = h('span', null, manager.name, manager.title ? h('span', { class: 'muted' }, ` · ${manager.title}`) : '');
   else managerValue = personLink(manager);
   return h(
     'dl',
