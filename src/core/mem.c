@@ -46,17 +46,31 @@ char *xstrndup(const char *s, size_t n)
     return p;
 }
 
+/* printf into memory from `alloc` (xmalloc, or an arena): size first, then write. */
+static char *vformat(void *(*alloc)(void *ctx, size_t n), void *ctx, const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0) n = 0;
+    char *p = alloc(ctx, (size_t)n + 1);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    return p;
+}
+
+static void *heap_alloc(void *ctx, size_t n)
+{
+    (void)ctx;
+    return xmalloc(n);
+}
+
 char *xasprintf(const char *fmt, ...)
 {
-    va_list ap, ap2;
+    va_list ap;
     va_start(ap, fmt);
-    va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    char *p = vformat(heap_alloc, NULL, fmt, ap);
     va_end(ap);
-    if (n < 0) n = 0;
-    char *p = xmalloc((size_t)n + 1);
-    vsnprintf(p, (size_t)n + 1, fmt, ap2);
-    va_end(ap2);
     return p;
 }
 
@@ -107,17 +121,17 @@ char *arena_strdup(struct arena *a, const char *s)
     return s ? arena_strndup(a, s, strlen(s)) : NULL;
 }
 
+static void *arena_alloc_ctx(void *ctx, size_t n)
+{
+    return arena_alloc(ctx, n);
+}
+
 char *arena_printf(struct arena *a, const char *fmt, ...)
 {
-    va_list ap, ap2;
+    va_list ap;
     va_start(ap, fmt);
-    va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    char *p = vformat(arena_alloc_ctx, a, fmt, ap);
     va_end(ap);
-    if (n < 0) n = 0;
-    char *p = arena_alloc(a, (size_t)n + 1);
-    vsnprintf(p, (size_t)n + 1, fmt, ap2);
-    va_end(ap2);
     return p;
 }
 
