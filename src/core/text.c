@@ -130,6 +130,22 @@ int text_check(const char *s, size_t max, const char *field, struct err *e)
     return 0;
 }
 
+int note_check(const char *s, size_t max, const char *field, struct err *e)
+{
+    if (!s) return err_field(e, REINS_EINVAL, field, "field %s: required", field);
+    size_t n = strlen(s);
+    if (n > max)
+        return err_field(e, REINS_EINVAL, field, "field %s: longer than %zu characters", field,
+                         max);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c < ' ' && c != '\n' && c != '\r' && c != '\t') || c == 0x7f)
+            return err_field(e, REINS_EINVAL, field, "field %s: contains a control character",
+                             field);
+    }
+    return 0;
+}
+
 int parse_int64(const char *s, int64_t *out)
 {
     /* strtoll would skip leading space and take a '+': a whole number only */

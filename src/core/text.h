@@ -29,6 +29,10 @@ void date_today(char out[11]);
  * it as a formula when they open an export). Emails are held to that too. */
 int text_check(const char *s, size_t max, const char *field, struct err *e);
 
+/* Check a free-text note: at most `max` bytes, lines and tabs allowed, no
+ * other control characters; may be empty. */
+int note_check(const char *s, size_t max, const char *field, struct err *e);
+
 /* Parse a whole decimal integer; REINS_EINVAL on junk or overflow. */
 int parse_int64(const char *s, int64_t *out);
 

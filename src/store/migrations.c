@@ -74,6 +74,8 @@ const struct migration migrations[] = {
      "  report_id BIGINT NOT NULL REFERENCES people(id),\n"
      "  cadence TEXT NOT NULL CHECK (cadence IN ('weekly', 'biweekly', 'monthly')),\n"
      "  first_date TEXT NOT NULL,\n"
+     "  start_time TEXT NOT NULL DEFAULT '09:00',\n"
+     "  duration_minutes INTEGER NOT NULL DEFAULT 30,\n"
      "  active INTEGER NOT NULL DEFAULT 1,\n"
      "  created_at BIGINT NOT NULL,\n"
      "  UNIQUE (manager_id, report_id),\n"
