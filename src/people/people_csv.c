@@ -22,9 +22,12 @@ static const char SQL_ALL[] = "SELECT id, email, COALESCE(manager_id, 0) FROM pe
 static const char SQL_INSERT[] =
     "INSERT INTO people (name, email, title, team_id, start_date, status, created_at, updated_at)"
     " VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id";
+/* A column the file does not have leaves that field as it was ($3, $6 NULL;
+ * $8 0 for the team). */
 static const char SQL_UPDATE[] =
-    "UPDATE people SET name = $2, title = $3, team_id = $4, start_date = $5, status = $6,"
-    " updated_at = $7 WHERE id = $1";
+    "UPDATE people SET name = $2, title = COALESCE($3, title),"
+    " team_id = CASE WHEN $8 = 1 THEN $4 ELSE team_id END, start_date = $5,"
+    " status = COALESCE($6, status), updated_at = $7 WHERE id = $1";
 static const char SQL_SET_MANAGER[] = "UPDATE people SET manager_id = $2 WHERE id = $1";
 static const char SQL_EXPORT[] =
     "SELECT p.name, p.email, p.title, m.email, t.name, p.start_date, p.status"
@@ -48,6 +51,7 @@ struct import {
     size_t nindexed;        /* nodes in by_email: later ones are not found */
     struct import_result *res;
     const char *source;
+    int col[NCOLS]; /* each column's index in the file, -1 when absent */
 };
 
 static void problem(struct import *im, size_t line, const char *field, const char *fmt, ...)
@@ -213,10 +217,14 @@ static int write_rows(struct store *db, struct import *im, const struct csv_doc 
         if (*v->f[COL_TEAM] && (rc = teams_ensure(db, v->f[COL_TEAM], &team_id, e)) < 0) return rc;
         const char *status = *v->f[COL_STATUS] ? v->f[COL_STATUS] : "active";
         if (n->id) {
+            /* re-importing a file without a column must not wipe that field */
+            int has_title = im->col[COL_TITLE] >= 0, has_team = im->col[COL_TEAM] >= 0;
+            int has_status = im->col[COL_STATUS] >= 0;
             rc = store_run(db, SQL_UPDATE,
-                           PARAMS(SV_INT(n->id), SV_TEXT(v->f[COL_NAME]), SV_TEXT(v->f[COL_TITLE]),
-                                  SV_ID(team_id), SV_TEXT(v->f[COL_START]), SV_TEXT(status),
-                                  SV_INT(now)),
+                           PARAMS(SV_INT(n->id), SV_TEXT(v->f[COL_NAME]),
+                                  SV_TEXT(has_title ? v->f[COL_TITLE] : NULL), SV_ID(team_id),
+                                  SV_TEXT(v->f[COL_START]), SV_TEXT(has_status ? status : NULL),
+                                  SV_INT(now), SV_INT(has_team)),
                            NULL, e);
             im->res->updated++;
         } else {
@@ -256,9 +264,11 @@ int people_import_csv(struct store *db, const char *data, size_t len, const char
         const char *msg = e->msg;
         if (e->line && !strncmp(msg, "line ", 5)) {
             msg += 5;
-            while (*msg >= '0' && *msg <= '9') msg++;
+            while (*msg >= '0' && *msg <= '9')
+                msg++;
             if (*msg == ':' || *msg == ',') msg++;
-            while (*msg == ' ') msg++;
+            while (*msg == ' ')
+                msg++;
         }
         problem(&im, e->line, NULL, "%s", msg);
         goto done;
@@ -267,7 +277,7 @@ int people_import_csv(struct store *db, const char *data, size_t len, const char
         problem(&im, 1, NULL, "the file is empty: a header row is required");
         goto done;
     }
-    int col[NCOLS];
+    int *col = im.col;
     for (int c = 0; c < NCOLS; c++) {
         col[c] = csv_find_column(doc, column_names[c]);
         if (col[c] < 0 && column_required[c])
@@ -313,7 +323,7 @@ int people_import_csv(struct store *db, const char *data, size_t len, const char
     /* Pass 2: reporting lines from the file replace known ones. */
     for (size_t i = 1; i < doc->nrows; i++) {
         struct row_values *v = &vals[i];
-        if (v->node < 0) continue;
+        if (v->node < 0 || im.col[COL_MANAGER] < 0) continue; /* no column: lines stay */
         im.nodes[v->node].parent = -1;
         if (!*v->f[COL_MANAGER]) continue;
         char m[EMAIL_MAX + 1];

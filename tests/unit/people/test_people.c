@@ -1222,6 +1222,31 @@ static void test_import_update(void **state)
     testdb_close(db);
 }
 
+/* A file without an optional column leaves that field of known people as it
+ * was: re-importing a narrow export must not wipe managers, teams or titles. */
+static void test_import_absent_columns_keep_values(void **state)
+{
+    struct store *db = testdb_open(state);
+    const char *full = "name,email,title,manager_email,team,start_date,status\n"
+                       "Ann Boss,ann@x.io,VP,,Alpha,2024-01-01,active\n"
+                       "Bob Rep,bob@x.io,AE,ann@x.io,Alpha,2024-02-01,leaving\n";
+    import_ok(db, full, 2, 0);
+    import_ok(db, "name,email,start_date\nAnn Renamed,ann@x.io,2024-01-01\n"
+                  "Bob Renamed,bob@x.io,2024-02-02\n",
+              0, 2);
+    char *out = export_text(db);
+    assert_non_null(strstr(out, "Ann Renamed,ann@x.io,VP,,Alpha,2024-01-01,active"));
+    assert_non_null(strstr(out, "Bob Renamed,bob@x.io,AE,ann@x.io,Alpha,2024-02-02,leaving"));
+    free(out);
+    /* a column that is there but empty does clear the field */
+    import_ok(db, "name,email,start_date,team,manager_email\nBob Renamed,bob@x.io,2024-02-02,,\n", 0,
+              1);
+    out = export_text(db);
+    assert_non_null(strstr(out, "Bob Renamed,bob@x.io,AE,,,2024-02-02,leaving"));
+    free(out);
+    testdb_close(db);
+}
+
 static void test_import_bad_lines_write_nothing(void **state)
 {
     struct store *db = testdb_open(state);
@@ -1712,6 +1737,7 @@ int main(void)
         TESTDB_BOTH(test_access_can_see_person),
         TESTDB_BOTH(test_import_good_file),
         TESTDB_BOTH(test_import_update),
+        TESTDB_BOTH(test_import_absent_columns_keep_values),
         TESTDB_BOTH(test_import_bad_lines_write_nothing),
         TESTDB_BOTH(test_import_problem_limit),
         TESTDB_BOTH(test_import_row_limit),
