@@ -84,6 +84,127 @@ static int add_person(struct demo *d, const char *title, int64_t manager_id, int
     return user_add_hashed(d->db, email, d->hash, role, *id_out, NULL, d->e);
 }
 
+/* One-on-ones: every manager with each direct report, about six months of
+ * them, with agendas, notes and action items; two reports have gone quiet
+ * (overdue) and every series has its next meeting prepared. */
+static const char *const agenda_texts[] = {
+    "How are you feeling about the quarter?",
+    "Deals that need a second pair of eyes",
+    "What got in your way this week?",
+    "Feedback on the discovery call recording",
+    "Career: what do you want to learn next?",
+    "Territory questions",
+    "Time off plans",
+    "Forecast: what changed since last week",
+    "A win worth sharing with the team",
+    "Onboarding: what is still unclear?",
+};
+static const char *const note_texts[] = {
+    "Walked through the two late-stage deals; agreed on next steps with the champion.",
+    "Energy is good. Wants more practice on negotiation: will shadow a senior AE.",
+    "Talked about workload and the new territory split. Revisit in two weeks.",
+    "Reviewed the call recording together; strong discovery, rushed the close.",
+    "Celebrated the signed renewal. Discussed what made it work.",
+};
+static const char *const action_texts[] = {
+    "Send the mutual action plan to the buyer",   "Book a shadow session on negotiation",
+    "Update close dates in the pipeline",         "Share the renewal story at the team meeting",
+    "Draft the account plan for the top account", "Read the pricing playbook",
+};
+#define NTEXTS(a) ((int)(sizeof a / sizeof *a))
+
+static const char SQL_DEMO_PAIRS[] =
+    "SELECT p.manager_id, p.id FROM people p WHERE p.manager_id IS NOT NULL"
+    " AND p.status <> 'left' ORDER BY p.manager_id, p.id";
+static const char SQL_DEMO_SERIES[] =
+    "INSERT INTO oneonone_series (manager_id, report_id, cadence, first_date, start_time,"
+    " duration_minutes, created_at) VALUES ($1, $2, $3, $4, $5, 30, $6) RETURNING id";
+static const char SQL_DEMO_MEETING[] =
+    "INSERT INTO oneonone_meetings (series_id, date, status, held_at, shared_notes, created_at)"
+    " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+static const char SQL_DEMO_AGENDA[] =
+    "INSERT INTO oneonone_agenda_items (meeting_id, author_id, text, covered, created_at)"
+    " VALUES ($1, $2, $3, $4, $5)";
+static const char SQL_DEMO_PRIVATE[] =
+    "INSERT INTO oneonone_private_notes (meeting_id, author_id, text, updated_at)"
+    " VALUES ($1, $2, $3, $4)";
+static const char SQL_DEMO_ACTION[] =
+    "INSERT INTO action_items (series_id, meeting_id, owner_id, text, due_date, done_at,"
+    " created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+
+static int demo_meeting(struct demo *d, int64_t series, int64_t manager, int64_t report,
+                        int64_t day, int held)
+{
+    char date[11], due[11];
+    date_from_days(day, date);
+    int64_t at = day * 86400 + 10 * 3600, meeting = 0;
+    const char *notes = held ? note_texts[pick(&d->rng, NTEXTS(note_texts))] : "";
+    int rc =
+        store_int_query(d->db, SQL_DEMO_MEETING,
+                        PARAMS(SV_INT(series), SV_TEXT(date), SV_TEXT(held ? "held" : "planned"),
+                               held ? SV_INT(at) : SV_NULL, SV_TEXT(notes), SV_INT(at - 86400)),
+                        &meeting, d->e);
+    for (int i = 0, n = 1 + pick(&d->rng, 3); rc >= 0 && i < n; i++)
+        rc = store_run(d->db, SQL_DEMO_AGENDA,
+                       PARAMS(SV_INT(meeting), SV_INT(i % 2 ? manager : report),
+                              SV_TEXT(agenda_texts[pick(&d->rng, NTEXTS(agenda_texts))]),
+                              SV_INT(held), SV_INT(at - 86400)),
+                       NULL, d->e);
+    if (rc >= 0 && held && pick(&d->rng, 3) == 0)
+        rc = store_run(d->db, SQL_DEMO_PRIVATE,
+                       PARAMS(SV_INT(meeting), SV_INT(manager),
+                              SV_TEXT("Seems stretched; ask about workload before pushing the "
+                                      "forecast."),
+                              SV_INT(at)),
+                       NULL, d->e);
+    if (rc >= 0 && held && pick(&d->rng, 2) == 0) {
+        date_from_days(day + 7 + pick(&d->rng, 14), due);
+        /* older actions are mostly done; recent ones still open */
+        int done = day < d->as_of_days - 21 && pick(&d->rng, 10) != 0;
+        rc = store_run(d->db, SQL_DEMO_ACTION,
+                       PARAMS(SV_INT(series), SV_INT(meeting),
+                              SV_INT(pick(&d->rng, 3) ? report : manager),
+                              SV_TEXT(action_texts[pick(&d->rng, NTEXTS(action_texts))]),
+                              SV_TEXT(due), done ? SV_INT(at + 5 * 86400) : SV_NULL, SV_INT(at)),
+                       NULL, d->e);
+    }
+    return rc < 0 ? rc : 0;
+}
+
+static int demo_oneonones(struct demo *d)
+{
+    struct store_rows *r;
+    int64_t pairs[256][2];
+    int npairs = 0, rc = store_query(d->db, SQL_DEMO_PAIRS, NO_PARAMS, &r, d->e);
+    while (rc >= 0 && (rc = store_next(r, d->e)) > 0 && npairs < 256) {
+        pairs[npairs][0] = store_int(r, 0);
+        pairs[npairs][1] = store_int(r, 1);
+        npairs++;
+    }
+    if (rc >= 0) store_rows_free(r);
+    for (int i = 0; rc >= 0 && i < npairs; i++) {
+        int weekly = pick(&d->rng, 3) != 0;
+        int step = weekly ? 7 : 14;
+        int64_t first = d->as_of_days - 180 + pick(&d->rng, step), series = 0;
+        char first_date[11];
+        date_from_days(first, first_date);
+        rc = store_int_query(d->db, SQL_DEMO_SERIES,
+                             PARAMS(SV_INT(pairs[i][0]), SV_INT(pairs[i][1]),
+                                    SV_TEXT(weekly ? "weekly" : "biweekly"), SV_TEXT(first_date),
+                                    SV_TEXT(pick(&d->rng, 2) ? "09:30" : "14:00"),
+                                    SV_INT(first * 86400)),
+                             &series, d->e);
+        /* every seventh pair has gone quiet for six weeks: overdue */
+        int64_t quiet_from = i % 7 == 3 ? d->as_of_days - 42 : d->as_of_days;
+        int64_t day = first;
+        for (; rc >= 0 && day < d->as_of_days; day += step)
+            if (day < quiet_from && pick(&d->rng, 8) != 0) /* a few were skipped */
+                rc = demo_meeting(d, series, pairs[i][0], pairs[i][1], day, 1);
+        if (rc >= 0) rc = demo_meeting(d, series, pairs[i][0], pairs[i][1], day, 0);
+    }
+    return rc < 0 ? rc : 0;
+}
+
 int demo_fill(struct store *db, uint64_t seed, const char *as_of, const char *password_hash,
               struct demo_summary *out, struct err *e)
 {
@@ -143,6 +264,7 @@ int demo_fill(struct store *db, uint64_t seed, const char *as_of, const char *pa
     snprintf(out->admin_email, sizeof out->admin_email, "admin@demo.example");
     if ((rc = user_add_hashed(db, out->admin_email, password_hash, ROLE_ADMIN, 0, NULL, e)) < 0)
         goto fail;
+    if ((rc = demo_oneonones(&d)) < 0) goto fail;
     return store_commit(db, e);
 fail:
     store_rollback(db);
