@@ -30,6 +30,8 @@ struct http_server {
 /* How much of an oversize body is read and dropped before the 413. */
 #define DISCARD_LIMIT ((size_t)64 << 20)
 #define DRAIN_TIMEOUT_S 5u
+/* How long the server must be idle after SIGTERM before it stops. */
+#define STOP_SETTLE_MS 250
 
 /* Per-request state, from the first call of the access handler to completion. */
 struct request_ctx {
@@ -313,9 +315,15 @@ void http_server_stop(struct http_server *s, int grace_ms)
     if (!s) return;
     MHD_socket fd = MHD_quiesce_daemon(s->daemon);
     if (fd != MHD_INVALID_SOCKET) close(fd);
-    /* Requests already begun finish; idle keep-alive connections are not waited for. */
-    for (int waited = 0; atomic_load(&s->inflight) > 0 && waited < grace_ms; waited += 10)
+    /* Requests already begun finish. A request a client sent on an open
+     * connection just before the signal may not have been read yet: stop
+     * only after no request has been in flight for a settling time, so it
+     * is answered too. Idle keep-alive connections are not waited for. */
+    int idle_ms = 0;
+    for (int waited = 0; idle_ms < STOP_SETTLE_MS && waited < grace_ms; waited += 10) {
+        idle_ms = atomic_load(&s->inflight) > 0 ? 0 : idle_ms + 10;
         usleep(10 * 1000);
+    }
     MHD_stop_daemon(s->daemon);
     free(s->trusted_proxy);
     free(s);
