@@ -55,6 +55,8 @@ struct route {
 /* The route tables of each part, ending with a zeroed entry. */
 extern const struct route auth_routes[];
 extern const struct route people_routes[];
+extern const struct route oneonone_routes[];
+extern const struct route recognition_routes[];
 
 /* The handler and body-limit callbacks to give http_server_start, with the
  * struct api as their app pointer. Paths under /api/ go to the routes,

@@ -8,6 +8,7 @@
 #include "auth/auth.h"
 #include "core/text.h"
 #include "people/people.h"
+#include "recognition/recognition.h"
 #include "store/store.h"
 
 static const char *const first_names[] = {
@@ -265,6 +266,7 @@ int demo_fill(struct store *db, uint64_t seed, const char *as_of, const char *pa
     if ((rc = user_add_hashed(db, out->admin_email, password_hash, ROLE_ADMIN, 0, NULL, e)) < 0)
         goto fail;
     if ((rc = demo_oneonones(&d)) < 0) goto fail;
+    if ((rc = recognition_demo_fill(db, seed, d.as_of_days, e)) < 0) goto fail;
     return store_commit(db, e);
 fail:
     store_rollback(db);
