@@ -24,8 +24,8 @@ static const struct route core_routes[] = {
     {0},
 };
 
-static const struct route *const route_tables[] = {core_routes, auth_routes, people_routes,
-                                                   oneonone_routes, recognition_routes};
+static const struct route *const route_tables[] = {
+    core_routes, auth_routes, people_routes, oneonone_routes, growth_routes, recognition_routes};
 #define NTABLES (sizeof route_tables / sizeof route_tables[0])
 
 /* Match `path` against `pattern`, capturing {id} segments. */

@@ -56,6 +56,7 @@ struct route {
 extern const struct route auth_routes[];
 extern const struct route people_routes[];
 extern const struct route oneonone_routes[];
+extern const struct route growth_routes[];
 extern const struct route recognition_routes[];
 
 /* The handler and body-limit callbacks to give http_server_start, with the

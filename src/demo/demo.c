@@ -7,6 +7,7 @@
 
 #include "auth/auth.h"
 #include "core/text.h"
+#include "growth/growth.h"
 #include "people/people.h"
 #include "recognition/recognition.h"
 #include "store/store.h"
@@ -267,6 +268,7 @@ int demo_fill(struct store *db, uint64_t seed, const char *as_of, const char *pa
         goto fail;
     if ((rc = demo_oneonones(&d)) < 0) goto fail;
     if ((rc = recognition_demo_fill(db, seed, d.as_of_days, e)) < 0) goto fail;
+    if ((rc = growth_demo_fill(db, seed, d.as_of_days, e)) < 0) goto fail;
     return store_commit(db, e);
 fail:
     store_rollback(db);

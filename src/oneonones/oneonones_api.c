@@ -1,4 +1,5 @@
 /* oneonones_api.c -- the /api/v1 routes of one-on-ones (see docs/api.md). */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -33,16 +34,18 @@ static const char SQL_AGENDA[] =
     " WHERE a.meeting_id = $1 ORDER BY a.id";
 static const char SQL_MY_PRIVATE_NOTE[] =
     "SELECT text FROM oneonone_private_notes WHERE meeting_id = $1 AND author_id = $2";
+/* A meeting shows the open actions of its series and those ticked off in it. */
 static const char SQL_ACTIONS[] =
     "SELECT a.id, a.owner_id, p.name, a.text, a.due_date, a.done_at, a.meeting_id"
     " FROM action_items a JOIN people p ON p.id = a.owner_id"
-    " WHERE a.series_id = $1 AND (a.done_at IS NULL OR a.meeting_id = $2)"
+    " WHERE a.series_id = $1 AND (a.done_at IS NULL OR a.done_in_meeting_id = $2)"
     " ORDER BY a.due_date IS NULL, a.due_date, a.id";
 static const char SQL_AGENDA_INSERT[] =
     "INSERT INTO oneonone_agenda_items (meeting_id, author_id, text, created_at)"
     " VALUES ($1, $2, $3, $4) RETURNING id";
 static const char SQL_AGENDA_ITEM[] =
-    "SELECT meeting_id, author_id FROM oneonone_agenda_items WHERE id = $1";
+    "SELECT a.meeting_id, a.author_id, m.status FROM oneonone_agenda_items a"
+    " JOIN oneonone_meetings m ON m.id = a.meeting_id WHERE a.id = $1";
 static const char SQL_AGENDA_UPDATE[] =
     "UPDATE oneonone_agenda_items SET text = COALESCE($2, text), covered = COALESCE($3, covered)"
     " WHERE id = $1";
@@ -57,10 +60,21 @@ static const char SQL_ACTION_INSERT[] =
     "INSERT INTO action_items (series_id, meeting_id, owner_id, text, due_date, created_at)"
     " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
 static const char SQL_ACTION_SERIES[] = "SELECT series_id FROM action_items WHERE id = $1";
+static const char SQL_ACTION_OPEN[] =
+    "SELECT CASE WHEN done_at IS NULL THEN 1 ELSE 0 END FROM action_items WHERE id = $1";
+/* Ticking an action off records the meeting at hand: the series' earliest
+ * meeting not held, else its last held one. */
 static const char SQL_ACTION_UPDATE[] =
     "UPDATE action_items SET text = COALESCE($2, text),"
     " due_date = CASE WHEN $3 = 1 THEN $4 ELSE due_date END,"
-    " done_at = CASE WHEN $5 = 1 THEN $6 ELSE done_at END WHERE id = $1";
+    " done_at = CASE WHEN $5 = 1 THEN $6 ELSE done_at END,"
+    " done_in_meeting_id = CASE WHEN $5 = 1 AND $6 IS NULL THEN NULL"
+    "  WHEN $5 = 1 THEN COALESCE("
+    "   (SELECT m.id FROM oneonone_meetings m WHERE m.series_id = action_items.series_id"
+    "    AND m.status = 'planned' ORDER BY m.date LIMIT 1),"
+    "   (SELECT m.id FROM oneonone_meetings m WHERE m.series_id = action_items.series_id"
+    "    AND m.status = 'held' ORDER BY m.date DESC LIMIT 1))"
+    "  ELSE done_in_meeting_id END WHERE id = $1";
 static const char SQL_ICS_SERIES[] =
     "SELECT s.id, m.name, r.name, s.cadence, s.first_date, s.start_time, s.duration_minutes"
     " FROM oneonone_series s JOIN people m ON m.id = s.manager_id"
@@ -209,6 +223,9 @@ static void create_series(struct api_call *call)
     }
     if (rc >= 0 && !manager)
         rc = err_set(&call->err, REINS_EFORBIDDEN, "only a person can have one-on-ones");
+    if (rc >= 0 && (duration < 5 || duration > 240))
+        rc = err_field(&call->err, REINS_EINVAL, "duration_minutes",
+                       "field duration_minutes: must be from 5 to 240");
     if (rc >= 0)
         rc = oneonone_series_create(call->db, manager, report, cadence_parse(cadence), first,
                                     start ? start : "09:00", (int)duration, &id, &call->err);
@@ -484,7 +501,7 @@ static void add_agenda(struct api_call *call)
 }
 
 /* The agenda item's meeting, if the caller takes part in it; *author_out gets its author. */
-static int agenda_item(struct api_call *call, int64_t *meeting, int64_t *author)
+static int agenda_item(struct api_call *call, int64_t *meeting, int64_t *author, int *held)
 {
     struct store_rows *r;
     int rc = store_query(call->db, SQL_AGENDA_ITEM, PARAMS(SV_INT(call->ids[0])), &r, &call->err);
@@ -492,6 +509,7 @@ static int agenda_item(struct api_call *call, int64_t *meeting, int64_t *author)
     if ((rc = store_next(r, &call->err)) > 0) {
         *meeting = store_int(r, 0);
         *author = store_int(r, 1);
+        *held = strcmp(store_text(r, 2), "planned") != 0;
     }
     store_rows_free(r);
     struct oneonone_series s;
@@ -508,8 +526,12 @@ static void patch_agenda(struct api_call *call)
     int64_t meeting, author;
     json_t *body = NULL;
     const char *text = NULL;
-    int covered = -1;
-    int rc = agenda_item(call, &meeting, &author);
+    int covered = -1, held = 0;
+    int rc = agenda_item(call, &meeting, &author, &held);
+    /* a held meeting's agenda is its record, and carried copies point at it */
+    if (rc >= 0 && held)
+        rc = err_set(&call->err, REINS_ECONFLICT,
+                     "this meeting was held: its agenda is the record of what was discussed");
     if (rc >= 0) rc = request_json_object(call->req, &body, &call->err);
     if (rc >= 0) rc = json_check_fields(body, allowed, &call->err);
     if (rc >= 0) rc = json_get_string(body, "text", &text, &call->err);
@@ -531,7 +553,12 @@ static void patch_agenda(struct api_call *call)
 static void delete_agenda(struct api_call *call)
 {
     int64_t meeting, author;
-    int rc = agenda_item(call, &meeting, &author);
+    int held = 0;
+    int rc = agenda_item(call, &meeting, &author, &held);
+    /* a held meeting's agenda is its record, and carried copies point at it */
+    if (rc >= 0 && held)
+        rc = err_set(&call->err, REINS_ECONFLICT,
+                     "this meeting was held: its agenda is the record of what was discussed");
     if (rc >= 0 && author != call->who.person_id)
         rc = err_set(&call->err, REINS_EFORBIDDEN, "only its author may remove a talking point");
     if (rc >= 0)
@@ -646,9 +673,13 @@ static void patch_action(struct api_call *call)
                               SV_INT(done >= 0), done == 1 ? SV_INT(time(NULL)) : SV_NULL),
                        NULL, &call->err);
     json_decref(body);
+    int64_t open = 0;
+    if (rc >= 0)
+        rc = store_int_query(call->db, SQL_ACTION_OPEN, PARAMS(SV_INT(call->ids[0])), &open,
+                             &call->err);
     if (rc < 0) return api_fail(call);
     reply_json(call->req, call->res, 200,
-               json_pack("{s:I, s:b}", "id", (json_int_t)call->ids[0], "done", done == 1));
+               json_pack("{s:I, s:b}", "id", (json_int_t)call->ids[0], "done", !open));
 }
 
 #define ICS_DAYS_AHEAD 90

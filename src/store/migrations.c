@@ -118,6 +118,7 @@ const struct migration migrations[] = {
      "  text TEXT NOT NULL,\n"
      "  due_date TEXT,\n"
      "  done_at BIGINT,\n"
+     "  done_in_meeting_id BIGINT REFERENCES oneonone_meetings(id),\n"
      "  created_at BIGINT NOT NULL\n"
      ");\n"
      "CREATE INDEX action_items_series ON action_items(series_id);\n"
