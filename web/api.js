@@ -195,5 +195,6 @@ export function get(path, opts = {}) {
 
 export const post = (path, body, opts) => request('POST', path, { ...opts, body });
 export const patch = (path, body, opts) => request('PATCH', path, { ...opts, body });
+export const put = (path, body, opts) => request('PUT', path, { ...opts, body });
 export const del = (path, opts) => request('DELETE', path, opts);
 export const postCsv = (path, csv, opts) => request('POST', path, { ...opts, csv });

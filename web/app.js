@@ -9,7 +9,8 @@
 // strings), format.js (dates, tenure, status), ui.js (shared pieces: fields,
 // errors, dialogs), home-cards.js (the registry of cards and team-table
 // columns that later parts extend), team-table.js, cards/*.js (the cards and
-// columns of today), views/*.js (one per route). Plain ES modules, no build
+// columns of today), leading.js and growth.js (one-on-ones, growth and
+// recognition pieces shared by cards and views), views/*.js (one per route). Plain ES modules, no build
 // step, no dependencies; the Content-Security-Policy allows no inline script
 // or style, so there is none.
 import * as api from './api.js';
@@ -25,12 +26,18 @@ import * as personForm from './views/person-form.js';
 import * as usersAdmin from './views/admin-users.js';
 import * as importAdmin from './views/admin-import.js';
 import * as tokensView from './views/admin-tokens.js';
+import * as oneononesView from './views/oneonones.js';
+import * as meetingView from './views/meeting.js';
+import * as kudosView from './views/kudos.js';
 
 const routes = [
   { path: /^\/login$/, view: loginView, public: true },
   { path: /^\/home$/, view: homeView, nav: 'home' },
   { path: /^\/org$/, view: orgView, nav: 'org' },
   { path: /^\/people\/(\d+)$/, view: personView, nav: 'org', params: ['id'] },
+  { path: /^\/oneonones$/, view: oneononesView, nav: 'oneonones' },
+  { path: /^\/meetings\/(\d+)$/, view: meetingView, nav: 'oneonones', params: ['id'] },
+  { path: /^\/kudos$/, view: kudosView, nav: 'kudos' },
   { path: /^\/admin\/people$/, view: peopleAdmin, nav: 'people', admin: true },
   { path: /^\/admin\/people\/new$/, view: personForm, nav: 'people', admin: true },
   { path: /^\/admin\/people\/(\d+)$/, view: personForm, nav: 'people', admin: true, params: ['id'] },
@@ -115,10 +122,10 @@ async function logout() {
 // The shell: top bar with navigation and the account menu.
 
 function navItems() {
-  const items = [
-    ['home', '#/home', 'Home'],
-    ['org', '#/org', 'Org'],
-  ];
+  const items = [['home', '#/home', 'Home']];
+  // One-on-ones are between two people: only for a login linked to a person.
+  if (session.person) items.push(['oneonones', '#/oneonones', 'One-on-ones']);
+  items.push(['kudos', '#/kudos', 'Kudos'], ['org', '#/org', 'Org']);
   if (session.user.role === 'admin') {
     items.push(['people', '#/admin/people', 'People'], ['users', '#/admin/users', 'Users'], ['import', '#/admin/import', 'Import'], ['tokens', '#/admin/tokens', 'API tokens']);
   }

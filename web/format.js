@@ -122,3 +122,41 @@ export function count(n, one = 'person', many = 'people') {
 export function byName(a, b) {
   return a.name.localeCompare(b.name);
 }
+
+/** '2026-11-01' plus 7 days -> '2026-11-08'. */
+export function addDays(iso, days) {
+  const p = parseDate(iso);
+  if (!p) return '';
+  const d = new Date(utc(p) + days * DAY_MS);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Seconds since the epoch -> 'YYYY-MM-DD' (UTC); '' for null. */
+export function stampToIso(seconds) {
+  if (seconds === null || seconds === undefined) return '';
+  return new Date(seconds * 1000).toISOString().slice(0, 10);
+}
+
+/** How long ago a date was, in words: 'today', 'yesterday', '12 days ago', '3 months ago'. */
+export function ago(iso, today = todayIso()) {
+  const days = daysBetween(iso, today);
+  if (days === null) return '';
+  // A date after today (a clock behind the server's): the date itself, never "in 3 days ago".
+  if (days < 0) return formatDate(iso);
+  if (days === 0) return 'today';
+  if (days === 1) return 'yesterday';
+  if (days < 60) return `${days} days ago`;
+  const months = Math.floor(days / 30.4375);
+  if (months < 24) return `${months} months ago`;
+  return `${Math.floor(months / 12)} years ago`;
+}
+
+/** When a date comes: 'today', 'tomorrow', 'in 5 days', or ago() for the past. */
+export function fromNow(iso, today = todayIso()) {
+  const days = daysBetween(today, iso);
+  if (days === null) return '';
+  if (days < 0) return ago(iso, today);
+  if (days === 0) return 'today';
+  if (days === 1) return 'tomorrow';
+  return `in ${days} days`;
+}

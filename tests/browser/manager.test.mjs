@@ -151,25 +151,33 @@ test('later parts add cards and columns through the registry, people first', asy
   const page = await newPage(env.browser, env.url);
   await login(page, env.logins.manager);
   await page.locator('[data-card="team"] .team-table').waitFor();
+  const headersBefore = await page.locator('.team-table thead th').allTextContents();
+  const cardsBefore = await page.locator('.card[data-card]').evaluateAll((els) => els.map((e) => e.dataset.card));
   // What a later part's module would do (registered from the page, on the same module instance).
   await page.evaluate(async () => {
     const reg = await import('/home-cards.js');
     reg.registerColumn({ id: 'quota', section: 'managing', order: 10, header: 'Attainment', cell: (p) => `${p.id}%` });
-    reg.registerColumn({ id: 'last-1on1', section: 'leading', order: 10, header: 'Last 1:1', load: async () => new Map(), cell: () => 'never' });
+    reg.registerColumn({ id: 'test-leading', section: 'leading', order: 1000, header: 'Test lead', load: async () => new Map(), cell: () => 'never' });
     reg.registerCard({ id: 'pipeline', section: 'managing', order: 10, pages: ['manager-home'], title: 'Pipeline', load: async (ctx) => ctx.team.length, render: (n) => document.createTextNode(`${n} people`) });
-    reg.registerCard({ id: 'one-on-ones', section: 'leading', order: 15, pages: ['manager-home'], title: 'One-on-ones', render: () => { throw new Error('a bug'); } });
+    reg.registerCard({ id: 'test-broken', section: 'leading', order: 15, pages: ['manager-home'], title: 'Broken card', render: () => { throw new Error('a bug'); } });
   });
   await page.goto('/#/org');
   await page.goto('/#/home');
   await page.locator('[data-card="pipeline"] .card-body', { hasText: 'people' }).waitFor();
-  // Columns: who the people are, then leading, then the numbers.
-  assert.deepEqual(await page.locator('.team-table thead th').allTextContents(), ['Name', 'Title', 'Team', 'Tenure', 'Status', 'Last 1:1', 'Attainment']);
+  // Columns: who the people are, then leading (the new one last by its order), then the numbers.
+  assert.deepEqual(headersBefore.slice(0, 5), ['Name', 'Title', 'Team', 'Tenure', 'Status']);
+  assert.deepEqual(await page.locator('.team-table thead th').allTextContents(), [...headersBefore, 'Test lead', 'Attainment']);
   // Cards: leading before managing, by order; the numbers section no longer says "arrive later".
-  assert.deepEqual(await page.locator('.card[data-card]').evaluateAll((els) => els.map((e) => e.dataset.card)), ['team', 'one-on-ones', 'leading-summary', 'pipeline']);
+  const cards = await page.locator('.card[data-card]').evaluateAll((els) => els.map((e) => e.dataset.card));
+  assert.equal(cards[0], 'team');
+  assert.deepEqual(cards.filter((c) => c !== 'test-broken' && c !== 'pipeline'), cardsBefore);
+  assert.ok(cards.indexOf('test-broken') < cards.indexOf('leading-summary'), 'order 15 comes before the summary (20)');
+  assert.ok(cards.indexOf('test-broken') > cards.indexOf('team'), 'order 15 comes after the team (10)');
+  assert.equal(cards[cards.length - 1], 'pipeline', 'the numbers come after every leading card');
   assert.equal(await page.locator('.section-empty').count(), 0);
   // A card that fails shows its own error, without the bug's details; the rest stands.
-  const broken = await page.locator('[data-card="one-on-ones"]').innerText();
-  assert.match(broken, /Could not show One-on-ones/);
+  const broken = await page.locator('[data-card="test-broken"]').innerText();
+  assert.match(broken, /Could not show Broken card/);
   assert.doesNotMatch(broken, /a bug/);
   await page.context().close();
 });

@@ -2,4 +2,5 @@
 // A later part of the product adds its module here (see home-cards.js).
 import './team.js';
 import './profile.js';
+import './leading.js';
 import './admin.js';

@@ -1,7 +1,7 @@
 // cards/profile.js -- a person's details (the seller's own profile card, and
 // the top of a person's page), and the seller home's placeholders for what
-// later parts bring: one-on-ones and growth (leading), goals and the
-// commission statement (the numbers).
+// later parts bring: goals and the commission statement (the numbers). The
+// seller's one-on-ones and growth cards are in cards/leading.js.
 import { h } from '../dom.js';
 import { registerCard } from '../home-cards.js';
 import { formatDate } from '../format.js';
@@ -53,24 +53,6 @@ registerCard({
   title: 'Your profile',
   load: (ctx) => loadManager(ctx.api, ctx.subject),
   render: (manager, ctx) => personDetails(ctx.subject, manager, ctx.today),
-});
-
-registerCard({
-  id: 'one-on-ones',
-  section: 'leading',
-  order: 20,
-  pages: ['seller-home'],
-  title: 'One-on-ones',
-  placeholder: 'Your one-on-ones with your manager: a shared agenda you both add to, and action items that carry forward until done.',
-});
-
-registerCard({
-  id: 'growth',
-  section: 'leading',
-  order: 30,
-  pages: ['seller-home'],
-  title: 'Growth',
-  placeholder: 'Your development plan: skills rated for competence and confidence, goals with check-ins, and training.',
 });
 
 registerCard({
