@@ -10,7 +10,8 @@
 // errors, dialogs), home-cards.js (the registry of cards and team-table
 // columns that later parts extend), team-table.js, cards/*.js (the cards and
 // columns of today), leading.js and growth.js (one-on-ones, growth and
-// recognition pieces shared by cards and views), views/*.js (one per route). Plain ES modules, no build
+// recognition pieces shared by cards and views), framework-list.js (the
+// admins' editor of the skills and the values), views/*.js (one per route). Plain ES modules, no build
 // step, no dependencies; the Content-Security-Policy allows no inline script
 // or style, so there is none.
 import * as api from './api.js';
@@ -29,6 +30,8 @@ import * as tokensView from './views/admin-tokens.js';
 import * as oneononesView from './views/oneonones.js';
 import * as meetingView from './views/meeting.js';
 import * as kudosView from './views/kudos.js';
+import * as skillsAdmin from './views/admin-skills.js';
+import * as valuesAdmin from './views/admin-values.js';
 
 const routes = [
   { path: /^\/login$/, view: loginView, public: true },
@@ -43,6 +46,8 @@ const routes = [
   { path: /^\/admin\/people\/(\d+)$/, view: personForm, nav: 'people', admin: true, params: ['id'] },
   { path: /^\/admin\/users$/, view: usersAdmin, nav: 'users', admin: true },
   { path: /^\/admin\/import$/, view: importAdmin, nav: 'import', admin: true },
+  { path: /^\/admin\/skills$/, view: skillsAdmin, nav: 'skills', admin: true },
+  { path: /^\/admin\/values$/, view: valuesAdmin, nav: 'values', admin: true },
   // Anyone may hold API tokens (their own); an admin sees and revokes all.
   { path: /^\/admin\/tokens$/, view: tokensView, nav: 'tokens' },
 ];
@@ -127,7 +132,7 @@ function navItems() {
   if (session.person) items.push(['oneonones', '#/oneonones', 'One-on-ones']);
   items.push(['kudos', '#/kudos', 'Kudos'], ['org', '#/org', 'Org']);
   if (session.user.role === 'admin') {
-    items.push(['people', '#/admin/people', 'People'], ['users', '#/admin/users', 'Users'], ['import', '#/admin/import', 'Import'], ['tokens', '#/admin/tokens', 'API tokens']);
+    items.push(['people', '#/admin/people', 'People'], ['users', '#/admin/users', 'Users'], ['import', '#/admin/import', 'Import'], ['skills', '#/admin/skills', 'Skills'], ['values', '#/admin/values', 'Values'], ['tokens', '#/admin/tokens', 'API tokens']);
   }
   return items;
 }

@@ -14,11 +14,15 @@ import { personLink, statusChip, tenureText } from '../ui.js';
  */
 export async function loadManager(api, person) {
   if (person.manager_id === null || person.manager_id === undefined) return null;
+  // One's own manager comes with /me: no request for a page a seller may not read.
+  const me = await api.get('/me', { cache: true }).catch(() => null);
+  if (me && me.person && me.person.id === person.id && me.manager && me.user.role === 'seller') {
+    return { ...me.manager, readonly: true };
+  }
   try {
     return await api.get(`/people/${person.manager_id}`, { cache: true });
   } catch (err) {
     if (err.status !== 404) throw err;
-    const me = await api.get('/me', { cache: true }).catch(() => null);
     if (me && me.person && me.person.id === person.id && me.manager) return { ...me.manager, readonly: true };
     return { hidden: true };
   }
