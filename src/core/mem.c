@@ -107,6 +107,16 @@ void *arena_alloc(struct arena *a, size_t n)
     return p;
 }
 
+void *arena_grow(struct arena *a, void *v, size_t elem_size, size_t len, size_t *cap)
+{
+    if (v && len < *cap) return v;
+    size_t ncap = *cap && v ? 2 * *cap : 16;
+    void *bigger = arena_alloc(a, ncap * elem_size);
+    if (v && len) memcpy(bigger, v, len * elem_size);
+    *cap = ncap;
+    return bigger;
+}
+
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
     if (!s) return NULL;

@@ -32,6 +32,10 @@ void *arena_alloc(struct arena *a, size_t n);       /* zeroed, 16-byte aligned *
 char *arena_strdup(struct arena *a, const char *s); /* NULL stays NULL */
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* An arena array with room for one more element: `v` itself while len < *cap,
+ * else a copy twice as large (16 to start); *cap is updated. The old array
+ * stays in the arena until it is released. */
+void *arena_grow(struct arena *a, void *v, size_t elem_size, size_t len, size_t *cap);
 /* Free every allocation of the arena; it can be used again afterwards. */
 void arena_release(struct arena *a);
 

@@ -92,17 +92,6 @@ static const char SQL_RECENT_CHECKINS[] = RECENT_SUBTREE
     " ORDER BY c.created_on DESC, c.id DESC LIMIT 500";
 
 /* A growable array in an arena: returns the slot to fill. */
-static void *grow(struct arena *a, void *v, size_t size, size_t *len, size_t *cap)
-{
-    if (*len == *cap) {
-        size_t ncap = *cap ? 2 * *cap : 16;
-        void *bigger = arena_alloc(a, ncap * size);
-        if (*len) memcpy(bigger, v, *len * size);
-        v = bigger;
-        *cap = ncap;
-    }
-    return v;
-}
 
 /* ---- who may do what ----------------------------------------------------------------------- */
 
@@ -161,7 +150,7 @@ static int read_skills(struct store *db, const char *sql, const struct store_val
     struct skill *v = NULL;
     size_t len = 0, cap = 0;
     while ((rc = store_next(r, e)) > 0) {
-        v = grow(a, v, sizeof *v, &len, &cap);
+        v = arena_grow(a, v, sizeof *v, len, &cap);
         read_skill(r, a, &v[len++]);
     }
     store_rows_free(r);
@@ -287,7 +276,7 @@ static int read_ratings(struct store *db, const char *sql, int64_t id, struct ar
     struct rating *v = NULL;
     size_t len = 0, cap = 0;
     while ((rc = store_next(r, e)) > 0) {
-        v = grow(a, v, sizeof *v, &len, &cap);
+        v = arena_grow(a, v, sizeof *v, len, &cap);
         read_rating(r, a, &v[len++]);
     }
     store_rows_free(r);
@@ -405,7 +394,7 @@ static int read_goals(struct store *db, const char *sql, int64_t id, struct aren
     struct goal *v = NULL;
     size_t len = 0, cap = 0;
     while ((rc = store_next(r, e)) > 0) {
-        v = grow(a, v, sizeof *v, &len, &cap);
+        v = arena_grow(a, v, sizeof *v, len, &cap);
         read_goal(r, a, &v[len++]);
     }
     store_rows_free(r);
@@ -528,7 +517,7 @@ int checkins_for_goal(struct store *db, int64_t goal_id, struct arena *arena, st
     struct checkin *v = NULL;
     size_t len = 0, cap = 0;
     while ((rc = store_next(r, e)) > 0) {
-        v = grow(arena, v, sizeof *v, &len, &cap);
+        v = arena_grow(arena, v, sizeof *v, len, &cap);
         struct checkin *c = &v[len++];
         c->id = store_int(r, 0);
         c->goal_id = store_int(r, 1);

@@ -691,8 +691,8 @@ static void ics_feed(struct api_call *call)
                 (long long)call->ids[0]);
         return api_fail(call);
     }
-    size_t cap = 64, n = 0;
-    struct ics_event *ev = arena_alloc(call->req->arena, cap * sizeof *ev);
+    size_t cap = 0, n = 0;
+    struct ics_event *ev = NULL;
     struct store_rows *r;
     int rc =
         store_query(call->db, SQL_ICS_SERIES, PARAMS(SV_INT(call->who.person_id)), &r, &call->err);
@@ -702,12 +702,7 @@ static void ics_feed(struct api_call *call)
         enum cadence c = cadence_parse(store_text(r, 3));
         for (int64_t day = cadence_next(c, first, today); day <= today + ICS_DAYS_AHEAD;
              day = cadence_next(c, first, day + 1)) {
-            if (n == cap) {
-                struct ics_event *bigger = arena_alloc(call->req->arena, 2 * cap * sizeof *ev);
-                memcpy(bigger, ev, n * sizeof *ev);
-                ev = bigger;
-                cap *= 2;
-            }
+            ev = arena_grow(call->req->arena, ev, sizeof *ev, n, &cap);
             char *date = arena_alloc(call->req->arena, 11);
             date_from_days(day, date);
             ev[n++] = (struct ics_event){

@@ -78,15 +78,10 @@ static int read_people(struct store *db, const char *sql, const struct store_val
     struct store_rows *r;
     int rc = store_query(db, sql, params, n, &r, e);
     if (rc < 0) return rc;
-    size_t cap = 16, len = 0;
-    struct person *v = arena_alloc(a, cap * sizeof *v);
+    size_t cap = 0, len = 0;
+    struct person *v = arena_grow(a, NULL, sizeof *v, 0, &cap);
     while ((rc = store_next(r, e)) > 0) {
-        if (len == cap) {
-            struct person *bigger = arena_alloc(a, 2 * cap * sizeof *v);
-            memcpy(bigger, v, len * sizeof *v);
-            v = bigger;
-            cap *= 2;
-        }
+        v = arena_grow(a, v, sizeof *v, len, &cap);
         read_person(r, a, &v[len++]);
     }
     store_rows_free(r);

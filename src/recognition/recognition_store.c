@@ -85,14 +85,6 @@ static void read_value(struct store_rows *r, struct arena *a, struct company_val
 }
 
 /* Grow an arena array of `size`-byte elements when it is full. */
-static void *grow(struct arena *a, void *v, size_t len, size_t *cap, size_t size)
-{
-    if (len < *cap) return v;
-    void *bigger = arena_alloc(a, 2 * *cap * size);
-    memcpy(bigger, v, len * size);
-    *cap *= 2;
-    return bigger;
-}
 
 int values_list(struct store *db, int include_archived, struct arena *arena,
                 struct company_value **out, size_t *n, struct err *e)
@@ -103,7 +95,7 @@ int values_list(struct store *db, int include_archived, struct arena *arena,
     size_t cap = 8, len = 0;
     struct company_value *v = arena_alloc(arena, cap * sizeof *v);
     while ((rc = store_next(r, e)) > 0) {
-        v = grow(arena, v, len, &cap, sizeof *v);
+        v = arena_grow(arena, v, sizeof *v, len, &cap);
         read_value(r, arena, &v[len++]);
     }
     store_rows_free(r);
@@ -180,7 +172,7 @@ int recognition_directory(struct store *db, struct arena *arena, struct director
     size_t cap = 32, len = 0;
     struct directory_entry *v = arena_alloc(arena, cap * sizeof *v);
     while ((rc = store_next(r, e)) > 0) {
-        v = grow(arena, v, len, &cap, sizeof *v);
+        v = arena_grow(arena, v, sizeof *v, len, &cap);
         struct directory_entry *d = &v[len++];
         d->id = store_int(r, 0);
         d->name = arena_strdup(arena, store_text(r, 1));
@@ -219,7 +211,7 @@ static int read_kudos_rows(struct store *db, const char *sql, const struct store
     size_t cap = 16, len = 0;
     struct kudos *v = arena_alloc(a, cap * sizeof *v);
     while ((rc = store_next(r, e)) > 0) {
-        v = grow(a, v, len, &cap, sizeof *v);
+        v = arena_grow(a, v, sizeof *v, len, &cap);
         read_kudos(r, a, &v[len++]);
     }
     store_rows_free(r);
@@ -343,7 +335,7 @@ int recognition_gaps(struct store *db, const struct principal *who, int days, in
     size_t cap = 16, len = 0;
     struct recognition_gap *v = arena_alloc(arena, cap * sizeof *v);
     while ((rc = store_next(r, e)) > 0) {
-        v = grow(arena, v, len, &cap, sizeof *v);
+        v = arena_grow(arena, v, sizeof *v, len, &cap);
         v[len].id = store_int(r, 0);
         v[len].name = arena_strdup(arena, store_text(r, 1));
         v[len].last_recognised_at = store_isnull(r, 2) ? 0 : store_int(r, 2);

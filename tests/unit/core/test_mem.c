@@ -283,13 +283,38 @@ static void test_x_wrappers(void **state)
     free(z);
 }
 
+/* arena_grow keeps the array while it has room and copies it when it must grow. */
+static void test_arena_grow(void **state)
+{
+    (void)state;
+    struct arena a = ARENA_INIT;
+    size_t cap = 0, len = 0;
+    int64_t *v = NULL;
+    for (int64_t i = 0; i < 1000; i++) {
+        int64_t *before = v;
+        v = arena_grow(&a, v, sizeof *v, len, &cap);
+        assert_true(cap > len);
+        if (before && len < 16) assert_ptr_equal(v, before);
+        v[len++] = i * 7;
+    }
+    for (size_t i = 0; i < len; i++)
+        assert_true(v[i] == (int64_t)i * 7);
+    assert_true(cap >= 1000 && cap < 2048);
+    arena_release(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_arena_many_small),  cmocka_unit_test(test_arena_large_and_edges),
-        cmocka_unit_test(test_arena_large_first), cmocka_unit_test(test_arena_release_and_reuse),
-        cmocka_unit_test(test_arena_strings),     cmocka_unit_test(test_sb),
-        cmocka_unit_test(test_sb_empty),          cmocka_unit_test(test_x_wrappers),
+        cmocka_unit_test(test_arena_grow),
+        cmocka_unit_test(test_arena_many_small),
+        cmocka_unit_test(test_arena_large_and_edges),
+        cmocka_unit_test(test_arena_large_first),
+        cmocka_unit_test(test_arena_release_and_reuse),
+        cmocka_unit_test(test_arena_strings),
+        cmocka_unit_test(test_sb),
+        cmocka_unit_test(test_sb_empty),
+        cmocka_unit_test(test_x_wrappers),
     };
     return cmocka_run_group_tests_name("mem", tests, NULL, NULL);
 }
