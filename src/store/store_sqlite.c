@@ -216,7 +216,7 @@ int store_sqlite_open(const char *path, struct store **out, struct err *e)
     sqlite3_busy_timeout(s->db, 10000);
     rc = s_exec(&s->base,
                 "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
-                " PRAGMA cache_size = -32768;",
+                " PRAGMA cache_size = -32768; PRAGMA secure_delete = ON;",
                 e);
     if (rc < 0) {
         err_prefix(e, "cannot open SQLite database '%s': ", path);
