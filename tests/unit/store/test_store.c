@@ -170,6 +170,9 @@ static void test_sqlite_pragmas(void **state)
     int64_t fk = 0;
     assert_int_equal(store_int_query(s, "PRAGMA foreign_keys", NO_PARAMS, &fk, &e), 0);
     assert_int_equal(fk, 1);
+    int64_t secure = 0; /* deleted notes are zeroed, not left in free pages */
+    assert_int_equal(store_int_query(s, "PRAGMA secure_delete", NO_PARAMS, &secure, &e), 0);
+    assert_int_equal(secure, 1);
     testdb_close(s);
 }
 
