@@ -46,7 +46,8 @@ static const char SQL_EXISTS[] = "SELECT COUNT(*) FROM people WHERE id = $1";
 static const char SQL_TEAM_EXISTS[] = "SELECT COUNT(*) FROM teams WHERE id = $1";
 static const char SQL_TEAM_INSERT[] =
     "INSERT INTO teams (name, created_at) VALUES ($1, $2) RETURNING id";
-static const char SQL_TEAM_BY_NAME[] = "SELECT id FROM teams WHERE name = $1";
+/* Team names are one name whatever the case: "north" is the team "North". */
+static const char SQL_TEAM_BY_NAME[] = "SELECT id FROM teams WHERE LOWER(name) = LOWER($1)";
 static const char SQL_TEAMS[] = "SELECT t.id, t.name, (SELECT COUNT(*) FROM people p WHERE "
                                 "p.team_id = t.id AND p.status <> 'left')"
                                 " FROM teams t ORDER BY t.name";
@@ -231,7 +232,12 @@ int teams_create(struct store *db, const char *name, int64_t *id_out, struct err
 {
     int rc = text_check(name, TEAM_NAME_MAX, "name", e);
     if (rc < 0) return rc;
-    rc = store_int_query(db, SQL_TEAM_INSERT, PARAMS(SV_TEXT(name), SV_INT(time(NULL))), id_out, e);
+    int64_t existing;
+    rc = store_int_query(db, SQL_TEAM_BY_NAME, PARAMS(SV_TEXT(name)), &existing, e);
+    if (rc == 0) rc = REINS_ECONFLICT;
+    if (rc == REINS_ENOTFOUND)
+        rc = store_int_query(db, SQL_TEAM_INSERT, PARAMS(SV_TEXT(name), SV_INT(time(NULL))), id_out,
+                             e);
     if (rc == REINS_ECONFLICT)
         return err_field(e, rc, "name", "field name: a team called '%s' exists already", name);
     return rc;

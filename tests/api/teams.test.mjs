@@ -31,7 +31,9 @@ test('POST /teams creates a team: 201 with id and name', async () => {
 
 test('a duplicate team name answers 409 conflict', async () => {
   isError(await call(base, 'POST', '/teams', { session: admin, body: { name: 'North' } }), 409, 'conflict');
-  assert.equal((await listTeams()).filter((t) => t.name === 'North').length, 1);
+  // whatever the case: "north" is the team North
+  isError(await call(base, 'POST', '/teams', { session: admin, body: { name: 'north' } }), 409, 'conflict', 'name');
+  assert.equal((await listTeams()).filter((t) => t.name.toLowerCase() === 'north').length, 1);
 });
 
 test('a team without a name answers 400', async () => {
