@@ -52,7 +52,8 @@ static int path_matches(const char *pattern, const char *path, int64_t ids[2])
     return !*p && !*s;
 }
 
-/* The route for method and path; *path_known tells a 405 from a 404. */
+/* The route for method and path; `allow` (if not NULL) gets the methods the
+ * path has, which tells a 405 from a 404. */
 static const struct route *route_find(const char *method, const char *path, int64_t ids[2],
                                       struct sb *allow)
 {
@@ -73,13 +74,22 @@ static const struct route *route_find(const char *method, const char *path, int6
     return found;
 }
 
-size_t api_body_limit(void *app, const char *method, const char *path)
+/* What api_begin found for api_handle. */
+struct matched_route {
+    const struct route *route; /* NULL: no route for this method and path */
+    int64_t ids[2];
+};
+
+void api_begin(void *app, struct http_request *req)
 {
     struct api *api = app;
-    int64_t ids[2];
-    const struct route *r = route_find(method, path, ids, NULL);
-    if (r && (r->flags & ROUTE_BIG_BODY)) return BIG_BODY_LIMIT;
-    return api->cfg.body_limit ? api->cfg.body_limit : DEFAULT_BODY_LIMIT;
+    struct matched_route *m = arena_alloc(req->arena, sizeof *m);
+    if (!strncmp(req->path, "/api/", 5))
+        m->route = route_find(req->method, req->path, m->ids, NULL);
+    req->app_data = m;
+    req->body_limit = m->route && (m->route->flags & ROUTE_BIG_BODY) ? BIG_BODY_LIMIT
+                      : api->cfg.body_limit                          ? api->cfg.body_limit
+                                                                     : DEFAULT_BODY_LIMIT;
 }
 
 void api_fail(struct api_call *call)
@@ -138,9 +148,14 @@ void api_handle(void *app, struct http_request *req, struct http_response *res)
         }
         return;
     }
-    struct sb allow = SB_INIT;
-    const struct route *route = route_find(req->method, req->path, call.ids, &allow);
+    const struct matched_route *m = req->app_data;
+    const struct route *route = m->route;
+    memcpy(call.ids, m->ids, sizeof call.ids);
     if (!route) {
+        /* the methods the path does have, for a 405 */
+        struct sb allow = SB_INIT;
+        int64_t ignored[2];
+        route_find(req->method, req->path, ignored, &allow);
         if (allow.len) {
             http_add_header(res, "Allow", arena_strdup(req->arena, allow.buf));
             reply_error(req, res, 405, "method_not_allowed", NULL, "%s is not allowed on %s",
@@ -152,7 +167,6 @@ void api_handle(void *app, struct http_request *req, struct http_response *res)
         sb_release(&allow);
         return;
     }
-    sb_release(&allow);
 
     call.db = store_pool_get(call.api->pool);
     int rc = authenticate(&call);

@@ -63,7 +63,7 @@ extern const struct route recognition_routes[];
  * struct api as their app pointer. Paths under /api/ go to the routes,
  * everything else to the UI's files (see http/static_files.h). */
 void api_handle(void *app, struct http_request *req, struct http_response *res);
-size_t api_body_limit(void *app, const char *method, const char *path);
+void api_begin(void *app, struct http_request *req);
 
 /* Answer with the error in call->err. */
 void api_fail(struct api_call *call);

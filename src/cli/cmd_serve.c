@@ -113,7 +113,7 @@ int cmd_serve(int argc, char **argv, const char *db_url)
                               .quiet = opt_get(opts, "quiet") != NULL,
                               .trusted_proxy = opt_get(opts, "trusted-proxy")};
     struct http_server *srv;
-    if (http_server_start(&cfg, api_handle, api_body_limit, &api, &srv, &e) < 0) {
+    if (http_server_start(&cfg, api_handle, api_begin, &api, &srv, &e) < 0) {
         store_pool_free(api.pool);
         free(web_root);
         return cli_fail(&e);

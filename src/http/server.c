@@ -18,7 +18,7 @@
 struct http_server {
     struct MHD_Daemon *daemon;
     http_handler handler;
-    http_body_limit body_limit;
+    http_begin begin;
     void *app;
     int quiet;
     char *trusted_proxy;
@@ -159,7 +159,7 @@ static struct request_ctx *request_begin(struct http_server *s, struct MHD_Conne
         if (n > 0 && n < INET6_ADDRSTRLEN) req->client_ip = arena_strndup(&ctx->arena, last, n);
     }
     req->body = "";
-    req->body_limit = s->body_limit(s->app, method, url);
+    s->begin(s->app, req);
     return ctx;
 }
 
@@ -253,14 +253,13 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     atomic_fetch_sub(&s->inflight, 1);
 }
 
-int http_server_start(const struct http_config *cfg, http_handler handler,
-                      http_body_limit body_limit, void *app, struct http_server **out,
-                      struct err *e)
+int http_server_start(const struct http_config *cfg, http_handler handler, http_begin begin,
+                      void *app, struct http_server **out, struct err *e)
 {
     *out = NULL;
     struct http_server *s = xcalloc(1, sizeof *s);
     s->handler = handler;
-    s->body_limit = body_limit;
+    s->begin = begin;
     s->app = app;
     s->quiet = cfg->quiet;
     s->trusted_proxy = cfg->trusted_proxy ? xstrdup(cfg->trusted_proxy) : NULL;

@@ -27,7 +27,8 @@ struct http_request {
     const char *client_ip;
     const char *body; /* NUL-terminated; "" when none */
     size_t body_len;
-    size_t body_limit; /* the limit the body was read under */
+    size_t body_limit; /* the limit the body is read under; set by the app's begin */
+    void *app_data;    /* what the app's begin found for its handler (arena memory) */
     char *log_user;    /* who asked, for the access log; set by the handler */
 };
 
@@ -52,8 +53,10 @@ const char *http_cookie(const struct http_request *req, const char *name);
 
 /* The application: fill `res` for `req`. Called on a pool thread. */
 typedef void (*http_handler)(void *app, struct http_request *req, struct http_response *res);
-/* How large a body may be for this method and path (bytes). */
-typedef size_t (*http_body_limit)(void *app, const char *method, const char *path);
+/* Called once the request line and headers are in, before any body: set
+ * req->body_limit, and keep in req->app_data what the handler will need
+ * (the route found), so it is worked out once per request. */
+typedef void (*http_begin)(void *app, struct http_request *req);
 
 struct http_config {
     const char *listen_addr; /* IPv4 or IPv6 literal, or NULL for 127.0.0.1 */
@@ -71,9 +74,8 @@ struct http_config {
 struct http_server;
 
 /* Start serving. The server calls `handler(app, ...)` for every request. */
-int http_server_start(const struct http_config *cfg, http_handler handler,
-                      http_body_limit body_limit, void *app, struct http_server **out,
-                      struct err *e);
+int http_server_start(const struct http_config *cfg, http_handler handler, http_begin begin,
+                      void *app, struct http_server **out, struct err *e);
 /* The port actually bound (useful after port 0). */
 uint16_t http_server_port(const struct http_server *s);
 /* Stop taking connections, let requests in flight finish (up to `grace_ms`),
