@@ -86,7 +86,8 @@ test("a seller cannot revoke the admin's token; the admin's token keeps working"
   const s = await org.as('s1b');
   const res = await call(base, 'DELETE', `/tokens/${adminTok.token.id}`, { session: s });
   assert.ok(res.status === 403 || res.status === 404, `${res.status} ${res.text}`);
-  isError(res, res.status, res.status === 403 ? 'forbidden' : 'not_found');
+  // docs/api.md: someone else's token answers 404, as one that does not exist
+  isError(res, 404, 'not_found');
   assert.equal((await call(base, 'GET', '/me', { session: { token: adminTok.secret } })).status, 200);
   // the seller may revoke their own
   const own = await call(base, 'POST', '/tokens', { session: s, body: { name: 'own' } });
@@ -133,4 +134,18 @@ test('DELETE of a token that does not exist answers 404', async () => {
 test('a used token has last_used_at', async () => {
   const t = (await call(base, 'GET', '/tokens', { session: admin })).body.tokens.find((x) => x.id === adminTok.token.id);
   assert.ok(Number.isInteger(t.last_used_at), JSON.stringify(t));
+});
+
+test('only an admin may make a token for someone else (403), and the token is theirs', async () => {
+  const s = await org.as('s1b');
+  const other = await org.as('s1a');
+  isError(await call(base, 'POST', '/tokens', { session: s, body: { name: 'theirs', user_id: other.user.id } }), 403, 'forbidden', 'user_id');
+  // naming oneself is fine
+  const own = await call(base, 'POST', '/tokens', { session: s, body: { name: 'mine', user_id: s.user.id } });
+  assert.equal(own.status, 201, own.text);
+  const res = await call(base, 'POST', '/tokens', { session: admin, body: { name: 'for s1a', user_id: other.user.id } });
+  assert.equal(res.status, 201, res.text);
+  assert.equal(res.body.token.user_id, other.user.id);
+  const me = await call(base, 'GET', '/me', { session: { token: res.body.secret } });
+  assert.equal(me.body.user.id, other.user.id);
 });
