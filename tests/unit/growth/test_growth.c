@@ -1,5 +1,6 @@
 /* test_growth.c -- growth rules (gap, signal, ranges, the matrix) and storage on both databases. */
 #include "testdb.h"
+#include "fixtures.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -204,16 +205,7 @@ struct org {
 static int64_t add_person(struct store *db, const char *name, const char *email, int64_t manager,
                           const char *start)
 {
-    struct person_fields f = {0};
-    f.name = name;
-    f.email = email;
-    f.start_date = start;
-    f.has_manager = manager != 0;
-    f.manager_id = manager;
-    struct err e = {0};
-    int64_t id = 0;
-    if (people_create(db, &f, &id, &e) < 0) fail_msg("create %s: %s", email, e.msg);
-    return id;
+    return fixture_person(db, name, email, manager, 0, start, NULL);
 }
 
 /* vp -> m1 -> s1, s2; vp -> m2 -> s3 */
@@ -227,24 +219,6 @@ static struct org make_org(struct store *db)
     o.s2 = add_person(db, "Ben Costa", "s2@t.io", o.m1, "2024-01-01");
     o.s3 = add_person(db, "Cara Diaz", "s3@t.io", o.m2, "2023-06-01");
     return o;
-}
-
-static struct principal who(enum role role, int64_t person_id)
-{
-    struct principal p;
-    memset(&p, 0, sizeof p);
-    p.user_id = 1;
-    p.role = role;
-    p.person_id = person_id;
-    return p;
-}
-
-static int64_t count(struct store *db, const char *sql)
-{
-    struct err e = {0};
-    int64_t n = -1;
-    if (store_int_query(db, sql, NO_PARAMS, &n, &e) < 0) fail_msg("%s: %s", sql, e.msg);
-    return n;
 }
 
 static int64_t skill_id(struct store *db, const char *role, const char *name)
@@ -281,10 +255,14 @@ static void test_relation(void **state)
     struct store *db = testdb_open(state);
     struct org o = make_org(db);
     struct err e = {0};
-    struct principal admin = who(ROLE_ADMIN, 0), vp = who(ROLE_MANAGER, o.vp),
-                     m1 = who(ROLE_MANAGER, o.m1), m2 = who(ROLE_MANAGER, o.m2),
-                     s1 = who(ROLE_SELLER, o.s1), admin_s3 = who(ROLE_ADMIN, o.s3),
-                     odd = who(ROLE_NONE, o.vp), anonymous = who(ROLE_SELLER, o.s1);
+    struct principal admin = fixture_principal(ROLE_ADMIN, 0),
+                     vp = fixture_principal(ROLE_MANAGER, o.vp),
+                     m1 = fixture_principal(ROLE_MANAGER, o.m1),
+                     m2 = fixture_principal(ROLE_MANAGER, o.m2),
+                     s1 = fixture_principal(ROLE_SELLER, o.s1),
+                     admin_s3 = fixture_principal(ROLE_ADMIN, o.s3),
+                     odd = fixture_principal(ROLE_NONE, o.vp),
+                     anonymous = fixture_principal(ROLE_SELLER, o.s1);
     anonymous.user_id = 0;
     assert_int_equal(growth_relation(db, &s1, o.s1, &e), GROWTH_SELF);
     assert_int_equal(growth_relation(db, &m1, o.s1, &e), GROWTH_ABOVE);
@@ -414,7 +392,7 @@ static void test_ratings_and_matrix(void **state)
     rate(db, o.s1, o.s1, "self", dis, 4, 1, "2026-04-07");
 
     /* refusals change nothing */
-    int64_t before = count(db, "SELECT COUNT(*) FROM skill_ratings"), id;
+    int64_t before = fixture_count(db, "SELECT COUNT(*) FROM skill_ratings"), id;
     struct rating bad = {.person_id = o.s1,
                          .rater_id = o.s1,
                          .source = "self",
@@ -448,7 +426,7 @@ static void test_ratings_and_matrix(void **state)
     bad.skill_id = neg;
     assert_int_equal(ratings_add(db, &bad, &id, &e), REINS_EINVAL);
     assert_string_equal(e.field, "skill_id");
-    assert_int_equal(count(db, "SELECT COUNT(*) FROM skill_ratings"), before);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM skill_ratings"), before);
 
     /* a manager is rated on the manager framework; dates default to today */
     struct rating ok = {.person_id = o.m1,
@@ -557,12 +535,12 @@ static void test_goals_and_checkins(void **state)
     assert_int_equal(g.progress, 100);
     assert_string_equal(g.status, "open");
     assert_string_equal(g.last_checkin, "2026-05-20");
-    int64_t before = count(db, "SELECT COUNT(*) FROM goal_checkins");
+    int64_t before = fixture_count(db, "SELECT COUNT(*) FROM goal_checkins");
     assert_int_equal(checkins_add(db, id, o.s1, 101, NULL, NULL, &cid, &e), REINS_EINVAL);
     assert_string_equal(e.field, "progress");
     assert_int_equal(checkins_add(db, id, o.s1, -1, NULL, NULL, &cid, &e), REINS_EINVAL);
     assert_int_equal(checkins_add(db, 999999, o.s1, 50, NULL, NULL, &cid, &e), REINS_ENOTFOUND);
-    assert_int_equal(count(db, "SELECT COUNT(*) FROM goal_checkins"), before);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM goal_checkins"), before);
     assert_int_equal(goals_get(db, id, &a, &g, &e), 0);
     assert_int_equal(g.progress, 100);
 
@@ -631,9 +609,12 @@ static void test_recent(void **state)
     assert_int_equal(checkins_add(db, g1, o.s1, 10, NULL, "2026-01-05", &cid, &e), 0);
     assert_int_equal(checkins_add(db, g3, o.s3, 50, NULL, "2026-03-06", &cid, &e), 0);
 
-    struct principal admin = who(ROLE_ADMIN, 0), vp = who(ROLE_MANAGER, o.vp),
-                     m1 = who(ROLE_MANAGER, o.m1), s1 = who(ROLE_SELLER, o.s1),
-                     s2 = who(ROLE_SELLER, o.s2), nobody = who(ROLE_MANAGER, 0);
+    struct principal admin = fixture_principal(ROLE_ADMIN, 0),
+                     vp = fixture_principal(ROLE_MANAGER, o.vp),
+                     m1 = fixture_principal(ROLE_MANAGER, o.m1),
+                     s1 = fixture_principal(ROLE_SELLER, o.s1),
+                     s2 = fixture_principal(ROLE_SELLER, o.s2),
+                     nobody = fixture_principal(ROLE_MANAGER, 0);
     json_t *r;
     char *ids;
     char want[64];
@@ -748,63 +729,76 @@ static void test_demo_fill(void **state)
     char *first = dump(db);
 
     /* ratings: within ~9 months, both sources, manager ratings by the manager */
-    assert_true(count(db, "SELECT COUNT(*) FROM skill_ratings") > 200);
-    assert_int_equal(count(db, "SELECT COUNT(*) FROM skill_ratings r JOIN people p ON p.id ="
-                               " r.person_id WHERE r.source = 'manager' AND r.rater_id <>"
-                               " p.manager_id"),
+    assert_true(fixture_count(db, "SELECT COUNT(*) FROM skill_ratings") > 200);
+    assert_int_equal(fixture_count(db,
+                                   "SELECT COUNT(*) FROM skill_ratings r JOIN people p ON p.id ="
+                                   " r.person_id WHERE r.source = 'manager' AND r.rater_id <>"
+                                   " p.manager_id"),
                      0);
-    assert_int_equal(count(db, "SELECT COUNT(*) FROM skill_ratings WHERE source = 'self' AND"
-                               " rater_id <> person_id"),
+    assert_int_equal(fixture_count(db,
+                                   "SELECT COUNT(*) FROM skill_ratings WHERE source = 'self' AND"
+                                   " rater_id <> person_id"),
                      0);
-    assert_int_equal(count(db, "SELECT COUNT(*) FROM skill_ratings WHERE rated_on < '2025-09-01'"
-                               " OR rated_on > '2026-06-15'"),
-                     0);
-    assert_true(count(db, "SELECT COUNT(*) FROM skill_ratings WHERE source = 'manager'") > 50);
+    assert_int_equal(
+        fixture_count(db, "SELECT COUNT(*) FROM skill_ratings WHERE rated_on < '2025-09-01'"
+                          " OR rated_on > '2026-06-15'"),
+        0);
+    assert_true(fixture_count(db, "SELECT COUNT(*) FROM skill_ratings WHERE source = 'manager'") >
+                50);
     /* quarterly: at least 4 distinct months, and something in the last 30 days */
-    assert_true(count(db, "SELECT COUNT(DISTINCT substr(rated_on, 1, 7)) FROM skill_ratings") >= 4);
-    assert_true(count(db, "SELECT COUNT(*) FROM skill_ratings WHERE rated_on >= '2026-05-16'") > 0);
+    assert_true(
+        fixture_count(db, "SELECT COUNT(DISTINCT substr(rated_on, 1, 7)) FROM skill_ratings") >= 4);
+    assert_true(
+        fixture_count(db, "SELECT COUNT(*) FROM skill_ratings WHERE rated_on >= '2026-05-16'") > 0);
     /* ratings move, and mostly up: later manager competence beats the first on average */
-    assert_true(count(db, "SELECT COUNT(*) FROM skill_ratings a JOIN skill_ratings b ON"
+    assert_true(
+        fixture_count(db, "SELECT COUNT(*) FROM skill_ratings a JOIN skill_ratings b ON"
                           " a.person_id = b.person_id AND a.skill_id = b.skill_id AND a.source ="
                           " 'manager' AND b.source = 'manager' AND a.rated_on < b.rated_on AND"
                           " b.competence > a.competence") >
-                count(db, "SELECT COUNT(*) FROM skill_ratings a JOIN skill_ratings b ON"
+        fixture_count(db, "SELECT COUNT(*) FROM skill_ratings a JOIN skill_ratings b ON"
                           " a.person_id = b.person_id AND a.skill_id = b.skill_id AND a.source ="
                           " 'manager' AND b.source = 'manager' AND a.rated_on < b.rated_on AND"
                           " b.competence < a.competence"));
     /* gaps both ways in the latest round: confident beginners and unsure experts */
+    assert_true(fixture_count(
+                    db,
+                    "SELECT COUNT(*) FROM skill_ratings s JOIN skill_ratings m ON"
+                    " m.person_id = s.person_id AND m.skill_id = s.skill_id AND m.source ="
+                    " 'manager' AND s.source = 'self' WHERE s.confidence - m.competence >= 2") > 0);
     assert_true(
-        count(db, "SELECT COUNT(*) FROM skill_ratings s JOIN skill_ratings m ON"
-                  " m.person_id = s.person_id AND m.skill_id = s.skill_id AND m.source ="
-                  " 'manager' AND s.source = 'self' WHERE s.confidence - m.competence >= 2") > 0);
-    assert_true(
-        count(db, "SELECT COUNT(*) FROM skill_ratings s JOIN skill_ratings m ON"
-                  " m.person_id = s.person_id AND m.skill_id = s.skill_id AND m.source ="
-                  " 'manager' AND s.source = 'self' WHERE s.confidence - m.competence <= -2") > 0);
+        fixture_count(
+            db, "SELECT COUNT(*) FROM skill_ratings s JOIN skill_ratings m ON"
+                " m.person_id = s.person_id AND m.skill_id = s.skill_id AND m.source ="
+                " 'manager' AND s.source = 'self' WHERE s.confidence - m.competence <= -2") > 0);
     /* each person rated on their own framework */
-    assert_int_equal(count(db, "SELECT COUNT(*) FROM skill_ratings r JOIN skills s ON s.id ="
-                               " r.skill_id JOIN people p ON p.id = r.person_id WHERE s.role <>"
-                               " CASE WHEN EXISTS (SELECT 1 FROM people c WHERE c.manager_id ="
-                               " p.id) THEN 'manager' ELSE 'seller' END"),
+    assert_int_equal(fixture_count(db,
+                                   "SELECT COUNT(*) FROM skill_ratings r JOIN skills s ON s.id ="
+                                   " r.skill_id JOIN people p ON p.id = r.person_id WHERE s.role <>"
+                                   " CASE WHEN EXISTS (SELECT 1 FROM people c WHERE c.manager_id ="
+                                   " p.id) THEN 'manager' ELSE 'seller' END"),
                      0);
 
     /* goals: 1 or 2 per rated person, linked to skills, some done, one stalled */
-    int64_t goals = count(db, "SELECT COUNT(*) FROM development_goals");
-    int64_t rated = count(db, "SELECT COUNT(DISTINCT person_id) FROM skill_ratings");
+    int64_t goals = fixture_count(db, "SELECT COUNT(*) FROM development_goals");
+    int64_t rated = fixture_count(db, "SELECT COUNT(DISTINCT person_id) FROM skill_ratings");
     assert_true(goals >= rated * 8 / 10);
     assert_true(goals <= 2 * rated);
-    assert_int_equal(count(db, "SELECT COUNT(*) FROM development_goals WHERE skill_id IS NULL"), 0);
-    assert_true(count(db, "SELECT COUNT(*) FROM development_goals WHERE status = 'done' AND"
-                          " progress = 100") > 0);
-    assert_true(count(db, "SELECT COUNT(*) FROM goal_checkins") > goals);
-    assert_true(count(db, "SELECT COUNT(*) FROM development_goals g WHERE status = 'open' AND"
+    assert_int_equal(
+        fixture_count(db, "SELECT COUNT(*) FROM development_goals WHERE skill_id IS NULL"), 0);
+    assert_true(fixture_count(db, "SELECT COUNT(*) FROM development_goals WHERE status = 'done' AND"
+                                  " progress = 100") > 0);
+    assert_true(fixture_count(db, "SELECT COUNT(*) FROM goal_checkins") > goals);
+    assert_true(
+        fixture_count(db, "SELECT COUNT(*) FROM development_goals g WHERE status = 'open' AND"
                           " COALESCE((SELECT MAX(created_on) FROM goal_checkins c WHERE c.goal_id"
                           " = g.id), '0000') <= '2026-05-01' AND created_at <= 1777593600") >= 1);
     /* progress is the last check-in's */
-    assert_int_equal(count(db, "SELECT COUNT(*) FROM development_goals g WHERE progress <>"
-                               " COALESCE((SELECT c.progress FROM goal_checkins c WHERE c.goal_id ="
-                               " g.id ORDER BY c.created_on DESC, c.id DESC LIMIT 1), 0)"),
-                     0);
+    assert_int_equal(
+        fixture_count(db, "SELECT COUNT(*) FROM development_goals g WHERE progress <>"
+                          " COALESCE((SELECT c.progress FROM goal_checkins c WHERE c.goal_id ="
+                          " g.id ORDER BY c.created_on DESC, c.id DESC LIMIT 1), 0)"),
+        0);
     testdb_close(db);
 
     /* the same seed gives the same history; another seed another */

@@ -1,6 +1,7 @@
 /* test_oneonones.c -- one-on-ones: cadence dates, overdue, the iCalendar writer, and the
  * storage of series, meetings and holding them, on both databases. */
 #include "testdb.h"
+#include "fixtures.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -477,17 +478,7 @@ struct org {
 static int64_t add_person(struct store *db, const char *name, const char *email, int64_t manager,
                           const char *status)
 {
-    struct person_fields f = {0};
-    f.name = name;
-    f.email = email;
-    f.start_date = "2024-01-15";
-    f.status = status;
-    f.has_manager = manager != 0;
-    f.manager_id = manager;
-    struct err e = {0};
-    int64_t id = 0;
-    if (people_create(db, &f, &id, &e) < 0) fail_msg("create %s: %s", email, e.msg);
-    return id;
+    return fixture_person(db, name, email, manager, 0, NULL, status);
 }
 
 /* VP -> m1, m2; m1 -> s1a, s1b, gone (left); m2 -> s2a. */
@@ -502,17 +493,6 @@ static struct org seed(struct store *db)
     o.s2a = add_person(db, "Cara Diaz", "s2a@t.io", o.m2, NULL);
     o.gone = add_person(db, "Gus Gone", "gone@t.io", o.m1, "left");
     return o;
-}
-
-static struct principal who(enum role role, int64_t person_id)
-{
-    struct principal p;
-    memset(&p, 0, sizeof p);
-    p.user_id = 100 + person_id;
-    p.role = role;
-    p.person_id = person_id;
-    snprintf(p.email, sizeof p.email, "u%lld@t.io", (long long)person_id);
-    return p;
 }
 
 static int64_t int_query(struct store *db, const char *sql, const struct store_val *params,
@@ -550,7 +530,7 @@ static int64_t series_new(struct store *db, int64_t manager, int64_t report, enu
 
 static struct oneonone_series series_load(struct store *db, struct arena *a, int64_t as, int64_t id)
 {
-    struct principal p = who(ROLE_MANAGER, as);
+    struct principal p = fixture_principal(ROLE_MANAGER, as);
     struct oneonone_series s;
     struct err e = {0};
     if (oneonone_series_get(db, &p, id, a, &s, &e) < 0)
@@ -754,9 +734,10 @@ static void test_participants_only(void **state)
     int64_t meeting = 0;
     assert_int_equal(oneonone_next_meeting(db, &s, D("2026-01-01"), &meeting, &e), 0);
 
-    struct principal ok[] = {who(ROLE_MANAGER, o.m1), who(ROLE_SELLER, o.s1a),
+    struct principal ok[] = {fixture_principal(ROLE_MANAGER, o.m1),
+                             fixture_principal(ROLE_SELLER, o.s1a),
                              /* the role does not matter, the person does */
-                             who(ROLE_ADMIN, o.m1)};
+                             fixture_principal(ROLE_ADMIN, o.m1)};
     for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
         struct oneonone_series got;
         const char *date = NULL, *status = NULL;
@@ -770,14 +751,14 @@ static void test_participants_only(void **state)
         assert_string_equal(status, "planned");
     }
     struct principal no[] = {
-        who(ROLE_SELLER, o.s1b), /* a third person, a peer of the report */
-        who(ROLE_MANAGER, o.vp), /* the manager's manager */
-        who(ROLE_MANAGER, o.m2), /* another manager */
-        who(ROLE_SELLER, o.s2a), /* someone elsewhere */
-        who(ROLE_ADMIN, 0),      /* an admin without a person */
-        who(ROLE_ADMIN, o.vp),   /* an admin who is the manager's manager */
-        who(ROLE_ADMIN, o.s1b),  /* an admin who is someone else */
-        who(ROLE_NONE, 0),       /* nobody */
+        fixture_principal(ROLE_SELLER, o.s1b), /* a third person, a peer of the report */
+        fixture_principal(ROLE_MANAGER, o.vp), /* the manager's manager */
+        fixture_principal(ROLE_MANAGER, o.m2), /* another manager */
+        fixture_principal(ROLE_SELLER, o.s2a), /* someone elsewhere */
+        fixture_principal(ROLE_ADMIN, 0),      /* an admin without a person */
+        fixture_principal(ROLE_ADMIN, o.vp),   /* an admin who is the manager's manager */
+        fixture_principal(ROLE_ADMIN, o.s1b),  /* an admin who is someone else */
+        fixture_principal(ROLE_NONE, 0),       /* nobody */
     };
     for (size_t i = 0; i < sizeof no / sizeof *no; i++) {
         struct oneonone_series got;
@@ -798,14 +779,14 @@ static void test_participants_only(void **state)
         char msg_other[512];
         snprintf(msg_other, sizeof msg_other, "%s", e.msg);
         memset(&e, 0, sizeof e);
-        struct principal m1 = who(ROLE_MANAGER, o.m1);
+        struct principal m1 = fixture_principal(ROLE_MANAGER, o.m1);
         assert_int_equal(oneonone_meeting_series(db, &m1, 987654, &a, &got, NULL, NULL, &e),
                          REINS_ENOTFOUND);
         char *num = strstr(msg_other, "meeting");
         assert_non_null(num);
     }
     /* a series or meeting that does not exist */
-    struct principal m1 = who(ROLE_MANAGER, o.m1);
+    struct principal m1 = fixture_principal(ROLE_MANAGER, o.m1);
     struct oneonone_series got;
     memset(&e, 0, sizeof e);
     assert_int_equal(oneonone_series_get(db, &m1, id + 1000, &a, &got, &e), REINS_ENOTFOUND);

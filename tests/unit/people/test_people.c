@@ -1,5 +1,6 @@
 /* test_people.c -- people, reporting lines, visibility and CSV import/export, on both databases. */
 #include "testdb.h"
+#include "fixtures.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -20,22 +21,14 @@ static const char SQL_DUMP[] =
     " p.start_date, p.status FROM people p LEFT JOIN teams t ON t.id = p.team_id ORDER BY p.id";
 static const char SQL_DUMP_TEAMS[] = "SELECT id, name FROM teams ORDER BY id";
 
-static int64_t count_query(struct store *db, const char *sql)
-{
-    struct err e = {0};
-    int64_t n = -1;
-    if (store_int_query(db, sql, NO_PARAMS, &n, &e) < 0) fail_msg("%s: %s", sql, e.msg);
-    return n;
-}
-
 static int64_t count_people(struct store *db)
 {
-    return count_query(db, SQL_COUNT_PEOPLE);
+    return fixture_count(db, SQL_COUNT_PEOPLE);
 }
 
 static int64_t count_teams(struct store *db)
 {
-    return count_query(db, SQL_COUNT_TEAMS);
+    return fixture_count(db, SQL_COUNT_TEAMS);
 }
 
 /* The id of the person with this (stored) email; fails the test if there is none. */
@@ -121,17 +114,6 @@ static int64_t manager_of(struct store *db, int64_t id)
     int64_t m = p.manager_id;
     arena_release(&a);
     return m;
-}
-
-static struct principal make_principal(enum role role, int64_t person_id)
-{
-    struct principal p;
-    memset(&p, 0, sizeof p);
-    p.user_id = 1;
-    p.role = role;
-    p.person_id = person_id;
-    snprintf(p.email, sizeof p.email, "user%lld@test.io", (long long)person_id);
-    return p;
 }
 
 /* The list must hold exactly `want`, in that order. */
@@ -905,29 +887,29 @@ static void test_list_visibility(void **state)
     struct store *db = testdb_open(state);
     struct org o = make_org(db);
     const int64_t all[] = {o.vp, o.m1, o.m2, o.s1, o.s2, o.s3};
-    struct principal admin = make_principal(ROLE_ADMIN, 0);
+    struct principal admin = fixture_principal(ROLE_ADMIN, 0);
     expect_list(db, &admin, NULL, all, 6);
-    struct principal admin_person = make_principal(ROLE_ADMIN, o.s3);
+    struct principal admin_person = fixture_principal(ROLE_ADMIN, o.s3);
     expect_list(db, &admin_person, NULL, all, 6);
-    struct principal vp = make_principal(ROLE_MANAGER, o.vp);
+    struct principal vp = fixture_principal(ROLE_MANAGER, o.vp);
     expect_list(db, &vp, NULL, all, 6);
-    struct principal m1 = make_principal(ROLE_MANAGER, o.m1);
+    struct principal m1 = fixture_principal(ROLE_MANAGER, o.m1);
     expect_list(db, &m1, NULL, (const int64_t[]){o.m1, o.s1, o.s2}, 3);
-    struct principal m2 = make_principal(ROLE_MANAGER, o.m2);
+    struct principal m2 = fixture_principal(ROLE_MANAGER, o.m2);
     expect_list(db, &m2, NULL, (const int64_t[]){o.m2, o.s3}, 2);
     /* a manager with nobody below sees themself */
-    struct principal lone_manager = make_principal(ROLE_MANAGER, o.s1);
+    struct principal lone_manager = fixture_principal(ROLE_MANAGER, o.s1);
     expect_list(db, &lone_manager, NULL, (const int64_t[]){o.s1}, 1);
-    struct principal seller = make_principal(ROLE_SELLER, o.s2);
+    struct principal seller = fixture_principal(ROLE_SELLER, o.s2);
     expect_list(db, &seller, NULL, (const int64_t[]){o.s2}, 1);
     /* a seller whose person is a manager in the tree still sees only themself */
-    struct principal seller_m1 = make_principal(ROLE_SELLER, o.m1);
+    struct principal seller_m1 = fixture_principal(ROLE_SELLER, o.m1);
     expect_list(db, &seller_m1, NULL, (const int64_t[]){o.m1}, 1);
-    struct principal nobody_seller = make_principal(ROLE_SELLER, 0);
+    struct principal nobody_seller = fixture_principal(ROLE_SELLER, 0);
     expect_list(db, &nobody_seller, NULL, NULL, 0);
-    struct principal nobody_manager = make_principal(ROLE_MANAGER, 0);
+    struct principal nobody_manager = fixture_principal(ROLE_MANAGER, 0);
     expect_list(db, &nobody_manager, NULL, NULL, 0);
-    struct principal anonymous = make_principal(ROLE_NONE, 0);
+    struct principal anonymous = fixture_principal(ROLE_NONE, 0);
     anonymous.user_id = 0;
     expect_list(db, &anonymous, NULL, NULL, 0);
     /* moving M2 under M1 widens M1's view */
@@ -944,7 +926,7 @@ static void test_list_unknown_role_sees_no_more_than_access_allows(void **state)
 {
     struct store *db = testdb_open(state);
     struct org o = make_org(db);
-    struct principal odd = make_principal(ROLE_NONE, o.s1);
+    struct principal odd = fixture_principal(ROLE_NONE, o.s1);
     struct err e = {0};
     const int64_t everyone[] = {o.vp, o.m1, o.m2, o.s1, o.s2, o.s3};
     for (size_t i = 0; i < 6; i++)
@@ -967,11 +949,11 @@ static void test_list_filters(void **state)
 {
     struct store *db = testdb_open(state);
     struct org o = make_org(db);
-    struct principal admin = make_principal(ROLE_ADMIN, 0);
-    struct principal vp = make_principal(ROLE_MANAGER, o.vp);
-    struct principal m1 = make_principal(ROLE_MANAGER, o.m1);
-    struct principal m2 = make_principal(ROLE_MANAGER, o.m2);
-    struct principal s1 = make_principal(ROLE_SELLER, o.s1);
+    struct principal admin = fixture_principal(ROLE_ADMIN, 0);
+    struct principal vp = fixture_principal(ROLE_MANAGER, o.vp);
+    struct principal m1 = fixture_principal(ROLE_MANAGER, o.m1);
+    struct principal m2 = fixture_principal(ROLE_MANAGER, o.m2);
+    struct principal s1 = fixture_principal(ROLE_SELLER, o.s1);
     struct people_filter f = {0};
     f.status = "leaving";
     expect_list(db, &admin, &f, (const int64_t[]){o.s2}, 1);
@@ -1055,13 +1037,13 @@ static void test_access_can_see_person(void **state)
     struct org o = make_org(db);
     struct err e = {0};
     const int64_t people[] = {o.vp, o.m1, o.m2, o.s1, o.s2, o.s3};
-    struct principal admin = make_principal(ROLE_ADMIN, 0);
-    struct principal vp = make_principal(ROLE_MANAGER, o.vp);
-    struct principal m1 = make_principal(ROLE_MANAGER, o.m1);
-    struct principal s1 = make_principal(ROLE_SELLER, o.s1);
-    struct principal nobody = make_principal(ROLE_SELLER, 0);
-    struct principal nobody_m = make_principal(ROLE_MANAGER, 0);
-    struct principal seller_m1 = make_principal(ROLE_SELLER, o.m1);
+    struct principal admin = fixture_principal(ROLE_ADMIN, 0);
+    struct principal vp = fixture_principal(ROLE_MANAGER, o.vp);
+    struct principal m1 = fixture_principal(ROLE_MANAGER, o.m1);
+    struct principal s1 = fixture_principal(ROLE_SELLER, o.s1);
+    struct principal nobody = fixture_principal(ROLE_SELLER, 0);
+    struct principal nobody_m = fixture_principal(ROLE_MANAGER, 0);
+    struct principal seller_m1 = fixture_principal(ROLE_SELLER, o.m1);
     /* rows: admin, vp, m1, s1, nobody, nobody_m, seller_m1; columns: people[] */
     const struct principal *who[] = {&admin, &vp, &m1, &s1, &nobody, &nobody_m, &seller_m1};
     enum { NWHO = sizeof who / sizeof who[0] };
@@ -1231,16 +1213,17 @@ static void test_import_absent_columns_keep_values(void **state)
                        "Ann Boss,ann@x.io,VP,,Alpha,2024-01-01,active\n"
                        "Bob Rep,bob@x.io,AE,ann@x.io,Alpha,2024-02-01,leaving\n";
     import_ok(db, full, 2, 0);
-    import_ok(db, "name,email,start_date\nAnn Renamed,ann@x.io,2024-01-01\n"
-                  "Bob Renamed,bob@x.io,2024-02-02\n",
+    import_ok(db,
+              "name,email,start_date\nAnn Renamed,ann@x.io,2024-01-01\n"
+              "Bob Renamed,bob@x.io,2024-02-02\n",
               0, 2);
     char *out = export_text(db);
     assert_non_null(strstr(out, "Ann Renamed,ann@x.io,VP,,Alpha,2024-01-01,active"));
     assert_non_null(strstr(out, "Bob Renamed,bob@x.io,AE,ann@x.io,Alpha,2024-02-02,leaving"));
     free(out);
     /* a column that is there but empty does clear the field */
-    import_ok(db, "name,email,start_date,team,manager_email\nBob Renamed,bob@x.io,2024-02-02,,\n", 0,
-              1);
+    import_ok(db, "name,email,start_date,team,manager_email\nBob Renamed,bob@x.io,2024-02-02,,\n",
+              0, 1);
     out = export_text(db);
     assert_non_null(strstr(out, "Bob Renamed,bob@x.io,AE,,,2024-02-02,leaving"));
     free(out);
@@ -1665,7 +1648,7 @@ static void test_import_large(void **state)
     import_ok(db, csv, 5000, 0);
     assert_int_equal(count_people(db), 5000);
     assert_int_equal(count_teams(db), 10);
-    assert_int_equal(count_query(db, "SELECT COUNT(*) FROM people WHERE manager_id IS NULL"), 1);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM people WHERE manager_id IS NULL"), 1);
     int64_t top = id_of(db, "p0.0@big.example");
     struct person *v;
     size_t n;
@@ -1680,7 +1663,7 @@ static void test_import_large(void **state)
     for (int l = 1; l < BIG_LEVELS; l++)
         assert_int_equal(per_depth[l], big_size[l]);
     /* a region manager sees themself, 10, 100 and 389 below */
-    struct principal region = make_principal(ROLE_MANAGER, id_of(db, "p1.3@big.example"));
+    struct principal region = fixture_principal(ROLE_MANAGER, id_of(db, "p1.3@big.example"));
     struct people_filter f = {0};
     assert_int_equal(people_list(db, &region, &f, &a, &v, &n, &e), 0);
     assert_int_equal(n, 1 + 10 + 100 + 389);

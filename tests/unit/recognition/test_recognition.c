@@ -1,6 +1,7 @@
 /* test_recognition.c -- values, kudos, who may see them, gaps and the demo history, on both
  * databases. */
 #include "testdb.h"
+#include "fixtures.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,44 +38,14 @@ static int64_t value_id(struct store *db, const char *name)
     return id;
 }
 
-static struct principal make_principal(enum role role, int64_t person_id)
-{
-    struct principal p;
-    memset(&p, 0, sizeof p);
-    p.user_id = 1;
-    p.role = role;
-    p.person_id = person_id;
-    return p;
-}
-
-static int64_t add_team(struct store *db, const char *name)
-{
-    struct err e = {0};
-    int64_t id = 0;
-    if (teams_create(db, name, &id, &e) < 0) fail_msg("team %s: %s", name, e.msg);
-    return id;
-}
-
 static int64_t add_person(struct store *db, const char *name, int64_t manager, int64_t team,
                           const char *status)
 {
-    struct person_fields f = {0};
     char email[128];
     snprintf(email, sizeof email, "%s@test.example", name);
     for (char *p = email; *p; p++)
         if (*p == ' ') *p = '.';
-    f.name = name;
-    f.email = email;
-    f.start_date = "2024-01-15";
-    f.status = status;
-    f.has_manager = manager != 0;
-    f.manager_id = manager;
-    f.has_team = team != 0;
-    f.team_id = team;
-    struct err e = {0};
-    int64_t id = 0;
-    if (people_create(db, &f, &id, &e) < 0) fail_msg("create %s: %s", name, e.msg);
-    return id;
+    return fixture_person(db, name, email, manager, team, NULL, status);
 }
 
 /* VP Vera (no team) -> managers Maya (North) and Milo (South); Maya -> Ana, Ben (North), Sol
@@ -87,8 +58,8 @@ struct org {
 static struct org make_org(struct store *db)
 {
     struct org o;
-    o.north = add_team(db, "North");
-    o.south = add_team(db, "South");
+    o.north = fixture_team(db, "North");
+    o.south = fixture_team(db, "South");
     o.vp = add_person(db, "Vera Vance", 0, 0, NULL);
     o.m1 = add_person(db, "Maya North", o.vp, o.north, NULL);
     o.m2 = add_person(db, "Milo South", o.vp, o.south, NULL);
@@ -426,37 +397,37 @@ static void test_visibility(void **state)
     int64_t kC = give(db, o.m1, o.s1b, "Customer first", 3000);   /* within North */
     int64_t kE = give(db, o.m1, o.s0, "Keep learning", 4000);     /* to someone without a team */
 
-    struct principal admin = make_principal(ROLE_ADMIN, 0);
+    struct principal admin = fixture_principal(ROLE_ADMIN, 0);
     expect_kudos(db, &admin, 0, 50, (int64_t[]){kE, kC, kB, kA}, 4, "admin, newest first");
-    struct principal vp = make_principal(ROLE_MANAGER, o.vp);
+    struct principal vp = fixture_principal(ROLE_MANAGER, o.vp);
     expect_kudos(db, &vp, 0, 50, (int64_t[]){kE, kC, kB, kA}, 4, "the VP: all below");
     /* a manager: what they gave and what their reports got, not a report's kudos to another
      * team (the giver's side does not widen it) */
-    struct principal m1 = make_principal(ROLE_MANAGER, o.m1);
+    struct principal m1 = fixture_principal(ROLE_MANAGER, o.m1);
     expect_kudos(db, &m1, 0, 50, (int64_t[]){kE, kC}, 2, "m1");
     /* the receiver's manager sees kudos from another team's seller */
-    struct principal m2 = make_principal(ROLE_MANAGER, o.m2);
+    struct principal m2 = fixture_principal(ROLE_MANAGER, o.m2);
     expect_kudos(db, &m2, 0, 50, (int64_t[]){kB, kA}, 2, "m2");
     /* a seller: given, received, and received by their team; not within another team */
-    struct principal s1a = make_principal(ROLE_SELLER, o.s1a);
+    struct principal s1a = fixture_principal(ROLE_SELLER, o.s1a);
     expect_kudos(db, &s1a, 0, 50, (int64_t[]){kC, kA}, 2, "s1a");
     /* an unrelated seller (the giver's teammate) does not see kudos to another team */
-    struct principal s1b = make_principal(ROLE_SELLER, o.s1b);
+    struct principal s1b = fixture_principal(ROLE_SELLER, o.s1b);
     expect_kudos(db, &s1b, 0, 50, (int64_t[]){kC}, 1, "s1b");
-    struct principal s2a = make_principal(ROLE_SELLER, o.s2a);
+    struct principal s2a = fixture_principal(ROLE_SELLER, o.s2a);
     expect_kudos(db, &s2a, 0, 50, (int64_t[]){kB, kA}, 2, "s2a");
     /* the receiver's team sees kudos from outside it */
-    struct principal s2b = make_principal(ROLE_SELLER, o.s2b);
+    struct principal s2b = fixture_principal(ROLE_SELLER, o.s2b);
     expect_kudos(db, &s2b, 0, 50, (int64_t[]){kB, kA}, 2, "s2b");
     /* no team is not a team: Sol sees only their own */
-    struct principal s0 = make_principal(ROLE_SELLER, o.s0);
+    struct principal s0 = fixture_principal(ROLE_SELLER, o.s0);
     expect_kudos(db, &s0, 0, 50, (int64_t[]){kE}, 1, "s0");
     /* fail closed: the seller role sees no subtree; no person and not admin sees nothing */
-    struct principal vp_as_seller = make_principal(ROLE_SELLER, o.vp);
+    struct principal vp_as_seller = fixture_principal(ROLE_SELLER, o.vp);
     expect_kudos(db, &vp_as_seller, 0, 50, NULL, 0, "a seller role above others");
-    struct principal nobody = make_principal(ROLE_MANAGER, 0);
+    struct principal nobody = fixture_principal(ROLE_MANAGER, 0);
     expect_kudos(db, &nobody, 0, 50, NULL, 0, "a manager without a person");
-    struct principal unknown_role = make_principal(ROLE_NONE, o.m2);
+    struct principal unknown_role = fixture_principal(ROLE_NONE, o.m2);
     expect_kudos(db, &unknown_role, 0, 50, (int64_t[]){kB, kA}, 2, "no role: the team only");
 
     /* person filter: given to or by, within what the caller may see */
@@ -501,9 +472,9 @@ static void test_gaps(void **state)
     assert_int_equal(people_update(db, o.left, &gone, &e), 0);
 
     /* a manager: their subtree only, never recognised first, then the longest waiting */
-    struct principal m1 = make_principal(ROLE_MANAGER, o.m1);
+    struct principal m1 = fixture_principal(ROLE_MANAGER, o.m1);
     expect_gaps(db, &m1, 60, now, (int64_t[]){o.s0, o.s1b}, 2, "m1");
-    struct principal m2 = make_principal(ROLE_MANAGER, o.m2);
+    struct principal m2 = fixture_principal(ROLE_MANAGER, o.m2);
     expect_gaps(db, &m2, 60, now, (int64_t[]){o.s2b, o.s2a}, 2, "m2");
     /* `days` moves the line; kudos exactly `days` ago count as recent */
     expect_gaps(db, &m2, 100, now, (int64_t[]){o.s2b}, 1, "m2, 100 days");
@@ -511,21 +482,21 @@ static void test_gaps(void **state)
     expect_gaps(db, &m2, 1, now, (int64_t[]){o.s2b, o.s2a}, 2, "m2, 1 day");
     expect_gaps(db, &m1, 5, now, (int64_t[]){o.s0, o.s1b, o.s1a}, 3, "m1, 5 days");
     /* the VP: everyone below, at any depth, not themself */
-    struct principal vp = make_principal(ROLE_MANAGER, o.vp);
+    struct principal vp = fixture_principal(ROLE_MANAGER, o.vp);
     expect_gaps(db, &vp, 60, now, (int64_t[]){o.s2b, o.m1, o.m2, o.s0, o.s1b, o.s2a}, 6, "vp");
     /* an admin: everyone not left, but themself */
-    struct principal admin = make_principal(ROLE_ADMIN, 0);
+    struct principal admin = fixture_principal(ROLE_ADMIN, 0);
     expect_gaps(db, &admin, 60, now, (int64_t[]){o.s2b, o.m1, o.m2, o.s0, o.vp, o.s1b, o.s2a}, 7,
                 "admin");
-    struct principal admin_vp = make_principal(ROLE_ADMIN, o.vp);
+    struct principal admin_vp = fixture_principal(ROLE_ADMIN, o.vp);
     expect_gaps(db, &admin_vp, 60, now, (int64_t[]){o.s2b, o.m1, o.m2, o.s0, o.s1b, o.s2a}, 6,
                 "admin who is the VP");
     /* a seller has nobody below; the seller role sees no subtree even with reports */
-    struct principal s1a = make_principal(ROLE_SELLER, o.s1a);
+    struct principal s1a = fixture_principal(ROLE_SELLER, o.s1a);
     expect_gaps(db, &s1a, 60, now, NULL, 0, "s1a");
-    struct principal m1_as_seller = make_principal(ROLE_SELLER, o.m1);
+    struct principal m1_as_seller = fixture_principal(ROLE_SELLER, o.m1);
     expect_gaps(db, &m1_as_seller, 60, now, NULL, 0, "a seller role with reports");
-    struct principal nobody = make_principal(ROLE_MANAGER, 0);
+    struct principal nobody = fixture_principal(ROLE_MANAGER, 0);
     expect_gaps(db, &nobody, 60, now, NULL, 0, "a manager without a person");
 
     /* last_recognised_at is the latest kudos, null when never */
@@ -602,7 +573,7 @@ static char *demo_history(void **state, uint64_t seed)
                  within, across, (long long)n);
 
     /* a few people are unrecognised for 60+ days, but not most */
-    struct principal admin = make_principal(ROLE_ADMIN, 0);
+    struct principal admin = fixture_principal(ROLE_ADMIN, 0);
     struct arena a = ARENA_INIT;
     struct recognition_gap *g;
     size_t ng;
