@@ -2,9 +2,11 @@
 #include "cli/cli.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/migrate.h"
+#include "surveys/surveys.h"
 
 int opt_parse(int argc, char **argv, struct opt *opts, const char **positional, int max_pos,
               int *help)
@@ -74,5 +76,20 @@ int cli_open_db(const char *url, struct store **out)
         *out = NULL;
         return cli_fail(&e);
     }
+    return 0;
+}
+
+int cli_load_secret(const char *flag, const char *db_url)
+{
+    char path[4096];
+    const char *env = getenv("REINS_SECRET_FILE");
+    if (flag && *flag)
+        snprintf(path, sizeof path, "%s", flag);
+    else if (env && *env)
+        snprintf(path, sizeof path, "%s", env);
+    else
+        surveys_default_secret_path(db_url, path, sizeof path);
+    struct err e = {0};
+    if (surveys_load_secret(path, &e) < 0) return cli_fail(&e);
     return 0;
 }

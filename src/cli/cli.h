@@ -33,6 +33,10 @@ const char *opt_get(const struct opt *opts, const char *name);
 
 /* Open the database and bring its schema up to date; prints errors. */
 int cli_open_db(const char *url, struct store **out);
+/* Load the instance secret that keeps survey participation apart from the
+ * database (surveys/surveys.h): from --secret-file, else REINS_SECRET_FILE,
+ * else beside the database; created when absent. Prints errors; 0 or 1. */
+int cli_load_secret(const char *flag, const char *db_url);
 /* Print "reins: <message>" to stderr; returns 1. */
 int cli_fail(const struct err *e);
 

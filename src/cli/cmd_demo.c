@@ -9,11 +9,12 @@
 
 int cmd_demo(int argc, char **argv, const char *db_url)
 {
-    struct opt opts[] = {{"seed", 1}, {"password", 1}, {"as-of", 1}, {0}};
+    struct opt opts[] = {{"seed", 1}, {"password", 1}, {"as-of", 1}, {"secret-file", 1}, {0}};
     int help;
     if (opt_parse(argc, argv, opts, NULL, 0, &help) < 0) return 2;
     if (help) {
-        printf("usage: reins [--db URL] demo [--seed N] [--password PW] [--as-of YYYY-MM-DD]\n\n"
+        printf("usage: reins [--db URL] demo [--seed N] [--password PW] [--as-of YYYY-MM-DD]\n"
+               "                             [--secret-file PATH]\n\n"
                "Fill an empty database with a demo organisation: a VP of sales, 4 to 6\n"
                "managers, 30 to 60 sellers (some new and ramping), a login for everyone\n"
                "with the password PW (default 'reins-demo'), and admin@demo.example.\n"
@@ -35,6 +36,10 @@ int cmd_demo(int argc, char **argv, const char *db_url)
     if (password_hash(password, hash, &e) < 0) return cli_fail(&e);
     struct store *db;
     if (cli_open_db(db_url, &db)) return 1;
+    if (cli_load_secret(opt_get(opts, "secret-file"), db_url)) {
+        store_close(db);
+        return 1;
+    }
     struct demo_summary sum;
     int rc = demo_fill(db, (uint64_t)seed, as_of, hash, &sum, &e);
     store_close(db);

@@ -38,13 +38,13 @@ int cmd_serve(int argc, char **argv, const char *db_url)
 {
     struct opt opts[] = {
         {"listen", 1},   {"threads", 1}, {"quiet", 0},         {"cookie-secure", 0},
-        {"max-body", 1}, {"web", 1},     {"trusted-proxy", 1}, {0}};
+        {"max-body", 1}, {"web", 1},     {"trusted-proxy", 1}, {"secret-file", 1}, {0}};
     int help;
     if (opt_parse(argc, argv, opts, NULL, 0, &help) < 0) return 2;
     if (help) {
         printf("usage: reins [--db URL] serve [--listen ADDR:PORT] [--threads N] [--quiet]\n"
                "                              [--cookie-secure] [--max-body BYTES] [--web DIR]\n"
-               "                              [--trusted-proxy IP]\n\n"
+               "                              [--trusted-proxy IP] [--secret-file PATH]\n\n"
                "Serve the JSON API under /api/v1 (see docs/api.md) and the browser UI at /.\n"
                "  --listen ADDR:PORT  where to listen (default 127.0.0.1:8080; port 0 picks a\n"
                "                      free one; [::1]:8080 for IPv6)\n"
@@ -56,6 +56,10 @@ int cmd_serve(int argc, char **argv, const char *db_url)
                "                      last address of X-Forwarded-For\n"
                "  --web DIR           the browser UI's folder (default: REINS_WEB, else web/\n"
                "                      beside or above the binary)\n"
+               "  --secret-file PATH  the secret that keeps survey participation apart from the\n"
+               "                      database (default REINS_SECRET_FILE, else DB.secret beside\n"
+               "                      a SQLite file, ./reins.secret for PostgreSQL); created if\n"
+               "                      absent; every server of one database needs the same one\n"
                "Stops on SIGTERM or SIGINT after finishing the requests in flight.\n");
         return 0;
     }
@@ -81,6 +85,10 @@ int cmd_serve(int argc, char **argv, const char *db_url)
     /* Migrate once, before any connection of the pool serves a request. */
     struct store *db;
     if (cli_open_db(db_url, &db)) return 1;
+    if (cli_load_secret(opt_get(opts, "secret-file"), db_url)) {
+        store_close(db);
+        return 1;
+    }
     struct api api = {.db_kind = store_kind(db) == STORE_SQLITE ? "sqlite" : "postgresql"};
     store_close(db);
     char *web_root = static_find_root(opt_get(opts, "web"));
