@@ -36,7 +36,7 @@ test('a seller sees their own page and nobody else', async () => {
   assert.equal(await profile.locator(`a[href="#/people/${boss.id}"]`).count(), 0);
   assert.equal(await page.locator('[data-card="team"]').count(), 0);
   // Their one-on-ones, recognition and growth, then placeholders for what later parts bring: leading first, numbers second.
-  assert.deepEqual(await page.locator('.card[data-card]').evaluateAll((els) => els.map((e) => e.dataset.card)), ['profile', 'one-on-ones', 'my-kudos', 'growth', 'goals', 'statement']);
+  assert.deepEqual(await page.locator('.card[data-card]').evaluateAll((els) => els.map((e) => e.dataset.card)), ['profile', 'pulse', 'one-on-ones', 'my-kudos', 'growth', 'goals', 'statement']);
   await page.locator('[data-card="growth"] .growth-matrix').waitFor();
   await page.locator('[data-card="one-on-ones"] .card-body > :not(.loading)').first().waitFor();
   await page.waitForLoadState('networkidle');

@@ -4,3 +4,4 @@ import './team.js';
 import './profile.js';
 import './leading.js';
 import './admin.js';
+import './surveys.js';
