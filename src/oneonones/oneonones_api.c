@@ -7,6 +7,7 @@
 #include "api/api.h"
 #include "core/text.h"
 #include "oneonones/oneonones.h"
+#include "surveys/surveys.h"
 
 static const char SQL_MY_SERIES[] =
     "SELECT s.id, s.manager_id, m.name, s.report_id, r.name, s.cadence, s.first_date,"
@@ -369,6 +370,28 @@ static int add_suggestions(struct api_call *call, const struct oneonone_series *
                                         (long long)pconf, (long long)conf, store_text(r, 4))));
     }
     if (rc >= 0) store_rows_free(r);
+    /* The team's weakest pulse driver, for the manager only: it is a team
+     * result the report may not read on their own. */
+    json_t *pulse = NULL;
+    if (rc >= 0 && call->who.person_id == s->manager_id &&
+        (rc = survey_summary(call->db, &call->who, &pulse, &call->err)) >= 0) {
+        json_t *weakest = json_object_get(pulse, "weakest");
+        if (json_is_object(weakest)) {
+            const char *driver = json_string_value(json_object_get(weakest, "driver"));
+            json_array_append_new(
+                out, json_pack("{s:s, s:s, s:s}", "kind", "team_pulse", "text",
+                               arena_printf(call->req->arena, "Ask how %s sees %s on the team",
+                                            s->report_name, driver),
+                               "reason",
+                               arena_printf(call->req->arena,
+                                            "%s is your team's lowest-scoring driver in the "
+                                            "latest pulse (%lld%% favourable)",
+                                            driver,
+                                            (long long)json_integer_value(
+                                                json_object_get(weakest, "favourable_pct")))));
+        }
+        json_decref(pulse);
+    }
     return rc < 0 ? rc : 0;
 }
 

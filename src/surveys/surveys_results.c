@@ -381,8 +381,11 @@ static int cmp_str(const void *a, const void *b)
 static json_t *group_json(struct computed *c, const struct group *g, const struct group *company,
                           int with_comments)
 {
-    json_t *o = json_pack("{s:s, s:s, s:s, s:b, s:I}", "key", g->key, "kind", g->kind, "name",
-                          g->name, "shown", g->shown, "invited", (json_int_t)g->invited);
+    /* How many answered is shown even where the answers are not: it tells
+     * nothing of what anyone said, and lets a leader see where to encourage. */
+    json_t *o = json_pack("{s:s, s:s, s:s, s:b, s:I, s:I}", "key", g->key, "kind", g->kind, "name",
+                          g->name, "shown", g->shown, "invited", (json_int_t)g->invited,
+                          "answered", (json_int_t)g->n);
     if (!g->shown) {
         json_object_set_new(o, "reason",
                             json_string("withheld: fewer than the minimum answered here, or "
