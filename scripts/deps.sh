@@ -6,7 +6,7 @@ set -eu
 pkgs=(gcc make pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev
       libsodium-dev)
 if [ "${1:-run}" = test ]; then
-  pkgs+=(libcmocka-dev postgresql postgresql-client postgresql-common chromium)
+  pkgs+=(libcmocka-dev postgresql postgresql-client postgresql-common chromium sqlite3)
   command -v node >/dev/null 2>&1 || pkgs+=(nodejs npm)
 fi
 missing=()

@@ -231,6 +231,7 @@ const struct migration migrations[] = {
      "  closes_on TEXT NOT NULL,\n"
      "  min_group INTEGER NOT NULL CHECK (min_group >= 3),\n"
      "  invited INTEGER NOT NULL,\n"
+     "  closed_early INTEGER NOT NULL DEFAULT 0,\n"
      "  created_at BIGINT NOT NULL,\n"
      "  CHECK (closes_on >= opens_on)\n"
      ");\n"

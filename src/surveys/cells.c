@@ -215,9 +215,16 @@ void cells_build(const struct cell_person *people, size_t n, int min_group, int3
     } else if (len) {
         /* Too few at the top for a cell: they join the smallest cell, which
          * then speaks only for the whole company. */
-        size_t smallest = 0;
-        for (size_t c = 1; c < b.ncells; c++)
-            if (cells[c].size < cells[smallest].size) smallest = c;
+        /* Prefer a cell at the top (tagged with someone without a manager):
+         * only that person's tree loses it, and they see the company anyway. */
+        size_t smallest = b.ncells;
+        for (int top_only = 1; top_only >= 0 && smallest == b.ncells; top_only--)
+            for (size_t c = 0; c < b.ncells; c++) {
+                int top = cells[c].node < 0 || parent[cells[c].node] < 0;
+                if ((top || !top_only) &&
+                    (smallest == b.ncells || cells[c].size < cells[smallest].size))
+                    smallest = c;
+            }
         struct cell *c = &cells[smallest];
         for (size_t i = 0; i < len; i++) {
             for (int d = 0; d < CELL_DIMS; d++)

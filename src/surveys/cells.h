@@ -13,7 +13,9 @@
  * there are at least min_group of them, otherwise they are passed up to the
  * next manager. A pool is then split by team, tenure band and role only
  * where every part keeps min_group people; the rest stays "mixed" on that
- * dimension. Pure; no I/O.
+ * dimension. Fewer than min_group left at the top (a lone VP) join a cell
+ * of the top person's tree, which then speaks only for the whole company.
+ * Pure; no I/O.
  */
 #ifndef REINS_SURVEYS_CELLS_H
 #define REINS_SURVEYS_CELLS_H

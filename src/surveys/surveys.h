@@ -11,10 +11,12 @@
  * the answers: no person, no time. Each answer rewrites its cell's responses
  * under fresh random keys in the same transaction, so neither row order nor
  * the database's own bookkeeping (PostgreSQL's xmin) tells which came when.
- * Results go through disclosure.h over one fixed list of groups (company,
- * managers' trees, teams, tenure bands, roles and the filters within trees):
- * a group under min_group respondents, or one that differs from a group shown
- * before it by fewer, is withheld, for scores and comments alike.
+ * Results show only once a survey has closed, so no one can compare them
+ * before and after one more answer. They go through disclosure.h over one
+ * fixed list of groups (company, managers' trees, teams, tenure bands, roles
+ * and the filters within trees): a group under min_group respondents, or one
+ * that differs from a group shown before it by fewer, is withheld, for scores
+ * and comments alike.
  */
 #ifndef REINS_SURVEYS_SURVEYS_H
 #define REINS_SURVEYS_SURVEYS_H
@@ -79,6 +81,9 @@ int surveys_list(struct store *db, const struct principal *who, int64_t today, j
 /* One survey with its questions (no answers). */
 int survey_get(struct store *db, const struct principal *who, int64_t id, int64_t today,
                json_t **out, struct err *e);
+
+/* Close a survey before its closing date: no more answers, results show. */
+int survey_close(struct store *db, int64_t id, struct err *e);
 
 /* One answer: a score (likert 1-5, eNPS 0-10) or a comment. */
 struct survey_answer {

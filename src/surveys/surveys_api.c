@@ -120,6 +120,14 @@ static void answer_survey(struct api_call *call)
     reply_owned(call, 201, rc, json_pack("{s:b}", "answered", 1));
 }
 
+static void close_survey(struct api_call *call)
+{
+    json_t *out = NULL;
+    int rc = survey_close(call->db, call->ids[0], &call->err);
+    if (rc >= 0) rc = survey_get(call->db, &call->who, call->ids[0], today(), &out, &call->err);
+    reply_owned(call, 200, rc, out);
+}
+
 static void survey_results_route(struct api_call *call)
 {
     json_t *out = NULL;
@@ -201,6 +209,7 @@ const struct route survey_routes[] = {
     {"GET", "/api/v1/surveys/trend", trend, 0},
     {"GET", "/api/v1/surveys/{id}", get_survey, 0},
     {"POST", "/api/v1/surveys/{id}/responses", answer_survey, 0},
+    {"POST", "/api/v1/surveys/{id}/close", close_survey, ROUTE_ADMIN},
     {"GET", "/api/v1/surveys/{id}/results", survey_results_route, 0},
     {"GET", "/api/v1/survey-questions", list_questions, 0},
     {"POST", "/api/v1/survey-questions", create_question, ROUTE_ADMIN},

@@ -148,7 +148,7 @@ int surveys_demo_fill(struct store *db, uint64_t seed, int64_t as_of, struct err
                 double mean = base[i];
                 if (!strcmp(q[k].driver, "wellbeing")) mean -= 0.4;
                 if (!strcmp(q[k].driver, "recognition")) mean -= 0.2;
-                if (!strcmp(q[k].driver, "direction") && in_slipping) mean = 4.2 - 1.4 * t;
+                if (!strcmp(q[k].driver, "direction") && in_slipping) mean = 4.3 - 1.8 * t;
                 int s = clamp_round(mean + uniform(&rng, -0.9, 0.9), 1, 5);
                 sum += s;
                 scored++;

@@ -47,6 +47,7 @@ struct group {
 
 struct computed {
     int64_t id, min_group, invited;
+    int closed; /* results show only when it is */
     char *kind, *title, *opens_on, *closes_on;
     struct item *items;
     size_t nitems;
@@ -94,8 +95,8 @@ static int load(struct store *db, int64_t id, struct computed *c, struct err *e)
 {
     struct store_rows *r;
     int rc = store_query(db,
-                         "SELECT kind, title, opens_on, closes_on, min_group, invited FROM surveys"
-                         " WHERE id = $1",
+                         "SELECT kind, title, opens_on, closes_on, min_group, invited,"
+                         " closed_early FROM surveys WHERE id = $1",
                          PARAMS(SV_INT(id)), &r, e);
     if (rc < 0) return rc;
     if ((rc = store_next(r, e)) > 0) {
@@ -106,6 +107,9 @@ static int load(struct store *db, int64_t id, struct computed *c, struct err *e)
         c->closes_on = arena_strdup(&c->arena, store_text(r, 3));
         c->min_group = store_int(r, 4);
         c->invited = store_int(r, 5);
+        char today[11];
+        date_today(today);
+        c->closed = store_int(r, 6) != 0 || strcmp(today, c->closes_on) > 0;
     }
     store_rows_free(r);
     if (rc == 0) return err_set(e, REINS_ENOTFOUND, "no survey with id %lld", (long long)id);
@@ -336,7 +340,7 @@ static int build_groups(struct store *db, struct computed *c, struct err *e)
         dg[i] = (struct disclosure_group){c->groups[i].members, c->groups[i].n};
     disclosure_decide(dg, c->ngroups, (int)c->min_group, shown);
     for (size_t i = 0; i < c->ngroups; i++)
-        c->groups[i].shown = shown[i];
+        c->groups[i].shown = shown[i] && c->closed;
     free(dg);
     free(shown);
     return 0;
@@ -388,9 +392,11 @@ static json_t *group_json(struct computed *c, const struct group *g, const struc
                           "answered", (json_int_t)g->n);
     if (!g->shown) {
         json_object_set_new(o, "reason",
-                            json_string("withheld: fewer than the minimum answered here, or "
-                                        "showing it beside another group would reveal a few "
-                                        "people's answers"));
+                            json_string(!c->closed
+                                            ? "withheld: results show when the survey closes"
+                                            : "withheld: fewer than the minimum answered here, or "
+                                              "showing it beside another group would reveal a "
+                                              "few people's answers"));
         return o;
     }
     json_object_set_new(o, "respondents", json_integer((json_int_t)g->n));
@@ -459,9 +465,10 @@ static json_t *group_json(struct computed *c, const struct group *g, const struc
 
 static json_t *survey_json(const struct computed *c)
 {
-    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:I}", "id", (json_int_t)c->id, "kind", c->kind,
-                     "title", c->title, "opens_on", c->opens_on, "closes_on", c->closes_on,
-                     "min_group", (json_int_t)c->min_group, "invited", (json_int_t)c->invited);
+    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:I, s:b}", "id", (json_int_t)c->id, "kind",
+                     c->kind, "title", c->title, "opens_on", c->opens_on, "closes_on",
+                     c->closes_on, "min_group", (json_int_t)c->min_group, "invited",
+                     (json_int_t)c->invited, "closed", c->closed);
 }
 
 int survey_results(struct store *db, const struct principal *who, int64_t id, json_t **out,

@@ -142,17 +142,19 @@ int surveys_settings_update(struct store *db, json_t *patch, struct err *e)
         int i = 0;
         while (i < 5 && strcmp(key, SETTING_NAMES[i]))
             i++;
-        if (i == 5) return err_field(e, REINS_EINVAL, key, "field %s: unknown field", key);
+        if (i == 5) return err_set(e, REINS_EINVAL, "field %.60s: unknown field", key);
+        /* err_field keeps the pointer: name the field by the static string */
+        const char *field = SETTING_NAMES[i];
         if (i == 1) {
             if (!json_is_boolean(val))
-                return err_field(e, REINS_EINVAL, key, "field %s: true or false", key);
+                return err_field(e, REINS_EINVAL, field, "field %s: true or false", field);
             v[i] = json_is_true(val);
             continue;
         }
         if (!json_is_integer(val) || json_integer_value(val) < SETTING_MIN[i] ||
             json_integer_value(val) > SETTING_MAX[i])
-            return err_field(e, REINS_EINVAL, key,
-                             "field %s: a whole number from %lld to %lld%s", key,
+            return err_field(e, REINS_EINVAL, field,
+                             "field %s: a whole number from %lld to %lld%s", field,
                              (long long)SETTING_MIN[i], (long long)SETTING_MAX[i],
                              i == 0 ? " (never below 3: smaller groups could be singled out)" : "");
         v[i] = json_integer_value(val);
@@ -526,7 +528,7 @@ fail:
 
 static const char SQL_SURVEY_ROWS[] =
     "SELECT id, kind, title, opens_on, closes_on, min_group, invited,"
-    " (SELECT COUNT(*) FROM survey_participation p WHERE p.survey_id = surveys.id)"
+    " (SELECT COUNT(*) FROM survey_participation p WHERE p.survey_id = surveys.id), closed_early"
     " FROM surveys WHERE (CAST($1 AS BIGINT) = 0 OR id = $1) ORDER BY opens_on DESC, id DESC";
 
 static int answered(struct store *db, int64_t survey, int64_t person, int *out, struct err *e)
@@ -558,7 +560,8 @@ static int survey_rows(struct store *db, const struct principal *who, int64_t on
                          store_text(r, 2), "opens_on", store_text(r, 3), "closes_on",
                          store_text(r, 4), "min_group", (json_int_t)store_int(r, 5), "invited",
                          (json_int_t)store_int(r, 6), "answered_count",
-                         (json_int_t)store_int(r, 7), "open", opens <= today && today <= closes));
+                         (json_int_t)store_int(r, 7), "open",
+                         opens <= today && today <= closes && !store_int(r, 8)));
     }
     store_rows_free(r);
     size_t i;
@@ -704,12 +707,13 @@ int survey_submit_in_tx(struct store *db, int64_t person, int64_t id, int64_t to
     size_t nrows = 0, cap = 16;
     struct store_rows *r;
     if ((rc = store_lock(db, SURVEYS_LOCK_BASE + id, e)) < 0) goto done;
-    if ((rc = store_query(db, "SELECT opens_on, closes_on FROM surveys WHERE id = $1",
+    if ((rc = store_query(db, "SELECT opens_on, closes_on, closed_early FROM surveys WHERE id = $1",
                           PARAMS(SV_INT(id)), &r, e)) < 0)
         goto done;
     int found = store_next(r, e), open = 0;
     if (found > 0)
-        open = date_to_days(store_text(r, 0)) <= today && today <= date_to_days(store_text(r, 1));
+        open = date_to_days(store_text(r, 0)) <= today &&
+               today <= date_to_days(store_text(r, 1)) && !store_int(r, 2);
     store_rows_free(r);
     if (found <= 0) {
         rc = found < 0 ? found
@@ -795,4 +799,14 @@ int survey_submit(struct store *db, const struct principal *who, int64_t id, int
         return rc;
     }
     return store_commit(db, e);
+}
+
+int survey_close(struct store *db, int64_t id, struct err *e)
+{
+    int64_t changed = 0;
+    int rc = store_run(db, "UPDATE surveys SET closed_early = 1 WHERE id = $1", PARAMS(SV_INT(id)),
+                       &changed, e);
+    if (rc < 0) return rc;
+    if (!changed) return err_set(e, REINS_ENOTFOUND, "no survey with id %lld", (long long)id);
+    return 0;
 }

@@ -59,10 +59,11 @@ export function tempDir() {
  * opts.input: stdin; opts.env: extra environment.
  */
 export function reins(args, { input, env, timeout = 120_000 } = {}) {
+  const db = ON_PG && args[0] === '--db' ? args[1] : null;
   const r = spawnSync(BIN, args, {
     encoding: 'utf8',
     input,
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...(db ? { REINS_SECRET_FILE: secretFile(db) } : {}), ...env },
     timeout,
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -108,6 +109,20 @@ export function newDatabase({ init = true } = {}) {
   return url;
 }
 
+/**
+ * The survey secret file of a database, shared by every server and command
+ * on it: DB.secret beside a SQLite file (the server's own default, left to
+ * it), a file in a temp dir for PostgreSQL, given as REINS_SECRET_FILE (the
+ * default, ./reins.secret, would land in the current directory and be shared
+ * by every test database).
+ */
+const secretFiles = new Map();
+export function secretFile(dbUrl) {
+  if (!ON_PG) return `${dbUrl}.secret`;
+  if (!secretFiles.has(dbUrl)) secretFiles.set(dbUrl, path.join(tempDir(), 'reins.secret'));
+  return secretFiles.get(dbUrl);
+}
+
 // ---------------------------------------------------------------------------
 // The server
 
@@ -121,7 +136,7 @@ const LISTENING = /reins: listening on (http:\/\/(\[[^\]]+\]|[^\s:/]+):(\d+))/;
 export function startServer(dbUrl, { args = [], env } = {}) {
   const proc = spawn(BIN, ['--db', dbUrl, 'serve', '--listen', '127.0.0.1:0', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...(ON_PG ? { REINS_SECRET_FILE: secretFile(dbUrl) } : {}), ...env },
   });
   const lines = [];
   let partial = '';
