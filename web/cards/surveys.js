@@ -47,6 +47,9 @@ function engagement(summary) {
     summary.weakest ? h('p', { class: 'notice notice-warning small', dataset: { weakest: summary.weakest.driver } }, h('strong', null, `Talk about ${driverLabel(summary.weakest.driver).toLowerCase()}. `), summary.weakest.suggestion) : null,
     h('p', { class: 'muted small' }, `${latest.survey.title}: ${latest.respondents} answers (${latest.participation_pct}%).`, enps && enps.enps != null ? ` eNPS ${enps.enps > 0 ? '+' : ''}${enps.enps}.` : ''),
     h(
+      'div',
+      { class: 'table-wrap' },
+      h(
       'table',
       { class: 'table drivers-table compact' },
       h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Driver'), h('th', { scope: 'col', class: 'num' }, 'Mean'), h('th', { scope: 'col' }, 'Favourable'), h('th', { scope: 'col' }, 'Trend'))),
@@ -63,6 +66,7 @@ function engagement(summary) {
             h('td', null, by.has(d.driver) ? sparkline(by.get(d.driver), driverLabel(d.driver)) : null),
           ),
         ),
+      ),
       ),
     ),
     h('p', { class: 'card-more' }, h('a', { href: `#/surveys/${latest.survey.id}/results` }, 'All results')),

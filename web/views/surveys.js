@@ -167,7 +167,7 @@ function driversTable(group) {
         : [h('td', { class: 'num' }, mean(d.mean_x100)), h('td', null, favourableBar(d.favourable_pct, driverLabel(d.driver))), h('td', { class: 'num' }, d.company_mean_x100 != null ? `${mean(d.company_mean_x100)} (${change(d.mean_x100 - d.company_mean_x100)})` : '–')],
     ),
   );
-  return h('table', { class: 'table drivers-table' }, h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Driver'), h('th', { scope: 'col', class: 'num' }, 'Score'), h('th', { scope: 'col' }, 'Favourable'), h('th', { scope: 'col', class: 'num' }, 'Company'))), h('tbody', null, rows));
+  return h('div', { class: 'table-wrap' }, h('table', { class: 'table drivers-table' }, h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Driver'), h('th', { scope: 'col', class: 'num' }, 'Score'), h('th', { scope: 'col' }, 'Favourable'), h('th', { scope: 'col', class: 'num' }, 'Company'))), h('tbody', null, rows)));
 }
 
 function heatmap(groups) {
@@ -183,7 +183,7 @@ function heatmap(groups) {
     h('p', { class: 'muted small' }, 'Share favourable per driver (eNPS for eNPS). Withheld cells are groups where too few answered, or where showing them would reveal a few people.'),
     h(
       'div',
-      { class: 'table-scroll' },
+      { class: 'table-wrap' },
       h(
         'table',
         { class: 'table heatmap' },
