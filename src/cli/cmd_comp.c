@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
 #include "comp/comp.h"
@@ -106,18 +107,26 @@ static int write_out(const char *path, const struct comp_input *in, const struct
     return 0;
 }
 
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
 static int usage(FILE *out, int rc)
 {
     fprintf(out,
             "usage: reins comp calc --plan PLAN.json --credits CREDITS.csv --quotas QUOTAS.csv\n"
             "                       [--people PEOPLE.csv] --period PERIOD --out LINES.csv\n"
-            "                       [--totals TOTALS.csv]\n\n"
+            "                       [--totals TOTALS.csv] [--timings]\n\n"
             "Run a compensation plan on CSV files, without a database. PERIOD is a year\n"
             "(2026), a quarter (2026-Q1) or a month (2026-03): the payout periods that\n"
             "start in it are written. Computation starts at the plan's effective_from,\n"
             "so true-ups and draw balances carry in from earlier periods.\n\n"
             "LINES.csv gets every payout line with its explanation; TOTALS.csv one row\n"
-            "per person and payout period. Formats: docs/comp-plans.md.\n");
+            "per person and payout period. Formats: docs/comp-plans.md.\n"
+            "--timings prints how long reading, computing and writing took.\n");
     return rc;
 }
 
@@ -125,7 +134,7 @@ static int comp_calc(int argc, char **argv)
 {
     struct opt opts[] = {{"plan", 1, NULL},   {"credits", 1, NULL}, {"quotas", 1, NULL},
                          {"people", 1, NULL}, {"period", 1, NULL},  {"out", 1, NULL},
-                         {"totals", 1, NULL}, {NULL, 0, NULL}};
+                         {"totals", 1, NULL}, {"timings", 0, NULL}, {NULL, 0, NULL}};
     int help;
     if (opt_parse(argc, argv, opts, NULL, 0, &help) < 0) return 2;
     if (help) return usage(stdout, 0);
@@ -144,6 +153,7 @@ static int comp_calc(int argc, char **argv)
         fprintf(stderr, "reins: --period '%s' is not 2026, 2026-Q1 or 2026-03\n", period);
         return 2;
     }
+    double t0 = now_ms();
     struct err e = {0};
     struct comp_plan *plan = NULL;
     struct comp_data d;
@@ -160,10 +170,18 @@ static int comp_calc(int argc, char **argv)
     struct comp_input in = comp_data_input(&d, plan, to);
     if (!rc && comp_month_of_day(plan->effective_from) > to)
         rc = err_set(&e, REINS_EINVAL, "--period %s ends before the plan starts", period);
+    double t1 = now_ms();
     if (!rc) rc = comp_run(&in, &r, &e);
+    double t2 = now_ms();
     size_t nl = 0, np = 0;
     if (!rc) rc = write_out(out, &in, &r, from, to, 0, &nl, &e);
     if (!rc && totals) rc = write_out(totals, &in, &r, from, to, 1, &np, &e);
+    double t3 = now_ms();
+    if (!rc && opt_get(opts, "timings"))
+        fprintf(stderr,
+                "reins: comp calc: read %.0f ms (%zu credits after splits and roll-up), compute "
+                "%.0f ms (%zu lines), write %.0f ms\n",
+                t1 - t0, d.ncredits, t2 - t1, r.nlines, t3 - t2);
     if (!rc) {
         int64_t sum = 0;
         size_t payees = 0;

@@ -106,9 +106,21 @@ int comp_period_parse(const char *s, int32_t *first, int32_t *last, enum comp_pe
 void comp_period_label(int32_t month, enum comp_period_kind kind, char out[9])
 {
     unsigned y = (unsigned)(month / 12) % 10000u, m = (unsigned)(month % 12) % 12u;
-    if (kind == COMP_PERIOD_YEAR) snprintf(out, 9, "%04u", y);
-    else if (kind == COMP_PERIOD_QUARTER) snprintf(out, 9, "%04u-Q%u", y, m / 3u + 1u);
-    else snprintf(out, 9, "%04u-%02u", y, m + 1u);
+    out[0] = (char)('0' + y / 1000);
+    out[1] = (char)('0' + y / 100 % 10);
+    out[2] = (char)('0' + y / 10 % 10);
+    out[3] = (char)('0' + y % 10);
+    out[4] = 0;
+    if (kind == COMP_PERIOD_YEAR) return;
+    out[4] = '-';
+    if (kind == COMP_PERIOD_QUARTER) {
+        out[5] = 'Q';
+        out[6] = (char)('1' + m / 3);
+    } else {
+        out[5] = (char)('0' + (m + 1) / 10);
+        out[6] = (char)('0' + (m + 1) % 10);
+    }
+    out[7] = 0;
 }
 
 /* ---- state ----------------------------------------------------------------------------- */
@@ -181,6 +193,7 @@ struct run {
     struct capt plan_cap;
     int64_t period_sum; /* net lines of the open payout period */
     int64_t earned_to_date, paid_to_date, draw_balance;
+    int32_t memo_day, memo_month; /* payout_month's last answer */
     const struct comp_quota *pq; /* the person's quotas */
     size_t npq;
 };
@@ -292,9 +305,14 @@ static void kfixed_init(struct kfixed *f, const struct comp_component *k)
 
 /* ---- lines ----------------------------------------------------------------------------- */
 
-static int32_t payout_month(const struct run *r, int32_t day)
+static int32_t payout_month(struct run *r, int32_t day)
 {
-    return comp_period_start(comp_month_of_day(day), r->plan->payout_period);
+    /* lines come in date order: one remembered day saves most of the calendar work */
+    if (day != r->memo_day) {
+        r->memo_day = day;
+        r->memo_month = comp_period_start(comp_month_of_day(day), r->plan->payout_period);
+    }
+    return r->memo_month;
 }
 
 static int32_t push_line(struct run *r, const struct comp_line *tmpl)
@@ -528,7 +546,9 @@ static int64_t counted(struct run *r, int k, const struct comp_credit *c)
 {
     const struct comp_component *kc = &r->plan->components[k];
     int64_t w = kc->credit_bp[c->role];
-    if (w == 0 || strcmp(kc->measure, c->measure ? c->measure : "bookings")) return -1;
+    if (w == 0) return -1;
+    if (c->measure != kc->measure && strcmp(kc->measure, c->measure ? c->measure : "bookings"))
+        return -1;
     int64_t out = c->amount;
     if (w != COMP_BP && comp_round_bp(c->amount, w, &out)) return -1;
     return out;
@@ -711,6 +731,57 @@ static int cmp_key(const void *a, const void *b)
     return (x->idx > y->idx) - (x->idx < y->idx);
 }
 
+/* Order keys by person, date, id. When people, days and decimal ids are small enough to
+ * pack into 64 bits (the usual case), an LSD radix sort does it in four linear passes;
+ * otherwise qsort. Both are stable on equal keys through idx. */
+static void sort_keys(struct key *k, size_t n, int32_t first_day, size_t npeople)
+{
+    int packable = npeople < ((size_t)1 << 22);
+    for (size_t i = 0; i < n && packable; i++)
+        packable = k[i].idnum < ((uint64_t)1 << 26) && k[i].date >= first_day &&
+                   (int64_t)k[i].date - first_day < (1 << 16);
+    if (!packable || n < 64) {
+        qsort(k, n, sizeof *k, cmp_key);
+        return;
+    }
+    uint64_t *a = xmalloc(n * sizeof *a), *b = xmalloc(n * sizeof *b);
+    uint32_t *ia = xmalloc(n * sizeof *ia), *ib = xmalloc(n * sizeof *ib);
+    for (size_t i = 0; i < n; i++) {
+        a[i] = (uint64_t)k[i].person << 42 | (uint64_t)(k[i].date - first_day) << 26 |
+               k[i].idnum;
+        ia[i] = (uint32_t)i;
+    }
+    size_t *count = xmalloc(((1 << 16) + 1) * sizeof *count);
+    for (int shift = 0; shift < 64; shift += 16) {
+        memset(count, 0, ((1 << 16) + 1) * sizeof *count);
+        for (size_t i = 0; i < n; i++)
+            count[((a[i] >> shift) & 0xffff) + 1]++;
+        for (size_t d = 0; d < 1 << 16; d++)
+            count[d + 1] += count[d];
+        for (size_t i = 0; i < n; i++) {
+            size_t at = count[(a[i] >> shift) & 0xffff]++;
+            b[at] = a[i];
+            ib[at] = ia[i];
+        }
+        uint64_t *t = a;
+        a = b;
+        b = t;
+        uint32_t *u = ia;
+        ia = ib;
+        ib = u;
+    }
+    free(count);
+    struct key *sorted = xmalloc(n * sizeof *sorted);
+    for (size_t i = 0; i < n; i++)
+        sorted[i] = k[ia[i]];
+    memcpy(k, sorted, n * sizeof *k);
+    free(sorted);
+    free(a);
+    free(b);
+    free(ia);
+    free(ib);
+}
+
 /* ---- the run --------------------------------------------------------------------------- */
 
 int comp_run(const struct comp_input *in, struct comp_result *out, struct err *e)
@@ -737,6 +808,9 @@ int comp_run(const struct comp_input *in, struct comp_result *out, struct err *e
         if (p->components[k].cap_per_credit >= 0)
             r->kf[k].credit_cap = xcalloc(2 * (in->ncredits ? in->ncredits : 1), sizeof(int64_t));
     }
+    r->memo_day = INT32_MIN;
+    r->caplines = 2 * in->ncredits + 1024; /* about two lines a credit: grow less often */
+    r->lines = xmalloc(r->caplines * sizeof *r->lines);
     r->first_line = xmalloc((in->ncredits ? in->ncredits : 1) * sizeof *r->first_line);
     for (size_t i = 0; i < in->ncredits; i++)
         r->first_line[i] = -1;
@@ -763,8 +837,8 @@ int comp_run(const struct comp_input *in, struct comp_result *out, struct err *e
         }
         ca[nca++] = (struct key){c->person, c->cancelled, idn, (int32_t)i, c->id};
     }
-    qsort(cr, ncr, sizeof *cr, cmp_key);
-    qsort(ca, nca, sizeof *ca, cmp_key);
+    sort_keys(cr, ncr, p->effective_from, in->npeople);
+    sort_keys(ca, nca, p->effective_from, in->npeople);
 
     /* Quotas per person: counting sort by person. */
     size_t *qstart = xcalloc(in->npeople + 1, sizeof *qstart);

@@ -75,6 +75,18 @@ void comp_data_init(struct comp_data *d)
 {
     memset(d, 0, sizeof *d);
     d->names = xcalloc(1, sizeof *d->names);
+    d->atoms = xcalloc(1, sizeof *d->atoms);
+}
+
+/* One stored copy of a short repeated string (NULL for ""). */
+static const char *atom(struct comp_data *d, const char *s)
+{
+    if (!*s) return NULL;
+    size_t slot;
+    if (map_find(d->atoms, s, &slot)) return d->atoms->keys[slot];
+    d->atoms->keys[slot] = arena_strdup(&d->arena, s);
+    d->atoms->n++;
+    return d->atoms->keys[slot];
 }
 
 void comp_data_release(struct comp_data *d)
@@ -84,6 +96,7 @@ void comp_data_release(struct comp_data *d)
     free(d->credits);
     free(d->quotas);
     map_free(d->names);
+    map_free(d->atoms);
     memset(d, 0, sizeof *d);
 }
 
@@ -389,9 +402,13 @@ int comp_read_credits(struct comp_data *d, const struct comp_plan *plan, const c
         }
         const char *measure = fld(&c, row, MEASURE), *product = fld(&c, row, PRODUCT),
                    *type = fld(&c, row, TYPE);
-        cr.measure = *measure ? arena_strdup(&d->arena, measure) : "bookings";
-        cr.product = *product ? arena_strdup(&d->arena, product) : NULL;
-        cr.deal_type = *type ? arena_strdup(&d->arena, type) : NULL;
+        /* the plan's own copy of a measure it names: the engine compares pointers first */
+        cr.measure = *measure ? atom(d, measure) : "bookings";
+        for (size_t k = 0; k < plan->ncomponents; k++)
+            if (!strcmp(plan->components[k].measure, cr.measure))
+                cr.measure = plan->components[k].measure;
+        cr.product = atom(d, product);
+        cr.deal_type = atom(d, type);
 
         /* the deal: same amount, date and cancellation on every row */
         struct deal *g;
@@ -472,7 +489,22 @@ int comp_read_credits(struct comp_data *d, const struct comp_plan *plan, const c
     return rc;
 }
 
-/* ---- writing --------------------------------------------------------------------------- */
+/* ---- writing ------------------------------------------------------------------------- */
+
+/* v in decimal into buf[24], without printf (millions of numbers per run). */
+static const char *i64s(int64_t v, char buf[24])
+{
+    uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    char *o = buf + 23;
+    *o = 0;
+    do {
+        *--o = (char)('0' + a % 10);
+        a /= 10;
+    } while (a);
+    if (v < 0) *--o = '-';
+    return o;
+}
+
 
 void comp_lines_csv_header(struct sb *out)
 {
@@ -493,20 +525,20 @@ void comp_line_csv(const struct comp_input *in, const struct comp_result *r, siz
     comp_period_label(l->month, p->payout_period, period);
     date_from_days(l->date, date);
     const struct comp_credit *c = l->credit >= 0 ? &in->credits[l->credit] : NULL;
-    snprintf(num[0], 24, "%zu", i + 1);
-    snprintf(num[1], 24, "%d", l->tier >= 0 ? l->tier + 1 : 0);
-    snprintf(num[2], 24, "%d", l->rate_tier >= 0 ? l->rate_tier + 1 : 0);
-    snprintf(num[3], 24, "%" PRId64, l->rate_ppm);
-    snprintf(num[4], 24, "%" PRId64, l->prev_rate_ppm);
-    snprintf(num[5], 24, "%" PRId64, l->base);
-    snprintf(num[6], 24, "%" PRId64, l->amount);
-    snprintf(num[7], 24, "%" PRId64, l->already);
-    snprintf(num[8], 24, "%" PRId64, l->attainment_bp);
-    snprintf(num[9], 24, "%" PRId64, l->quota);
-    snprintf(num[10], 24, "%d", l->ref >= 0 ? l->ref + 1 : 0);
+    const char *n0 = i64s((int64_t)i + 1, num[0]);
+    const char *n1 = i64s(l->tier >= 0 ? l->tier + 1 : 0, num[1]);
+    const char *n2 = i64s(l->rate_tier >= 0 ? l->rate_tier + 1 : 0, num[2]);
+    const char *n3 = i64s(l->rate_ppm, num[3]);
+    const char *n4 = i64s(l->prev_rate_ppm, num[4]);
+    const char *n5 = i64s(l->base, num[5]);
+    const char *n6 = i64s(l->amount, num[6]);
+    const char *n7 = i64s(l->already, num[7]);
+    const char *n8 = i64s(l->attainment_bp, num[8]);
+    const char *n9 = i64s(l->quota, num[9]);
+    const char *n10 = i64s(l->ref >= 0 ? l->ref + 1 : 0, num[10]);
     struct sb why = SB_INIT;
     comp_line_explain(in, r, l, &why);
-    const char *f[] = {num[0],
+    const char *f[] = {n0,
                        period,
                        in->people[l->person].id,
                        date,
@@ -515,16 +547,16 @@ void comp_line_csv(const struct comp_input *in, const struct comp_result *r, siz
                        c ? c->id : "",
                        c ? c->deal : "",
                        c ? comp_role_name(c->role) : "",
-                       l->tier >= 0 && l->component >= 0 ? num[1] : "",
-                       l->rate_tier >= 0 ? num[2] : "",
-                       num[3],
-                       num[4],
-                       num[5],
-                       num[6],
-                       num[7],
-                       l->attainment_bp >= 0 ? num[8] : "",
-                       num[9],
-                       l->ref >= 0 ? num[10] : "",
+                       l->tier >= 0 && l->component >= 0 ? n1 : "",
+                       l->rate_tier >= 0 ? n2 : "",
+                       n3,
+                       n4,
+                       n5,
+                       n6,
+                       n7,
+                       l->attainment_bp >= 0 ? n8 : "",
+                       n9,
+                       l->ref >= 0 ? n10 : "",
                        why.buf ? why.buf : ""};
     csv_write_row(out, f, sizeof f / sizeof *f);
     sb_release(&why);
@@ -542,14 +574,14 @@ void comp_payout_csv(const struct comp_input *in, const struct comp_payout *p, s
 {
     char period[9], num[7][24];
     comp_period_label(p->month, in->plan->payout_period, period);
-    snprintf(num[0], 24, "%" PRId64, p->earned);
-    snprintf(num[1], 24, "%" PRId64, p->draw);
-    snprintf(num[2], 24, "%" PRId64, p->payout);
-    snprintf(num[3], 24, "%" PRId64, p->earned_to_date);
-    snprintf(num[4], 24, "%" PRId64, p->paid_to_date);
-    snprintf(num[5], 24, "%" PRId64, p->draw_balance);
-    snprintf(num[6], 24, "%" PRId64, p->attainment_bp);
-    const char *f[] = {period, in->people[p->person].id, num[0], num[1], num[2], num[3],
-                       num[4], num[5], p->attainment_bp >= 0 ? num[6] : ""};
+    const char *n0 = i64s(p->earned, num[0]);
+    const char *n1 = i64s(p->draw, num[1]);
+    const char *n2 = i64s(p->payout, num[2]);
+    const char *n3 = i64s(p->earned_to_date, num[3]);
+    const char *n4 = i64s(p->paid_to_date, num[4]);
+    const char *n5 = i64s(p->draw_balance, num[5]);
+    const char *n6 = i64s(p->attainment_bp, num[6]);
+    const char *f[] = {period, in->people[p->person].id, n0, n1, n2, n3,
+                       n4, n5, p->attainment_bp >= 0 ? n6 : ""};
     csv_write_row(out, f, sizeof f / sizeof *f);
 }

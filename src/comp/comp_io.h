@@ -23,6 +23,7 @@ struct comp_data {
     size_t nquotas, capquotas;
     int have_people_file; /* then every person must be in it */
     struct comp_name_map *names;
+    struct comp_name_map *atoms; /* measures, products, deal types: stored once */
 };
 
 void comp_data_init(struct comp_data *d);
