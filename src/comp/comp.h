@@ -194,22 +194,22 @@ enum comp_why {
 struct comp_line {
     uint32_t person;
     int32_t date;
-    int32_t month;     /* first month of the payout period the line is paid in */
-    int32_t component; /* -1 for the plan's caps and draws */
-    enum comp_rule rule;
-    enum comp_why why;
-    int32_t credit;     /* index into the input credits, -1 when none */
-    int32_t tier;       /* tier of a rate-table line, -1 otherwise */
-    int32_t rate_tier;  /* the tier whose rate is applied (differs when retroactive) */
-    int64_t rate_ppm;   /* rate applied */
-    int64_t prev_rate_ppm; /* re-rate: the rate paid before */
-    int64_t base;       /* what the rate applies to; caps: the uncapped total */
-    int64_t amount;     /* signed minor units */
-    int64_t already;    /* re-rate: paid before on this base; caps: the cap */
-    int64_t attainment_bp; /* after this line's event, -1 when not applicable */
-    int64_t quota;         /* the quota attainment is measured against, 0 when none */
+    int32_t month;         /* first month of the payout period the line is paid in */
+    int32_t credit;        /* index into the input credits, -1 when none */
     int32_t ref;           /* the linked line (index), -1 when none */
     int32_t next;          /* private: next gross line of the same credit */
+    int16_t component;     /* -1 for the plan's caps and draws */
+    uint8_t rule;          /* enum comp_rule */
+    uint8_t why;           /* enum comp_why */
+    int8_t tier;           /* tier (or milestone) of the line, -1 otherwise */
+    int8_t rate_tier;      /* the tier whose rate is applied (differs when retroactive) */
+    int64_t rate_ppm;      /* rate applied */
+    int64_t prev_rate_ppm; /* re-rate: the rate paid before */
+    int64_t base;          /* what the rate applies to; caps: the uncapped total */
+    int64_t amount;        /* signed minor units */
+    int64_t already;       /* re-rate: paid before on this base; caps: the cap */
+    int64_t attainment_bp; /* after this line's event, -1 when not applicable */
+    int64_t quota;         /* the quota attainment is measured against, 0 when none */
 };
 
 struct comp_payout {
@@ -225,8 +225,8 @@ struct comp_payout {
 };
 
 struct comp_result {
-    struct comp_line *lines; /* by person, then in the order they arose */
-    size_t nlines;
+    struct comp_line *lines; /* by person, then in the order they arose; NULL when streamed */
+    size_t nlines;           /* lines made (streamed or kept) */
     struct comp_payout *payouts; /* by person, then period */
     size_t npayouts;
     size_t credits_used;      /* credits that counted for some component */
@@ -238,16 +238,29 @@ struct comp_result {
  * one containing in->last_month. Credits are applied per person in date
  * order, then by id (decimal ids numerically, before other ids, which
  * compare bytewise); a cancellation comes after the credits of its day.
- * On success fills *out (release with comp_result_release). Fails with
- * REINS_EINVAL when a credit has no quota where one is needed (naming the
- * credit's line) or when an amount overflows 64 bits. */
+ * On success fills *out (release with comp_result_release), lines included.
+ * Fails with REINS_EINVAL when a credit has no quota where one is needed
+ * (naming the credit's line) or when an amount overflows 64 bits. */
 int comp_run(const struct comp_input *in, struct comp_result *out, struct err *e);
+
+/* Receives one person's lines, lines[0] being line number `first` of the
+ * run (0-based; refs are run line numbers too and point into the same
+ * batch). Returns 0, or a negative code to stop the run (after filling the
+ * err it was given through ctx). */
+typedef int (*comp_line_sink)(void *ctx, const struct comp_line *lines, size_t n, size_t first);
+
+/* comp_run, handing each person's lines to `sink` instead of keeping them:
+ * memory stays at one person's lines, however long the run. out->lines is
+ * NULL. Fails as comp_run does, or with the sink's code. */
+int comp_run_stream(const struct comp_input *in, comp_line_sink sink, void *ctx,
+                    struct comp_result *out, struct err *e);
 void comp_result_release(struct comp_result *r);
 
-/* Append a plain-words sentence explaining `line` to `out`. */
-void comp_line_explain(const struct comp_input *in, const struct comp_result *r,
-                       const struct comp_line *line, struct sb *out);
-/* Short names: "tier", "rerate", ...; "direct", ...; "marginal", ... */
+/* Append a plain-words sentence explaining `line` to `out`; `ref` is the
+ * line it links to (line->ref), or NULL. */
+void comp_line_explain(const struct comp_input *in, const struct comp_line *line,
+                       const struct comp_line *ref, struct sb *out);
+/* Short names: "tier", "rerate", ...; "direct", ... */
 const char *comp_rule_name(enum comp_rule rule);
 const char *comp_role_name(enum comp_role role);
 

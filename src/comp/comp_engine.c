@@ -160,6 +160,7 @@ struct kfixed {
     int dynamic; /* some rate depends on the level: re-rates may happen */
     struct cell *cells; /* [level * nbands + band] */
     int64_t *credit_cap; /* per credit: uncapped, capped; NULL without cap_per_credit */
+    uint32_t *seg_at;    /* per credit: 1 + index of its first part this period, 0 none */
 };
 
 /* A component's state for the current person and quota period. */
@@ -185,6 +186,9 @@ struct run {
     size_t nlines, caplines;
     struct comp_payout *payouts;
     size_t npayouts, cappayouts;
+    comp_line_sink sink; /* NULL: keep every line */
+    void *sink_ctx;
+    size_t base; /* run line number of lines[0] */
     int32_t *first_line; /* per credit: its latest gross line, chained by .next */
     struct kfixed kf[COMP_MAX_COMPONENTS];
     struct kstate ks[COMP_MAX_COMPONENTS];
@@ -305,18 +309,29 @@ static void kfixed_init(struct kfixed *f, const struct comp_component *k)
 
 /* ---- lines ----------------------------------------------------------------------------- */
 
-static int32_t payout_month(struct run *r, int32_t day)
+/* The month of `day`. Events come in date order, so one remembered day saves
+ * nearly all the calendar arithmetic. */
+static int32_t month_of(struct run *r, int32_t day)
 {
-    /* lines come in date order: one remembered day saves most of the calendar work */
     if (day != r->memo_day) {
         r->memo_day = day;
-        r->memo_month = comp_period_start(comp_month_of_day(day), r->plan->payout_period);
+        r->memo_month = comp_month_of_day(day);
     }
     return r->memo_month;
 }
 
+static int32_t payout_month(struct run *r, int32_t day)
+{
+    return comp_period_start(month_of(r, day), r->plan->payout_period);
+}
+
 static int32_t push_line(struct run *r, const struct comp_line *tmpl)
 {
+    if (r->base + r->nlines >= (size_t)INT32_MAX - 1) { /* line numbers are int32 */
+        if (!r->failed) err_set(r->e, REINS_ETOOBIG, "more than %d lines in one run", INT32_MAX);
+        r->failed = 1;
+        r->nlines = 0; /* the run is lost: reuse the space */
+    }
     if (r->nlines == r->caplines) {
         r->caplines = r->caplines ? 2 * r->caplines : 1024;
         r->lines = xrealloc(r->lines, r->caplines * sizeof *r->lines);
@@ -336,7 +351,7 @@ static int64_t through_cap(struct run *r, struct capt *t, int64_t cap, enum comp
 {
     const struct comp_line *src = &r->lines[ref];
     if (per_period) {
-        int32_t p = comp_period_start(comp_month_of_day(src->date), kind);
+        int32_t p = comp_period_start(month_of(r, src->date), kind);
         if (t->period != p) *t = (struct capt){p, 0, 0};
     }
     t->uncapped = add(r, t->uncapped, delta);
@@ -495,6 +510,7 @@ static void add_volume(struct run *r, int k, int32_t ci, int64_t amount, int32_t
     s->pos = p1;
     s->level = level_of(f, s, p1);
     int64_t att = attainment_bp(p1, s->quota);
+    f->seg_at[ci] = (uint32_t)s->nsegs + 1; /* a credit's parts are adjacent */
     for (int j = level_of(f, s, p0); j < f->nbands && p0 < p1; j++) {
         int64_t end = j + 1 < f->nbands && s->bound[j + 1] < p1 ? s->bound[j + 1] : p1;
         if (end <= p0) continue;
@@ -557,7 +573,7 @@ static int64_t counted(struct run *r, int k, const struct comp_credit *c)
 static void on_credit(struct run *r, int32_t ci)
 {
     const struct comp_credit *c = &r->in->credits[ci];
-    int32_t qmonth = comp_period_start(comp_month_of_day(c->date), r->plan->quota_period);
+    int32_t qmonth = comp_period_start(month_of(r, c->date), r->plan->quota_period);
     for (size_t k = 0; k < r->plan->ncomponents && !r->failed; k++) {
         const struct comp_component *kc = &r->plan->components[k];
         int64_t amount = counted(r, (int)k, c);
@@ -617,7 +633,7 @@ static void on_cancel(struct run *r, int32_t ci)
     /* Within the same quota period the cancelled volume also leaves attainment:
      * later credits fill from the lower position, and rates or bonuses that
      * depended on the higher one are taken back. */
-    int32_t qmonth = comp_period_start(comp_month_of_day(c->date), r->plan->quota_period);
+    int32_t qmonth = comp_period_start(month_of(r, c->date), r->plan->quota_period);
     if (comp_period_start(comp_month_of_day(c->cancelled), r->plan->quota_period) != qmonth)
         return;
     for (size_t k = 0; k < r->plan->ncomponents && !r->failed; k++) {
@@ -631,8 +647,9 @@ static void on_cancel(struct run *r, int32_t ci)
             milestones(r, (int)k, c->cancelled, ci);
             continue;
         }
-        for (size_t i = 0; i < s->nsegs; i++)
-            if (s->segs[i].credit == ci) s->segs[i].active = 0;
+        for (size_t i = r->kf[k].seg_at[ci]; i > 0 && i <= s->nsegs && s->segs[i - 1].credit == ci;
+             i++)
+            s->segs[i - 1].active = 0;
         int old = s->level;
         s->level = level_of(&r->kf[k], s, s->pos);
         if (r->kf[k].dynamic && s->level != old) rerate(r, (int)k, c->cancelled);
@@ -784,7 +801,28 @@ static void sort_keys(struct key *k, size_t n, int32_t first_day, size_t npeople
 
 /* ---- the run --------------------------------------------------------------------------- */
 
+/* Hand the person's lines to the sink, refs made run line numbers. */
+static void flush_person(struct run *r)
+{
+    if (!r->sink || r->failed) return;
+    for (size_t i = 0; i < r->nlines; i++)
+        if (r->lines[i].ref >= 0) r->lines[i].ref += (int32_t)r->base;
+    int rc = r->sink(r->sink_ctx, r->lines, r->nlines, r->base);
+    if (rc < 0) {
+        r->failed = 1;
+        if (r->e && !r->e->code) err_set(r->e, rc, "writing the lines failed");
+    }
+    r->base += r->nlines;
+    r->nlines = 0;
+}
+
 int comp_run(const struct comp_input *in, struct comp_result *out, struct err *e)
+{
+    return comp_run_stream(in, NULL, NULL, out, e);
+}
+
+int comp_run_stream(const struct comp_input *in, comp_line_sink sink, void *ctx,
+                    struct comp_result *out, struct err *e)
 {
     memset(out, 0, sizeof *out);
     const struct comp_plan *p = in->plan;
@@ -794,6 +832,8 @@ int comp_run(const struct comp_input *in, struct comp_result *out, struct err *e
     r->in = in;
     r->plan = p;
     r->e = e;
+    r->sink = sink;
+    r->sink_ctx = ctx;
     int32_t first = comp_month_of_day(p->effective_from);
     int32_t last = in->last_month;
     if (p->effective_to != COMP_NO_DATE && comp_month_of_day(p->effective_to) < last)
@@ -804,12 +844,16 @@ int comp_run(const struct comp_input *in, struct comp_result *out, struct err *e
     if (p->effective_to != COMP_NO_DATE && p->effective_to < end_day) end_day = p->effective_to;
 
     for (size_t k = 0; k < p->ncomponents; k++) {
-        if (p->components[k].kind == COMP_COMMISSION) kfixed_init(&r->kf[k], &p->components[k]);
+        if (p->components[k].kind == COMP_COMMISSION) {
+            kfixed_init(&r->kf[k], &p->components[k]);
+            r->kf[k].seg_at = xcalloc(in->ncredits ? in->ncredits : 1, sizeof(uint32_t));
+        }
         if (p->components[k].cap_per_credit >= 0)
             r->kf[k].credit_cap = xcalloc(2 * (in->ncredits ? in->ncredits : 1), sizeof(int64_t));
     }
     r->memo_day = INT32_MIN;
-    r->caplines = 2 * in->ncredits + 1024; /* about two lines a credit: grow less often */
+    /* kept: about two lines a credit, so it grows less often; streamed: one person's */
+    r->caplines = sink ? 4096 : 2 * in->ncredits + 1024;
     r->lines = xmalloc(r->caplines * sizeof *r->lines);
     r->first_line = xmalloc((in->ncredits ? in->ncredits : 1) * sizeof *r->first_line);
     for (size_t i = 0; i < in->ncredits; i++)
@@ -895,12 +939,14 @@ int comp_run(const struct comp_input *in, struct comp_result *out, struct err *e
         }
         for (; month <= last_pay && !r->failed; month += (int32_t)p->payout_period)
             close_period(r, month, index++);
+        flush_person(r);
         out->credits_used += a - a0;
     }
 
     for (size_t k = 0; k < p->ncomponents; k++) {
         free(r->kf[k].cells);
         free(r->kf[k].credit_cap);
+        free(r->kf[k].seg_at);
         free(r->ks[k].segs);
     }
     free(qstart);
@@ -909,8 +955,13 @@ int comp_run(const struct comp_input *in, struct comp_result *out, struct err *e
     free(ca);
     free(r->first_line);
     int failed = r->failed;
-    out->lines = r->lines;
-    out->nlines = r->nlines;
+    if (sink) {
+        free(r->lines);
+        out->nlines = r->base;
+    } else {
+        out->lines = r->lines;
+        out->nlines = r->nlines;
+    }
     out->payouts = r->payouts;
     out->npayouts = r->npayouts;
     free(r);

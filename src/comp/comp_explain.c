@@ -166,8 +166,8 @@ static const char *period_word(enum comp_period_kind k)
     return k == COMP_PERIOD_YEAR ? "year" : k == COMP_PERIOD_QUARTER ? "quarter" : "month";
 }
 
-void comp_line_explain(const struct comp_input *in, const struct comp_result *res,
-                       const struct comp_line *l, struct sb *o)
+void comp_line_explain(const struct comp_input *in, const struct comp_line *l,
+                       const struct comp_line *ref, struct sb *o)
 {
     const struct comp_plan *p = in->plan;
     const struct comp_component *k = l->component >= 0 ? &p->components[l->component] : NULL;
@@ -252,9 +252,7 @@ void comp_line_explain(const struct comp_input *in, const struct comp_result *re
         say(o, " was cancelled on %s, %d days after closing (clawback window %d days): "
                    "reverses line %d (%s, %s).",
                 d1, (int)(c->cancelled - c->date), (int)p->clawback_days, l->ref + 1,
-                l->ref >= 0 && (size_t)l->ref < res->nlines
-                    ? comp_rule_name(res->lines[l->ref].rule)
-                    : "?",
+                ref ? comp_rule_name(ref->rule) : "?",
                 money(l->amount, m1));
         break;
     }

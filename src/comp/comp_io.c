@@ -516,10 +516,9 @@ void comp_lines_csv_header(struct sb *out)
     csv_write_row(out, h, sizeof h / sizeof *h);
 }
 
-void comp_line_csv(const struct comp_input *in, const struct comp_result *r, size_t i,
-                   struct sb *out)
+void comp_line_csv(const struct comp_input *in, const struct comp_line *l, size_t i,
+                   const struct comp_line *ref, struct sb *out)
 {
-    const struct comp_line *l = &r->lines[i];
     const struct comp_plan *p = in->plan;
     char num[12][24], period[9], date[11];
     comp_period_label(l->month, p->payout_period, period);
@@ -537,7 +536,7 @@ void comp_line_csv(const struct comp_input *in, const struct comp_result *r, siz
     const char *n9 = i64s(l->quota, num[9]);
     const char *n10 = i64s(l->ref >= 0 ? l->ref + 1 : 0, num[10]);
     struct sb why = SB_INIT;
-    comp_line_explain(in, r, l, &why);
+    comp_line_explain(in, l, ref, &why);
     const char *f[] = {n0,
                        period,
                        in->people[l->person].id,

@@ -53,8 +53,9 @@ struct comp_input comp_data_input(const struct comp_data *d, const struct comp_p
 
 /* The header of the lines file, then one record per line. */
 void comp_lines_csv_header(struct sb *out);
-void comp_line_csv(const struct comp_input *in, const struct comp_result *r, size_t i,
-                   struct sb *out);
+/* Line `l`, number `index` of the run (0-based), linked to `ref` (or NULL). */
+void comp_line_csv(const struct comp_input *in, const struct comp_line *l, size_t index,
+                   const struct comp_line *ref, struct sb *out);
 /* The header of the totals file, then one record per payout. */
 void comp_payouts_csv_header(struct sb *out);
 void comp_payout_csv(const struct comp_input *in, const struct comp_payout *p, struct sb *out);

@@ -144,7 +144,7 @@ static size_t count(struct fx *f, int rule)
 static char *explain(struct fx *f, const struct comp_line *l)
 {
     struct sb b = SB_INIT;
-    comp_line_explain(&f->in, &f->r, l, &b);
+    comp_line_explain(&f->in, l, l->ref >= 0 ? &f->r.lines[l->ref] : NULL, &b);
     return sb_detach(&b);
 }
 
