@@ -137,7 +137,20 @@ struct cell {
     int rate_tier;
 };
 
-/* A part of a credit in one band. */
+/* A credit as the engine reads it, copied in the order credits are applied.
+ * Read where they lie (file order), the first touch of each credit was the
+ * engine's hottest instruction under perf; one gathering pass takes those
+ * misses together. Per-credit state is indexed by this position too. */
+struct ev {
+    int64_t amount, deal_amount;
+    const char *measure, *product, *deal_type;
+    int32_t idx; /* in in->credits: what lines name */
+    int32_t date;
+    int32_t split_bp;
+    int32_t role;
+};
+
+/* A part of a credit in one band; `credit` is its event position. */
 struct seg {
     int32_t credit;
     int32_t band;
@@ -159,8 +172,8 @@ struct kfixed {
     int tier_band[COMP_MAX_TIERS];
     int dynamic; /* some rate depends on the level: re-rates may happen */
     struct cell *cells; /* [level * nbands + band] */
-    int64_t *credit_cap; /* per credit: uncapped, capped; NULL without cap_per_credit */
-    uint32_t *seg_at;    /* per credit: 1 + index of its first part this period, 0 none */
+    int64_t *credit_cap; /* per event: uncapped, capped; NULL without cap_per_credit */
+    uint32_t *seg_at;    /* per event: 1 + index of its first part this period, 0 none */
 };
 
 /* A component's state for the current person and quota period. */
@@ -189,7 +202,9 @@ struct run {
     comp_line_sink sink; /* NULL: keep every line */
     void *sink_ctx;
     size_t base; /* run line number of lines[0] */
-    int32_t *first_line; /* per credit: its latest gross line, chained by .next */
+    const struct ev *ev;  /* the credits in the order they are applied */
+    int32_t *pos_of;      /* credit index -> event position */
+    int32_t *first_line;  /* per event: its latest gross line, chained by .next */
     struct kfixed kf[COMP_MAX_COMPONENTS];
     struct kstate ks[COMP_MAX_COMPONENTS];
     /* the current person */
@@ -372,24 +387,25 @@ static int64_t through_cap(struct run *r, struct capt *t, int64_t cap, enum comp
     return passed;
 }
 
-/* Add a line and run its amount through the caps that apply; `chain` adds
- * it to its credit's lines that a clawback reverses. */
-static int32_t emit(struct run *r, const struct comp_line *tmpl, int chain)
+/* Add a line about the credit at event position `pos` (-1 for none) and run
+ * its amount through the caps that apply; `chain` adds it to the credit's
+ * lines that a clawback reverses. */
+static int32_t emit(struct run *r, const struct comp_line *tmpl, int32_t pos, int chain)
 {
     int32_t i = push_line(r, tmpl);
     int64_t d = tmpl->amount;
-    if (chain && tmpl->credit >= 0) {
-        r->lines[i].next = r->first_line[tmpl->credit];
-        r->first_line[tmpl->credit] = i;
+    if (chain && pos >= 0) {
+        r->lines[i].next = r->first_line[pos];
+        r->first_line[pos] = i;
     }
     if (tmpl->component >= 0) {
         const struct comp_component *k = &r->plan->components[tmpl->component];
         struct kfixed *f = &r->kf[tmpl->component];
-        if (f->credit_cap && tmpl->credit >= 0) {
-            struct capt t = {0, f->credit_cap[2 * tmpl->credit], f->credit_cap[2 * tmpl->credit + 1]};
+        if (f->credit_cap && pos >= 0) {
+            struct capt t = {0, f->credit_cap[2 * pos], f->credit_cap[2 * pos + 1]};
             d = through_cap(r, &t, k->cap_per_credit, 0, 0, COMP_RULE_CAP_CREDIT, i, d);
-            f->credit_cap[2 * tmpl->credit] = t.uncapped;
-            f->credit_cap[2 * tmpl->credit + 1] = t.capped;
+            f->credit_cap[2 * pos] = t.uncapped;
+            f->credit_cap[2 * pos + 1] = t.capped;
         }
         if (k->cap.amount >= 0)
             d = through_cap(r, &r->ks[tmpl->component].cap, k->cap.amount, k->cap.period, 1,
@@ -461,7 +477,7 @@ static void rerate(struct run *r, int k, int32_t date)
         const struct cell *c = &f->cells[s->level * f->nbands + g->band];
         if (c->rate == g->rate) continue;
         int64_t target = mul_ppm(r, g->base, c->rate);
-        struct comp_line l = line_tmpl(date, k, COMP_RULE_RERATE, g->credit);
+        struct comp_line l = line_tmpl(date, k, COMP_RULE_RERATE, r->ev[g->credit].idx);
         l.why = c->why;
         l.tier = f->bands[g->band].tier;
         l.rate_tier = c->rate_tier;
@@ -474,11 +490,11 @@ static void rerate(struct run *r, int k, int32_t date)
         l.quota = s->quota;
         g->paid = target;
         g->rate = c->rate;
-        if (l.amount != 0) emit(r, &l, 1);
+        if (l.amount != 0) emit(r, &l, g->credit, 1);
     }
 }
 
-static void milestones(struct run *r, int k, int32_t date, int32_t credit)
+static void milestones(struct run *r, int k, int32_t date, int32_t pos)
 {
     const struct comp_component *c = &r->plan->components[k];
     struct kstate *s = &r->ks[k];
@@ -486,21 +502,21 @@ static void milestones(struct run *r, int k, int32_t date, int32_t credit)
         int now = s->pos >= bound_of(s->quota, c->milestones[i].at_bp);
         if (now == s->reached[i]) continue;
         struct comp_line l =
-            line_tmpl(date, k, now ? COMP_RULE_MILESTONE : COMP_RULE_MILESTONE_LOST, credit);
+            line_tmpl(date, k, now ? COMP_RULE_MILESTONE : COMP_RULE_MILESTONE_LOST, r->ev[pos].idx);
         l.base = c->milestones[i].at_bp;
         l.amount = now ? c->milestones[i].amount : -c->milestones[i].amount;
         l.attainment_bp = attainment_bp(s->pos, s->quota);
         l.quota = s->quota;
         l.tier = (int32_t)i;
         l.ref = now ? -1 : s->ms_line[i];
-        int32_t at = emit(r, &l, 0);
+        int32_t at = emit(r, &l, pos, 0);
         if (now) s->ms_line[i] = at;
         s->reached[i] = (unsigned char)now;
     }
 }
 
 /* A credit's volume into a commission component's rate table. */
-static void add_volume(struct run *r, int k, int32_t ci, int64_t amount, int32_t date)
+static void add_volume(struct run *r, int k, int32_t pos, int64_t amount, int32_t date)
 {
     struct kfixed *f = &r->kf[k];
     struct kstate *s = &r->ks[k];
@@ -510,7 +526,7 @@ static void add_volume(struct run *r, int k, int32_t ci, int64_t amount, int32_t
     s->pos = p1;
     s->level = level_of(f, s, p1);
     int64_t att = attainment_bp(p1, s->quota);
-    f->seg_at[ci] = (uint32_t)s->nsegs + 1; /* a credit's parts are adjacent */
+    f->seg_at[pos] = (uint32_t)s->nsegs + 1; /* a credit's parts are adjacent */
     for (int j = level_of(f, s, p0); j < f->nbands && p0 < p1; j++) {
         int64_t end = j + 1 < f->nbands && s->bound[j + 1] < p1 ? s->bound[j + 1] : p1;
         if (end <= p0) continue;
@@ -521,8 +537,8 @@ static void add_volume(struct run *r, int k, int32_t ci, int64_t amount, int32_t
             s->segs = xrealloc(s->segs, s->capsegs * sizeof *s->segs);
         }
         int64_t paid = mul_ppm(r, piece, c->rate);
-        s->segs[s->nsegs++] = (struct seg){ci, j, piece, paid, c->rate, 1};
-        struct comp_line l = line_tmpl(date, k, COMP_RULE_TIER, ci);
+        s->segs[s->nsegs++] = (struct seg){pos, j, piece, paid, c->rate, 1};
+        struct comp_line l = line_tmpl(date, k, COMP_RULE_TIER, r->ev[pos].idx);
         l.why = c->why;
         l.tier = f->bands[j].tier;
         l.rate_tier = c->rate_tier;
@@ -531,13 +547,13 @@ static void add_volume(struct run *r, int k, int32_t ci, int64_t amount, int32_t
         l.amount = paid;
         l.attainment_bp = att;
         l.quota = s->quota;
-        emit(r, &l, 1);
+        emit(r, &l, pos, 1);
         p0 = end;
     }
     if (f->dynamic && s->level != old_level) rerate(r, k, date);
 }
 
-static int filter_match(const struct comp_filter *f, const struct comp_credit *c)
+static int filter_match(const struct comp_filter *f, const struct ev *c)
 {
     if (f->from != COMP_NO_DATE && c->date < f->from) return 0;
     if (f->to != COMP_NO_DATE && c->date > f->to) return 0;
@@ -558,7 +574,7 @@ static int filter_match(const struct comp_filter *f, const struct comp_credit *c
 }
 
 /* The credited amount component k counts for credit c, or -1 if none. */
-static int64_t counted(struct run *r, int k, const struct comp_credit *c)
+static int64_t counted(struct run *r, int k, const struct ev *c)
 {
     const struct comp_component *kc = &r->plan->components[k];
     int64_t w = kc->credit_bp[c->role];
@@ -570,9 +586,9 @@ static int64_t counted(struct run *r, int k, const struct comp_credit *c)
     return out;
 }
 
-static void on_credit(struct run *r, int32_t ci)
+static void on_credit(struct run *r, int32_t pos)
 {
-    const struct comp_credit *c = &r->in->credits[ci];
+    const struct ev *c = &r->ev[pos];
     int32_t qmonth = comp_period_start(month_of(r, c->date), r->plan->quota_period);
     for (size_t k = 0; k < r->plan->ncomponents && !r->failed; k++) {
         const struct comp_component *kc = &r->plan->components[k];
@@ -580,7 +596,7 @@ static void on_credit(struct run *r, int32_t ci)
         if (amount < 0) continue;
         if (kc->kind == COMP_SPIF) {
             if (!filter_match(&kc->filter, c)) continue;
-            struct comp_line l = line_tmpl(c->date, (int)k, COMP_RULE_SPIF_RATE, ci);
+            struct comp_line l = line_tmpl(c->date, (int)k, COMP_RULE_SPIF_RATE, c->idx);
             if (kc->spif_amount >= 0) {
                 l.rule = COMP_RULE_SPIF_FIXED;
                 l.base = kc->spif_amount;
@@ -590,7 +606,7 @@ static void on_credit(struct run *r, int32_t ci)
                 l.rate_ppm = kc->spif_rate_ppm;
             }
             l.amount = mul_ppm(r, l.base, l.rate_ppm);
-            emit(r, &l, 1);
+            emit(r, &l, pos, 1);
             continue;
         }
         enter_period(r, (int)k, qmonth);
@@ -598,43 +614,45 @@ static void on_credit(struct run *r, int32_t ci)
         if (s->quota == 0) {
             if (c->role == COMP_ROLE_ROLLUP) continue; /* a manager not on this plan */
             char label[9];
+            const struct comp_credit *cr = &r->in->credits[c->idx];
             comp_period_label(qmonth, r->plan->quota_period, label);
             r->failed = 1;
             err_set(r->e, REINS_EINVAL,
                     "credits line %zu: person '%s' has no quota for measure '%s' in %s "
                     "(component %s needs one to measure attainment)",
-                    c->line, r->in->people[c->person].id, kc->measure, label, kc->id);
+                    cr->line, r->in->people[cr->person].id, kc->measure, label, kc->id);
             return;
         }
         if (amount == 0) continue;
         if (kc->kind == COMP_COMMISSION) {
-            add_volume(r, (int)k, ci, amount, c->date);
+            add_volume(r, (int)k, pos, amount, c->date);
         } else {
             s->pos = add(r, s->pos, amount);
-            milestones(r, (int)k, c->date, ci);
+            milestones(r, (int)k, c->date, pos);
         }
     }
 }
 
-static void on_cancel(struct run *r, int32_t ci)
+static void on_cancel(struct run *r, int32_t pos)
 {
-    const struct comp_credit *c = &r->in->credits[ci];
+    const struct ev *c = &r->ev[pos];
+    int32_t cancelled = r->in->credits[c->idx].cancelled;
     /* Reverse every gross line of the credit (parts, re-rates, SPIFs), each
      * linked to the line it reverses; the caps see the reversals too. */
-    for (int32_t i = r->first_line[ci]; i >= 0 && !r->failed; i = r->lines[i].next) {
+    for (int32_t i = r->first_line[pos]; i >= 0 && !r->failed; i = r->lines[i].next) {
         struct comp_line l = r->lines[i];
         l.rule = COMP_RULE_CLAWBACK;
-        l.date = c->cancelled;
+        l.date = cancelled;
         l.attainment_bp = -1;
         l.amount = -l.amount;
         l.ref = i;
-        if (l.amount != 0) emit(r, &l, 0);
+        if (l.amount != 0) emit(r, &l, pos, 0);
     }
     /* Within the same quota period the cancelled volume also leaves attainment:
      * later credits fill from the lower position, and rates or bonuses that
      * depended on the higher one are taken back. */
     int32_t qmonth = comp_period_start(month_of(r, c->date), r->plan->quota_period);
-    if (comp_period_start(comp_month_of_day(c->cancelled), r->plan->quota_period) != qmonth)
+    if (comp_period_start(comp_month_of_day(cancelled), r->plan->quota_period) != qmonth)
         return;
     for (size_t k = 0; k < r->plan->ncomponents && !r->failed; k++) {
         const struct comp_component *kc = &r->plan->components[k];
@@ -644,15 +662,15 @@ static void on_cancel(struct run *r, int32_t ci)
         if (amount <= 0) continue;
         s->pos -= amount; /* pos >= amount: it was added in this period */
         if (kc->kind == COMP_MILESTONE) {
-            milestones(r, (int)k, c->cancelled, ci);
+            milestones(r, (int)k, cancelled, pos);
             continue;
         }
-        for (size_t i = r->kf[k].seg_at[ci]; i > 0 && i <= s->nsegs && s->segs[i - 1].credit == ci;
+        for (size_t i = r->kf[k].seg_at[pos]; i > 0 && i <= s->nsegs && s->segs[i - 1].credit == pos;
              i++)
             s->segs[i - 1].active = 0;
         int old = s->level;
         s->level = level_of(&r->kf[k], s, s->pos);
-        if (r->kf[k].dynamic && s->level != old) rerate(r, (int)k, c->cancelled);
+        if (r->kf[k].dynamic && s->level != old) rerate(r, (int)k, cancelled);
     }
 }
 
@@ -884,6 +902,19 @@ int comp_run_stream(const struct comp_input *in, comp_line_sink sink, void *ctx,
     sort_keys(cr, ncr, p->effective_from, in->npeople);
     sort_keys(ca, nca, p->effective_from, in->npeople);
 
+    /* The credits in the order they will be applied (see struct ev). */
+    struct ev *ev = xmalloc((ncr ? ncr : 1) * sizeof *ev);
+    r->pos_of = xmalloc((in->ncredits ? in->ncredits : 1) * sizeof *r->pos_of);
+    for (size_t i = 0; i < ncr; i++) {
+        if (i + 8 < ncr) __builtin_prefetch(&in->credits[cr[i + 8].idx]);
+        const struct comp_credit *c = &in->credits[cr[i].idx];
+        ev[i] = (struct ev){c->amount,    c->deal_amount, c->measure,
+                            c->product,   c->deal_type,   cr[i].idx,
+                            c->date,      (int32_t)c->split_bp, (int32_t)c->role};
+        r->pos_of[cr[i].idx] = (int32_t)i;
+    }
+    r->ev = ev;
+
     /* Quotas per person: counting sort by person. */
     size_t *qstart = xcalloc(in->npeople + 1, sizeof *qstart);
     struct comp_quota *qs = xmalloc((in->nquotas ? in->nquotas : 1) * sizeof *qs);
@@ -910,7 +941,7 @@ int comp_run_stream(const struct comp_input *in, comp_line_sink sink, void *ctx,
         r->npq = qstart[person + 1] - qstart[person];
         if (r->npq == 0) { /* a payee only with credits of their own (roll-up is not) */
             size_t own = a0;
-            while (own < a && in->credits[cr[own].idx].role == COMP_ROLE_ROLLUP)
+            while (own < a && ev[own].role == COMP_ROLE_ROLLUP)
                 own++;
             if (own == a) continue;
         }
@@ -931,9 +962,10 @@ int comp_run_stream(const struct comp_input *in, comp_line_sink sink, void *ctx,
                 close_period(r, month, index++);
                 month += (int32_t)p->payout_period;
             }
-            if (take_credit) on_credit(r, cr[i++].idx);
-            else {
-                on_cancel(r, ca[j++].idx);
+            if (take_credit) {
+                on_credit(r, (int32_t)i++);
+            } else {
+                on_cancel(r, r->pos_of[ca[j++].idx]);
                 out->clawbacks++;
             }
         }
@@ -954,6 +986,8 @@ int comp_run_stream(const struct comp_input *in, comp_line_sink sink, void *ctx,
     free(cr);
     free(ca);
     free(r->first_line);
+    free(r->pos_of);
+    free(ev);
     int failed = r->failed;
     if (sink) {
         free(r->lines);
