@@ -466,11 +466,16 @@ int comp_read_credits(struct comp_data *d, const struct comp_plan *plan, const c
     }
     /* roll-up: every manager above a direct seller is credited the same amount */
     if (!rc && comp_plan_uses_role(plan, COMP_ROLE_ROLLUP)) {
+        /* only managers with a quota are on the plan: credit nobody else */
+        unsigned char *on_plan = xcalloc(d->npeople ? d->npeople : 1, 1);
+        for (size_t i = 0; i < d->nquotas; i++)
+            on_plan[d->quotas[i].person] = 1;
         size_t end = d->ncredits;
         for (size_t i = first_credit; i < end; i++) {
             if (d->credits[i].role != COMP_ROLE_DIRECT) continue;
             for (int32_t m = d->people[d->credits[i].person].manager; m >= 0;
                  m = d->people[m].manager) {
+                if (!on_plan[m]) continue;
                 struct comp_credit *u = new_credit(d);
                 *u = d->credits[i];
                 u->person = (uint32_t)m;
@@ -478,6 +483,7 @@ int comp_read_credits(struct comp_data *d, const struct comp_plan *plan, const c
                 u->source = (int32_t)i;
             }
         }
+        free(on_plan);
     }
     if (rc) d->ncredits = first_credit;
     free(ids.keys);

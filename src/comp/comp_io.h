@@ -42,8 +42,8 @@ int comp_read_quotas(struct comp_data *d, const struct comp_plan *plan, const ch
 /* Read credits (id, deal, person, date, amount, [split_bp, role, measure,
  * product, deal_type, cancelled_on]): checks that each deal's direct splits
  * come to exactly 100%, splits each person's share, and, when the plan counts
- * roll-up credit, credits every manager above a direct seller too (which
- * needs people). */
+ * roll-up credit, credits every manager above a direct seller who has a
+ * quota (which needs people, and quotas read first). */
 int comp_read_credits(struct comp_data *d, const struct comp_plan *plan, const char *name,
                       const char *csv, size_t len, struct err *e);
 
