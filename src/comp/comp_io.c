@@ -14,6 +14,7 @@
 struct comp_name_map {
     const char **keys;
     uint32_t *vals;
+    uint32_t *hashes; /* compared before the keys: most probes end there */
     size_t cap, n;
 };
 
@@ -25,11 +26,15 @@ static uint64_t hash(const char *s)
     return h;
 }
 
-static void map_grow(struct comp_name_map *m)
+/* Room for `n` keys at most half full; n = 0 doubles. */
+static void map_grow_to(struct comp_name_map *m, size_t n)
 {
     size_t ncap = m->cap ? 2 * m->cap : 1024;
+    while (ncap < 2 * n)
+        ncap *= 2;
     const char **keys = xcalloc(ncap, sizeof *keys);
     uint32_t *vals = xcalloc(ncap, sizeof *vals);
+    uint32_t *hashes = xcalloc(ncap, sizeof *hashes);
     for (size_t i = 0; i < m->cap; i++) {
         if (!m->keys[i]) continue;
         size_t j = hash(m->keys[i]) & (ncap - 1);
@@ -37,26 +42,36 @@ static void map_grow(struct comp_name_map *m)
             j = (j + 1) & (ncap - 1);
         keys[j] = m->keys[i];
         vals[j] = m->vals[i];
+        hashes[j] = m->hashes[i];
     }
     free(m->keys);
     free(m->vals);
+    free(m->hashes);
     m->keys = keys;
     m->vals = vals;
+    m->hashes = hashes;
     m->cap = ncap;
+}
+
+static void map_grow(struct comp_name_map *m)
+{
+    map_grow_to(m, 0);
 }
 
 /* The slot of `key`: its value when found (returns 1), else where it goes (0). */
 static int map_find(struct comp_name_map *m, const char *key, size_t *slot)
 {
     if (2 * (m->n + 1) > m->cap) map_grow(m);
-    size_t j = hash(key) & (m->cap - 1);
+    uint64_t h = hash(key);
+    size_t j = h & (m->cap - 1);
     while (m->keys[j]) {
-        if (!strcmp(m->keys[j], key)) {
+        if (m->hashes[j] == (uint32_t)(h >> 32) && !strcmp(m->keys[j], key)) {
             *slot = j;
             return 1;
         }
         j = (j + 1) & (m->cap - 1);
     }
+    m->hashes[j] = (uint32_t)(h >> 32); /* the caller fills the slot, or leaves it empty */
     *slot = j;
     return 0;
 }
@@ -66,6 +81,7 @@ static void map_free(struct comp_name_map *m)
     if (!m) return;
     free(m->keys);
     free(m->vals);
+    free(m->hashes);
     free(m);
 }
 
@@ -326,6 +342,7 @@ int comp_read_quotas(struct comp_data *d, const struct comp_plan *plan, const ch
     }
     free(seen.keys);
     free(seen.vals);
+    free(seen.hashes);
     csv_doc_free(doc);
     return rc;
 }
@@ -365,6 +382,8 @@ int comp_read_credits(struct comp_data *d, const struct comp_plan *plan, const c
     if (read_doc(name, csv, len, &c, &doc, e)) return REINS_EINVAL;
     struct comp_name_map ids = {0}, deals = {0};
     struct deal *dl = xmalloc(doc->nrows * sizeof *dl);
+    map_grow_to(&ids, doc->nrows);
+    map_grow_to(&deals, doc->nrows);
     size_t ndeals = 0, first_credit = d->ncredits;
     int rc = 0;
     for (size_t r = 1; r < doc->nrows && !rc; r++) {
@@ -488,8 +507,10 @@ int comp_read_credits(struct comp_data *d, const struct comp_plan *plan, const c
     if (rc) d->ncredits = first_credit;
     free(ids.keys);
     free(ids.vals);
+    free(ids.hashes);
     free(deals.keys);
     free(deals.vals);
+    free(deals.hashes);
     free(dl);
     csv_doc_free(doc);
     return rc;
