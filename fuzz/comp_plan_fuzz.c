@@ -36,8 +36,10 @@ static void check_plan(const struct comp_plan *p)
         check(c->ntiers >= 1 && c->tiers[0].from_bp == 0, "tiers start at 0");
         for (size_t t = 0; t < c->ntiers; t++) {
             check(c->tiers[t].rate_ppm >= 0, "negative rate");
-            if (t + 1 < c->ntiers) check(c->tiers[t].to_bp == c->tiers[t + 1].from_bp, "gap");
-            else check(c->tiers[t].to_bp == -1, "last tier closed");
+            if (t + 1 < c->ntiers)
+                check(c->tiers[t].to_bp == c->tiers[t + 1].from_bp, "gap");
+            else
+                check(c->tiers[t].to_bp == -1, "last tier closed");
         }
     }
 }
@@ -67,8 +69,8 @@ static void run_engine(const struct comp_plan *p)
          NULL, -1, 7},
         {"1", "A", 0, COMP_ROLE_ROLLUP, d0 + 3, COMP_NO_DATE, 600000, 1000000, 6000, "bookings",
          "Analytics", "new", 0, 0},
-        {"7", "E", 2, COMP_ROLE_DIRECT, d0 + 300, d0 + 310, 0, 0, 10000, "bookings", NULL, NULL,
-         -1, 8},
+        {"7", "E", 2, COMP_ROLE_DIRECT, d0 + 300, d0 + 310, 0, 0, 10000, "bookings", NULL, NULL, -1,
+         8},
     };
     struct comp_input in = {p, people, 3, c, sizeof c / sizeof *c, quotas, nq, m0 + 23};
     struct comp_result r;

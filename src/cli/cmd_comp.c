@@ -48,8 +48,8 @@ static const char *base_name(const char *path)
 typedef int (*reader)(struct comp_data *, const struct comp_plan *, const char *, const char *,
                       size_t, struct err *);
 
-static int read_with(const char *path, struct comp_data *d, const struct comp_plan *plan,
-                     reader fn, struct err *e)
+static int read_with(const char *path, struct comp_data *d, const struct comp_plan *plan, reader fn,
+                     struct err *e)
 {
     char *buf;
     size_t len;
@@ -96,14 +96,13 @@ static int write_lines(void *ctx, const struct comp_line *lines, size_t n, size_
         const struct comp_line *ref = l->ref >= 0 ? &lines[(size_t)l->ref - first] : NULL;
         comp_line_csv(o->in, l, first + i, ref, &o->buf);
         o->written++;
-        if (flush(o->f, &o->buf, 0))
-            return err_set(o->e, REINS_EIO, "%s: write failed", o->path);
+        if (flush(o->f, &o->buf, 0)) return err_set(o->e, REINS_EIO, "%s: write failed", o->path);
     }
     return 0;
 }
 
-static int write_totals(const char *path, const struct comp_input *in,
-                        const struct comp_result *r, int32_t from, int32_t to, struct err *e)
+static int write_totals(const char *path, const struct comp_input *in, const struct comp_result *r,
+                        int32_t from, int32_t to, struct err *e)
 {
     FILE *f = fopen(path, "wb");
     if (!f) return err_set(e, REINS_EIO, "%s: %s", path, strerror(errno));
@@ -187,7 +186,8 @@ static int comp_calc(int argc, char **argv)
     char *json = NULL;
     size_t len;
     int rc = slurp(plan_path, &json, &len, &e);
-    if (!rc && (rc = comp_plan_parse(json, len, &plan, &e))) err_prefix(&e, "%s: ", base_name(plan_path));
+    if (!rc && (rc = comp_plan_parse(json, len, &plan, &e)))
+        err_prefix(&e, "%s: ", base_name(plan_path));
     free(json);
     if (!rc && people) rc = read_with(people, &d, plan, read_people, &e);
     if (!rc) rc = read_with(quotas, &d, plan, comp_read_quotas, &e);
@@ -198,7 +198,8 @@ static int comp_calc(int argc, char **argv)
     struct stamp t1 = now();
     /* lines are written as each person's are made: memory stays small */
     struct line_out lo = {NULL, out, SB_INIT, &in, from, to, 0, &e};
-    if (!rc && !(lo.f = fopen(out, "wb"))) rc = err_set(&e, REINS_EIO, "%s: %s", out, strerror(errno));
+    if (!rc && !(lo.f = fopen(out, "wb")))
+        rc = err_set(&e, REINS_EIO, "%s: %s", out, strerror(errno));
     if (!rc) {
         comp_lines_csv_header(&lo.buf);
         rc = comp_run_stream(&in, write_lines, &lo, &r, &e);
@@ -218,8 +219,8 @@ static int comp_calc(int argc, char **argv)
                 "reins: comp calc: read %.0f ms (cpu %.0f; %zu credits after splits and "
                 "roll-up), compute and write lines %.0f ms (cpu %.0f; %zu lines, %zu written), "
                 "totals %.0f ms\n",
-                t1.wall - t0.wall, t1.cpu - t0.cpu, d.ncredits, t2.wall - t1.wall,
-                t2.cpu - t1.cpu, r.nlines, lo.written, t3.wall - t2.wall);
+                t1.wall - t0.wall, t1.cpu - t0.cpu, d.ncredits, t2.wall - t1.wall, t2.cpu - t1.cpu,
+                r.nlines, lo.written, t3.wall - t2.wall);
     if (!rc) {
         int64_t sum = 0;
         size_t payees = 0;

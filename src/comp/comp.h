@@ -79,8 +79,8 @@ struct comp_filter {
 struct comp_component {
     const char *id;
     enum comp_kind kind;
-    const char *measure;               /* the credited measure, "bookings" by default */
-    int64_t credit_bp[COMP_NROLES];    /* share of each credit role counted, 0..10000 */
+    const char *measure;            /* the credited measure, "bookings" by default */
+    int64_t credit_bp[COMP_NROLES]; /* share of each credit role counted, 0..10000 */
     /* commission */
     enum comp_mode mode;
     struct comp_tier tiers[COMP_MAX_TIERS];
@@ -106,8 +106,8 @@ struct comp_plan {
     int64_t clawback_days; /* -1: cancellations are not clawed back */
     struct comp_cap cap;   /* on the whole plan */
     enum comp_draw_kind draw;
-    int64_t draw_amount;        /* per payout period */
-    int64_t draw_periods;       /* the first N payout periods; 0 for all */
+    int64_t draw_amount;  /* per payout period */
+    int64_t draw_periods; /* the first N payout periods; 0 for all */
     struct comp_component components[COMP_MAX_COMPONENTS];
     size_t ncomponents;
     struct arena arena; /* owns every string above */
@@ -131,12 +131,12 @@ struct comp_person {
 
 /* One person's credit for one deal, after splitting. */
 struct comp_credit {
-    const char *id;   /* the credit row's id; with the date, it orders credits */
+    const char *id; /* the credit row's id; with the date, it orders credits */
     const char *deal;
     uint32_t person;
     enum comp_role role;
-    int32_t date;      /* the close date */
-    int32_t cancelled; /* COMP_NO_DATE, or the date the deal was cancelled */
+    int32_t date;        /* the close date */
+    int32_t cancelled;   /* COMP_NO_DATE, or the date the deal was cancelled */
     int64_t amount;      /* credited to this person */
     int64_t deal_amount; /* the whole deal */
     int64_t split_bp;
@@ -167,19 +167,19 @@ struct comp_input {
 /* ---- the engine's output ----------------------------------------------------------------- */
 
 enum comp_rule {
-    COMP_RULE_TIER,              /* a credit's part within a tier */
-    COMP_RULE_RERATE,            /* an earlier part paid again at its new rate, less paid */
-    COMP_RULE_MILESTONE,         /* a bonus for reaching an attainment */
-    COMP_RULE_MILESTONE_LOST,    /* the bonus reversed: attainment fell below again */
-    COMP_RULE_SPIF_FIXED,        /* a fixed SPIF on a matching credit */
-    COMP_RULE_SPIF_RATE,         /* a percentage SPIF on a matching credit */
-    COMP_RULE_CAP_CREDIT,        /* cut (or given back) by the cap per credit */
-    COMP_RULE_CAP_COMPONENT,     /* ... by the component's cap per period */
-    COMP_RULE_CAP_PLAN,          /* ... by the plan's cap per period */
-    COMP_RULE_CLAWBACK,          /* reverses a line of a cancelled credit */
-    COMP_RULE_DRAW_GUARANTEE,    /* a non-recoverable draw tops earnings up */
-    COMP_RULE_DRAW_ADVANCE,      /* a recoverable draw advanced */
-    COMP_RULE_DRAW_RECOVERY,     /* a recoverable draw taken back from earnings */
+    COMP_RULE_TIER,           /* a credit's part within a tier */
+    COMP_RULE_RERATE,         /* an earlier part paid again at its new rate, less paid */
+    COMP_RULE_MILESTONE,      /* a bonus for reaching an attainment */
+    COMP_RULE_MILESTONE_LOST, /* the bonus reversed: attainment fell below again */
+    COMP_RULE_SPIF_FIXED,     /* a fixed SPIF on a matching credit */
+    COMP_RULE_SPIF_RATE,      /* a percentage SPIF on a matching credit */
+    COMP_RULE_CAP_CREDIT,     /* cut (or given back) by the cap per credit */
+    COMP_RULE_CAP_COMPONENT,  /* ... by the component's cap per period */
+    COMP_RULE_CAP_PLAN,       /* ... by the plan's cap per period */
+    COMP_RULE_CLAWBACK,       /* reverses a line of a cancelled credit */
+    COMP_RULE_DRAW_GUARANTEE, /* a non-recoverable draw tops earnings up */
+    COMP_RULE_DRAW_ADVANCE,   /* a recoverable draw advanced */
+    COMP_RULE_DRAW_RECOVERY,  /* a recoverable draw taken back from earnings */
     COMP_NRULES
 };
 
@@ -225,12 +225,12 @@ struct comp_payout {
 };
 
 struct comp_result {
-    struct comp_line *lines; /* by person, then in the order they arose; NULL when streamed */
-    size_t nlines;           /* lines made (streamed or kept) */
+    struct comp_line *lines;     /* by person, then in the order they arose; NULL when streamed */
+    size_t nlines;               /* lines made (streamed or kept) */
     struct comp_payout *payouts; /* by person, then period */
     size_t npayouts;
-    size_t credits_used;      /* credits that counted for some component */
-    size_t clawbacks;         /* cancellations clawed back */
+    size_t credits_used;       /* credits that counted for some component */
+    size_t clawbacks;          /* cancellations clawed back */
     size_t late_cancellations; /* cancellations after the clawback window: kept */
 };
 

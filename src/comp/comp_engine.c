@@ -170,8 +170,8 @@ struct kfixed {
     int nbands;
     int thr_band; /* first band at or above the threshold, 0 for none */
     int tier_band[COMP_MAX_TIERS];
-    int dynamic; /* some rate depends on the level: re-rates may happen */
-    struct cell *cells; /* [level * nbands + band] */
+    int dynamic;         /* some rate depends on the level: re-rates may happen */
+    struct cell *cells;  /* [level * nbands + band] */
     int64_t *credit_cap; /* per event: uncapped, capped; NULL without cap_per_credit */
     uint32_t *seg_at;    /* per event: 1 + index of its first part this period, 0 none */
 };
@@ -201,10 +201,10 @@ struct run {
     size_t npayouts, cappayouts;
     comp_line_sink sink; /* NULL: keep every line */
     void *sink_ctx;
-    size_t base; /* run line number of lines[0] */
-    const struct ev *ev;  /* the credits in the order they are applied */
-    int32_t *pos_of;      /* credit index -> event position */
-    int32_t *first_line;  /* per event: its latest gross line, chained by .next */
+    size_t base;         /* run line number of lines[0] */
+    const struct ev *ev; /* the credits in the order they are applied */
+    int32_t *pos_of;     /* credit index -> event position */
+    int32_t *first_line; /* per event: its latest gross line, chained by .next */
     struct kfixed kf[COMP_MAX_COMPONENTS];
     struct kstate ks[COMP_MAX_COMPONENTS];
     /* the current person */
@@ -213,7 +213,7 @@ struct run {
     int64_t period_sum; /* net lines of the open payout period */
     int64_t earned_to_date, paid_to_date, draw_balance;
     int32_t memo_day, memo_month; /* payout_month's last answer */
-    const struct comp_quota *pq; /* the person's quotas */
+    const struct comp_quota *pq;  /* the person's quotas */
     size_t npq;
 };
 
@@ -308,17 +308,18 @@ static void kfixed_init(struct kfixed *f, const struct comp_component *k)
             int t = f->bands[j].tier;
             if (f->bands[j].below_thr &&
                 (k->threshold == COMP_THRESHOLD_FORFEIT || lv < f->thr_band)) {
-                *c = (struct cell){0,
-                                   k->threshold == COMP_THRESHOLD_FORFEIT ? COMP_WHY_FORFEIT
-                                                                          : COMP_WHY_HELD,
-                                   t};
+                *c = (struct cell){
+                    0, k->threshold == COMP_THRESHOLD_FORFEIT ? COMP_WHY_FORFEIT : COMP_WHY_HELD,
+                    t};
                 continue;
             }
             int best = -1;
             for (size_t u = (size_t)t + 1; u < k->ntiers; u++)
                 if (k->tiers[u].retroactive && f->tier_band[u] <= lv) best = (int)u;
-            if (best >= 0) *c = (struct cell){k->tiers[best].rate_ppm, COMP_WHY_RETRO, best};
-            else *c = (struct cell){k->tiers[t].rate_ppm, COMP_WHY_TIER, t};
+            if (best >= 0)
+                *c = (struct cell){k->tiers[best].rate_ppm, COMP_WHY_RETRO, best};
+            else
+                *c = (struct cell){k->tiers[t].rate_ppm, COMP_WHY_TIER, t};
         }
 }
 
@@ -437,8 +438,7 @@ static struct comp_line line_tmpl(int32_t date, int k, enum comp_rule rule, int3
 static int64_t quota_for(const struct run *r, const char *measure, int32_t qmonth)
 {
     for (size_t i = 0; i < r->npq; i++)
-        if (r->pq[i].month == qmonth && !strcmp(r->pq[i].measure, measure))
-            return r->pq[i].amount;
+        if (r->pq[i].month == qmonth && !strcmp(r->pq[i].measure, measure)) return r->pq[i].amount;
     return 0;
 }
 
@@ -501,8 +501,8 @@ static void milestones(struct run *r, int k, int32_t date, int32_t pos)
     for (size_t i = 0; i < c->nmilestones; i++) {
         int now = s->pos >= bound_of(s->quota, c->milestones[i].at_bp);
         if (now == s->reached[i]) continue;
-        struct comp_line l =
-            line_tmpl(date, k, now ? COMP_RULE_MILESTONE : COMP_RULE_MILESTONE_LOST, r->ev[pos].idx);
+        struct comp_line l = line_tmpl(
+            date, k, now ? COMP_RULE_MILESTONE : COMP_RULE_MILESTONE_LOST, r->ev[pos].idx);
         l.base = c->milestones[i].at_bp;
         l.amount = now ? c->milestones[i].amount : -c->milestones[i].amount;
         l.attainment_bp = attainment_bp(s->pos, s->quota);
@@ -652,8 +652,7 @@ static void on_cancel(struct run *r, int32_t pos)
      * later credits fill from the lower position, and rates or bonuses that
      * depended on the higher one are taken back. */
     int32_t qmonth = comp_period_start(month_of(r, c->date), r->plan->quota_period);
-    if (comp_period_start(comp_month_of_day(cancelled), r->plan->quota_period) != qmonth)
-        return;
+    if (comp_period_start(comp_month_of_day(cancelled), r->plan->quota_period) != qmonth) return;
     for (size_t k = 0; k < r->plan->ncomponents && !r->failed; k++) {
         const struct comp_component *kc = &r->plan->components[k];
         struct kstate *s = &r->ks[k];
@@ -665,8 +664,8 @@ static void on_cancel(struct run *r, int32_t pos)
             milestones(r, (int)k, cancelled, pos);
             continue;
         }
-        for (size_t i = r->kf[k].seg_at[pos]; i > 0 && i <= s->nsegs && s->segs[i - 1].credit == pos;
-             i++)
+        for (size_t i = r->kf[k].seg_at[pos];
+             i > 0 && i <= s->nsegs && s->segs[i - 1].credit == pos; i++)
             s->segs[i - 1].active = 0;
         int old = s->level;
         s->level = level_of(&r->kf[k], s, s->pos);
@@ -686,11 +685,10 @@ static void close_period(struct run *r, int32_t month, int32_t index)
     l.base = earned;
     l.already = p->draw_amount;
     if (active && earned < p->draw_amount) {
-        l.rule = p->draw == COMP_DRAW_RECOVERABLE ? COMP_RULE_DRAW_ADVANCE
-                                                  : COMP_RULE_DRAW_GUARANTEE;
+        l.rule =
+            p->draw == COMP_DRAW_RECOVERABLE ? COMP_RULE_DRAW_ADVANCE : COMP_RULE_DRAW_GUARANTEE;
         l.amount = sub(r, p->draw_amount, earned);
-        if (p->draw == COMP_DRAW_RECOVERABLE)
-            r->draw_balance = add(r, r->draw_balance, l.amount);
+        if (p->draw == COMP_DRAW_RECOVERABLE) r->draw_balance = add(r, r->draw_balance, l.amount);
     } else if (p->draw == COMP_DRAW_RECOVERABLE && r->draw_balance > 0) {
         int64_t above = active ? earned - p->draw_amount : earned;
         if (above > 0) {
@@ -714,8 +712,8 @@ static void close_period(struct run *r, int32_t month, int32_t index)
     for (size_t k = 0; k < p->ncomponents; k++) {
         if (p->components[k].kind != COMP_COMMISSION) continue;
         int32_t q = comp_period_start(month + (int32_t)p->payout_period - 1, p->quota_period);
-        int64_t quota = r->ks[k].qmonth == q ? r->ks[k].quota
-                                             : quota_for(r, p->components[k].measure, q);
+        int64_t quota =
+            r->ks[k].qmonth == q ? r->ks[k].quota : quota_for(r, p->components[k].measure, q);
         att = attainment_bp(r->ks[k].qmonth == q ? r->ks[k].pos : 0, quota);
         break;
     }
@@ -725,9 +723,9 @@ static void close_period(struct run *r, int32_t month, int32_t index)
     }
     int64_t payout = add(r, earned, draw);
     r->earned_to_date = add(r, r->earned_to_date, earned);
-    r->payouts[r->npayouts++] = (struct comp_payout){
-        r->person, month, earned, draw, payout, r->earned_to_date, r->paid_to_date,
-        r->draw_balance, att};
+    r->payouts[r->npayouts++] =
+        (struct comp_payout){r->person,         month,           earned,          draw, payout,
+                             r->earned_to_date, r->paid_to_date, r->draw_balance, att};
     r->paid_to_date = add(r, r->paid_to_date, payout);
     r->period_sum = 0;
 }
@@ -782,8 +780,7 @@ static void sort_keys(struct key *k, size_t n, int32_t first_day, size_t npeople
     uint64_t *a = xmalloc(n * sizeof *a), *b = xmalloc(n * sizeof *b);
     uint32_t *ia = xmalloc(n * sizeof *ia), *ib = xmalloc(n * sizeof *ib);
     for (size_t i = 0; i < n; i++) {
-        a[i] = (uint64_t)k[i].person << 42 | (uint64_t)(k[i].date - first_day) << 26 |
-               k[i].idnum;
+        a[i] = (uint64_t)k[i].person << 42 | (uint64_t)(k[i].date - first_day) << 26 | k[i].idnum;
         ia[i] = (uint32_t)i;
     }
     size_t *count = xmalloc(((1 << 16) + 1) * sizeof *count);
@@ -908,9 +905,9 @@ int comp_run_stream(const struct comp_input *in, comp_line_sink sink, void *ctx,
     for (size_t i = 0; i < ncr; i++) {
         if (i + 8 < ncr) __builtin_prefetch(&in->credits[cr[i + 8].idx]);
         const struct comp_credit *c = &in->credits[cr[i].idx];
-        ev[i] = (struct ev){c->amount,    c->deal_amount, c->measure,
-                            c->product,   c->deal_type,   cr[i].idx,
-                            c->date,      (int32_t)c->split_bp, (int32_t)c->role};
+        ev[i] = (struct ev){c->amount,  c->deal_amount,       c->measure,
+                            c->product, c->deal_type,         cr[i].idx,
+                            c->date,    (int32_t)c->split_bp, (int32_t)c->role};
         r->pos_of[cr[i].idx] = (int32_t)i;
     }
     r->ev = ev;

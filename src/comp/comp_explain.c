@@ -8,9 +8,9 @@
 #include "core/text.h"
 
 static const char *const RULES[COMP_NRULES] = {
-    "tier",           "rerate",          "milestone",      "milestone_lost", "spif_fixed",
-    "spif_rate",      "cap_credit",      "cap_component",  "cap_plan",       "clawback",
-    "draw_guarantee", "draw_advance",    "draw_recovery",
+    "tier",           "rerate",       "milestone",     "milestone_lost", "spif_fixed",
+    "spif_rate",      "cap_credit",   "cap_component", "cap_plan",       "clawback",
+    "draw_guarantee", "draw_advance", "draw_recovery",
 };
 
 const char *comp_rule_name(enum comp_rule rule)
@@ -21,10 +21,14 @@ const char *comp_rule_name(enum comp_rule rule)
 const char *comp_role_name(enum comp_role role)
 {
     switch (role) {
-    case COMP_ROLE_DIRECT: return "direct";
-    case COMP_ROLE_OVERLAY: return "overlay";
-    case COMP_ROLE_ROLLUP: return "rollup";
-    default: return "?";
+    case COMP_ROLE_DIRECT:
+        return "direct";
+    case COMP_ROLE_OVERLAY:
+        return "overlay";
+    case COMP_ROLE_ROLLUP:
+        return "rollup";
+    default:
+        return "?";
     }
 }
 
@@ -120,10 +124,10 @@ static void tier_range(struct sb *o, const struct comp_component *k, int t)
 {
     char a[40], b[40];
     const struct comp_tier *tr = &k->tiers[t];
-    if (tr->to_bp < 0) say(o, "tier %d (%s of quota and up)", t + 1, pct_bp(tr->from_bp, a));
+    if (tr->to_bp < 0)
+        say(o, "tier %d (%s of quota and up)", t + 1, pct_bp(tr->from_bp, a));
     else
-        say(o, "tier %d (%s to %s of quota)", t + 1, pct_bp(tr->from_bp, a),
-                pct_bp(tr->to_bp, b));
+        say(o, "tier %d (%s to %s of quota)", t + 1, pct_bp(tr->from_bp, a), pct_bp(tr->to_bp, b));
 }
 
 static void credit_name(struct sb *o, const struct comp_input *in, int32_t ci)
@@ -145,18 +149,19 @@ static void why_rate(struct sb *o, const struct comp_component *k, const struct 
 {
     char r[40], t[40];
     switch (l->why) {
-    case COMP_WHY_TIER: say(o, "at its rate of %s", pct_ppm(l->rate_ppm, r)); break;
+    case COMP_WHY_TIER:
+        say(o, "at its rate of %s", pct_ppm(l->rate_ppm, r));
+        break;
     case COMP_WHY_RETRO:
         say(o, "at %s, the rate of tier %d, because that retroactive tier is reached",
-                pct_ppm(l->rate_ppm, r), l->rate_tier + 1);
+            pct_ppm(l->rate_ppm, r), l->rate_tier + 1);
         break;
     case COMP_WHY_HELD:
         say(o, "at 0%% for now: held until attainment reaches the %s threshold",
-                pct_bp(k->threshold_bp, t));
+            pct_bp(k->threshold_bp, t));
         break;
     case COMP_WHY_FORFEIT:
-        say(o, "at 0%%: volume below the %s threshold is not paid",
-                pct_bp(k->threshold_bp, t));
+        say(o, "at 0%%: volume below the %s threshold is not paid", pct_bp(k->threshold_bp, t));
         break;
     }
 }
@@ -182,14 +187,14 @@ void comp_line_explain(const struct comp_input *in, const struct comp_line *l,
         sb_adds(o, ", paid ");
         why_rate(o, k, l);
         say(o, " = %s. Attainment is now %s of a %s quota.", money(l->amount, m2),
-                pct_bp(l->attainment_bp, r1), money(l->quota, m3));
+            pct_bp(l->attainment_bp, r1), money(l->quota, m3));
         break;
     case COMP_RULE_RERATE:
         credit_name(o, in, l->credit);
         say(o, ": its %s in ", money(l->base, m1));
         tier_range(o, k, l->tier);
         say(o, " is re-rated from %s to %s (", pct_ppm(l->prev_rate_ppm, r1),
-                pct_ppm(l->rate_ppm, r2));
+            pct_ppm(l->rate_ppm, r2));
         if (l->why == COMP_WHY_RETRO)
             say(o, "retroactive tier %d is reached", l->rate_tier + 1);
         else if (l->why == COMP_WHY_HELD)
@@ -199,8 +204,8 @@ void comp_line_explain(const struct comp_input *in, const struct comp_line *l,
         else
             sb_adds(o, "the retroactive tier it was paid by is no longer reached");
         say(o, ", attainment %s): it earns %s, %s was already paid, so %s.",
-                pct_bp(l->attainment_bp, m3), money(l->already + l->amount, m1),
-                money(l->already, m2), money(l->amount, r1));
+            pct_bp(l->attainment_bp, m3), money(l->already + l->amount, m1), money(l->already, m2),
+            money(l->amount, r1));
         break;
     case COMP_RULE_MILESTONE:
         say(o, "Bonus %s: attainment reached %s of quota", k->id, pct_bp(l->base, r1));
@@ -211,37 +216,38 @@ void comp_line_explain(const struct comp_input *in, const struct comp_line *l,
         say(o, ": %s.", money(l->amount, m1));
         break;
     case COMP_RULE_MILESTONE_LOST:
-        say(o, "Bonus %s taken back: a cancellation brought attainment to %s, below the "
-                   "%s milestone paid on line %d: %s.",
-                k->id, pct_bp(l->attainment_bp, r1), pct_bp(l->base, r2), l->ref + 1,
-                money(l->amount, m1));
+        say(o,
+            "Bonus %s taken back: a cancellation brought attainment to %s, below the "
+            "%s milestone paid on line %d: %s.",
+            k->id, pct_bp(l->attainment_bp, r1), pct_bp(l->base, r2), l->ref + 1,
+            money(l->amount, m1));
         break;
     case COMP_RULE_SPIF_FIXED:
         say(o, "SPIF %s on ", k->id);
         credit_name(o, in, l->credit);
         say(o, ": a fixed %s times the %s credit share = %s.", money(l->base, m1),
-                pct_ppm(l->rate_ppm, r1), money(l->amount, m2));
+            pct_ppm(l->rate_ppm, r1), money(l->amount, m2));
         break;
     case COMP_RULE_SPIF_RATE:
         say(o, "SPIF %s on ", k->id);
         credit_name(o, in, l->credit);
-        say(o, ": %s of the %s credited = %s.", pct_ppm(l->rate_ppm, r1),
-                money(l->base, m1), money(l->amount, m2));
+        say(o, ": %s of the %s credited = %s.", pct_ppm(l->rate_ppm, r1), money(l->base, m1),
+            money(l->amount, m2));
         break;
     case COMP_RULE_CAP_CREDIT:
         say(o, "Cap of %s per credit on %s: ", money(l->already, m1), k->id);
         credit_name(o, in, l->credit);
         say(o, " would earn %s in all, so line %d is adjusted by %s.", money(l->base, m2),
-                l->ref + 1, money(l->amount, m3));
+            l->ref + 1, money(l->amount, m3));
         break;
     case COMP_RULE_CAP_COMPONENT:
     case COMP_RULE_CAP_PLAN: {
         enum comp_period_kind pk = k ? k->cap.period : p->cap.period;
-        say(o, "Cap of %s per %s on %s %s: uncapped earnings this %s are %s, so line %d is "
-                   "adjusted by %s.",
-                money(l->already, m1), period_word(pk), k ? "component" : "plan",
-                k ? k->id : p->name, period_word(pk), money(l->base, m2), l->ref + 1,
-                money(l->amount, m3));
+        say(o,
+            "Cap of %s per %s on %s %s: uncapped earnings this %s are %s, so line %d is "
+            "adjusted by %s.",
+            money(l->already, m1), period_word(pk), k ? "component" : "plan", k ? k->id : p->name,
+            period_word(pk), money(l->base, m2), l->ref + 1, money(l->amount, m3));
         break;
     }
     case COMP_RULE_CLAWBACK: {
@@ -249,29 +255,34 @@ void comp_line_explain(const struct comp_input *in, const struct comp_line *l,
         char d1[11];
         date_from_days(c->cancelled, d1);
         credit_name(o, in, l->credit);
-        say(o, " was cancelled on %s, %d days after closing (clawback window %d days): "
-                   "reverses line %d (%s, %s).",
-                d1, (int)(c->cancelled - c->date), (int)p->clawback_days, l->ref + 1,
-                ref ? comp_rule_name(ref->rule) : "?",
-                money(l->amount, m1));
+        say(o,
+            " was cancelled on %s, %d days after closing (clawback window %d days): "
+            "reverses line %d (%s, %s).",
+            d1, (int)(c->cancelled - c->date), (int)p->clawback_days, l->ref + 1,
+            ref ? comp_rule_name(ref->rule) : "?", money(l->amount, m1));
         break;
     }
     case COMP_RULE_DRAW_GUARANTEE:
-        say(o, "Non-recoverable draw: earnings of the period, %s, are below the %s "
-                   "guaranteed, so %s is added and never recovered.",
-                money(l->base, m1), money(p->draw_amount, m2), money(l->amount, m3));
+        say(o,
+            "Non-recoverable draw: earnings of the period, %s, are below the %s "
+            "guaranteed, so %s is added and never recovered.",
+            money(l->base, m1), money(p->draw_amount, m2), money(l->amount, m3));
         break;
     case COMP_RULE_DRAW_ADVANCE:
-        say(o, "Recoverable draw: earnings of the period, %s, are below the %s draw, so "
-                   "%s is advanced; %s is now owed back from later earnings.",
-                money(l->base, m1), money(p->draw_amount, m2), money(l->amount, m3),
-                money(l->already, r1));
+        say(o,
+            "Recoverable draw: earnings of the period, %s, are below the %s draw, so "
+            "%s is advanced; %s is now owed back from later earnings.",
+            money(l->base, m1), money(p->draw_amount, m2), money(l->amount, m3),
+            money(l->already, r1));
         break;
     case COMP_RULE_DRAW_RECOVERY:
-        say(o, "Recoverable draw recovered: of earnings of %s, %s goes to repay earlier "
-                   "advances; %s is still owed.",
-                money(l->base, m1), money(-l->amount, m2), money(l->already, m3));
+        say(o,
+            "Recoverable draw recovered: of earnings of %s, %s goes to repay earlier "
+            "advances; %s is still owed.",
+            money(l->base, m1), money(-l->amount, m2), money(l->already, m3));
         break;
-    default: sb_adds(o, "?"); break;
+    default:
+        sb_adds(o, "?");
+        break;
     }
 }

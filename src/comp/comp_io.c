@@ -141,7 +141,7 @@ static int person_index(struct comp_data *d, const char *id, int may_add, uint32
 struct comp_input comp_data_input(const struct comp_data *d, const struct comp_plan *plan,
                                   int32_t last_month)
 {
-    return (struct comp_input){plan,      d->people,  d->npeople, d->credits,
+    return (struct comp_input){plan,        d->people, d->npeople, d->credits,
                                d->ncredits, d->quotas, d->nquotas, last_month};
 }
 
@@ -172,8 +172,9 @@ static int read_doc(const char *name, const char *csv, size_t len, struct cols *
         while (i < n && csv_find_column(*doc, c->names[i]) != (int)f)
             i++;
         if (i == n) {
-            err_set(e, REINS_EINVAL, "%s line %zu: unknown column '%s' (known: see docs/comp-plans.md)",
-                    name, h->line, h->fields[f]);
+            err_set(e, REINS_EINVAL,
+                    "%s line %zu: unknown column '%s' (known: see docs/comp-plans.md)", name,
+                    h->line, h->fields[f]);
             goto bad;
         }
         c->at[i] = (int)f;
@@ -206,14 +207,15 @@ static const char *fld(const struct cols *c, const struct csv_row *row, int i)
 static int row_fail(struct err *e, const char *name, const struct csv_row *row, const char *field,
                     const char *msg, const char *value)
 {
-    return err_set(e, REINS_EINVAL, "%s line %zu: field %s: '%s' %s", name, row->line, field,
-                   value, msg);
+    return err_set(e, REINS_EINVAL, "%s line %zu: field %s: '%s' %s", name, row->line, field, value,
+                   msg);
 }
 
 static int req_text(struct err *e, const char *name, const struct csv_row *row, const char *field,
                     const char *v)
 {
-    if (!*v) return err_set(e, REINS_EINVAL, "%s line %zu: field %s: is empty", name, row->line, field);
+    if (!*v)
+        return err_set(e, REINS_EINVAL, "%s line %zu: field %s: is empty", name, row->line, field);
     if (strlen(v) > 200) return row_fail(e, name, row, field, "is longer than 200 bytes", "...");
     return 0;
 }
@@ -230,11 +232,12 @@ static int int_field(struct err *e, const char *name, const struct csv_row *row,
     return 0;
 }
 
-static int date_field(struct err *e, const char *name, const struct csv_row *row,
-                      const char *field, const char *v, int32_t *out)
+static int date_field(struct err *e, const char *name, const struct csv_row *row, const char *field,
+                      const char *v, int32_t *out)
 {
     struct err tmp = {0};
-    if (date_check(v, field, &tmp)) return row_fail(e, name, row, field, "is not a date YYYY-MM-DD", v);
+    if (date_check(v, field, &tmp))
+        return row_fail(e, name, row, field, "is not a date YYYY-MM-DD", v);
     *out = (int32_t)date_to_days(v);
     return 0;
 }
@@ -265,7 +268,8 @@ int comp_read_people(struct comp_data *d, const char *name, const char *csv, siz
         person_index(d, fld(&c, &doc->rows[r], 0), 0, &self);
         if (person_index(d, m, 0, &mi) || mi < first)
             rc = row_fail(e, name, &doc->rows[r], "manager", "is not a person of this file", m);
-        else d->people[self].manager = (int32_t)mi;
+        else
+            d->people[self].manager = (int32_t)mi;
     }
     /* a cycle would make roll-up credit climb forever */
     for (size_t i = first; i < d->npeople && !rc; i++) {
@@ -274,8 +278,9 @@ int comp_read_people(struct comp_data *d, const char *name, const char *csv, siz
         while (at >= 0 && (size_t)at != i && steps++ <= d->npeople)
             at = d->people[at].manager;
         if (at >= 0)
-            rc = err_set(e, REINS_EINVAL, "%s line %zu: field manager: '%s' is in a management cycle",
-                         name, doc->rows[i - first + 1].line, d->people[i].id);
+            rc = err_set(e, REINS_EINVAL,
+                         "%s line %zu: field manager: '%s' is in a management cycle", name,
+                         doc->rows[i - first + 1].line, d->people[i].id);
     }
     csv_doc_free(doc);
     if (!rc) d->have_people_file = 1;
@@ -314,12 +319,14 @@ int comp_read_quotas(struct comp_data *d, const struct comp_plan *plan, const ch
             break;
         }
         if (kind != plan->quota_period) {
-            rc = row_fail(e, name, row, "period",
-                          plan->quota_period == COMP_PERIOD_YEAR ? "is not a year, and the plan measures attainment per year"
-                          : plan->quota_period == COMP_PERIOD_QUARTER
-                              ? "is not a quarter (2026-Q1), and the plan measures attainment per quarter"
-                              : "is not a month (2026-03), and the plan measures attainment per month",
-                          period);
+            rc = row_fail(
+                e, name, row, "period",
+                plan->quota_period == COMP_PERIOD_YEAR
+                    ? "is not a year, and the plan measures attainment per year"
+                : plan->quota_period == COMP_PERIOD_QUARTER
+                    ? "is not a quarter (2026-Q1), and the plan measures attainment per quarter"
+                    : "is not a month (2026-03), and the plan measures attainment per month",
+                period);
             break;
         }
         if ((rc = int_field(e, name, row, "amount", fld(&c, row, 2), 1, INT64_MAX, &q.amount)))
@@ -358,7 +365,7 @@ static struct comp_credit *new_credit(struct comp_data *d)
 
 /* What one deal's rows share, and its direct splits so far. */
 struct deal {
-    size_t first_row; /* the first row naming it */
+    size_t first_row;   /* the first row naming it */
     size_t last_direct; /* credit index of its last direct row, or SIZE_MAX */
     int64_t split_sum, given, amount;
     int32_t date, cancelled;
@@ -368,8 +375,8 @@ int comp_read_credits(struct comp_data *d, const struct comp_plan *plan, const c
                       const char *csv, size_t len, struct err *e)
 {
     enum { ID, DEAL, PERSON, DATE, AMOUNT, SPLIT, ROLE, MEASURE, PRODUCT, TYPE, CANCELLED };
-    static const char *const names[] = {"id",      "deal",    "person",    "date",
-                                        "amount",  "split_bp", "role",     "measure",
+    static const char *const names[] = {"id",      "deal",      "person",       "date",
+                                        "amount",  "split_bp",  "role",         "measure",
                                         "product", "deal_type", "cancelled_on", NULL};
     static const unsigned char req[] = {1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0};
     struct cols c = {names, req, {0}};
@@ -392,7 +399,8 @@ int comp_read_credits(struct comp_data *d, const struct comp_plan *plan, const c
         const char *id = fld(&c, row, ID), *deal = fld(&c, row, DEAL), *role = fld(&c, row, ROLE);
         const char *split = fld(&c, row, SPLIT), *canc = fld(&c, row, CANCELLED);
         size_t slot;
-        if ((rc = req_text(e, name, row, "id", id)) || (rc = req_text(e, name, row, "deal", deal)) ||
+        if ((rc = req_text(e, name, row, "id", id)) ||
+            (rc = req_text(e, name, row, "deal", deal)) ||
             (rc = person_field(d, e, name, row, fld(&c, row, PERSON), &cr.person)) ||
             (rc = date_field(e, name, row, "date", fld(&c, row, DATE), &cr.date)) ||
             (rc = int_field(e, name, row, "amount", fld(&c, row, AMOUNT), 0, INT64_MAX / COMP_BP,
@@ -407,11 +415,15 @@ int comp_read_credits(struct comp_data *d, const struct comp_plan *plan, const c
         cr.split_bp = COMP_BP;
         if (*split && (rc = int_field(e, name, row, "split_bp", split, 1, COMP_BP, &cr.split_bp)))
             break;
-        if (!*role || !strcmp(role, "direct")) cr.role = COMP_ROLE_DIRECT;
-        else if (!strcmp(role, "overlay")) cr.role = COMP_ROLE_OVERLAY;
+        if (!*role || !strcmp(role, "direct"))
+            cr.role = COMP_ROLE_DIRECT;
+        else if (!strcmp(role, "overlay"))
+            cr.role = COMP_ROLE_OVERLAY;
         else {
-            rc = row_fail(e, name, row, "role", "is not direct or overlay (roll-up credit is "
-                                               "made from the people file)", role);
+            rc = row_fail(e, name, row, "role",
+                          "is not direct or overlay (roll-up credit is "
+                          "made from the people file)",
+                          role);
             break;
         }
         if (*canc && (rc = date_field(e, name, row, "cancelled_on", canc, &cr.cancelled))) break;
@@ -433,8 +445,8 @@ int comp_read_credits(struct comp_data *d, const struct comp_plan *plan, const c
         struct deal *g;
         if (map_find(&deals, deal, &slot)) {
             g = &dl[deals.vals[slot]];
-            const char *what = g->amount != cr.deal_amount ? "amount"
-                               : g->date != cr.date        ? "date"
+            const char *what = g->amount != cr.deal_amount    ? "amount"
+                               : g->date != cr.date           ? "date"
                                : g->cancelled != cr.cancelled ? "cancelled_on"
                                                               : NULL;
             if (what) {
@@ -532,14 +544,13 @@ static const char *i64s(int64_t v, char buf[24])
     return o;
 }
 
-
 void comp_lines_csv_header(struct sb *out)
 {
-    static const char *const h[] = {
-        "line",    "period",   "person",      "date",          "component", "rule",
-        "credit",  "deal",     "role",        "tier",          "rate_tier", "rate_ppm",
-        "prev_rate_ppm", "base", "amount",    "already_paid",  "attainment_bp", "quota",
-        "ref_line", "explanation"};
+    static const char *const h[] = {"line",          "period", "person",    "date",
+                                    "component",     "rule",   "credit",    "deal",
+                                    "role",          "tier",   "rate_tier", "rate_ppm",
+                                    "prev_rate_ppm", "base",   "amount",    "already_paid",
+                                    "attainment_bp", "quota",  "ref_line",  "explanation"};
     csv_write_row(out, h, sizeof h / sizeof *h);
 }
 
@@ -590,9 +601,9 @@ void comp_line_csv(const struct comp_input *in, const struct comp_line *l, size_
 
 void comp_payouts_csv_header(struct sb *out)
 {
-    static const char *const h[] = {"period",         "person",       "earned",
-                                    "draw",           "payout",       "earned_to_date",
-                                    "paid_to_date",   "draw_balance", "attainment_bp"};
+    static const char *const h[] = {"period",       "person",       "earned",
+                                    "draw",         "payout",       "earned_to_date",
+                                    "paid_to_date", "draw_balance", "attainment_bp"};
     csv_write_row(out, h, sizeof h / sizeof *h);
 }
 
@@ -607,7 +618,7 @@ void comp_payout_csv(const struct comp_input *in, const struct comp_payout *p, s
     const char *n4 = i64s(p->paid_to_date, num[4]);
     const char *n5 = i64s(p->draw_balance, num[5]);
     const char *n6 = i64s(p->attainment_bp, num[6]);
-    const char *f[] = {period, in->people[p->person].id, n0, n1, n2, n3,
-                       n4, n5, p->attainment_bp >= 0 ? n6 : ""};
+    const char *f[] = {period, in->people[p->person].id,       n0, n1, n2, n3, n4,
+                       n5,     p->attainment_bp >= 0 ? n6 : ""};
     csv_write_row(out, f, sizeof f / sizeof *f);
 }

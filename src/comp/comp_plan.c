@@ -93,13 +93,14 @@ static int get_int(struct ctx *c, json_t *obj, const char *path, const char *key
         return 0;
     }
     if (!json_is_integer(v))
-        return fail(c, p, "must be a whole number (money in minor units, rates in ppm, "
-                          "attainment in bp)");
+        return fail(c, p,
+                    "must be a whole number (money in minor units, rates in ppm, "
+                    "attainment in bp)");
     json_int_t x = json_integer_value(v);
-    if (x < min) return fail(c, p, "%lld is below the least allowed, %lld", (long long)x,
-                             (long long)min);
-    if (x > max) return fail(c, p, "%lld is above the most allowed, %lld", (long long)x,
-                             (long long)max);
+    if (x < min)
+        return fail(c, p, "%lld is below the least allowed, %lld", (long long)x, (long long)min);
+    if (x > max)
+        return fail(c, p, "%lld is above the most allowed, %lld", (long long)x, (long long)max);
     *out = x;
     return 0;
 }
@@ -162,10 +163,14 @@ static int get_period_kind(struct ctx *c, json_t *obj, const char *path, const c
     }
     char p[PLEN];
     sub(p, sizeof p, path, key);
-    if (!strcmp(s, "month")) *out = COMP_PERIOD_MONTH;
-    else if (!strcmp(s, "quarter")) *out = COMP_PERIOD_QUARTER;
-    else if (!strcmp(s, "year")) *out = COMP_PERIOD_YEAR;
-    else return fail(c, p, "'%s' is not month, quarter or year", s);
+    if (!strcmp(s, "month"))
+        *out = COMP_PERIOD_MONTH;
+    else if (!strcmp(s, "quarter"))
+        *out = COMP_PERIOD_QUARTER;
+    else if (!strcmp(s, "year"))
+        *out = COMP_PERIOD_YEAR;
+    else
+        return fail(c, p, "'%s' is not month, quarter or year", s);
     return 0;
 }
 
@@ -266,8 +271,7 @@ static int parse_tiers(struct ctx *c, json_t *o, const char *path, struct comp_c
         if (i > 0 && tier->from_bp != k->tiers[i - 1].to_bp) {
             sub(r, sizeof r, q, "from_bp");
             return fail(c, r, "%s tier %zu, which ends at %lld bp",
-                        tier->from_bp < k->tiers[i - 1].to_bp ? "overlaps"
-                                                              : "leaves a gap after",
+                        tier->from_bp < k->tiers[i - 1].to_bp ? "overlaps" : "leaves a gap after",
                         i - 1, (long long)k->tiers[i - 1].to_bp);
         }
         if (tier->to_bp != -1 && tier->to_bp <= tier->from_bp) {
@@ -276,8 +280,9 @@ static int parse_tiers(struct ctx *c, json_t *o, const char *path, struct comp_c
         }
         if (i + 1 == n && tier->to_bp != -1) {
             sub(r, sizeof r, q, "to_bp");
-            return fail(c, r, "the last tier must be open-ended (no to_bp), or volume above "
-                              "it would have no rate");
+            return fail(c, r,
+                        "the last tier must be open-ended (no to_bp), or volume above "
+                        "it would have no rate");
         }
         if (json_object_get(t, "retroactive") && k->mode != COMP_MIXED) {
             sub(r, sizeof r, q, "retroactive");
@@ -292,22 +297,24 @@ static int parse_tiers(struct ctx *c, json_t *o, const char *path, struct comp_c
 static int parse_component(struct ctx *c, json_t *o, const char *path, struct comp_component *k)
 {
     static const char *const base[] = {"id", "type", "measure", "credit", NULL};
-    static const char *const comm[] = {"id",        "type",           "measure", "credit", "mode",
-                                       "tiers",     "threshold",      "cap",     "cap_per_credit",
-                                       NULL};
-    static const char *const mile[] = {"id", "type", "measure", "credit", "milestones", "cap",
-                                       NULL};
-    static const char *const spif[] = {"id",       "type",   "measure", "credit", "filter",
-                                       "amount",   "rate_ppm", "cap",   "cap_per_credit", NULL};
+    static const char *const comm[] = {"id",    "type",      "measure", "credit",         "mode",
+                                       "tiers", "threshold", "cap",     "cap_per_credit", NULL};
+    static const char *const mile[] = {"id",         "type", "measure", "credit",
+                                       "milestones", "cap",  NULL};
+    static const char *const spif[] = {"id",     "type",     "measure", "credit",         "filter",
+                                       "amount", "rate_ppm", "cap",     "cap_per_credit", NULL};
     const char *type;
     char p[PLEN];
     if (!json_is_object(o)) return fail(c, path, "must be an object");
     if (get_str(c, o, path, "id", 1, NULL, &k->id) || get_str(c, o, path, "type", 1, NULL, &type))
         return REINS_EINVAL;
     const char *const *allowed = base;
-    if (!strcmp(type, "commission")) k->kind = COMP_COMMISSION, allowed = comm;
-    else if (!strcmp(type, "milestone")) k->kind = COMP_MILESTONE, allowed = mile;
-    else if (!strcmp(type, "spif")) k->kind = COMP_SPIF, allowed = spif;
+    if (!strcmp(type, "commission"))
+        k->kind = COMP_COMMISSION, allowed = comm;
+    else if (!strcmp(type, "milestone"))
+        k->kind = COMP_MILESTONE, allowed = mile;
+    else if (!strcmp(type, "spif"))
+        k->kind = COMP_SPIF, allowed = spif;
     else {
         sub(p, sizeof p, path, "type");
         return fail(c, p, "'%s' is not commission, milestone or spif", type);
@@ -328,8 +335,9 @@ static int parse_component(struct ctx *c, json_t *o, const char *path, struct co
             sub(q, sizeof q, p, comp_role_name(r));
             json_t *v = json_object_get(cr, comp_role_name(r));
             if (v && json_is_integer(v) && json_integer_value(v) > COMP_BP)
-                return fail(c, q, "%lld bp is over 100%%: a split or share cannot pay out more "
-                                  "than the credit",
+                return fail(c, q,
+                            "%lld bp is over 100%%: a split or share cannot pay out more "
+                            "than the credit",
                             (long long)json_integer_value(v));
             if (get_int(c, cr, p, comp_role_name(r), 0, 0, 0, COMP_BP, &k->credit_bp[r]))
                 return REINS_EINVAL;
@@ -343,10 +351,14 @@ static int parse_component(struct ctx *c, json_t *o, const char *path, struct co
         const char *mode;
         if (get_str(c, o, path, "mode", 1, NULL, &mode)) return REINS_EINVAL;
         sub(p, sizeof p, path, "mode");
-        if (!strcmp(mode, "marginal")) k->mode = COMP_MARGINAL;
-        else if (!strcmp(mode, "retroactive")) k->mode = COMP_RETROACTIVE;
-        else if (!strcmp(mode, "mixed")) k->mode = COMP_MIXED;
-        else return fail(c, p, "'%s' is not marginal, retroactive or mixed", mode);
+        if (!strcmp(mode, "marginal"))
+            k->mode = COMP_MARGINAL;
+        else if (!strcmp(mode, "retroactive"))
+            k->mode = COMP_RETROACTIVE;
+        else if (!strcmp(mode, "mixed"))
+            k->mode = COMP_MIXED;
+        else
+            return fail(c, p, "'%s' is not marginal, retroactive or mixed", mode);
         if (parse_tiers(c, o, path, k)) return REINS_EINVAL;
         if (get_int(c, o, path, "cap_per_credit", 0, -1, 0, INT64_MAX, &k->cap_per_credit))
             return REINS_EINVAL;
@@ -362,9 +374,12 @@ static int parse_component(struct ctx *c, json_t *o, const char *path, struct co
                 return REINS_EINVAL;
             char q[PLEN];
             sub(q, sizeof q, p, "type");
-            if (!strcmp(tk, "forfeit")) k->threshold = COMP_THRESHOLD_FORFEIT;
-            else if (!strcmp(tk, "hold")) k->threshold = COMP_THRESHOLD_HOLD;
-            else return fail(c, q, "'%s' is not forfeit or hold", tk);
+            if (!strcmp(tk, "forfeit"))
+                k->threshold = COMP_THRESHOLD_FORFEIT;
+            else if (!strcmp(tk, "hold"))
+                k->threshold = COMP_THRESHOLD_HOLD;
+            else
+                return fail(c, q, "'%s' is not forfeit or hold", tk);
         }
     } else if (k->kind == COMP_MILESTONE) {
         json_t *a;
@@ -397,8 +412,8 @@ static int parse_component(struct ctx *c, json_t *o, const char *path, struct co
         if (get_object(c, o, path, "filter", &f)) return REINS_EINVAL;
         k->filter.from = k->filter.to = COMP_NO_DATE;
         if (f) {
-            static const char *const ff[] = {"products", "deal_types", "from", "to",
-                                             "min_amount", NULL};
+            static const char *const ff[] = {"products", "deal_types", "from",
+                                             "to",       "min_amount", NULL};
             sub(p, sizeof p, path, "filter");
             if (only_fields(c, f, p, ff) ||
                 parse_strings(c, f, p, "products", &k->filter.products, &k->filter.nproducts) ||
@@ -433,10 +448,17 @@ static int parse_component(struct ctx *c, json_t *o, const char *path, struct co
 static int parse_plan(struct ctx *c, json_t *root)
 {
     struct comp_plan *plan = c->plan;
-    static const char *const f[] = {"name",         "currency",       "effective_from",
-                                    "effective_to", "quota_period",   "payout_period",
-                                    "clawback_days", "cap",           "draw",
-                                    "components",   NULL};
+    static const char *const f[] = {"name",
+                                    "currency",
+                                    "effective_from",
+                                    "effective_to",
+                                    "quota_period",
+                                    "payout_period",
+                                    "clawback_days",
+                                    "cap",
+                                    "draw",
+                                    "components",
+                                    NULL};
     if (!json_is_object(root)) return fail(c, "(document)", "must be a JSON object");
     if (only_fields(c, root, "", f) || get_str(c, root, "", "name", 1, NULL, &plan->name) ||
         get_str(c, root, "", "currency", 0, "USD", &plan->currency) ||
@@ -457,8 +479,9 @@ static int parse_plan(struct ctx *c, json_t *root)
     if (plan->effective_to != COMP_NO_DATE && plan->effective_to < plan->effective_from)
         return fail(c, "effective_to", "is before effective_from");
     if (plan->payout_period > plan->quota_period)
-        return fail(c, "payout_period", "cannot be longer than quota_period: pay at least as "
-                                        "often as attainment is measured");
+        return fail(c, "payout_period",
+                    "cannot be longer than quota_period: pay at least as "
+                    "often as attainment is measured");
     if (parse_cap(c, root, "", "cap", &plan->cap)) return REINS_EINVAL;
 
     json_t *d;
@@ -470,9 +493,12 @@ static int parse_plan(struct ctx *c, json_t *root)
             get_int(c, d, "draw", "amount", 1, 0, 1, INT64_MAX, &plan->draw_amount) ||
             get_int(c, d, "draw", "payout_periods", 0, 0, 0, 1200, &plan->draw_periods))
             return REINS_EINVAL;
-        if (!strcmp(t, "recoverable")) plan->draw = COMP_DRAW_RECOVERABLE;
-        else if (!strcmp(t, "non_recoverable")) plan->draw = COMP_DRAW_NON_RECOVERABLE;
-        else return fail(c, "draw.type", "'%s' is not recoverable or non_recoverable", t);
+        if (!strcmp(t, "recoverable"))
+            plan->draw = COMP_DRAW_RECOVERABLE;
+        else if (!strcmp(t, "non_recoverable"))
+            plan->draw = COMP_DRAW_NON_RECOVERABLE;
+        else
+            return fail(c, "draw.type", "'%s' is not recoverable or non_recoverable", t);
     }
 
     json_t *a;
@@ -483,8 +509,7 @@ static int parse_plan(struct ctx *c, json_t *root)
     for (size_t i = 0; i < n; i++) {
         char p[PLEN];
         idx(p, sizeof p, "components", i);
-        if (parse_component(c, json_array_get(a, i), p, &plan->components[i]))
-            return REINS_EINVAL;
+        if (parse_component(c, json_array_get(a, i), p, &plan->components[i])) return REINS_EINVAL;
         for (size_t j = 0; j < i; j++)
             if (!strcmp(plan->components[j].id, plan->components[i].id)) {
                 char q[PLEN];

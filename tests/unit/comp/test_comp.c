@@ -62,8 +62,7 @@ static void run(struct fx *f, const char *extra, const char *components, const c
         return;
     if ((f->rc = comp_read_quotas(&f->d, f->plan, "quotas.csv", quotas, strlen(quotas), &f->e)))
         return;
-    if ((f->rc =
-             comp_read_credits(&f->d, f->plan, "credits.csv", credits, strlen(credits), &f->e)))
+    if ((f->rc = comp_read_credits(&f->d, f->plan, "credits.csv", credits, strlen(credits), &f->e)))
         return;
     int32_t first, last;
     enum comp_period_kind kind;
@@ -154,7 +153,7 @@ static const char QUOTA_ANA[] = "person,period,amount\n"
                                 "ana,2026-Q3,10000000\nana,2026-Q4,10000000\n";
 
 #define TIERS_3(mode, r1, r2, r3, retro2)                                                          \
-    "{'id': 'c', 'type': 'commission', 'mode': '" mode "', 'tiers': ["                            \
+    "{'id': 'c', 'type': 'commission', 'mode': '" mode "', 'tiers': ["                             \
     "{'from_bp': 0, 'to_bp': 5000, 'rate_ppm': " #r1 "},"                                          \
     "{'from_bp': 5000, 'to_bp': 10000, 'rate_ppm': " #r2 retro2 "},"                               \
     "{'from_bp': 10000, 'rate_ppm': " #r3 "}]}"
@@ -192,10 +191,10 @@ static void test_marginal_split_across_boundary(void **state)
     struct fx f;
     run_ok(&f, "", TIERS_3("marginal", 50000, 100000, 150000, ""), NULL, QUOTA_ANA,
            "id,deal,person,date,amount\n"
-           "1,A,ana,2026-01-10,4000000\n"  /* 40,000: tier 1 at 5% = 2,000.00 */
-           "2,B,ana,2026-01-20,3000000\n"  /* 40k..70k: 10k at 5% = 500, 20k at 10% = 2,000 */
-           "3,C,ana,2026-02-03,3000000\n"  /* 70k..100k: exactly to 100%: 30k at 10% = 3,000 */
-           "4,D,ana,2026-02-04,100000\n",  /* 100k..101k: tier 3 at 15% = 150.00 */
+           "1,A,ana,2026-01-10,4000000\n" /* 40,000: tier 1 at 5% = 2,000.00 */
+           "2,B,ana,2026-01-20,3000000\n" /* 40k..70k: 10k at 5% = 500, 20k at 10% = 2,000 */
+           "3,C,ana,2026-02-03,3000000\n" /* 70k..100k: exactly to 100%: 30k at 10% = 3,000 */
+           "4,D,ana,2026-02-04,100000\n", /* 100k..101k: tier 3 at 15% = 150.00 */
            "2026-03");
     const struct comp_line *b1 = line(&f, "ana", COMP_RULE_TIER, "2", 0);
     const struct comp_line *b2 = line(&f, "ana", COMP_RULE_TIER, "2", 1);
@@ -258,9 +257,9 @@ static void test_mixed_across_months_with_true_ups(void **state)
     run_ok(&f, "", TIERS_3("mixed", 50000, 100000, 150000, ", 'retroactive': true"), NULL,
            QUOTA_ANA,
            "id,deal,person,date,amount\n"
-           "1,A,ana,2026-01-15,3000000\n" /* Jan: 30k at 5% = 1,500 */
-           "2,B,ana,2026-02-15,3000000\n" /* Feb: to 60k */
-           "3,C,ana,2026-03-15,5000000\n" /* Mar: to 110k */
+           "1,A,ana,2026-01-15,3000000\n"  /* Jan: 30k at 5% = 1,500 */
+           "2,B,ana,2026-02-15,3000000\n"  /* Feb: to 60k */
+           "3,C,ana,2026-03-15,5000000\n"  /* Mar: to 110k */
            "4,D,ana,2026-04-15,1000000\n", /* Apr: a new quarter starts at 0% */
            "2026-04");
     /* Jan: 1,500. */
@@ -332,14 +331,14 @@ static void test_caps(void **state)
            "'cap': {'amount': 250000}, 'tiers': [{'from_bp': 0, 'rate_ppm': 100000}]}",
            NULL, QUOTA_ANA,
            "id,deal,person,date,amount\n"
-           "1,A,ana,2026-01-10,1500000\n"  /* 1,500 -> credit cap: -500 -> 1,000 */
-           "2,B,ana,2026-01-20,800000\n"   /* 800 -> 1,800 this quarter */
-           "3,C,ana,2026-02-10,1000000\n"  /* 1,000 -> 2,800 uncapped: component cap -300 */
-           "4,D,ana,2026-04-10,500000\n",  /* a new quarter: 500, uncapped */
+           "1,A,ana,2026-01-10,1500000\n" /* 1,500 -> credit cap: -500 -> 1,000 */
+           "2,B,ana,2026-01-20,800000\n"  /* 800 -> 1,800 this quarter */
+           "3,C,ana,2026-02-10,1000000\n" /* 1,000 -> 2,800 uncapped: component cap -300 */
+           "4,D,ana,2026-04-10,500000\n", /* a new quarter: 500, uncapped */
            "2026-04");
     const struct comp_line *cc = line(&f, "ana", COMP_RULE_CAP_CREDIT, "1", 0);
     assert_int_equal(cc->amount, -50000);
-    assert_int_equal(cc->base, 150000);   /* uncapped */
+    assert_int_equal(cc->base, 150000);    /* uncapped */
     assert_int_equal(cc->already, 100000); /* the cap */
     assert_int_equal(line(&f, "ana", COMP_RULE_CAP_COMPONENT, "3", 0)->amount, -30000);
     assert_int_equal(payout(&f, "ana", "2026-01")->payout, 180000);
@@ -353,8 +352,8 @@ static void test_caps(void **state)
            "'rate_ppm': 100000}]}, {'id': 's', 'type': 'spif', 'amount': 100000}",
            NULL, QUOTA_ANA,
            "id,deal,person,date,amount\n"
-           "1,A,ana,2026-01-10,1500000\n"  /* 1,500 + SPIF 1,000 = 2,500 */
-           "2,B,ana,2026-01-20,500000\n",  /* 500 -> 3,000; SPIF 1,000 -> cut to 0 */
+           "1,A,ana,2026-01-10,1500000\n" /* 1,500 + SPIF 1,000 = 2,500 */
+           "2,B,ana,2026-01-20,500000\n", /* 500 -> 3,000; SPIF 1,000 -> cut to 0 */
            "2026-03");
     assert_int_equal(line(&f, "ana", COMP_RULE_CAP_PLAN, "2", 0)->amount, -100000);
     assert_int_equal(payout(&f, "ana", "2026-01")->payout, 300000);
@@ -413,10 +412,10 @@ static void test_spifs(void **state)
            "{'id': 'pct', 'type': 'spif', 'rate_ppm': 20000, 'filter': {'min_amount': 1000000}}",
            NULL, "person,period,amount\nana,2026-Q1,1\nben,2026-Q1,1\n",
            "id,deal,person,date,amount,split_bp,product,deal_type\n"
-           "1,A,ana,2026-01-10,2000000,6000,Analytics,new\n"   /* fixed 500 * 60% = 300 */
-           "2,A,ben,2026-01-10,2000000,4000,Analytics,new\n"   /* fixed 500 * 40% = 200 */
-           "3,B,ana,2026-01-11,500000,,Analytics,renewal\n"    /* not new; under min */
-           "4,C,ana,2026-02-11,1000001,,Analytics,new\n",      /* Feb: only 2% = 20,000.02 */
+           "1,A,ana,2026-01-10,2000000,6000,Analytics,new\n" /* fixed 500 * 60% = 300 */
+           "2,A,ben,2026-01-10,2000000,4000,Analytics,new\n" /* fixed 500 * 40% = 200 */
+           "3,B,ana,2026-01-11,500000,,Analytics,renewal\n"  /* not new; under min */
+           "4,C,ana,2026-02-11,1000001,,Analytics,new\n",    /* Feb: only 2% = 20,000.02 */
            "2026-02");
     /* pct: A is 20,000 >= 10,000: ana's 12,000 * 2% = 240, ben's 8,000 * 2% = 160;
      * C: 10,000.01 * 2% = 200.0002 -> 200.00 */
@@ -647,7 +646,8 @@ static void test_bad_csv(void **state)
          "credits.csv line 2: field date: '2026-02-30'"},
         {NULL, QUOTA_ANA, "id,deal,person,date,amount\n1,A,ana,2026-02-03,1.50\n",
          "credits.csv line 2: field amount: '1.50' is not a whole number"},
-        {NULL, QUOTA_ANA, "id,deal,person,date,amount\n1,A,ana,2026-02-03,5\n1,B,ana,2026-02-03,5\n",
+        {NULL, QUOTA_ANA,
+         "id,deal,person,date,amount\n1,A,ana,2026-02-03,5\n1,B,ana,2026-02-03,5\n",
          "credits.csv line 3: field id: '1' is the id of an earlier row"},
         {NULL, QUOTA_ANA, "id,deal,person,date,amount,role\n1,A,ana,2026-02-03,5,boss\n",
          "credits.csv line 2: field role: 'boss'"},
@@ -681,33 +681,42 @@ static void test_bad_plans(void **state)
     static const struct {
         const char *extra, *component, *want;
     } cases[] = {
-        {"", "{'id': 'c', 'type': 'commission', 'mode': 'marginal', 'tiers': [{'from_bp': 0, "
-             "'to_bp': 6000, 'rate_ppm': 1}, {'from_bp': 5000, 'rate_ppm': 2}]}",
+        {"",
+         "{'id': 'c', 'type': 'commission', 'mode': 'marginal', 'tiers': [{'from_bp': 0, "
+         "'to_bp': 6000, 'rate_ppm': 1}, {'from_bp': 5000, 'rate_ppm': 2}]}",
          "components[0].tiers[1].from_bp: overlaps tier 0"},
-        {"", "{'id': 'c', 'type': 'commission', 'mode': 'marginal', 'tiers': [{'from_bp': 0, "
-             "'to_bp': 5000, 'rate_ppm': 1}, {'from_bp': 6000, 'rate_ppm': 2}]}",
+        {"",
+         "{'id': 'c', 'type': 'commission', 'mode': 'marginal', 'tiers': [{'from_bp': 0, "
+         "'to_bp': 5000, 'rate_ppm': 1}, {'from_bp': 6000, 'rate_ppm': 2}]}",
          "components[0].tiers[1].from_bp: leaves a gap after tier 0"},
-        {"", "{'id': 'c', 'type': 'commission', 'mode': 'marginal', 'tiers': [{'from_bp': 0, "
-             "'rate_ppm': -5}]}",
+        {"",
+         "{'id': 'c', 'type': 'commission', 'mode': 'marginal', 'tiers': [{'from_bp': 0, "
+         "'rate_ppm': -5}]}",
          "components[0].tiers[0].rate_ppm: a rate cannot be below zero"},
-        {"", "{'id': 'c', 'type': 'commission', 'mode': 'marginal', 'tiers': [{'from_bp': 0, "
-             "'rate_ppm': 5, 'colour': 'red'}]}",
+        {"",
+         "{'id': 'c', 'type': 'commission', 'mode': 'marginal', 'tiers': [{'from_bp': 0, "
+         "'rate_ppm': 5, 'colour': 'red'}]}",
          "components[0].tiers[0].colour: unknown field"},
-        {"", "{'id': 'c', 'type': 'commission', 'mode': 'marginal', 'credit': {'overlay': "
-             "12000}, 'tiers': [{'from_bp': 0, 'rate_ppm': 5}]}",
+        {"",
+         "{'id': 'c', 'type': 'commission', 'mode': 'marginal', 'credit': {'overlay': "
+         "12000}, 'tiers': [{'from_bp': 0, 'rate_ppm': 5}]}",
          "components[0].credit.overlay: 12000 bp is over 100%"},
-        {"", "{'id': 'c', 'type': 'commission', 'mode': 'marginal', 'tiers': [{'from_bp': 0, "
-             "'rate_ppm': 0.05}]}",
+        {"",
+         "{'id': 'c', 'type': 'commission', 'mode': 'marginal', 'tiers': [{'from_bp': 0, "
+         "'rate_ppm': 0.05}]}",
          "components[0].tiers[0].rate_ppm: must be a whole number"},
-        {"", "{'id': 'c', 'type': 'commission', 'mode': 'marginal', 'tiers': [{'from_bp': 0, "
-             "'to_bp': 5000, 'rate_ppm': 5}]}",
+        {"",
+         "{'id': 'c', 'type': 'commission', 'mode': 'marginal', 'tiers': [{'from_bp': 0, "
+         "'to_bp': 5000, 'rate_ppm': 5}]}",
          "components[0].tiers[0].to_bp: the last tier must be open-ended"},
-        {"", "{'id': 'c', 'type': 'commission', 'mode': 'marginal', 'tiers': [{'from_bp': 100, "
-             "'rate_ppm': 5}]}",
+        {"",
+         "{'id': 'c', 'type': 'commission', 'mode': 'marginal', 'tiers': [{'from_bp': 100, "
+         "'rate_ppm': 5}]}",
          "components[0].tiers[0].from_bp: the first tier must start at 0"},
-        {"", "{'id': 'c', 'type': 'commission', 'mode': 'marginal', 'tiers': [{'from_bp': 0, "
-             "'to_bp': 5000, 'rate_ppm': 5}, {'from_bp': 5000, 'rate_ppm': 5, 'retroactive': "
-             "true}]}",
+        {"",
+         "{'id': 'c', 'type': 'commission', 'mode': 'marginal', 'tiers': [{'from_bp': 0, "
+         "'to_bp': 5000, 'rate_ppm': 5}, {'from_bp': 5000, 'rate_ppm': 5, 'retroactive': "
+         "true}]}",
          "components[0].tiers[1].retroactive: only a mixed rate table"},
         {"", "{'id': 'c', 'type': 'commission', 'mode': 'sideways', 'tiers': []}",
          "components[0].mode: 'sideways' is not marginal"},
@@ -715,8 +724,9 @@ static void test_bad_plans(void **state)
          "components[0]: a SPIF pays either"},
         {"", "{'id': 's', 'type': 'spif', 'amount': 5}, {'id': 's', 'type': 'spif', 'amount': 5}",
          "components[1].id: 's' is already the id of components[0]"},
-        {"", "{'id': 'm', 'type': 'milestone', 'milestones': [{'at_bp': 10000, 'amount': 5}, "
-             "{'at_bp': 9000, 'amount': 5}]}",
+        {"",
+         "{'id': 'm', 'type': 'milestone', 'milestones': [{'at_bp': 10000, 'amount': 5}, "
+         "{'at_bp': 9000, 'amount': 5}]}",
          "components[0].milestones[1].at_bp: milestones must rise"},
         {"'payout_period': 'year',", "{'id': 's', 'type': 'spif', 'amount': 5}",
          "payout_period: cannot be longer than quota_period"},
@@ -726,8 +736,9 @@ static void test_bad_plans(void **state)
          "cap.amount: -1 is below"},
         {"'bonus': 1,", "{'id': 's', 'type': 'spif', 'amount': 5}", "plan: bonus: unknown field"},
         {"'name': 'again',", "{'id': 's', 'type': 'spif', 'amount': 5}", "duplicate"},
-        {"", "{'id': 'c', 'type': 'commission', 'mode': 'marginal', 'threshold': {'at_bp': 0, "
-             "'type': 'hold'}, 'tiers': [{'from_bp': 0, 'rate_ppm': 5}]}",
+        {"",
+         "{'id': 'c', 'type': 'commission', 'mode': 'marginal', 'threshold': {'at_bp': 0, "
+         "'type': 'hold'}, 'tiers': [{'from_bp': 0, 'rate_ppm': 5}]}",
          "components[0].threshold.at_bp: 0 is below"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
