@@ -1,0 +1,100 @@
+/* comp_csv_fuzz.c -- fuzz target for the CSV readers of comp calc, and the engine after them.
+ *
+ * The input is people, quotas and credits files separated by form feeds
+ * (\f); missing parts are empty. With a fixed plan that uses every kind of
+ * credit (direct, overlay at 50%, roll-up), each reader must either accept
+ * its file or fail with a message naming that file and a real line
+ * ("credits.csv line 3: ..."). When all three are accepted, every deal's
+ * direct credits add up to the deal, and the engine must succeed or fail
+ * with a message; on success each person's payouts add up to their lines.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "comp/comp.h"
+#include "comp/comp_io.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static const char PLAN[] =
+    "{\"name\": \"fuzz\", \"effective_from\": \"2026-01-01\", \"clawback_days\": 60,"
+    " \"cap\": {\"amount\": 5000000}, \"draw\": {\"type\": \"recoverable\", \"amount\": 1000},"
+    " \"components\": ["
+    "{\"id\": \"c\", \"type\": \"commission\", \"mode\": \"mixed\", \"credit\": {\"direct\": "
+    "10000, \"overlay\": 5000, \"rollup\": 10000}, \"threshold\": {\"at_bp\": 1000, \"type\": "
+    "\"hold\"}, \"cap_per_credit\": 100000, \"tiers\": [{\"from_bp\": 0, \"to_bp\": 5000, "
+    "\"rate_ppm\": 50000}, {\"from_bp\": 5000, \"rate_ppm\": 100000, \"retroactive\": true}]},"
+    "{\"id\": \"m\", \"type\": \"milestone\", \"milestones\": [{\"at_bp\": 10000, \"amount\": "
+    "500}]},"
+    "{\"id\": \"s\", \"type\": \"spif\", \"amount\": 777, \"filter\": {\"products\": [\"A\"]}}]}";
+
+static void check(int ok, const char *what)
+{
+    if (ok) return;
+    fprintf(stderr, "comp_csv_fuzz: %s\n", what);
+    abort();
+}
+
+/* The message names `file`, and a line above 0 if it names one. */
+static void check_message(const struct err *e, const char *file)
+{
+    check(!strncmp(e->msg, file, strlen(file)), "message does not name the file");
+    const char *at = strstr(e->msg, ".csv line ");
+    if (at) check(atol(at + 10) > 0, "message names line 0");
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    const char *part[3] = {"", "", ""};
+    size_t len[3] = {0, 0, 0};
+    const char *p = (const char *)data, *end = p + size;
+    for (int i = 0; i < 3 && p <= end; i++) {
+        const char *ff = memchr(p, '\f', (size_t)(end - p));
+        part[i] = p;
+        len[i] = ff ? (size_t)(ff - p) : (size_t)(end - p);
+        if (!ff) break;
+        p = ff + 1;
+    }
+    struct comp_plan *plan;
+    struct err e = {0};
+    check(comp_plan_parse(PLAN, sizeof PLAN - 1, &plan, &e) == 0, "the fixed plan is refused");
+    struct comp_data d;
+    comp_data_init(&d);
+    int rc = comp_read_people(&d, "people.csv", part[0], len[0], &e);
+    if (rc) check_message(&e, "people.csv");
+    if (!rc && (rc = comp_read_quotas(&d, plan, "quotas.csv", part[1], len[1], &e)))
+        check_message(&e, "quotas.csv");
+    if (!rc && (rc = comp_read_credits(&d, plan, "credits.csv", part[2], len[2], &e)))
+        check_message(&e, "credits.csv");
+    if (!rc) {
+        /* direct credits add up to their deal */
+        for (size_t i = 0; i < d.ncredits; i++) {
+            if (d.credits[i].role != COMP_ROLE_DIRECT) continue;
+            int64_t sum = 0;
+            for (size_t j = 0; j < d.ncredits; j++)
+                if (d.credits[j].role == COMP_ROLE_DIRECT && d.credits[j].deal == d.credits[i].deal)
+                    sum += d.credits[j].amount;
+            check(sum == d.credits[i].deal_amount, "direct credits do not add up to the deal");
+        }
+        struct comp_input in = comp_data_input(&d, plan, 2026 * 12 + 11);
+        struct comp_result r;
+        if (comp_run(&in, &r, &e) == 0) {
+            for (uint32_t person = 0; person < d.npeople; person++) {
+                int64_t lines = 0, paid = 0;
+                for (size_t i = 0; i < r.nlines; i++)
+                    if (r.lines[i].person == person) lines += r.lines[i].amount;
+                for (size_t i = 0; i < r.npayouts; i++)
+                    if (r.payouts[i].person == person) paid += r.payouts[i].payout;
+                check(lines == paid, "payouts do not add up to their lines");
+            }
+            comp_result_release(&r);
+        } else {
+            check(e.msg[0] != 0, "engine failure without a message");
+        }
+    }
+    comp_data_release(&d);
+    comp_plan_free(plan);
+    return 0;
+}

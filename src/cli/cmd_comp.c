@@ -1,0 +1,252 @@
+/* cmd_comp.c -- reins comp calc: run a compensation plan on CSV files, no database. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "comp/comp.h"
+#include "comp/comp_io.h"
+#include "core/csv.h"
+
+/* The whole file, NUL-terminated; the caller frees it. */
+static int slurp(const char *path, char **out, size_t *len, struct err *e)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return err_set(e, REINS_EIO, "%s: %s", path, strerror(errno));
+    struct sb b = SB_INIT;
+    char chunk[1 << 16];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (b.len + n > CSV_DEFAULT_MAX_BYTES) {
+            fclose(f);
+            sb_release(&b);
+            return err_set(e, REINS_ETOOBIG, "%s: larger than %zu bytes", path,
+                           (size_t)CSV_DEFAULT_MAX_BYTES);
+        }
+        sb_add(&b, chunk, n);
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        sb_release(&b);
+        return err_set(e, REINS_EIO, "%s: read failed", path);
+    }
+    *len = b.len;
+    *out = sb_detach(&b);
+    return 0;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+typedef int (*reader)(struct comp_data *, const struct comp_plan *, const char *, const char *,
+                      size_t, struct err *);
+
+static int read_with(const char *path, struct comp_data *d, const struct comp_plan *plan, reader fn,
+                     struct err *e)
+{
+    char *buf;
+    size_t len;
+    if (slurp(path, &buf, &len, e)) return e->code;
+    int rc = fn(d, plan, base_name(path), buf, len, e);
+    free(buf);
+    return rc;
+}
+
+static int read_people(struct comp_data *d, const struct comp_plan *plan, const char *name,
+                       const char *csv, size_t len, struct err *e)
+{
+    (void)plan;
+    return comp_read_people(d, name, csv, len, e);
+}
+
+/* Write `sb` to `f` once it holds a few megabytes, or when `all`. */
+static int flush(FILE *f, struct sb *b, int all)
+{
+    if (b->len < ((size_t)4 << 20) && !all) return 0;
+    if (b->len && fwrite(b->buf, 1, b->len, f) != b->len) return -1;
+    b->len = 0;
+    return 0;
+}
+
+/* Where the lines go as the engine makes them, one person at a time. */
+struct line_out {
+    FILE *f;
+    const char *path;
+    struct sb buf;
+    const struct comp_input *in;
+    int32_t from, to;
+    size_t written;
+    struct err *e;
+};
+
+static int write_lines(void *ctx, const struct comp_line *lines, size_t n, size_t first)
+{
+    struct line_out *o = ctx;
+    for (size_t i = 0; i < n; i++) {
+        const struct comp_line *l = &lines[i];
+        if (l->month < o->from || l->month > o->to) continue;
+        /* a line links only to an earlier line of the same person: in this batch */
+        const struct comp_line *ref = l->ref >= 0 ? &lines[(size_t)l->ref - first] : NULL;
+        comp_line_csv(o->in, l, first + i, ref, &o->buf);
+        o->written++;
+        if (flush(o->f, &o->buf, 0)) return err_set(o->e, REINS_EIO, "%s: write failed", o->path);
+    }
+    return 0;
+}
+
+static int write_totals(const char *path, const struct comp_input *in, const struct comp_result *r,
+                        int32_t from, int32_t to, struct err *e)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f) return err_set(e, REINS_EIO, "%s: %s", path, strerror(errno));
+    struct sb b = SB_INIT;
+    int bad = 0;
+    comp_payouts_csv_header(&b);
+    for (size_t i = 0; i < r->npayouts && !bad; i++) {
+        if (r->payouts[i].month < from || r->payouts[i].month > to) continue;
+        comp_payout_csv(in, &r->payouts[i], &b);
+        bad = flush(f, &b, 0);
+    }
+    if (!bad) bad = flush(f, &b, 1);
+    sb_release(&b);
+    if (fclose(f) != 0) bad = 1;
+    if (bad) return err_set(e, REINS_EIO, "%s: write failed", path);
+    return 0;
+}
+
+static double ms(clockid_t clock)
+{
+    struct timespec ts;
+    clock_gettime(clock, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Wall and CPU time: on a shared machine the CPU time is the steadier measure. */
+struct stamp {
+    double wall, cpu;
+};
+
+static struct stamp now(void)
+{
+    return (struct stamp){ms(CLOCK_MONOTONIC), ms(CLOCK_PROCESS_CPUTIME_ID)};
+}
+
+static int usage(FILE *out, int rc)
+{
+    fprintf(out,
+            "usage: reins comp calc --plan PLAN.json --credits CREDITS.csv --quotas QUOTAS.csv\n"
+            "                       [--people PEOPLE.csv] --period PERIOD --out LINES.csv\n"
+            "                       [--totals TOTALS.csv] [--timings]\n\n"
+            "Run a compensation plan on CSV files, without a database. PERIOD is a year\n"
+            "(2026), a quarter (2026-Q1) or a month (2026-03): the payout periods that\n"
+            "start in it are written. Computation starts at the plan's effective_from,\n"
+            "so true-ups and draw balances carry in from earlier periods.\n\n"
+            "LINES.csv gets every payout line with its explanation; TOTALS.csv one row\n"
+            "per person and payout period. Formats: docs/comp-plans.md.\n"
+            "--timings prints how long reading, computing and writing took.\n");
+    return rc;
+}
+
+static int comp_calc(int argc, char **argv)
+{
+    struct opt opts[] = {{"plan", 1, NULL},   {"credits", 1, NULL}, {"quotas", 1, NULL},
+                         {"people", 1, NULL}, {"period", 1, NULL},  {"out", 1, NULL},
+                         {"totals", 1, NULL}, {"timings", 0, NULL}, {NULL, 0, NULL}};
+    int help;
+    if (opt_parse(argc, argv, opts, NULL, 0, &help) < 0) return 2;
+    if (help) return usage(stdout, 0);
+    const char *plan_path = opt_get(opts, "plan"), *credits = opt_get(opts, "credits"),
+               *quotas = opt_get(opts, "quotas"), *people = opt_get(opts, "people"),
+               *period = opt_get(opts, "period"), *out = opt_get(opts, "out"),
+               *totals = opt_get(opts, "totals");
+    if (!plan_path || !credits || !quotas || !period || !out) {
+        fprintf(stderr, "reins: comp calc needs --plan, --credits, --quotas, --period and "
+                        "--out (see --help)\n");
+        return 2;
+    }
+    int32_t from, to;
+    enum comp_period_kind kind;
+    if (comp_period_parse(period, &from, &to, &kind)) {
+        fprintf(stderr, "reins: --period '%s' is not 2026, 2026-Q1 or 2026-03\n", period);
+        return 2;
+    }
+    struct stamp t0 = now();
+    struct err e = {0};
+    struct comp_plan *plan = NULL;
+    struct comp_data d;
+    struct comp_result r = {0};
+    comp_data_init(&d);
+    char *json = NULL;
+    size_t len;
+    int rc = slurp(plan_path, &json, &len, &e);
+    if (!rc && (rc = comp_plan_parse(json, len, &plan, &e)))
+        err_prefix(&e, "%s: ", base_name(plan_path));
+    free(json);
+    if (!rc && people) rc = read_with(people, &d, plan, read_people, &e);
+    if (!rc) rc = read_with(quotas, &d, plan, comp_read_quotas, &e);
+    if (!rc) rc = read_with(credits, &d, plan, comp_read_credits, &e);
+    struct comp_input in = comp_data_input(&d, plan, to);
+    if (!rc && comp_month_of_day(plan->effective_from) > to)
+        rc = err_set(&e, REINS_EINVAL, "--period %s ends before the plan starts", period);
+    struct stamp t1 = now();
+    /* lines are written as each person's are made: memory stays small */
+    struct line_out lo = {NULL, out, SB_INIT, &in, from, to, 0, &e};
+    if (!rc && !(lo.f = fopen(out, "wb")))
+        rc = err_set(&e, REINS_EIO, "%s: %s", out, strerror(errno));
+    if (!rc) {
+        comp_lines_csv_header(&lo.buf);
+        rc = comp_run_stream(&in, write_lines, &lo, &r, &e);
+    }
+    if (lo.f) {
+        int bad = !rc && flush(lo.f, &lo.buf, 1);
+        if (fclose(lo.f) != 0) bad = 1;
+        if (bad && !rc) rc = err_set(&e, REINS_EIO, "%s: write failed", out);
+        if (rc) remove(out); /* no half-written file that looks like a result */
+    }
+    sb_release(&lo.buf);
+    struct stamp t2 = now();
+    if (!rc && totals) rc = write_totals(totals, &in, &r, from, to, &e);
+    struct stamp t3 = now();
+    if (!rc && opt_get(opts, "timings"))
+        fprintf(stderr,
+                "reins: comp calc: read %.0f ms (cpu %.0f; %zu credits after splits and "
+                "roll-up), compute and write lines %.0f ms (cpu %.0f; %zu lines, %zu written), "
+                "totals %.0f ms\n",
+                t1.wall - t0.wall, t1.cpu - t0.cpu, d.ncredits, t2.wall - t1.wall, t2.cpu - t1.cpu,
+                r.nlines, lo.written, t3.wall - t2.wall);
+    if (!rc) {
+        int64_t sum = 0;
+        size_t payees = 0;
+        for (size_t i = 0; i < r.npayouts; i++) {
+            if (r.payouts[i].month < from || r.payouts[i].month > to) continue;
+            sum += r.payouts[i].payout;
+            payees += i == 0 || r.payouts[i - 1].person != r.payouts[i].person ||
+                      r.payouts[i - 1].month < from;
+        }
+        printf("reins: %s on %s: %zu payees, %zu lines written to %s, total payout %" PRId64
+               " minor units (%zu credits applied, %zu clawbacks, %zu cancellations after the "
+               "window kept)\n",
+               plan->name, period, payees, lo.written, out, sum, r.credits_used, r.clawbacks,
+               r.late_cancellations);
+    }
+    comp_result_release(&r);
+    comp_data_release(&d);
+    comp_plan_free(plan);
+    return rc ? cli_fail(&e) : 0;
+}
+
+int cmd_comp(int argc, char **argv, const char *db_url)
+{
+    (void)db_url; /* comp calc works on files only: it never opens a database */
+    if (argc >= 2 && !strcmp(argv[1], "calc")) return comp_calc(argc - 1, argv + 1);
+    if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
+        return usage(stdout, 0);
+    return usage(stderr, 2);
+}

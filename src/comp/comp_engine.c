@@ -1,0 +1,1012 @@
+/* comp_engine.c -- the payout engine: credits in, explained payout lines out.
+ *
+ * Per person, credits and cancellations are replayed in date order. Each
+ * commission component keeps the person's attainment position for the
+ * current quota period and the parts ("segments") credits have put into its
+ * rate-table bands. A credit's parts are paid at the rate its band has at
+ * the attainment reached after the credit; when attainment crosses a band
+ * boundary, every earlier part whose rate changed (a retroactive tier
+ * reached, a hold threshold reached, or lost again after a cancellation)
+ * gets a re-rate line paying the difference. Lines flow through the caps
+ * (per credit, per component, per plan) in that order; a cap that bites
+ * adds a line of its own. At each payout period's end the draw is settled.
+ *
+ * All money is int64 minor units; products are taken in 128 bits and every
+ * sum is overflow-checked.
+ */
+#include "comp/comp.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+__extension__ typedef __int128 i128;
+
+/* ---- arithmetic ------------------------------------------------------------------------ */
+
+/* num / den rounded half to even; den > 0. */
+static int round_div(i128 num, int64_t den, int64_t *out)
+{
+    i128 q = num / den, r = num % den; /* truncated toward zero */
+    i128 twice = (r < 0 ? -r : r) * 2;
+    if (twice > den || (twice == den && (q % 2 != 0))) q += num < 0 ? -1 : 1;
+    if (q > INT64_MAX || q < INT64_MIN) return REINS_EINVAL;
+    *out = (int64_t)q;
+    return 0;
+}
+
+int comp_round_ppm(int64_t a, int64_t rate_ppm, int64_t *out)
+{
+    return round_div((i128)a * rate_ppm, COMP_PPM, out);
+}
+
+int comp_round_bp(int64_t a, int64_t bp, int64_t *out)
+{
+    return round_div((i128)a * bp, COMP_BP, out);
+}
+
+/* ---- months ---------------------------------------------------------------------------- */
+
+int32_t comp_month_of_day(int32_t day)
+{
+    /* civil_from_days (H. Hinnant), only as far as year and month */
+    int64_t z = (int64_t)day + 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    int64_t m = mp + (mp < 10 ? 3 : -9);
+    int64_t y = yoe + era * 400 + (m <= 2);
+    return (int32_t)(y * 12 + m - 1);
+}
+
+int32_t comp_month_first_day(int32_t month)
+{
+    int64_t y = month / 12, m = month % 12 + 1;
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return (int32_t)(era * 146097 + doe - 719468);
+}
+
+int32_t comp_period_start(int32_t month, enum comp_period_kind kind)
+{
+    return month - month % (int32_t)kind;
+}
+
+int comp_period_parse(const char *s, int32_t *first, int32_t *last, enum comp_period_kind *kind)
+{
+    int y = 0;
+    for (int i = 0; i < 4; i++) {
+        if (s[i] < '0' || s[i] > '9') return REINS_EINVAL;
+        y = y * 10 + (s[i] - '0');
+    }
+    if (y < 1900 || y > 2999) return REINS_EINVAL;
+    if (!s[4]) {
+        *kind = COMP_PERIOD_YEAR;
+        *first = y * 12;
+    } else if (s[4] == '-' && s[5] == 'Q' && s[6] >= '1' && s[6] <= '4' && !s[7]) {
+        *kind = COMP_PERIOD_QUARTER;
+        *first = y * 12 + (s[6] - '1') * 3;
+    } else if (s[4] == '-' && s[5] >= '0' && s[5] <= '1' && s[6] >= '0' && s[6] <= '9' && !s[7]) {
+        int m = (s[5] - '0') * 10 + (s[6] - '0');
+        if (m < 1 || m > 12) return REINS_EINVAL;
+        *kind = COMP_PERIOD_MONTH;
+        *first = y * 12 + m - 1;
+    } else {
+        return REINS_EINVAL;
+    }
+    *last = *first + (int32_t)*kind - 1;
+    return 0;
+}
+
+void comp_period_label(int32_t month, enum comp_period_kind kind, char out[9])
+{
+    unsigned y = (unsigned)(month / 12) % 10000u, m = (unsigned)(month % 12) % 12u;
+    out[0] = (char)('0' + y / 1000);
+    out[1] = (char)('0' + y / 100 % 10);
+    out[2] = (char)('0' + y / 10 % 10);
+    out[3] = (char)('0' + y % 10);
+    out[4] = 0;
+    if (kind == COMP_PERIOD_YEAR) return;
+    out[4] = '-';
+    if (kind == COMP_PERIOD_QUARTER) {
+        out[5] = 'Q';
+        out[6] = (char)('1' + m / 3);
+    } else {
+        out[5] = (char)('0' + (m + 1) / 10);
+        out[6] = (char)('0' + (m + 1) % 10);
+    }
+    out[7] = 0;
+}
+
+/* ---- state ----------------------------------------------------------------------------- */
+
+struct band {
+    int64_t bp;    /* where the band starts, in attainment */
+    int tier;      /* the rate-table tier it lies in */
+    int below_thr; /* below the threshold */
+};
+
+struct cell {
+    int64_t rate;
+    enum comp_why why;
+    int rate_tier;
+};
+
+/* A credit as the engine reads it, copied in the order credits are applied.
+ * Read where they lie (file order), the first touch of each credit was the
+ * engine's hottest instruction under perf; one gathering pass takes those
+ * misses together. Per-credit state is indexed by this position too. */
+struct ev {
+    int64_t amount, deal_amount;
+    const char *measure, *product, *deal_type;
+    int32_t idx; /* in in->credits: what lines name */
+    int32_t date;
+    int32_t split_bp;
+    int32_t role;
+};
+
+/* A part of a credit in one band; `credit` is its event position. */
+struct seg {
+    int32_t credit;
+    int32_t band;
+    int64_t base, paid, rate;
+    int active;
+};
+
+/* A cap's running totals in its current period. */
+struct capt {
+    int32_t period;
+    int64_t uncapped, capped;
+};
+
+/* What a component knows before any person: its bands and rates by level. */
+struct kfixed {
+    struct band bands[2 * COMP_MAX_TIERS + 1];
+    int nbands;
+    int thr_band; /* first band at or above the threshold, 0 for none */
+    int tier_band[COMP_MAX_TIERS];
+    int dynamic;         /* some rate depends on the level: re-rates may happen */
+    struct cell *cells;  /* [level * nbands + band] */
+    int64_t *credit_cap; /* per event: uncapped, capped; NULL without cap_per_credit */
+    uint32_t *seg_at;    /* per event: 1 + index of its first part this period, 0 none */
+};
+
+/* A component's state for the current person and quota period. */
+struct kstate {
+    int32_t qmonth; /* INT32_MIN before the first credit */
+    int64_t quota;  /* 0: the person has no quota for this period */
+    int64_t pos;    /* credited volume so far */
+    int level;      /* the band pos is in */
+    int64_t bound[2 * COMP_MAX_TIERS + 1];
+    struct seg *segs;
+    size_t nsegs, capsegs;
+    unsigned char reached[COMP_MAX_TIERS];
+    int32_t ms_line[COMP_MAX_TIERS];
+    struct capt cap;
+};
+
+struct run {
+    const struct comp_input *in;
+    const struct comp_plan *plan;
+    struct err *e;
+    int failed;
+    struct comp_line *lines;
+    size_t nlines, caplines;
+    struct comp_payout *payouts;
+    size_t npayouts, cappayouts;
+    comp_line_sink sink; /* NULL: keep every line */
+    void *sink_ctx;
+    size_t base;         /* run line number of lines[0] */
+    const struct ev *ev; /* the credits in the order they are applied */
+    int32_t *pos_of;     /* credit index -> event position */
+    int32_t *first_line; /* per event: its latest gross line, chained by .next */
+    struct kfixed kf[COMP_MAX_COMPONENTS];
+    struct kstate ks[COMP_MAX_COMPONENTS];
+    /* the current person */
+    uint32_t person;
+    struct capt plan_cap;
+    int64_t period_sum; /* net lines of the open payout period */
+    int64_t earned_to_date, paid_to_date, draw_balance;
+    int32_t memo_day, memo_month; /* payout_month's last answer */
+    const struct comp_quota *pq;  /* the person's quotas */
+    size_t npq;
+};
+
+static int64_t add(struct run *r, int64_t a, int64_t b)
+{
+    int64_t s;
+    if (__builtin_add_overflow(a, b, &s)) {
+        if (!r->failed)
+            err_set(r->e, REINS_EINVAL, "an amount does not fit 64 bits (over 9.2e18 minor units)");
+        r->failed = 1;
+        return a;
+    }
+    return s;
+}
+
+static int64_t sub(struct run *r, int64_t a, int64_t b)
+{
+    int64_t s;
+    if (__builtin_sub_overflow(a, b, &s)) {
+        if (!r->failed)
+            err_set(r->e, REINS_EINVAL, "an amount does not fit 64 bits (over 9.2e18 minor units)");
+        r->failed = 1;
+        return a;
+    }
+    return s;
+}
+
+static int64_t mul_ppm(struct run *r, int64_t a, int64_t rate)
+{
+    int64_t out = 0;
+    if (comp_round_ppm(a, rate, &out) && !r->failed) {
+        err_set(r->e, REINS_EINVAL, "an amount does not fit 64 bits (over 9.2e18 minor units)");
+        r->failed = 1;
+    }
+    return out;
+}
+
+/* ceil(quota * bp / 10000): the volume at which `bp` of quota is reached. */
+static int64_t bound_of(int64_t quota, int64_t bp)
+{
+    i128 n = (i128)quota * bp;
+    i128 q = n / COMP_BP + (n % COMP_BP != 0);
+    return q > INT64_MAX ? INT64_MAX : (int64_t)q;
+}
+
+static int64_t attainment_bp(int64_t pos, int64_t quota)
+{
+    if (quota <= 0) return -1;
+    i128 a = (i128)pos * COMP_BP / quota;
+    return a > INT64_MAX ? INT64_MAX : a < INT64_MIN ? INT64_MIN : (int64_t)a;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Bands: the tiers cut again at the threshold; rates for every level. */
+static void kfixed_init(struct kfixed *f, const struct comp_component *k)
+{
+    int64_t starts[2 * COMP_MAX_TIERS + 1];
+    int n = 0;
+    for (size_t t = 0; t < k->ntiers; t++)
+        starts[n++] = k->tiers[t].from_bp;
+    if (k->threshold != COMP_THRESHOLD_NONE) starts[n++] = k->threshold_bp;
+    qsort(starts, (size_t)n, sizeof *starts, cmp_i64);
+    f->nbands = 0;
+    for (int i = 0; i < n; i++) {
+        if (f->nbands && f->bands[f->nbands - 1].bp == starts[i]) continue;
+        struct band *b = &f->bands[f->nbands++];
+        b->bp = starts[i];
+        b->tier = 0;
+        for (size_t t = 0; t < k->ntiers; t++)
+            if (k->tiers[t].from_bp <= b->bp) b->tier = (int)t;
+        b->below_thr = k->threshold != COMP_THRESHOLD_NONE && b->bp < k->threshold_bp;
+    }
+    f->thr_band = 0;
+    for (int j = 0; j < f->nbands; j++) {
+        if (k->threshold != COMP_THRESHOLD_NONE && f->bands[j].bp == k->threshold_bp)
+            f->thr_band = j;
+        for (size_t t = 0; t < k->ntiers; t++)
+            if (k->tiers[t].from_bp == f->bands[j].bp) f->tier_band[t] = j;
+    }
+    f->dynamic = k->threshold == COMP_THRESHOLD_HOLD;
+    for (size_t t = 1; t < k->ntiers; t++)
+        if (k->tiers[t].retroactive) f->dynamic = 1;
+    f->cells = xcalloc((size_t)f->nbands * (size_t)f->nbands, sizeof *f->cells);
+    for (int lv = 0; lv < f->nbands; lv++)
+        for (int j = 0; j < f->nbands; j++) {
+            struct cell *c = &f->cells[lv * f->nbands + j];
+            int t = f->bands[j].tier;
+            if (f->bands[j].below_thr &&
+                (k->threshold == COMP_THRESHOLD_FORFEIT || lv < f->thr_band)) {
+                *c = (struct cell){
+                    0, k->threshold == COMP_THRESHOLD_FORFEIT ? COMP_WHY_FORFEIT : COMP_WHY_HELD,
+                    t};
+                continue;
+            }
+            int best = -1;
+            for (size_t u = (size_t)t + 1; u < k->ntiers; u++)
+                if (k->tiers[u].retroactive && f->tier_band[u] <= lv) best = (int)u;
+            if (best >= 0)
+                *c = (struct cell){k->tiers[best].rate_ppm, COMP_WHY_RETRO, best};
+            else
+                *c = (struct cell){k->tiers[t].rate_ppm, COMP_WHY_TIER, t};
+        }
+}
+
+/* ---- lines ----------------------------------------------------------------------------- */
+
+/* The month of `day`. Events come in date order, so one remembered day saves
+ * nearly all the calendar arithmetic. */
+static int32_t month_of(struct run *r, int32_t day)
+{
+    if (day != r->memo_day) {
+        r->memo_day = day;
+        r->memo_month = comp_month_of_day(day);
+    }
+    return r->memo_month;
+}
+
+static int32_t payout_month(struct run *r, int32_t day)
+{
+    return comp_period_start(month_of(r, day), r->plan->payout_period);
+}
+
+static int32_t push_line(struct run *r, const struct comp_line *tmpl)
+{
+    if (r->base + r->nlines >= (size_t)INT32_MAX - 1) { /* line numbers are int32 */
+        if (!r->failed) err_set(r->e, REINS_ETOOBIG, "more than %d lines in one run", INT32_MAX);
+        r->failed = 1;
+        r->nlines = 0; /* the run is lost: reuse the space */
+    }
+    if (r->nlines == r->caplines) {
+        r->caplines = r->caplines ? 2 * r->caplines : 1024;
+        r->lines = xrealloc(r->lines, r->caplines * sizeof *r->lines);
+    }
+    struct comp_line *l = &r->lines[r->nlines];
+    *l = *tmpl;
+    l->person = r->person;
+    l->month = payout_month(r, l->date);
+    l->next = -1;
+    return (int32_t)r->nlines++;
+}
+
+/* Run `delta` through one cap; returns what passes. A cap that changes it
+ * adds a line linked to line `ref`. */
+static int64_t through_cap(struct run *r, struct capt *t, int64_t cap, enum comp_period_kind kind,
+                           int per_period, enum comp_rule rule, int32_t ref, int64_t delta)
+{
+    const struct comp_line *src = &r->lines[ref];
+    if (per_period) {
+        int32_t p = comp_period_start(month_of(r, src->date), kind);
+        if (t->period != p) *t = (struct capt){p, 0, 0};
+    }
+    t->uncapped = add(r, t->uncapped, delta);
+    int64_t capped = t->uncapped < cap ? t->uncapped : cap;
+    int64_t passed = sub(r, capped, t->capped);
+    t->capped = capped;
+    if (passed != delta) {
+        struct comp_line c = *src;
+        c.rule = rule;
+        c.why = COMP_WHY_TIER;
+        c.base = t->uncapped;
+        c.already = cap;
+        c.amount = sub(r, passed, delta);
+        c.ref = ref;
+        c.rate_ppm = c.prev_rate_ppm = 0;
+        push_line(r, &c);
+    }
+    return passed;
+}
+
+/* Add a line about the credit at event position `pos` (-1 for none) and run
+ * its amount through the caps that apply; `chain` adds it to the credit's
+ * lines that a clawback reverses. */
+static int32_t emit(struct run *r, const struct comp_line *tmpl, int32_t pos, int chain)
+{
+    int32_t i = push_line(r, tmpl);
+    int64_t d = tmpl->amount;
+    if (chain && pos >= 0) {
+        r->lines[i].next = r->first_line[pos];
+        r->first_line[pos] = i;
+    }
+    if (tmpl->component >= 0) {
+        const struct comp_component *k = &r->plan->components[tmpl->component];
+        struct kfixed *f = &r->kf[tmpl->component];
+        if (f->credit_cap && pos >= 0) {
+            struct capt t = {0, f->credit_cap[2 * pos], f->credit_cap[2 * pos + 1]};
+            d = through_cap(r, &t, k->cap_per_credit, 0, 0, COMP_RULE_CAP_CREDIT, i, d);
+            f->credit_cap[2 * pos] = t.uncapped;
+            f->credit_cap[2 * pos + 1] = t.capped;
+        }
+        if (k->cap.amount >= 0)
+            d = through_cap(r, &r->ks[tmpl->component].cap, k->cap.amount, k->cap.period, 1,
+                            COMP_RULE_CAP_COMPONENT, i, d);
+    }
+    if (r->plan->cap.amount >= 0)
+        d = through_cap(r, &r->plan_cap, r->plan->cap.amount, r->plan->cap.period, 1,
+                        COMP_RULE_CAP_PLAN, i, d);
+    r->period_sum = add(r, r->period_sum, d);
+    return i;
+}
+
+static struct comp_line line_tmpl(int32_t date, int k, enum comp_rule rule, int32_t credit)
+{
+    return (struct comp_line){.date = date,
+                              .component = k,
+                              .rule = rule,
+                              .why = COMP_WHY_TIER,
+                              .credit = credit,
+                              .tier = -1,
+                              .rate_tier = -1,
+                              .attainment_bp = -1,
+                              .ref = -1,
+                              .next = -1};
+}
+
+/* ---- components ------------------------------------------------------------------------ */
+
+static int64_t quota_for(const struct run *r, const char *measure, int32_t qmonth)
+{
+    for (size_t i = 0; i < r->npq; i++)
+        if (r->pq[i].month == qmonth && !strcmp(r->pq[i].measure, measure)) return r->pq[i].amount;
+    return 0;
+}
+
+/* Move component k to quota period qmonth (a new period starts from zero). */
+static void enter_period(struct run *r, int k, int32_t qmonth)
+{
+    struct kstate *s = &r->ks[k];
+    if (s->qmonth == qmonth) return;
+    const struct comp_component *c = &r->plan->components[k];
+    s->qmonth = qmonth;
+    s->quota = quota_for(r, c->measure, qmonth);
+    s->pos = 0;
+    s->level = 0;
+    s->nsegs = 0;
+    memset(s->reached, 0, sizeof s->reached);
+    for (int j = 0; j < r->kf[k].nbands; j++)
+        s->bound[j] = bound_of(s->quota, r->kf[k].bands[j].bp);
+}
+
+static int level_of(const struct kfixed *f, const struct kstate *s, int64_t pos)
+{
+    int lv = 0;
+    while (lv + 1 < f->nbands && pos >= s->bound[lv + 1])
+        lv++;
+    return lv;
+}
+
+/* Pay every part whose rate changed at the current level the difference. */
+static void rerate(struct run *r, int k, int32_t date)
+{
+    struct kfixed *f = &r->kf[k];
+    struct kstate *s = &r->ks[k];
+    for (size_t i = 0; i < s->nsegs; i++) {
+        struct seg *g = &s->segs[i];
+        if (!g->active) continue;
+        const struct cell *c = &f->cells[s->level * f->nbands + g->band];
+        if (c->rate == g->rate) continue;
+        int64_t target = mul_ppm(r, g->base, c->rate);
+        struct comp_line l = line_tmpl(date, k, COMP_RULE_RERATE, r->ev[g->credit].idx);
+        l.why = c->why;
+        l.tier = f->bands[g->band].tier;
+        l.rate_tier = c->rate_tier;
+        l.rate_ppm = c->rate;
+        l.prev_rate_ppm = g->rate;
+        l.base = g->base;
+        l.already = g->paid;
+        l.amount = target - g->paid;
+        l.attainment_bp = attainment_bp(s->pos, s->quota);
+        l.quota = s->quota;
+        g->paid = target;
+        g->rate = c->rate;
+        if (l.amount != 0) emit(r, &l, g->credit, 1);
+    }
+}
+
+static void milestones(struct run *r, int k, int32_t date, int32_t pos)
+{
+    const struct comp_component *c = &r->plan->components[k];
+    struct kstate *s = &r->ks[k];
+    for (size_t i = 0; i < c->nmilestones; i++) {
+        int now = s->pos >= bound_of(s->quota, c->milestones[i].at_bp);
+        if (now == s->reached[i]) continue;
+        struct comp_line l = line_tmpl(
+            date, k, now ? COMP_RULE_MILESTONE : COMP_RULE_MILESTONE_LOST, r->ev[pos].idx);
+        l.base = c->milestones[i].at_bp;
+        l.amount = now ? c->milestones[i].amount : -c->milestones[i].amount;
+        l.attainment_bp = attainment_bp(s->pos, s->quota);
+        l.quota = s->quota;
+        l.tier = (int32_t)i;
+        l.ref = now ? -1 : s->ms_line[i];
+        int32_t at = emit(r, &l, pos, 0);
+        if (now) s->ms_line[i] = at;
+        s->reached[i] = (unsigned char)now;
+    }
+}
+
+/* A credit's volume into a commission component's rate table. */
+static void add_volume(struct run *r, int k, int32_t pos, int64_t amount, int32_t date)
+{
+    struct kfixed *f = &r->kf[k];
+    struct kstate *s = &r->ks[k];
+    int64_t p0 = s->pos, p1 = add(r, p0, amount);
+    if (r->failed) return;
+    int old_level = s->level;
+    s->pos = p1;
+    s->level = level_of(f, s, p1);
+    int64_t att = attainment_bp(p1, s->quota);
+    f->seg_at[pos] = (uint32_t)s->nsegs + 1; /* a credit's parts are adjacent */
+    for (int j = level_of(f, s, p0); j < f->nbands && p0 < p1; j++) {
+        int64_t end = j + 1 < f->nbands && s->bound[j + 1] < p1 ? s->bound[j + 1] : p1;
+        if (end <= p0) continue;
+        int64_t piece = end - p0;
+        const struct cell *c = &f->cells[s->level * f->nbands + j];
+        if (s->nsegs == s->capsegs) {
+            s->capsegs = s->capsegs ? 2 * s->capsegs : 64;
+            s->segs = xrealloc(s->segs, s->capsegs * sizeof *s->segs);
+        }
+        int64_t paid = mul_ppm(r, piece, c->rate);
+        s->segs[s->nsegs++] = (struct seg){pos, j, piece, paid, c->rate, 1};
+        struct comp_line l = line_tmpl(date, k, COMP_RULE_TIER, r->ev[pos].idx);
+        l.why = c->why;
+        l.tier = f->bands[j].tier;
+        l.rate_tier = c->rate_tier;
+        l.rate_ppm = c->rate;
+        l.base = piece;
+        l.amount = paid;
+        l.attainment_bp = att;
+        l.quota = s->quota;
+        emit(r, &l, pos, 1);
+        p0 = end;
+    }
+    if (f->dynamic && s->level != old_level) rerate(r, k, date);
+}
+
+static int filter_match(const struct comp_filter *f, const struct ev *c)
+{
+    if (f->from != COMP_NO_DATE && c->date < f->from) return 0;
+    if (f->to != COMP_NO_DATE && c->date > f->to) return 0;
+    if (c->deal_amount < f->min_amount) return 0;
+    if (f->nproducts) {
+        size_t i = 0;
+        while (i < f->nproducts && (!c->product || strcmp(f->products[i], c->product)))
+            i++;
+        if (i == f->nproducts) return 0;
+    }
+    if (f->ndeal_types) {
+        size_t i = 0;
+        while (i < f->ndeal_types && (!c->deal_type || strcmp(f->deal_types[i], c->deal_type)))
+            i++;
+        if (i == f->ndeal_types) return 0;
+    }
+    return 1;
+}
+
+/* The credited amount component k counts for credit c, or -1 if none. */
+static int64_t counted(struct run *r, int k, const struct ev *c)
+{
+    const struct comp_component *kc = &r->plan->components[k];
+    int64_t w = kc->credit_bp[c->role];
+    if (w == 0) return -1;
+    if (c->measure != kc->measure && strcmp(kc->measure, c->measure ? c->measure : "bookings"))
+        return -1;
+    int64_t out = c->amount;
+    if (w != COMP_BP && comp_round_bp(c->amount, w, &out)) return -1;
+    return out;
+}
+
+static void on_credit(struct run *r, int32_t pos)
+{
+    const struct ev *c = &r->ev[pos];
+    int32_t qmonth = comp_period_start(month_of(r, c->date), r->plan->quota_period);
+    for (size_t k = 0; k < r->plan->ncomponents && !r->failed; k++) {
+        const struct comp_component *kc = &r->plan->components[k];
+        int64_t amount = counted(r, (int)k, c);
+        if (amount < 0) continue;
+        if (kc->kind == COMP_SPIF) {
+            if (!filter_match(&kc->filter, c)) continue;
+            struct comp_line l = line_tmpl(c->date, (int)k, COMP_RULE_SPIF_RATE, c->idx);
+            if (kc->spif_amount >= 0) {
+                l.rule = COMP_RULE_SPIF_FIXED;
+                l.base = kc->spif_amount;
+                l.rate_ppm = c->split_bp * (COMP_PPM / COMP_BP);
+            } else {
+                l.base = amount;
+                l.rate_ppm = kc->spif_rate_ppm;
+            }
+            l.amount = mul_ppm(r, l.base, l.rate_ppm);
+            emit(r, &l, pos, 1);
+            continue;
+        }
+        enter_period(r, (int)k, qmonth);
+        struct kstate *s = &r->ks[k];
+        if (s->quota == 0) {
+            if (c->role == COMP_ROLE_ROLLUP) continue; /* a manager not on this plan */
+            char label[9];
+            const struct comp_credit *cr = &r->in->credits[c->idx];
+            comp_period_label(qmonth, r->plan->quota_period, label);
+            r->failed = 1;
+            err_set(r->e, REINS_EINVAL,
+                    "credits line %zu: person '%s' has no quota for measure '%s' in %s "
+                    "(component %s needs one to measure attainment)",
+                    cr->line, r->in->people[cr->person].id, kc->measure, label, kc->id);
+            return;
+        }
+        if (amount == 0) continue;
+        if (kc->kind == COMP_COMMISSION) {
+            add_volume(r, (int)k, pos, amount, c->date);
+        } else {
+            s->pos = add(r, s->pos, amount);
+            milestones(r, (int)k, c->date, pos);
+        }
+    }
+}
+
+static void on_cancel(struct run *r, int32_t pos)
+{
+    const struct ev *c = &r->ev[pos];
+    int32_t cancelled = r->in->credits[c->idx].cancelled;
+    /* Reverse every gross line of the credit (parts, re-rates, SPIFs), each
+     * linked to the line it reverses; the caps see the reversals too. */
+    for (int32_t i = r->first_line[pos]; i >= 0 && !r->failed; i = r->lines[i].next) {
+        struct comp_line l = r->lines[i];
+        l.rule = COMP_RULE_CLAWBACK;
+        l.date = cancelled;
+        l.attainment_bp = -1;
+        l.amount = -l.amount;
+        l.ref = i;
+        if (l.amount != 0) emit(r, &l, pos, 0);
+    }
+    /* Within the same quota period the cancelled volume also leaves attainment:
+     * later credits fill from the lower position, and rates or bonuses that
+     * depended on the higher one are taken back. */
+    int32_t qmonth = comp_period_start(month_of(r, c->date), r->plan->quota_period);
+    if (comp_period_start(comp_month_of_day(cancelled), r->plan->quota_period) != qmonth) return;
+    for (size_t k = 0; k < r->plan->ncomponents && !r->failed; k++) {
+        const struct comp_component *kc = &r->plan->components[k];
+        struct kstate *s = &r->ks[k];
+        if (kc->kind == COMP_SPIF || s->qmonth != qmonth || s->quota == 0) continue;
+        int64_t amount = counted(r, (int)k, c);
+        if (amount <= 0) continue;
+        s->pos -= amount; /* pos >= amount: it was added in this period */
+        if (kc->kind == COMP_MILESTONE) {
+            milestones(r, (int)k, cancelled, pos);
+            continue;
+        }
+        for (size_t i = r->kf[k].seg_at[pos];
+             i > 0 && i <= s->nsegs && s->segs[i - 1].credit == pos; i++)
+            s->segs[i - 1].active = 0;
+        int old = s->level;
+        s->level = level_of(&r->kf[k], s, s->pos);
+        if (r->kf[k].dynamic && s->level != old) rerate(r, (int)k, cancelled);
+    }
+}
+
+/* ---- payout periods and draws ---------------------------------------------------------- */
+
+static void close_period(struct run *r, int32_t month, int32_t index)
+{
+    const struct comp_plan *p = r->plan;
+    int64_t earned = r->period_sum, draw = 0;
+    int32_t last_day = comp_month_first_day(month + (int32_t)p->payout_period) - 1;
+    int active = p->draw != COMP_DRAW_NONE && (p->draw_periods == 0 || index < p->draw_periods);
+    struct comp_line l = line_tmpl(last_day, -1, COMP_RULE_DRAW_ADVANCE, -1);
+    l.base = earned;
+    l.already = p->draw_amount;
+    if (active && earned < p->draw_amount) {
+        l.rule =
+            p->draw == COMP_DRAW_RECOVERABLE ? COMP_RULE_DRAW_ADVANCE : COMP_RULE_DRAW_GUARANTEE;
+        l.amount = sub(r, p->draw_amount, earned);
+        if (p->draw == COMP_DRAW_RECOVERABLE) r->draw_balance = add(r, r->draw_balance, l.amount);
+    } else if (p->draw == COMP_DRAW_RECOVERABLE && r->draw_balance > 0) {
+        int64_t above = active ? earned - p->draw_amount : earned;
+        if (above > 0) {
+            l.rule = COMP_RULE_DRAW_RECOVERY;
+            l.amount = -(above < r->draw_balance ? above : r->draw_balance);
+            r->draw_balance += l.amount;
+        }
+    }
+    if (l.amount != 0) {
+        l.prev_rate_ppm = 0;
+        l.rate_ppm = 0;
+        l.attainment_bp = -1;
+        l.tier = -1;
+        int32_t i = push_line(r, &l);
+        r->lines[i].base = earned;
+        r->lines[i].already = r->draw_balance;
+        draw = l.amount;
+    }
+    /* attainment of the first commission component at the period's end */
+    int64_t att = -1;
+    for (size_t k = 0; k < p->ncomponents; k++) {
+        if (p->components[k].kind != COMP_COMMISSION) continue;
+        int32_t q = comp_period_start(month + (int32_t)p->payout_period - 1, p->quota_period);
+        int64_t quota =
+            r->ks[k].qmonth == q ? r->ks[k].quota : quota_for(r, p->components[k].measure, q);
+        att = attainment_bp(r->ks[k].qmonth == q ? r->ks[k].pos : 0, quota);
+        break;
+    }
+    if (r->npayouts == r->cappayouts) {
+        r->cappayouts = r->cappayouts ? 2 * r->cappayouts : 256;
+        r->payouts = xrealloc(r->payouts, r->cappayouts * sizeof *r->payouts);
+    }
+    int64_t payout = add(r, earned, draw);
+    r->earned_to_date = add(r, r->earned_to_date, earned);
+    r->payouts[r->npayouts++] =
+        (struct comp_payout){r->person,         month,           earned,          draw, payout,
+                             r->earned_to_date, r->paid_to_date, r->draw_balance, att};
+    r->paid_to_date = add(r, r->paid_to_date, payout);
+    r->period_sum = 0;
+}
+
+/* ---- ordering -------------------------------------------------------------------------- */
+
+struct key {
+    uint32_t person;
+    int32_t date;
+    uint64_t idnum; /* decimal ids by value; UINT64_MAX for the others */
+    int32_t idx;
+    const char *id;
+};
+
+static uint64_t id_number(const char *s)
+{
+    uint64_t v = 0;
+    size_t n = 0;
+    for (; s[n]; n++) {
+        if (s[n] < '0' || s[n] > '9' || n >= 18) return UINT64_MAX;
+        v = v * 10 + (uint64_t)(s[n] - '0');
+    }
+    return n ? v : UINT64_MAX;
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+    const struct key *x = a, *y = b;
+    if (x->person != y->person) return x->person < y->person ? -1 : 1;
+    if (x->date != y->date) return x->date < y->date ? -1 : 1;
+    if (x->idnum != y->idnum) return x->idnum < y->idnum ? -1 : 1;
+    if (x->idnum == UINT64_MAX) {
+        int c = strcmp(x->id, y->id);
+        if (c) return c;
+    }
+    return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/* Order keys by person, date, id. When people, days and decimal ids are small enough to
+ * pack into 64 bits (the usual case), an LSD radix sort does it in four linear passes;
+ * otherwise qsort. Both are stable on equal keys through idx. */
+static void sort_keys(struct key *k, size_t n, int32_t first_day, size_t npeople)
+{
+    int packable = npeople < ((size_t)1 << 22);
+    for (size_t i = 0; i < n && packable; i++)
+        packable = k[i].idnum < ((uint64_t)1 << 26) && k[i].date >= first_day &&
+                   (int64_t)k[i].date - first_day < (1 << 16);
+    if (!packable || n < 64) {
+        qsort(k, n, sizeof *k, cmp_key);
+        return;
+    }
+    uint64_t *a = xmalloc(n * sizeof *a), *b = xmalloc(n * sizeof *b);
+    uint32_t *ia = xmalloc(n * sizeof *ia), *ib = xmalloc(n * sizeof *ib);
+    for (size_t i = 0; i < n; i++) {
+        a[i] = (uint64_t)k[i].person << 42 | (uint64_t)(k[i].date - first_day) << 26 | k[i].idnum;
+        ia[i] = (uint32_t)i;
+    }
+    size_t *count = xmalloc(((1 << 16) + 1) * sizeof *count);
+    for (int shift = 0; shift < 64; shift += 16) {
+        memset(count, 0, ((1 << 16) + 1) * sizeof *count);
+        for (size_t i = 0; i < n; i++)
+            count[((a[i] >> shift) & 0xffff) + 1]++;
+        for (size_t d = 0; d < 1 << 16; d++)
+            count[d + 1] += count[d];
+        for (size_t i = 0; i < n; i++) {
+            size_t at = count[(a[i] >> shift) & 0xffff]++;
+            b[at] = a[i];
+            ib[at] = ia[i];
+        }
+        uint64_t *t = a;
+        a = b;
+        b = t;
+        uint32_t *u = ia;
+        ia = ib;
+        ib = u;
+    }
+    free(count);
+    struct key *sorted = xmalloc(n * sizeof *sorted);
+    for (size_t i = 0; i < n; i++)
+        sorted[i] = k[ia[i]];
+    memcpy(k, sorted, n * sizeof *k);
+    free(sorted);
+    free(a);
+    free(b);
+    free(ia);
+    free(ib);
+}
+
+/* ---- the run --------------------------------------------------------------------------- */
+
+/* Hand the person's lines to the sink, refs made run line numbers. */
+static void flush_person(struct run *r)
+{
+    if (!r->sink || r->failed) return;
+    for (size_t i = 0; i < r->nlines; i++)
+        if (r->lines[i].ref >= 0) r->lines[i].ref += (int32_t)r->base;
+    int rc = r->sink(r->sink_ctx, r->lines, r->nlines, r->base);
+    if (rc < 0) {
+        r->failed = 1;
+        if (r->e && !r->e->code) err_set(r->e, rc, "writing the lines failed");
+    }
+    r->base += r->nlines;
+    r->nlines = 0;
+}
+
+int comp_run(const struct comp_input *in, struct comp_result *out, struct err *e)
+{
+    return comp_run_stream(in, NULL, NULL, out, e);
+}
+
+int comp_run_stream(const struct comp_input *in, comp_line_sink sink, void *ctx,
+                    struct comp_result *out, struct err *e)
+{
+    memset(out, 0, sizeof *out);
+    const struct comp_plan *p = in->plan;
+    if (in->ncredits > INT32_MAX / 2 || in->npeople > INT32_MAX)
+        return err_set(e, REINS_ETOOBIG, "too many credits or people for one run");
+    struct run *r = xcalloc(1, sizeof *r);
+    r->in = in;
+    r->plan = p;
+    r->e = e;
+    r->sink = sink;
+    r->sink_ctx = ctx;
+    int32_t first = comp_month_of_day(p->effective_from);
+    int32_t last = in->last_month;
+    if (p->effective_to != COMP_NO_DATE && comp_month_of_day(p->effective_to) < last)
+        last = comp_month_of_day(p->effective_to);
+    int32_t first_pay = comp_period_start(first, p->payout_period);
+    int32_t last_pay = comp_period_start(last, p->payout_period);
+    int32_t end_day = comp_month_first_day(last_pay + (int32_t)p->payout_period) - 1;
+    if (p->effective_to != COMP_NO_DATE && p->effective_to < end_day) end_day = p->effective_to;
+
+    for (size_t k = 0; k < p->ncomponents; k++) {
+        if (p->components[k].kind == COMP_COMMISSION) {
+            kfixed_init(&r->kf[k], &p->components[k]);
+            r->kf[k].seg_at = xcalloc(in->ncredits ? in->ncredits : 1, sizeof(uint32_t));
+        }
+        if (p->components[k].cap_per_credit >= 0)
+            r->kf[k].credit_cap = xcalloc(2 * (in->ncredits ? in->ncredits : 1), sizeof(int64_t));
+    }
+    r->memo_day = INT32_MIN;
+    /* kept: about two lines a credit, so it grows less often; streamed: one person's */
+    r->caplines = sink ? 4096 : 2 * in->ncredits + 1024;
+    r->lines = xmalloc(r->caplines * sizeof *r->lines);
+    r->first_line = xmalloc((in->ncredits ? in->ncredits : 1) * sizeof *r->first_line);
+    for (size_t i = 0; i < in->ncredits; i++)
+        r->first_line[i] = -1;
+
+    /* Credits in the plan's dates, and cancellations, each ordered per person. */
+    struct key *cr = xmalloc((in->ncredits ? in->ncredits : 1) * sizeof *cr);
+    struct key *ca = xmalloc((in->ncredits ? in->ncredits : 1) * sizeof *ca);
+    size_t ncr = 0, nca = 0;
+    for (size_t i = 0; i < in->ncredits; i++) {
+        const struct comp_credit *c = &in->credits[i];
+        if (c->cancelled != COMP_NO_DATE && c->cancelled < c->date) {
+            r->failed = 1;
+            err_set(e, REINS_EINVAL, "credits line %zu: field cancelled_on: before the close date",
+                    c->line);
+            break;
+        }
+        if (c->date < p->effective_from || c->date > end_day) continue;
+        uint64_t idn = id_number(c->id);
+        cr[ncr++] = (struct key){c->person, c->date, idn, (int32_t)i, c->id};
+        if (c->cancelled == COMP_NO_DATE || c->cancelled > end_day) continue;
+        if (p->clawback_days < 0 || (int64_t)c->cancelled - c->date > p->clawback_days) {
+            out->late_cancellations++;
+            continue;
+        }
+        ca[nca++] = (struct key){c->person, c->cancelled, idn, (int32_t)i, c->id};
+    }
+    sort_keys(cr, ncr, p->effective_from, in->npeople);
+    sort_keys(ca, nca, p->effective_from, in->npeople);
+
+    /* The credits in the order they will be applied (see struct ev). */
+    struct ev *ev = xmalloc((ncr ? ncr : 1) * sizeof *ev);
+    r->pos_of = xmalloc((in->ncredits ? in->ncredits : 1) * sizeof *r->pos_of);
+    for (size_t i = 0; i < ncr; i++) {
+        if (i + 8 < ncr) __builtin_prefetch(&in->credits[cr[i + 8].idx]);
+        const struct comp_credit *c = &in->credits[cr[i].idx];
+        ev[i] = (struct ev){c->amount,  c->deal_amount,       c->measure,
+                            c->product, c->deal_type,         cr[i].idx,
+                            c->date,    (int32_t)c->split_bp, (int32_t)c->role};
+        r->pos_of[cr[i].idx] = (int32_t)i;
+    }
+    r->ev = ev;
+
+    /* Quotas per person: counting sort by person. */
+    size_t *qstart = xcalloc(in->npeople + 1, sizeof *qstart);
+    struct comp_quota *qs = xmalloc((in->nquotas ? in->nquotas : 1) * sizeof *qs);
+    for (size_t i = 0; i < in->nquotas; i++)
+        qstart[in->quotas[i].person + 1]++;
+    for (size_t i = 0; i < in->npeople; i++)
+        qstart[i + 1] += qstart[i];
+    {
+        size_t *fill = xmalloc((in->npeople + 1) * sizeof *fill);
+        memcpy(fill, qstart, (in->npeople + 1) * sizeof *fill);
+        for (size_t i = 0; i < in->nquotas; i++)
+            qs[fill[in->quotas[i].person]++] = in->quotas[i];
+        free(fill);
+    }
+
+    size_t a = 0, b = 0;
+    for (uint32_t person = 0; person < in->npeople && !r->failed; person++) {
+        size_t a0 = a, b0 = b;
+        while (a < ncr && cr[a].person == person)
+            a++;
+        while (b < nca && ca[b].person == person)
+            b++;
+        r->pq = &qs[qstart[person]];
+        r->npq = qstart[person + 1] - qstart[person];
+        if (r->npq == 0) { /* a payee only with credits of their own (roll-up is not) */
+            size_t own = a0;
+            while (own < a && ev[own].role == COMP_ROLE_ROLLUP)
+                own++;
+            if (own == a) continue;
+        }
+        r->person = person;
+        r->plan_cap = (struct capt){INT32_MIN, 0, 0};
+        r->period_sum = r->earned_to_date = r->paid_to_date = r->draw_balance = 0;
+        for (size_t k = 0; k < p->ncomponents; k++) {
+            r->ks[k].qmonth = INT32_MIN;
+            r->ks[k].cap = (struct capt){INT32_MIN, 0, 0};
+        }
+        int32_t month = first_pay, index = 0;
+        size_t i = a0, j = b0;
+        while ((i < a || j < b) && !r->failed) {
+            /* credits of a day before the cancellations of that day */
+            int take_credit = j == b || (i < a && cr[i].date <= ca[j].date);
+            int32_t day = take_credit ? cr[i].date : ca[j].date;
+            while (month < payout_month(r, day)) {
+                close_period(r, month, index++);
+                month += (int32_t)p->payout_period;
+            }
+            if (take_credit) {
+                on_credit(r, (int32_t)i++);
+            } else {
+                on_cancel(r, r->pos_of[ca[j++].idx]);
+                out->clawbacks++;
+            }
+        }
+        for (; month <= last_pay && !r->failed; month += (int32_t)p->payout_period)
+            close_period(r, month, index++);
+        flush_person(r);
+        out->credits_used += a - a0;
+    }
+
+    for (size_t k = 0; k < p->ncomponents; k++) {
+        free(r->kf[k].cells);
+        free(r->kf[k].credit_cap);
+        free(r->kf[k].seg_at);
+        free(r->ks[k].segs);
+    }
+    free(qstart);
+    free(qs);
+    free(cr);
+    free(ca);
+    free(r->first_line);
+    free(r->pos_of);
+    free(ev);
+    int failed = r->failed;
+    if (sink) {
+        free(r->lines);
+        out->nlines = r->base;
+    } else {
+        out->lines = r->lines;
+        out->nlines = r->nlines;
+    }
+    out->payouts = r->payouts;
+    out->npayouts = r->npayouts;
+    free(r);
+    if (failed) {
+        comp_result_release(out);
+        return e && e->code ? e->code : REINS_EINVAL;
+    }
+    return 0;
+}
+
+void comp_result_release(struct comp_result *r)
+{
+    if (!r) return;
+    free(r->lines);
+    free(r->payouts);
+    memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,624 @@
+/* comp_io.c -- the engine's CSV files, strictly read and plainly written. */
+#include "comp/comp_io.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/csv.h"
+#include "core/text.h"
+
+/* ---- a string -> index map (open addressing, FNV-1a) ----------------------------------- */
+
+struct comp_name_map {
+    const char **keys;
+    uint32_t *vals;
+    uint32_t *hashes; /* compared before the keys: most probes end there */
+    size_t cap, n;
+};
+
+static uint64_t hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+/* Room for `n` keys at most half full; n = 0 doubles. */
+static void map_grow_to(struct comp_name_map *m, size_t n)
+{
+    size_t ncap = m->cap ? 2 * m->cap : 1024;
+    while (ncap < 2 * n)
+        ncap *= 2;
+    const char **keys = xcalloc(ncap, sizeof *keys);
+    uint32_t *vals = xcalloc(ncap, sizeof *vals);
+    uint32_t *hashes = xcalloc(ncap, sizeof *hashes);
+    for (size_t i = 0; i < m->cap; i++) {
+        if (!m->keys[i]) continue;
+        size_t j = hash(m->keys[i]) & (ncap - 1);
+        while (keys[j])
+            j = (j + 1) & (ncap - 1);
+        keys[j] = m->keys[i];
+        vals[j] = m->vals[i];
+        hashes[j] = m->hashes[i];
+    }
+    free(m->keys);
+    free(m->vals);
+    free(m->hashes);
+    m->keys = keys;
+    m->vals = vals;
+    m->hashes = hashes;
+    m->cap = ncap;
+}
+
+static void map_grow(struct comp_name_map *m)
+{
+    map_grow_to(m, 0);
+}
+
+/* The slot of `key`: its value when found (returns 1), else where it goes (0). */
+static int map_find(struct comp_name_map *m, const char *key, size_t *slot)
+{
+    if (2 * (m->n + 1) > m->cap) map_grow(m);
+    uint64_t h = hash(key);
+    size_t j = h & (m->cap - 1);
+    while (m->keys[j]) {
+        if (m->hashes[j] == (uint32_t)(h >> 32) && !strcmp(m->keys[j], key)) {
+            *slot = j;
+            return 1;
+        }
+        j = (j + 1) & (m->cap - 1);
+    }
+    m->hashes[j] = (uint32_t)(h >> 32); /* the caller fills the slot, or leaves it empty */
+    *slot = j;
+    return 0;
+}
+
+static void map_free(struct comp_name_map *m)
+{
+    if (!m) return;
+    free(m->keys);
+    free(m->vals);
+    free(m->hashes);
+    free(m);
+}
+
+/* ---- data ------------------------------------------------------------------------------ */
+
+void comp_data_init(struct comp_data *d)
+{
+    memset(d, 0, sizeof *d);
+    d->names = xcalloc(1, sizeof *d->names);
+    d->atoms = xcalloc(1, sizeof *d->atoms);
+}
+
+/* One stored copy of a short repeated string (NULL for ""). */
+static const char *atom(struct comp_data *d, const char *s)
+{
+    if (!*s) return NULL;
+    size_t slot;
+    if (map_find(d->atoms, s, &slot)) return d->atoms->keys[slot];
+    d->atoms->keys[slot] = arena_strdup(&d->arena, s);
+    d->atoms->n++;
+    return d->atoms->keys[slot];
+}
+
+void comp_data_release(struct comp_data *d)
+{
+    arena_release(&d->arena);
+    free(d->people);
+    free(d->credits);
+    free(d->quotas);
+    map_free(d->names);
+    map_free(d->atoms);
+    memset(d, 0, sizeof *d);
+}
+
+/* The index of person `id`, added when new (and allowed). */
+static int person_index(struct comp_data *d, const char *id, int may_add, uint32_t *out)
+{
+    size_t slot;
+    if (map_find(d->names, id, &slot)) {
+        *out = d->names->vals[slot];
+        return 0;
+    }
+    if (!may_add) return REINS_ENOTFOUND;
+    if (d->npeople == d->cappeople) {
+        d->cappeople = d->cappeople ? 2 * d->cappeople : 256;
+        d->people = xrealloc(d->people, d->cappeople * sizeof *d->people);
+    }
+    const char *key = arena_strdup(&d->arena, id);
+    d->people[d->npeople] = (struct comp_person){key, -1};
+    d->names->keys[slot] = key;
+    d->names->vals[slot] = (uint32_t)d->npeople;
+    d->names->n++;
+    *out = (uint32_t)d->npeople++;
+    return 0;
+}
+
+struct comp_input comp_data_input(const struct comp_data *d, const struct comp_plan *plan,
+                                  int32_t last_month)
+{
+    return (struct comp_input){plan,        d->people, d->npeople, d->credits,
+                               d->ncredits, d->quotas, d->nquotas, last_month};
+}
+
+/* ---- reading --------------------------------------------------------------------------- */
+
+/* Columns of a file: the index of each known name in the header, or -1. */
+struct cols {
+    const char *const *names;
+    const unsigned char *required;
+    int at[16];
+};
+
+static int read_doc(const char *name, const char *csv, size_t len, struct cols *c,
+                    struct csv_doc **doc, struct err *e)
+{
+    if (csv_parse(csv, len, NULL, doc, e)) return err_prefix(e, "%s: ", name);
+    if ((*doc)->nrows == 0) {
+        csv_doc_free(*doc);
+        *doc = NULL;
+        return err_set(e, REINS_EINVAL, "%s: empty, a header line is needed", name);
+    }
+    const struct csv_row *h = &(*doc)->rows[0];
+    size_t n = 0;
+    while (c->names[n])
+        c->at[n++] = -1;
+    for (size_t f = 0; f < h->nfields; f++) {
+        size_t i = 0;
+        while (i < n && csv_find_column(*doc, c->names[i]) != (int)f)
+            i++;
+        if (i == n) {
+            err_set(e, REINS_EINVAL,
+                    "%s line %zu: unknown column '%s' (known: see docs/comp-plans.md)", name,
+                    h->line, h->fields[f]);
+            goto bad;
+        }
+        c->at[i] = (int)f;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (c->required[i] && c->at[i] < 0) {
+            err_set(e, REINS_EINVAL, "%s line %zu: missing column '%s'", name, h->line,
+                    c->names[i]);
+            goto bad;
+        }
+    for (size_t r = 1; r < (*doc)->nrows; r++)
+        if ((*doc)->rows[r].nfields != h->nfields) {
+            err_set(e, REINS_EINVAL, "%s line %zu: %zu fields, but the header has %zu", name,
+                    (*doc)->rows[r].line, (*doc)->rows[r].nfields, h->nfields);
+            goto bad;
+        }
+    return 0;
+bad:
+    csv_doc_free(*doc);
+    *doc = NULL;
+    return REINS_EINVAL;
+}
+
+/* Field i of row, "" when the column is absent. */
+static const char *fld(const struct cols *c, const struct csv_row *row, int i)
+{
+    return c->at[i] < 0 ? "" : row->fields[c->at[i]];
+}
+
+static int row_fail(struct err *e, const char *name, const struct csv_row *row, const char *field,
+                    const char *msg, const char *value)
+{
+    return err_set(e, REINS_EINVAL, "%s line %zu: field %s: '%s' %s", name, row->line, field, value,
+                   msg);
+}
+
+static int req_text(struct err *e, const char *name, const struct csv_row *row, const char *field,
+                    const char *v)
+{
+    if (!*v)
+        return err_set(e, REINS_EINVAL, "%s line %zu: field %s: is empty", name, row->line, field);
+    if (strlen(v) > 200) return row_fail(e, name, row, field, "is longer than 200 bytes", "...");
+    return 0;
+}
+
+static int int_field(struct err *e, const char *name, const struct csv_row *row, const char *field,
+                     const char *v, int64_t min, int64_t max, int64_t *out)
+{
+    if (parse_int64(v, out) || *out < min || *out > max) {
+        char msg[120];
+        snprintf(msg, sizeof msg, "is not a whole number from %" PRId64 " to %" PRId64 "%s", min,
+                 max, !strcmp(field, "amount") ? " (minor units: cents)" : "");
+        return row_fail(e, name, row, field, msg, v);
+    }
+    return 0;
+}
+
+static int date_field(struct err *e, const char *name, const struct csv_row *row, const char *field,
+                      const char *v, int32_t *out)
+{
+    struct err tmp = {0};
+    if (date_check(v, field, &tmp))
+        return row_fail(e, name, row, field, "is not a date YYYY-MM-DD", v);
+    *out = (int32_t)date_to_days(v);
+    return 0;
+}
+
+int comp_read_people(struct comp_data *d, const char *name, const char *csv, size_t len,
+                     struct err *e)
+{
+    static const char *const names[] = {"person", "manager", NULL};
+    static const unsigned char req[] = {1, 0};
+    struct cols c = {names, req, {0}};
+    struct csv_doc *doc;
+    if (read_doc(name, csv, len, &c, &doc, e)) return REINS_EINVAL;
+    int rc = 0;
+    size_t first = d->npeople;
+    for (size_t r = 1; r < doc->nrows && !rc; r++) {
+        const char *p = fld(&c, &doc->rows[r], 0);
+        uint32_t idx;
+        if ((rc = req_text(e, name, &doc->rows[r], "person", p))) break;
+        size_t before = d->npeople;
+        person_index(d, p, 1, &idx);
+        if (d->npeople == before)
+            rc = row_fail(e, name, &doc->rows[r], "person", "is listed twice", p);
+    }
+    for (size_t r = 1; r < doc->nrows && !rc; r++) {
+        const char *m = fld(&c, &doc->rows[r], 1);
+        if (!*m) continue;
+        uint32_t self = 0, mi = 0;
+        person_index(d, fld(&c, &doc->rows[r], 0), 0, &self);
+        if (person_index(d, m, 0, &mi) || mi < first)
+            rc = row_fail(e, name, &doc->rows[r], "manager", "is not a person of this file", m);
+        else
+            d->people[self].manager = (int32_t)mi;
+    }
+    /* a cycle would make roll-up credit climb forever */
+    for (size_t i = first; i < d->npeople && !rc; i++) {
+        int32_t at = d->people[i].manager;
+        size_t steps = 0;
+        while (at >= 0 && (size_t)at != i && steps++ <= d->npeople)
+            at = d->people[at].manager;
+        if (at >= 0)
+            rc = err_set(e, REINS_EINVAL,
+                         "%s line %zu: field manager: '%s' is in a management cycle", name,
+                         doc->rows[i - first + 1].line, d->people[i].id);
+    }
+    csv_doc_free(doc);
+    if (!rc) d->have_people_file = 1;
+    return rc;
+}
+
+static int person_field(struct comp_data *d, struct err *e, const char *name,
+                        const struct csv_row *row, const char *v, uint32_t *out)
+{
+    if (req_text(e, name, row, "person", v)) return REINS_EINVAL;
+    if (person_index(d, v, !d->have_people_file, out))
+        return row_fail(e, name, row, "person", "is not in the people file", v);
+    return 0;
+}
+
+int comp_read_quotas(struct comp_data *d, const struct comp_plan *plan, const char *name,
+                     const char *csv, size_t len, struct err *e)
+{
+    static const char *const names[] = {"person", "period", "amount", "measure", NULL};
+    static const unsigned char req[] = {1, 1, 1, 0};
+    struct cols c = {names, req, {0}};
+    struct csv_doc *doc;
+    if (read_doc(name, csv, len, &c, &doc, e)) return REINS_EINVAL;
+    struct comp_name_map seen = {0};
+    int rc = 0;
+    for (size_t r = 1; r < doc->nrows && !rc; r++) {
+        const struct csv_row *row = &doc->rows[r];
+        struct comp_quota q = {.line = row->line};
+        const char *period = fld(&c, row, 1), *measure = fld(&c, row, 3);
+        int32_t lastm;
+        enum comp_period_kind kind;
+        if ((rc = person_field(d, e, name, row, fld(&c, row, 0), &q.person))) break;
+        if (comp_period_parse(period, &q.month, &lastm, &kind)) {
+            rc = row_fail(e, name, row, "period", "is not a period: 2026, 2026-Q1 or 2026-03",
+                          period);
+            break;
+        }
+        if (kind != plan->quota_period) {
+            rc = row_fail(
+                e, name, row, "period",
+                plan->quota_period == COMP_PERIOD_YEAR
+                    ? "is not a year, and the plan measures attainment per year"
+                : plan->quota_period == COMP_PERIOD_QUARTER
+                    ? "is not a quarter (2026-Q1), and the plan measures attainment per quarter"
+                    : "is not a month (2026-03), and the plan measures attainment per month",
+                period);
+            break;
+        }
+        if ((rc = int_field(e, name, row, "amount", fld(&c, row, 2), 1, INT64_MAX, &q.amount)))
+            break;
+        q.measure = *measure ? arena_strdup(&d->arena, measure) : "bookings";
+        char *key = arena_printf(&d->arena, "%u\x1f%d\x1f%s", q.person, q.month, q.measure);
+        size_t slot;
+        if (map_find(&seen, key, &slot)) {
+            rc = row_fail(e, name, row, "period", "is listed twice for this person and measure",
+                          period);
+            break;
+        }
+        seen.keys[slot] = key;
+        seen.n++;
+        if (d->nquotas == d->capquotas) {
+            d->capquotas = d->capquotas ? 2 * d->capquotas : 256;
+            d->quotas = xrealloc(d->quotas, d->capquotas * sizeof *d->quotas);
+        }
+        d->quotas[d->nquotas++] = q;
+    }
+    free(seen.keys);
+    free(seen.vals);
+    free(seen.hashes);
+    csv_doc_free(doc);
+    return rc;
+}
+
+static struct comp_credit *new_credit(struct comp_data *d)
+{
+    if (d->ncredits == d->capcredits) {
+        d->capcredits = d->capcredits ? 2 * d->capcredits : 1024;
+        d->credits = xrealloc(d->credits, d->capcredits * sizeof *d->credits);
+    }
+    return &d->credits[d->ncredits++];
+}
+
+/* What one deal's rows share, and its direct splits so far. */
+struct deal {
+    size_t first_row;   /* the first row naming it */
+    size_t last_direct; /* credit index of its last direct row, or SIZE_MAX */
+    int64_t split_sum, given, amount;
+    int32_t date, cancelled;
+};
+
+int comp_read_credits(struct comp_data *d, const struct comp_plan *plan, const char *name,
+                      const char *csv, size_t len, struct err *e)
+{
+    enum { ID, DEAL, PERSON, DATE, AMOUNT, SPLIT, ROLE, MEASURE, PRODUCT, TYPE, CANCELLED };
+    static const char *const names[] = {"id",      "deal",      "person",       "date",
+                                        "amount",  "split_bp",  "role",         "measure",
+                                        "product", "deal_type", "cancelled_on", NULL};
+    static const unsigned char req[] = {1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0};
+    struct cols c = {names, req, {0}};
+    struct csv_doc *doc;
+    if (comp_plan_uses_role(plan, COMP_ROLE_ROLLUP) && !d->have_people_file)
+        return err_set(e, REINS_EINVAL,
+                       "%s: the plan counts roll-up credit, which needs the people file "
+                       "(--people) to know who manages whom",
+                       name);
+    if (read_doc(name, csv, len, &c, &doc, e)) return REINS_EINVAL;
+    struct comp_name_map ids = {0}, deals = {0};
+    struct deal *dl = xmalloc(doc->nrows * sizeof *dl);
+    map_grow_to(&ids, doc->nrows);
+    map_grow_to(&deals, doc->nrows);
+    size_t ndeals = 0, first_credit = d->ncredits;
+    int rc = 0;
+    for (size_t r = 1; r < doc->nrows && !rc; r++) {
+        const struct csv_row *row = &doc->rows[r];
+        struct comp_credit cr = {.line = row->line, .source = -1, .cancelled = COMP_NO_DATE};
+        const char *id = fld(&c, row, ID), *deal = fld(&c, row, DEAL), *role = fld(&c, row, ROLE);
+        const char *split = fld(&c, row, SPLIT), *canc = fld(&c, row, CANCELLED);
+        size_t slot;
+        if ((rc = req_text(e, name, row, "id", id)) ||
+            (rc = req_text(e, name, row, "deal", deal)) ||
+            (rc = person_field(d, e, name, row, fld(&c, row, PERSON), &cr.person)) ||
+            (rc = date_field(e, name, row, "date", fld(&c, row, DATE), &cr.date)) ||
+            (rc = int_field(e, name, row, "amount", fld(&c, row, AMOUNT), 0, INT64_MAX / COMP_BP,
+                            &cr.deal_amount)))
+            break;
+        if (map_find(&ids, id, &slot)) {
+            rc = row_fail(e, name, row, "id", "is the id of an earlier row", id);
+            break;
+        }
+        ids.keys[slot] = cr.id = arena_strdup(&d->arena, id);
+        ids.n++;
+        cr.split_bp = COMP_BP;
+        if (*split && (rc = int_field(e, name, row, "split_bp", split, 1, COMP_BP, &cr.split_bp)))
+            break;
+        if (!*role || !strcmp(role, "direct"))
+            cr.role = COMP_ROLE_DIRECT;
+        else if (!strcmp(role, "overlay"))
+            cr.role = COMP_ROLE_OVERLAY;
+        else {
+            rc = row_fail(e, name, row, "role",
+                          "is not direct or overlay (roll-up credit is "
+                          "made from the people file)",
+                          role);
+            break;
+        }
+        if (*canc && (rc = date_field(e, name, row, "cancelled_on", canc, &cr.cancelled))) break;
+        if (cr.cancelled != COMP_NO_DATE && cr.cancelled < cr.date) {
+            rc = row_fail(e, name, row, "cancelled_on", "is before the close date", canc);
+            break;
+        }
+        const char *measure = fld(&c, row, MEASURE), *product = fld(&c, row, PRODUCT),
+                   *type = fld(&c, row, TYPE);
+        /* the plan's own copy of a measure it names: the engine compares pointers first */
+        cr.measure = *measure ? atom(d, measure) : "bookings";
+        for (size_t k = 0; k < plan->ncomponents; k++)
+            if (!strcmp(plan->components[k].measure, cr.measure))
+                cr.measure = plan->components[k].measure;
+        cr.product = atom(d, product);
+        cr.deal_type = atom(d, type);
+
+        /* the deal: same amount, date and cancellation on every row */
+        struct deal *g;
+        if (map_find(&deals, deal, &slot)) {
+            g = &dl[deals.vals[slot]];
+            const char *what = g->amount != cr.deal_amount    ? "amount"
+                               : g->date != cr.date           ? "date"
+                               : g->cancelled != cr.cancelled ? "cancelled_on"
+                                                              : NULL;
+            if (what) {
+                rc = err_set(e, REINS_EINVAL,
+                             "%s line %zu: field %s: differs from line %zu for the same deal '%s'",
+                             name, row->line, what, doc->rows[g->first_row].line, deal);
+                break;
+            }
+            cr.deal = d->credits[first_credit + g->first_row - 1].deal;
+        } else {
+            deals.keys[slot] = cr.deal = arena_strdup(&d->arena, deal);
+            deals.vals[slot] = (uint32_t)ndeals;
+            deals.n++;
+            g = &dl[ndeals++];
+            *g = (struct deal){r, SIZE_MAX, 0, 0, cr.deal_amount, cr.date, cr.cancelled};
+        }
+        if (cr.role == COMP_ROLE_DIRECT) {
+            g->split_sum += cr.split_bp;
+            if (g->split_sum > COMP_BP) {
+                rc = err_set(e, REINS_EINVAL,
+                             "%s line %zu: field split_bp: deal '%s' has direct splits of %" PRId64
+                             " bp so far, over 100%% (10000 bp)",
+                             name, row->line, deal, g->split_sum);
+                break;
+            }
+            /* each direct share rounded down; the deal's last direct row takes the rest */
+            cr.amount = cr.deal_amount * cr.split_bp / COMP_BP;
+            g->given += cr.amount;
+            g->last_direct = d->ncredits;
+        } else if (comp_round_bp(cr.deal_amount, cr.split_bp, &cr.amount)) {
+            rc = row_fail(e, name, row, "amount", "is too large", fld(&c, row, AMOUNT));
+            break;
+        }
+        *new_credit(d) = cr;
+    }
+    for (size_t i = 0; i < ndeals && !rc; i++) {
+        struct deal *g = &dl[i];
+        if (g->last_direct == SIZE_MAX) continue; /* overlay-only deal */
+        if (g->split_sum != COMP_BP) {
+            rc = err_set(e, REINS_EINVAL,
+                         "%s line %zu: field split_bp: deal '%s' has direct splits of %" PRId64
+                         " bp in all; they must come to exactly 10000 bp (100%%)",
+                         name, doc->rows[g->first_row].line, d->credits[g->last_direct].deal,
+                         g->split_sum);
+            break;
+        }
+        d->credits[g->last_direct].amount += g->amount - g->given;
+    }
+    /* roll-up: every manager above a direct seller is credited the same amount */
+    if (!rc && comp_plan_uses_role(plan, COMP_ROLE_ROLLUP)) {
+        /* only managers with a quota are on the plan: credit nobody else */
+        unsigned char *on_plan = xcalloc(d->npeople ? d->npeople : 1, 1);
+        for (size_t i = 0; i < d->nquotas; i++)
+            on_plan[d->quotas[i].person] = 1;
+        size_t end = d->ncredits;
+        for (size_t i = first_credit; i < end; i++) {
+            if (d->credits[i].role != COMP_ROLE_DIRECT) continue;
+            for (int32_t m = d->people[d->credits[i].person].manager; m >= 0;
+                 m = d->people[m].manager) {
+                if (!on_plan[m]) continue;
+                struct comp_credit *u = new_credit(d);
+                *u = d->credits[i];
+                u->person = (uint32_t)m;
+                u->role = COMP_ROLE_ROLLUP;
+                u->source = (int32_t)i;
+            }
+        }
+        free(on_plan);
+    }
+    if (rc) d->ncredits = first_credit;
+    free(ids.keys);
+    free(ids.vals);
+    free(ids.hashes);
+    free(deals.keys);
+    free(deals.vals);
+    free(deals.hashes);
+    free(dl);
+    csv_doc_free(doc);
+    return rc;
+}
+
+/* ---- writing ------------------------------------------------------------------------- */
+
+/* v in decimal into buf[24], without printf (millions of numbers per run). */
+static const char *i64s(int64_t v, char buf[24])
+{
+    uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    char *o = buf + 23;
+    *o = 0;
+    do {
+        *--o = (char)('0' + a % 10);
+        a /= 10;
+    } while (a);
+    if (v < 0) *--o = '-';
+    return o;
+}
+
+void comp_lines_csv_header(struct sb *out)
+{
+    static const char *const h[] = {"line",          "period", "person",    "date",
+                                    "component",     "rule",   "credit",    "deal",
+                                    "role",          "tier",   "rate_tier", "rate_ppm",
+                                    "prev_rate_ppm", "base",   "amount",    "already_paid",
+                                    "attainment_bp", "quota",  "ref_line",  "explanation"};
+    csv_write_row(out, h, sizeof h / sizeof *h);
+}
+
+void comp_line_csv(const struct comp_input *in, const struct comp_line *l, size_t i,
+                   const struct comp_line *ref, struct sb *out)
+{
+    const struct comp_plan *p = in->plan;
+    char num[12][24], period[9], date[11];
+    comp_period_label(l->month, p->payout_period, period);
+    date_from_days(l->date, date);
+    const struct comp_credit *c = l->credit >= 0 ? &in->credits[l->credit] : NULL;
+    const char *n0 = i64s((int64_t)i + 1, num[0]);
+    const char *n1 = i64s(l->tier >= 0 ? l->tier + 1 : 0, num[1]);
+    const char *n2 = i64s(l->rate_tier >= 0 ? l->rate_tier + 1 : 0, num[2]);
+    const char *n3 = i64s(l->rate_ppm, num[3]);
+    const char *n4 = i64s(l->prev_rate_ppm, num[4]);
+    const char *n5 = i64s(l->base, num[5]);
+    const char *n6 = i64s(l->amount, num[6]);
+    const char *n7 = i64s(l->already, num[7]);
+    const char *n8 = i64s(l->attainment_bp, num[8]);
+    const char *n9 = i64s(l->quota, num[9]);
+    const char *n10 = i64s(l->ref >= 0 ? l->ref + 1 : 0, num[10]);
+    struct sb why = SB_INIT;
+    comp_line_explain(in, l, ref, &why);
+    const char *f[] = {n0,
+                       period,
+                       in->people[l->person].id,
+                       date,
+                       l->component >= 0 ? p->components[l->component].id : "",
+                       comp_rule_name(l->rule),
+                       c ? c->id : "",
+                       c ? c->deal : "",
+                       c ? comp_role_name(c->role) : "",
+                       l->tier >= 0 && l->component >= 0 ? n1 : "",
+                       l->rate_tier >= 0 ? n2 : "",
+                       n3,
+                       n4,
+                       n5,
+                       n6,
+                       n7,
+                       l->attainment_bp >= 0 ? n8 : "",
+                       n9,
+                       l->ref >= 0 ? n10 : "",
+                       why.buf ? why.buf : ""};
+    csv_write_row(out, f, sizeof f / sizeof *f);
+    sb_release(&why);
+}
+
+void comp_payouts_csv_header(struct sb *out)
+{
+    static const char *const h[] = {"period",       "person",       "earned",
+                                    "draw",         "payout",       "earned_to_date",
+                                    "paid_to_date", "draw_balance", "attainment_bp"};
+    csv_write_row(out, h, sizeof h / sizeof *h);
+}
+
+void comp_payout_csv(const struct comp_input *in, const struct comp_payout *p, struct sb *out)
+{
+    char period[9], num[7][24];
+    comp_period_label(p->month, in->plan->payout_period, period);
+    const char *n0 = i64s(p->earned, num[0]);
+    const char *n1 = i64s(p->draw, num[1]);
+    const char *n2 = i64s(p->payout, num[2]);
+    const char *n3 = i64s(p->earned_to_date, num[3]);
+    const char *n4 = i64s(p->paid_to_date, num[4]);
+    const char *n5 = i64s(p->draw_balance, num[5]);
+    const char *n6 = i64s(p->attainment_bp, num[6]);
+    const char *f[] = {period, in->people[p->person].id,       n0, n1, n2, n3, n4,
+                       n5,     p->attainment_bp >= 0 ? n6 : ""};
+    csv_write_row(out, f, sizeof f / sizeof *f);
+}

@@ -1,0 +1,63 @@
+/* comp_io.h -- the engine's CSV files: people, quotas and credits in, lines and payouts out.
+ *
+ * No file system here either: readers take a file's bytes and its name (for
+ * messages), writers append to a growable string. Formats are documented in
+ * docs/comp-plans.md. Errors name the file, the line and the field:
+ * "credits.csv line 14: field split_bp: deal D-7's direct splits come to 12000 bp, over 100%".
+ */
+#ifndef REINS_COMP_COMP_IO_H
+#define REINS_COMP_COMP_IO_H
+
+#include "comp/comp.h"
+
+struct comp_name_map; /* person ids to indexes */
+
+/* Everything the readers made; one owner, freed by comp_data_release. */
+struct comp_data {
+    struct arena arena; /* the strings */
+    struct comp_person *people;
+    size_t npeople, cappeople;
+    struct comp_credit *credits;
+    size_t ncredits, capcredits;
+    struct comp_quota *quotas;
+    size_t nquotas, capquotas;
+    int have_people_file; /* then every person must be in it */
+    struct comp_name_map *names;
+    struct comp_name_map *atoms; /* measures, products, deal types: stored once */
+};
+
+void comp_data_init(struct comp_data *d);
+void comp_data_release(struct comp_data *d);
+
+/* Read people (columns person, manager; manager may be empty). Must come
+ * before the other files when given. Refuses unknown managers and cycles. */
+int comp_read_people(struct comp_data *d, const char *name, const char *csv, size_t len,
+                     struct err *e);
+
+/* Read quotas (person, period, amount, [measure]); the period's kind must be
+ * the plan's quota_period. */
+int comp_read_quotas(struct comp_data *d, const struct comp_plan *plan, const char *name,
+                     const char *csv, size_t len, struct err *e);
+
+/* Read credits (id, deal, person, date, amount, [split_bp, role, measure,
+ * product, deal_type, cancelled_on]): checks that each deal's direct splits
+ * come to exactly 100%, splits each person's share, and, when the plan counts
+ * roll-up credit, credits every manager above a direct seller who has a
+ * quota (which needs people, and quotas read first). */
+int comp_read_credits(struct comp_data *d, const struct comp_plan *plan, const char *name,
+                      const char *csv, size_t len, struct err *e);
+
+/* The engine's input over `d`. */
+struct comp_input comp_data_input(const struct comp_data *d, const struct comp_plan *plan,
+                                  int32_t last_month);
+
+/* The header of the lines file, then one record per line. */
+void comp_lines_csv_header(struct sb *out);
+/* Line `l`, number `index` of the run (0-based), linked to `ref` (or NULL). */
+void comp_line_csv(const struct comp_input *in, const struct comp_line *l, size_t index,
+                   const struct comp_line *ref, struct sb *out);
+/* The header of the totals file, then one record per payout. */
+void comp_payouts_csv_header(struct sb *out);
+void comp_payout_csv(const struct comp_input *in, const struct comp_payout *p, struct sb *out);
+
+#endif
