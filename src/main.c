@@ -19,6 +19,7 @@ static const struct command commands[] = {
     {"import", cmd_import, "import people from a CSV file"},
     {"export", cmd_export, "export people as CSV"},
     {"backup", cmd_backup, "write a consistent copy of the database, online"},
+    {"territory", cmd_territory, "solve territory alignments on CSV or GraphML files"},
 };
 
 static void usage(FILE *out)
