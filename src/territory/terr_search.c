@@ -12,6 +12,8 @@
 #define SUM_CANDIDATES 12
 /* Members of the other territory looked at for a swap. */
 #define SWAP_SCAN 256
+/* Units in conflict tried for swaps in each tabu step. */
+#define DIAM_SWAP_UNITS 32
 
 static size_t nearest_centre(const struct terr_ctx *c, size_t i)
 {
@@ -441,58 +443,106 @@ long terr_search_diameter(struct terr_ctx *c, int32_t *assign)
     int32_t *cnt = xmalloc(n * k * sizeof *cnt);
     long conflicts = count_conflicts(c, assign, R, cnt);
     long *tabu = xcalloc(n * k, sizeof *tabu);
-    double mu = (double)n / (double)k; /* weight of balance against one conflicting pair */
+    /* weight of balance against one conflicting pair: one unit is about k/n of a mean */
+    double mu = (double)n / (double)k, mu_min = mu / 100, mu_max = mu * 100;
     long stall = 0, stall_limit = 2000 + 40 * (long)(n * k);
     long it = 0, since_feasible = 0, since_infeasible = 0;
     double best_g = INFINITY;
-    while (terr_now() < c->deadline && (p->max_iter <= 0 || iters + it < p->max_iter) &&
-           stall < stall_limit) {
+    size_t *conf = xmalloc(n * sizeof *conf);
+    while ((p->max_iter <= 0 || iters + it < p->max_iter) && stall < stall_limit) {
+        if ((it & 63) == 0 && terr_now() > c->deadline) break;
         it++, stall++;
         double g = (double)conflicts + mu * s.Vsum;
-        int need_balance = s.Vsum > 0;
-        size_t bu = SIZE_MAX, bt = 0, ties = 0;
+        size_t bu = SIZE_MAX, bv = SIZE_MAX, bt = 0, ties = 0, nconf = 0;
         double bd = INFINITY;
-        long nconf = 0;
+        for (size_t u = 0; u < n; u++)
+            if (cnt[u * k + (size_t)assign[u]] > 0) conf[nconf++] = u;
+        /* shifts: a unit in conflict, or out of an unbalanced territory, anywhere; any unit
+           into an unbalanced territory */
         for (size_t u = 0; u < n; u++) {
             size_t a = (size_t)assign[u];
-            if (cnt[u * k + a] > 0) nconf++;
-            if (c->fixed[u] >= 0 || (!need_balance && cnt[u * k + a] == 0)) continue;
+            if (c->fixed[u] >= 0) continue;
+            int any = cnt[u * k + a] > 0 || s.V[a] > 0;
+            if (!any && s.Vsum == 0) continue;
+            double va = 0;
+            int va_done = 0;
             for (size_t t = 0; t < k; t++) {
-                if (t == a) continue;
+                if (t == a || (!any && s.V[t] == 0)) continue;
                 long ch = move_change(&s, u, t);
                 if (!moves_ok(&s, ch)) continue;
-                double va, vb;
-                violations_after(&s, a, t, p->measure + u * m, NULL, &va, &vb);
+                double vb;
+                if (!va_done) {
+                    violations_after(&s, a, t, p->measure + u * m, NULL, &va, &vb);
+                    va_done = 1;
+                } else {
+                    const double *mu_ = p->measure + u * m;
+                    for (size_t x = 0; x < m; x++)
+                        s.wb[x] = s.W[t * m + x] + mu_[x];
+                    vb = terr_violation(c, s.wb);
+                }
                 double d = (double)(cnt[u * k + t] - cnt[u * k + a]) +
                            mu * (va + vb - s.V[a] - s.V[t]) +
                            (p->current ? p->move_penalty * 1e-6 * (double)ch : 0);
-                int is_tabu = tabu[u * k + t] > it;
-                if (is_tabu && !(g + d < best_g - 1e-9)) continue;
                 if (d > bd + 1e-12) continue;
+                if (tabu[u * k + t] > it && !(g + d < best_g - 1e-9)) continue;
                 if (d < bd - 1e-12) ties = 0;
                 /* ties broken at random, uniformly (reservoir) */
                 if (terr_rand_below(&c->rng, ++ties) != 0) continue;
                 if (!contiguity_ok(&s, u, t)) continue;
-                bd = d, bu = u, bt = t;
+                bd = d, bu = u, bt = t, bv = SIZE_MAX;
+            }
+        }
+        /* swaps of a unit in conflict with a unit of another territory: they keep balance
+           nearly as it is, which shifts alone cannot */
+        size_t scan = nconf < DIAM_SWAP_UNITS ? nconf : DIAM_SWAP_UNITS;
+        for (size_t q = 0; q < scan && !p->contiguous; q++) {
+            size_t u = conf[nconf > scan ? terr_rand_below(&c->rng, nconf) : q];
+            size_t a = (size_t)assign[u];
+            if (c->fixed[u] >= 0) continue;
+            for (size_t v = 0; v < n; v++) {
+                size_t b = (size_t)assign[v];
+                if (b == a || c->fixed[v] >= 0) continue;
+                double dc = (double)(cnt[u * k + b] + cnt[v * k + a] - cnt[u * k + a] -
+                                     cnt[v * k + b]);
+                if (terr_dist(c, u, v) > R) dc -= 2;
+                if (dc + mu * -s.V[a] - mu * s.V[b] > bd + 1e-12) continue;
+                long ch = move_change(&s, u, b);
+                assign[u] = (int32_t)b;
+                ch += move_change(&s, v, a);
+                assign[u] = (int32_t)a;
+                if (!moves_ok(&s, ch)) continue;
+                double va, vb;
+                violations_after(&s, a, b, p->measure + u * m, p->measure + v * m, &va, &vb);
+                double d = dc + mu * (va + vb - s.V[a] - s.V[b]) +
+                           (p->current ? p->move_penalty * 1e-6 * (double)ch : 0);
+                if (d > bd + 1e-12) continue;
+                if ((tabu[u * k + b] > it || tabu[v * k + a] > it) && !(g + d < best_g - 1e-9))
+                    continue;
+                if (d < bd - 1e-12) ties = 0;
+                if (terr_rand_below(&c->rng, ++ties) != 0) continue;
+                bd = d, bu = u, bt = b, bv = v;
             }
         }
         if (bu == SIZE_MAX) continue;
-        size_t a = (size_t)assign[bu];
-        apply_move(&s, bu, bt);
-        for (size_t v = 0; v < n; v++)
-            if (v != bu && terr_dist(c, bu, v) > R) {
-                if ((size_t)assign[v] == a) conflicts--;
-                if ((size_t)assign[v] == bt) conflicts++;
-                cnt[v * k + a]--, cnt[v * k + bt]++;
-            }
-        tabu[bu * k + a] = it + 10 + (long)terr_rand_below(&c->rng, 10) + (long)(0.6 * nconf);
+        size_t moved[2] = {bu, bv}, to[2] = {bt, bv == SIZE_MAX ? 0 : (size_t)assign[bu]};
+        for (int q = 0; q < 2 && moved[q] != SIZE_MAX; q++) {
+            size_t u = moved[q], a = (size_t)assign[u], t = to[q];
+            apply_move(&s, u, t);
+            for (size_t v = 0; v < n; v++)
+                if (v != u && terr_dist(c, u, v) > R) {
+                    if ((size_t)assign[v] == a) conflicts--;
+                    if ((size_t)assign[v] == t) conflicts++;
+                    cnt[v * k + a]--, cnt[v * k + t]++;
+                }
+            tabu[u * k + a] = it + 10 + (long)terr_rand_below(&c->rng, 10) + (long)(0.6 * (double)nconf);
+        }
         g = (double)conflicts + mu * s.Vsum;
         if (g < best_g) best_g = g;
         /* strategic oscillation: balance dearer while it is missed, cheaper while met */
         if (s.Vsum > 0) since_feasible++, since_infeasible = 0;
         else since_infeasible++, since_feasible = 0;
-        if (since_feasible > 20) mu *= 1.2, since_feasible = 0;
-        if (since_infeasible > 20 && mu > 1e-3) mu /= 1.2, since_infeasible = 0;
+        if (since_feasible > 10 && mu < mu_max) mu *= 1.5, since_feasible = 0;
+        if (since_infeasible > 10 && mu > mu_min) mu /= 1.5, since_infeasible = 0;
         if (conflicts == 0 && s.Vsum == 0) {
             double d = max_diameter(c, assign);
             if (d < bestD || !have) {
@@ -504,6 +554,7 @@ long terr_search_diameter(struct terr_ctx *c, int32_t *assign)
             best_g = INFINITY;
         }
     }
+    free(conf);
     memcpy(assign, best, n * sizeof *best);
     free(best), free(cnt), free(tabu);
     state_free(&s);
