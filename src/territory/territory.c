@@ -295,6 +295,7 @@ static void ctx_free(struct terr_ctx *c)
 static int ctx_init(struct terr_ctx *c, const struct terr_problem *p, struct err *e)
 {
     memset(c, 0, sizeof *c);
+    c->p = p, c->n = p->n, c->k = p->k, c->m = p->m;
     c->t_start = terr_now();
     c->deadline = c->t_start + (p->time_limit > 0 ? p->time_limit : 10.0);
     c->rng = p->seed ^ 0x5EED5EEDull;
@@ -607,7 +608,6 @@ int terr_evaluate(const struct terr_problem *p, const int32_t *assign, struct te
         ctx_free(&c);
         return rc;
     }
-    c.p = p, c.n = p->n, c.k = p->k, c.m = p->m;
     for (size_t i = 0; i < p->n; i++)
         if (assign[i] < 0 || assign[i] >= (int32_t)p->k) {
             ctx_free(&c);
@@ -637,7 +637,6 @@ int terr_solve(const struct terr_problem *p, struct terr_result *r, struct err *
         ctx_free(&c);
         return rc;
     }
-    c.p = p, c.n = p->n, c.k = p->k, c.m = p->m;
     int exact = p->method == TERR_EXACT || (p->method == TERR_AUTO && p->n <= TERR_EXACT_MAX_UNITS &&
                                             (p->compact == TERR_MAX_DIAMETER || c.fixed_centres));
     if (exact && p->n > TERR_EXACT_MAX_UNITS) {
