@@ -321,7 +321,7 @@ static void test_infeasible_reported(void **state)
     double x[] = {0, 1, 2, 3}, y[] = {0, 0, 0, 0}, w[] = {10, 1, 1, 1}, tol = 0.1;
     struct terr_problem p = {0};
     p.n = 4, p.k = 2, p.m = 1, p.measure = w, p.tol = &tol, p.x = x, p.y = y;
-    p.max_moves = -1, p.time_limit = 5;
+    p.max_moves = -1, p.time_limit = 5, p.compact = TERR_MAX_DIAMETER; /* exact when small */
     struct terr_result r;
     struct err e = {0};
     assert_int_equal(terr_solve(&p, &r, &e), 0);
