@@ -48,6 +48,8 @@ int terr_update_centres(struct terr_ctx *c, const int32_t *assign);
 /* Balance violation of one territory's totals w (m values): the sum over measures of the
  * relative excess outside [lo, hi]. 0 when balanced. */
 double terr_violation(const struct terr_ctx *c, const double *w);
+/* The relative excess of measure j alone. */
+double terr_violation_one(const struct terr_ctx *c, const double *w, size_t j);
 
 /* 1 when the units of territory t (given by assign) are connected over the adjacency, or
  * with `skip` (a unit index, or SIZE_MAX for none) left out. `mark` and `queue` are n-element

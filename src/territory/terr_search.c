@@ -144,19 +144,33 @@ struct state {
     uint32_t *queue;
     unsigned char *mark;
     double *wa, *wb; /* m scratch */
+    int squared;     /* violations squared: a far-off territory sheds units through its
+                        neighbours, which a linear measure of the excess does not reward */
 };
 
-static void state_init(struct state *s, struct terr_ctx *c, int32_t *assign)
+static double violation(const struct state *s, const double *w)
+{
+    if (!s->squared) return terr_violation(s->c, w);
+    double v = 0;
+    for (size_t j = 0; j < s->c->m; j++) {
+        double x = terr_violation_one(s->c, w, j);
+        v += x * x;
+    }
+    return v;
+}
+
+static void state_init(struct state *s, struct terr_ctx *c, int32_t *assign, int squared)
 {
     size_t n = c->n, k = c->k, m = c->m;
     memset(s, 0, sizeof *s);
+    s->squared = squared;
     s->c = c, s->assign = assign;
     s->W = xcalloc(k * m, sizeof *s->W), s->V = xcalloc(k, sizeof *s->V);
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < m; j++)
             s->W[(size_t)assign[i] * m + j] += c->p->measure[i * m + j];
     for (size_t t = 0; t < k; t++)
-        s->V[t] = terr_violation(c, s->W + t * m), s->Vsum += s->V[t];
+        s->V[t] = violation(s, s->W + t * m), s->Vsum += s->V[t];
     for (size_t i = 0; c->p->current && i < n; i++)
         if (c->p->current[i] >= 0 && c->p->current[i] != assign[i]) s->moves++;
     s->queue = xmalloc(n * sizeof *s->queue), s->mark = xcalloc(n, 1);
@@ -192,7 +206,7 @@ static void violations_after(struct state *s, size_t a, size_t b, const double *
         double d = mi[x] - (mj ? mj[x] : 0);
         s->wa[x] = s->W[a * m + x] - d, s->wb[x] = s->W[b * m + x] + d;
     }
-    *va = terr_violation(s->c, s->wa), *vb = terr_violation(s->c, s->wb);
+    *va = violation(s, s->wa), *vb = violation(s, s->wb);
 }
 
 /* Can unit i leave its territory for t without breaking contiguity? */
@@ -219,7 +233,7 @@ static void apply_move(struct state *s, size_t i, size_t t)
     for (size_t x = 0; x < m; x++)
         s->W[a * m + x] -= mi[x], s->W[t * m + x] += mi[x];
     s->Vsum -= s->V[a] + s->V[t];
-    s->V[a] = terr_violation(c, s->W + a * m), s->V[t] = terr_violation(c, s->W + t * m);
+    s->V[a] = violation(s, s->W + a * m), s->V[t] = violation(s, s->W + t * m);
     s->Vsum += s->V[a] + s->V[t];
     if (s->Vsum < 1e-12) s->Vsum = 0;
     s->assign[i] = (int32_t)t;
@@ -233,25 +247,93 @@ static double move_cost(const struct terr_ctx *c, size_t i, size_t t)
     return d;
 }
 
-/* The nearest `L` centres of each unit (by move cost), into cand (n * L). */
-static void candidates(const struct terr_ctx *c, size_t L, uint32_t *cand, double *scratch)
+/* Candidate territories of each unit, CSR: its `L` nearest centres (by move cost), and every
+ * territory that has the unit among its `R` nearest units, so that a territory far from
+ * everyone else's centre can still gain units when it is short. */
+struct cands {
+    size_t *off;
+    uint32_t *to;
+};
+
+static void select_nearest(uint32_t *idx, size_t len, size_t want, const double *d)
+{
+    size_t lo = 0, hi = len; /* quickselect: the `want` smallest of d[idx[...]] first */
+    while (hi - lo > 1) {
+        double pivot = d[idx[lo + (hi - lo) / 2]];
+        size_t i = lo, j = hi - 1;
+        while (i <= j) {
+            while (d[idx[i]] < pivot) i++;
+            while (d[idx[j]] > pivot) j--;
+            if (i <= j) {
+                uint32_t t = idx[i];
+                idx[i] = idx[j], idx[j] = t;
+                i++;
+                if (j == 0) break;
+                j--;
+            }
+        }
+        if (want <= j) hi = j + 1;
+        else if (want >= i) lo = i;
+        else break;
+    }
+}
+
+static void candidates(const struct terr_ctx *c, size_t L, const size_t *reach, struct cands *cs)
 {
     size_t n = c->n, k = c->k;
-    for (size_t i = 0; i < n; i++) {
-        uint32_t *ci = cand + i * L;
-        double *di = scratch;
-        size_t len = 0;
-        for (size_t t = 0; t < k; t++) {
-            double d = move_cost(c, i, t);
-            if (len == L && d >= di[L - 1]) continue;
-            size_t at = len < L ? len++ : L - 1;
-            while (at > 0 && di[at - 1] > d) {
+    size_t *rstart = xcalloc(k + 1, sizeof *rstart);
+    for (size_t t = 0; t < k; t++)
+        rstart[t + 1] = rstart[t] + reach[t];
+    uint32_t *near = xmalloc(n * L * sizeof *near), *rev = xmalloc((rstart[k] + 1) * sizeof *rev);
+    double *nd = xmalloc(n * L * sizeof *nd), *d = xmalloc(n * sizeof *d);
+    uint32_t *idx = xmalloc(n * sizeof *idx);
+    size_t *len = xcalloc(n, sizeof *len), *count = xcalloc(n + 1, sizeof *count);
+    for (size_t t = 0; t < k; t++) {
+        for (size_t i = 0; i < n; i++) {
+            d[i] = move_cost(c, i, t), idx[i] = (uint32_t)i;
+            uint32_t *ci = near + i * L;
+            double *di = nd + i * L;
+            if (len[i] == L && d[i] >= di[L - 1]) continue;
+            size_t at = len[i] < L ? len[i]++ : L - 1;
+            while (at > 0 && di[at - 1] > d[i]) {
                 di[at] = di[at - 1], ci[at] = ci[at - 1];
                 at--;
             }
-            di[at] = d, ci[at] = (uint32_t)t;
+            di[at] = d[i], ci[at] = (uint32_t)t;
         }
+        if (reach[t] < n) select_nearest(idx, n, reach[t], d);
+        memcpy(rev + rstart[t], idx, reach[t] * sizeof *idx);
     }
+    for (size_t i = 0; i < n; i++)
+        count[i + 1] = L;
+    for (size_t q = 0; q < rstart[k]; q++)
+        count[rev[q] + 1]++;
+    for (size_t i = 0; i < n; i++)
+        count[i + 1] += count[i];
+    cs->off = count;
+    cs->to = xmalloc((count[n] + 1) * sizeof *cs->to);
+    size_t *fill = len; /* reuse: the next free slot of each unit */
+    for (size_t i = 0; i < n; i++) {
+        memcpy(cs->to + count[i], near + i * L, L * sizeof *near);
+        fill[i] = count[i] + L;
+    }
+    for (size_t t = 0; t < k; t++)
+        for (size_t q = rstart[t]; q < rstart[t + 1]; q++) {
+            size_t i = rev[q], dup = 0;
+            for (size_t x = 0; x < L && !dup; x++)
+                dup = near[i * L + x] == (uint32_t)t;
+            if (!dup) cs->to[fill[i]++] = (uint32_t)t;
+        }
+    /* shrink each unit's list to what was filled: keep the CSR by moving ends down */
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t from = count[i], to = fill[i];
+        count[i] = w;
+        memmove(cs->to + w, cs->to + from, (to - from) * sizeof *cs->to);
+        w += to - from;
+    }
+    count[n] = w;
+    free(near), free(rev), free(nd), free(d), free(idx), free(len), free(rstart);
 }
 
 static void shuffle(size_t *v, size_t n, uint64_t *rng)
@@ -302,8 +384,7 @@ static int try_swap(struct state *s, struct members *ms, size_t i, size_t b, dou
 }
 
 /* Shift and swap passes with the centres held still. */
-static long sum_passes(struct state *s, const uint32_t *cand, size_t L, double *lambda,
-                       int *stopped)
+static long sum_passes(struct state *s, const struct cands *cs, double *lambda, int *stopped)
 {
     struct terr_ctx *c = s->c;
     const struct terr_problem *p = c->p;
@@ -314,7 +395,7 @@ static long sum_passes(struct state *s, const uint32_t *cand, size_t L, double *
         order[i] = i;
     struct members ms;
     members_init(&ms, s->assign, n, c->k);
-    int raises = 0;
+    int raises = 0, idle = 0;
     for (;;) {
         shuffle(order, n, &c->rng);
         int improved = 0, hard = s->Vsum == 0;
@@ -326,9 +407,10 @@ static long sum_passes(struct state *s, const uint32_t *cand, size_t L, double *
             if (c->fixed[i] >= 0) continue;
             double here = move_cost(c, i, a), best = -1e-9;
             size_t bt = SIZE_MAX, blocked = SIZE_MAX;
-            for (size_t x = 0; x <= L; x++) {
+            size_t ncand = cs->off[i + 1] - cs->off[i];
+            for (size_t x = 0; x <= ncand; x++) {
                 size_t t;
-                if (x < L) t = cand[i * L + x];
+                if (x < ncand) t = cs->to[cs->off[i] + x];
                 else if (p->current && p->current[i] >= 0) t = (size_t)p->current[i];
                 else break;
                 if (t == a || !moves_ok(s, move_change(s, i, t))) continue;
@@ -353,10 +435,10 @@ static long sum_passes(struct state *s, const uint32_t *cand, size_t L, double *
             }
         }
         if (*stopped) break;
-        if (!improved) {
-            if (s->Vsum == 0 || raises >= 40) break;
-            *lambda *= 3, raises++; /* still unbalanced: make balance dearer and go on */
-        }
+        /* still unbalanced after a pass: make balance dearer and go on */
+        if (s->Vsum > 0 && raises < 60) *lambda *= 2, raises++;
+        if (improved) idle = 0;
+        else if (s->Vsum == 0 || ++idle >= 3 || raises >= 60) break;
     }
     members_free(&ms, c->k);
     free(order);
@@ -367,8 +449,10 @@ long terr_search_sum(struct terr_ctx *c, int32_t *assign)
 {
     size_t n = c->n, k = c->k;
     size_t L = k < SUM_CANDIDATES ? k : SUM_CANDIDATES;
-    uint32_t *cand = xmalloc(n * L * sizeof *cand);
-    double *scratch = xmalloc((L + 1) * sizeof *scratch);
+    /* a territory's reach: about three times its share of units */
+    size_t *reach = xmalloc(k * sizeof *reach);
+    for (size_t t = 0; t < k; t++)
+        reach[t] = 3 * (n / k) + 10 < n ? 3 * (n / k) + 10 : n;
     long iters = 0;
     int stopped = 0;
     terr_update_centres(c, assign);
@@ -380,14 +464,26 @@ long terr_search_sum(struct terr_ctx *c, int32_t *assign)
        unit like its distance */
     double lambda = (avg > 0 ? avg : 1) * (double)n / (double)k;
     struct state s;
-    state_init(&s, c, assign);
-    for (int round = 0; round < 100 && !stopped; round++) {
-        candidates(c, L, cand, scratch);
-        iters += sum_passes(&s, cand, L, &lambda, &stopped);
+    state_init(&s, c, assign, 1);
+    for (int round = 0, widen = 0; round < 100 && !stopped; round++) {
+        struct cands cs;
+        candidates(c, L, reach, &cs);
+        iters += sum_passes(&s, &cs, &lambda, &stopped);
+        free(cs.off), free(cs.to);
+        /* stuck out of balance: an unbalanced territory reaches farther for units to trade */
+        if (s.Vsum > 0 && widen < 8) {
+            int grew = 0;
+            for (size_t t = 0; t < k; t++)
+                if (s.V[t] > 0 && reach[t] < n) reach[t] = 3 * reach[t] < n ? 3 * reach[t] : n, grew = 1;
+            if (grew) {
+                widen++;
+                continue;
+            }
+        }
         if (c->fixed_centres || !terr_update_centres(c, assign)) break;
     }
+    free(reach);
     state_free(&s);
-    free(cand), free(scratch);
     return iters;
 }
 
@@ -430,7 +526,7 @@ long terr_search_diameter(struct terr_ctx *c, int32_t *assign)
     long iters = terr_search_sum(c, assign);
     if (k == 1) return iters;
     struct state s;
-    state_init(&s, c, assign);
+    state_init(&s, c, assign, 0);
     int32_t *best = xmalloc(n * sizeof *best);
     memcpy(best, assign, n * sizeof *best);
     int contiguity_fine = 1;
@@ -478,7 +574,7 @@ long terr_search_diameter(struct terr_ctx *c, int32_t *assign)
                     const double *mu_ = p->measure + u * m;
                     for (size_t x = 0; x < m; x++)
                         s.wb[x] = s.W[t * m + x] + mu_[x];
-                    vb = terr_violation(c, s.wb);
+                    vb = violation(&s, s.wb);
                 }
                 double d = (double)(cnt[u * k + t] - cnt[u * k + a]) +
                            mu * (va + vb - s.V[a] - s.V[t]) +

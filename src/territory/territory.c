@@ -145,6 +145,13 @@ int terr_update_centres(struct terr_ctx *c, const int32_t *assign)
     return changed;
 }
 
+double terr_violation_one(const struct terr_ctx *c, const double *w, size_t j)
+{
+    if (w[j] > c->hi[j]) return (w[j] - c->hi[j]) * c->inv_mean[j];
+    if (w[j] < c->lo[j]) return (c->lo[j] - w[j]) * c->inv_mean[j];
+    return 0;
+}
+
 double terr_violation(const struct terr_ctx *c, const double *w)
 {
     double v = 0;
