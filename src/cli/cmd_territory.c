@@ -137,15 +137,12 @@ int cmd_territory(int argc, char **argv, const char *db_url)
     struct err e = {0};
     int rc = 0;
     const char *v;
-    if (units) {
-        size_t len;
-        char *data = slurp(units, &len, &e);
-        rc = data ? terr_read_units_csv(&in, units, data, len, opt_get(opts, "measures"), &e)
-                  : e.code;
-        free(data);
-    } else {
-        rc = terr_read_graphml(&in, graphml, opt_get(opts, "measures"), NULL, &e);
-    }
+    size_t len;
+    char *data = slurp(units ? units : graphml, &len, &e);
+    if (!data) rc = e.code;
+    else if (units) rc = terr_read_units_csv(&in, units, data, len, opt_get(opts, "measures"), &e);
+    else rc = terr_read_graphml(&in, graphml, data, len, opt_get(opts, "measures"), NULL, &e);
+    free(data);
     if (rc == 0 && (v = opt_get(opts, "territories")))
         rc = read_with(&in, v, terr_read_territories_csv, &e);
     if (rc == 0 && (v = opt_get(opts, "k"))) {

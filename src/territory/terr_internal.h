@@ -24,6 +24,7 @@ struct terr_ctx {
     int32_t *cu;            /* k: centre unit for the graph metric (medoid or home) */
     /* great-circle precomputation: latitude in radians and its cosine, longitude in radians */
     double *lat, *coslat, *lon;
+    double *uvec, *cvec; /* great-circle: unit vectors of units (3n) and centres (3k) */
     /* contiguity adjacency, CSR */
     size_t *adj_off;
     uint32_t *adj_to;

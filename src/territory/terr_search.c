@@ -11,7 +11,7 @@
 /* Candidate territories per unit in the distance-sum search: its nearest centres. */
 #define SUM_CANDIDATES 12
 /* Members of the other territory looked at for a swap. */
-#define SWAP_SCAN 256
+#define SWAP_SCAN 16
 /* Units in conflict tried for swaps in each tabu step. */
 #define DIAM_SWAP_UNITS 32
 
@@ -177,6 +177,15 @@ static void state_init(struct state *s, struct terr_ctx *c, int32_t *assign, int
     s->wa = xmalloc(m * sizeof *s->wa), s->wb = xmalloc(m * sizeof *s->wb);
 }
 
+/* Violations again from the totals (after the bands changed). */
+static void state_refresh(struct state *s)
+{
+    s->Vsum = 0;
+    for (size_t t = 0; t < s->c->k; t++)
+        s->V[t] = violation(s, s->W + t * s->c->m), s->Vsum += s->V[t];
+    if (s->Vsum < 1e-12) s->Vsum = 0;
+}
+
 static void state_free(struct state *s)
 {
     free(s->W), free(s->V), free(s->queue), free(s->mark), free(s->wa), free(s->wb);
@@ -247,12 +256,20 @@ static double move_cost(const struct terr_ctx *c, size_t i, size_t t)
     return d;
 }
 
-/* Candidate territories of each unit, CSR: its `L` nearest centres (by move cost), and every
- * territory that has the unit among its `R` nearest units, so that a territory far from
- * everyone else's centre can still gain units when it is short. */
+/* Candidate territories of each unit, CSR with their move costs: its `L` nearest centres, and
+ * every territory that has the unit among its `reach` nearest units, so that a territory far
+ * from everyone else's centre can still gain units when it is short. Costs are computed once
+ * per centre set; widening a territory's reach recomputes that territory's list only. */
 struct cands {
-    size_t *off;
-    uint32_t *to;
+    size_t n, k, L;
+    size_t *off;     /* n + 1 */
+    uint32_t *to;    /* territories */
+    double *cost;    /* their move costs */
+    uint32_t *near;  /* n * L */
+    double *near_cost;
+    uint32_t **rev;  /* k lists of units */
+    double **rev_cost;
+    size_t *rev_len;
 };
 
 static void select_nearest(uint32_t *idx, size_t len, size_t want, const double *d)
@@ -278,21 +295,81 @@ static void select_nearest(uint32_t *idx, size_t len, size_t want, const double 
     }
 }
 
-static void candidates(const struct terr_ctx *c, size_t L, const size_t *reach, struct cands *cs)
+/* Territory t's reach list from its costs d (n) to every unit. */
+static void cands_reach(struct cands *cs, size_t t, size_t reach, const double *d, uint32_t *idx)
+{
+    size_t n = cs->n;
+    for (size_t i = 0; i < n; i++)
+        idx[i] = (uint32_t)i;
+    if (reach < n) select_nearest(idx, n, reach, d);
+    cs->rev[t] = xrealloc(cs->rev[t], (reach + 1) * sizeof **cs->rev);
+    cs->rev_cost[t] = xrealloc(cs->rev_cost[t], (reach + 1) * sizeof **cs->rev_cost);
+    for (size_t q = 0; q < reach; q++)
+        cs->rev[t][q] = idx[q], cs->rev_cost[t][q] = d[idx[q]];
+    cs->rev_len[t] = reach;
+}
+
+/* The CSR from the near and reach lists. */
+static void cands_build(struct cands *cs)
+{
+    size_t n = cs->n, k = cs->k, L = cs->L;
+    size_t *count = cs->off;
+    memset(count, 0, (n + 1) * sizeof *count);
+    for (size_t i = 0; i < n; i++)
+        count[i + 1] = L;
+    for (size_t t = 0; t < k; t++)
+        for (size_t q = 0; q < cs->rev_len[t]; q++)
+            count[cs->rev[t][q] + 1]++;
+    for (size_t i = 0; i < n; i++)
+        count[i + 1] += count[i];
+    free(cs->to), free(cs->cost);
+    cs->to = xmalloc((count[n] + 1) * sizeof *cs->to);
+    cs->cost = xmalloc((count[n] + 1) * sizeof *cs->cost);
+    size_t *fill = xmalloc(n * sizeof *fill);
+    for (size_t i = 0; i < n; i++) {
+        memcpy(cs->to + count[i], cs->near + i * L, L * sizeof *cs->near);
+        memcpy(cs->cost + count[i], cs->near_cost + i * L, L * sizeof *cs->near_cost);
+        fill[i] = count[i] + L;
+    }
+    for (size_t t = 0; t < k; t++)
+        for (size_t q = 0; q < cs->rev_len[t]; q++) {
+            size_t i = cs->rev[t][q], dup = 0;
+            for (size_t x = 0; x < L && !dup; x++)
+                dup = cs->near[i * L + x] == (uint32_t)t;
+            if (!dup) cs->to[fill[i]] = (uint32_t)t, cs->cost[fill[i]++] = cs->rev_cost[t][q];
+        }
+    /* close the gaps the duplicates left */
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t from = count[i], to = fill[i];
+        count[i] = w;
+        memmove(cs->to + w, cs->to + from, (to - from) * sizeof *cs->to);
+        memmove(cs->cost + w, cs->cost + from, (to - from) * sizeof *cs->cost);
+        w += to - from;
+    }
+    count[n] = w;
+    free(fill);
+}
+
+/* Every list, from the current centres: one sweep of n * k costs. */
+static void cands_init(struct cands *cs, const struct terr_ctx *c, size_t L, const size_t *reach)
 {
     size_t n = c->n, k = c->k;
-    size_t *rstart = xcalloc(k + 1, sizeof *rstart);
-    for (size_t t = 0; t < k; t++)
-        rstart[t + 1] = rstart[t] + reach[t];
-    uint32_t *near = xmalloc(n * L * sizeof *near), *rev = xmalloc((rstart[k] + 1) * sizeof *rev);
-    double *nd = xmalloc(n * L * sizeof *nd), *d = xmalloc(n * sizeof *d);
+    memset(cs, 0, sizeof *cs);
+    cs->n = n, cs->k = k, cs->L = L;
+    cs->off = xcalloc(n + 1, sizeof *cs->off);
+    cs->near = xmalloc(n * L * sizeof *cs->near);
+    cs->near_cost = xmalloc(n * L * sizeof *cs->near_cost);
+    cs->rev = xcalloc(k, sizeof *cs->rev), cs->rev_cost = xcalloc(k, sizeof *cs->rev_cost);
+    cs->rev_len = xcalloc(k, sizeof *cs->rev_len);
+    double *d = xmalloc(n * sizeof *d);
     uint32_t *idx = xmalloc(n * sizeof *idx);
-    size_t *len = xcalloc(n, sizeof *len), *count = xcalloc(n + 1, sizeof *count);
+    size_t *len = xcalloc(n, sizeof *len);
     for (size_t t = 0; t < k; t++) {
         for (size_t i = 0; i < n; i++) {
-            d[i] = move_cost(c, i, t), idx[i] = (uint32_t)i;
-            uint32_t *ci = near + i * L;
-            double *di = nd + i * L;
+            d[i] = move_cost(c, i, t);
+            uint32_t *ci = cs->near + i * L;
+            double *di = cs->near_cost + i * L;
             if (len[i] == L && d[i] >= di[L - 1]) continue;
             size_t at = len[i] < L ? len[i]++ : L - 1;
             while (at > 0 && di[at - 1] > d[i]) {
@@ -301,39 +378,29 @@ static void candidates(const struct terr_ctx *c, size_t L, const size_t *reach, 
             }
             di[at] = d[i], ci[at] = (uint32_t)t;
         }
-        if (reach[t] < n) select_nearest(idx, n, reach[t], d);
-        memcpy(rev + rstart[t], idx, reach[t] * sizeof *idx);
+        cands_reach(cs, t, reach[t], d, idx);
     }
-    for (size_t i = 0; i < n; i++)
-        count[i + 1] = L;
-    for (size_t q = 0; q < rstart[k]; q++)
-        count[rev[q] + 1]++;
-    for (size_t i = 0; i < n; i++)
-        count[i + 1] += count[i];
-    cs->off = count;
-    cs->to = xmalloc((count[n] + 1) * sizeof *cs->to);
-    size_t *fill = len; /* reuse: the next free slot of each unit */
-    for (size_t i = 0; i < n; i++) {
-        memcpy(cs->to + count[i], near + i * L, L * sizeof *near);
-        fill[i] = count[i] + L;
-    }
-    for (size_t t = 0; t < k; t++)
-        for (size_t q = rstart[t]; q < rstart[t + 1]; q++) {
-            size_t i = rev[q], dup = 0;
-            for (size_t x = 0; x < L && !dup; x++)
-                dup = near[i * L + x] == (uint32_t)t;
-            if (!dup) cs->to[fill[i]++] = (uint32_t)t;
-        }
-    /* shrink each unit's list to what was filled: keep the CSR by moving ends down */
-    size_t w = 0;
-    for (size_t i = 0; i < n; i++) {
-        size_t from = count[i], to = fill[i];
-        count[i] = w;
-        memmove(cs->to + w, cs->to + from, (to - from) * sizeof *cs->to);
-        w += to - from;
-    }
-    count[n] = w;
-    free(near), free(rev), free(nd), free(d), free(idx), free(len), free(rstart);
+    free(d), free(idx), free(len);
+    cands_build(cs);
+}
+
+/* Widen territory t's reach. */
+static void cands_widen(struct cands *cs, const struct terr_ctx *c, size_t t, size_t reach)
+{
+    double *d = xmalloc(cs->n * sizeof *d);
+    uint32_t *idx = xmalloc(cs->n * sizeof *idx);
+    for (size_t i = 0; i < cs->n; i++)
+        d[i] = move_cost(c, i, t);
+    cands_reach(cs, t, reach, d, idx);
+    free(d), free(idx);
+}
+
+static void cands_free(struct cands *cs)
+{
+    for (size_t t = 0; t < cs->k; t++)
+        free(cs->rev[t]), free(cs->rev_cost[t]);
+    free(cs->off), free(cs->to), free(cs->cost), free(cs->near), free(cs->near_cost);
+    free(cs->rev), free(cs->rev_cost), free(cs->rev_len);
 }
 
 static void shuffle(size_t *v, size_t n, uint64_t *rng)
@@ -345,15 +412,16 @@ static void shuffle(size_t *v, size_t n, uint64_t *rng)
     }
 }
 
-/* Try the best swap of unit i (in a) with a member j of b; returns 1 if one was made. */
-static int try_swap(struct state *s, struct members *ms, size_t i, size_t b, double lambda,
+/* Try the best swap of unit i (in a) with a member j of b; returns j, or SIZE_MAX if none
+ * was made. */
+static size_t try_swap(struct state *s, struct members *ms, size_t i, size_t b, double lambda,
                     int hard)
 {
     struct terr_ctx *c = s->c;
     size_t m = c->m, a = (size_t)s->assign[i];
     const double *meas = c->p->measure;
     size_t len = ms->len[b];
-    if (!len || c->p->contiguous) return 0;
+    if (!len || c->p->contiguous) return SIZE_MAX;
     size_t scan = len < SWAP_SCAN ? len : SWAP_SCAN, off = terr_rand_below(&c->rng, len);
     double base = move_cost(c, i, b) - move_cost(c, i, a);
     double best = -1e-9;
@@ -372,15 +440,16 @@ static int try_swap(struct state *s, struct members *ms, size_t i, size_t b, dou
         violations_after(s, a, b, meas + i * m, meas + j * m, &va, &vb);
         double dv = va + vb - s->V[a] - s->V[b];
         if (hard && (va > 0 || vb > 0)) continue;
+        if (!hard && !(dv < -1e-12)) continue; /* out of balance, a swap must mend it */
         if (!hard) d += lambda * dv;
         if (d < best) best = d, bj = j;
     }
-    if (bj == SIZE_MAX) return 0;
+    if (bj == SIZE_MAX) return SIZE_MAX;
     apply_move(s, i, b);
     members_move(ms, i, a, b);
     apply_move(s, bj, a);
     members_move(ms, bj, b, a);
-    return 1;
+    return bj;
 }
 
 /* Shift and swap passes with the centres held still. */
@@ -395,26 +464,34 @@ static long sum_passes(struct state *s, const struct cands *cs, double *lambda, 
         order[i] = i;
     struct members ms;
     members_init(&ms, s->assign, n, c->k);
+    double *hc = xmalloc(n * sizeof *hc); /* each unit's cost where it is */
+    for (size_t i = 0; i < n; i++)
+        hc[i] = move_cost(c, i, (size_t)s->assign[i]);
     int raises = 0, idle = 0;
     for (;;) {
         shuffle(order, n, &c->rng);
         int improved = 0, hard = s->Vsum == 0;
+        double total = 0, gain = 0, vstart = s->Vsum;
+        for (size_t i = 0; i < n; i++)
+            total += hc[i];
         for (size_t q = 0; q < n; q++) {
             if ((q & 1023) == 0 && terr_now() > c->deadline) *stopped = 1;
             if (p->max_iter > 0 && iters >= p->max_iter) *stopped = 1;
             if (*stopped) break;
             size_t i = order[q], a = (size_t)s->assign[i];
             if (c->fixed[i] >= 0) continue;
-            double here = move_cost(c, i, a), best = -1e-9;
+            double here = hc[i], best = -1e-9, bcost = 0;
             size_t bt = SIZE_MAX, blocked = SIZE_MAX;
             size_t ncand = cs->off[i + 1] - cs->off[i];
             for (size_t x = 0; x <= ncand; x++) {
                 size_t t;
-                if (x < ncand) t = cs->to[cs->off[i] + x];
-                else if (p->current && p->current[i] >= 0) t = (size_t)p->current[i];
+                double tc;
+                if (x < ncand) t = cs->to[cs->off[i] + x], tc = cs->cost[cs->off[i] + x];
+                else if (p->current && p->current[i] >= 0)
+                    t = (size_t)p->current[i], tc = move_cost(c, i, t);
                 else break;
                 if (t == a || !moves_ok(s, move_change(s, i, t))) continue;
-                double d = move_cost(c, i, t) - here;
+                double d = tc - here;
                 if (hard && d >= best) continue;
                 double va, vb;
                 violations_after(s, a, t, p->measure + i * m, NULL, &va, &vb);
@@ -424,24 +501,38 @@ static long sum_passes(struct state *s, const struct cands *cs, double *lambda, 
                     continue;
                 }
                 if (!hard) d += *lambda * dv;
-                if (d < best && contiguity_ok(s, i, t)) best = d, bt = t;
+                if (d < best && contiguity_ok(s, i, t)) best = d, bt = t, bcost = tc;
             }
             if (bt != SIZE_MAX) {
                 apply_move(s, i, bt);
                 members_move(&ms, i, a, bt);
+                gain += hc[i] - bcost;
+                hc[i] = bcost;
                 improved = 1, iters++;
-            } else if (blocked != SIZE_MAX && try_swap(s, &ms, i, blocked, *lambda, hard)) {
-                improved = 1, iters++;
+            } else if (blocked != SIZE_MAX) {
+                size_t j = try_swap(s, &ms, i, blocked, *lambda, hard);
+                if (j != SIZE_MAX) {
+                    double before = hc[i] + hc[j];
+                    hc[i] = move_cost(c, i, (size_t)s->assign[i]);
+                    hc[j] = move_cost(c, j, (size_t)s->assign[j]);
+                    gain += before - hc[i] - hc[j];
+                    improved = 1, iters++;
+                }
             }
         }
         if (*stopped) break;
+        /* balanced, and a pass that gained less than 0.03% is the end */
+        if (hard && s->Vsum == 0 && gain <= 3e-4 * total) improved = 0;
+        /* unbalanced: progress is less violation (or, while it is cheap, distance) */
+        if (!hard && s->Vsum > 0.999 * vstart && (raises >= 60 || gain <= 1e-5 * total))
+            improved = 0;
         /* still unbalanced after a pass: make balance dearer and go on */
         if (s->Vsum > 0 && raises < 60) *lambda *= 2, raises++;
         if (improved) idle = 0;
         else if (s->Vsum == 0 || ++idle >= 3 || raises >= 60) break;
     }
     members_free(&ms, c->k);
-    free(order);
+    free(order), free(hc);
     return iters;
 }
 
@@ -465,23 +556,44 @@ long terr_search_sum(struct terr_ctx *c, int32_t *assign)
     double lambda = (avg > 0 ? avg : 1) * (double)n / (double)k;
     struct state s;
     state_init(&s, c, assign, 1);
+    struct cands cs;
+    cands_init(&cs, c, L, reach);
+    /* Search first within a band a fifth narrower than asked: territories then do not pile up
+       on a bound, and the last excess can be traded away through neighbours with room. The
+       true band comes back for the final passes. */
+    size_t m = c->m;
+    double *lo = xmalloc(m * sizeof *lo), *hi = xmalloc(m * sizeof *hi);
+    memcpy(lo, c->lo, m * sizeof *lo), memcpy(hi, c->hi, m * sizeof *hi);
+    for (size_t j = 0; j < m; j++) {
+        if (isfinite(lo[j])) c->lo[j] = c->mean[j] - 0.8 * (c->mean[j] - lo[j]);
+        if (isfinite(hi[j])) c->hi[j] = c->mean[j] + 0.8 * (hi[j] - c->mean[j]);
+    }
+    state_refresh(&s);
     for (int round = 0, widen = 0; round < 100 && !stopped; round++) {
-        struct cands cs;
-        candidates(c, L, reach, &cs);
         iters += sum_passes(&s, &cs, &lambda, &stopped);
-        free(cs.off), free(cs.to);
         /* stuck out of balance: an unbalanced territory reaches farther for units to trade */
-        if (s.Vsum > 0 && widen < 8) {
+        if (s.Vsum > 0 && widen < 8 && !stopped) {
             int grew = 0;
             for (size_t t = 0; t < k; t++)
-                if (s.V[t] > 0 && reach[t] < n) reach[t] = 3 * reach[t] < n ? 3 * reach[t] : n, grew = 1;
+                if (s.V[t] > 0 && reach[t] < n) {
+                    reach[t] = 3 * reach[t] < n ? 3 * reach[t] : n, grew = 1;
+                    cands_widen(&cs, c, t, reach[t]);
+                }
             if (grew) {
                 widen++;
+                cands_build(&cs);
                 continue;
             }
         }
         if (c->fixed_centres || !terr_update_centres(c, assign)) break;
+        cands_free(&cs);
+        cands_init(&cs, c, L, reach);
     }
+    memcpy(c->lo, lo, m * sizeof *lo), memcpy(c->hi, hi, m * sizeof *hi);
+    free(lo), free(hi);
+    state_refresh(&s);
+    if (!stopped) iters += sum_passes(&s, &cs, &lambda, &stopped);
+    cands_free(&cs);
     free(reach);
     state_free(&s);
     return iters;

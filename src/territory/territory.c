@@ -43,14 +43,24 @@ double terr_great_circle_km(double lon1, double lat1, double lon2, double lat2)
     return 2 * EARTH_RADIUS_KM * asin(sqrt(a));
 }
 
-/* Haversine with the unit's trigonometry precomputed. */
-static double gc_point_unit(const struct terr_ctx *c, double lon, double lat, size_t i)
+/* Great-circle distance from the chord between unit vectors: the same as the haversine,
+ * with one square root and one arcsine per pair instead of four trigonometric calls. */
+static double gc_chord(double ax, double ay, double az, double bx, double by, double bz)
 {
-    double la = lat * DEG;
-    double s1 = sin((c->lat[i] - la) / 2), s2 = sin((c->lon[i] - lon * DEG) / 2);
-    double a = s1 * s1 + cos(la) * c->coslat[i] * s2 * s2;
-    if (a > 1) a = 1;
-    return 2 * EARTH_RADIUS_KM * asin(sqrt(a));
+    double dx = ax - bx, dy = ay - by, dz = az - bz;
+    double h = sqrt(dx * dx + dy * dy + dz * dz) / 2;
+    return 2 * EARTH_RADIUS_KM * asin(h > 1 ? 1 : h);
+}
+
+/* A coordinate centre; for great-circle distances also its unit vector. */
+static void set_centre(struct terr_ctx *c, size_t t, double x, double y)
+{
+    c->cx[t] = x, c->cy[t] = y;
+    if (c->uvec) {
+        double la = y * DEG, lo = x * DEG;
+        c->cvec[3 * t] = cos(la) * cos(lo), c->cvec[3 * t + 1] = cos(la) * sin(lo);
+        c->cvec[3 * t + 2] = sin(la);
+    }
 }
 
 double terr_dist(const struct terr_ctx *c, size_t i, size_t j)
@@ -58,10 +68,8 @@ double terr_dist(const struct terr_ctx *c, size_t i, size_t j)
     if (c->D) return c->D[i * c->n + j];
     const struct terr_problem *p = c->p;
     if (p->metric == TERR_GREAT_CIRCLE) {
-        double s1 = sin((c->lat[j] - c->lat[i]) / 2), s2 = sin((c->lon[j] - c->lon[i]) / 2);
-        double a = s1 * s1 + c->coslat[i] * c->coslat[j] * s2 * s2;
-        if (a > 1) a = 1;
-        return 2 * EARTH_RADIUS_KM * asin(sqrt(a));
+        const double *a = c->uvec + 3 * i, *b = c->uvec + 3 * j;
+        return gc_chord(a[0], a[1], a[2], b[0], b[1], b[2]);
     }
     double dx = p->x[i] - p->x[j], dy = p->y[i] - p->y[j];
     return sqrt(dx * dx + dy * dy);
@@ -72,7 +80,10 @@ double terr_centre_cost(const struct terr_ctx *c, size_t i, size_t t)
     if (c->H) return c->H[t * c->n + i];
     const struct terr_problem *p = c->p;
     if (p->metric == TERR_GRAPH) return c->D[(size_t)c->cu[t] * c->n + i];
-    if (p->metric == TERR_GREAT_CIRCLE) return gc_point_unit(c, c->cx[t], c->cy[t], i);
+    if (p->metric == TERR_GREAT_CIRCLE) {
+        const double *a = c->uvec + 3 * i, *b = c->cvec + 3 * t;
+        return gc_chord(a[0], a[1], a[2], b[0], b[1], b[2]);
+    }
     double dx = p->x[i] - c->cx[t], dy = p->y[i] - c->cy[t];
     return sqrt(dx * dx + dy * dy);
 }
@@ -139,7 +150,7 @@ int terr_update_centres(struct terr_ctx *c, const int32_t *assign)
             nx = sx[t] / (double)cnt[t], ny = sy[t] / (double)cnt[t];
         }
         if (fabs(nx - c->cx[t]) > 1e-12 || fabs(ny - c->cy[t]) > 1e-12) changed = 1;
-        c->cx[t] = nx, c->cy[t] = ny;
+        set_centre(c, t, nx, ny);
     }
     free(sx), free(sy), free(sz), free(cnt);
     return changed;
@@ -227,7 +238,7 @@ static int check_edges(size_t n, const struct terr_edge *edges, size_t ne, const
         if (edges[i].u >= n || edges[i].v >= n)
             return err_field(e, REINS_EINVAL, field, "edge %zu joins a unit that does not exist",
                              i + 1);
-        if (!(edges[i].w >= 0) || !isfinite(edges[i].w))
+        if (!(edges[i].w >= 0) || !(edges[i].w <= TERR_MAX_VALUE))
             return err_field(e, REINS_EINVAL, field, "edge %zu has a negative or non-finite length",
                              i + 1);
     }
@@ -294,7 +305,7 @@ static void ctx_free(struct terr_ctx *c)
 {
     free(c->mean), free(c->lo), free(c->hi), free(c->inv_mean), free(c->D), free(c->H);
     free(c->cx), free(c->cy), free(c->cu), free(c->lat), free(c->coslat), free(c->lon);
-    free(c->adj_off), free(c->adj_to), free(c->fixed);
+    free(c->adj_off), free(c->adj_to), free(c->fixed), free(c->uvec), free(c->cvec);
     memset(c, 0, sizeof *c);
 }
 
@@ -317,10 +328,10 @@ static int ctx_init(struct terr_ctx *c, const struct terr_problem *p, struct err
     if (m == 0 || !p->measure)
         return err_field(e, REINS_EINVAL, "measure", "at least one measure is needed");
     for (size_t i = 0; i < n * m; i++)
-        if (!(p->measure[i] >= 0) || !isfinite(p->measure[i]))
+        if (!(p->measure[i] >= 0) || !(p->measure[i] <= TERR_MAX_VALUE))
             return err_field(e, REINS_EINVAL, "measure",
-                             "unit %zu: measure %zu is negative or not a number", i / m + 1,
-                             i % m + 1);
+                             "unit %zu: measure %zu is negative, too large or not a number",
+                             i / m + 1, i % m + 1);
     for (size_t j = 0; p->tol && j < m; j++)
         if (!(p->tol[j] >= 0) || !isfinite(p->tol[j]))
             return err_field(e, REINS_EINVAL, "tolerance", "measure %zu: bad tolerance", j + 1);
@@ -328,6 +339,10 @@ static int ctx_init(struct terr_ctx *c, const struct terr_problem *p, struct err
     if (p->metric != TERR_GRAPH && !coords &&
         !(p->home_dist && p->compact == TERR_SUM_DISTANCE))
         return err_field(e, REINS_EINVAL, "coordinates", "coordinates are needed");
+    for (size_t i = 0; coords && i < n; i++)
+        if (!(fabs(p->x[i]) <= TERR_MAX_VALUE) || !(fabs(p->y[i]) <= TERR_MAX_VALUE))
+            return err_field(e, REINS_EINVAL, "coordinates",
+                             "unit %zu: coordinates too large or not numbers", i + 1);
     if (p->metric == TERR_GREAT_CIRCLE && coords)
         for (size_t i = 0; i < n; i++)
             if (!(fabs(p->y[i]) <= 90) || !(fabs(p->x[i]) <= 360))
@@ -392,8 +407,13 @@ static int ctx_init(struct terr_ctx *c, const struct terr_problem *p, struct err
     if (p->metric == TERR_GREAT_CIRCLE && coords) {
         c->lat = xmalloc(n * sizeof *c->lat), c->lon = xmalloc(n * sizeof *c->lon);
         c->coslat = xmalloc(n * sizeof *c->coslat);
-        for (size_t i = 0; i < n; i++)
+        c->uvec = xmalloc(3 * n * sizeof *c->uvec), c->cvec = xcalloc(3 * k, sizeof *c->cvec);
+        for (size_t i = 0; i < n; i++) {
             c->lat[i] = p->y[i] * DEG, c->lon[i] = p->x[i] * DEG, c->coslat[i] = cos(c->lat[i]);
+            c->uvec[3 * i] = c->coslat[i] * cos(c->lon[i]);
+            c->uvec[3 * i + 1] = c->coslat[i] * sin(c->lon[i]);
+            c->uvec[3 * i + 2] = sin(c->lat[i]);
+        }
     }
     c->fixed_centres = p->home_dist != NULL;
     if (!c->fixed_centres && p->home) {
@@ -447,7 +467,7 @@ static int ctx_init(struct terr_ctx *c, const struct terr_problem *p, struct err
     if (p->home_dist) {
         c->H = xmalloc(k * n * sizeof *c->H);
         for (size_t i = 0; i < k * n; i++) {
-            if (!(p->home_dist[i] >= 0) || !isfinite(p->home_dist[i])) {
+            if (!(p->home_dist[i] >= 0) || !(p->home_dist[i] <= TERR_MAX_VALUE)) {
                 free(goff), free(gto), free(gw), free(pos), free(heap);
                 return err_field(e, REINS_EINVAL, "home_dist",
                                  "territory %zu, unit %zu: bad distance", i / n + 1, i % n + 1);
@@ -486,7 +506,7 @@ static int ctx_init(struct terr_ctx *c, const struct terr_problem *p, struct err
                 if (near[i] > near[s]) s = i;
         }
         c->cu[t] = (int32_t)s;
-        if (coords) c->cx[t] = p->x[s], c->cy[t] = p->y[s];
+        if (coords) set_centre(c, t, p->x[s], p->y[s]);
         if (c->D || coords)
             for (size_t i = 0; i < n; i++) {
                 double d = terr_dist(c, s, i);
@@ -512,7 +532,7 @@ static int ctx_init(struct terr_ctx *c, const struct terr_problem *p, struct err
             for (size_t i = 1; i < n; i++)
                 if (near[i] > near[s]) s = i;
             c->cu[t] = (int32_t)s;
-            if (p->metric != TERR_GRAPH) c->cx[t] = p->x[s], c->cy[t] = p->y[s];
+            if (p->metric != TERR_GRAPH) set_centre(c, t, p->x[s], p->y[s]);
             for (size_t i = 0; i < n; i++) {
                 double d = terr_dist(c, s, i);
                 if (d < near[i]) near[i] = d;

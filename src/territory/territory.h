@@ -51,6 +51,9 @@ enum terr_method {
 };
 
 #define TERR_EXACT_MAX_UNITS 40
+/* Measures, coordinates and lengths are at most this in absolute value, so that no sum of
+ * them overflows. */
+#define TERR_MAX_VALUE 1e12
 #define TERR_MAX_TERRITORIES 100000
 
 /* An undirected edge between units u and v, of length w (w >= 0). */

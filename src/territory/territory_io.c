@@ -253,13 +253,15 @@ static char *xml_attr(xmlNode *x, const char *name)
     return (char *)xmlGetProp(x, (const xmlChar *)name);
 }
 
-int terr_read_graphml(struct terr_input *in, const char *path, const char *measures,
-                      const char *weight_key, struct err *e)
+int terr_read_graphml(struct terr_input *in, const char *path, const char *data, size_t len,
+                      const char *measures, const char *weight_key, struct err *e)
 {
     if (!weight_key) weight_key = "distance";
-    /* no network, no entity expansion: the file is untrusted input */
-    xmlDoc *doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOWARNING |
-                                              XML_PARSE_NOERROR);
+    if (len > (size_t)INT32_MAX) return err_set(e, REINS_ETOOBIG, "%s is too large", path);
+    /* no network, no entity expansion, no DTD loading: the file is untrusted input */
+    xmlResetLastError();
+    xmlDoc *doc = xmlReadMemory(data, (int)len, path, NULL,
+                                XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR);
     if (!doc) {
         const xmlError *xe = xmlGetLastError();
         return err_set(e, REINS_EINVAL, "%s line %d: not well-formed GraphML%s%s", path,

@@ -47,8 +47,8 @@ int terr_read_units_csv(struct terr_input *in, const char *name, const char *dat
 /* Units and edges from GraphML (libxml2): node data `x`, `y` are coordinates, the other
  * numeric node data are measures (or those named in `measures`); edges become graph edges
  * with length from the edge data named `weight_key` (NULL: "distance"; 1 when absent). */
-int terr_read_graphml(struct terr_input *in, const char *path, const char *measures,
-                      const char *weight_key, struct err *e);
+int terr_read_graphml(struct terr_input *in, const char *path, const char *data, size_t len,
+                      const char *measures, const char *weight_key, struct err *e);
 
 /* Territories: from CSV (a `territory` column, optional `home` unit id), or `k` named T1..Tk,
  * or the names in home_names (comma list of unit ids: territory i's home is the i-th unit).

@@ -387,41 +387,41 @@ static void test_csv_errors(void **state)
 static void test_graphml(void **state)
 {
     (void)state;
-    char path[4096];
-    snprintf(path, sizeof path, "%s/terr_test_%d.graphml", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
-             (int)getpid());
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs("<?xml version='1.0'?><graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\">"
-          "<key id=\"d0\" for=\"node\" attr.name=\"x\"/><key id=\"d1\" for=\"node\" attr.name=\"y\"/>"
-          "<key id=\"d2\" for=\"node\" attr.name=\"load\"/>"
-          "<key id=\"d3\" for=\"edge\" attr.name=\"distance\"/><graph>"
-          "<node id=\"a\"><data key=\"d0\">0</data><data key=\"d1\">0</data><data key=\"d2\">3</data></node>"
-          "<node id=\"b\"><data key=\"d0\">1</data><data key=\"d1\">0</data><data key=\"d2\">4</data></node>"
-          "<node id=\"c\"><data key=\"d0\">2</data><data key=\"d1\">0</data><data key=\"d2\">5</data></node>"
-          "<edge source=\"a\" target=\"b\"><data key=\"d3\">1.5</data></edge>"
-          "<edge source=\"b\" target=\"c\"><data key=\"d3\">2</data></edge>"
-          "</graph></graphml>",
-          f);
-    fclose(f);
+    const char *g =
+        "<?xml version='1.0'?><graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\">"
+        "<key id=\"d0\" for=\"node\" attr.name=\"x\"/><key id=\"d1\" for=\"node\" attr.name=\"y\"/>"
+        "<key id=\"d2\" for=\"node\" attr.name=\"load\"/>"
+        "<key id=\"d3\" for=\"edge\" attr.name=\"distance\"/><graph>"
+        "<node id=\"a\"><data key=\"d0\">0</data><data key=\"d1\">0</data><data key=\"d2\">3</data></node>"
+        "<node id=\"b\"><data key=\"d0\">1</data><data key=\"d1\">0</data><data key=\"d2\">4</data></node>"
+        "<node id=\"c\"><data key=\"d0\">2</data><data key=\"d1\">0</data><data key=\"d2\">5</data></node>"
+        "<edge source=\"a\" target=\"b\"><data key=\"d3\">1.5</data></edge>"
+        "<edge source=\"b\" target=\"c\"><data key=\"d3\">2</data></edge>"
+        "</graph></graphml>";
     struct terr_input in;
     terr_input_init(&in);
     struct err e = {0};
-    assert_int_equal(terr_read_graphml(&in, path, NULL, NULL, &e), 0);
+    assert_int_equal(terr_read_graphml(&in, "g.graphml", g, strlen(g), NULL, NULL, &e), 0);
     assert_int_equal(in.n, 3);
     assert_int_equal(in.m, 1);
     assert_int_equal(in.nedges, 2);
     assert_true(in.edges[1].w == 2 && in.measure[2] == 5 && in.x[1] == 1);
     assert_int_equal(in.p.metric, TERR_GRAPH);
     terr_input_release(&in);
-    f = fopen(path, "w");
-    fputs("<graphml><graph><node id=\"a\"></graph>", f);
-    fclose(f);
+    const char *broken = "<graphml><graph><node id=\"a\"></graph>";
     terr_input_init(&in);
-    assert_int_equal(terr_read_graphml(&in, path, NULL, NULL, &e), REINS_EINVAL);
+    assert_int_equal(terr_read_graphml(&in, "g.graphml", broken, strlen(broken), NULL, NULL, &e),
+                     REINS_EINVAL);
     assert_non_null(strstr(e.msg, "not well-formed"));
     terr_input_release(&in);
-    unlink(path);
+    /* a bad measure names the node and the line */
+    const char *bad = "<graphml><key id=\"k\" for=\"node\" attr.name=\"load\"/><graph>\n"
+                      "<node id=\"a\"><data key=\"k\">-1</data></node></graph></graphml>";
+    terr_input_init(&in);
+    assert_int_equal(terr_read_graphml(&in, "g.graphml", bad, strlen(bad), NULL, NULL, &e),
+                     REINS_EINVAL);
+    assert_non_null(strstr(e.msg, "g.graphml line 2: node a: load '-1'"));
+    terr_input_release(&in);
 }
 
 /* ../shared/data/territory beside the worktree: the executable is build/tests/territory/. */
