@@ -35,7 +35,6 @@ struct bb {
     int sym, stopped, diameter;
     uint32_t *queue;
     unsigned char *mark;
-    size_t *used_members; /* per depth scratch not needed: members found by scanning */
 };
 
 static double pen(const struct bb *b, size_t i, size_t t)

@@ -106,7 +106,6 @@ static int in_list(const char *list, const char *name)
 static int names_unique(struct terr_input *in, char **ids, size_t n, const char *name,
                         const size_t *lines, struct err *e)
 {
-    (void)in;
     index_build(in);
     for (size_t i = 0; i < n; i++)
         if (unit_find(in, ids[i]) != (long)i)
@@ -225,7 +224,6 @@ int terr_read_units_csv(struct terr_input *in, const char *name, const char *dat
     if (rc == 0) rc = names_unique(in, in->unit_id, n, name, in->unit_line, e);
 out:
     csv_doc_free(doc);
-    if (rc < 0 && e) e->line = e->line ? e->line : 0;
     return rc;
 }
 
