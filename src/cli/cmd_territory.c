@@ -114,13 +114,27 @@ static int parse_long(const char *s, const char *opt, long min, long *out)
 int cmd_territory(int argc, char **argv, const char *db_url)
 {
     (void)db_url;
-    struct opt opts[] = {{"units", 1},        {"graphml", 1},     {"measures", 1},
-                         {"tolerance", 1},    {"k", 1},           {"territories", 1},
-                         {"homes", 1},        {"home-distances", 1}, {"edges", 1},
-                         {"adjacency", 1},    {"metric", 1},      {"objective", 1},
-                         {"contiguous", 0},   {"max-moves", 1},   {"move-penalty", 1},
-                         {"method", 1},       {"seed", 1},        {"time-limit", 1},
-                         {"max-iter", 1},     {"output", 1},      {"report", 1},
+    struct opt opts[] = {{"units", 1},
+                         {"graphml", 1},
+                         {"measures", 1},
+                         {"tolerance", 1},
+                         {"k", 1},
+                         {"territories", 1},
+                         {"homes", 1},
+                         {"home-distances", 1},
+                         {"edges", 1},
+                         {"adjacency", 1},
+                         {"metric", 1},
+                         {"objective", 1},
+                         {"contiguous", 0},
+                         {"max-moves", 1},
+                         {"move-penalty", 1},
+                         {"method", 1},
+                         {"seed", 1},
+                         {"time-limit", 1},
+                         {"max-iter", 1},
+                         {"output", 1},
+                         {"report", 1},
                          {0}};
     const char *pos[1];
     int help;
@@ -139,9 +153,12 @@ int cmd_territory(int argc, char **argv, const char *db_url)
     const char *v;
     size_t len;
     char *data = slurp(units ? units : graphml, &len, &e);
-    if (!data) rc = e.code;
-    else if (units) rc = terr_read_units_csv(&in, units, data, len, opt_get(opts, "measures"), &e);
-    else rc = terr_read_graphml(&in, graphml, data, len, opt_get(opts, "measures"), NULL, &e);
+    if (!data)
+        rc = e.code;
+    else if (units)
+        rc = terr_read_units_csv(&in, units, data, len, opt_get(opts, "measures"), &e);
+    else
+        rc = terr_read_graphml(&in, graphml, data, len, opt_get(opts, "measures"), NULL, &e);
     free(data);
     if (rc == 0 && (v = opt_get(opts, "territories")))
         rc = read_with(&in, v, terr_read_territories_csv, &e);
@@ -167,21 +184,32 @@ int cmd_territory(int argc, char **argv, const char *db_url)
     p->seed = 1;
     long lv;
     if ((v = opt_get(opts, "metric"))) {
-        if (!strcmp(v, "euclidean")) p->metric = TERR_EUCLIDEAN;
-        else if (!strcmp(v, "great-circle")) p->metric = TERR_GREAT_CIRCLE;
-        else if (!strcmp(v, "graph")) p->metric = TERR_GRAPH;
-        else rc = 2;
+        if (!strcmp(v, "euclidean"))
+            p->metric = TERR_EUCLIDEAN;
+        else if (!strcmp(v, "great-circle"))
+            p->metric = TERR_GREAT_CIRCLE;
+        else if (!strcmp(v, "graph"))
+            p->metric = TERR_GRAPH;
+        else
+            rc = 2;
     }
     if ((v = opt_get(opts, "objective"))) {
-        if (!strcmp(v, "sum")) p->compact = TERR_SUM_DISTANCE;
-        else if (!strcmp(v, "diameter")) p->compact = TERR_MAX_DIAMETER;
-        else rc = 2;
+        if (!strcmp(v, "sum"))
+            p->compact = TERR_SUM_DISTANCE;
+        else if (!strcmp(v, "diameter"))
+            p->compact = TERR_MAX_DIAMETER;
+        else
+            rc = 2;
     }
     if ((v = opt_get(opts, "method"))) {
-        if (!strcmp(v, "auto")) p->method = TERR_AUTO;
-        else if (!strcmp(v, "exact")) p->method = TERR_EXACT;
-        else if (!strcmp(v, "heuristic")) p->method = TERR_HEURISTIC;
-        else rc = 2;
+        if (!strcmp(v, "auto"))
+            p->method = TERR_AUTO;
+        else if (!strcmp(v, "exact"))
+            p->method = TERR_EXACT;
+        else if (!strcmp(v, "heuristic"))
+            p->method = TERR_HEURISTIC;
+        else
+            rc = 2;
     }
     if (rc) fprintf(stderr, "reins: unknown --metric, --objective or --method value\n");
     p->contiguous = opt_get(opts, "contiguous") != NULL;

@@ -22,13 +22,13 @@
 struct bb {
     struct terr_ctx *c;
     size_t n, k, m;
-    size_t *order;    /* units in branching order */
-    double *cost;     /* SUM: n * k move costs (distance plus move penalty) */
-    double *sufmin;   /* SUM: sufmin[d] = sum of the cheapest costs of order[d..] */
-    double *rem;      /* (n + 1) * m: measure of order[d..] */
-    double *W;        /* k * m totals */
-    double *diam;     /* k diameters */
-    int32_t *assign;  /* -1 while unassigned */
+    size_t *order;   /* units in branching order */
+    double *cost;    /* SUM: n * k move costs (distance plus move penalty) */
+    double *sufmin;  /* SUM: sufmin[d] = sum of the cheapest costs of order[d..] */
+    double *rem;     /* (n + 1) * m: measure of order[d..] */
+    double *W;       /* k * m totals */
+    double *diam;    /* k diameters */
+    int32_t *assign; /* -1 while unassigned */
     int32_t *best;
     double best_obj;
     long moves, nodes;
@@ -188,8 +188,10 @@ int terr_exact(struct terr_ctx *c, int32_t *best, long *nodes)
             double x = b.diameter ? 0 : terr_centre_cost(c, i, t) + pen(&b, i, t);
             b.cost[i * k + t] = x;
             if (!allowed(&b, i, t)) continue;
-            if (x < lo) lo2 = lo, lo = x;
-            else if (x < lo2) lo2 = x;
+            if (x < lo)
+                lo2 = lo, lo = x;
+            else if (x < lo2)
+                lo2 = x;
         }
         for (size_t j = 0; b.diameter && j < n; j++)
             far += terr_dist(c, i, j);

@@ -20,15 +20,15 @@ struct terr_ctx {
     double *H;              /* k * n fixed centre-to-unit distances, or NULL */
     int fixed_centres;      /* SUM: every territory has a home (or home_dist is given) */
     int has_home_any;
-    double *cx, *cy;        /* k: centres for coordinate metrics (centroids or home points) */
-    int32_t *cu;            /* k: centre unit for the graph metric (medoid or home) */
+    double *cx, *cy; /* k: centres for coordinate metrics (centroids or home points) */
+    int32_t *cu;     /* k: centre unit for the graph metric (medoid or home) */
     /* great-circle precomputation: latitude in radians and its cosine, longitude in radians */
     double *lat, *coslat, *lon;
     double *uvec, *cvec; /* great-circle: unit vectors of units (3n) and centres (3k) */
     /* contiguity adjacency, CSR */
     size_t *adj_off;
     uint32_t *adj_to;
-    int32_t *fixed;   /* n: territory a unit may not leave (lock or home), or -1 */
+    int32_t *fixed; /* n: territory a unit may not leave (lock or home), or -1 */
     double t_start, deadline;
     uint64_t rng;
 };

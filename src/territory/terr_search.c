@@ -37,8 +37,10 @@ static void grow_regions(struct terr_ctx *c, int32_t *assign)
     size_t left = 0;
     for (size_t i = 0; i < n; i++) {
         assign[i] = c->fixed[i];
-        if (assign[i] >= 0) w[assign[i]] += p->measure[i * m];
-        else left++;
+        if (assign[i] >= 0)
+            w[assign[i]] += p->measure[i * m];
+        else
+            left++;
     }
     for (size_t t = 0; t < k; t++) {
         size_t s = (size_t)c->cu[t];
@@ -85,9 +87,12 @@ void terr_initial(struct terr_ctx *c, int32_t *assign)
         return;
     }
     for (size_t i = 0; i < c->n; i++) {
-        if (c->fixed[i] >= 0) assign[i] = c->fixed[i];
-        else if (p->current && p->current[i] >= 0) assign[i] = p->current[i];
-        else assign[i] = (int32_t)nearest_centre(c, i);
+        if (c->fixed[i] >= 0)
+            assign[i] = c->fixed[i];
+        else if (p->current && p->current[i] >= 0)
+            assign[i] = p->current[i];
+        else
+            assign[i] = (int32_t)nearest_centre(c, i);
     }
 }
 
@@ -137,10 +142,10 @@ static void members_free(struct members *ms, size_t k)
 struct state {
     struct terr_ctx *c;
     int32_t *assign;
-    double *W;    /* k * m totals */
-    double *V;    /* k violations */
+    double *W; /* k * m totals */
+    double *V; /* k violations */
     double Vsum;
-    long moves;   /* units away from their current owner */
+    long moves; /* units away from their current owner */
     uint32_t *queue;
     unsigned char *mark;
     double *wa, *wb; /* m scratch */
@@ -228,8 +233,8 @@ static int contiguity_ok(struct state *s, size_t i, size_t t)
     for (size_t x = 0; x < c->n && empty_t; x++)
         if ((size_t)s->assign[x] == t) empty_t = 0;
     if (!empty_t && !terr_touches(c, s->assign, i, t)) return 0;
-    return terr_connected(c, s->assign, a, i, c->adj_off[i] < c->adj_off[i + 1]
-                                                  ? c->adj_to[c->adj_off[i]] : 0,
+    return terr_connected(c, s->assign, a, i,
+                          c->adj_off[i] < c->adj_off[i + 1] ? c->adj_to[c->adj_off[i]] : 0,
                           s->queue, s->mark);
 }
 
@@ -262,12 +267,12 @@ static double move_cost(const struct terr_ctx *c, size_t i, size_t t)
  * per centre set; widening a territory's reach recomputes that territory's list only. */
 struct cands {
     size_t n, k, L;
-    size_t *off;     /* n + 1 */
-    uint32_t *to;    /* territories */
-    double *cost;    /* their move costs */
-    uint32_t *near;  /* n * L */
+    size_t *off;    /* n + 1 */
+    uint32_t *to;   /* territories */
+    double *cost;   /* their move costs */
+    uint32_t *near; /* n * L */
     double *near_cost;
-    uint32_t **rev;  /* k lists of units */
+    uint32_t **rev; /* k lists of units */
     double **rev_cost;
     size_t *rev_len;
 };
@@ -279,8 +284,10 @@ static void select_nearest(uint32_t *idx, size_t len, size_t want, const double 
         double pivot = d[idx[lo + (hi - lo) / 2]];
         size_t i = lo, j = hi - 1;
         while (i <= j) {
-            while (d[idx[i]] < pivot) i++;
-            while (d[idx[j]] > pivot) j--;
+            while (d[idx[i]] < pivot)
+                i++;
+            while (d[idx[j]] > pivot)
+                j--;
             if (i <= j) {
                 uint32_t t = idx[i];
                 idx[i] = idx[j], idx[j] = t;
@@ -289,9 +296,12 @@ static void select_nearest(uint32_t *idx, size_t len, size_t want, const double 
                 j--;
             }
         }
-        if (want <= j) hi = j + 1;
-        else if (want >= i) lo = i;
-        else break;
+        if (want <= j)
+            hi = j + 1;
+        else if (want >= i)
+            lo = i;
+        else
+            break;
     }
 }
 
@@ -415,7 +425,7 @@ static void shuffle(size_t *v, size_t n, uint64_t *rng)
 /* Try the best swap of unit i (in a) with a member j of b; returns j, or SIZE_MAX if none
  * was made. */
 static size_t try_swap(struct state *s, struct members *ms, size_t i, size_t b, double lambda,
-                    int hard)
+                       int hard)
 {
     struct terr_ctx *c = s->c;
     size_t m = c->m, a = (size_t)s->assign[i];
@@ -486,10 +496,12 @@ static long sum_passes(struct state *s, const struct cands *cs, double *lambda, 
             for (size_t x = 0; x <= ncand; x++) {
                 size_t t;
                 double tc;
-                if (x < ncand) t = cs->to[cs->off[i] + x], tc = cs->cost[cs->off[i] + x];
+                if (x < ncand)
+                    t = cs->to[cs->off[i] + x], tc = cs->cost[cs->off[i] + x];
                 else if (p->current && p->current[i] >= 0)
                     t = (size_t)p->current[i], tc = move_cost(c, i, t);
-                else break;
+                else
+                    break;
                 if (t == a || !moves_ok(s, move_change(s, i, t))) continue;
                 double d = tc - here;
                 if (hard && d >= best) continue;
@@ -528,8 +540,10 @@ static long sum_passes(struct state *s, const struct cands *cs, double *lambda, 
             improved = 0;
         /* still unbalanced after a pass: make balance dearer and go on */
         if (s->Vsum > 0 && raises < 60) *lambda *= 2, raises++;
-        if (improved) idle = 0;
-        else if (s->Vsum == 0 || ++idle >= 3 || raises >= 60) break;
+        if (improved)
+            idle = 0;
+        else if (s->Vsum == 0 || ++idle >= 3 || raises >= 60)
+            break;
     }
     members_free(&ms, c->k);
     free(order), free(hc);
@@ -615,8 +629,7 @@ static double max_diameter(const struct terr_ctx *c, const int32_t *assign)
 
 /* cnt[i * k + t]: members of t (other than i) farther than R from i. Returns the number of
  * such pairs inside territories. */
-static long count_conflicts(const struct terr_ctx *c, const int32_t *assign, double R,
-                            int32_t *cnt)
+static long count_conflicts(const struct terr_ctx *c, const int32_t *assign, double R, int32_t *cnt)
 {
     size_t n = c->n, k = c->k;
     memset(cnt, 0, n * k * sizeof *cnt);
@@ -710,8 +723,8 @@ long terr_search_diameter(struct terr_ctx *c, int32_t *assign)
             for (size_t v = 0; v < n; v++) {
                 size_t b = (size_t)assign[v];
                 if (b == a || c->fixed[v] >= 0) continue;
-                double dc = (double)(cnt[u * k + b] + cnt[v * k + a] - cnt[u * k + a] -
-                                     cnt[v * k + b]);
+                double dc =
+                    (double)(cnt[u * k + b] + cnt[v * k + a] - cnt[u * k + a] - cnt[v * k + b]);
                 if (terr_dist(c, u, v) > R) dc -= 2;
                 if (dc + mu * -s.V[a] - mu * s.V[b] > bd + 1e-12) continue;
                 long ch = move_change(&s, u, b);
@@ -742,13 +755,16 @@ long terr_search_diameter(struct terr_ctx *c, int32_t *assign)
                     if ((size_t)assign[v] == t) conflicts++;
                     cnt[v * k + a]--, cnt[v * k + t]++;
                 }
-            tabu[u * k + a] = it + 10 + (long)terr_rand_below(&c->rng, 10) + (long)(0.6 * (double)nconf);
+            tabu[u * k + a] =
+                it + 10 + (long)terr_rand_below(&c->rng, 10) + (long)(0.6 * (double)nconf);
         }
         g = (double)conflicts + mu * s.Vsum;
         if (g < best_g) best_g = g;
         /* strategic oscillation: balance dearer while it is missed, cheaper while met */
-        if (s.Vsum > 0) since_feasible++, since_infeasible = 0;
-        else since_infeasible++, since_feasible = 0;
+        if (s.Vsum > 0)
+            since_feasible++, since_infeasible = 0;
+        else
+            since_infeasible++, since_feasible = 0;
         if (since_feasible > 10 && mu < mu_max) mu *= 1.5, since_feasible = 0;
         if (since_infeasible > 10 && mu > mu_min) mu /= 1.5, since_infeasible = 0;
         if (conflicts == 0 && s.Vsum == 0) {

@@ -167,8 +167,10 @@ double terr_violation(const struct terr_ctx *c, const double *w)
 {
     double v = 0;
     for (size_t j = 0; j < c->m; j++) {
-        if (w[j] > c->hi[j]) v += (w[j] - c->hi[j]) * c->inv_mean[j];
-        else if (w[j] < c->lo[j]) v += (c->lo[j] - w[j]) * c->inv_mean[j];
+        if (w[j] > c->hi[j])
+            v += (w[j] - c->hi[j]) * c->inv_mean[j];
+        else if (w[j] < c->lo[j])
+            v += (c->lo[j] - w[j]) * c->inv_mean[j];
     }
     return v;
 }
@@ -323,8 +325,7 @@ static int ctx_init(struct terr_ctx *c, const struct terr_problem *p, struct err
     if (k == 0 || k > TERR_MAX_TERRITORIES)
         return err_field(e, REINS_EINVAL, "k", "the number of territories must be 1 to %d",
                          TERR_MAX_TERRITORIES);
-    if (k > n)
-        return err_field(e, REINS_EINVAL, "k", "%zu territories for only %zu units", k, n);
+    if (k > n) return err_field(e, REINS_EINVAL, "k", "%zu territories for only %zu units", k, n);
     if (m == 0 || !p->measure)
         return err_field(e, REINS_EINVAL, "measure", "at least one measure is needed");
     for (size_t i = 0; i < n * m; i++)
@@ -336,8 +337,7 @@ static int ctx_init(struct terr_ctx *c, const struct terr_problem *p, struct err
         if (!(p->tol[j] >= 0) || !isfinite(p->tol[j]))
             return err_field(e, REINS_EINVAL, "tolerance", "measure %zu: bad tolerance", j + 1);
     int coords = p->metric != TERR_GRAPH && p->x && p->y;
-    if (p->metric != TERR_GRAPH && !coords &&
-        !(p->home_dist && p->compact == TERR_SUM_DISTANCE))
+    if (p->metric != TERR_GRAPH && !coords && !(p->home_dist && p->compact == TERR_SUM_DISTANCE))
         return err_field(e, REINS_EINVAL, "coordinates", "coordinates are needed");
     for (size_t i = 0; coords && i < n; i++)
         if (!(fabs(p->x[i]) <= TERR_MAX_VALUE) || !(fabs(p->y[i]) <= TERR_MAX_VALUE))
@@ -368,8 +368,7 @@ static int ctx_init(struct terr_ctx *c, const struct terr_problem *p, struct err
             return err_field(e, REINS_EINVAL, "lock", "unit %zu: locked to no such territory",
                              i + 1);
         if (p->current && (p->current[i] < -1 || p->current[i] >= (int32_t)k))
-            return err_field(e, REINS_EINVAL, "current", "unit %zu: no such current owner",
-                             i + 1);
+            return err_field(e, REINS_EINVAL, "current", "unit %zu: no such current owner", i + 1);
         if (p->lock && p->lock[i] >= 0) c->fixed[i] = p->lock[i];
     }
     for (size_t t = 0; p->home && t < k; t++) {
@@ -378,8 +377,8 @@ static int ctx_init(struct terr_ctx *c, const struct terr_problem *p, struct err
         size_t h = (size_t)p->home[t];
         if (c->fixed[h] >= 0 && c->fixed[h] != (int32_t)t)
             return err_field(e, REINS_EINVAL, "lock",
-                             "unit %zu is the home of territory %zu but locked to %d", h + 1,
-                             t + 1, c->fixed[h] + 1);
+                             "unit %zu is the home of territory %zu but locked to %d", h + 1, t + 1,
+                             c->fixed[h] + 1);
         c->fixed[h] = (int32_t)t;
     }
     if (p->contiguous && !(p->adj ? p->nadj : p->nedges) && n > k)
@@ -421,9 +420,9 @@ static int ctx_init(struct terr_ctx *c, const struct terr_problem *p, struct err
         for (size_t t = 0; t < k; t++)
             if (p->home[t] < 0) c->fixed_centres = 0;
     }
-    int need_matrix = p->metric == TERR_GRAPH &&
-                      (p->compact == TERR_MAX_DIAMETER || !c->fixed_centres || p->home == NULL ||
-                       n <= 2000);
+    int need_matrix =
+        p->metric == TERR_GRAPH &&
+        (p->compact == TERR_MAX_DIAMETER || !c->fixed_centres || p->home == NULL || n <= 2000);
     if (p->compact == TERR_SUM_DISTANCE && p->home_dist) need_matrix = 0;
     if (coords && n <= 2000) need_matrix = 1; /* cheap, and faster */
     if (p->metric == TERR_GRAPH && p->compact == TERR_SUM_DISTANCE && p->home_dist && n <= 2000)
@@ -664,8 +663,9 @@ int terr_solve(const struct terr_problem *p, struct terr_result *r, struct err *
         ctx_free(&c);
         return rc;
     }
-    int exact = p->method == TERR_EXACT || (p->method == TERR_AUTO && p->n <= TERR_EXACT_MAX_UNITS &&
-                                            (p->compact == TERR_MAX_DIAMETER || c.fixed_centres));
+    int exact =
+        p->method == TERR_EXACT || (p->method == TERR_AUTO && p->n <= TERR_EXACT_MAX_UNITS &&
+                                    (p->compact == TERR_MAX_DIAMETER || c.fixed_centres));
     if (exact && p->n > TERR_EXACT_MAX_UNITS) {
         ctx_free(&c);
         return err_field(e, REINS_EINVAL, "method",
@@ -683,8 +683,10 @@ int terr_solve(const struct terr_problem *p, struct terr_result *r, struct err *
     /* the heuristic runs first: alone, or to give branch and bound an incumbent */
     double full = c.deadline;
     if (exact) c.deadline = c.t_start + (full - c.t_start) * 0.2;
-    if (p->compact == TERR_SUM_DISTANCE) iters += terr_search_sum(&c, assign);
-    else iters += terr_search_diameter(&c, assign);
+    if (p->compact == TERR_SUM_DISTANCE)
+        iters += terr_search_sum(&c, assign);
+    else
+        iters += terr_search_diameter(&c, assign);
     c.deadline = full;
     struct terr_result heur;
     ctx_evaluate(&c, assign, &heur);

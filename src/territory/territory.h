@@ -63,12 +63,12 @@ struct terr_edge {
 };
 
 struct terr_problem {
-    size_t n, k, m;         /* units, territories (k >= 1), measures (m >= 1) */
-    const double *measure;  /* n * m, unit-major: measure[i * m + j] >= 0 */
-    const double *tol;      /* m relative tolerances (0.05 is +-5%); NULL: none */
+    size_t n, k, m;        /* units, territories (k >= 1), measures (m >= 1) */
+    const double *measure; /* n * m, unit-major: measure[i * m + j] >= 0 */
+    const double *tol;     /* m relative tolerances (0.05 is +-5%); NULL: none */
     enum terr_compact compact;
     enum terr_metric metric;
-    const double *x, *y;    /* n coordinates (Euclidean, great-circle) */
+    const double *x, *y;           /* n coordinates (Euclidean, great-circle) */
     const struct terr_edge *edges; /* TERR_GRAPH: nedges distance edges */
     size_t nedges;
     const double *home_dist; /* optional k * n: distance from territory t's home to unit i,
@@ -88,20 +88,20 @@ struct terr_problem {
 };
 
 struct terr_result {
-    int32_t *assign;     /* n: territory of each unit */
-    double objective;    /* compactness + move_penalty * moves */
-    double compactness;  /* the sum of distances, or the largest diameter */
-    double *cost;        /* k: each territory's distance sum or diameter */
-    double *totals;      /* k * m: each territory's total of each measure */
-    double *mean;        /* m: the mean territory total of each measure */
+    int32_t *assign;      /* n: territory of each unit */
+    double objective;     /* compactness + move_penalty * moves */
+    double compactness;   /* the sum of distances, or the largest diameter */
+    double *cost;         /* k: each territory's distance sum or diameter */
+    double *totals;       /* k * m: each territory's total of each measure */
+    double *mean;         /* m: the mean territory total of each measure */
     double max_violation; /* largest relative excess over the tolerance; 0 when balanced */
-    int balanced;        /* every total within tolerance */
-    int contiguous_ok;   /* every territory connected (1 when contiguity was not asked) */
-    int proven_optimal;  /* the exact method finished: no better solution exists */
-    int infeasible;      /* the exact method proved no solution meets balance and limits */
-    size_t moves;        /* units whose owner differs from `current` (0 without it) */
-    long iterations;     /* search steps (branch and bound nodes or local search moves) */
-    double seconds;      /* wall time of the search */
+    int balanced;         /* every total within tolerance */
+    int contiguous_ok;    /* every territory connected (1 when contiguity was not asked) */
+    int proven_optimal;   /* the exact method finished: no better solution exists */
+    int infeasible;       /* the exact method proved no solution meets balance and limits */
+    size_t moves;         /* units whose owner differs from `current` (0 without it) */
+    long iterations;      /* search steps (branch and bound nodes or local search moves) */
+    double seconds;       /* wall time of the search */
 };
 
 /* Solve `p` into `r` (which the caller owns and frees with terr_result_release; it need not

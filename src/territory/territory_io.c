@@ -109,8 +109,8 @@ static int names_unique(struct terr_input *in, char **ids, size_t n, const char 
     index_build(in);
     for (size_t i = 0; i < n; i++)
         if (unit_find(in, ids[i]) != (long)i)
-            return err_field(e, REINS_EINVAL, "id", "%s line %zu: unit id '%s' appears twice",
-                             name, lines[i], ids[i]);
+            return err_field(e, REINS_EINVAL, "id", "%s line %zu: unit id '%s' appears twice", name,
+                             lines[i], ids[i]);
     return 0;
 }
 
@@ -212,8 +212,8 @@ int terr_read_units_csv(struct terr_input *in, const char *name, const char *dat
             const char *fx = r->fields[cx], *fy = r->fields[cy];
             if (parse_number(fx, &in->x[i]) < 0 || parse_number(fy, &in->y[i]) < 0)
                 rc = err_field(e, REINS_EINVAL, "coordinates",
-                               "%s line %zu: coordinates '%s', '%s' are not numbers", name,
-                               r->line, fx, fy);
+                               "%s line %zu: coordinates '%s', '%s' are not numbers", name, r->line,
+                               fx, fy);
         }
         if (ccur >= 0 && *r->fields[ccur])
             in->current_name[i] = arena_strdup(&in->arena, r->fields[ccur]);
@@ -341,8 +341,10 @@ int terr_read_graphml(struct terr_input *in, const char *path, const char *data,
             xmlFree(key);
             if (!kn) continue;
             int slot = -1;
-            if (!strcmp(kn, "x")) slot = (int)m;
-            else if (!strcmp(kn, "y")) slot = (int)m + 1;
+            if (!strcmp(kn, "x"))
+                slot = (int)m;
+            else if (!strcmp(kn, "y"))
+                slot = (int)m + 1;
             for (size_t j = 0; j < m && slot < 0; j++)
                 if (!strcmp(kn, mname[j])) slot = (int)j;
             if (slot < 0) continue;
@@ -352,9 +354,12 @@ int terr_read_graphml(struct terr_input *in, const char *path, const char *data,
                 rc = err_field(e, REINS_EINVAL, kn, "%s line %ld: node %s: %s '%s' is not a %s",
                                path, xmlGetLineNo(d), in->unit_id[i], kn, txt ? txt : "",
                                slot < (int)m ? "number >= 0" : "number");
-            else if (slot == (int)m) in->x[i] = v;
-            else if (slot == (int)m + 1) in->y[i] = v;
-            else in->measure[i * m + (size_t)slot] = v;
+            else if (slot == (int)m)
+                in->x[i] = v;
+            else if (slot == (int)m + 1)
+                in->y[i] = v;
+            else
+                in->measure[i * m + (size_t)slot] = v;
             seen[i * (m + 2) + (size_t)slot] = 1;
             xmlFree(txt);
         }
@@ -373,8 +378,10 @@ int terr_read_graphml(struct terr_input *in, const char *path, const char *data,
         char *s = xml_attr(x, "source"), *t = xml_attr(x, "target");
         long u = s ? unit_find(in, s) : -1, v = t ? unit_find(in, t) : -1;
         if (u < 0 || v < 0)
-            rc = err_field(e, REINS_EINVAL, "edge", "%s line %ld: edge between unknown nodes '%s' "
-                           "and '%s'", path, xmlGetLineNo(x), s ? s : "", t ? t : "");
+            rc = err_field(e, REINS_EINVAL, "edge",
+                           "%s line %ld: edge between unknown nodes '%s' "
+                           "and '%s'",
+                           path, xmlGetLineNo(x), s ? s : "", t ? t : "");
         xmlFree(s), xmlFree(t);
         double w = 1;
         for (xmlNode *d = x->children; d && rc == 0; d = d->next) {
@@ -390,8 +397,7 @@ int terr_read_graphml(struct terr_input *in, const char *path, const char *data,
                                xmlGetLineNo(d), weight_key, txt ? txt : "");
             xmlFree(txt);
         }
-        if (rc == 0)
-            in->edges[in->nedges++] = (struct terr_edge){(uint32_t)u, (uint32_t)v, w};
+        if (rc == 0) in->edges[in->nedges++] = (struct terr_edge){(uint32_t)u, (uint32_t)v, w};
     }
     in->p.metric = in->nedges ? TERR_GRAPH : TERR_EUCLIDEAN;
 out:
@@ -402,8 +408,7 @@ out:
 
 /* ---- territories ---- */
 
-static int add_territory(struct terr_input *in, const char *name, const char *where,
-                         struct err *e)
+static int add_territory(struct terr_input *in, const char *name, const char *where, struct err *e)
 {
     if (!*name) return err_field(e, REINS_EINVAL, "territory", "%s: empty territory name", where);
     if (terr_find(in, name) >= 0)
@@ -417,14 +422,16 @@ static int add_territory(struct terr_input *in, const char *name, const char *wh
     return 0;
 }
 
-int terr_read_territories_csv(struct terr_input *in, const char *name, const char *data,
-                              size_t len, struct err *e)
+int terr_read_territories_csv(struct terr_input *in, const char *name, const char *data, size_t len,
+                              struct err *e)
 {
     struct csv_doc *doc;
     if (csv_parse(data, len, NULL, &doc, e) < 0) return err_prefix(e, "%s: ", name);
     int rc = 0, ct = csv_find_column(doc, "territory"), ch = csv_find_column(doc, "home");
-    if (in->k) rc = err_set(e, REINS_EINVAL, "%s: territories are already given", name);
-    else if (ct < 0) rc = err_field(e, REINS_EINVAL, "territory", "%s line 1: no 'territory' column", name);
+    if (in->k)
+        rc = err_set(e, REINS_EINVAL, "%s: territories are already given", name);
+    else if (ct < 0)
+        rc = err_field(e, REINS_EINVAL, "territory", "%s line 1: no 'territory' column", name);
     for (size_t r = 1; r < doc->nrows && rc == 0; r++) {
         const struct csv_row *row = &doc->rows[r];
         char where[600];
@@ -439,7 +446,8 @@ int terr_read_territories_csv(struct terr_input *in, const char *name, const cha
             if (u < 0)
                 rc = err_field(e, REINS_EINVAL, "home", "%s: field home: no unit '%s'", where,
                                row->fields[ch]);
-            else in->home[in->k - 1] = (int32_t)u;
+            else
+                in->home[in->k - 1] = (int32_t)u;
         }
     }
     if (rc == 0 && in->k == 0) rc = err_set(e, REINS_EINVAL, "%s: no territories", name);
@@ -507,8 +515,8 @@ int terr_read_home_distances_csv(struct terr_input *in, const char *name, const 
                            hdr->fields[f]);
     }
     if (rc == 0 && hdr->nfields - 1 != in->k)
-        rc = err_set(e, REINS_EINVAL, "%s line 1: %zu territory columns for %zu territories",
-                     name, hdr->nfields - 1, in->k);
+        rc = err_set(e, REINS_EINVAL, "%s line 1: %zu territory columns for %zu territories", name,
+                     hdr->nfields - 1, in->k);
     free(in->home_dist);
     in->home_dist = xmalloc(in->k * in->n * sizeof *in->home_dist);
     for (size_t i = 0; i < in->k * in->n; i++)
@@ -579,8 +587,10 @@ int terr_read_edges_csv(struct terr_input *in, const char *name, const char *dat
         free(edges);
         return rc;
     }
-    if (adjacency) free(in->adj), in->adj = edges, in->nadj = ne;
-    else free(in->edges), in->edges = edges, in->nedges = ne, in->p.metric = TERR_GRAPH;
+    if (adjacency)
+        free(in->adj), in->adj = edges, in->nadj = ne;
+    else
+        free(in->edges), in->edges = edges, in->nedges = ne, in->p.metric = TERR_GRAPH;
     return 0;
 }
 
@@ -606,9 +616,10 @@ int terr_input_finish(struct terr_input *in, const char *tolerances, struct err 
         if (in->lock_name[i]) {
             long t = terr_find(in, in->lock_name[i]);
             if (t < 0)
-                return err_field(e, REINS_EINVAL, "lock", "line %zu: unit %s: field lock: no "
-                                 "territory '%s'", in->unit_line[i], in->unit_id[i],
-                                 in->lock_name[i]);
+                return err_field(e, REINS_EINVAL, "lock",
+                                 "line %zu: unit %s: field lock: no "
+                                 "territory '%s'",
+                                 in->unit_line[i], in->unit_id[i], in->lock_name[i]);
             in->lock[i] = (int32_t)t;
         }
         if (!any_current) continue;
@@ -616,9 +627,10 @@ int terr_input_finish(struct terr_input *in, const char *tolerances, struct err 
         if (in->current_name[i]) {
             long t = terr_find(in, in->current_name[i]);
             if (t < 0)
-                return err_field(e, REINS_EINVAL, "current", "line %zu: unit %s: field current: "
-                                 "no territory '%s'", in->unit_line[i], in->unit_id[i],
-                                 in->current_name[i]);
+                return err_field(e, REINS_EINVAL, "current",
+                                 "line %zu: unit %s: field current: "
+                                 "no territory '%s'",
+                                 in->unit_line[i], in->unit_id[i], in->current_name[i]);
             in->current[i] = (int32_t)t;
         }
     }
@@ -630,8 +642,10 @@ int terr_input_finish(struct terr_input *in, const char *tolerances, struct err 
         size_t l = comma ? (size_t)(comma - p) : strlen(p);
         snprintf(buf, sizeof buf, "%.*s", (int)(l < 63 ? l : 63), p);
         if (parse_number(buf, &in->tol[j]) < 0 || in->tol[j] < 0)
-            return err_field(e, REINS_EINVAL, "tolerance", "--tolerance: '%s' is not a number "
-                             ">= 0", buf);
+            return err_field(e, REINS_EINVAL, "tolerance",
+                             "--tolerance: '%s' is not a number "
+                             ">= 0",
+                             buf);
         if (comma) p = comma + 1; /* one value per measure, or the last one for the rest */
     }
     struct terr_problem *q = &in->p;
@@ -670,8 +684,7 @@ void terr_write_report(const struct terr_input *in, const struct terr_result *r,
             p->compact == TERR_SUM_DISTANCE ? "total distance to centre" : "largest diameter");
     sb_addf(out, "balance      %s (largest excess over tolerance %.4f%%)\n",
             r->balanced ? "met" : "NOT met", 100 * r->max_violation);
-    if (p->contiguous)
-        sb_addf(out, "contiguity   %s\n", r->contiguous_ok ? "met" : "NOT met");
+    if (p->contiguous) sb_addf(out, "contiguity   %s\n", r->contiguous_ok ? "met" : "NOT met");
     sb_addf(out, "method       %s%s\n", r->proven_optimal ? "branch and bound: optimal" : "search",
             r->infeasible ? " (no solution meets every constraint)" : "");
     sb_addf(out, "moves        %zu\n", r->moves);

@@ -18,16 +18,16 @@
 struct terr_input {
     struct terr_problem p; /* points into the arrays below */
     size_t n, k, m;
-    char **unit_id;        /* n */
-    char **terr_name;      /* k */
-    char **measure_name;   /* m */
+    char **unit_id;      /* n */
+    char **terr_name;    /* k */
+    char **measure_name; /* m */
     double *measure, *x, *y, *home_dist, *tol;
     struct terr_edge *edges, *adj;
     size_t nedges, nadj;
     int32_t *home, *lock, *current;
     char **current_name, **lock_name; /* n, as read (NULL when empty), until resolved */
-    size_t *unit_line;     /* n: line (or GraphML element line) each unit came from */
-    struct arena arena;    /* every string above */
+    size_t *unit_line;                /* n: line (or GraphML element line) each unit came from */
+    struct arena arena;               /* every string above */
     /* private: unit id lookup (open addressing) */
     uint32_t *index;
     size_t index_cap;
@@ -37,10 +37,10 @@ struct terr_input {
 void terr_input_init(struct terr_input *in);
 void terr_input_release(struct terr_input *in);
 
-/* Units from CSV: an `id` column (else the first column names the unit); coordinates as `x`,`y` or `lon`,`lat` (or `lng`,
- * `longitude`, `latitude`); optional `current` and `lock` (territory names); the measures are
- * the columns named in `measures` (comma-separated), or when NULL every other column. Values
- * must be numbers >= 0. `name` is used in messages. */
+/* Units from CSV: an `id` column (else the first column names the unit); coordinates as `x`,`y` or
+ * `lon`,`lat` (or `lng`, `longitude`, `latitude`); optional `current` and `lock` (territory names);
+ * the measures are the columns named in `measures` (comma-separated), or when NULL every other
+ * column. Values must be numbers >= 0. `name` is used in messages. */
 int terr_read_units_csv(struct terr_input *in, const char *name, const char *data, size_t len,
                         const char *measures, struct err *e);
 
@@ -53,8 +53,8 @@ int terr_read_graphml(struct terr_input *in, const char *path, const char *data,
 /* Territories: from CSV (a `territory` column, optional `home` unit id), or `k` named T1..Tk,
  * or the names in home_names (comma list of unit ids: territory i's home is the i-th unit).
  * Call after reading units. */
-int terr_read_territories_csv(struct terr_input *in, const char *name, const char *data,
-                              size_t len, struct err *e);
+int terr_read_territories_csv(struct terr_input *in, const char *name, const char *data, size_t len,
+                              struct err *e);
 int terr_set_territories(struct terr_input *in, size_t k, struct err *e);
 int terr_set_homes(struct terr_input *in, const char *home_ids, struct err *e);
 
