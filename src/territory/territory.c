@@ -326,6 +326,11 @@ static int ctx_init(struct terr_ctx *c, const struct terr_problem *p, struct err
         return err_field(e, REINS_EINVAL, "k", "the number of territories must be 1 to %d",
                          TERR_MAX_TERRITORIES);
     if (k > n) return err_field(e, REINS_EINVAL, "k", "%zu territories for only %zu units", k, n);
+    if (p->compact == TERR_MAX_DIAMETER && n > TERR_DIAMETER_MAX_UNITS)
+        return err_field(e, REINS_EINVAL, "objective",
+                         "the diameter objective takes at most %d units, not %zu (use the "
+                         "distance sum)",
+                         TERR_DIAMETER_MAX_UNITS, n);
     if (m == 0 || !p->measure)
         return err_field(e, REINS_EINVAL, "measure", "at least one measure is needed");
     for (size_t i = 0; i < n * m; i++)

@@ -51,6 +51,8 @@ enum terr_method {
 };
 
 #define TERR_EXACT_MAX_UNITS 40
+/* The diameter objective looks at every pair of units: at most this many units. */
+#define TERR_DIAMETER_MAX_UNITS 10000
 /* Measures, coordinates and lengths are at most this in absolute value, so that no sum of
  * them overflows. */
 #define TERR_MAX_VALUE 1e12

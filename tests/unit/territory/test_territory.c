@@ -334,6 +334,15 @@ static void test_infeasible_reported(void **state)
     p.lock = lock;
     assert_int_equal(terr_solve(&p, &r, &e), REINS_EINVAL);
     assert_string_equal(e.field, "lock");
+    /* the diameter looks at every pair: refused, not left to run for minutes */
+    size_t big = TERR_DIAMETER_MAX_UNITS + 1;
+    double *bx = xcalloc(big, sizeof *bx), *bw = xcalloc(big, sizeof *bw);
+    struct terr_problem q = {0};
+    q.n = big, q.k = 2, q.m = 1, q.measure = bw, q.x = bx, q.y = bx, q.max_moves = -1;
+    q.compact = TERR_MAX_DIAMETER;
+    assert_int_equal(terr_solve(&q, &r, &e), REINS_EINVAL);
+    assert_string_equal(e.field, "objective");
+    free(bx), free(bw);
 }
 
 static void test_deterministic_for_a_seed(void **state)
