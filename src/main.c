@@ -20,6 +20,7 @@ static const struct command commands[] = {
     {"export", cmd_export, "export people as CSV"},
     {"backup", cmd_backup, "write a consistent copy of the database, online"},
     {"comp", cmd_comp, "run a compensation plan on CSV files (comp calc)"},
+    {"territory", cmd_territory, "solve territory alignments on CSV or GraphML files"},
 };
 
 static void usage(FILE *out)

@@ -18,6 +18,7 @@ int cmd_import(int argc, char **argv, const char *db_url);
 int cmd_export(int argc, char **argv, const char *db_url);
 int cmd_backup(int argc, char **argv, const char *db_url);
 int cmd_comp(int argc, char **argv, const char *db_url);
+int cmd_territory(int argc, char **argv, const char *db_url);
 
 /* Options: `--name value` or `--name=value`. */
 struct opt {
