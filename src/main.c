@@ -28,7 +28,7 @@ static void usage(FILE *out)
     fprintf(out, "usage: reins [--db URL] <command> [<args>]\n\n"
                  "reins leads people first, then manages sales.\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-        fprintf(out, "   %-8s %s\n", commands[i].name, commands[i].summary);
+        fprintf(out, "   %-10s %s\n", commands[i].name, commands[i].summary);
     fprintf(out, "\n--db URL picks the database (also REINS_DB; default reins.db):\n"
                  "   PATH or sqlite:PATH        a SQLite file, created if absent\n"
                  "   postgresql://...           a PostgreSQL database (libpq URI)\n"
