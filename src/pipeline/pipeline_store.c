@@ -400,7 +400,9 @@ int opportunity_set_probability(struct store *db, int64_t id, int64_t bp,
 int opportunity_list(struct store *db, const struct principal *who, const struct opp_filter *f,
                      struct arena *arena, struct opportunity **out, size_t *n, struct err *e)
 {
-    int limit = f->limit > 0 && f->limit <= OPP_LIST_LIMIT_MAX ? f->limit : OPP_LIST_LIMIT_MAX;
+    int64_t limit = f->limit < 0 ? INT64_MAX
+                    : f->limit > 0 && f->limit <= OPP_LIST_LIMIT_MAX ? f->limit
+                                                                     : OPP_LIST_LIMIT_MAX;
     struct store_rows *r;
     int rc = store_query(db, SQL_OPP_LIST, PARAMS(WHO_PARAMS(who), FILTER_PARAMS(f), SV_INT(limit)),
                          &r, e);
