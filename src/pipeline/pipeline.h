@@ -108,7 +108,7 @@ struct account {
 };
 
 /* Insert an account (in the caller's transaction, if any); a taken
- * (source, external_id) is REINS_ECONFLICT. */
+ * (source, external_id) is REINS_ECONFLICT. `id_out` may be NULL. */
 int account_create(struct store *db, const struct account *a, int64_t now, int64_t *id_out,
                    struct err *e);
 
