@@ -62,7 +62,7 @@ int amount_parse(const char *s, int64_t *minor)
         s++;
         int nd = 0;
         while (is_digit(*s)) {
-            if (nd == 2) {
+            if (nd >= 2) {
                 if (*s != '0') return REINS_EINVAL; /* no silent rounding */
             } else {
                 cents = cents * 10 + (*s - '0');

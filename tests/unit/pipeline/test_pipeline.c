@@ -81,6 +81,12 @@ static void test_parsers(void **state)
     assert_int_equal(v, 50);
     assert_int_equal(amount_parse("-5", &v), REINS_EINVAL);
     assert_int_equal(amount_parse("1.234", &v), REINS_EINVAL);
+    assert_int_equal(amount_parse("2.40000", &v), 0); /* trailing zeros are no rounding */
+    assert_int_equal(v, 240);
+    /* found by fuzz/crm_values_fuzz: many trailing zeros overflowed the cents */
+    assert_int_equal(amount_parse("2.40000000000000000000000000", &v), 0);
+    assert_int_equal(v, 240);
+    assert_int_equal(amount_parse("2.4000000000000000000000001", &v), REINS_EINVAL);
     assert_int_equal(amount_parse("12,34", &v), REINS_EINVAL);
     assert_int_equal(amount_parse("12x", &v), REINS_EINVAL);
     assert_int_equal(amount_parse("", &v), REINS_EINVAL);
