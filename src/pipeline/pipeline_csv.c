@@ -571,7 +571,9 @@ static int category_parse(const char *v, char out[16])
     if (*v) return -1;
     if (!strcmp(low, "omit")) strcpy(low, "omitted");
     if (!forecast_category_valid(low)) return -1;
-    snprintf(out, 16, "%s", low);
+    size_t len = strlen(low); /* a valid category is short; say so to the compiler */
+    if (len >= 16) return -1;
+    memcpy(out, low, len + 1);
     return 0;
 }
 

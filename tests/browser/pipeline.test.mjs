@@ -77,6 +77,15 @@ test('an admin imports a CRM file in the browser; the manager sees it on the boa
     return rows.length === 1 && rows[0].innerText.includes('Browser Test Deal');
   });
   await screenshot(mpage, 'pipeline-table');
+  // the pipeline as it stood half a year before the demo date, from the history
+  const then = '2026-05-01';
+  const past = (await manager.get(`/pipeline/as-of?date=${then}`)).opportunities.filter((r) => r.status === 'open');
+  assert.ok(past.length > 10, 'the demo has history');
+  await mpage.getByLabel(/^Deal name/).fill('');
+  await mpage.getByLabel(/^As of/).fill(then);
+  await mpage.getByLabel(/^View/).selectOption('as-of');
+  await mpage.waitForFunction((n) => document.querySelectorAll('table.as-of-table tbody tr').length === n, past.length);
+  await screenshot(mpage, 'pipeline-as-of');
   assert.deepEqual(unexpectedProblems(mpage, [401]), []);
   await mpage.context().close();
 });

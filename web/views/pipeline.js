@@ -3,6 +3,7 @@
 import { h, replace } from '../dom.js';
 import { pageHeader, field, loading, empty, errorBox } from '../ui.js';
 import { formatDate } from '../format.js';
+import { API } from '../api.js';
 import { money, percent, categoryName, CATEGORIES, statusChip } from '../pipeline.js';
 
 function query(params) {
@@ -86,6 +87,39 @@ function tableView(list) {
   );
 }
 
+/** The deals as they stood at the end of a past day, from their history. */
+function asOfView(rows, date) {
+  if (!rows.length) return empty(`No deals were known on ${formatDate(date)}.`);
+  return h(
+    'div',
+    { class: 'table-wrap' },
+    h(
+      'table',
+      { class: 'data-table pipeline-table as-of-table' },
+      h('caption', null, `As it stood at the end of ${formatDate(date)}`),
+      h('thead', null, h('tr', null, ['Deal', 'Owner', 'Stage', 'Amount', 'Probability', 'Category', 'Close date', 'Status'].map((t) => h('th', { scope: 'col' }, t)))),
+      h(
+        'tbody',
+        null,
+        rows.map((r) =>
+          h(
+            'tr',
+            null,
+            h('th', { scope: 'row' }, h('a', { href: `#/opportunities/${r.opportunity_id}` }, `#${r.opportunity_id}`)),
+            h('td', { 'data-label': 'Owner' }, r.owner.name),
+            h('td', { 'data-label': 'Stage' }, r.stage.name),
+            h('td', { 'data-label': 'Amount', class: 'num' }, money(r.amount_minor, r.currency)),
+            h('td', { 'data-label': 'Probability', class: 'num' }, percent(r.probability_bp)),
+            h('td', { 'data-label': 'Category' }, categoryName(r.forecast_category)),
+            h('td', { 'data-label': 'Close date' }, formatDate(r.close_date)),
+            h('td', { 'data-label': 'Status' }, statusChip(r.status)),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
 export async function render(root, ctx) {
   ctx.setTitle('Pipeline');
   root.append(pageHeader('Pipeline', { intro: 'Open deals by stage, and every deal you may see with filters. Amounts are totals of the deals shown.' }));
@@ -95,15 +129,17 @@ export async function render(root, ctx) {
   if (!ctx.isCurrent()) return;
 
   const pipe = field({ label: 'Pipeline', name: 'pipeline', type: 'select', options: pipelines.map((p) => ({ value: p.id, label: p.name })) });
-  const mode = field({ label: 'View', name: 'view', type: 'select', options: [{ value: 'board', label: 'Board' }, { value: 'table', label: 'Table' }] });
+  const mode = field({ label: 'View', name: 'view', type: 'select', options: [{ value: 'board', label: 'Board' }, { value: 'table', label: 'Table' }, { value: 'as-of', label: 'As of a date' }] });
+  const asOf = field({ label: 'As of', name: 'as_of', type: 'date', value: ctx.today, hint: 'For “As of a date”: the pipeline as it stood then.' });
   const status = field({ label: 'Status', name: 'status', type: 'select', options: [{ value: '', label: 'Any' }, { value: 'open', label: 'Open' }, { value: 'won', label: 'Won' }, { value: 'lost', label: 'Lost' }], value: 'open' });
   const category = field({ label: 'Category', name: 'forecast_category', type: 'select', options: [{ value: '', label: 'Any' }, ...CATEGORIES.map(([value, label]) => ({ value, label }))] });
   const from = field({ label: 'Closing from', name: 'close_from', type: 'date' });
   const to = field({ label: 'Closing to', name: 'close_to', type: 'date' });
   const q = field({ label: 'Deal name', name: 'q', type: 'search', attrs: { autocomplete: 'off' } });
-  const bar = h('form', { class: 'toolbar pipeline-filters', role: 'search' }, pipe, mode, status, category, from, to, q);
+  const bar = h('form', { class: 'toolbar pipeline-filters', role: 'search' }, pipe, mode, status, category, from, to, q, asOf);
   const out = h('div', { class: 'pipeline-out', 'aria-live': 'polite' });
-  replace(body, bar, out);
+  const download = h('p', { class: 'small' }, h('a', { href: `${API}/export/opportunities`, download: 'opportunities.csv' }, 'Download your deals as CSV'));
+  replace(body, bar, out, download);
 
   let seq = 0;
   async function load() {
@@ -117,7 +153,12 @@ export async function render(root, ctx) {
       q: q.control.value.trim(),
     };
     try {
-      if (mode.control.value === 'board') {
+      if (mode.control.value === 'as-of') {
+        const date = asOf.control.value || ctx.today;
+        const { opportunities } = await ctx.api.get(`/pipeline/as-of${query({ date })}`);
+        const shown = opportunities.filter((r) => (!filters.status || r.status === filters.status) && (!filters.forecast_category || r.forecast_category === filters.forecast_category));
+        if (mine === seq && ctx.isCurrent()) replace(out, asOfView(shown, date));
+      } else if (mode.control.value === 'board') {
         const board = await ctx.api.get(`/pipelines/${pipe.control.value}/board${query(filters)}`);
         if (mine === seq && ctx.isCurrent()) replace(out, boardView(board));
       } else {
