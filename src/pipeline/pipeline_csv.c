@@ -803,24 +803,24 @@ static int write_opps(struct import *im, struct opp_row *rows, size_t n,
     if (rc < 0) return rc;
     char today[11];
     date_from_days(by->at / 86400, today);
+    struct opportunity *fresh = xcalloc(n ? n : 1, sizeof *fresh);
+    size_t nfresh = 0;
     for (size_t i = 0; i < n; i++) {
         struct opp_row *o = &rows[i];
         int64_t account_id;
         if ((rc = resolve_account(im, o, by->at, &account_id, e)) < 0) break;
         const char *products = products_normal(&im->arena, o->products);
-        if (o->known < 0) {
-            struct opportunity op;
-            memset(&op, 0, sizeof op);
-            op.account_id = account_id;
-            op.name = o->name;
-            row_state(o, NULL, &op.st);
-            snprintf(op.created_date, sizeof op.created_date, "%s",
+        if (o->known < 0) { /* written together after the loop */
+            struct opportunity *op = &fresh[nfresh++];
+            op->account_id = account_id;
+            op->name = o->name;
+            row_state(o, NULL, &op->st);
+            snprintf(op->created_date, sizeof op->created_date, "%s",
                      o->created_date[0] ? o->created_date : today);
-            op.closed_reason = o->reason;
-            op.products = products;
-            op.source = crm_source_name(im->source);
-            op.external_id = o->external_id;
-            if ((rc = opportunity_create(im->db, &op, by, NULL, e)) < 0) break;
+            op->closed_reason = o->reason;
+            op->products = products;
+            op->source = crm_source_name(im->source);
+            op->external_id = o->external_id;
             im->res->created++;
             continue;
         }
@@ -848,7 +848,13 @@ static int write_opps(struct import *im, struct opp_row *rows, size_t n,
             break;
         im->res->updated++;
     }
-    if (rc < 0) err_prefix(e, "%s line %zu: ", im->filename, rows[0].line);
+    if (rc >= 0 && nfresh) {
+        int64_t *ids = xcalloc(nfresh, sizeof *ids);
+        rc = opportunities_create_many(im->db, fresh, nfresh, by, ids, e);
+        free(ids);
+    }
+    free(fresh);
+    if (rc < 0) err_prefix(e, "%s: ", im->filename);
     return rc;
 }
 

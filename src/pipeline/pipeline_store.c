@@ -250,6 +250,178 @@ int opportunity_create(struct store *db, const struct opportunity *o,
     return 0;
 }
 
+/* ---- many new opportunities at once (imports) ---------------------------------------------- */
+
+/* Rows per statement: one round trip for many rows matters on PostgreSQL, where each
+ * statement is a round trip; 18 parameters a row stays far below both databases' limits.
+ * Batches are powers of two (256, then 128, 64, ... for the rest) so a connection caches a
+ * handful of statement texts, not one per remainder size. */
+#define MANY_BATCH 256
+#define OPP_INSERT_HEAD                                                                            \
+    "INSERT INTO opportunities (account_id, owner_id, name, amount_minor, currency, pipeline_id,"  \
+    " stage_id, probability_bp, probability_manual, forecast_category, status, close_date,"        \
+    " created_date, closed_reason, source, external_id, created_at, updated_at) VALUES "
+#define HISTORY_INSERT_HEAD                                                                        \
+    "INSERT INTO opportunity_history (opportunity_id, changed_at, source, user_id, changes,"       \
+    " owner_id, pipeline_id, stage_id, amount_minor, currency, close_date, probability_bp,"        \
+    " forecast_category, status) VALUES "
+#define PRODUCT_INSERT_HEAD "INSERT INTO opportunity_products (opportunity_id, name) VALUES "
+
+/* The largest power of two not above min(left, MANY_BATCH); left > 0. */
+static size_t batch_size(size_t left)
+{
+    size_t k = MANY_BATCH;
+    while (k > left)
+        k /= 2;
+    return k;
+}
+
+/* The text of a multi-row insert: `head`, then `rows` groups of `ncols` placeholders
+ * ($1..$ncols), ($ncols+1..)..., then `tail`. Built from constants only, never from input. */
+static char *multi_insert_sql(const char *head, int ncols, size_t rows, const char *tail)
+{
+    struct sb sql = SB_INIT;
+    sb_adds(&sql, head);
+    int k = 1;
+    for (size_t r = 0; r < rows; r++) {
+        sb_adds(&sql, r ? ", (" : "(");
+        for (int c = 0; c < ncols; c++)
+            sb_addf(&sql, c ? ", $%d" : "$%d", k++);
+        sb_adds(&sql, ")");
+    }
+    sb_adds(&sql, tail);
+    return sb_detach(&sql);
+}
+
+struct id_ext {
+    int64_t id;
+    const char *ext;
+};
+
+static int cmp_id_ext(const void *a, const void *b)
+{
+    return strcmp(((const struct id_ext *)a)->ext, ((const struct id_ext *)b)->ext);
+}
+
+/* One batch of at most MANY_BATCH deals. */
+static int create_batch(struct store *db, const struct opportunity *v, size_t n,
+                        const struct change_source *by, int64_t *ids, struct arena *a,
+                        struct err *e)
+{
+    struct store_val *p = arena_alloc(a, n * 18 * sizeof *p);
+    for (size_t i = 0; i < n; i++) {
+        const struct opportunity *o = &v[i];
+        const struct opp_state *s = &o->st;
+        struct store_val row[18] = {SV_ID(o->account_id),
+                                    SV_INT(s->owner_id),
+                                    SV_TEXT(o->name),
+                                    SV_INT(s->amount_minor),
+                                    SV_TEXT(s->currency),
+                                    SV_INT(s->pipeline_id),
+                                    SV_INT(s->stage_id),
+                                    SV_INT(s->probability_bp),
+                                    SV_INT(o->probability_manual ? 1 : 0),
+                                    SV_TEXT(s->forecast_category),
+                                    SV_TEXT(s->status),
+                                    SV_TEXT(s->close_date),
+                                    SV_TEXT(o->created_date),
+                                    SV_TEXT(o->closed_reason ? o->closed_reason : ""),
+                                    SV_TEXT(o->source),
+                                    SV_TEXT(o->external_id),
+                                    SV_INT(by->at),
+                                    SV_INT(by->at)};
+        memcpy(&p[i * 18], row, sizeof row);
+    }
+    char *sql = multi_insert_sql(OPP_INSERT_HEAD, 18, n, " RETURNING id, external_id");
+    struct store_rows *r;
+    int rc = store_query(db, sql, p, (int)(n * 18), &r, e);
+    free(sql);
+    if (rc < 0) return rc;
+    struct id_ext *got = arena_alloc(a, (n + 1) * sizeof *got);
+    size_t ngot = 0;
+    while ((rc = store_next(r, e)) > 0 && ngot < n) {
+        got[ngot].id = store_int(r, 0);
+        got[ngot++].ext = arena_strdup(a, store_text(r, 1));
+    }
+    store_rows_free(r);
+    if (rc < 0) return rc;
+    if (ngot != n) return err_set(e, REINS_EINTERNAL, "inserted %zu deals of %zu", ngot, n);
+    /* RETURNING promises no order: match the new ids by external id */
+    qsort(got, ngot, sizeof *got, cmp_id_ext);
+    for (size_t i = 0; i < n; i++) {
+        struct id_ext key = {0, v[i].external_id};
+        struct id_ext *hit = bsearch(&key, got, ngot, sizeof *got, cmp_id_ext);
+        if (!hit) return err_set(e, REINS_EINTERNAL, "no id for deal %s", v[i].external_id);
+        ids[i] = hit->id;
+    }
+
+    p = arena_alloc(a, n * 14 * sizeof *p);
+    for (size_t i = 0; i < n; i++) {
+        const struct opp_state *s = &v[i].st;
+        struct store_val row[14] = {SV_INT(ids[i]),
+                                    SV_INT(by->at),
+                                    SV_TEXT(by->source),
+                                    SV_ID(by->user_id),
+                                    SV_TEXT("created"),
+                                    SV_INT(s->owner_id),
+                                    SV_INT(s->pipeline_id),
+                                    SV_INT(s->stage_id),
+                                    SV_INT(s->amount_minor),
+                                    SV_TEXT(s->currency),
+                                    SV_TEXT(s->close_date),
+                                    SV_INT(s->probability_bp),
+                                    SV_TEXT(s->forecast_category),
+                                    SV_TEXT(s->status)};
+        memcpy(&p[i * 14], row, sizeof row);
+    }
+    sql = multi_insert_sql(HISTORY_INSERT_HEAD, 14, n, "");
+    rc = store_run(db, sql, p, (int)(n * 14), NULL, e);
+    free(sql);
+    if (rc < 0) return rc;
+
+    /* products: "a; b" lists, already without blanks and repeats */
+    size_t cap = 2 * n + 2, np = 0;
+    p = arena_alloc(a, cap * 2 * sizeof *p);
+    for (size_t i = 0; i < n; i++) {
+        if (!v[i].products || !*v[i].products) continue;
+        char *copy = arena_strdup(a, v[i].products), *save = NULL;
+        for (char *t = strtok_r(copy, ";", &save); t; t = strtok_r(NULL, ";", &save)) {
+            while (*t == ' ')
+                t++;
+            if (!*t) continue;
+            if (np == cap) {
+                struct store_val *bigger = arena_alloc(a, cap * 4 * sizeof *p);
+                memcpy(bigger, p, np * 2 * sizeof *p);
+                p = bigger;
+                cap *= 2;
+            }
+            p[2 * np] = SV_INT(ids[i]);
+            p[2 * np + 1] = SV_TEXT(t);
+            np++;
+        }
+    }
+    for (size_t done = 0, k; done < np && rc >= 0; done += k) {
+        k = batch_size(np - done);
+        sql = multi_insert_sql(PRODUCT_INSERT_HEAD, 2, k, "");
+        rc = store_run(db, sql, &p[2 * done], (int)(2 * k), NULL, e);
+        free(sql);
+    }
+    return rc < 0 ? rc : 0;
+}
+
+int opportunities_create_many(struct store *db, const struct opportunity *v, size_t n,
+                              const struct change_source *by, int64_t *ids, struct err *e)
+{
+    int rc = 0;
+    for (size_t done = 0, k; done < n && rc >= 0; done += k) {
+        struct arena a = ARENA_INIT;
+        k = batch_size(n - done);
+        rc = create_batch(db, &v[done], k, by, &ids[done], &a, e);
+        arena_release(&a);
+    }
+    return rc;
+}
+
 int opportunity_write_state(struct store *db, int64_t id, const struct opp_state *old,
                             const struct opp_state *st, int probability_manual,
                             const struct change_source *by, struct err *e)

@@ -525,6 +525,50 @@ static void test_import_salesforce_and_reimport(void **state)
     testdb_close(db);
 }
 
+/* An import larger than one batch (256 rows, then powers of two): every deal gets its own
+ * id, history row and products, matched by external id. */
+static void test_import_in_batches(void **state)
+{
+    struct store *db = testdb_open(state);
+    struct err e = {0};
+    fixture_person(db, "Ana", "ana@x.io", 0, 0, NULL, NULL);
+    fixture_person(db, "Ben", "ben@x.io", 0, 0, NULL, NULL);
+    struct sb csv = SB_INIT;
+    sb_adds(&csv, "Opportunity ID,Opportunity Name,Owner Email,Amount,Stage,Close Date,"
+                  "Product Name\n");
+    for (int i = 1; i <= 301; i++)
+        sb_addf(&csv, "X%d,Deal %d,%s,%d,Prospecting,2027-01-01,%s\n", i, i,
+                i % 2 ? "ana@x.io" : "ben@x.io", i, i % 3 ? "A; B" : "");
+    struct import_result res;
+    int unchanged;
+    assert_int_equal(
+        import_text(db, CRM_SALESFORCE, CRM_OPPORTUNITIES, csv.buf, 1000, &res, &unchanged, &e), 0);
+    assert_int_equal(res.created, 301);
+    import_result_release(&res);
+    sb_release(&csv);
+    /* the name, amount and owner each deal got match its external id */
+    assert_int_equal(
+        fixture_count(db, "SELECT COUNT(*) FROM opportunities o JOIN people p ON p.id = o.owner_id"
+                          " WHERE o.name = 'Deal ' || SUBSTR(o.external_id, 2)"
+                          " AND o.amount_minor = 100 * CAST(SUBSTR(o.external_id, 2) AS BIGINT)"
+                          " AND p.email = CASE WHEN CAST(SUBSTR(o.external_id, 2) AS BIGINT) % 2"
+                          " = 1 THEN 'ana@x.io' ELSE 'ben@x.io' END"),
+        301);
+    assert_int_equal(
+        fixture_count(db, "SELECT COUNT(*) FROM opportunity_history h JOIN opportunities o"
+                          " ON o.id = h.opportunity_id WHERE h.changes = 'created'"
+                          " AND h.amount_minor = o.amount_minor AND h.owner_id = o.owner_id"),
+        301);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM opportunity_products"),
+                     2 * (301 - 100));
+    assert_int_equal(
+        fixture_count(db, "SELECT COUNT(*) FROM opportunity_products p JOIN opportunities o"
+                          " ON o.id = p.opportunity_id"
+                          " WHERE CAST(SUBSTR(o.external_id, 2) AS BIGINT) % 3 = 0"),
+        0);
+    testdb_close(db);
+}
+
 static void test_bad_import_leaves_nothing(void **state)
 {
     struct store *db = testdb_open(state);
@@ -754,6 +798,7 @@ int main(void)
         TESTDB_BOTH(test_slips_and_as_of),
         TESTDB_BOTH(test_list_and_board),
         TESTDB_BOTH(test_import_salesforce_and_reimport),
+        TESTDB_BOTH(test_import_in_batches),
         TESTDB_BOTH(test_bad_import_leaves_nothing),
         TESTDB_BOTH(test_hubspot_mapping_and_accounts),
         TESTDB_BOTH(test_demo_fill),
