@@ -277,7 +277,8 @@ static void import_crm(struct api_call *call, enum crm_object object)
     struct change_source by = {source == CRM_HUBSPOT ? "import:hubspot" : "import:salesforce",
                                call->who.user_id, (int64_t)time(NULL)};
     const char *name = http_query(call->req, "filename");
-    if (!name || !*name || strlen(name) > 200) name = "the uploaded CSV";
+    struct err ignored = {0}; /* a name unfit for messages and the log is replaced, not refused */
+    if (!name || text_check(name, 200, "filename", &ignored) < 0) name = "the uploaded CSV";
     int rc = crm_import_csv(call->db, (enum crm_source)source, object, call->req->body,
                             call->req->body_len, name, &by, &res, &unchanged, &call->err);
     if (rc == REINS_EINVAL && res.nproblems) {
