@@ -34,6 +34,9 @@ import * as skillsAdmin from './views/admin-skills.js';
 import * as valuesAdmin from './views/admin-values.js';
 import * as surveysView from './views/surveys.js';
 import * as surveysAdmin from './views/admin-surveys.js';
+import * as pipelineView from './views/pipeline.js';
+import * as opportunityView from './views/opportunity.js';
+import * as crmImportAdmin from './views/admin-crm-import.js';
 
 const routes = [
   { path: /^\/login$/, view: loginView, public: true },
@@ -47,6 +50,9 @@ const routes = [
   { path: /^\/surveys\/(\d+)$/, view: surveysView, nav: 'surveys', params: ['id'] },
   { path: /^\/surveys\/(\d+)\/(results)$/, view: surveysView, nav: 'surveys', params: ['id', 'results'] },
   { path: /^\/admin\/surveys$/, view: surveysAdmin, nav: 'admin-surveys', admin: true },
+  { path: /^\/pipeline$/, view: pipelineView, nav: 'pipeline' },
+  { path: /^\/opportunities\/(\d+)$/, view: opportunityView, nav: 'pipeline', params: ['id'] },
+  { path: /^\/admin\/crm-import$/, view: crmImportAdmin, nav: 'crm-import', admin: true },
   { path: /^\/admin\/people$/, view: peopleAdmin, nav: 'people', admin: true },
   { path: /^\/admin\/people\/new$/, view: personForm, nav: 'people', admin: true },
   { path: /^\/admin\/people\/(\d+)$/, view: personForm, nav: 'people', admin: true, params: ['id'] },
@@ -136,9 +142,9 @@ function navItems() {
   const items = [['home', '#/home', 'Home']];
   // One-on-ones are between two people: only for a login linked to a person.
   if (session.person) items.push(['oneonones', '#/oneonones', 'One-on-ones']);
-  items.push(['kudos', '#/kudos', 'Kudos'], ['surveys', '#/surveys', 'Surveys'], ['org', '#/org', 'Org']);
+  items.push(['kudos', '#/kudos', 'Kudos'], ['surveys', '#/surveys', 'Surveys'], ['pipeline', '#/pipeline', 'Pipeline'], ['org', '#/org', 'Org']);
   if (session.user.role === 'admin') {
-    items.push(['people', '#/admin/people', 'People'], ['users', '#/admin/users', 'Users'], ['import', '#/admin/import', 'Import'], ['skills', '#/admin/skills', 'Skills'], ['values', '#/admin/values', 'Values'], ['admin-surveys', '#/admin/surveys', 'Survey setup'], ['tokens', '#/admin/tokens', 'API tokens']);
+    items.push(['people', '#/admin/people', 'People'], ['users', '#/admin/users', 'Users'], ['import', '#/admin/import', 'Import'], ['crm-import', '#/admin/crm-import', 'CRM import'], ['skills', '#/admin/skills', 'Skills'], ['values', '#/admin/values', 'Values'], ['admin-surveys', '#/admin/surveys', 'Survey setup'], ['tokens', '#/admin/tokens', 'API tokens']);
   }
   return items;
 }
