@@ -19,6 +19,7 @@ static const struct command commands[] = {
     {"import", cmd_import, "import people from a CSV file"},
     {"export", cmd_export, "export people as CSV"},
     {"backup", cmd_backup, "write a consistent copy of the database, online"},
+    {"forecast", cmd_forecast, "forecast a quarter from a deal history; backtest it"},
 };
 
 static void usage(FILE *out)

@@ -1,9 +1,11 @@
 /* cli.c -- option parsing and database opening shared by the commands. */
 #include "cli/cli.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "core/mem.h"
 #include "store/migrate.h"
 
 int opt_parse(int argc, char **argv, struct opt *opts, const char **positional, int max_pos,
@@ -74,5 +76,38 @@ int cli_open_db(const char *url, struct store **out)
         *out = NULL;
         return cli_fail(&e);
     }
+    return 0;
+}
+
+#define MAX_FILE ((size_t)64 << 20)
+
+int cli_read_file(const char *path, char **out, size_t *len)
+{
+    FILE *f = !strcmp(path, "-") ? stdin : fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "reins: cannot open %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    struct sb buf = SB_INIT;
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (buf.len + n > MAX_FILE) {
+            fprintf(stderr, "reins: %s is larger than %zu MiB\n", path, MAX_FILE >> 20);
+            sb_release(&buf);
+            if (f != stdin) fclose(f);
+            return -1;
+        }
+        sb_add(&buf, chunk, n);
+    }
+    int failed = ferror(f);
+    if (f != stdin) fclose(f);
+    if (failed) {
+        fprintf(stderr, "reins: cannot read %s\n", path);
+        sb_release(&buf);
+        return -1;
+    }
+    *len = buf.len;
+    *out = sb_detach(&buf);
     return 0;
 }

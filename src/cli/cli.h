@@ -17,6 +17,7 @@ int cmd_user(int argc, char **argv, const char *db_url);
 int cmd_import(int argc, char **argv, const char *db_url);
 int cmd_export(int argc, char **argv, const char *db_url);
 int cmd_backup(int argc, char **argv, const char *db_url);
+int cmd_forecast(int argc, char **argv, const char *db_url);
 
 /* Options: `--name value` or `--name=value`. */
 struct opt {
@@ -33,6 +34,9 @@ const char *opt_get(const struct opt *opts, const char *name);
 
 /* Open the database and bring its schema up to date; prints errors. */
 int cli_open_db(const char *url, struct store **out);
+/* Read a whole file (or stdin for "-") of at most 64 MiB into a malloc'd
+ * buffer the caller frees; prints the error and returns -1 on failure. */
+int cli_read_file(const char *path, char **out, size_t *len);
 /* Print "reins: <message>" to stderr; returns 1. */
 int cli_fail(const struct err *e);
 

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/text.h"
 #include "forecast/forecast.h"
@@ -200,6 +201,13 @@ static void fit_new_business(struct fc_forecast *f, const struct fc_data *d, int
     free(count);
 }
 
+static double now(clockid_t clock)
+{
+    struct timespec ts;
+    clock_gettime(clock, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static int reason_cmp(const void *a, const void *b)
 {
     double x = fabs(log(((const struct fc_reason *)a)->multiplier));
@@ -286,6 +294,7 @@ int fc_forecast_run(const struct fc_data *d, const struct fc_options *opt,
         return err_field(e, REINS_EINVAL, "as_of",
                          "no complete quarter of history before %s to learn from", day);
     int32_t offset = A - P->start;
+    double t0 = now(CLOCK_MONOTONIC);
 
     /* learn from every complete quarter before the as-of date */
     size_t nex = 0, cap = 0;
@@ -422,6 +431,8 @@ int fc_forecast_run(const struct fc_data *d, const struct fc_options *opt,
     free(team_has);
     free(team_quota);
 
+    double t1 = now(CLOCK_MONOTONIC), c1 = now(CLOCK_PROCESS_CPUTIME_ID);
+    out->learn_seconds = t1 - t0;
     struct fc_range *range = xcalloc(np + 1, sizeof *range);
     struct fc_sim_input in = {
         .ndeals = out->nopen,
@@ -442,6 +453,8 @@ int fc_forecast_run(const struct fc_data *d, const struct fc_options *opt,
         .threads = opt->threads,
     };
     int rc = np ? fc_simulate(&in, range, &out->total.range, e) : 0;
+    out->simulate_seconds = now(CLOCK_MONOTONIC) - t1;
+    out->simulate_cpu_seconds = now(CLOCK_PROCESS_CPUTIME_ID) - c1;
     for (size_t i = 0; i < np && rc == 0; i++)
         out->node[i].range = range[i];
     free(range);

@@ -277,6 +277,9 @@ struct fc_forecast {
     struct fc_node *node;
     struct fc_node total;
     int32_t *depth; /* depth of each person in the tree, roots 0 */
+    /* wall clock, and the simulation's CPU time over all its threads (the
+     * machine may be shared), for --timing and bench/ */
+    double learn_seconds, simulate_seconds, simulate_cpu_seconds;
 };
 
 /* Learn the model from the quarters that ended by opt->as_of (only events
