@@ -33,6 +33,15 @@ static const char *money(int64_t v, char buf[32])
     return buf;
 }
 
+/* Basis points as a percentage with one decimal, rounded half away from zero. */
+static void pct(int64_t bp, int sign, char buf[32])
+{
+    uint64_t a = bp < 0 ? (uint64_t)0 - (uint64_t)bp : (uint64_t)bp;
+    uint64_t tenths = (a + 5) / 10;
+    snprintf(buf, 32, "%s%" PRIu64 ".%" PRIu64 "%%", bp < 0 ? "-" : (sign ? "+" : ""),
+             tenths / 10, tenths % 10);
+}
+
 static int load(struct fc_data *d, const char *path,
                 int (*fn)(struct fc_data *, const char *, size_t, const char *, struct err *))
 {
@@ -177,13 +186,9 @@ static int run_backtest(int argc, char **argv)
     for (size_t i = 0; i < b.nscores; i++) {
         const struct fc_score *s = &b.score[i];
         char mape[32] = "-", bias[32] = "-", cov[32] = "-";
-        if (s->mape_bp >= 0)
-            snprintf(mape, sizeof mape, "%" PRId64 ".%" PRId64 "%%", s->mape_bp / 100,
-                     s->mape_bp % 100 / 10);
-        if (s->has_bias)
-            snprintf(bias, sizeof bias, "%+.1f%%", (double)s->bias_bp / 100);
-        if (s->coverage_bp >= 0)
-            snprintf(cov, sizeof cov, "%.1f%%", (double)s->coverage_bp / 100);
+        if (s->mape_bp >= 0) pct(s->mape_bp, 0, mape);
+        if (s->has_bias) pct(s->bias_bp, 1, bias);
+        if (s->coverage_bp >= 0) pct(s->coverage_bp, 0, cov);
         printf("%-40s %6u %8s %8s %9s\n", s->name, s->n, mape, bias, cov);
     }
     printf("\nMAPE leaves out forecasts where nothing was booked; bias below 0 is "
