@@ -193,8 +193,10 @@ static int open_csv(const char *data, size_t len, const char *fname, const char 
         if (cols[i] < 0) {
             csv_doc_free(*doc);
             *doc = NULL;
-            return err_field(e, REINS_EINVAL, names[i], "%s line 1: no column '%s' in the header",
-                             fname, names[i]);
+            err_field(e, REINS_EINVAL, names[i], "%s line 1: no column '%s' in the header", fname,
+                      names[i]);
+            e->line = 1;
+            return e->code;
         }
     }
     return 0;

@@ -78,7 +78,7 @@ static void test_history_errors(void **state)
     expect_history_error(buf, "h.csv line 2: field value:", 2, "value");
     snprintf(buf, sizeof buf, "%s\n\nd1,,2026-01-01,created,\n", head);
     expect_history_error(buf, "h.csv line 4: field owner", 4, "owner");
-    expect_history_error("deal_id,owner,field,value\n", "h.csv line 1: no column 'at'", 0, "at");
+    expect_history_error("deal_id,owner,field,value\n", "h.csv line 1: no column 'at'", 1, "at");
 
     /* people: a cycle is refused and names the field */
     struct fc_data d;
