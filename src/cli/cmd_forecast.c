@@ -38,8 +38,8 @@ static void pct(int64_t bp, int sign, char buf[32])
 {
     uint64_t a = bp < 0 ? (uint64_t)0 - (uint64_t)bp : (uint64_t)bp;
     uint64_t tenths = (a + 5) / 10;
-    snprintf(buf, 32, "%s%" PRIu64 ".%" PRIu64 "%%", bp < 0 ? "-" : (sign ? "+" : ""),
-             tenths / 10, tenths % 10);
+    snprintf(buf, 32, "%s%" PRIu64 ".%" PRIu64 "%%", bp < 0 ? "-" : (sign ? "+" : ""), tenths / 10,
+             tenths % 10);
 }
 
 static int load(struct fc_data *d, const char *path,
@@ -136,8 +136,8 @@ static void print_deals(const struct fc_forecast *f, const struct fc_data *d)
         const struct fc_open_deal *od = &f->open[i];
         char amt[32], close[11] = "-";
         if (od->st.close_day != FC_NO_DAY) date_from_days(od->st.close_day, close);
-        printf("%-16s %-16s %-14s %14s %-10s %5.1f%%  stage rate %.1f%%",
-               d->deal_id[od->deal], d->person_id[od->st.owner],
+        printf("%-16s %-16s %-14s %14s %-10s %5.1f%%  stage rate %.1f%%", d->deal_id[od->deal],
+               d->person_id[od->st.owner],
                od->st.stage >= 0 ? d->stage_name[od->st.stage] : "(none)",
                money(od->st.amount, amt), close, od->p_ppm / 1e4, 100 * od->stage_rate);
         for (size_t r = 0; r < od->nreasons; r++) {
@@ -150,7 +150,7 @@ static void print_deals(const struct fc_forecast *f, const struct fc_data *d)
 
 static int run_backtest(int argc, char **argv)
 {
-    struct opt opts[] = {{"history", 1}, {"people", 1}, {"calls", 1}, {"until", 1},
+    struct opt opts[] = {{"history", 1}, {"people", 1}, {"calls", 1},   {"until", 1},
                          {"seed", 1},    {"trials", 1}, {"threads", 1}, {0}};
     const char *pos[1];
     int help;
@@ -202,9 +202,9 @@ int cmd_forecast(int argc, char **argv, const char *db_url)
 {
     (void)db_url; /* CSV files only for now; the database comes with the pipeline */
     if (argc > 1 && !strcmp(argv[1], "backtest")) return run_backtest(argc - 1, argv + 1);
-    struct opt opts[] = {{"as-of", 1},  {"period", 1}, {"history", 1}, {"people", 1},
-                         {"quotas", 1}, {"seed", 1},   {"trials", 1},  {"threads", 1},
-                         {"deals", 0},  {"timing", 0}, {0}};
+    struct opt opts[] = {{"as-of", 1}, {"period", 1}, {"history", 1}, {"people", 1}, {"quotas", 1},
+                         {"seed", 1},  {"trials", 1}, {"threads", 1}, {"deals", 0},  {"timing", 0},
+                         {0}};
     const char *pos[1];
     int help;
     int npos = opt_parse(argc, argv, opts, pos, 0, &help);

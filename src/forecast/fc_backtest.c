@@ -67,8 +67,16 @@ static void actuals(const struct fc_data *d, const struct fc_period *p, int64_t 
     free(own);
 }
 
-enum { S_MODEL_TOTAL, S_WEIGHTED_TOTAL, S_MODEL_W1, S_WEIGHTED_W1 = S_MODEL_W1 + NWEEKS,
-       S_MODEL_SELLERS = S_WEIGHTED_W1 + NWEEKS, S_WEIGHTED_SELLERS, S_CALLS_ALL, S_FIXED };
+enum {
+    S_MODEL_TOTAL,
+    S_WEIGHTED_TOTAL,
+    S_MODEL_W1,
+    S_WEIGHTED_W1 = S_MODEL_W1 + NWEEKS,
+    S_MODEL_SELLERS = S_WEIGHTED_W1 + NWEEKS,
+    S_WEIGHTED_SELLERS,
+    S_CALLS_ALL,
+    S_FIXED
+};
 
 void fc_backtest_release(struct fc_backtest *b)
 {
@@ -101,8 +109,10 @@ int fc_backtest_run(const struct fc_data *d, int32_t until, uint32_t trials, uin
             if (d->manager[i] < 0) total_actual += actual[i];
         out->periods++;
         for (int w = 0; w < NWEEKS && !rc; w++) {
-            struct fc_options o = {.as_of = p.start + week_offset[w], .period = p,
-                                   .trials = trials ? trials : 2000, .seed = seed,
+            struct fc_options o = {.as_of = p.start + week_offset[w],
+                                   .period = p,
+                                   .trials = trials ? trials : 2000,
+                                   .seed = seed,
                                    .threads = threads};
             struct fc_forecast f;
             rc = fc_forecast_run(d, &o, &f, e);
@@ -138,12 +148,17 @@ int fc_backtest_run(const struct fc_data *d, int32_t until, uint32_t trials, uin
                      "no quarter to backtest: one complete quarter is needed to learn from, "
                      "and a later one that has ended");
     if (rc == 0) {
-        static const char *const names[S_FIXED] = {
-            "model P50, total", "weighted pipeline, total",
-            "model P50, total, week 1", "model P50, total, week 4", "model P50, total, week 8",
-            "weighted pipeline, total, week 1", "weighted pipeline, total, week 4",
-            "weighted pipeline, total, week 8", "model P50, per seller",
-            "weighted pipeline, per seller", "calls, all"};
+        static const char *const names[S_FIXED] = {"model P50, total",
+                                                   "weighted pipeline, total",
+                                                   "model P50, total, week 1",
+                                                   "model P50, total, week 4",
+                                                   "model P50, total, week 8",
+                                                   "weighted pipeline, total, week 1",
+                                                   "weighted pipeline, total, week 4",
+                                                   "weighted pipeline, total, week 8",
+                                                   "model P50, per seller",
+                                                   "weighted pipeline, per seller",
+                                                   "calls, all"};
         out->score = arena_alloc(&out->arena, (S_FIXED + np) * sizeof *out->score);
         for (int s = 0; s < S_FIXED; s++) {
             if (s == S_CALLS_ALL && !fixed[s].n) continue;

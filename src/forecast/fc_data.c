@@ -31,8 +31,8 @@ static struct fc_period make_period(int year, int q)
 
 int fc_period_parse(const char *s, struct fc_period *out, const char *field, struct err *e)
 {
-    int ok = s && strlen(s) == 7 && s[4] == '-' && (s[5] == 'Q' || s[5] == 'q') &&
-             s[6] >= '1' && s[6] <= '4';
+    int ok = s && strlen(s) == 7 && s[4] == '-' && (s[5] == 'Q' || s[5] == 'q') && s[6] >= '1' &&
+             s[6] <= '4';
     for (int i = 0; ok && i < 4; i++)
         if (s[i] < '0' || s[i] > '9') ok = 0;
     int year = ok ? atoi(s) : 0;
@@ -59,7 +59,7 @@ void fc_period_name(const struct fc_period *p, char out[8])
 /* ---- names: open addressing over string ids ----------------------------- */
 
 struct names {
-    size_t n, cap; /* cap: a power of two, at least twice n */
+    size_t n, cap;  /* cap: a power of two, at least twice n */
     uint32_t *slot; /* index + 1; 0 empty */
     char ***ids;    /* points at the fc_data array the indices are into */
 };
@@ -166,6 +166,19 @@ static uint32_t person_intern(struct fc_data *d, const char *id)
     d->manager[d->npeople] = -1;
     names_insert(&p->people, (uint32_t)d->npeople, d->person_id[d->npeople]);
     return (uint32_t)d->npeople++;
+}
+
+/* Forget the people interned after the first n (a file that failed), and
+ * rebuild the lookup table from those kept. */
+static void people_truncate(struct fc_data *d, size_t n)
+{
+    struct fc_priv *p = priv(d);
+    if (d->npeople == n) return;
+    d->npeople = n;
+    memset(p->people.slot, 0, p->people.cap * sizeof *p->people.slot);
+    p->people.n = 0;
+    for (size_t i = 0; i < n; i++)
+        names_insert(&p->people, (uint32_t)i, d->person_id[i]);
 }
 
 int64_t fc_quota_of(const struct fc_data *d, uint32_t person, int32_t period_start)
@@ -288,7 +301,7 @@ int fc_load_history(struct fc_data *d, const char *data, size_t len, const char 
     size_t n = doc->nrows - 1;
     struct raw_event *raw = xmalloc((n ? n : 1) * sizeof *raw);
     /* ids interned while reading are kept only if the whole file is good */
-    size_t line = 0;
+    size_t line = 0, npeople0 = d->npeople;
     int rc = 0;
     for (size_t i = 0; i < n && !rc; i++) {
         const struct csv_row *r = &doc->rows[i + 1];
@@ -357,6 +370,12 @@ int fc_load_history(struct fc_data *d, const char *data, size_t len, const char 
     if (rc < 0) {
         err_prefix(e, "%s line %zu: ", fname, line);
         e->line = line;
+        /* all or nothing: forget the deals, stages and people of this file */
+        d->ndeals = 0;
+        d->nstages = 0;
+        memset(p->deals.slot, 0, p->deals.cap * sizeof *p->deals.slot);
+        p->deals.n = 0;
+        people_truncate(d, npeople0);
         free(raw);
         csv_doc_free(doc);
         return rc;
@@ -389,7 +408,11 @@ int fc_load_people(struct fc_data *d, const char *data, size_t len, const char *
     struct csv_doc *doc;
     if (open_csv(data, len, fname, names, col, 2, &doc, e) < 0) return e->code;
     int rc = 0;
-    size_t i;
+    size_t i, npeople0 = d->npeople;
+    int32_t *saved = xmalloc((npeople0 + 1) * sizeof *saved);
+    if (npeople0) memcpy(saved, d->manager, npeople0 * sizeof *saved);
+    uint8_t *seen = NULL; /* rows of this file per person, to refuse a second */
+    size_t nseen = 0;
     for (i = 1; i < doc->nrows && !rc; i++) {
         const struct csv_row *r = &doc->rows[i];
         const char *id = cell(r, col[0]), *mgr = cell(r, col[1]);
@@ -397,8 +420,18 @@ int fc_load_people(struct fc_data *d, const char *data, size_t len, const char *
         if (*mgr && (rc = id_check(mgr, "manager_id", e)) < 0) break;
         uint32_t p = person_intern(d, id);
         int32_t m = *mgr ? (int32_t)person_intern(d, mgr) : -1;
+        if (d->npeople > nseen) {
+            seen = xrealloc(seen, d->npeople);
+            memset(seen + nseen, 0, d->npeople - nseen);
+            nseen = d->npeople;
+        }
+        if (seen[p]++) {
+            rc = err_field(e, REINS_EINVAL, "id", "field id: a second row for '%.60s'", id);
+            break;
+        }
         if (m == (int32_t)p) {
-            rc = err_field(e, REINS_EINVAL, "manager_id", "field manager_id: '%.60s' manages themself", id);
+            rc = err_field(e, REINS_EINVAL, "manager_id",
+                           "field manager_id: '%.60s' manages themself", id);
             break;
         }
         d->manager[p] = m;
@@ -406,27 +439,29 @@ int fc_load_people(struct fc_data *d, const char *data, size_t len, const char *
     if (rc < 0) {
         err_prefix(e, "%s line %zu: ", fname, doc->rows[i].line);
         e->line = doc->rows[i].line;
-        csv_doc_free(doc);
-        return rc;
     }
-    d->people_loaded = 1;
     /* a cycle: walking up from anyone must reach a root within npeople steps */
-    for (size_t p = 0; p < d->npeople; p++) {
+    for (size_t p = 0; p < d->npeople && rc == 0; p++) {
         int32_t m = d->manager[p];
         size_t steps = 0;
         while (m >= 0 && steps <= d->npeople) {
             m = d->manager[m];
             steps++;
         }
-        if (m >= 0) {
+        if (m >= 0)
             rc = err_field(e, REINS_EINVAL, "manager_id",
                            "%s: field manager_id: the reporting lines of '%.60s' form a cycle",
                            fname, d->person_id[p]);
-            for (size_t q = 0; q < d->npeople; q++)
-                d->manager[q] = -1;
-            break;
-        }
     }
+    if (rc < 0) {
+        /* all or nothing: the tree as it was */
+        people_truncate(d, npeople0);
+        if (npeople0) memcpy(d->manager, saved, npeople0 * sizeof *saved);
+    } else {
+        d->people_loaded = 1;
+    }
+    free(seen);
+    free(saved);
     csv_doc_free(doc);
     return rc;
 }
@@ -440,7 +475,7 @@ int fc_load_quotas(struct fc_data *d, const char *data, size_t len, const char *
     if (open_csv(data, len, fname, names, col, 3, &doc, e) < 0) return e->code;
     d->quotas = xrealloc(d->quotas, (d->nquotas + doc->nrows) * sizeof *d->quotas);
     int rc = 0;
-    size_t i;
+    size_t i, nquotas0 = d->nquotas, npeople0 = d->npeople;
     for (i = 1; i < doc->nrows; i++) {
         const struct csv_row *r = &doc->rows[i];
         struct fc_period per;
@@ -462,13 +497,14 @@ int fc_load_quotas(struct fc_data *d, const char *data, size_t len, const char *
     if (rc < 0) {
         err_prefix(e, "%s line %zu: ", fname, doc->rows[i].line);
         e->line = doc->rows[i].line;
+        d->nquotas = nquotas0;
+        people_truncate(d, npeople0);
     }
     csv_doc_free(doc);
     return rc;
 }
 
-int fc_load_calls(struct fc_data *d, const char *data, size_t len, const char *fname,
-                  struct err *e)
+int fc_load_calls(struct fc_data *d, const char *data, size_t len, const char *fname, struct err *e)
 {
     static const char *const names[] = {"forecaster", "period", "at", "amount_minor"};
     int col[4];
@@ -476,7 +512,7 @@ int fc_load_calls(struct fc_data *d, const char *data, size_t len, const char *f
     if (open_csv(data, len, fname, names, col, 4, &doc, e) < 0) return e->code;
     d->calls = xrealloc(d->calls, (d->ncalls + doc->nrows) * sizeof *d->calls);
     int rc = 0;
-    size_t i;
+    size_t i, ncalls0 = d->ncalls, npeople0 = d->npeople;
     for (i = 1; i < doc->nrows; i++) {
         const struct csv_row *r = &doc->rows[i];
         struct fc_call c = {.line = (uint32_t)r->line};
@@ -496,6 +532,8 @@ int fc_load_calls(struct fc_data *d, const char *data, size_t len, const char *f
     if (rc < 0) {
         err_prefix(e, "%s line %zu: ", fname, doc->rows[i].line);
         e->line = doc->rows[i].line;
+        d->ncalls = ncalls0;
+        people_truncate(d, npeople0);
     }
     csv_doc_free(doc);
     return rc;
@@ -531,8 +569,7 @@ void fc_deal_at(const struct fc_data *d, size_t deal, int32_t day, struct fc_dea
             out->amount = x->value;
             break;
         case FC_CLOSE_DATE:
-            if (out->close_day != FC_NO_DAY && x->value > out->close_day &&
-                out->status == FC_OPEN)
+            if (out->close_day != FC_NO_DAY && x->value > out->close_day && out->status == FC_OPEN)
                 out->slips++;
             out->close_day = (int32_t)x->value;
             break;

@@ -95,8 +95,8 @@ static void fit(struct fc_forecast *f, const struct fc_data *d, struct example *
     m->examples = (uint32_t)n;
     m->global_rate = (m->wins + 1.0) / (n + 2.0); /* Laplace: never 0 or 1 */
     for (size_t s = 0; s < ns; s++)
-        m->stage_rate[s] = (m->stage_won[s] + FC_PRIOR_STAGE * m->global_rate) /
-                           (m->stage_n[s] + FC_PRIOR_STAGE);
+        m->stage_rate[s] =
+            (m->stage_won[s] + FC_PRIOR_STAGE * m->global_rate) / (m->stage_n[s] + FC_PRIOR_STAGE);
 
     /* size quartiles of the deals learned from */
     if (n) {
@@ -186,11 +186,10 @@ static void fit_new_business(struct fc_forecast *f, const struct fc_data *d, int
     m->new_rate = arena_alloc(&f->arena, (np + 1) * sizeof *m->new_rate);
     m->new_scale = arena_alloc(&f->arena, (np + 1) * sizeof *m->new_scale);
     for (size_t i = 0; i < np; i++) {
-        m->new_rate[i] = (count[i] + FC_PRIOR_NEW_QUARTERS * rate) /
-                         (active[i] + FC_PRIOR_NEW_QUARTERS);
+        m->new_rate[i] =
+            (count[i] + FC_PRIOR_NEW_QUARTERS * rate) / (active[i] + FC_PRIOR_NEW_QUARTERS);
         m->new_scale[i] =
-            mean > 0 ? (sum[i] + FC_PRIOR_FACTOR * mean) / (count[i] + FC_PRIOR_FACTOR) / mean
-                     : 0;
+            mean > 0 ? (sum[i] + FC_PRIOR_FACTOR * mean) / (count[i] + FC_PRIOR_FACTOR) / mean : 0;
     }
     m->new_amounts = arena_alloc(&f->arena, (m->nnew_amounts + 1) * sizeof *m->new_amounts);
     if (m->nnew_amounts) memcpy(m->new_amounts, amounts, m->nnew_amounts * sizeof *amounts);
@@ -228,8 +227,7 @@ static void score(const struct fc_model *m, const struct fc_data *d, struct fc_o
         o *= mult;
         /* only what moved the odds by 5% or more is worth saying */
         if (fabs(log(mult)) >= log(1.05))
-            all[nall++] = (struct fc_reason){(uint32_t)k, v, mult, m->won[k][v],
-                                             m->expected[k][v]};
+            all[nall++] = (struct fc_reason){(uint32_t)k, v, mult, m->won[k][v], m->expected[k][v]};
     }
     qsort(all, nall, sizeof *all, reason_cmp);
     od->nreasons = nall < FC_MAX_REASONS ? nall : FC_MAX_REASONS;
@@ -249,22 +247,33 @@ const char *fc_reason_label(const struct fc_model *m, const struct fc_data *d,
                                              "45-89 days in stage", "90 days in stage or more"};
     static const char *const slips[] = {"never slipped", "slipped once", "slipped twice",
                                         "slipped 3 times or more"};
-    static const char *const size_q[] = {"smallest quarter of deal sizes",
-                                         "second quarter of deal sizes",
-                                         "third quarter of deal sizes",
-                                         "largest quarter of deal sizes"};
+    static const char *const size_q[] = {
+        "smallest quarter of deal sizes", "second quarter of deal sizes",
+        "third quarter of deal sizes", "largest quarter of deal sizes"};
     (void)m;
     const char *what = "";
     switch (r->factor) {
-    case FC_F_CLOSE: what = close[r->level & 3]; break;
-    case FC_F_AGE: what = age[r->level & 3]; break;
-    case FC_F_STAGE_TIME: what = stage_time[r->level & 3]; break;
-    case FC_F_SLIPS: what = slips[r->level & 3]; break;
-    case FC_F_SIZE: what = size_q[r->level & 3]; break;
-    case FC_F_OWNER: what = "the owner's record"; break;
+    case FC_F_CLOSE:
+        what = close[r->level & 3];
+        break;
+    case FC_F_AGE:
+        what = age[r->level & 3];
+        break;
+    case FC_F_STAGE_TIME:
+        what = stage_time[r->level & 3];
+        break;
+    case FC_F_SLIPS:
+        what = slips[r->level & 3];
+        break;
+    case FC_F_SIZE:
+        what = size_q[r->level & 3];
+        break;
+    case FC_F_OWNER:
+        what = "the owner's record";
+        break;
     }
-    snprintf(buf, size, "%s x%.2f (won %.0f where %.1f were expected)", what, r->multiplier,
-             r->won, r->expected);
+    snprintf(buf, size, "%s x%.2f (won %.0f where %.1f were expected)", what, r->multiplier, r->won,
+             r->expected);
     (void)d;
     return buf;
 }
@@ -276,8 +285,8 @@ void fc_forecast_release(struct fc_forecast *f)
     memset(f, 0, sizeof *f);
 }
 
-int fc_forecast_run(const struct fc_data *d, const struct fc_options *opt,
-                    struct fc_forecast *out, struct err *e)
+int fc_forecast_run(const struct fc_data *d, const struct fc_options *opt, struct fc_forecast *out,
+                    struct err *e)
 {
     memset(out, 0, sizeof *out);
     out->opt = *opt;
@@ -343,8 +352,7 @@ int fc_forecast_run(const struct fc_data *d, const struct fc_options *opt,
         od->deal = (uint32_t)k;
         od->st = st;
         levels_of(&st, A, P->end, od->level);
-        od->level[FC_F_SIZE] =
-            band(st.amount, m->size_edge[0], m->size_edge[1], m->size_edge[2]);
+        od->level[FC_F_SIZE] = band(st.amount, m->size_edge[0], m->size_edge[1], m->size_edge[2]);
         score(m, d, od);
         nd->open++;
         if (st.close_day != FC_NO_DAY && st.close_day >= P->start && st.close_day < P->end) {

@@ -2,11 +2,11 @@
  *
  * The hot loop draws 100,000 deals x 10,000 trials in the benchmark, so it is
  * shaped for speed: deals are grouped by node so a node's total stays in a
- * register; one 64-bit draw decides two deals; eight trials advance together as two 4-lane vectors of
- * xoshiro256** (GCC vector extensions; on x86-64 an AVX2 clone is picked at
- * load time when the CPU has it); a win is a 32-bit compare turned into a
- * mask, so there is no branch to mispredict. Each trial owns its random
- * stream, so threads split trials and the result does not depend on them.
+ * register; one 64-bit draw decides two deals; eight trials advance together as two 4-lane vectors
+ * of xoshiro256** (GCC vector extensions; on x86-64 an AVX2 clone is picked at load time when the
+ * CPU has it); a win is a 32-bit compare turned into a mask, so there is no branch to mispredict.
+ * Each trial owns its random stream, so threads split trials and the result does not depend on
+ * them.
  */
 #include <math.h>
 #include <pthread.h>
@@ -261,8 +261,7 @@ static void *ranges_worker(void *arg)
     const struct sim *S = w->R->S;
     const struct fc_sim_input *in = S->in;
     for (size_t i = (size_t)w->id; i < in->nnodes; i += (size_t)S->nthreads)
-        range_of(S->tot + i * S->stride, in->trials, in->quota ? in->quota[i] : -1,
-                 &w->R->out[i]);
+        range_of(S->tot + i * S->stride, in->trials, in->quota ? in->quota[i] : -1, &w->R->out[i]);
     return NULL;
 }
 
@@ -271,6 +270,10 @@ int fc_simulate(const struct fc_sim_input *in, struct fc_range *out, struct fc_r
 {
     if (!in->trials) return err_set(e, REINS_EINVAL, "at least one trial is needed");
     if (!in->nnodes) return err_set(e, REINS_EINVAL, "no nodes to simulate");
+    /* one 64-bit total per node per trial is kept: bound that memory (2 GiB) */
+    if ((double)in->nnodes * in->trials > FC_MAX_NODE_TRIALS)
+        return err_set(e, REINS_ETOOBIG, "%zu people x %u trials is too many (at most %.0f)",
+                       in->nnodes, in->trials, (double)FC_MAX_NODE_TRIALS);
     size_t nn = in->nnodes;
     /* depths; a walk longer than the node count is a cycle */
     int32_t *depth = xcalloc(nn, sizeof *depth);

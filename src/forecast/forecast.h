@@ -92,7 +92,7 @@ struct fc_data {
     size_t ncalls;
     struct fc_call *calls;
     int people_loaded; /* a people file was loaded: its leaves are the sellers */
-    void *priv; /* private: the lookup tables while loading */
+    void *priv;        /* private: the lookup tables while loading */
 };
 
 /* Initialise an empty fc_data; fc_data_release frees it (NULL does nothing). */
@@ -106,8 +106,9 @@ void fc_data_release(struct fc_data *d);
  *   people:  id, manager_id -- the reporting tree (checked for cycles)
  *   quotas:  person_id, period, amount_minor
  *   calls:   forecaster, period, at, amount_minor
- * Load the history first: people, quotas and calls may name people with no
- * deals. Failures: REINS_EINVAL (bad row), REINS_ETOOBIG (over the limits). */
+ * Load the history first (once): people, quotas and calls may name people
+ * with no deals. On failure *d is as it was before the call. Failures:
+ * REINS_EINVAL (bad row), REINS_ETOOBIG (over the CSV limits). */
 int fc_load_history(struct fc_data *d, const char *data, size_t len, const char *fname,
                     struct err *e);
 int fc_load_people(struct fc_data *d, const char *data, size_t len, const char *fname,
@@ -127,12 +128,12 @@ int64_t fc_quota_of(const struct fc_data *d, uint32_t person, int32_t period_sta
 #define FC_NO_DAY INT32_MIN
 
 struct fc_deal_state {
-    int exists;         /* created on or before the date */
-    uint32_t owner;     /* person index */
-    int32_t stage;      /* stage index, -1 before any stage event */
-    int64_t amount;     /* 0 before any amount event */
-    uint8_t status;     /* enum fc_status */
-    int32_t created;    /* day; FC_NO_DAY when not yet created */
+    int exists;      /* created on or before the date */
+    uint32_t owner;  /* person index */
+    int32_t stage;   /* stage index, -1 before any stage event */
+    int64_t amount;  /* 0 before any amount event */
+    uint8_t status;  /* enum fc_status */
+    int32_t created; /* day; FC_NO_DAY when not yet created */
     int32_t stage_since;
     int32_t close_day;  /* expected close date; FC_NO_DAY when none */
     int32_t status_day; /* the day it was won or lost; FC_NO_DAY while open */
@@ -148,6 +149,9 @@ void fc_deal_at(const struct fc_data *d, size_t deal, int32_t day, struct fc_dea
 /* Probabilities are fractions of 2^32 in the simulation (p32 = p * 2^32,
  * 2^32 for certain), compared with 32 random bits. */
 #define FC_P32_ONE ((uint64_t)1 << 32)
+
+/* fc_simulate keeps a total per node per trial: nnodes x trials at most this. */
+#define FC_MAX_NODE_TRIALS ((size_t)1 << 28)
 
 struct fc_sim_input {
     size_t ndeals;
@@ -183,7 +187,8 @@ struct fc_range {
  * ceil(q * trials)-th smallest total. Trial t draws from its own xoshiro256**
  * stream seeded by splitmix64 from (seed, t), so the result depends on the
  * seed and the inputs only, never on the thread count. Returns 0, or
- * REINS_EINVAL for an invalid input (cycle, node out of range, p32 > 1). */
+ * REINS_EINVAL for an invalid input (cycle, node out of range, p32 > 1,
+ * amounts whose sums could overflow), REINS_ETOOBIG past FC_MAX_NODE_TRIALS. */
 int fc_simulate(const struct fc_sim_input *in, struct fc_range *out, struct fc_range *total,
                 struct err *e);
 
@@ -215,7 +220,7 @@ enum fc_factor {
 struct fc_reason {
     uint32_t factor; /* enum fc_factor */
     uint32_t level;
-    double multiplier; /* of the odds */
+    double multiplier;    /* of the odds */
     double won, expected; /* the wins behind it, and the wins expected without it */
 };
 
@@ -225,9 +230,9 @@ struct fc_open_deal {
     uint32_t deal; /* index into fc_data deals */
     struct fc_deal_state st;
     uint32_t level[FC_NFACTORS]; /* the owner's level is their person index */
-    double stage_rate; /* the smoothed stage rate it starts from */
-    uint32_t p_ppm;    /* the model's probability to be won in the period */
-    size_t nreasons;   /* the strongest factors, strongest first */
+    double stage_rate;           /* the smoothed stage rate it starts from */
+    uint32_t p_ppm;              /* the model's probability to be won in the period */
+    size_t nreasons;             /* the strongest factors, strongest first */
     struct fc_reason reason[FC_MAX_REASONS];
 };
 
@@ -257,8 +262,8 @@ struct fc_options {
 
 /* What one person (and their subtree) is forecast to book. */
 struct fc_node {
-    int64_t won;      /* already won in the period by the as-of date */
-    int64_t weighted; /* won + open deals closing in the period times their stage's rate */
+    int64_t won;          /* already won in the period by the as-of date */
+    int64_t weighted;     /* won + open deals closing in the period times their stage's rate */
     int64_t new_expected; /* the mean of the not-yet-created part */
     int64_t pipeline;     /* open amount closing in the period */
     uint32_t open;        /* open deals */
@@ -287,8 +292,8 @@ struct fc_forecast {
  * simulate the period. The period must not have ended before the as-of
  * date. Fails with REINS_EINVAL when there is no complete quarter to learn
  * from, naming it. *out is initialised either way; release it. */
-int fc_forecast_run(const struct fc_data *d, const struct fc_options *opt,
-                    struct fc_forecast *out, struct err *e);
+int fc_forecast_run(const struct fc_data *d, const struct fc_options *opt, struct fc_forecast *out,
+                    struct err *e);
 void fc_forecast_release(struct fc_forecast *f);
 
 /* Describe a reason for people: "close date after the period". Static. */
@@ -299,13 +304,13 @@ const char *fc_reason_label(const struct fc_model *m, const struct fc_data *d,
 
 /* One forecaster's record: model, weighted pipeline, or a person's calls. */
 struct fc_score {
-    char name[96];    /* "model P50 (total)", "calls: ana" */
-    uint32_t n;       /* forecasts scored */
-    uint32_t nzero;   /* of them with nothing actually booked: left out of MAPE */
-    int64_t mape_bp;  /* mean absolute percentage error, basis points; -1 if none */
-    int64_t bias_bp;  /* (sum forecast - sum actual) / sum actual, basis points: below 0
-                         is under-calling (sandbagging), above is optimism */
-    int has_bias;     /* 0 when nothing was booked at all */
+    char name[96];       /* "model P50 (total)", "calls: ana" */
+    uint32_t n;          /* forecasts scored */
+    uint32_t nzero;      /* of them with nothing actually booked: left out of MAPE */
+    int64_t mape_bp;     /* mean absolute percentage error, basis points; -1 if none */
+    int64_t bias_bp;     /* (sum forecast - sum actual) / sum actual, basis points: below 0
+                            is under-calling (sandbagging), above is optimism */
+    int has_bias;        /* 0 when nothing was booked at all */
     int32_t coverage_bp; /* share of actuals inside P10-P90; -1 where not a range */
 };
 

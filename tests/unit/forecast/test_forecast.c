@@ -87,9 +87,32 @@ static void test_history_errors(void **state)
     struct err e = {0};
     assert_int_equal(fc_load_people(&d, people, strlen(people), "p.csv", &e), REINS_EINVAL);
     assert_non_null(strstr(e.msg, "cycle"));
-    const char *quotas = "person_id,period,amount_minor\nana,2026-Q1,100\nana,2026-Q9,5\n";
+    /* every loader is all or nothing: what failed left nothing behind */
+    assert_int_equal(d.npeople, 1);
+    assert_int_equal(d.manager[0], -1);
+    assert_int_equal(fc_person_find(&d, "ben"), -1);
+    assert_false(d.people_loaded);
+    const char *twice = "id,manager_id\nbo,ana\nbo,\n";
+    assert_int_equal(fc_load_people(&d, twice, strlen(twice), "p.csv", &e), REINS_EINVAL);
+    assert_non_null(strstr(e.msg, "p.csv line 3: field id: a second row for 'bo'"));
+    assert_int_equal(d.npeople, 1);
+    const char *quotas = "person_id,period,amount_minor\nzed,2026-Q1,100\nana,2026-Q9,5\n";
     assert_int_equal(fc_load_quotas(&d, quotas, strlen(quotas), "q.csv", &e), REINS_EINVAL);
     assert_non_null(strstr(e.msg, "q.csv line 3: field period"));
+    assert_int_equal(d.nquotas, 0);
+    assert_int_equal(fc_person_find(&d, "zed"), -1);
+    const char *calls = "forecaster,period,at,amount_minor\nana,2026-Q1,2026-01-20,5\n"
+                        "ana,2026-Q1,2026-04-01,5\n";
+    assert_int_equal(fc_load_calls(&d, calls, strlen(calls), "c.csv", &e), REINS_EINVAL);
+    assert_non_null(strstr(e.msg, "c.csv line 3: field at: 2026-04-01 is after the period"));
+    assert_int_equal(d.ncalls, 0);
+    fc_data_release(&d);
+    fc_data_init(&d);
+    const char *bad = "deal_id,owner,at,field,value\nd1,ana,2026-01-01,stage,Q\nd2,bo,x,created,\n";
+    assert_int_equal(fc_load_history(&d, bad, strlen(bad), "h.csv", &e), REINS_EINVAL);
+    assert_int_equal(d.ndeals, 0);
+    assert_int_equal(d.nstages, 0);
+    assert_int_equal(d.npeople, 0);
     fc_data_release(&d);
 }
 
@@ -174,8 +197,8 @@ static void check_quantile(const double *dist, int64_t x, double q, double tol)
         below += dist[s];
     double at = below + dist[x];
     if (!(below <= q + tol && at >= q - tol))
-        fail_msg("quantile %.2f: simulated %lld has F(x-1)=%.4f F(x)=%.4f", q, (long long)x,
-                 below, at);
+        fail_msg("quantile %.2f: simulated %lld has F(x-1)=%.4f F(x)=%.4f", q, (long long)x, below,
+                 at);
 }
 
 static void test_monte_carlo_exact(void **state)
@@ -195,9 +218,17 @@ static void test_monte_carlo_exact(void **state)
     int64_t quota[3] = {90, -1, -1};
     double dist[MAXSUM];
     exact(amount, p32, NDEALS, dist);
-    struct fc_sim_input in = {.ndeals = NDEALS, .deal_node = node, .amount = amount, .p32 = p32,
-                              .nnodes = 3, .parent = parent, .quota = quota,
-                              .total_quota = 90, .trials = 40000, .seed = 42, .threads = 2};
+    struct fc_sim_input in = {.ndeals = NDEALS,
+                              .deal_node = node,
+                              .amount = amount,
+                              .p32 = p32,
+                              .nnodes = 3,
+                              .parent = parent,
+                              .quota = quota,
+                              .total_quota = 90,
+                              .trials = 40000,
+                              .seed = 42,
+                              .threads = 2};
     struct fc_range r[3], total;
     struct err e = {0};
     assert_int_equal(fc_simulate(&in, r, &total, &e), 0);
@@ -253,9 +284,15 @@ static void test_monte_carlo_new_business(void **state)
     int32_t parent[1] = {-1};
     double rate[1] = {2.0}, scale[1] = {1.5};
     int64_t amounts[2] = {100, 300};
-    struct fc_sim_input in = {.nnodes = 1, .parent = parent, .new_rate = rate, .new_scale = scale,
-                              .new_amounts = amounts, .nnew_amounts = 2, .trials = 20000,
-                              .seed = 7, .total_quota = -1};
+    struct fc_sim_input in = {.nnodes = 1,
+                              .parent = parent,
+                              .new_rate = rate,
+                              .new_scale = scale,
+                              .new_amounts = amounts,
+                              .nnew_amounts = 2,
+                              .trials = 20000,
+                              .seed = 7,
+                              .total_quota = -1};
     struct fc_range r[1], total;
     struct err e = {0};
     assert_int_equal(fc_simulate(&in, r, &total, &e), 0);
@@ -336,9 +373,9 @@ static void test_model_by_hand(void **state)
         if (!strcmp(d.stage_name[s], "Negotiate")) negotiate = (int32_t)s;
         if (!strcmp(d.stage_name[s], "Qualify")) qualify = (int32_t)s;
     }
-    assert_true(fabs(m->stage_rate[propose] - (3 + 10 * g) / 14) < 1e-12);  /* 0.5119 */
+    assert_true(fabs(m->stage_rate[propose] - (3 + 10 * g) / 14) < 1e-12);   /* 0.5119 */
     assert_true(fabs(m->stage_rate[negotiate] - (1 + 10 * g) / 11) < 1e-12); /* 0.4697, not 1 */
-    assert_true(fabs(m->stage_rate[qualify] - (0 + 10 * g) / 15) < 1e-12);  /* 0.2778, not 0 */
+    assert_true(fabs(m->stage_rate[qualify] - (0 + 10 * g) / 15) < 1e-12);   /* 0.2778, not 0 */
 
     /* ben has no record: his multiplier is (0 + 4) / (0 + 4) = 1, so his deal
      * gets the stage's rate and the deal's own factors, nothing for the owner */
