@@ -12,7 +12,8 @@
 # created in the last 45 days are added until N are open at the end.
 # people/calls/quotas name optional files to write as well: calls are made at
 # week 4 of each complete quarter, a third of the sellers sandbagging (-20%),
-# a third optimistic (+25%).
+# a third optimistic (+25%). With -v swing=S each quarter gets a mood
+# e^(S x normal) that divides the chance of losing a deal at each step.
 
 function civil(days,    z, era, doe, yoe, y, doy, mp, d, m) {
   z = days + 719468
@@ -40,6 +41,14 @@ function quarter_of(day,    s, y, m) {
   return y * 4 + int((m - 1) / 3)
 }
 function qstart(q,    y, m) { y = int(q / 4); m = (q % 4) * 3 + 1; return days(sprintf("%04d-%02d-01", y, m)) }
+# A quarter that goes well or badly for everyone (-v swing=0.3): deals are lost
+# less or more often in it.
+function mood(day,    q) {
+  if (swing + 0 <= 0) return 1
+  q = quarter_of(day)
+  if (!(q in moods)) moods[q] = exp(swing * gauss())
+  return moods[q]
+}
 function gauss() { return sqrt(-2 * log(1 - rand())) * cos(6.283185307179586 * rand()) }
 function ev(deal, owner, day, field, value) {
   if (day > horizon) return 0
@@ -59,7 +68,7 @@ function deal(id, s, created,    owner, amount, cd, t, st, r, plose) {
   while (1) {
     t += 5 + int(rand() * 25 * (1 + st * 0.4))
     if (t > horizon) return 1
-    plose = 0.22 / skill[s]
+    plose = 0.22 / skill[s] / mood(t)
     if (rand() < plose) { ev(id, owner, t, "status", "lost"); return 0 }
     if (st == 3) {
       if (rand() < 0.3) ev(id, owner, t, "amount_minor", int(amount * (0.8 + 0.3 * rand())))

@@ -27,6 +27,7 @@ struct example {
     uint32_t stage; /* stage index, nstages for "no stage yet" */
     uint32_t level[FC_NFACTORS];
     int64_t amount;
+    uint32_t quarter; /* which learned quarter it comes from */
     uint8_t won;
 };
 
@@ -77,6 +78,36 @@ static int32_t snapshot_day(const struct fc_period *q, int32_t offset)
 {
     int32_t s = q->start + offset;
     return s < q->end ? s : q->end - 1;
+}
+
+/* The period's swing, by the method of moments: if every deal's log-odds in
+ * quarter q moved by the same z ~ N(0, s^2), the wins W_q differ from the
+ * model's E_q by about z V_q plus binomial noise of variance V_q (V_q = sum of
+ * p(1 - p)), so E[(W_q - E_q)^2] = V_q + s^2 V_q^2. Pooled over the quarters,
+ * shrunk by (Q - 1) / (Q + 1) for the few quarters there are, and at most 1. */
+static void fit_swing(struct fc_model *m, const struct example *ex, size_t n, uint32_t nq)
+{
+    m->swing_sd = 0;
+    if (nq < 2) return;
+    double *w = xcalloc(3 * (size_t)nq, sizeof *w), *e = w + nq, *v = e + nq;
+    for (size_t i = 0; i < n; i++) {
+        double o = example_odds(m, &ex[i], FC_NFACTORS), p = o / (1 + o);
+        w[ex[i].quarter] += ex[i].won;
+        e[ex[i].quarter] += p;
+        v[ex[i].quarter] += p * (1 - p);
+    }
+    double num = 0, den = 0;
+    uint32_t used = 0;
+    for (uint32_t q = 0; q < nq; q++) {
+        if (v[q] <= 0) continue;
+        num += (w[q] - e[q]) * (w[q] - e[q]) - v[q];
+        den += v[q] * v[q];
+        used++;
+    }
+    free(w);
+    if (used < 2 || den <= 0 || num <= 0) return;
+    double s2 = num / den * (used - 1.0) / (used + 1.0);
+    m->swing_sd = s2 < 1 ? sqrt(s2) : 1;
 }
 
 static void fit(struct fc_forecast *f, const struct fc_data *d, struct example *ex, size_t n)
@@ -324,10 +355,12 @@ int fc_forecast_run(const struct fc_data *d, const struct fc_options *opt, struc
             levels_of(&st, snap, q.end, x->level);
             x->stage = st.stage >= 0 ? (uint32_t)st.stage : (uint32_t)d->nstages;
             x->amount = st.amount;
+            x->quarter = out->model.periods - 1;
             x->won = end.status == FC_WON && end.status_day > snap && end.status_day >= q.start;
         }
     }
     fit(out, d, ex, nex);
+    fit_swing(&out->model, ex, nex, out->model.periods);
     free(ex);
     fit_new_business(out, d, offset);
     struct fc_model *m = &out->model;
@@ -456,6 +489,7 @@ int fc_forecast_run(const struct fc_data *d, const struct fc_options *opt, struc
         .nnew_amounts = m->nnew_amounts,
         .quota = quota,
         .total_quota = out->total.quota,
+        .swing_sd = m->swing_sd,
         .trials = out->opt.trials,
         .seed = opt->seed,
         .threads = opt->threads,

@@ -18,6 +18,14 @@
 
 #define LANES 8 /* trials per block: two vectors of four */
 #define LOW32 0xffffffffull
+
+/* The period's swing: every deal's log-odds moved by the same z in a trial,
+ * z = swing_sd x one of 16 equally likely levels, the standard normal's
+ * quantiles at (k + 0.5) / 16. */
+#define SWING_LEVELS 16
+static const double swing_z[SWING_LEVELS] = {
+    -1.862732, -1.318011, -1.009990, -0.776422, -0.579132, -0.402250, -0.237202, -0.078412,
+    0.078412,  0.237202,  0.402250,  0.579132,  0.776422,  1.009990,  1.318011,  1.862732};
 #define MAX_THREADS 64
 #define MAX_NEW_PER_TRIAL 1000 /* Poisson draws are capped: a bound on the sums */
 
@@ -88,7 +96,9 @@ struct sim {
     const uint32_t *run_node;  /* node of each run of deals */
     const size_t *run_first;   /* deals of run r: [run_first[r], run_first[r + 1]) */
     const int64_t *amount;     /* deals grouped by node */
-    const int64_t *thr;        /* p32 of each grouped deal */
+    const int64_t *thr;        /* p32 of each grouped deal, per swing level (nswing x ndeals) */
+    size_t nswing;             /* 1, or SWING_LEVELS */
+    uint64_t swing_key;        /* which level a block of trials gets */
     const uint32_t *new_nodes; /* nodes with new business */
     const double *new_p0;      /* their chance of no new deal, e^-rate */
     size_t nnew_nodes;
@@ -108,6 +118,10 @@ struct sim {
 HOT static void sim_block(const struct sim *S, size_t t0)
 {
     const struct fc_sim_input *in = S->in;
+    /* the eight trials of a block share a swing level; the levels take turns
+     * over the blocks, so each is used equally often */
+    const int64_t *thr_all =
+        S->thr + (size_t)((t0 / LANES + S->swing_key) % S->nswing) * in->ndeals;
     uint64_t st[LANES][4];
     for (size_t l = 0; l < LANES; l++)
         trial_seed(in->seed, t0 + l, st[l]);
@@ -124,9 +138,9 @@ HOT static void sim_block(const struct sim *S, size_t t0)
             v4u ra, rb;
             V_NEXT(a0, a1, a2, a3, ra);
             V_NEXT(b0, b1, b2, b3, rb);
-            v4s thr0 = {S->thr[d], S->thr[d], S->thr[d], S->thr[d]};
+            v4s thr0 = {thr_all[d], thr_all[d], thr_all[d], thr_all[d]};
             v4s amt0 = {S->amount[d], S->amount[d], S->amount[d], S->amount[d]};
-            v4s thr1 = {S->thr[d + 1], S->thr[d + 1], S->thr[d + 1], S->thr[d + 1]};
+            v4s thr1 = {thr_all[d + 1], thr_all[d + 1], thr_all[d + 1], thr_all[d + 1]};
             v4s amt1 = {S->amount[d + 1], S->amount[d + 1], S->amount[d + 1], S->amount[d + 1]};
             /* won when the 32 bits fall below p * 2^32 */
             acc_a += amt0 & (v4s)((v4s)(ra >> 32) < thr0);
@@ -138,7 +152,7 @@ HOT static void sim_block(const struct sim *S, size_t t0)
             v4u ra, rb;
             V_NEXT(a0, a1, a2, a3, ra);
             V_NEXT(b0, b1, b2, b3, rb);
-            v4s thr = {S->thr[d], S->thr[d], S->thr[d], S->thr[d]};
+            v4s thr = {thr_all[d], thr_all[d], thr_all[d], thr_all[d]};
             v4s amt = {S->amount[d], S->amount[d], S->amount[d], S->amount[d]};
             acc_a += amt & (v4s)((v4s)(ra >> 32) < thr);
             acc_b += amt & (v4s)((v4s)(rb >> 32) < thr);
@@ -270,6 +284,8 @@ int fc_simulate(const struct fc_sim_input *in, struct fc_range *out, struct fc_r
 {
     if (!in->trials) return err_set(e, REINS_EINVAL, "at least one trial is needed");
     if (!in->nnodes) return err_set(e, REINS_EINVAL, "no nodes to simulate");
+    if (!(in->swing_sd >= 0 && in->swing_sd <= 5))
+        return err_set(e, REINS_EINVAL, "the swing must be from 0 to 5 (log-odds)");
     /* one 64-bit total per node per trial is kept: bound that memory (2 GiB) */
     if ((double)in->nnodes * in->trials > FC_MAX_NODE_TRIALS)
         return err_set(e, REINS_ETOOBIG, "%zu people x %u trials is too many (at most %.0f)",
@@ -335,13 +351,34 @@ int fc_simulate(const struct fc_sim_input *in, struct fc_range *out, struct fc_r
     for (size_t i = 0; i < nn; i++)
         count[i + 1] += count[i];
     int64_t *amount = xmalloc((in->ndeals + 1) * sizeof *amount);
-    int64_t *thr = xmalloc((in->ndeals + 1) * sizeof *thr);
+    S.nswing = in->swing_sd > 0 ? SWING_LEVELS : 1;
+    uint64_t key = in->seed ^ 0x5157494e47ull; /* "SWING" */
+    S.swing_key = splitmix64(&key) % S.nswing;
+    int64_t *thr = xmalloc((S.nswing * in->ndeals + 1) * sizeof *thr);
     size_t *fill = xmalloc((nn + 1) * sizeof *fill);
     memcpy(fill, count, (nn + 1) * sizeof *fill);
     for (size_t d = 0; d < in->ndeals; d++) {
         size_t at = fill[in->deal_node[d]]++;
         amount[at] = in->amount[d];
         thr[at] = (int64_t)in->p32[d];
+        /* the same deal at each swing level: odds x e^z; certain and hopeless stay so */
+        for (size_t k = 1; k < S.nswing; k++) {
+            int64_t t = thr[at];
+            if (t > 0 && t < (int64_t)FC_P32_ONE) {
+                double p = (double)t / (double)FC_P32_ONE;
+                double o = p / (1 - p) * exp(in->swing_sd * swing_z[k]);
+                t = llround(o / (1 + o) * (double)FC_P32_ONE);
+            }
+            thr[k * in->ndeals + at] = t;
+        }
+    }
+    for (size_t at = 0; S.nswing > 1 && at < in->ndeals; at++) {
+        int64_t t = thr[at];
+        if (t > 0 && t < (int64_t)FC_P32_ONE) {
+            double p = (double)t / (double)FC_P32_ONE;
+            double o = p / (1 - p) * exp(in->swing_sd * swing_z[0]);
+            thr[at] = llround(o / (1 + o) * (double)FC_P32_ONE);
+        }
     }
     uint32_t *run_node = xmalloc((nn + 1) * sizeof *run_node);
     size_t *run_first = xmalloc((nn + 1) * sizeof *run_first);

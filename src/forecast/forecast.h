@@ -170,7 +170,12 @@ struct fc_sim_input {
     size_t nnew_amounts;
     const int64_t *quota; /* NULL, or per node the quota (-1 for none) */
     int64_t total_quota;  /* quota of the whole tree, -1 for none */
-    uint32_t trials;      /* >= 1 */
+    /* 0, or the spread (standard deviation, in log-odds) of a swing shared by
+     * every deal in a trial: a period that goes well or badly for everyone.
+     * Each block of 8 trials moves all odds by e^z, z at one of 16 levels of
+     * a normal with this spread, the levels taking equal turns. */
+    double swing_sd;
+    uint32_t trials; /* >= 1 */
     uint64_t seed;
     int threads; /* 0: one per online CPU; results do not depend on it */
 };
@@ -181,7 +186,8 @@ struct fc_range {
     int32_t p_quota_ppm; /* chance of reaching the quota; -1 without a quota */
 };
 
-/* Simulate `in->trials` outcomes of every deal (independent Bernoulli draws)
+/* Simulate `in->trials` outcomes of every deal (Bernoulli draws, independent
+ * given the trial's swing)
  * and of new business, roll each trial up the tree, and fill out[nnodes]
  * and *total (the sum of the roots). Quantiles are nearest-rank: Pq is the
  * ceil(q * trials)-th smallest total. Trial t draws from its own xoshiro256**
@@ -250,6 +256,7 @@ struct fc_model {
     int64_t *new_amounts; /* every past new-and-won deal amount */
     size_t nnew_amounts;
     uint32_t periods; /* past quarters learned from */
+    double swing_sd;  /* how much whole quarters beat or missed the model, in log-odds */
 };
 
 struct fc_options {

@@ -277,6 +277,74 @@ static void test_monte_carlo_exact(void **state)
     assert_int_equal(fc_simulate(&in, r1, &t1, &e), REINS_EINVAL);
 }
 
+/* The standard normal's quantile at q, by bisection on erfc: computed here
+ * independently of the engine's table. */
+static double normal_quantile(double q)
+{
+    double lo = -10, hi = 10;
+    for (int i = 0; i < 200; i++) {
+        double mid = (lo + hi) / 2;
+        if (0.5 * erfc(-mid / sqrt(2)) < q)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return (lo + hi) / 2;
+}
+
+/* With a swing the exact distribution is a mixture: for each of 16 equally
+ * likely levels z_k, the convolution of the deals at odds x e^(sd z_k). */
+static void test_monte_carlo_swing(void **state)
+{
+    (void)state;
+    int64_t amount[NDEALS];
+    uint64_t p32[NDEALS], shifted[NDEALS];
+    uint32_t node[NDEALS] = {0};
+    for (size_t i = 0; i < NDEALS; i++) {
+        amount[i] = 3 + (int64_t)(i * 7 % 23);
+        p32[i] = (uint64_t)llround((0.05 + 0.9 * (double)(i * 5 % 16) / 15) * 4294967296.0);
+    }
+    const double sd = 0.8;
+    double mix[MAXSUM] = {0}, one[MAXSUM];
+    for (int k = 0; k < 16; k++) {
+        double z = sd * normal_quantile((k + 0.5) / 16);
+        for (size_t i = 0; i < NDEALS; i++) {
+            double p = (double)p32[i] / (double)FC_P32_ONE, o = p / (1 - p) * exp(z);
+            shifted[i] = (uint64_t)llround(o / (1 + o) * (double)FC_P32_ONE);
+        }
+        exact(amount, shifted, NDEALS, one);
+        for (int x = 0; x < MAXSUM; x++)
+            mix[x] += one[x] / 16;
+    }
+    int32_t parent[1] = {-1};
+    struct fc_sim_input in = {.ndeals = NDEALS,
+                              .deal_node = node,
+                              .amount = amount,
+                              .p32 = p32,
+                              .nnodes = 1,
+                              .parent = parent,
+                              .total_quota = -1,
+                              .swing_sd = sd,
+                              .trials = 64000,
+                              .seed = 5,
+                              .threads = 2};
+    struct fc_range r[1], total, r1[1], t1, r0[1], t0;
+    struct err e = {0};
+    assert_int_equal(fc_simulate(&in, r, &total, &e), 0);
+    check_quantile(mix, total.p10, 0.1, 0.01);
+    check_quantile(mix, total.p50, 0.5, 0.01);
+    check_quantile(mix, total.p90, 0.9, 0.01);
+    in.threads = 1;
+    assert_int_equal(fc_simulate(&in, r1, &t1, &e), 0);
+    assert_memory_equal(&t1, &total, sizeof t1);
+    /* the swing widens the range */
+    in.swing_sd = 0;
+    assert_int_equal(fc_simulate(&in, r0, &t0, &e), 0);
+    assert_true(total.p90 - total.p10 > t0.p90 - t0.p10);
+    in.swing_sd = -1;
+    assert_int_equal(fc_simulate(&in, r0, &t0, &e), REINS_EINVAL);
+}
+
 /* New business: a Poisson count of amounts from the table, against its exact mean. */
 static void test_monte_carlo_new_business(void **state)
 {
@@ -364,6 +432,7 @@ static void test_model_by_hand(void **state)
     assert_int_equal(m->periods, 1);
     assert_int_equal(m->examples, 10); /* the ten open on Jan 1 */
     assert_int_equal(m->wins, 4);
+    assert_true(m->swing_sd == 0); /* one quarter says nothing of how quarters differ */
     /* global: (4 + 1) / (10 + 2) = 5/12; a stage's rate: (won + 10 g) / (n + 10) */
     double g = 5.0 / 12;
     assert_true(fabs(m->global_rate - g) < 1e-12);
@@ -488,6 +557,7 @@ int main(void)
         cmocka_unit_test(test_history_errors),
         cmocka_unit_test(test_deal_at),
         cmocka_unit_test(test_monte_carlo_exact),
+        cmocka_unit_test(test_monte_carlo_swing),
         cmocka_unit_test(test_monte_carlo_new_business),
         cmocka_unit_test(test_model_by_hand),
         cmocka_unit_test(test_backtest_by_hand),
