@@ -4,10 +4,10 @@
  * open on the same day of that quarter (the snapshot) and whether each was
  * won before the quarter ended. A deal's chance starts at its stage's rate,
  * shrunk toward the global rate (Beta-binomial: FC_PRIOR_STAGE pseudo-deals
- * at the global rate), and is moved by one odds multiplier per factor level:
- * (won + m) / (expected + m), where expected is the wins the rest of the model
- * predicts for the deals at that level and m = FC_PRIOR_FACTOR pseudo-wins
- * (Gamma-Poisson shrinkage toward 1). The multipliers are fitted by
+ * at the global rate), and is moved by one odds multiplier per factor level,
+ * the one that makes the level's probabilities add up to E (W + m) / (E + m):
+ * W the wins there, E the wins the rest of the model predicts there, m =
+ * FC_PRIOR_FACTOR pseudo-wins (Gamma-Poisson shrinkage toward 1). The multipliers are fitted by
  * backfitting: each in turn against the others, a few passes. A seller with
  * little history thus gets their stage's and their deals' rates, and each
  * multiplier is a reason that can be shown.
@@ -153,20 +153,50 @@ static void fit(struct fc_forecast *f, const struct fc_data *d, struct example *
         for (size_t v = 0; v < m->nlevels[k]; v++)
             m->mult[k][v] = 1;
     }
+    /* the odds without factor k, per example, and Newton's sums per level */
+    double *base = xmalloc((n + 1) * sizeof *base);
+    size_t maxlv = 0;
+    for (int k = 0; k < FC_NFACTORS; k++)
+        if (m->nlevels[k] > maxlv) maxlv = m->nlevels[k];
+    double *sp = xmalloc(2 * maxlv * sizeof *sp), *spq = sp + maxlv;
     for (int pass = 0; pass < FC_BACKFIT_PASSES; pass++) {
         for (int k = 0; k < FC_NFACTORS; k++) {
-            memset(m->won[k], 0, m->nlevels[k] * sizeof(double));
-            memset(m->expected[k], 0, m->nlevels[k] * sizeof(double));
+            size_t nl = m->nlevels[k];
+            memset(m->won[k], 0, nl * sizeof(double));
+            memset(m->expected[k], 0, nl * sizeof(double));
             for (size_t i = 0; i < n; i++) {
-                double o = example_odds(m, &ex[i], k);
-                m->expected[k][ex[i].level[k]] += o / (1 + o);
+                base[i] = example_odds(m, &ex[i], k);
+                m->expected[k][ex[i].level[k]] += base[i] / (1 + base[i]);
                 m->won[k][ex[i].level[k]] += ex[i].won;
             }
-            for (size_t v = 0; v < m->nlevels[k]; v++)
+            /* the shrunk target: the wins expected there, times (won + m) / (expected + m) */
+            for (size_t v = 0; v < nl; v++)
                 m->mult[k][v] =
                     (m->won[k][v] + FC_PRIOR_FACTOR) / (m->expected[k][v] + FC_PRIOR_FACTOR);
+            /* Applied to the odds, that ratio moves the probabilities by less
+             * than itself where they are high: Newton on log(mult) until the
+             * level's probabilities add up to the target. */
+            for (int it = 0; it < FC_NEWTON_STEPS; it++) {
+                memset(sp, 0, 2 * nl * sizeof *sp);
+                for (size_t i = 0; i < n; i++) {
+                    double o = base[i] * m->mult[k][ex[i].level[k]], p = o / (1 + o);
+                    sp[ex[i].level[k]] += p;
+                    spq[ex[i].level[k]] += p * (1 - p);
+                }
+                for (size_t v = 0; v < nl; v++) {
+                    double e = m->expected[k][v];
+                    if (e <= 0 || spq[v] <= 0) continue;
+                    double target = e * (m->won[k][v] + FC_PRIOR_FACTOR) / (e + FC_PRIOR_FACTOR);
+                    double step = (target - sp[v]) / spq[v];
+                    if (step > 2) step = 2; /* far from the answer: move boldly, not wildly */
+                    if (step < -2) step = -2;
+                    m->mult[k][v] *= exp(step);
+                }
+            }
         }
     }
+    free(sp);
+    free(base);
 }
 
 /* New business: per seller, the deals created after the snapshot and won

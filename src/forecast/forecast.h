@@ -212,15 +212,17 @@ enum fc_factor {
 };
 
 /* Smoothing (docs/forecast.md): a stage's rate is shrunk toward the global
- * rate as if FC_PRIOR_STAGE more deals had won at the global rate; a
- * factor level's multiplier (won + m) / (expected + m) with m =
- * FC_PRIOR_FACTOR pseudo-wins, so a level seen little stays near 1; new
+ * rate as if FC_PRIOR_STAGE more deals had won at the global rate; a factor
+ * level's odds multiplier brings its deals to expected x (won + m) /
+ * (expected + m) wins, m = FC_PRIOR_FACTOR pseudo-wins, so a level seen little
+ * stays near 1 (FC_NEWTON_STEPS steps find it); new
  * business per seller is shrunk toward the all-seller rate as if they had
  * FC_PRIOR_NEW_QUARTERS more quarters at it. */
 #define FC_PRIOR_STAGE 10.0
 #define FC_PRIOR_FACTOR 4.0
 #define FC_PRIOR_NEW_QUARTERS 2.0
 #define FC_BACKFIT_PASSES 4
+#define FC_NEWTON_STEPS 6
 
 /* One reason of a deal's probability: a factor that multiplied its odds. */
 struct fc_reason {

@@ -457,9 +457,24 @@ static void test_model_by_hand(void **state)
     for (int k = 0; k < FC_NFACTORS; k++)
         if (k != FC_F_OWNER) o_b *= m->mult[k][b2->level[k]];
     assert_int_equal(b2->p_ppm, (uint32_t)llround(o_b / (1 + o_b) * 1e6));
-    /* ana's multiplier is hers: (wins + 4) / (expected + 4) */
+    /* ana's multiplier makes her ten deals' probabilities add up to the
+     * expected wins times (wins + 4) / (expected + 4): all ten share every
+     * level (in the period, new, fresh in stage, never slipped, one size) */
     double ma = m->mult[FC_F_OWNER][ana];
-    assert_true(fabs(ma - (4 + 4) / (m->expected[FC_F_OWNER][ana] + 4)) < 1e-12);
+    double ea = m->expected[FC_F_OWNER][ana];
+    assert_true(m->won[FC_F_OWNER][ana] == 4);
+    double shared = 1;
+    for (int k = 0; k < FC_NFACTORS; k++)
+        shared *= m->mult[k][k == FC_F_OWNER ? (uint32_t)ana : (k == FC_F_SIZE ? 3u : 0u)];
+    double sum = 0;
+    const int32_t stages[3] = {propose, negotiate, qualify};
+    const int count[3] = {4, 1, 5};
+    for (int j = 0; j < 3; j++) {
+        double r = m->stage_rate[stages[j]], odds = r / (1 - r) * shared;
+        sum += count[j] * odds / (1 + odds);
+    }
+    assert_true(fabs(sum - ea * (4 + 4) / (ea + 4)) < 1e-6);
+    assert_true(ma > 1); /* 4 won where fewer were expected */
     double o_a = o_b * ma;
     assert_int_equal(a2->p_ppm, (uint32_t)llround(o_a / (1 + o_a) * 1e6));
     assert_int_equal(b2->level[FC_F_CLOSE], 0); /* closing in the period */
