@@ -175,7 +175,7 @@ static void people_truncate(struct fc_data *d, size_t n)
     struct fc_priv *p = priv(d);
     if (d->npeople == n) return;
     d->npeople = n;
-    memset(p->people.slot, 0, p->people.cap * sizeof *p->people.slot);
+    if (p->people.cap) memset(p->people.slot, 0, p->people.cap * sizeof *p->people.slot);
     p->people.n = 0;
     for (size_t i = 0; i < n; i++)
         names_insert(&p->people, (uint32_t)i, d->person_id[i]);
@@ -373,7 +373,7 @@ int fc_load_history(struct fc_data *d, const char *data, size_t len, const char 
         /* all or nothing: forget the deals, stages and people of this file */
         d->ndeals = 0;
         d->nstages = 0;
-        memset(p->deals.slot, 0, p->deals.cap * sizeof *p->deals.slot);
+        if (p->deals.cap) memset(p->deals.slot, 0, p->deals.cap * sizeof *p->deals.slot);
         p->deals.n = 0;
         people_truncate(d, npeople0);
         free(raw);
