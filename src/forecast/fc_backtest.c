@@ -69,6 +69,7 @@ static void actuals(const struct fc_data *d, const struct fc_period *p, int64_t 
 
 enum {
     S_MODEL_TOTAL,
+    S_MEAN_TOTAL, /* the model's mean: P50 sits below it when bookings are skewed */
     S_WEIGHTED_TOTAL,
     S_MODEL_W1,
     S_WEIGHTED_W1 = S_MODEL_W1 + NWEEKS,
@@ -121,6 +122,7 @@ int fc_backtest_run(const struct fc_data *d, int32_t until, uint32_t trials, uin
                 const struct fc_node *t = &f.total;
                 acc_add(&fixed[S_MODEL_TOTAL], t->range.p50, total_actual);
                 acc_cover(&fixed[S_MODEL_TOTAL], &t->range, total_actual);
+                acc_add(&fixed[S_MEAN_TOTAL], t->range.mean, total_actual);
                 acc_add(&fixed[S_WEIGHTED_TOTAL], t->weighted, total_actual);
                 acc_add(&fixed[S_MODEL_W1 + w], t->range.p50, total_actual);
                 acc_cover(&fixed[S_MODEL_W1 + w], &t->range, total_actual);
@@ -149,6 +151,7 @@ int fc_backtest_run(const struct fc_data *d, int32_t until, uint32_t trials, uin
                      "and a later one that has ended");
     if (rc == 0) {
         static const char *const names[S_FIXED] = {"model P50, total",
+                                                   "model mean, total",
                                                    "weighted pipeline, total",
                                                    "model P50, total, week 1",
                                                    "model P50, total, week 4",

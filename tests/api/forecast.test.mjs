@@ -120,6 +120,7 @@ test('backtest scores the weighted pipeline and the calls by hand', () => {
   assert.match(out, /^calls: ana\s+1\s+20\.0%\s+\+20\.0%/m);
   assert.match(out, /^calls: ben\s+1\s+-\s+-/m);
   assert.match(out, /^model P50, total\s+3\s+\S+\s+\S+\s+\d+\.\d%$/m);
+  assert.match(out, /^model mean, total\s+3\s+\S+\s+\S+\s+-$/m);
 });
 
 test('backtest on a generated history shows who sandbags and who is optimistic', () => {
