@@ -21,6 +21,7 @@ static const struct command commands[] = {
     {"backup", cmd_backup, "write a consistent copy of the database, online"},
     {"comp", cmd_comp, "run a compensation plan on CSV files (comp calc)"},
     {"territory", cmd_territory, "solve territory alignments on CSV or GraphML files"},
+    {"forecast", cmd_forecast, "forecast a quarter from a deal history; backtest it"},
 };
 
 static void usage(FILE *out)

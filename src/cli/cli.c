@@ -1,10 +1,12 @@
 /* cli.c -- option parsing and database opening shared by the commands. */
 #include "cli/cli.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/mem.h"
 #include "store/migrate.h"
 #include "surveys/surveys.h"
 
@@ -91,5 +93,38 @@ int cli_load_secret(const char *flag, const char *db_url)
         surveys_default_secret_path(db_url, path, sizeof path);
     struct err e = {0};
     if (surveys_load_secret(path, &e) < 0) return cli_fail(&e);
+    return 0;
+}
+
+#define MAX_FILE ((size_t)64 << 20)
+
+int cli_read_file(const char *path, char **out, size_t *len)
+{
+    FILE *f = !strcmp(path, "-") ? stdin : fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "reins: cannot open %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    struct sb buf = SB_INIT;
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (buf.len + n > MAX_FILE) {
+            fprintf(stderr, "reins: %s is larger than %zu MiB\n", path, MAX_FILE >> 20);
+            sb_release(&buf);
+            if (f != stdin) fclose(f);
+            return -1;
+        }
+        sb_add(&buf, chunk, n);
+    }
+    int failed = ferror(f);
+    if (f != stdin) fclose(f);
+    if (failed) {
+        fprintf(stderr, "reins: cannot read %s\n", path);
+        sb_release(&buf);
+        return -1;
+    }
+    *len = buf.len;
+    *out = sb_detach(&buf);
     return 0;
 }

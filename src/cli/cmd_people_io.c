@@ -7,39 +7,6 @@
 #include "cli/cli.h"
 #include "people/people.h"
 
-#define MAX_FILE ((size_t)64 << 20)
-
-int cli_read_file(const char *path, char **out, size_t *len)
-{
-    FILE *f = !strcmp(path, "-") ? stdin : fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "reins: cannot open %s: %s\n", path, strerror(errno));
-        return -1;
-    }
-    struct sb buf = SB_INIT;
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (buf.len + n > MAX_FILE) {
-            fprintf(stderr, "reins: %s is larger than %zu MiB\n", path, MAX_FILE >> 20);
-            sb_release(&buf);
-            if (f != stdin) fclose(f);
-            return -1;
-        }
-        sb_add(&buf, chunk, n);
-    }
-    int failed = ferror(f);
-    if (f != stdin) fclose(f);
-    if (failed) {
-        fprintf(stderr, "reins: cannot read %s\n", path);
-        sb_release(&buf);
-        return -1;
-    }
-    *len = buf.len;
-    *out = sb_detach(&buf);
-    return 0;
-}
-
 int cmd_import(int argc, char **argv, const char *db_url)
 {
     if (argc > 1 && (!strcmp(argv[1], "opportunities") || !strcmp(argv[1], "accounts")))
