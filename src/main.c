@@ -16,8 +16,8 @@ static const struct command commands[] = {
     {"serve", cmd_serve, "serve the JSON API (and the UI) over HTTP"},
     {"demo", cmd_demo, "fill a database with a believable demo organisation"},
     {"user", cmd_user, "add users, set passwords, list users"},
-    {"import", cmd_import, "import people from a CSV file"},
-    {"export", cmd_export, "export people as CSV"},
+    {"import", cmd_import, "import people, or CRM opportunities and accounts, from CSV"},
+    {"export", cmd_export, "export people or opportunities as CSV"},
     {"backup", cmd_backup, "write a consistent copy of the database, online"},
 };
 

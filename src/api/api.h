@@ -58,6 +58,7 @@ extern const struct route people_routes[];
 extern const struct route oneonone_routes[];
 extern const struct route growth_routes[];
 extern const struct route recognition_routes[];
+extern const struct route pipeline_routes[];
 extern const struct route quota_routes[];
 
 /* The handler and body-limit callbacks to give http_server_start, with the

@@ -9,7 +9,7 @@
 
 #define MAX_FILE ((size_t)64 << 20)
 
-static int read_file(const char *path, char **out, size_t *len)
+int cli_read_file(const char *path, char **out, size_t *len)
 {
     FILE *f = !strcmp(path, "-") ? stdin : fopen(path, "rb");
     if (!f) {
@@ -42,13 +42,17 @@ static int read_file(const char *path, char **out, size_t *len)
 
 int cmd_import(int argc, char **argv, const char *db_url)
 {
+    if (argc > 1 && (!strcmp(argv[1], "opportunities") || !strcmp(argv[1], "accounts")))
+        return cmd_import_crm(argc, argv, db_url);
     struct opt opts[] = {{0}};
     const char *pos[2];
     int help;
     int npos = opt_parse(argc, argv, opts, pos, 2, &help);
     if (npos < 0) return 2;
     if (help || npos != 2 || strcmp(pos[0], "people")) {
-        printf("usage: reins [--db URL] import people FILE.csv\n\n"
+        printf("usage: reins [--db URL] import people FILE.csv\n"
+               "       reins [--db URL] import opportunities|accounts --source salesforce|hubspot"
+               " FILE.csv\n\n"
                "Import people from a CSV file (columns: name, email, title, manager_email,\n"
                "team, start_date, status; see docs/api.md). A person already known by email\n"
                "is updated. Every bad line is reported with its number and field, and\n"
@@ -57,7 +61,7 @@ int cmd_import(int argc, char **argv, const char *db_url)
     }
     char *data;
     size_t len;
-    if (read_file(pos[1], &data, &len) < 0) return 1;
+    if (cli_read_file(pos[1], &data, &len) < 0) return 1;
     struct store *db;
     if (cli_open_db(db_url, &db)) {
         free(data);
@@ -85,13 +89,14 @@ int cmd_import(int argc, char **argv, const char *db_url)
 
 int cmd_export(int argc, char **argv, const char *db_url)
 {
+    if (argc > 1 && !strcmp(argv[1], "opportunities")) return cmd_export_opportunities(argc, argv, db_url);
     struct opt opts[] = {{"output", 1}, {0}};
     const char *pos[1];
     int help;
     int npos = opt_parse(argc, argv, opts, pos, 1, &help);
     if (npos < 0) return 2;
     if (help || npos != 1 || strcmp(pos[0], "people")) {
-        printf("usage: reins [--db URL] export people [--output FILE]\n\n"
+        printf("usage: reins [--db URL] export people|opportunities [--output FILE]\n\n"
                "Write every person as CSV in the import format (to stdout by default).\n");
         return help ? 0 : 2;
     }

@@ -108,7 +108,7 @@ struct account {
 };
 
 /* Insert an account (in the caller's transaction, if any); a taken
- * (source, external_id) is REINS_ECONFLICT. */
+ * (source, external_id) is REINS_ECONFLICT. `id_out` may be NULL. */
 int account_create(struct store *db, const struct account *a, int64_t now, int64_t *id_out,
                    struct err *e);
 
@@ -167,7 +167,7 @@ struct opp_filter {
     const char *forecast_category; /* one of the categories */
     const char *close_from, *close_to; /* inclusive YYYY-MM-DD */
     const char *q;                 /* name contains, case-insensitive */
-    int limit;                     /* 1..OPP_LIST_LIMIT_MAX; 0 for OPP_LIST_LIMIT_MAX */
+    int limit; /* 1..OPP_LIST_LIMIT_MAX; 0 for OPP_LIST_LIMIT_MAX; < 0 for all (exports) */
 };
 /* The opportunities `who` may see that match `f`, by close date then id.
  * One query: the visibility filter runs in the database. */

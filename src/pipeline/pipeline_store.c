@@ -163,7 +163,8 @@ int pipeline_stage_get(struct store *db, int64_t id, struct arena *arena,
 int account_create(struct store *db, const struct account *a, int64_t now, int64_t *id_out,
                    struct err *e)
 {
-    return store_int_query(
+    int64_t id;
+    int rc = store_int_query(
         db, SQL_ACCOUNT_INSERT,
         PARAMS(SV_TEXT(a->name), SV_ID(a->owner_id), SV_TEXT(a->industry ? a->industry : ""),
                SV_TEXT(a->segment ? a->segment : ""), SV_TEXT(a->postcode ? a->postcode : ""),
@@ -172,7 +173,9 @@ int account_create(struct store *db, const struct account *a, int64_t now, int64
                a->has_location ? SV_INT(a->longitude_e6) : SV_NULL, SV_INT(a->potential_minor),
                SV_TEXT(a->currency ? a->currency : "USD"), SV_TEXT(a->source ? a->source : "reins"),
                SV_TEXT(a->external_id), SV_INT(now)),
-        id_out, e);
+        &id, e);
+    if (rc == 0 && id_out) *id_out = id;
+    return rc;
 }
 
 /* ---- opportunities ------------------------------------------------------------------------- */
@@ -400,7 +403,9 @@ int opportunity_set_probability(struct store *db, int64_t id, int64_t bp,
 int opportunity_list(struct store *db, const struct principal *who, const struct opp_filter *f,
                      struct arena *arena, struct opportunity **out, size_t *n, struct err *e)
 {
-    int limit = f->limit > 0 && f->limit <= OPP_LIST_LIMIT_MAX ? f->limit : OPP_LIST_LIMIT_MAX;
+    int64_t limit = f->limit < 0 ? INT64_MAX
+                    : f->limit > 0 && f->limit <= OPP_LIST_LIMIT_MAX ? f->limit
+                                                                     : OPP_LIST_LIMIT_MAX;
     struct store_rows *r;
     int rc = store_query(db, SQL_OPP_LIST, PARAMS(WHO_PARAMS(who), FILTER_PARAMS(f), SV_INT(limit)),
                          &r, e);

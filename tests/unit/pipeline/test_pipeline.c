@@ -10,6 +10,7 @@
 #include "auth/principal.h"
 #include "core/mem.h"
 #include "core/text.h"
+#include "people/people.h"
 #include "pipeline/pipeline.h"
 
 #define DAY 86400
@@ -417,6 +418,238 @@ static void test_list_and_board(void **state)
     testdb_close(db);
 }
 
+
+/* ---- CRM import and export -------------------------------------------------------------- */
+
+static int import_text(struct store *db, enum crm_source src, enum crm_object obj,
+                       const char *csv, int64_t at, struct import_result *res, int *unchanged,
+                       struct err *e)
+{
+    struct change_source by = {src == CRM_HUBSPOT ? "import:hubspot" : "import:salesforce", 0, at};
+    return crm_import_csv(db, src, obj, csv, strlen(csv), "test.csv", &by, res, unchanged, e);
+}
+
+static const char SF_OPPS[] =
+    "Opportunity ID,Opportunity Name,Account ID,Account Name,Owner Email,Amount,"
+    "Opportunity Currency,Stage,Probability (%),Forecast Category,Close Date,Created Date,"
+    "Loss Reason,Product Name\r\n"
+    "006A,Acme renewal,001A,Acme,Ana@X.io,\"12,500.00\",EUR,Prospecting,,,3/31/2027,2026-11-01,,"
+    "Core; Support\r\n"
+    "006B,Globex new,001B,Globex,ben@x.io,5000,USD,Negotiation/Review,85,Best Case,2027-01-15,"
+    "2026-10-01,,\r\n";
+
+static void test_import_salesforce_and_reimport(void **state)
+{
+    struct store *db = testdb_open(state);
+    struct err e = {0};
+    struct arena a = ARENA_INIT;
+    int64_t ana = fixture_person(db, "Ana", "ana@x.io", 0, 0, NULL, NULL);
+    fixture_person(db, "Ben", "ben@x.io", 0, 0, NULL, NULL);
+    struct import_result res;
+    int unchanged;
+    assert_int_equal(import_text(db, CRM_SALESFORCE, CRM_OPPORTUNITIES, SF_OPPS, 1000, &res,
+                                 &unchanged, &e),
+                     0);
+    assert_int_equal(res.created, 2);
+    import_result_release(&res);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM accounts"), 2);
+    int64_t id = fixture_count(db, "SELECT id FROM opportunities WHERE external_id = '006A'");
+    struct opportunity o;
+    assert_int_equal(opportunity_get(db, id, &a, &o, &e), 0);
+    assert_int_equal(o.st.owner_id, ana);
+    assert_int_equal(o.st.amount_minor, 1250000);
+    assert_string_equal(o.st.close_date, "2027-03-31");
+    assert_string_equal(o.account_name, "Acme");
+    assert_string_equal(o.products, "Core; Support");
+    assert_int_equal(o.st.probability_bp, 1000); /* the stage's default */
+    int64_t b = fixture_count(db, "SELECT id FROM opportunities WHERE external_id = '006B'");
+    assert_int_equal(opportunity_get(db, b, &a, &o, &e), 0);
+    assert_int_equal(o.st.probability_bp, 8500); /* from the file */
+    assert_string_equal(o.st.forecast_category, "best_case");
+
+    /* a seller sets 006A's probability by hand; the CRM then moves it and slips it */
+    struct change_source by = {"web", 0, 1500};
+    assert_int_equal(opportunity_set_probability(db, id, 4200, &by, &e), 0);
+    char *next = xstrdup(SF_OPPS);
+    char *p = strstr(next, "Prospecting,,,3/31/2027");
+    char *changed = xasprintf("%.*sValue Proposition,,,4/30/2027%s", (int)(p - next), next,
+                              p + strlen("Prospecting,,,3/31/2027"));
+    assert_int_equal(import_text(db, CRM_SALESFORCE, CRM_OPPORTUNITIES, changed, 2000, &res,
+                                 &unchanged, &e),
+                     0);
+    assert_int_equal(res.created, 0);
+    assert_int_equal(res.updated, 1);
+    assert_int_equal(unchanged, 1);
+    import_result_release(&res);
+    assert_int_equal(opportunity_get(db, id, &a, &o, &e), 0);
+    assert_string_equal(o.stage_name, "Value Proposition");
+    assert_int_equal(o.st.probability_bp, 4200); /* the hand-set value survived */
+    int64_t slips, days;
+    assert_int_equal(opportunity_slips(db, id, &slips, &days, &e), 0);
+    assert_int_equal(slips, 1);
+    assert_int_equal(days, 30);
+    struct opp_history_row *h;
+    size_t n;
+    assert_int_equal(opportunity_history(db, id, &a, &h, &n, &e), 0);
+    assert_int_equal(n, 3);
+    assert_string_equal(h[2].changes, "stage,close_date");
+    assert_string_equal(h[2].source, "import:salesforce");
+    assert_int_equal(h[2].changed_at, 2000);
+    /* the same file again changes nothing */
+    assert_int_equal(import_text(db, CRM_SALESFORCE, CRM_OPPORTUNITIES, changed, 3000, &res,
+                                 &unchanged, &e),
+                     0);
+    assert_int_equal(res.updated, 0);
+    assert_int_equal(unchanged, 2);
+    import_result_release(&res);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM opportunity_history"), 4);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM crm_imports"), 3);
+
+    /* export: every deal, amounts as decimals */
+    struct sb out = SB_INIT;
+    struct principal admin = fixture_principal(ROLE_ADMIN, 0);
+    assert_int_equal(opportunities_export_csv(db, &admin, &out, &e), 0);
+    assert_non_null(strstr(out.buf, "006A,salesforce,Acme renewal,Acme,ana@x.io,New business,"
+                                    "Value Proposition,12500.00,EUR,42.00,1,pipeline,open,"
+                                    "2027-04-30,2026-11-01,,Core; Support"));
+    sb_release(&out);
+    struct principal seller = fixture_principal(ROLE_SELLER, ana);
+    assert_int_equal(opportunities_export_csv(db, &seller, &out, &e), 0);
+    assert_null(strstr(out.buf, "Globex"));
+    sb_release(&out);
+    free(next);
+    free(changed);
+    arena_release(&a);
+    testdb_close(db);
+}
+
+static void test_bad_import_leaves_nothing(void **state)
+{
+    struct store *db = testdb_open(state);
+    struct err e = {0};
+    fixture_person(db, "Ana", "ana@x.io", 0, 0, NULL, NULL);
+    struct import_result res;
+    int unchanged;
+    /* every bad row is listed with its line and field; the good row is not written */
+    const char *bad = "Opportunity ID,Opportunity Name,Owner Email,Amount,Stage,Close Date\n"
+                      "1,Good,ana@x.io,10,Prospecting,2027-01-01\n"
+                      "2,Bad owner,nobody@x.io,10,Prospecting,2027-01-01\n"
+                      "3,Bad amount,ana@x.io,ten,Prospecting,2027-01-01\n"
+                      "\n"
+                      "4,Bad stage,ana@x.io,10,Maybe,2027-01-01\n"
+                      "1,Twice,ana@x.io,10,Prospecting,2027-01-01\n"
+                      "5,Bad date,ana@x.io,10,Prospecting,31/12/2027\n";
+    assert_int_equal(import_text(db, CRM_SALESFORCE, CRM_OPPORTUNITIES, bad, 1000, &res,
+                                 &unchanged, &e),
+                     REINS_EINVAL);
+    assert_int_equal(res.nproblems, 5);
+    assert_int_equal(res.problems[0].line, 3);
+    assert_string_equal(res.problems[0].field, "owner_email");
+    assert_int_equal(res.problems[1].line, 4);
+    assert_string_equal(res.problems[1].field, "amount");
+    assert_int_equal(res.problems[2].line, 6);
+    assert_string_equal(res.problems[2].field, "stage");
+    assert_int_equal(res.problems[3].line, 7);
+    assert_string_equal(res.problems[3].field, "external_id");
+    assert_non_null(strstr(res.problems[3].message, "line 2"));
+    assert_int_equal(res.problems[4].line, 8);
+    assert_string_equal(res.problems[4].field, "close_date");
+    import_result_release(&res);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM opportunities"), 0);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM accounts"), 0);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM crm_imports"), 0);
+    /* a missing required column is named */
+    assert_int_equal(import_text(db, CRM_SALESFORCE, CRM_OPPORTUNITIES,
+                                 "Opportunity ID,Name\n1,x\n", 1000, &res, &unchanged, &e),
+                     REINS_EINVAL);
+    assert_int_equal(res.problems[0].line, 1);
+    assert_string_equal(res.problems[0].field, "name");
+    import_result_release(&res);
+    /* broken CSV */
+    assert_int_equal(import_text(db, CRM_SALESFORCE, CRM_OPPORTUNITIES, "a,\"b\n", 1000, &res,
+                                 &unchanged, &e),
+                     REINS_EINVAL);
+    assert_int_equal(res.nproblems, 1);
+    import_result_release(&res);
+    assert_int_equal(import_text(db, CRM_SALESFORCE, CRM_OPPORTUNITIES, "", 1000, &res,
+                                 &unchanged, &e),
+                     REINS_EINVAL);
+    import_result_release(&res);
+    testdb_close(db);
+}
+
+static void test_hubspot_mapping_and_accounts(void **state)
+{
+    struct store *db = testdb_open(state);
+    struct err e = {0};
+    struct arena a = ARENA_INIT;
+    int64_t ana = fixture_person(db, "Ana", "ana@x.io", 0, 0, NULL, NULL);
+    struct import_result res;
+    int unchanged;
+    const char *companies =
+        "Record ID,Company name,Company Owner Email,Industry,Postal Code,Latitude,Longitude,"
+        "Potential\n"
+        "9001,Initech,ana@x.io,Software,10115,52.52,13.405,\"1,000,000\"\n"
+        "9002,Hooli,,Internet,,,,\n";
+    assert_int_equal(import_text(db, CRM_HUBSPOT, CRM_ACCOUNTS, companies, 1000, &res, &unchanged,
+                                 &e),
+                     0);
+    assert_int_equal(res.created, 2);
+    import_result_release(&res);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM accounts WHERE latitude_e6 = 52520000"
+                                       " AND longitude_e6 = 13405000 AND potential_minor = 100000000"
+                                       " AND source = 'hubspot' AND owner_id IS NOT NULL"),
+                     1);
+    /* a latitude without a longitude is refused */
+    assert_int_equal(import_text(db, CRM_HUBSPOT, CRM_ACCOUNTS,
+                                 "Record ID,Company name,Latitude\n9003,X,50\n", 1000, &res,
+                                 &unchanged, &e),
+                     REINS_EINVAL);
+    assert_string_equal(res.problems[0].field, "longitude");
+    import_result_release(&res);
+
+    /* the team's HubSpot portal calls the owner column differently: save a mapping */
+    const char **cols;
+    assert_int_equal(crm_mapping_get(db, CRM_HUBSPOT, CRM_OPPORTUNITIES, &a, &cols, &e), 0);
+    assert_string_equal(cols[2], "Deal Owner Email");
+    assert_int_equal(crm_mapping_set(db, CRM_HUBSPOT, CRM_OPPORTUNITIES, "owner_email",
+                                     "Owner (email)", 5, &e),
+                     0);
+    assert_int_equal(crm_mapping_set(db, CRM_HUBSPOT, CRM_OPPORTUNITIES, "wings", "W", 5, &e),
+                     REINS_EINVAL);
+    assert_int_equal(crm_mapping_get(db, CRM_HUBSPOT, CRM_OPPORTUNITIES, &a, &cols, &e), 0);
+    assert_string_equal(cols[2], "Owner (email)");
+    const char *deals = "Record ID,Deal Name,Owner (email),Amount,Deal Stage,Pipeline,Close Date,"
+                        "Create Date,Associated Company ID\n"
+                        "77,Initech expansion,ana@x.io,2500,contractsent,Sales Pipeline,"
+                        "2027-02-01 00:00,2026-09-09 10:00,9001\n"
+                        "78,Hooli pilot,ana@x.io,100,Closed Lost,Sales Pipeline,2026-12-01,,\n";
+    assert_int_equal(import_text(db, CRM_HUBSPOT, CRM_OPPORTUNITIES, deals, 2000, &res, &unchanged,
+                                 &e),
+                     0);
+    assert_int_equal(res.created, 2);
+    import_result_release(&res);
+    struct principal me = fixture_principal(ROLE_SELLER, ana);
+    struct opp_filter f = {0};
+    struct opportunity *v;
+    size_t n;
+    assert_int_equal(opportunity_list(db, &me, &f, &a, &v, &n, &e), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(v[0].name, "Hooli pilot");
+    assert_string_equal(v[0].st.status, "lost");
+    assert_string_equal(v[1].stage_name, "Contract Sent");
+    assert_string_equal(v[1].account_name, "Initech");
+    assert_string_equal(v[1].created_date, "2026-09-09");
+    assert_string_equal(v[1].pipeline_name, "Sales Pipeline");
+    /* back to the default */
+    assert_int_equal(crm_mapping_set(db, CRM_HUBSPOT, CRM_OPPORTUNITIES, "owner_email", "", 5, &e),
+                     0);
+    assert_int_equal(crm_mapping_get(db, CRM_HUBSPOT, CRM_OPPORTUNITIES, &a, &cols, &e), 0);
+    assert_string_equal(cols[2], "Deal Owner Email");
+    arena_release(&a);
+    testdb_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -426,6 +659,9 @@ int main(void)
         TESTDB_BOTH(test_manual_probability_survives_stage_change),
         TESTDB_BOTH(test_slips_and_as_of),
         TESTDB_BOTH(test_list_and_board),
+        TESTDB_BOTH(test_import_salesforce_and_reimport),
+        TESTDB_BOTH(test_bad_import_leaves_nothing),
+        TESTDB_BOTH(test_hubspot_mapping_and_accounts),
     };
     return cmocka_run_group_tests_name("pipeline", tests, NULL, NULL);
 }

@@ -1,0 +1,105 @@
+/* cmd_pipeline_io.c -- reins import opportunities|accounts and reins export opportunities. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "people/people.h"
+#include "pipeline/pipeline.h"
+
+int cmd_import_crm(int argc, char **argv, const char *db_url)
+{
+    struct opt opts[] = {{"source", 1}, {0}};
+    const char *pos[2];
+    int help;
+    int npos = opt_parse(argc, argv, opts, pos, 2, &help);
+    if (npos < 0) return 2;
+    int object = npos >= 1 ? crm_object_parse(pos[0]) : -1;
+    int source = crm_source_parse(opt_get(opts, "source"));
+    if (help || npos != 2 || object < 0 || source < 0) {
+        printf("usage: reins [--db URL] import opportunities|accounts --source salesforce|hubspot"
+               " FILE.csv\n\n"
+               "Import a CRM export: a Salesforce opportunity or account report, or a HubSpot\n"
+               "deal or company export. Columns are found by the saved mapping for the source,\n"
+               "else by the usual headers (docs/api.md). Rows already imported from the same\n"
+               "source are updated in place by their external id and the changes recorded in\n"
+               "the deal's history. Owners are people matched by email. Every bad row is\n"
+               "reported with its line and field, and nothing is imported unless the whole\n"
+               "file is good. FILE may be - for stdin.\n");
+        return help ? 0 : 2;
+    }
+    char *data;
+    size_t len;
+    if (cli_read_file(pos[1], &data, &len) < 0) return 1;
+    struct store *db;
+    if (cli_open_db(db_url, &db)) {
+        free(data);
+        return 1;
+    }
+    struct import_result res;
+    struct err e = {0};
+    int unchanged = 0;
+    struct change_source by = {source == CRM_HUBSPOT ? "import:hubspot" : "import:salesforce", 0,
+                               (int64_t)time(NULL)};
+    int rc = crm_import_csv(db, (enum crm_source)source, (enum crm_object)object, data, len,
+                            pos[1], &by, &res, &unchanged, &e);
+    for (size_t i = 0; i < res.nproblems; i++) {
+        const struct import_problem *p = &res.problems[i];
+        if (p->line)
+            fprintf(stderr, "%s line %zu: %s\n", pos[1], p->line, p->message);
+        else
+            fprintf(stderr, "%s: %s\n", pos[1], p->message);
+    }
+    if (rc < 0)
+        fprintf(stderr, "reins: %s\n", e.msg);
+    else
+        printf("reins: imported %s %s: %d created, %d updated, %d unchanged\n", pos[0], pos[1],
+               res.created, res.updated, unchanged);
+    import_result_release(&res);
+    store_close(db);
+    free(data);
+    return rc < 0 ? 1 : 0;
+}
+
+int cmd_export_opportunities(int argc, char **argv, const char *db_url)
+{
+    struct opt opts[] = {{"output", 1}, {0}};
+    const char *pos[1];
+    int help;
+    int npos = opt_parse(argc, argv, opts, pos, 1, &help);
+    if (npos < 0) return 2;
+    if (help || npos != 1) {
+        printf("usage: reins [--db URL] export opportunities [--output FILE]\n\n"
+               "Write every opportunity as CSV (to stdout by default; columns in docs/api.md).\n");
+        return help ? 0 : 2;
+    }
+    struct store *db;
+    if (cli_open_db(db_url, &db)) return 1;
+    struct sb out = SB_INIT;
+    struct err e = {0};
+    struct principal all = {0};
+    all.role = ROLE_ADMIN; /* the command line is the database's owner */
+    int rc = opportunities_export_csv(db, &all, &out, &e);
+    store_close(db);
+    if (rc < 0) {
+        sb_release(&out);
+        return cli_fail(&e);
+    }
+    const char *path = opt_get(opts, "output");
+    FILE *f = path ? fopen(path, "wb") : stdout;
+    if (!f) {
+        fprintf(stderr, "reins: cannot write %s: %s\n", path, strerror(errno));
+        sb_release(&out);
+        return 1;
+    }
+    int failed = out.len && fwrite(out.buf, 1, out.len, f) != out.len;
+    failed |= (f != stdout ? fclose(f) : fflush(f)) != 0;
+    sb_release(&out);
+    if (failed) {
+        fprintf(stderr, "reins: writing the export failed\n");
+        return 1;
+    }
+    return 0;
+}

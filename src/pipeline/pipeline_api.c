@@ -1,0 +1,411 @@
+/* pipeline_api.c -- the /api/v1 routes of the pipeline (see docs/api.md). */
+#include <string.h>
+#include <time.h>
+
+#include "api/api.h"
+#include "core/text.h"
+#include "people/people.h"
+#include "pipeline/pipeline.h"
+
+/* An optional integer query argument within [min, max]; REINS_EINVAL naming it otherwise. */
+static int query_int(struct api_call *call, const char *name, int64_t min, int64_t max,
+                     int64_t *out)
+{
+    const char *v = http_query(call->req, name);
+    if (!v) return 0;
+    int64_t x;
+    if (parse_int64(v, &x) < 0 || x < min || x > max)
+        return err_field(&call->err, REINS_EINVAL, name,
+                         "query %s: '%.40s' is not a whole number from %lld to %lld", name, v,
+                         (long long)min, (long long)max);
+    *out = x;
+    return 1;
+}
+
+static int query_date(struct api_call *call, const char *name, const char **out)
+{
+    const char *v = http_query(call->req, name);
+    if (!v) return 0;
+    if (date_check(v, name, &call->err) < 0) return REINS_EINVAL;
+    *out = v;
+    return 1;
+}
+
+/* The list filters from the query string: owner_id, pipeline_id, stage_id, account_id,
+ * status, forecast_category, close_from, close_to, q, limit. */
+static int read_filter(struct api_call *call, struct opp_filter *f)
+{
+    memset(f, 0, sizeof *f);
+    int64_t limit = 500;
+    struct err *e = &call->err;
+    if (query_int(call, "owner_id", 1, INT64_MAX, &f->owner_id) < 0 ||
+        query_int(call, "pipeline_id", 1, INT64_MAX, &f->pipeline_id) < 0 ||
+        query_int(call, "stage_id", 1, INT64_MAX, &f->stage_id) < 0 ||
+        query_int(call, "account_id", 1, INT64_MAX, &f->account_id) < 0 ||
+        query_int(call, "limit", 1, OPP_LIST_LIMIT_MAX, &limit) < 0 ||
+        query_date(call, "close_from", &f->close_from) < 0 ||
+        query_date(call, "close_to", &f->close_to) < 0)
+        return REINS_EINVAL;
+    f->limit = (int)limit;
+    f->status = http_query(call->req, "status");
+    if (f->status && strcmp(f->status, "open") && strcmp(f->status, "won") &&
+        strcmp(f->status, "lost"))
+        return err_field(e, REINS_EINVAL, "status", "query status: must be open, won or lost");
+    f->forecast_category = http_query(call->req, "forecast_category");
+    if (f->forecast_category && !forecast_category_valid(f->forecast_category))
+        return err_field(e, REINS_EINVAL, "forecast_category",
+                         "query forecast_category: must be pipeline, best_case, commit, closed"
+                         " or omitted");
+    f->q = http_query(call->req, "q");
+    if (f->q && strlen(f->q) > 200)
+        return err_field(e, REINS_EINVAL, "q", "query q: at most 200 bytes");
+    if (f->q && !*f->q) f->q = NULL;
+    return 0;
+}
+
+/* ---- pipelines and the board --------------------------------------------------------------- */
+
+static void list_pipelines(struct api_call *call)
+{
+    struct pipeline_stage *s;
+    size_t n;
+    if (pipeline_stages_list(call->db, call->req->arena, &s, &n, &call->err) < 0)
+        return api_fail(call);
+    json_t *pipelines = json_array(), *cur = NULL;
+    int64_t cur_id = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!cur || s[i].pipeline_id != cur_id) {
+            cur_id = s[i].pipeline_id;
+            cur = json_pack("{s:I, s:s, s:[]}", "id", (json_int_t)cur_id, "name",
+                            s[i].pipeline_name, "stages");
+            json_array_append_new(pipelines, cur);
+        }
+        json_array_append_new(json_object_get(cur, "stages"), stage_to_json(&s[i]));
+    }
+    reply_json(call->req, call->res, 200, json_pack("{s:o}", "pipelines", pipelines));
+}
+
+static void board(struct api_call *call)
+{
+    struct opp_filter f;
+    if (read_filter(call, &f) < 0) return api_fail(call);
+    if (!http_query(call->req, "status")) f.status = "open";
+    struct board_column *cols;
+    size_t n;
+    if (pipeline_board(call->db, &call->who, call->ids[0], &f, call->req->arena, &cols, &n,
+                       &call->err) < 0)
+        return api_fail(call);
+    /* the deals themselves, so the board can show cards */
+    f.pipeline_id = call->ids[0];
+    struct opportunity *v;
+    size_t nv;
+    if (opportunity_list(call->db, &call->who, &f, call->req->arena, &v, &nv, &call->err) < 0)
+        return api_fail(call);
+    json_t *columns = json_array();
+    int64_t count = 0, amount = 0, weighted = 0;
+    for (size_t i = 0; i < n; i++) {
+        json_t *deals = json_array();
+        for (size_t j = 0; j < nv; j++)
+            if (v[j].st.stage_id == cols[i].stage.id)
+                json_array_append_new(deals, opportunity_to_json(&v[j]));
+        json_array_append_new(columns,
+                              json_pack("{s:o, s:I, s:I, s:I, s:o}", "stage",
+                                        stage_to_json(&cols[i].stage), "count",
+                                        (json_int_t)cols[i].count, "amount_minor",
+                                        (json_int_t)cols[i].amount_minor, "weighted_minor",
+                                        (json_int_t)cols[i].weighted_minor, "opportunities", deals));
+        count += cols[i].count;
+        amount += cols[i].amount_minor;
+        weighted += cols[i].weighted_minor;
+    }
+    reply_json(call->req, call->res, 200,
+               json_pack("{s:{s:I, s:s}, s:o, s:{s:I, s:I, s:I}, s:b}", "pipeline", "id",
+                         (json_int_t)call->ids[0], "name", n ? cols[0].stage.pipeline_name : "",
+                         "columns", columns, "totals", "count", (json_int_t)count, "amount_minor",
+                         (json_int_t)amount, "weighted_minor", (json_int_t)weighted, "truncated",
+                         (int64_t)nv >= (int64_t)f.limit));
+}
+
+/* ---- opportunities ------------------------------------------------------------------------- */
+
+static void list_opportunities(struct api_call *call)
+{
+    struct opp_filter f;
+    if (read_filter(call, &f) < 0) return api_fail(call);
+    struct opportunity *v;
+    size_t n;
+    if (opportunity_list(call->db, &call->who, &f, call->req->arena, &v, &n, &call->err) < 0)
+        return api_fail(call);
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, opportunity_to_json(&v[i]));
+    reply_json(call->req, call->res, 200, json_pack("{s:o}", "opportunities", a));
+}
+
+/* Load opportunity ids[0] if the caller may see it; 404 otherwise (as if it did not exist). */
+static int load_visible(struct api_call *call, struct opportunity *o)
+{
+    int rc = opportunity_get(call->db, call->ids[0], call->req->arena, o, &call->err);
+    if (rc < 0) return rc;
+    rc = opportunity_visible(call->db, &call->who, o, &call->err);
+    if (rc < 0) return rc;
+    if (!rc)
+        return err_set(&call->err, REINS_ENOTFOUND, "no opportunity with id %lld",
+                       (long long)call->ids[0]);
+    return 0;
+}
+
+static void reply_opportunity(struct api_call *call, int status)
+{
+    struct opportunity o;
+    struct opp_history_row *h;
+    size_t n;
+    int64_t slips, days;
+    if (load_visible(call, &o) < 0 ||
+        opportunity_history(call->db, o.id, call->req->arena, &h, &n, &call->err) < 0 ||
+        opportunity_slips(call->db, o.id, &slips, &days, &call->err) < 0)
+        return api_fail(call);
+    json_t *history = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(history, history_row_to_json(&h[i]));
+    json_t *body = opportunity_to_json(&o);
+    json_object_set_new(body, "history", history);
+    json_object_set_new(body, "slips",
+                        json_pack("{s:I, s:I}", "count", (json_int_t)slips, "days",
+                                  (json_int_t)days));
+    reply_json(call->req, call->res, status, body);
+}
+
+static void get_opportunity(struct api_call *call)
+{
+    reply_opportunity(call, 200);
+}
+
+static struct change_source web_source(struct api_call *call)
+{
+    struct change_source by = {call->who.via_token ? "api" : "web", call->who.user_id,
+                               (int64_t)time(NULL)};
+    return by;
+}
+
+static void set_stage(struct api_call *call)
+{
+    static const char *const allowed[] = {"stage_id", NULL};
+    struct opportunity o;
+    if (load_visible(call, &o) < 0) return api_fail(call);
+    json_t *body;
+    if (request_json_object(call->req, &body, &call->err) < 0) return api_fail(call);
+    int64_t stage_id = 0;
+    int is_null = 0;
+    int rc = json_check_fields(body, allowed, &call->err);
+    if (rc >= 0) rc = json_get_id(body, "stage_id", &stage_id, &is_null, &call->err);
+    json_decref(body);
+    if (rc < 0) return api_fail(call);
+    if (!rc || is_null || stage_id <= 0) {
+        err_field(&call->err, REINS_EINVAL, "stage_id", "field stage_id: required");
+        return api_fail(call);
+    }
+    struct change_source by = web_source(call);
+    if (opportunity_set_stage(call->db, o.id, stage_id, &by, &call->err) < 0)
+        return api_fail(call);
+    reply_opportunity(call, 200);
+}
+
+static void set_probability(struct api_call *call)
+{
+    static const char *const allowed[] = {"probability_bp", NULL};
+    struct opportunity o;
+    if (load_visible(call, &o) < 0) return api_fail(call);
+    json_t *body;
+    if (request_json_object(call->req, &body, &call->err) < 0) return api_fail(call);
+    int rc = json_check_fields(body, allowed, &call->err);
+    json_t *v = json_object_get(body, "probability_bp");
+    int64_t bp = -1; /* null: back to the stage's default */
+    if (rc >= 0 && (!v || (!json_is_null(v) && !json_is_integer(v)) ||
+                    (json_is_integer(v) &&
+                     (json_integer_value(v) < 0 || json_integer_value(v) > PROBABILITY_BP_MAX))))
+        rc = err_field(&call->err, REINS_EINVAL, "probability_bp",
+                       "field probability_bp: an integer from 0 to %d (basis points), or null for"
+                       " the stage's default",
+                       PROBABILITY_BP_MAX);
+    if (rc >= 0 && json_is_integer(v)) bp = json_integer_value(v);
+    json_decref(body);
+    if (rc < 0) return api_fail(call);
+    struct change_source by = web_source(call);
+    if (opportunity_set_probability(call->db, o.id, bp, &by, &call->err) < 0)
+        return api_fail(call);
+    reply_opportunity(call, 200);
+}
+
+static void as_of(struct api_call *call)
+{
+    const char *date = http_query(call->req, "date");
+    if (!date) {
+        err_field(&call->err, REINS_EINVAL, "date", "query date: required (YYYY-MM-DD)");
+        return api_fail(call);
+    }
+    struct opp_history_row *h;
+    size_t n;
+    if (pipeline_as_of(call->db, &call->who, date, call->req->arena, &h, &n, &call->err) < 0)
+        return api_fail(call);
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, history_row_to_json(&h[i]));
+    reply_json(call->req, call->res, 200, json_pack("{s:s, s:o}", "date", date, "opportunities", a));
+}
+
+/* ---- import, export, mappings -------------------------------------------------------------- */
+
+static int query_source_object(struct api_call *call, int need_object, int *source, int *object)
+{
+    *source = crm_source_parse(http_query(call->req, "source"));
+    if (*source < 0)
+        return err_field(&call->err, REINS_EINVAL, "source",
+                         "query source: must be salesforce or hubspot");
+    if (!need_object) return 0;
+    *object = crm_object_parse(http_query(call->req, "object"));
+    if (*object < 0)
+        return err_field(&call->err, REINS_EINVAL, "object",
+                         "query object: must be opportunities or accounts");
+    return 0;
+}
+
+static void import_crm(struct api_call *call, enum crm_object object)
+{
+    int source, unused;
+    if (query_source_object(call, 0, &source, &unused) < 0) return api_fail(call);
+    struct import_result res;
+    int unchanged = 0;
+    struct change_source by = {source == CRM_HUBSPOT ? "import:hubspot" : "import:salesforce",
+                               call->who.user_id, (int64_t)time(NULL)};
+    const char *name = http_query(call->req, "filename");
+    if (!name || !*name || strlen(name) > 200) name = "the uploaded CSV";
+    int rc = crm_import_csv(call->db, (enum crm_source)source, object, call->req->body,
+                            call->req->body_len, name, &by, &res, &unchanged, &call->err);
+    if (rc == REINS_EINVAL && res.nproblems) {
+        json_t *lines = json_array();
+        for (size_t i = 0; i < res.nproblems; i++) {
+            json_t *l = json_pack("{s:I, s:s}", "line", (json_int_t)res.problems[i].line,
+                                  "message", res.problems[i].message);
+            if (res.problems[i].field)
+                json_object_set_new(l, "field", json_string(res.problems[i].field));
+            json_array_append_new(lines, l);
+        }
+        reply_json(call->req, call->res, 400,
+                   json_pack("{s:{s:s, s:s}, s:o}", "error", "code", "invalid", "message",
+                             call->err.msg, "lines", lines));
+    } else if (rc < 0) {
+        api_fail(call);
+    } else {
+        reply_json(call->req, call->res, 200,
+                   json_pack("{s:i, s:i, s:i}", "created", res.created, "updated", res.updated,
+                             "unchanged", unchanged));
+    }
+    import_result_release(&res);
+}
+
+static void import_opportunities(struct api_call *call)
+{
+    import_crm(call, CRM_OPPORTUNITIES);
+}
+
+static void import_accounts(struct api_call *call)
+{
+    import_crm(call, CRM_ACCOUNTS);
+}
+
+static void export_opportunities(struct api_call *call)
+{
+    struct sb out = SB_INIT;
+    if (opportunities_export_csv(call->db, &call->who, &out, &call->err) < 0) {
+        sb_release(&out);
+        return api_fail(call);
+    }
+    call->res->status = 200;
+    call->res->content_type = "text/csv; charset=utf-8";
+    call->res->body = arena_strndup(call->req->arena, out.buf ? out.buf : "", out.len);
+    call->res->body_len = out.len;
+    http_add_header(call->res, "Content-Disposition",
+                    "attachment; filename=\"opportunities.csv\"");
+    sb_release(&out);
+}
+
+static void reply_mapping(struct api_call *call, int source, int object)
+{
+    const char **cols;
+    if (crm_mapping_get(call->db, (enum crm_source)source, (enum crm_object)object,
+                        call->req->arena, &cols, &call->err) < 0)
+        return api_fail(call);
+    const char *const *fields = crm_fields((enum crm_object)object);
+    json_t *a = json_array();
+    for (size_t i = 0; fields[i]; i++)
+        json_array_append_new(
+            a, json_pack("{s:s, s:s, s:s}", "field", fields[i], "column", cols[i], "default",
+                         crm_default_column((enum crm_source)source, (enum crm_object)object,
+                                            fields[i])));
+    reply_json(call->req, call->res, 200,
+               json_pack("{s:s, s:s, s:o}", "source", crm_source_name((enum crm_source)source),
+                         "object", crm_object_name((enum crm_object)object), "fields", a));
+}
+
+static void get_mapping(struct api_call *call)
+{
+    int source, object;
+    if (query_source_object(call, 1, &source, &object) < 0) return api_fail(call);
+    reply_mapping(call, source, object);
+}
+
+/* Body {"columns": {"field": "Column header", ...}}; "" returns a field to its default. */
+static void put_mapping(struct api_call *call)
+{
+    static const char *const allowed[] = {"columns", NULL};
+    int source, object;
+    if (query_source_object(call, 1, &source, &object) < 0) return api_fail(call);
+    json_t *body;
+    if (request_json_object(call->req, &body, &call->err) < 0) return api_fail(call);
+    int rc = json_check_fields(body, allowed, &call->err);
+    json_t *cols = json_object_get(body, "columns");
+    if (rc >= 0 && !json_is_object(cols))
+        rc = err_field(&call->err, REINS_EINVAL, "columns",
+                       "field columns: an object of field names to column headers");
+    if (rc >= 0) rc = store_begin(call->db, &call->err);
+    if (rc >= 0) {
+        const char *field;
+        json_t *v;
+        int64_t now = (int64_t)time(NULL);
+        json_object_foreach(cols, field, v)
+        {
+            if (!json_is_string(v)) {
+                rc = err_field(&call->err, REINS_EINVAL, "columns",
+                               "field columns: the column of %.40s must be a string", field);
+                break;
+            }
+            rc = crm_mapping_set(call->db, (enum crm_source)source, (enum crm_object)object,
+                                 field, json_string_value(v), now, &call->err);
+            if (rc < 0) break;
+        }
+        if (rc >= 0)
+            rc = store_commit(call->db, &call->err);
+        else
+            store_rollback(call->db);
+    }
+    json_decref(body);
+    if (rc < 0) return api_fail(call);
+    reply_mapping(call, source, object);
+}
+
+const struct route pipeline_routes[] = {
+    {"GET", "/api/v1/pipelines", list_pipelines, 0},
+    {"GET", "/api/v1/pipelines/{id}/board", board, 0},
+    {"GET", "/api/v1/pipeline/as-of", as_of, 0},
+    {"GET", "/api/v1/opportunities", list_opportunities, 0},
+    {"GET", "/api/v1/opportunities/{id}", get_opportunity, 0},
+    {"PUT", "/api/v1/opportunities/{id}/stage", set_stage, 0},
+    {"PUT", "/api/v1/opportunities/{id}/probability", set_probability, 0},
+    {"POST", "/api/v1/import/opportunities", import_opportunities, ROUTE_ADMIN | ROUTE_BIG_BODY},
+    {"POST", "/api/v1/import/accounts", import_accounts, ROUTE_ADMIN | ROUTE_BIG_BODY},
+    {"GET", "/api/v1/export/opportunities", export_opportunities, 0},
+    {"GET", "/api/v1/crm-mappings", get_mapping, ROUTE_ADMIN},
+    {"PUT", "/api/v1/crm-mappings", put_mapping, ROUTE_ADMIN},
+    {0},
+};
