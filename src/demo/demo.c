@@ -9,6 +9,7 @@
 #include "core/text.h"
 #include "growth/growth.h"
 #include "people/people.h"
+#include "pipeline/pipeline.h"
 #include "quotas/quotas.h"
 #include "recognition/recognition.h"
 #include "store/store.h"
@@ -270,6 +271,7 @@ int demo_fill(struct store *db, uint64_t seed, const char *as_of, const char *pa
     if ((rc = demo_oneonones(&d)) < 0) goto fail;
     if ((rc = recognition_demo_fill(db, seed, d.as_of_days, e)) < 0) goto fail;
     if ((rc = growth_demo_fill(db, seed, d.as_of_days, e)) < 0) goto fail;
+    if ((rc = pipeline_demo_fill(db, seed, d.as_of_days, e)) < 0) goto fail;
     if ((rc = quotas_demo_fill(db, seed, d.as_of_days, e)) < 0) goto fail;
     return store_commit(db, e);
 fail:

@@ -10,6 +10,7 @@
 #include "auth/principal.h"
 #include "core/mem.h"
 #include "core/text.h"
+#include "demo/demo.h"
 #include "people/people.h"
 #include "pipeline/pipeline.h"
 
@@ -650,6 +651,98 @@ static void test_hubspot_mapping_and_accounts(void **state)
     testdb_close(db);
 }
 
+/* ---- the demo --------------------------------------------------------------------------- */
+
+static const char SQL_DUMP_HISTORY[] =
+    "SELECT h.opportunity_id, h.changed_at, h.changes, h.stage_id, h.amount_minor, h.close_date,"
+    " h.status FROM opportunity_history h ORDER BY h.opportunity_id, h.changed_at, h.id";
+/* Per seller: deals, and how many close-date moves later there were. */
+static const char SQL_SELLER_DEALS[] =
+    "SELECT o.owner_id, COUNT(*) FROM opportunities o GROUP BY o.owner_id ORDER BY o.owner_id";
+
+/* Fill the demo and return its whole pipeline history as text, checking it as it goes. */
+static char *demo_pipeline(void **state, uint64_t seed)
+{
+    struct store *db = testdb_open(state);
+    const char *as_of = "2026-03-02";
+    int64_t as_of_days = date_to_days(as_of);
+    struct demo_summary sum;
+    struct err e = {0};
+    if (demo_fill(db, seed, as_of, "$argon2id$not-a-real-hash", &sum, &e) < 0)
+        fail_msg("demo: %s", e.msg);
+    /* every seller with two weeks of tenure has deals */
+    int64_t with_deals = fixture_count(db, "SELECT COUNT(DISTINCT owner_id) FROM opportunities");
+    int64_t eligible = fixture_count(
+        db, "SELECT COUNT(*) FROM people p JOIN users u ON u.person_id = p.id"
+            " WHERE u.role = 'seller' AND p.status <> 'left' AND p.start_date < '2026-02-01'");
+    assert_true(with_deals >= eligible - 2 && with_deals > 10);
+    assert_true(fixture_count(db, "SELECT COUNT(*) FROM opportunities WHERE status = 'won'") > 50);
+    assert_true(fixture_count(db, "SELECT COUNT(*) FROM opportunities WHERE status = 'lost'") > 50);
+    assert_true(fixture_count(db, "SELECT COUNT(*) FROM opportunities WHERE status = 'open'") > 50);
+    assert_true(fixture_count(db, "SELECT COUNT(*) FROM opportunities WHERE probability_manual = 1") >
+                5);
+    /* two years of history, nothing after the demo date */
+    assert_true(fixture_count(db, "SELECT MIN(changed_at) FROM opportunity_history") <
+                (as_of_days - 600) * DAY);
+    assert_true(fixture_count(db, "SELECT MAX(changed_at) FROM opportunity_history") <
+                as_of_days * DAY);
+    /* some sellers slip much more than others */
+    struct store_rows *r;
+    assert_int_equal(store_query(db, SQL_SELLER_DEALS, NO_PARAMS, &r, &e), 0);
+    int64_t owners[200];
+    size_t nowners = 0;
+    while (store_next(r, &e) > 0 && nowners < 200) owners[nowners++] = store_int(r, 0);
+    store_rows_free(r);
+    double lo = 1e9, hi = -1;
+    for (size_t i = 0; i < nowners; i++) {
+        struct opp_filter f = {0};
+        f.owner_id = owners[i];
+        f.limit = -1;
+        struct principal admin = fixture_principal(ROLE_ADMIN, 0);
+        struct arena a = ARENA_INIT;
+        struct opportunity *v;
+        size_t n;
+        assert_int_equal(opportunity_list(db, &admin, &f, &a, &v, &n, &e), 0);
+        if (n < 15) {
+            arena_release(&a);
+            continue;
+        }
+        int64_t slips = 0;
+        for (size_t j = 0; j < n; j++) {
+            int64_t s, days;
+            assert_int_equal(opportunity_slips(db, v[j].id, &s, &days, &e), 0);
+            slips += s;
+        }
+        double rate = (double)slips / (double)n;
+        if (rate < lo) lo = rate;
+        if (rate > hi) hi = rate;
+        arena_release(&a);
+    }
+    assert_true(hi > 3 * lo + 0.2);
+
+    assert_int_equal(store_query(db, SQL_DUMP_HISTORY, NO_PARAMS, &r, &e), 0);
+    struct sb out = SB_INIT;
+    while (store_next(r, &e) > 0)
+        sb_addf(&out, "%s|%s|%s|%s|%s|%s|%s\n", store_text(r, 0), store_text(r, 1),
+                store_text(r, 2), store_text(r, 3), store_text(r, 4), store_text(r, 5),
+                store_text(r, 6));
+    store_rows_free(r);
+    testdb_close(db);
+    return sb_detach(&out);
+}
+
+static void test_demo_fill(void **state)
+{
+    char *one = demo_pipeline(state, 42);
+    char *two = demo_pipeline(state, 42);
+    assert_string_equal(one, two); /* the same for the same seed */
+    char *other = demo_pipeline(state, 43);
+    assert_string_not_equal(one, other);
+    free(one);
+    free(two);
+    free(other);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -662,6 +755,7 @@ int main(void)
         TESTDB_BOTH(test_import_salesforce_and_reimport),
         TESTDB_BOTH(test_bad_import_leaves_nothing),
         TESTDB_BOTH(test_hubspot_mapping_and_accounts),
+        TESTDB_BOTH(test_demo_fill),
     };
     return cmocka_run_group_tests_name("pipeline", tests, NULL, NULL);
 }
