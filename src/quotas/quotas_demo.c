@@ -15,6 +15,15 @@ static const char SQL_SELLERS[] =
     " WHERE p.manager_id IS NOT NULL AND p.status <> 'left'"
     " AND NOT EXISTS (SELECT 1 FROM people r WHERE r.manager_id = p.id) ORDER BY p.id";
 static const char SQL_TEAMS[] = "SELECT id FROM teams ORDER BY id";
+/* The demo's deals set the currency and the size of quotas, so attainment looks like a year's. */
+static const char SQL_MAIN_CURRENCY[] =
+    "SELECT currency, COUNT(*) FROM opportunities WHERE status = 'won'"
+    " GROUP BY currency ORDER BY 2 DESC, 1 LIMIT 1";
+static const char SQL_SET_CURRENCY[] = "UPDATE quota_settings SET currency = $1 WHERE id = 1";
+static const char SQL_WON_PER_SELLER[] =
+    "SELECT COALESCE(SUM(amount_minor), 0) / COUNT(DISTINCT owner_id) FROM opportunities"
+    " WHERE status = 'won' AND currency = $1 AND close_date >= $2 AND close_date <= $3"
+    " HAVING COUNT(*) > 0";
 
 #define MAX_DEMO_SELLERS 2000
 #define MAX_DEMO_TEAMS 200
@@ -38,9 +47,9 @@ struct demo_seller {
 };
 
 static int set_quota(struct store *db, int64_t person_id, int64_t team_id, const char *key,
-                     int64_t amount, int64_t deals, struct err *e)
+                     int64_t amount, int64_t deals, const char *currency, struct err *e)
 {
-    struct quota_fields f = {person_id, team_id, key, amount, "USD", deals};
+    struct quota_fields f = {person_id, team_id, key, amount, currency, deals};
     int64_t id;
     return quota_set(db, &f, 1, 0, &id, e);
 }
@@ -60,6 +69,23 @@ int quotas_demo_fill(struct store *db, uint64_t seed, int64_t as_of_days, struct
     int rc = quota_settings_get(db, &s, e);
     if (rc < 0) goto done;
     struct store_rows *r;
+    if ((rc = store_query(db, SQL_MAIN_CURRENCY, NO_PARAMS, &r, e)) < 0) goto done;
+    if ((rc = store_next(r, e)) > 0)
+        snprintf(s.currency, sizeof s.currency, "%s", store_text(r, 0));
+    store_rows_free(r);
+    if (rc < 0 || (rc = store_run(db, SQL_SET_CURRENCY, PARAMS(SV_TEXT(s.currency)), NULL, e)) < 0)
+        goto done;
+    /* a seller's quarter: about what a seller won in a quarter of the last year */
+    struct period this_quarter;
+    period_of_day(PERIOD_QUARTER, as_of_days, s.fiscal_start_month, &this_quarter);
+    char from[11], to[11];
+    date_from_days(this_quarter.first_day - 365, from);
+    date_from_days(this_quarter.first_day - 1, to);
+    int64_t base = 60000000; /* a year of 600,000.00 when there is no history */
+    rc = store_int_query(db, SQL_WON_PER_SELLER,
+                         PARAMS(SV_TEXT(s.currency), SV_TEXT(from), SV_TEXT(to)), &base, e);
+    if (rc < 0 && rc != REINS_ENOTFOUND) goto done;
+    base = base / 4 > 1000000 ? base / 4 : 1000000;
     if ((rc = store_query(db, SQL_SELLERS, NO_PARAMS, &r, e)) < 0) goto done;
     while ((rc = store_next(r, e)) > 0 && ns < MAX_DEMO_SELLERS) {
         struct demo_seller *d = &sellers[ns++];
@@ -67,8 +93,8 @@ int quotas_demo_fill(struct store *db, uint64_t seed, int64_t as_of_days, struct
         d->start_day = date_to_days(store_text(r, 1));
         d->team_id = store_int(r, 2);
         uint64_t x = mix(seed, (uint64_t)d->id, 1);
-        /* 120,000 to 240,000 a quarter in steps of 10,000 */
-        d->quarter_minor = (120000 + (int64_t)(x % 13) * 10000) * 100;
+        /* 80% to 120% of the base, in whole thousands */
+        d->quarter_minor = round_thousands(base / 100 * (80 + (int64_t)(x % 41)));
         d->ramp = s.ramp;
         /* one new hire in three ramps over five months instead of the default */
         if (as_of_days - d->start_day < 180 && (x >> 8) % 3 == 0) {
@@ -110,7 +136,8 @@ int quotas_demo_fill(struct store *db, uint64_t seed, int64_t as_of_days, struct
                 if (d->start_day > quarter.last_day) continue; /* not hired yet */
                 int64_t amount = q == 3 ? d->quarter_minor / 5 * 6 : d->quarter_minor;
                 int64_t deals = 4 + (int64_t)(mix(seed, (uint64_t)d->id, 2) % 5);
-                if ((rc = set_quota(db, d->id, 0, quarter.key, amount, deals, e)) < 0) goto done;
+                if ((rc = set_quota(db, d->id, 0, quarter.key, amount, deals, s.currency, e)) < 0)
+                    goto done;
                 d->year_minor += amount;
                 if (y == 1)
                     for (int m = 0; m < 3; m++) {
@@ -119,7 +146,8 @@ int quotas_demo_fill(struct store *db, uint64_t seed, int64_t as_of_days, struct
                                       &month);
                         period_shift(&month, m, s.fiscal_start_month, &month);
                         if (d->start_day > month.last_day) continue;
-                        if ((rc = set_quota(db, d->id, 0, month.key, amount / 3, -1, e)) < 0)
+                        if ((rc = set_quota(db, d->id, 0, month.key, amount / 3, -1, s.currency,
+                                            e)) < 0)
                             goto done;
                     }
                 for (size_t t = 0; t < nt; t++)
@@ -132,16 +160,18 @@ int quotas_demo_fill(struct store *db, uint64_t seed, int64_t as_of_days, struct
                 int64_t set = round_thousands(
                     team_sum[t] / 100 * (103 + (int64_t)(mix(seed, (uint64_t)teams[t], 3) % 6)));
                 team_year[t] += set;
-                if ((rc = set_quota(db, 0, teams[t], quarter.key, set, -1, e)) < 0) goto done;
+                if ((rc = set_quota(db, 0, teams[t], quarter.key, set, -1, s.currency, e)) < 0)
+                    goto done;
             }
         }
         for (size_t i = 0; i < ns; i++)
             if (sellers[i].year_minor &&
-                (rc = set_quota(db, sellers[i].id, 0, year.key, sellers[i].year_minor, -1, e)) < 0)
+                (rc = set_quota(db, sellers[i].id, 0, year.key, sellers[i].year_minor, -1,
+                                s.currency, e)) < 0)
                 goto done;
         for (size_t t = 0; t < nt; t++)
             if (team_year[t] &&
-                (rc = set_quota(db, 0, teams[t], year.key, team_year[t], -1, e)) < 0)
+                (rc = set_quota(db, 0, teams[t], year.key, team_year[t], -1, s.currency, e)) < 0)
                 goto done;
     }
     rc = 0;
