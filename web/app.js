@@ -32,6 +32,7 @@ import * as meetingView from './views/meeting.js';
 import * as kudosView from './views/kudos.js';
 import * as skillsAdmin from './views/admin-skills.js';
 import * as valuesAdmin from './views/admin-values.js';
+import * as quotasAdmin from './views/admin-quotas.js';
 
 const routes = [
   { path: /^\/login$/, view: loginView, public: true },
@@ -48,6 +49,7 @@ const routes = [
   { path: /^\/admin\/import$/, view: importAdmin, nav: 'import', admin: true },
   { path: /^\/admin\/skills$/, view: skillsAdmin, nav: 'skills', admin: true },
   { path: /^\/admin\/values$/, view: valuesAdmin, nav: 'values', admin: true },
+  { path: /^\/admin\/quotas$/, view: quotasAdmin, nav: 'quotas', admin: true },
   // Anyone may hold API tokens (their own); an admin sees and revokes all.
   { path: /^\/admin\/tokens$/, view: tokensView, nav: 'tokens' },
 ];
@@ -132,7 +134,7 @@ function navItems() {
   if (session.person) items.push(['oneonones', '#/oneonones', 'One-on-ones']);
   items.push(['kudos', '#/kudos', 'Kudos'], ['org', '#/org', 'Org']);
   if (session.user.role === 'admin') {
-    items.push(['people', '#/admin/people', 'People'], ['users', '#/admin/users', 'Users'], ['import', '#/admin/import', 'Import'], ['skills', '#/admin/skills', 'Skills'], ['values', '#/admin/values', 'Values'], ['tokens', '#/admin/tokens', 'API tokens']);
+    items.push(['people', '#/admin/people', 'People'], ['users', '#/admin/users', 'Users'], ['import', '#/admin/import', 'Import'], ['skills', '#/admin/skills', 'Skills'], ['values', '#/admin/values', 'Values'], ['quotas', '#/admin/quotas', 'Quotas'], ['tokens', '#/admin/tokens', 'API tokens']);
   }
   return items;
 }

@@ -3,4 +3,5 @@
 import './team.js';
 import './profile.js';
 import './leading.js';
+import './quotas.js';
 import './admin.js';
