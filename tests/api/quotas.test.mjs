@@ -3,13 +3,15 @@
 // check fails a test. Attainment is computed as of 2026-08-15: 46 of Q3's 92 days.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { call, cleanup, expectStatus, isError, ORG, setup } from './lib.mjs';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { call, cleanup, expectStatus, isError, ORG, reins, setup, tempDir } from './lib.mjs';
 
-let base, org, admin, P, nia;
+let base, org, admin, P, nia, dbUrl;
 const S = {};
 const AS_OF = '2026-08-15';
 before(async () => {
-  ({ base, org } = await setup({ users: ['vp', 'm1', 'm2', 's1a', 's1b', 's2a'] }));
+  ({ base, org, dbUrl } = await setup({ users: ['vp', 'm1', 'm2', 's1a', 's1b', 's2a'] }));
   admin = org.admin;
   P = org.people;
   for (const h of ['vp', 'm1', 'm2', 's1a', 's1b', 's2a']) S[h] = await org.as(h);
@@ -252,4 +254,22 @@ test('quota import: admins only; a bad file names every line and field and sets 
   assert.deepEqual(expectStatus(await importCsv(good), 200), { created: 2, updated: 0 });
   const q = expectStatus(await get(admin, '/quotas?period=2026-Q4'), 200).quotas;
   assert.deepEqual(q.map((x) => [x.name, x.amount_minor, x.deal_count]), [['Ana Lima', 9500000, 5], ['South', 12000000, null]]);
+});
+
+test('reins import quotas: the same rules from the command line', async () => {
+  const dir = tempDir();
+  const bad = path.join(dir, 'bad.csv');
+  writeFileSync(bad, `email,period,amount,currency\nnobody@test.example,2027-Q1,1000,USD\n${ORG.s1b.email},2027-Q1,1000,US\n`);
+  const r1 = reins(['--db', dbUrl, 'import', 'quotas', bad]);
+  assert.equal(r1.status, 1, r1.stderr);
+  assert.match(r1.stderr, /bad\.csv line 2: email: /);
+  assert.match(r1.stderr, /bad\.csv line 3: currency: /);
+  assert.deepEqual(await quotaNames(admin, '2027-Q1'), []);
+  const good = path.join(dir, 'good.csv');
+  writeFileSync(good, `email,team,period,amount,currency\n${ORG.s1b.email},,2027-Q1,70000,USD\n,North,2027-Q1,250000,USD\n`);
+  const r2 = reins(['--db', dbUrl, 'import', 'quotas', good]);
+  assert.equal(r2.status, 0, r2.stderr);
+  assert.match(r2.stdout, /2 quotas set, 0 replaced/);
+  assert.deepEqual(await quotaNames(admin, '2027-Q1'), ['Ben Costa', 'North']);
+  assert.equal(reins(['--db', dbUrl, 'import', 'quotas']).status, 2);
 });
