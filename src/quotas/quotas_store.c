@@ -156,9 +156,13 @@ fail:
 
 int quota_fields_check(const struct quota_fields *f, struct err *e)
 {
-    if ((f->person_id > 0) == (f->team_id > 0))
-        return err_field(e, REINS_EINVAL, f->person_id > 0 ? "team_id" : "person_id",
-                         "field person_id: give either person_id or team_id, not both");
+    if ((f->person_id > 0) == (f->team_id > 0)) {
+        const char *field = f->person_id > 0 ? "team_id" : "person_id";
+        return err_field(e, REINS_EINVAL, field,
+                         "field %s: give exactly one of person_id (a seller's quota) and team_id "
+                         "(a team's)",
+                         field);
+    }
     if (f->amount_minor < 0 || f->amount_minor > QUOTA_AMOUNT_MAX)
         return err_field(e, REINS_EINVAL, "amount_minor",
                          "field amount_minor: must be a whole number of minor units from 0 to %lld",
