@@ -41,7 +41,6 @@ static uint64_t mix(uint64_t seed, uint64_t a, uint64_t b)
 struct demo_seller {
     int64_t id, team_id, start_day;
     int64_t quarter_minor; /* the full quarterly quota */
-    int64_t year_minor;    /* the sum of the year's quarters */
     struct ramp ramp;
     int own_ramp; /* an override, not the default */
 };
@@ -118,14 +117,14 @@ int quotas_demo_fill(struct store *db, uint64_t seed, int64_t as_of_days, struct
             goto done;
 
     /* the fiscal year of the as-of date and the one before: quarters and years for all,
-     * months of the current year too; the fourth quarter carries a fifth more */
+     * months of the current year too; the fourth quarter carries a fifth more. Amounts are
+     * full quotas: the ramp and the months before a start date are taken off when attainment
+     * is computed, never twice. */
     struct period year;
     period_of_day(PERIOD_YEAR, as_of_days, s.fiscal_start_month, &year);
     period_shift(&year, -1, s.fiscal_start_month, &year);
     for (int y = 0; y < 2; y++, period_shift(&year, 1, s.fiscal_start_month, &year)) {
         int64_t team_year[MAX_DEMO_TEAMS] = {0};
-        for (size_t i = 0; i < ns; i++)
-            sellers[i].year_minor = 0;
         for (int q = 0; q < 4; q++) {
             struct period quarter;
             period_of_day(PERIOD_QUARTER, year.first_day, s.fiscal_start_month, &quarter);
@@ -138,7 +137,6 @@ int quotas_demo_fill(struct store *db, uint64_t seed, int64_t as_of_days, struct
                 int64_t deals = 4 + (int64_t)(mix(seed, (uint64_t)d->id, 2) % 5);
                 if ((rc = set_quota(db, d->id, 0, quarter.key, amount, deals, s.currency, e)) < 0)
                     goto done;
-                d->year_minor += amount;
                 if (y == 1)
                     for (int m = 0; m < 3; m++) {
                         struct period month;
@@ -164,11 +162,14 @@ int quotas_demo_fill(struct store *db, uint64_t seed, int64_t as_of_days, struct
                     goto done;
             }
         }
-        for (size_t i = 0; i < ns; i++)
-            if (sellers[i].year_minor &&
-                (rc = set_quota(db, sellers[i].id, 0, year.key, sellers[i].year_minor, -1,
-                                s.currency, e)) < 0)
+        /* the full year, as for someone here all year: ramp and the months before the
+         * start date take their share off (see quota_effective) */
+        for (size_t i = 0; i < ns; i++) {
+            int64_t full = sellers[i].quarter_minor * 3 + sellers[i].quarter_minor / 5 * 6;
+            if (sellers[i].start_day <= year.last_day &&
+                (rc = set_quota(db, sellers[i].id, 0, year.key, full, -1, s.currency, e)) < 0)
                 goto done;
+        }
         for (size_t t = 0; t < nt; t++)
             if (team_year[t] &&
                 (rc = set_quota(db, 0, teams[t], year.key, team_year[t], -1, s.currency, e)) < 0)
