@@ -32,6 +32,9 @@ import * as meetingView from './views/meeting.js';
 import * as kudosView from './views/kudos.js';
 import * as skillsAdmin from './views/admin-skills.js';
 import * as valuesAdmin from './views/admin-values.js';
+import * as pipelineView from './views/pipeline.js';
+import * as opportunityView from './views/opportunity.js';
+import * as crmImportAdmin from './views/admin-crm-import.js';
 import * as quotasAdmin from './views/admin-quotas.js';
 
 const routes = [
@@ -42,6 +45,9 @@ const routes = [
   { path: /^\/oneonones$/, view: oneononesView, nav: 'oneonones' },
   { path: /^\/meetings\/(\d+)$/, view: meetingView, nav: 'oneonones', params: ['id'] },
   { path: /^\/kudos$/, view: kudosView, nav: 'kudos' },
+  { path: /^\/pipeline$/, view: pipelineView, nav: 'pipeline' },
+  { path: /^\/opportunities\/(\d+)$/, view: opportunityView, nav: 'pipeline', params: ['id'] },
+  { path: /^\/admin\/crm-import$/, view: crmImportAdmin, nav: 'crm-import', admin: true },
   { path: /^\/admin\/people$/, view: peopleAdmin, nav: 'people', admin: true },
   { path: /^\/admin\/people\/new$/, view: personForm, nav: 'people', admin: true },
   { path: /^\/admin\/people\/(\d+)$/, view: personForm, nav: 'people', admin: true, params: ['id'] },
@@ -132,9 +138,9 @@ function navItems() {
   const items = [['home', '#/home', 'Home']];
   // One-on-ones are between two people: only for a login linked to a person.
   if (session.person) items.push(['oneonones', '#/oneonones', 'One-on-ones']);
-  items.push(['kudos', '#/kudos', 'Kudos'], ['org', '#/org', 'Org']);
+  items.push(['pipeline', '#/pipeline', 'Pipeline'], ['kudos', '#/kudos', 'Kudos'], ['org', '#/org', 'Org']);
   if (session.user.role === 'admin') {
-    items.push(['people', '#/admin/people', 'People'], ['users', '#/admin/users', 'Users'], ['import', '#/admin/import', 'Import'], ['skills', '#/admin/skills', 'Skills'], ['values', '#/admin/values', 'Values'], ['quotas', '#/admin/quotas', 'Quotas'], ['tokens', '#/admin/tokens', 'API tokens']);
+    items.push(['people', '#/admin/people', 'People'], ['users', '#/admin/users', 'Users'], ['import', '#/admin/import', 'Import'], ['crm-import', '#/admin/crm-import', 'CRM import'], ['skills', '#/admin/skills', 'Skills'], ['values', '#/admin/values', 'Values'], ['quotas', '#/admin/quotas', 'Quotas'], ['tokens', '#/admin/tokens', 'API tokens']);
   }
   return items;
 }

@@ -43,8 +43,8 @@ int cmd_import_crm(int argc, char **argv, const char *db_url)
     int unchanged = 0;
     struct change_source by = {source == CRM_HUBSPOT ? "import:hubspot" : "import:salesforce", 0,
                                (int64_t)time(NULL)};
-    int rc = crm_import_csv(db, (enum crm_source)source, (enum crm_object)object, data, len,
-                            pos[1], &by, &res, &unchanged, &e);
+    int rc = crm_import_csv(db, (enum crm_source)source, (enum crm_object)object, data, len, pos[1],
+                            &by, &res, &unchanged, &e);
     for (size_t i = 0; i < res.nproblems; i++) {
         const struct import_problem *p = &res.problems[i];
         if (p->line)

@@ -36,9 +36,11 @@ static int is_digit(char c)
 int amount_parse(const char *s, int64_t *minor)
 {
     if (!s) return REINS_EINVAL;
-    while (*s == ' ') s++;
+    while (*s == ' ')
+        s++;
     /* a leading symbol or code: "$", "€", "USD " */
-    while (*s && !is_digit(*s) && *s != '-' && *s != '.') s++;
+    while (*s && !is_digit(*s) && *s != '-' && *s != '.')
+        s++;
     if (*s == '-' || !is_digit(*s)) return REINS_EINVAL;
     int64_t units = 0;
     int ndigits = 0, since_comma = -1;
@@ -60,7 +62,7 @@ int amount_parse(const char *s, int64_t *minor)
         s++;
         int nd = 0;
         while (is_digit(*s)) {
-            if (nd == 2) {
+            if (nd >= 2) {
                 if (*s != '0') return REINS_EINVAL; /* no silent rounding */
             } else {
                 cents = cents * 10 + (*s - '0');
@@ -70,7 +72,8 @@ int amount_parse(const char *s, int64_t *minor)
         }
         if (nd == 1) cents *= 10;
     }
-    while (*s == ' ') s++;
+    while (*s == ' ')
+        s++;
     if (*s) return REINS_EINVAL;
     *minor = units * 100 + cents;
     return 0;
@@ -79,7 +82,8 @@ int amount_parse(const char *s, int64_t *minor)
 int crm_date_parse(const char *s, char out[11])
 {
     if (!s) return REINS_EINVAL;
-    while (*s == ' ') s++;
+    while (*s == ' ')
+        s++;
     struct err e = {0};
     if (strlen(s) >= 10 && s[4] == '-' && s[7] == '-') {
         char d[11];
@@ -107,7 +111,8 @@ int crm_date_parse(const char *s, char out[11])
 int percent_parse(const char *s, int64_t *bp)
 {
     if (!s) return REINS_EINVAL;
-    while (*s == ' ') s++;
+    while (*s == ' ')
+        s++;
     if (!is_digit(*s)) return REINS_EINVAL;
     int64_t whole = 0;
     int n = 0;
@@ -120,15 +125,18 @@ int percent_parse(const char *s, int64_t *bp)
         s++;
         int nd = 0;
         while (is_digit(*s)) {
-            if (nd < 2) frac = frac * 10 + (*s - '0');
-            else if (*s != '0') return REINS_EINVAL;
+            if (nd < 2)
+                frac = frac * 10 + (*s - '0');
+            else if (*s != '0')
+                return REINS_EINVAL;
             nd++;
             s++;
         }
         if (nd == 1) frac *= 10;
     }
     if (*s == '%') s++;
-    while (*s == ' ') s++;
+    while (*s == ' ')
+        s++;
     if (*s) return REINS_EINVAL;
     int64_t v = whole * 100 + frac;
     if (v > PROBABILITY_BP_MAX) return REINS_EINVAL;
@@ -143,7 +151,9 @@ void opp_state_enter_stage(struct opp_state *s, const struct pipeline_stage *sta
     s->pipeline_id = stage->pipeline_id;
     snprintf(s->forecast_category, sizeof s->forecast_category, "%s", stage->forecast_category);
     snprintf(s->status, sizeof s->status, "%s",
-             stage->is_won ? "won" : stage->is_lost ? "lost" : "open");
+             stage->is_won    ? "won"
+             : stage->is_lost ? "lost"
+                              : "open");
     if (!probability_manual) s->probability_bp = stage->probability_bp;
 }
 

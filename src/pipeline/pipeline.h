@@ -114,7 +114,7 @@ int account_create(struct store *db, const struct account *a, int64_t now, int64
 
 /* What one makes or reads an opportunity with. */
 struct opportunity {
-    int64_t id, account_id; /* account 0 for none */
+    int64_t id, account_id;                                             /* account 0 for none */
     const char *account_name, *owner_name, *pipeline_name, *stage_name; /* read only */
     const char *name;
     struct opp_state st;
@@ -147,8 +147,8 @@ int opportunity_write_state(struct store *db, int64_t id, const struct opp_state
 int opportunity_get(struct store *db, int64_t id, struct arena *arena, struct opportunity *out,
                     struct err *e);
 /* Whether `who` may see opportunity `o` (its owner is visible to them). 1, 0 or < 0. */
-int opportunity_visible(struct store *db, const struct principal *who,
-                        const struct opportunity *o, struct err *e);
+int opportunity_visible(struct store *db, const struct principal *who, const struct opportunity *o,
+                        struct err *e);
 /* Move `id` to `stage_id` (a stage of its pipeline or another's): its
  * category, status and, unless set by hand, probability follow the stage.
  * In one transaction; REINS_EINVAL naming stage_id for an unknown stage. */
@@ -163,10 +163,10 @@ int opportunity_set_probability(struct store *db, int64_t id, int64_t bp,
 /* List filters; zero / NULL members do not filter. */
 struct opp_filter {
     int64_t owner_id, pipeline_id, stage_id, account_id;
-    const char *status;            /* open, won, lost */
-    const char *forecast_category; /* one of the categories */
+    const char *status;                /* open, won, lost */
+    const char *forecast_category;     /* one of the categories */
     const char *close_from, *close_to; /* inclusive YYYY-MM-DD */
-    const char *q;                 /* name contains, case-insensitive */
+    const char *q;                     /* name contains, case-insensitive */
     int limit; /* 1..OPP_LIST_LIMIT_MAX; 0 for OPP_LIST_LIMIT_MAX; < 0 for all (exports) */
 };
 /* The opportunities `who` may see that match `f`, by close date then id.

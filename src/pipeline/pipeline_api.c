@@ -108,12 +108,11 @@ static void board(struct api_call *call)
         for (size_t j = 0; j < nv; j++)
             if (v[j].st.stage_id == cols[i].stage.id)
                 json_array_append_new(deals, opportunity_to_json(&v[j]));
-        json_array_append_new(columns,
-                              json_pack("{s:o, s:I, s:I, s:I, s:o}", "stage",
-                                        stage_to_json(&cols[i].stage), "count",
-                                        (json_int_t)cols[i].count, "amount_minor",
-                                        (json_int_t)cols[i].amount_minor, "weighted_minor",
-                                        (json_int_t)cols[i].weighted_minor, "opportunities", deals));
+        json_array_append_new(
+            columns, json_pack("{s:o, s:I, s:I, s:I, s:o}", "stage", stage_to_json(&cols[i].stage),
+                               "count", (json_int_t)cols[i].count, "amount_minor",
+                               (json_int_t)cols[i].amount_minor, "weighted_minor",
+                               (json_int_t)cols[i].weighted_minor, "opportunities", deals));
         count += cols[i].count;
         amount += cols[i].amount_minor;
         weighted += cols[i].weighted_minor;
@@ -170,9 +169,9 @@ static void reply_opportunity(struct api_call *call, int status)
         json_array_append_new(history, history_row_to_json(&h[i]));
     json_t *body = opportunity_to_json(&o);
     json_object_set_new(body, "history", history);
-    json_object_set_new(body, "slips",
-                        json_pack("{s:I, s:I}", "count", (json_int_t)slips, "days",
-                                  (json_int_t)days));
+    json_object_set_new(
+        body, "slips",
+        json_pack("{s:I, s:I}", "count", (json_int_t)slips, "days", (json_int_t)days));
     reply_json(call->req, call->res, status, body);
 }
 
@@ -206,8 +205,7 @@ static void set_stage(struct api_call *call)
         return api_fail(call);
     }
     struct change_source by = web_source(call);
-    if (opportunity_set_stage(call->db, o.id, stage_id, &by, &call->err) < 0)
-        return api_fail(call);
+    if (opportunity_set_stage(call->db, o.id, stage_id, &by, &call->err) < 0) return api_fail(call);
     reply_opportunity(call, 200);
 }
 
@@ -232,8 +230,7 @@ static void set_probability(struct api_call *call)
     json_decref(body);
     if (rc < 0) return api_fail(call);
     struct change_source by = web_source(call);
-    if (opportunity_set_probability(call->db, o.id, bp, &by, &call->err) < 0)
-        return api_fail(call);
+    if (opportunity_set_probability(call->db, o.id, bp, &by, &call->err) < 0) return api_fail(call);
     reply_opportunity(call, 200);
 }
 
@@ -251,7 +248,8 @@ static void as_of(struct api_call *call)
     json_t *a = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(a, history_row_to_json(&h[i]));
-    reply_json(call->req, call->res, 200, json_pack("{s:s, s:o}", "date", date, "opportunities", a));
+    reply_json(call->req, call->res, 200,
+               json_pack("{s:s, s:o}", "date", date, "opportunities", a));
 }
 
 /* ---- import, export, mappings -------------------------------------------------------------- */
@@ -285,8 +283,8 @@ static void import_crm(struct api_call *call, enum crm_object object)
     if (rc == REINS_EINVAL && res.nproblems) {
         json_t *lines = json_array();
         for (size_t i = 0; i < res.nproblems; i++) {
-            json_t *l = json_pack("{s:I, s:s}", "line", (json_int_t)res.problems[i].line,
-                                  "message", res.problems[i].message);
+            json_t *l = json_pack("{s:I, s:s}", "line", (json_int_t)res.problems[i].line, "message",
+                                  res.problems[i].message);
             if (res.problems[i].field)
                 json_object_set_new(l, "field", json_string(res.problems[i].field));
             json_array_append_new(lines, l);
@@ -325,8 +323,7 @@ static void export_opportunities(struct api_call *call)
     call->res->content_type = "text/csv; charset=utf-8";
     call->res->body = arena_strndup(call->req->arena, out.buf ? out.buf : "", out.len);
     call->res->body_len = out.len;
-    http_add_header(call->res, "Content-Disposition",
-                    "attachment; filename=\"opportunities.csv\"");
+    http_add_header(call->res, "Content-Disposition", "attachment; filename=\"opportunities.csv\"");
     sb_release(&out);
 }
 
@@ -339,10 +336,10 @@ static void reply_mapping(struct api_call *call, int source, int object)
     const char *const *fields = crm_fields((enum crm_object)object);
     json_t *a = json_array();
     for (size_t i = 0; fields[i]; i++)
-        json_array_append_new(
-            a, json_pack("{s:s, s:s, s:s}", "field", fields[i], "column", cols[i], "default",
-                         crm_default_column((enum crm_source)source, (enum crm_object)object,
-                                            fields[i])));
+        json_array_append_new(a, json_pack("{s:s, s:s, s:s}", "field", fields[i], "column", cols[i],
+                                           "default",
+                                           crm_default_column((enum crm_source)source,
+                                                              (enum crm_object)object, fields[i])));
     reply_json(call->req, call->res, 200,
                json_pack("{s:s, s:s, s:o}", "source", crm_source_name((enum crm_source)source),
                          "object", crm_object_name((enum crm_object)object), "fields", a));
@@ -380,8 +377,8 @@ static void put_mapping(struct api_call *call)
                                "field columns: the column of %.40s must be a string", field);
                 break;
             }
-            rc = crm_mapping_set(call->db, (enum crm_source)source, (enum crm_object)object,
-                                 field, json_string_value(v), now, &call->err);
+            rc = crm_mapping_set(call->db, (enum crm_source)source, (enum crm_object)object, field,
+                                 json_string_value(v), now, &call->err);
             if (rc < 0) break;
         }
         if (rc >= 0)

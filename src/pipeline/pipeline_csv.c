@@ -65,20 +65,21 @@ enum opp_field {
     OF_COUNT
 };
 static const char *const opp_fields[OF_COUNT + 1] = {
-    "external_id", "name",         "owner_email",  "amount",         "currency",
-    "stage",       "pipeline",     "probability",  "forecast_category", "close_date",
-    "created_date", "account_external_id", "account_name", "reason", "products", NULL};
+    "external_id",       "name",       "owner_email",  "amount",
+    "currency",          "stage",      "pipeline",     "probability",
+    "forecast_category", "close_date", "created_date", "account_external_id",
+    "account_name",      "reason",     "products",     NULL};
 static const int opp_required[OF_COUNT] = {
     [OF_EXTERNAL_ID] = 1, [OF_NAME] = 1,  [OF_OWNER_EMAIL] = 1,
     [OF_AMOUNT] = 1,      [OF_STAGE] = 1, [OF_CLOSE_DATE] = 1};
 /* The headers of a Salesforce opportunity report and a HubSpot deal export. */
 static const char *const opp_defaults[2][OF_COUNT] = {
-    {"Opportunity ID", "Opportunity Name", "Owner Email", "Amount", "Opportunity Currency",
-     "Stage", "Pipeline", "Probability (%)", "Forecast Category", "Close Date", "Created Date",
-     "Account ID", "Account Name", "Loss Reason", "Product Name"},
+    {"Opportunity ID", "Opportunity Name", "Owner Email", "Amount", "Opportunity Currency", "Stage",
+     "Pipeline", "Probability (%)", "Forecast Category", "Close Date", "Created Date", "Account ID",
+     "Account Name", "Loss Reason", "Product Name"},
     {"Record ID", "Deal Name", "Deal Owner Email", "Amount", "Currency", "Deal Stage", "Pipeline",
-     "Deal probability", "Forecast category", "Close Date", "Create Date",
-     "Associated Company ID", "Associated Company", "Closed Lost Reason", "Products"},
+     "Deal probability", "Forecast category", "Close Date", "Create Date", "Associated Company ID",
+     "Associated Company", "Closed Lost Reason", "Products"},
 };
 
 enum account_field {
@@ -143,7 +144,8 @@ int crm_mapping_get(struct store *db, enum crm_source s, enum crm_object o, stru
 {
     const char *const *fields = crm_fields(o);
     size_t n = 0;
-    while (fields[n]) n++;
+    while (fields[n])
+        n++;
     const char **cols = arena_alloc(arena, (n + 1) * sizeof *cols);
     for (size_t i = 0; i < n; i++)
         cols[i] = crm_default_column(s, o, fields[i]);
@@ -169,15 +171,15 @@ int crm_mapping_set(struct store *db, enum crm_source s, enum crm_object o, cons
                          field ? field : "", crm_object_name(o));
     const char *name = crm_fields(o)[i]; /* static, for the error's field */
     if (!column || !*column)
-        return store_run(db, SQL_MAPPING_DELETE,
-                         PARAMS(SV_TEXT(crm_source_name(s)), SV_TEXT(crm_object_name(o)),
-                                SV_TEXT(name)),
-                         NULL, e);
+        return store_run(
+            db, SQL_MAPPING_DELETE,
+            PARAMS(SV_TEXT(crm_source_name(s)), SV_TEXT(crm_object_name(o)), SV_TEXT(name)), NULL,
+            e);
     int rc = text_check(column, TEXT_MAX, name, e);
     if (rc < 0) return rc;
     return store_run(db, SQL_MAPPING_UPSERT,
-                     PARAMS(SV_TEXT(crm_source_name(s)), SV_TEXT(crm_object_name(o)),
-                            SV_TEXT(name), SV_TEXT(column), SV_INT(now)),
+                     PARAMS(SV_TEXT(crm_source_name(s)), SV_TEXT(crm_object_name(o)), SV_TEXT(name),
+                            SV_TEXT(column), SV_INT(now)),
                      NULL, e);
 }
 
@@ -192,7 +194,8 @@ struct strmap {
 static uint64_t str_hash(const char *s)
 {
     uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
     return h;
 }
 
@@ -216,7 +219,8 @@ static void strmap_put(struct strmap *m, const char *key, int64_t val)
 {
     if ((m->len + 1) * 2 > m->cap) strmap_grow(m);
     size_t i = str_hash(key) & (m->cap - 1);
-    while (m->keys[i] && strcmp(m->keys[i], key)) i = (i + 1) & (m->cap - 1);
+    while (m->keys[i] && strcmp(m->keys[i], key))
+        i = (i + 1) & (m->cap - 1);
     if (!m->keys[i]) m->len++;
     m->keys[i] = key;
     m->vals[i] = val;
@@ -262,7 +266,8 @@ static const char SQL_ACCOUNT_UPDATE[] =
 static const char SQL_OPP_DETAILS_UPDATE[] =
     "UPDATE opportunities SET name = $2, account_id = $3, closed_reason = $4, created_date = $5,"
     " updated_at = $6 WHERE id = $1";
-static const char SQL_PRODUCTS_DELETE[] = "DELETE FROM opportunity_products WHERE opportunity_id = $1";
+static const char SQL_PRODUCTS_DELETE[] =
+    "DELETE FROM opportunity_products WHERE opportunity_id = $1";
 static const char SQL_PRODUCT_INSERT[] =
     "INSERT INTO opportunity_products (opportunity_id, name) VALUES ($1, $2)";
 static const char SQL_IMPORT_LOG[] =
@@ -303,8 +308,8 @@ struct import {
     struct arena arena;
     const char **columns; /* the mapping in force */
     int col[(int)OF_COUNT > (int)AF_COUNT ? (int)OF_COUNT : (int)AF_COUNT];
-    struct strmap people;   /* email -> person id */
-    struct strmap accounts; /* external id -> index into accs */
+    struct strmap people;        /* email -> person id */
+    struct strmap accounts;      /* external id -> index into accs */
     struct strmap account_names; /* name -> index into accs */
     struct known_account *accs;
     size_t naccs, accs_cap;
@@ -450,11 +455,13 @@ static const char *cell(const struct import *im, const struct csv_row *row, int 
     int c = im->col[f];
     if (c < 0 || (size_t)c >= row->nfields) return NULL;
     const char *v = row->fields[c];
-    while (*v == ' ' || *v == '\t') v++;
+    while (*v == ' ' || *v == '\t')
+        v++;
     if (!*v) return NULL;
     /* trim the end in place: fields belong to the doc, which allows it */
     char *end = row->fields[c] + strlen(row->fields[c]);
-    while (end > v && (end[-1] == ' ' || end[-1] == '\t')) *--end = 0;
+    while (end > v && (end[-1] == ' ' || end[-1] == '\t'))
+        *--end = 0;
     return v;
 }
 
@@ -524,7 +531,8 @@ static int degrees_parse(const char *s, int64_t limit, int64_t *out)
         }
     }
     if (*s) return -1;
-    for (; nd < 6; nd++) frac *= 10;
+    for (; nd < 6; nd++)
+        frac *= 10;
     int64_t v = whole * 1000000 + frac;
     if (v > limit) return -1;
     *out = neg ? -v : v;
@@ -563,7 +571,9 @@ static int category_parse(const char *v, char out[16])
     if (*v) return -1;
     if (!strcmp(low, "omit")) strcpy(low, "omitted");
     if (!forecast_category_valid(low)) return -1;
-    snprintf(out, 16, "%s", low);
+    size_t len = strlen(low); /* a valid category is short; say so to the compiler */
+    if (len >= 16) return -1;
+    memcpy(out, low, len + 1);
     return 0;
 }
 
@@ -646,8 +656,8 @@ static int check_opp_row(struct import *im, const struct csv_row *row, struct op
         bad = -1;
     }
     bad |= text_field(im, row, OF_ACCOUNT_ID, "account_external_id", 0, TEXT_MAX, &o->account_ext);
-    bad |= text_field(im, row, OF_ACCOUNT_NAME, "account_name", 0, ACCOUNT_NAME_MAX,
-                      &o->account_name);
+    bad |=
+        text_field(im, row, OF_ACCOUNT_NAME, "account_name", 0, ACCOUNT_NAME_MAX, &o->account_name);
     v = cell(im, row, OF_REASON);
     if (v && note_check(v, OPP_REASON_MAX, "reason", &e) < 0) {
         problem(im, line, "reason", "%s", e.msg);
@@ -690,9 +700,11 @@ static const char *products_normal(struct arena *arena, const char *list)
     size_t n = 0;
     char *save = NULL;
     for (char *t = strtok_r(copy, ";", &save); t && n < 64; t = strtok_r(NULL, ";", &save)) {
-        while (*t == ' ') t++;
+        while (*t == ' ')
+            t++;
         size_t len = strlen(t);
-        while (len && t[len - 1] == ' ') t[--len] = 0;
+        while (len && t[len - 1] == ' ')
+            t[--len] = 0;
         if (len) names[n++] = t;
     }
     qsort(names, n, sizeof *names, cmp_str);
@@ -715,10 +727,11 @@ static const char SQL_PRODUCTS_OF[] =
 static int load_known_products(struct import *im, const char ***products, struct err *e)
 {
     const char **p = arena_alloc(&im->arena, (im->nknown + 1) * sizeof *p);
-    for (size_t i = 0; i < im->nknown; i++) p[i] = "";
+    for (size_t i = 0; i < im->nknown; i++)
+        p[i] = "";
     struct store_rows *r;
-    int rc = store_query(im->db, SQL_PRODUCTS_OF, PARAMS(SV_TEXT(crm_source_name(im->source))),
-                         &r, e);
+    int rc =
+        store_query(im->db, SQL_PRODUCTS_OF, PARAMS(SV_TEXT(crm_source_name(im->source))), &r, e);
     if (rc < 0) return rc;
     while ((rc = store_next(r, e)) > 0) {
         int64_t k;
@@ -727,7 +740,8 @@ static int load_known_products(struct import *im, const char ***products, struct
                      : arena_strdup(&im->arena, store_text(r, 1));
     }
     store_rows_free(r);
-    for (size_t i = 0; i < im->nknown; i++) p[i] = products_normal(&im->arena, p[i]);
+    for (size_t i = 0; i < im->nknown; i++)
+        p[i] = products_normal(&im->arena, p[i]);
     *products = p;
     return rc;
 }
@@ -741,7 +755,8 @@ static int products_write(struct store *db, int64_t id, const char *normal, int 
     if (!*normal) return 0;
     char *copy = xstrdup(normal), *save = NULL;
     for (char *t = strtok_r(copy, ";", &save); t && rc >= 0; t = strtok_r(NULL, ";", &save)) {
-        while (*t == ' ') t++;
+        while (*t == ' ')
+            t++;
         rc = store_run(db, SQL_PRODUCT_INSERT, PARAMS(SV_INT(id), SV_TEXT(t)), NULL, e);
     }
     free(copy);
@@ -822,11 +837,10 @@ static int write_opps(struct import *im, struct opp_row *rows, size_t n,
             (*unchanged)++;
             continue;
         }
-        if (details &&
-            (rc = store_run(im->db, SQL_OPP_DETAILS_UPDATE,
-                            PARAMS(SV_INT(k->id), SV_TEXT(o->name), SV_ID(account_id),
-                                   SV_TEXT(o->reason), SV_TEXT(created), SV_INT(by->at)),
-                            NULL, e)) < 0)
+        if (details && (rc = store_run(im->db, SQL_OPP_DETAILS_UPDATE,
+                                       PARAMS(SV_INT(k->id), SV_TEXT(o->name), SV_ID(account_id),
+                                              SV_TEXT(o->reason), SV_TEXT(created), SV_INT(by->at)),
+                                       NULL, e)) < 0)
             break;
         if (products_changed && (rc = products_write(im->db, k->id, products, 1, e)) < 0) break;
         if (changes[0] &&
@@ -929,7 +943,8 @@ static int write_accounts(struct import *im, struct acc_row *rows, size_t n, int
         rc = store_run(im->db, SQL_ACCOUNT_UPDATE,
                        PARAMS(SV_INT(k->id), SV_TEXT(a->name), SV_ID(a->owner_id),
                               SV_TEXT(a->industry), SV_TEXT(a->segment), SV_TEXT(a->postcode),
-                              SV_TEXT(a->country), a->has_location ? SV_INT(a->latitude_e6) : SV_NULL,
+                              SV_TEXT(a->country),
+                              a->has_location ? SV_INT(a->latitude_e6) : SV_NULL,
                               a->has_location ? SV_INT(a->longitude_e6) : SV_NULL,
                               SV_INT(a->potential_minor), SV_TEXT(a->currency), SV_INT(at)),
                        NULL, e);
@@ -1058,8 +1073,8 @@ static int cmp_id_text(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static int load_id_texts(struct store *db, const char *sql, struct arena *a,
-                         struct id_text **out, size_t *n, struct err *e)
+static int load_id_texts(struct store *db, const char *sql, struct arena *a, struct id_text **out,
+                         size_t *n, struct err *e)
 {
     struct store_rows *r;
     int rc = store_query(db, sql, NO_PARAMS, &r, e);
@@ -1080,8 +1095,7 @@ static int load_id_texts(struct store *db, const char *sql, struct arena *a,
 /* A value a spreadsheet would run as a formula gets a leading quote. */
 static const char *safe_cell(struct arena *a, const char *v)
 {
-    if (v && (*v == '=' || *v == '+' || *v == '-' || *v == '@'))
-        return arena_printf(a, "'%s", v);
+    if (v && (*v == '=' || *v == '+' || *v == '-' || *v == '@')) return arena_printf(a, "'%s", v);
     return v ? v : "";
 }
 
@@ -1104,11 +1118,24 @@ int opportunities_export_csv(struct store *db, const struct principal *who, stru
         return rc;
     }
     store_rollback(db); /* a read-only snapshot: nothing to commit */
-    static const char *const header[] = {
-        "id",          "external_id", "source",   "name",       "account",
-        "owner_email", "pipeline",    "stage",    "amount",     "currency",
-        "probability", "probability_manual", "forecast_category", "status", "close_date",
-        "created_date", "reason",     "products"};
+    static const char *const header[] = {"id",
+                                         "external_id",
+                                         "source",
+                                         "name",
+                                         "account",
+                                         "owner_email",
+                                         "pipeline",
+                                         "stage",
+                                         "amount",
+                                         "currency",
+                                         "probability",
+                                         "probability_manual",
+                                         "forecast_category",
+                                         "status",
+                                         "close_date",
+                                         "created_date",
+                                         "reason",
+                                         "products"};
     csv_write_row(out, header, sizeof header / sizeof *header);
     for (size_t i = 0; i < n; i++) {
         const struct opportunity *o = &v[i];
@@ -1119,7 +1146,8 @@ int opportunities_export_csv(struct store *db, const struct principal *who, stru
         struct id_text *hit = bsearch(&key, products, nproducts, sizeof *products, cmp_id_text);
         struct sb list = SB_INIT;
         if (hit) {
-            while (hit > products && hit[-1].id == o->id) hit--;
+            while (hit > products && hit[-1].id == o->id)
+                hit--;
             for (; hit < products + nproducts && hit->id == o->id; hit++) {
                 if (list.len) sb_adds(&list, "; ");
                 sb_adds(&list, hit->text);

@@ -27,11 +27,11 @@ static const char SQL_REASON[] = "UPDATE opportunities SET closed_reason = $2 WH
 static const char SQL_DEFAULT_PIPELINE[] = "SELECT id FROM pipelines WHERE is_default = 1";
 
 static const char *const prefixes[] = {
-    "Northwind", "Acme",     "Globex",  "Initech", "Umbrella", "Stark",    "Wayne",
-    "Hooli",     "Vandelay", "Soylent", "Cyberdyne", "Tyrell", "Wonka",    "Oscorp",
-    "Massive",   "Gringotts", "Monarch", "Pied Piper", "Dunder", "Sterling", "Aperture",
-    "Blue Sun",  "Zorg",     "Ollivander", "Prestige", "Virtucon", "Axiom", "Nakatomi"};
-static const char *const suffixes[] = {"Logistics", "Foods", "Health", "Bank",    "Retail",
+    "Northwind", "Acme",      "Globex",     "Initech",    "Umbrella", "Stark",    "Wayne",
+    "Hooli",     "Vandelay",  "Soylent",    "Cyberdyne",  "Tyrell",   "Wonka",    "Oscorp",
+    "Massive",   "Gringotts", "Monarch",    "Pied Piper", "Dunder",   "Sterling", "Aperture",
+    "Blue Sun",  "Zorg",      "Ollivander", "Prestige",   "Virtucon", "Axiom",    "Nakatomi"};
+static const char *const suffixes[] = {"Logistics", "Foods",   "Health",  "Bank", "Retail",
                                        "Energy",    "Systems", "Freight", "Labs", "Group"};
 static const char *const industries[] = {"Logistics", "Food",   "Healthcare", "Finance",
                                          "Retail",    "Energy", "Software",   "Manufacturing"};
@@ -41,16 +41,16 @@ struct city {
     int64_t lat_e6, lon_e6;
 };
 static const struct city cities[] = {
-    {"10115", "DE", 52520000, 13405000}, {"80331", "DE", 48137000, 11575000},
-    {"20095", "DE", 53551000, 9994000},  {"75001", "FR", 48857000, 2352000},
-    {"69001", "FR", 45764000, 4836000},  {"EC1A 1BB", "GB", 51507000, -127000},
+    {"10115", "DE", 52520000, 13405000},  {"80331", "DE", 48137000, 11575000},
+    {"20095", "DE", 53551000, 9994000},   {"75001", "FR", 48857000, 2352000},
+    {"69001", "FR", 45764000, 4836000},   {"EC1A 1BB", "GB", 51507000, -127000},
     {"M1 1AE", "GB", 53481000, -2243000}, {"28013", "ES", 40417000, -3704000},
-    {"1012", "NL", 52370000, 4895000},   {"20121", "IT", 45464000, 9190000},
+    {"1012", "NL", 52370000, 4895000},    {"20121", "IT", 45464000, 9190000},
 };
-static const char *const products[] = {"Core platform", "Analytics", "Support plus",
-                                       "Onboarding", "API access"};
-static const char *const loss_reasons[] = {"Price", "Chose a competitor", "No decision",
-                                           "Timing", "Missing feature"};
+static const char *const products[] = {"Core platform", "Analytics", "Support plus", "Onboarding",
+                                       "API access"};
+static const char *const loss_reasons[] = {"Price", "Chose a competitor", "No decision", "Timing",
+                                           "Missing feature"};
 /* Deals created per seller in each month, in tenths: autumn builds the Q4 pipeline. */
 static const int month_rate[12] = {25, 30, 35, 30, 30, 25, 20, 20, 40, 45, 40, 25};
 
@@ -189,10 +189,9 @@ static int make_deal(struct demo *d, const struct seller *s, int64_t account, co
             continue; /* waiting in the last open stage for the close date */
         }
         by.at = day * DAY + 9 * 3600 + pick(&d->rng, 8 * 3600);
-        if ((rc = opportunity_write_state(d->db, id, &st, &next, manual, &by, d->e)) < 0)
-            return rc;
-        if (reason &&
-            (rc = store_run(d->db, SQL_REASON, PARAMS(SV_INT(id), SV_TEXT(reason)), NULL, d->e)) < 0)
+        if ((rc = opportunity_write_state(d->db, id, &st, &next, manual, &by, d->e)) < 0) return rc;
+        if (reason && (rc = store_run(d->db, SQL_REASON, PARAMS(SV_INT(id), SV_TEXT(reason)), NULL,
+                                      d->e)) < 0)
             return rc;
         st = next;
         if (strcmp(st.status, "open")) break;
@@ -207,8 +206,9 @@ static int fill_seller(struct demo *d, const struct seller *s)
     if (from >= d->as_of) return 0;
     /* a third forecast well, a third average, a third slip most deals */
     int kind = pick(&d->rng, 3);
-    int slip_pct = kind == 0 ? 8 + pick(&d->rng, 8) : kind == 1 ? 30 + pick(&d->rng, 15)
-                                                                 : 55 + pick(&d->rng, 20);
+    int slip_pct = kind == 0   ? 8 + pick(&d->rng, 8)
+                   : kind == 1 ? 30 + pick(&d->rng, 15)
+                               : 55 + pick(&d->rng, 20);
     int win_pct = 20 + pick(&d->rng, 20);
     int64_t accounts[12];
     const char *names[12];
@@ -256,7 +256,8 @@ int pipeline_demo_fill(struct store *db, uint64_t seed, int64_t as_of_days, stru
         sellers[n++].start_day = date_to_days(store_text(r, 1));
     }
     store_rows_free(r);
-    for (size_t i = 0; rc >= 0 && i < n; i++) rc = fill_seller(&d, &sellers[i]);
+    for (size_t i = 0; rc >= 0 && i < n; i++)
+        rc = fill_seller(&d, &sellers[i]);
 done:
     arena_release(&d.arena);
     return rc < 0 ? rc : 0;

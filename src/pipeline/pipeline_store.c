@@ -13,12 +13,12 @@
 #define STAGE_COLUMNS                                                                              \
     "s.id, s.pipeline_id, p.name, s.name, s.position, s.probability_bp, s.forecast_category,"      \
     " s.is_won, s.is_lost"
-static const char SQL_STAGES[] = "SELECT " STAGE_COLUMNS
-                                 " FROM pipeline_stages s JOIN pipelines p ON p.id = s.pipeline_id"
-                                 " WHERE p.archived = 0 ORDER BY p.position, p.id, s.position, s.id";
-static const char SQL_STAGE_GET[] = "SELECT " STAGE_COLUMNS
-                                    " FROM pipeline_stages s JOIN pipelines p"
-                                    " ON p.id = s.pipeline_id WHERE s.id = $1";
+static const char SQL_STAGES[] =
+    "SELECT " STAGE_COLUMNS " FROM pipeline_stages s JOIN pipelines p ON p.id = s.pipeline_id"
+    " WHERE p.archived = 0 ORDER BY p.position, p.id, s.position, s.id";
+static const char SQL_STAGE_GET[] =
+    "SELECT " STAGE_COLUMNS " FROM pipeline_stages s JOIN pipelines p"
+    " ON p.id = s.pipeline_id WHERE s.id = $1";
 
 static const char SQL_ACCOUNT_INSERT[] =
     "INSERT INTO accounts (name, owner_id, industry, segment, postcode, country, latitude_e6,"
@@ -77,17 +77,18 @@ static const char SQL_OPP_PRODUCTS[] =
     " AND (CAST($9 AS TEXT) IS NULL OR o.forecast_category = $9)"                                  \
     " AND (CAST($10 AS TEXT) IS NULL OR o.close_date >= $10)"                                      \
     " AND (CAST($11 AS TEXT) IS NULL OR o.close_date <= $11)"                                      \
-    " AND (CAST($12 AS TEXT) IS NULL OR LOWER(o.name) LIKE '%' || LOWER(CAST($12 AS TEXT)) || '%')"
-static const char SQL_OPP_LIST[] = VISIBLE_CTE " SELECT " OPP_COLUMNS OPP_FROM
-                                               " WHERE" VISIBLE_OWNER("o.owner_id") OPP_FILTERS
-                                               " ORDER BY o.close_date, o.id LIMIT $13";
+    " AND (CAST($12 AS TEXT) IS NULL OR LOWER(o.name) LIKE '%' || LOWER(CAST($12 AS TEXT)) || "    \
+    "'%')"
+static const char SQL_OPP_LIST[] =
+    VISIBLE_CTE " SELECT " OPP_COLUMNS OPP_FROM " WHERE" VISIBLE_OWNER("o.owner_id") OPP_FILTERS
+    " ORDER BY o.close_date, o.id LIMIT $13";
 /* Per stage of pipeline $13: the visible deals' count and sums. The weighted
  * sum rounds down per deal (integer division), the rule written once here. */
 static const char SQL_BOARD[] =
     VISIBLE_CTE " SELECT o.stage_id, COUNT(*), SUM(o.amount_minor),"
                 " SUM(o.amount_minor * o.probability_bp / 10000)"
                 " FROM opportunities o WHERE" VISIBLE_OWNER("o.owner_id") OPP_FILTERS
-                " AND o.pipeline_id = $13 GROUP BY o.stage_id";
+    " AND o.pipeline_id = $13 GROUP BY o.stage_id";
 
 #define HISTORY_COLUMNS                                                                            \
     "h.id, h.opportunity_id, h.changed_at, h.source, h.user_id, h.changes, h.owner_id, w.name,"    \
@@ -102,14 +103,14 @@ static const char SQL_CLOSE_DATES[] = "SELECT close_date FROM opportunity_histor
                                       " WHERE opportunity_id = $1 ORDER BY changed_at, id";
 /* Each visible deal's last row before $4 (the start of the day after D).
  * Visibility is by the owner now: who may see a deal today may see its past. */
-static const char SQL_AS_OF[] =
-    VISIBLE_CTE " SELECT " HISTORY_COLUMNS HISTORY_FROM
-                " JOIN opportunities o ON o.id = h.opportunity_id"
-                " WHERE" VISIBLE_OWNER("o.owner_id") " AND h.id = ("
-                " SELECT h2.id FROM opportunity_history h2"
-                " WHERE h2.opportunity_id = h.opportunity_id AND h2.changed_at < $4"
-                " ORDER BY h2.changed_at DESC, h2.id DESC LIMIT 1)"
-                " ORDER BY h.close_date, h.opportunity_id";
+static const char SQL_AS_OF[] = VISIBLE_CTE
+    " SELECT " HISTORY_COLUMNS HISTORY_FROM " JOIN opportunities o ON o.id = h.opportunity_id"
+    " WHERE" VISIBLE_OWNER(
+        "o.owner_id") " AND h.id = ("
+                      " SELECT h2.id FROM opportunity_history h2"
+                      " WHERE h2.opportunity_id = h.opportunity_id AND h2.changed_at < $4"
+                      " ORDER BY h2.changed_at DESC, h2.id DESC LIMIT 1)"
+                      " ORDER BY h.close_date, h.opportunity_id";
 
 /* ---- stages -------------------------------------------------------------------------------- */
 
@@ -154,7 +155,8 @@ int pipeline_stage_get(struct store *db, int64_t id, struct arena *arena,
     if (rc > 0) read_stage(r, 0, arena, out);
     store_rows_free(r);
     if (rc < 0) return rc;
-    if (!rc) return err_field(e, REINS_ENOTFOUND, "stage_id", "no stage with id %lld", (long long)id);
+    if (!rc)
+        return err_field(e, REINS_ENOTFOUND, "stage_id", "no stage with id %lld", (long long)id);
     return 0;
 }
 
@@ -202,9 +204,11 @@ static int products_insert(struct store *db, int64_t id, const char *list, struc
     size_t n = 0;
     char *save = NULL;
     for (char *tok = strtok_r(copy, ";", &save); tok && rc >= 0; tok = strtok_r(NULL, ";", &save)) {
-        while (*tok == ' ') tok++;
+        while (*tok == ' ')
+            tok++;
         size_t len = strlen(tok);
-        while (len && tok[len - 1] == ' ') tok[--len] = 0;
+        while (len && tok[len - 1] == ' ')
+            tok[--len] = 0;
         if (!len) continue;
         int seen = 0;
         for (size_t i = 0; i < n; i++)
@@ -224,9 +228,9 @@ int opportunity_create(struct store *db, const struct opportunity *o,
     int64_t id;
     int rc = store_int_query(
         db, SQL_OPP_INSERT,
-        PARAMS(SV_ID(o->account_id), SV_INT(s->owner_id), SV_TEXT(o->name),
-               SV_INT(s->amount_minor), SV_TEXT(s->currency), SV_INT(s->pipeline_id),
-               SV_INT(s->stage_id), SV_INT(s->probability_bp), SV_INT(o->probability_manual ? 1 : 0),
+        PARAMS(SV_ID(o->account_id), SV_INT(s->owner_id), SV_TEXT(o->name), SV_INT(s->amount_minor),
+               SV_TEXT(s->currency), SV_INT(s->pipeline_id), SV_INT(s->stage_id),
+               SV_INT(s->probability_bp), SV_INT(o->probability_manual ? 1 : 0),
                SV_TEXT(s->forecast_category), SV_TEXT(s->status), SV_TEXT(s->close_date),
                SV_TEXT(o->created_date), SV_TEXT(o->closed_reason ? o->closed_reason : ""),
                SV_TEXT(o->source ? o->source : "reins"), SV_TEXT(o->external_id), SV_INT(by->at)),
@@ -315,8 +319,8 @@ int opportunity_get(struct store *db, int64_t id, struct arena *arena, struct op
     return rc;
 }
 
-int opportunity_visible(struct store *db, const struct principal *who,
-                        const struct opportunity *o, struct err *e)
+int opportunity_visible(struct store *db, const struct principal *who, const struct opportunity *o,
+                        struct err *e)
 {
     return access_can_see_person(db, who, o->st.owner_id, e);
 }
@@ -403,7 +407,7 @@ int opportunity_set_probability(struct store *db, int64_t id, int64_t bp,
 int opportunity_list(struct store *db, const struct principal *who, const struct opp_filter *f,
                      struct arena *arena, struct opportunity **out, size_t *n, struct err *e)
 {
-    int64_t limit = f->limit < 0 ? INT64_MAX
+    int64_t limit = f->limit < 0                                     ? INT64_MAX
                     : f->limit > 0 && f->limit <= OPP_LIST_LIMIT_MAX ? f->limit
                                                                      : OPP_LIST_LIMIT_MAX;
     struct store_rows *r;
@@ -438,8 +442,8 @@ int pipeline_board(struct store *db, const struct principal *who, int64_t pipeli
         return err_field(e, REINS_ENOTFOUND, "pipeline_id", "no pipeline with id %lld",
                          (long long)pipeline_id);
     struct store_rows *r;
-    rc = store_query(db, SQL_BOARD,
-                     PARAMS(WHO_PARAMS(who), FILTER_PARAMS(f), SV_INT(pipeline_id)), &r, e);
+    rc = store_query(db, SQL_BOARD, PARAMS(WHO_PARAMS(who), FILTER_PARAMS(f), SV_INT(pipeline_id)),
+                     &r, e);
     if (rc < 0) return rc;
     while ((rc = store_next(r, e)) > 0) {
         int64_t stage = store_int(r, 0);
@@ -568,7 +572,8 @@ json_t *opportunity_to_json(const struct opportunity *o)
                         o->account_id ? json_pack("{s:I, s:s}", "id", (json_int_t)o->account_id,
                                                   "name", o->account_name ? o->account_name : "")
                                       : json_null());
-    json_object_set_new(j, "external_id", o->external_id ? json_string(o->external_id) : json_null());
+    json_object_set_new(j, "external_id",
+                        o->external_id ? json_string(o->external_id) : json_null());
     return j;
 }
 

@@ -37,7 +37,7 @@ function formatHelp() {
   );
 }
 
-function linesTable(lines) {
+export function linesTable(lines) {
   return h(
     'div',
     { class: 'table-wrap' },

@@ -22,10 +22,11 @@ static int64_t stage_id(struct store *db, const char *pipeline, const char *name
 {
     struct err e = {0};
     int64_t id = 0;
-    if (store_int_query(db,
-                        "SELECT s.id FROM pipeline_stages s JOIN pipelines p ON p.id = s.pipeline_id"
-                        " WHERE p.name = $1 AND s.name = $2",
-                        PARAMS(SV_TEXT(pipeline), SV_TEXT(name)), &id, &e) < 0)
+    if (store_int_query(
+            db,
+            "SELECT s.id FROM pipeline_stages s JOIN pipelines p ON p.id = s.pipeline_id"
+            " WHERE p.name = $1 AND s.name = $2",
+            PARAMS(SV_TEXT(pipeline), SV_TEXT(name)), &id, &e) < 0)
         fail_msg("no stage %s/%s: %s", pipeline, name, e.msg);
     return id;
 }
@@ -80,6 +81,12 @@ static void test_parsers(void **state)
     assert_int_equal(v, 50);
     assert_int_equal(amount_parse("-5", &v), REINS_EINVAL);
     assert_int_equal(amount_parse("1.234", &v), REINS_EINVAL);
+    assert_int_equal(amount_parse("2.40000", &v), 0); /* trailing zeros are no rounding */
+    assert_int_equal(v, 240);
+    /* found by fuzz/crm_values_fuzz: many trailing zeros overflowed the cents */
+    assert_int_equal(amount_parse("2.40000000000000000000000000", &v), 0);
+    assert_int_equal(v, 240);
+    assert_int_equal(amount_parse("2.4000000000000000000000001", &v), REINS_EINVAL);
     assert_int_equal(amount_parse("12,34", &v), REINS_EINVAL);
     assert_int_equal(amount_parse("12x", &v), REINS_EINVAL);
     assert_int_equal(amount_parse("", &v), REINS_EINVAL);
@@ -161,9 +168,9 @@ static void test_schema(void **state)
     assert_int_equal(store_run(db, "UPDATE opportunities SET probability_bp = 10001 WHERE id = $1",
                                PARAMS(SV_INT(id)), NULL, &e),
                      REINS_EINVAL);
-    assert_int_equal(store_run(db, "UPDATE opportunities SET forecast_category = 'upside'",
-                               NO_PARAMS, NULL, &e),
-                     REINS_EINVAL);
+    assert_int_equal(
+        store_run(db, "UPDATE opportunities SET forecast_category = 'upside'", NO_PARAMS, NULL, &e),
+        REINS_EINVAL);
     assert_int_equal(store_run(db, "UPDATE opportunities SET owner_id = 999", NO_PARAMS, NULL, &e),
                      REINS_EINVAL);
     /* external ids are unique per source */
@@ -192,9 +199,9 @@ static void test_schema(void **state)
                                PARAMS(SV_INT(other)), NULL, &e),
                      REINS_ECONFLICT);
     /* a stage is won or lost, not both */
-    assert_int_equal(store_run(db, "UPDATE pipeline_stages SET is_won = 1, is_lost = 1", NO_PARAMS,
-                               NULL, &e),
-                     REINS_EINVAL);
+    assert_int_equal(
+        store_run(db, "UPDATE pipeline_stages SET is_won = 1, is_lost = 1", NO_PARAMS, NULL, &e),
+        REINS_EINVAL);
     /* a saved mapping is one column per source, object and field */
     assert_int_equal(store_run(db,
                                "INSERT INTO crm_mappings (source, object, field, column_name,"
@@ -221,27 +228,26 @@ static void test_manual_probability_survives_stage_change(void **state)
 
     struct change_source by = {"web", 0, 2000};
     /* without a hand-set probability a stage change takes the stage's default */
-    assert_int_equal(opportunity_set_stage(db, id, stage_id(db, "New business", "Value Proposition"),
-                                           &by, &e),
-                     0);
+    assert_int_equal(
+        opportunity_set_stage(db, id, stage_id(db, "New business", "Value Proposition"), &by, &e),
+        0);
     assert_int_equal(opportunity_get(db, id, &a, &o, &e), 0);
     assert_int_equal(o.st.probability_bp, 5000);
     /* set by hand, then moved: the hand-set value stays */
     by.at = 3000;
     assert_int_equal(opportunity_set_probability(db, id, 3500, &by, &e), 0);
     by.at = 4000;
-    assert_int_equal(opportunity_set_stage(db, id, stage_id(db, "New business", "Negotiation/Review"),
-                                           &by, &e),
-                     0);
+    assert_int_equal(
+        opportunity_set_stage(db, id, stage_id(db, "New business", "Negotiation/Review"), &by, &e),
+        0);
     assert_int_equal(opportunity_get(db, id, &a, &o, &e), 0);
     assert_int_equal(o.st.probability_bp, 3500);
     assert_true(o.probability_manual);
     assert_string_equal(o.st.forecast_category, "commit");
     /* won: the status follows the stage */
     by.at = 5000;
-    assert_int_equal(opportunity_set_stage(db, id, stage_id(db, "New business", "Closed Won"), &by,
-                                           &e),
-                     0);
+    assert_int_equal(
+        opportunity_set_stage(db, id, stage_id(db, "New business", "Closed Won"), &by, &e), 0);
     assert_int_equal(opportunity_get(db, id, &a, &o, &e), 0);
     assert_string_equal(o.st.status, "won");
     /* clearing the hand-set value returns to the stage's default */
@@ -254,9 +260,9 @@ static void test_manual_probability_survives_stage_change(void **state)
     assert_int_equal(opportunity_set_stage(db, id, 99999, &by, &e), REINS_EINVAL);
     assert_string_equal(e.field, "stage_id");
     assert_int_equal(opportunity_set_probability(db, id, 10001, &by, &e), REINS_EINVAL);
-    assert_int_equal(opportunity_set_stage(db, 99999, stage_id(db, "New business", "Closed Won"),
-                                           &by, &e),
-                     REINS_ENOTFOUND);
+    assert_int_equal(
+        opportunity_set_stage(db, 99999, stage_id(db, "New business", "Closed Won"), &by, &e),
+        REINS_ENOTFOUND);
 
     /* every change is in the history, oldest first, with what changed */
     struct opp_history_row *h;
@@ -303,9 +309,9 @@ static void test_slips_and_as_of(void **state)
     int64_t d1 = date_to_days("2026-01-10") * DAY;
     int64_t slipper = make_deal(db, ana, "Slipper", "Qualification", 1000, "2026-02-28", d1);
     int64_t steady = make_deal(db, ben, "Steady", "Qualification", 2000, "2026-03-31", d1 + 60);
-    move_close(db, slipper, "2026-03-31", d1 + 20 * DAY);       /* slip of 31 days */
-    move_close(db, slipper, "2026-03-15", d1 + 30 * DAY);       /* pulled in: not a slip */
-    move_close(db, slipper, "2026-04-30", d1 + 40 * DAY);       /* slip of 46 days */
+    move_close(db, slipper, "2026-03-31", d1 + 20 * DAY); /* slip of 31 days */
+    move_close(db, slipper, "2026-03-15", d1 + 30 * DAY); /* pulled in: not a slip */
+    move_close(db, slipper, "2026-04-30", d1 + 40 * DAY); /* slip of 46 days */
     int64_t slips, days;
     assert_int_equal(opportunity_slips(db, slipper, &slips, &days, &e), 0);
     assert_int_equal(slips, 2);
@@ -419,12 +425,10 @@ static void test_list_and_board(void **state)
     testdb_close(db);
 }
 
-
 /* ---- CRM import and export -------------------------------------------------------------- */
 
-static int import_text(struct store *db, enum crm_source src, enum crm_object obj,
-                       const char *csv, int64_t at, struct import_result *res, int *unchanged,
-                       struct err *e)
+static int import_text(struct store *db, enum crm_source src, enum crm_object obj, const char *csv,
+                       int64_t at, struct import_result *res, int *unchanged, struct err *e)
 {
     struct change_source by = {src == CRM_HUBSPOT ? "import:hubspot" : "import:salesforce", 0, at};
     return crm_import_csv(db, src, obj, csv, strlen(csv), "test.csv", &by, res, unchanged, e);
@@ -448,9 +452,8 @@ static void test_import_salesforce_and_reimport(void **state)
     fixture_person(db, "Ben", "ben@x.io", 0, 0, NULL, NULL);
     struct import_result res;
     int unchanged;
-    assert_int_equal(import_text(db, CRM_SALESFORCE, CRM_OPPORTUNITIES, SF_OPPS, 1000, &res,
-                                 &unchanged, &e),
-                     0);
+    assert_int_equal(
+        import_text(db, CRM_SALESFORCE, CRM_OPPORTUNITIES, SF_OPPS, 1000, &res, &unchanged, &e), 0);
     assert_int_equal(res.created, 2);
     import_result_release(&res);
     assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM accounts"), 2);
@@ -475,9 +478,8 @@ static void test_import_salesforce_and_reimport(void **state)
     char *p = strstr(next, "Prospecting,,,3/31/2027");
     char *changed = xasprintf("%.*sValue Proposition,,,4/30/2027%s", (int)(p - next), next,
                               p + strlen("Prospecting,,,3/31/2027"));
-    assert_int_equal(import_text(db, CRM_SALESFORCE, CRM_OPPORTUNITIES, changed, 2000, &res,
-                                 &unchanged, &e),
-                     0);
+    assert_int_equal(
+        import_text(db, CRM_SALESFORCE, CRM_OPPORTUNITIES, changed, 2000, &res, &unchanged, &e), 0);
     assert_int_equal(res.created, 0);
     assert_int_equal(res.updated, 1);
     assert_int_equal(unchanged, 1);
@@ -497,9 +499,8 @@ static void test_import_salesforce_and_reimport(void **state)
     assert_string_equal(h[2].source, "import:salesforce");
     assert_int_equal(h[2].changed_at, 2000);
     /* the same file again changes nothing */
-    assert_int_equal(import_text(db, CRM_SALESFORCE, CRM_OPPORTUNITIES, changed, 3000, &res,
-                                 &unchanged, &e),
-                     0);
+    assert_int_equal(
+        import_text(db, CRM_SALESFORCE, CRM_OPPORTUNITIES, changed, 3000, &res, &unchanged, &e), 0);
     assert_int_equal(res.updated, 0);
     assert_int_equal(unchanged, 2);
     import_result_release(&res);
@@ -540,9 +541,9 @@ static void test_bad_import_leaves_nothing(void **state)
                       "4,Bad stage,ana@x.io,10,Maybe,2027-01-01\n"
                       "1,Twice,ana@x.io,10,Prospecting,2027-01-01\n"
                       "5,Bad date,ana@x.io,10,Prospecting,31/12/2027\n";
-    assert_int_equal(import_text(db, CRM_SALESFORCE, CRM_OPPORTUNITIES, bad, 1000, &res,
-                                 &unchanged, &e),
-                     REINS_EINVAL);
+    assert_int_equal(
+        import_text(db, CRM_SALESFORCE, CRM_OPPORTUNITIES, bad, 1000, &res, &unchanged, &e),
+        REINS_EINVAL);
     assert_int_equal(res.nproblems, 5);
     assert_int_equal(res.problems[0].line, 3);
     assert_string_equal(res.problems[0].field, "owner_email");
@@ -567,14 +568,14 @@ static void test_bad_import_leaves_nothing(void **state)
     assert_string_equal(res.problems[0].field, "name");
     import_result_release(&res);
     /* broken CSV */
-    assert_int_equal(import_text(db, CRM_SALESFORCE, CRM_OPPORTUNITIES, "a,\"b\n", 1000, &res,
-                                 &unchanged, &e),
-                     REINS_EINVAL);
+    assert_int_equal(
+        import_text(db, CRM_SALESFORCE, CRM_OPPORTUNITIES, "a,\"b\n", 1000, &res, &unchanged, &e),
+        REINS_EINVAL);
     assert_int_equal(res.nproblems, 1);
     import_result_release(&res);
-    assert_int_equal(import_text(db, CRM_SALESFORCE, CRM_OPPORTUNITIES, "", 1000, &res,
-                                 &unchanged, &e),
-                     REINS_EINVAL);
+    assert_int_equal(
+        import_text(db, CRM_SALESFORCE, CRM_OPPORTUNITIES, "", 1000, &res, &unchanged, &e),
+        REINS_EINVAL);
     import_result_release(&res);
     testdb_close(db);
 }
@@ -592,14 +593,14 @@ static void test_hubspot_mapping_and_accounts(void **state)
         "Potential\n"
         "9001,Initech,ana@x.io,Software,10115,52.52,13.405,\"1,000,000\"\n"
         "9002,Hooli,,Internet,,,,\n";
-    assert_int_equal(import_text(db, CRM_HUBSPOT, CRM_ACCOUNTS, companies, 1000, &res, &unchanged,
-                                 &e),
-                     0);
+    assert_int_equal(
+        import_text(db, CRM_HUBSPOT, CRM_ACCOUNTS, companies, 1000, &res, &unchanged, &e), 0);
     assert_int_equal(res.created, 2);
     import_result_release(&res);
-    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM accounts WHERE latitude_e6 = 52520000"
-                                       " AND longitude_e6 = 13405000 AND potential_minor = 100000000"
-                                       " AND source = 'hubspot' AND owner_id IS NOT NULL"),
+    assert_int_equal(fixture_count(db,
+                                   "SELECT COUNT(*) FROM accounts WHERE latitude_e6 = 52520000"
+                                   " AND longitude_e6 = 13405000 AND potential_minor = 100000000"
+                                   " AND source = 'hubspot' AND owner_id IS NOT NULL"),
                      1);
     /* a latitude without a longitude is refused */
     assert_int_equal(import_text(db, CRM_HUBSPOT, CRM_ACCOUNTS,
@@ -613,9 +614,9 @@ static void test_hubspot_mapping_and_accounts(void **state)
     const char **cols;
     assert_int_equal(crm_mapping_get(db, CRM_HUBSPOT, CRM_OPPORTUNITIES, &a, &cols, &e), 0);
     assert_string_equal(cols[2], "Deal Owner Email");
-    assert_int_equal(crm_mapping_set(db, CRM_HUBSPOT, CRM_OPPORTUNITIES, "owner_email",
-                                     "Owner (email)", 5, &e),
-                     0);
+    assert_int_equal(
+        crm_mapping_set(db, CRM_HUBSPOT, CRM_OPPORTUNITIES, "owner_email", "Owner (email)", 5, &e),
+        0);
     assert_int_equal(crm_mapping_set(db, CRM_HUBSPOT, CRM_OPPORTUNITIES, "wings", "W", 5, &e),
                      REINS_EINVAL);
     assert_int_equal(crm_mapping_get(db, CRM_HUBSPOT, CRM_OPPORTUNITIES, &a, &cols, &e), 0);
@@ -625,9 +626,8 @@ static void test_hubspot_mapping_and_accounts(void **state)
                         "77,Initech expansion,ana@x.io,2500,contractsent,Sales Pipeline,"
                         "2027-02-01 00:00,2026-09-09 10:00,9001\n"
                         "78,Hooli pilot,ana@x.io,100,Closed Lost,Sales Pipeline,2026-12-01,,\n";
-    assert_int_equal(import_text(db, CRM_HUBSPOT, CRM_OPPORTUNITIES, deals, 2000, &res, &unchanged,
-                                 &e),
-                     0);
+    assert_int_equal(
+        import_text(db, CRM_HUBSPOT, CRM_OPPORTUNITIES, deals, 2000, &res, &unchanged, &e), 0);
     assert_int_equal(res.created, 2);
     import_result_release(&res);
     struct principal me = fixture_principal(ROLE_SELLER, ana);
@@ -679,8 +679,8 @@ static char *demo_pipeline(void **state, uint64_t seed)
     assert_true(fixture_count(db, "SELECT COUNT(*) FROM opportunities WHERE status = 'won'") > 50);
     assert_true(fixture_count(db, "SELECT COUNT(*) FROM opportunities WHERE status = 'lost'") > 50);
     assert_true(fixture_count(db, "SELECT COUNT(*) FROM opportunities WHERE status = 'open'") > 50);
-    assert_true(fixture_count(db, "SELECT COUNT(*) FROM opportunities WHERE probability_manual = 1") >
-                5);
+    assert_true(
+        fixture_count(db, "SELECT COUNT(*) FROM opportunities WHERE probability_manual = 1") > 5);
     /* two years of history, nothing after the demo date */
     assert_true(fixture_count(db, "SELECT MIN(changed_at) FROM opportunity_history") <
                 (as_of_days - 600) * DAY);
@@ -691,7 +691,8 @@ static char *demo_pipeline(void **state, uint64_t seed)
     assert_int_equal(store_query(db, SQL_SELLER_DEALS, NO_PARAMS, &r, &e), 0);
     int64_t owners[200];
     size_t nowners = 0;
-    while (store_next(r, &e) > 0 && nowners < 200) owners[nowners++] = store_int(r, 0);
+    while (store_next(r, &e) > 0 && nowners < 200)
+        owners[nowners++] = store_int(r, 0);
     store_rows_free(r);
     double lo = 1e9, hi = -1;
     for (size_t i = 0; i < nowners; i++) {
