@@ -81,9 +81,15 @@ test('a manager sees the team\'s attainment after the people cards', async () =>
   await page.context().close();
 });
 
-test('an admin sets a quota on the quotas page', async () => {
+test('an admin sees every team against quota, then sets a quota on the quotas page', async () => {
   const page = await newPage(env.browser, env.url);
   await login(page, env.logins.admin);
+  const org = page.locator('[data-card="org-attainment"]');
+  await org.locator('tbody tr').first().waitFor();
+  const teams = (await admin.get('/teams')).teams;
+  assert.equal(await org.locator('tbody tr').count(), teams.length);
+  const first = await admin.get(`/attainment/teams/${teams[0].id}?period=${(await admin.get(`/periods?kind=quarter&date=${AS_OF}`)).key}&as_of=${AS_OF}`);
+  assert.equal(await org.locator(`tr[data-team="${teams[0].id}"] td`).nth(4).innerText(), pct(first.line.attainment.attainment_bp));
   await page.goto('/#/admin/quotas');
   const quarter = await admin.get(`/periods?kind=quarter&date=${AS_OF}`);
   await page.locator('.period-key', { hasText: quarter.key }).waitFor();

@@ -5,6 +5,8 @@
 //                            with pace and ramp, and the month and the fiscal year below it
 //   card 'team-attainment'   manager home: the manager's tree rolled up, each person's line,
 //                            and their team's set quota against the sum of its members'
+//   card 'org-attainment'    admin home: every team's set quota, the sum of its members',
+//                            the difference, and attainment with pace
 import { h } from '../dom.js';
 import { registerCard } from '../home-cards.js';
 import { attainmentFacts, attainmentTable, formatBp, formatMoney, paceChip } from '../quotas.js';
@@ -109,6 +111,57 @@ registerCard({
         ? h('p', { class: 'notice notice-warning small' }, `${behind.length} of ${withQuota.length} behind pace. Ask how you can help before you ask for numbers.`)
         : null,
       people.length ? attainmentTable(people, { caption: `Attainment for ${quarter.key}` }) : h('p', { class: 'muted small' }, 'No one reports to you yet.'),
+    );
+  },
+});
+
+registerCard({
+  id: 'org-attainment',
+  section: 'managing',
+  order: 10,
+  size: 'full',
+  pages: ['admin-home'],
+  title: 'Teams against quota',
+  load: async (ctx) => {
+    const quarter = await ctx.api.get(`/periods?kind=quarter&date=${ctx.today}`, { cache: true });
+    const { teams } = await ctx.api.get('/teams', { cache: true });
+    const q = `period=${quarter.key}&as_of=${ctx.today}`;
+    const lines = await Promise.all(teams.map((t) => ctx.api.get(`/attainment/teams/${t.id}?${q}`, { cache: true })));
+    return { quarter, lines };
+  },
+  render: ({ quarter, lines }) => {
+    if (!lines.length) return h('p', { class: 'muted' }, 'No teams yet.');
+    const money = (minor, cur) => (minor === null ? '—' : formatMoney(minor, cur));
+    return h(
+      'div',
+      null,
+      h('p', { class: 'fact-heading first' }, `${quarter.key} · set quotas against what their members carry`),
+      h(
+        'table',
+        { class: 'data-table compact attainment-table org-attainment' },
+        h('caption', { class: 'sr-only' }, `Teams against quota for ${quarter.key}`),
+        h('thead', null, h('tr', null, ['Team', 'Team quota', "Members' quotas", 'Difference', 'Won', 'Attainment', 'Pace'].map((t) => h('th', { scope: 'col' }, t)))),
+        h(
+          'tbody',
+          null,
+          lines.map((t) => {
+            const a = t.line.attainment;
+            const cur = t.line.currency;
+            return h(
+              'tr',
+              { dataset: { team: String(t.line.team_id) } },
+              h('th', { scope: 'row' }, t.line.name),
+              h('td', null, t.line.has_quota ? money(t.line.quota_set_minor, cur) : 'not set'),
+              h('td', null, money(t.summed_minor, cur)),
+              h('td', null, t.difference_minor === null ? '—' : `${t.difference_minor < 0 ? '−' : '+'}${money(Math.abs(t.difference_minor), cur)}`),
+              h('td', null, money(a.won_minor, cur)),
+              h('td', null, formatBp(a.attainment_bp)),
+              h('td', null, a.quota_minor ? paceChip(a) : '—'),
+            );
+          }),
+        ),
+      ),
+      h('p', { class: 'card-more' }, h('a', { href: '#/admin/quotas' }, 'Set quotas and ramps')),
     );
   },
 });
