@@ -1,4 +1,5 @@
 /* quotas_api.c -- the /api/v1 routes of goals and quotas (see docs/api.md). */
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -218,11 +219,13 @@ static void get_ramp(struct api_call *call)
         people_get(call->db, id, call->req->arena, &p, &call->err) < 0 ||
         ramp_for_person(call->db, id, &s, &r, &override, &call->err) < 0)
         return api_fail(call);
-    /* the next twelve months' shares, so nobody has to apply the 15th rule by hand */
+    /* each month's share from the start month to the first at 100%, so nobody has to
+     * apply the 15th rule by hand (a late start adds a month at 0%) */
     struct period m;
     period_of_day(PERIOD_MONTH, date_to_days(p.start_date), s.fiscal_start_month, &m);
+    int nmonths = r.n + 1 + (atoi(p.start_date + 8) > 15);
     json_t *months = json_array();
-    for (int i = 0; i < r.n + 1 && i < RAMP_STEPS_MAX + 1; i++) {
+    for (int i = 0; i < nmonths; i++) {
         struct period mi;
         period_shift(&m, i, s.fiscal_start_month, &mi);
         json_array_append_new(

@@ -153,7 +153,12 @@ test('ramps: each person reads their own; managers their tree; admins override a
     person_id: nia.id, start_date: '2026-07-10', steps: [2500, 5000, 7500], override: false,
     months: [{ month: '2026-07', bp: 2500 }, { month: '2026-08', bp: 5000 }, { month: '2026-09', bp: 7500 }, { month: '2026-10', bp: 10000 }],
   });
+  assert.equal(r.months.length, 4); // to the first month at 100%
   isError(await get(S.m2, `/people/${nia.id}/ramp`), 404, 'not_found');
+  // a start after the 15th: that month is 0%, ramp month 1 is the next
+  const lou = expectStatus(await call(base, 'POST', '/people', { session: admin, body: { name: 'Lou Late', email: 'lou.late@test.example', start_date: '2026-07-20', manager_id: P.m2.id } }), 201);
+  const late = expectStatus(await get(S.m2, `/people/${lou.id}/ramp`), 200);
+  assert.deepEqual(late.months.map((m) => [m.month, m.bp]), [['2026-07', 0], ['2026-08', 2500], ['2026-09', 5000], ['2026-10', 7500], ['2026-11', 10000]]);
   expectStatus(await get(S.s1a, `/people/${P.s1a.id}/ramp`), 200);
 
   isError(await put(S.m1, `/people/${nia.id}/ramp`, { steps: [5000] }), 403, 'forbidden');
