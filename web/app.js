@@ -37,6 +37,7 @@ import * as surveysAdmin from './views/admin-surveys.js';
 import * as pipelineView from './views/pipeline.js';
 import * as opportunityView from './views/opportunity.js';
 import * as crmImportAdmin from './views/admin-crm-import.js';
+import * as quotasAdmin from './views/admin-quotas.js';
 
 const routes = [
   { path: /^\/login$/, view: loginView, public: true },
@@ -60,6 +61,7 @@ const routes = [
   { path: /^\/admin\/import$/, view: importAdmin, nav: 'import', admin: true },
   { path: /^\/admin\/skills$/, view: skillsAdmin, nav: 'skills', admin: true },
   { path: /^\/admin\/values$/, view: valuesAdmin, nav: 'values', admin: true },
+  { path: /^\/admin\/quotas$/, view: quotasAdmin, nav: 'quotas', admin: true },
   // Anyone may hold API tokens (their own); an admin sees and revokes all.
   { path: /^\/admin\/tokens$/, view: tokensView, nav: 'tokens' },
 ];
@@ -144,7 +146,7 @@ function navItems() {
   if (session.person) items.push(['oneonones', '#/oneonones', 'One-on-ones']);
   items.push(['kudos', '#/kudos', 'Kudos'], ['surveys', '#/surveys', 'Surveys'], ['pipeline', '#/pipeline', 'Pipeline'], ['org', '#/org', 'Org']);
   if (session.user.role === 'admin') {
-    items.push(['people', '#/admin/people', 'People'], ['users', '#/admin/users', 'Users'], ['import', '#/admin/import', 'Import'], ['crm-import', '#/admin/crm-import', 'CRM import'], ['skills', '#/admin/skills', 'Skills'], ['values', '#/admin/values', 'Values'], ['admin-surveys', '#/admin/surveys', 'Survey setup'], ['tokens', '#/admin/tokens', 'API tokens']);
+    items.push(['people', '#/admin/people', 'People'], ['users', '#/admin/users', 'Users'], ['import', '#/admin/import', 'Import'], ['crm-import', '#/admin/crm-import', 'CRM import'], ['skills', '#/admin/skills', 'Skills'], ['values', '#/admin/values', 'Values'], ['admin-surveys', '#/admin/surveys', 'Survey setup'], ['quotas', '#/admin/quotas', 'Quotas'], ['tokens', '#/admin/tokens', 'API tokens']);
   }
   return items;
 }

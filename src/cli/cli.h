@@ -24,6 +24,8 @@ int cmd_territory(int argc, char **argv, const char *db_url);
 int cmd_import_crm(int argc, char **argv, const char *db_url);
 int cmd_export_opportunities(int argc, char **argv, const char *db_url);
 int cmd_forecast(int argc, char **argv, const char *db_url);
+/* reins import quotas (cmd_quotas_io.c), reached through cmd_import. */
+int cmd_import_quotas(int argc, char **argv, const char *db_url);
 /* Read a whole file (or stdin for "-"), at most 64 MiB; prints errors. The caller frees *out. */
 int cli_read_file(const char *path, char **out, size_t *len);
 

@@ -422,6 +422,41 @@ const struct migration migrations[] = {
      "    UNION ALL SELECT 'Sales Pipeline', 'Closed Won', 6, 10000, 'closed', 1, 0\n"
      "    UNION ALL SELECT 'Sales Pipeline', 'Closed Lost', 7, 0, 'omitted', 0, 1\n"
      "  ) s ON s.pipeline = p.name;\n"},
+    {5, "goals and quotas: the fiscal start, quotas per person and team per period, ramps",
+     /* One row: the organisation's fiscal start month, the currency roll-ups count in and
+      * the default ramp (basis points per month, comma-separated). */
+     "CREATE TABLE quota_settings (\n"
+     "  id BIGINT PRIMARY KEY CHECK (id = 1),\n"
+     "  fiscal_start_month INTEGER NOT NULL CHECK (fiscal_start_month BETWEEN 1 AND 12),\n"
+     "  currency TEXT NOT NULL CHECK (length(currency) = 3),\n"
+     "  default_ramp TEXT NOT NULL,\n"
+     "  updated_at BIGINT NOT NULL\n"
+     ");\n"
+     "INSERT INTO quota_settings (id, fiscal_start_month, currency, default_ramp, updated_at)\n"
+     "  VALUES (1, 1, 'USD', '2500,5000,7500', 0);\n"
+     /* The period is kept by key (what people read) and by its dates (what queries use). */
+     "CREATE TABLE quotas (\n"
+     "  id {{ID}},\n"
+     "  person_id BIGINT REFERENCES people(id),\n"
+     "  team_id BIGINT REFERENCES teams(id),\n"
+     "  period_kind TEXT NOT NULL CHECK (period_kind IN ('month', 'quarter', 'year')),\n"
+     "  period_key TEXT NOT NULL,\n"
+     "  period_start TEXT NOT NULL,\n"
+     "  period_end TEXT NOT NULL,\n"
+     "  amount_minor BIGINT NOT NULL CHECK (amount_minor >= 0),\n"
+     "  currency TEXT NOT NULL CHECK (length(currency) = 3),\n"
+     "  deal_count BIGINT CHECK (deal_count IS NULL OR deal_count >= 0),\n"
+     "  updated_at BIGINT NOT NULL,\n"
+     "  CHECK ((person_id IS NULL) <> (team_id IS NULL)),\n"
+     "  UNIQUE (person_id, period_key),\n"
+     "  UNIQUE (team_id, period_key)\n"
+     ");\n"
+     "CREATE INDEX quotas_period ON quotas(period_key);\n"
+     "CREATE TABLE person_ramps (\n"
+     "  person_id BIGINT PRIMARY KEY REFERENCES people(id),\n"
+     "  steps TEXT NOT NULL,\n"
+     "  updated_at BIGINT NOT NULL\n"
+     ");\n"},
 };
 
 const int migrations_count = (int)(sizeof migrations / sizeof migrations[0]);

@@ -6,6 +6,7 @@ const links = [
   ['#/admin/people', 'People', 'Add people, edit titles, teams, managers and status.'],
   ['#/admin/import', 'Import people', 'Load or update everyone from a CSV file.'],
   ['#/admin/users', 'Users', 'Logins and roles; reset a password; disable a login.'],
+  ['#/admin/quotas', 'Quotas', 'Fiscal year, quotas per seller and team, ramps for new hires.'],
   ['#/admin/tokens', 'API tokens', 'Tokens for integrations such as a CRM sync.'],
 ];
 

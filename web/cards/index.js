@@ -3,5 +3,6 @@
 import './team.js';
 import './profile.js';
 import './leading.js';
+import './quotas.js';
 import './admin.js';
 import './surveys.js';
