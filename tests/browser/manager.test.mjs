@@ -136,6 +136,9 @@ test('logout, and an expired session goes back to login with a message', async (
   await page.locator('.login-form').waitFor();
 
   await login(page, env.logins.manager);
+  // Let the home's cards finish loading first: a card still loading when the cookie goes
+  // would itself meet the expired session and leave the page before the click.
+  await page.waitForLoadState('networkidle');
   await page.context().clearCookies(); // as if the session had expired
   await page.getByRole('link', { name: 'Org', exact: true }).click();
   await page.locator('.login-form').waitFor();
