@@ -98,6 +98,30 @@ int pipeline_stages_list(struct store *db, struct arena *arena, struct pipeline_
 int pipeline_stage_get(struct store *db, int64_t id, struct arena *arena,
                        struct pipeline_stage *out, struct err *e);
 
+/* Configuring pipelines. A stage's outcome (open, won, lost) is fixed when it
+ * is made; its default probability and category may change later, and apply
+ * to deals as they next enter the stage (deals already in it keep theirs). */
+#define STAGE_NAME_MAX 100
+enum stage_outcome { STAGE_OPEN = 0, STAGE_WON, STAGE_LOST };
+struct pipeline_stage_fields {
+    const char *name;              /* NULL: unchanged */
+    const char *forecast_category; /* NULL: unchanged */
+    int has_probability, has_position;
+    int64_t probability_bp, position;
+    enum stage_outcome outcome;
+};
+/* A new pipeline with its stages in order: at least one open, one won and one
+ * lost; a won stage is 10000 bp and closed, a lost one 0 bp and omitted.
+ * Errors name the field ("stages[2].probability_bp"); all or nothing. */
+int pipeline_create(struct store *db, const char *name, const struct pipeline_stage_fields *stages,
+                    size_t n, int64_t *id, struct err *e);
+/* Add a stage to `pipeline` (at the end unless a position is given). */
+int pipeline_stage_add(struct store *db, int64_t pipeline, const struct pipeline_stage_fields *f,
+                       int64_t *id, struct err *e);
+/* Rename, move, or change a stage's default probability or category. */
+int pipeline_stage_update(struct store *db, int64_t id, const struct pipeline_stage_fields *f,
+                          struct arena *arena, struct err *e);
+
 struct account {
     int64_t id, owner_id; /* owner 0 for none */
     const char *name, *industry, *segment, *postcode, *country;

@@ -85,6 +85,126 @@ static void list_pipelines(struct api_call *call)
     reply_json(call->req, call->res, 200, json_pack("{s:o}", "pipelines", pipelines));
 }
 
+/* A stage's fields from JSON; `creating` reads the outcome too. `i` >= 0
+ * names the stage within a list in errors. */
+static int read_stage(json_t *o, int creating, long i, struct pipeline_stage_fields *f,
+                      struct err *e)
+{
+    static const char *const create_fields[] = {"name", "probability_bp", "forecast_category",
+                                                "outcome", "position", NULL};
+    static const char *const update_fields[] = {"name", "probability_bp", "forecast_category",
+                                                "position", NULL};
+    memset(f, 0, sizeof *f);
+    if (!json_is_object(o))
+        return err_field(e, REINS_EINVAL, "stages", "field stages[%ld]: an object", i);
+    int rc = json_check_fields(o, creating ? create_fields : update_fields, e);
+    if (rc < 0) return rc;
+    json_t *v;
+    if ((v = json_object_get(o, "name"))) {
+        if (!json_is_string(v)) return err_field(e, REINS_EINVAL, "name", "field name: text");
+        f->name = json_string_value(v);
+    }
+    if ((v = json_object_get(o, "forecast_category"))) {
+        if (!json_is_string(v))
+            return err_field(e, REINS_EINVAL, "forecast_category", "field forecast_category: text");
+        f->forecast_category = json_string_value(v);
+    }
+    if ((v = json_object_get(o, "probability_bp"))) {
+        if (!json_is_integer(v))
+            return err_field(e, REINS_EINVAL, "probability_bp",
+                             "field probability_bp: a whole number of basis points");
+        f->has_probability = 1;
+        f->probability_bp = json_integer_value(v);
+    }
+    if ((v = json_object_get(o, "position"))) {
+        if (!json_is_integer(v) || json_integer_value(v) < 1 || json_integer_value(v) > 1000)
+            return err_field(e, REINS_EINVAL, "position", "field position: 1 to 1000");
+        f->has_position = 1;
+        f->position = json_integer_value(v);
+    }
+    if ((v = json_object_get(o, "outcome"))) {
+        const char *out = json_is_string(v) ? json_string_value(v) : "";
+        if (!strcmp(out, "open")) f->outcome = STAGE_OPEN;
+        else if (!strcmp(out, "won")) f->outcome = STAGE_WON;
+        else if (!strcmp(out, "lost")) f->outcome = STAGE_LOST;
+        else return err_field(e, REINS_EINVAL, "outcome", "field outcome: open, won or lost");
+    }
+    return 0;
+}
+
+static void reply_pipeline(struct api_call *call, int64_t id, int status)
+{
+    struct pipeline_stage *s;
+    size_t n;
+    if (pipeline_stages_list(call->db, call->req->arena, &s, &n, &call->err) < 0)
+        return api_fail(call);
+    json_t *stages = json_array();
+    const char *name = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (s[i].pipeline_id == id) {
+            name = s[i].pipeline_name;
+            json_array_append_new(stages, stage_to_json(&s[i]));
+        }
+    if (!name) {
+        json_decref(stages);
+        err_set(&call->err, REINS_ENOTFOUND, "no pipeline with id %lld", (long long)id);
+        return api_fail(call);
+    }
+    reply_json(call->req, call->res, status,
+               json_pack("{s:I, s:s, s:o}", "id", (json_int_t)id, "name", name, "stages", stages));
+}
+
+static void create_pipeline(struct api_call *call)
+{
+    static const char *const allowed[] = {"name", "stages", NULL};
+    struct err *e = &call->err;
+    json_t *body;
+    if (request_json_object(call->req, &body, e) < 0) return api_fail(call);
+    const char *name = NULL;
+    int64_t id = 0;
+    int rc = json_check_fields(body, allowed, e);
+    if (rc >= 0) rc = json_get_string(body, "name", &name, e);
+    json_t *list = json_object_get(body, "stages");
+    if (rc >= 0 && (!json_is_array(list) || json_array_size(list) > 50))
+        rc = err_field(e, REINS_EINVAL, "stages", "field stages: a list of up to 50 stages");
+    size_t n = rc >= 0 ? json_array_size(list) : 0;
+    struct pipeline_stage_fields *f = arena_alloc(call->req->arena, (n ? n : 1) * sizeof *f);
+    for (size_t i = 0; i < n && rc >= 0; i++)
+        rc = read_stage(json_array_get(list, i), 1, (long)i, &f[i], e);
+    if (rc >= 0) rc = pipeline_create(call->db, name, f, n, &id, e);
+    json_decref(body);
+    if (rc < 0) return api_fail(call);
+    reply_pipeline(call, id, 201);
+}
+
+static void add_stage(struct api_call *call)
+{
+    json_t *body;
+    if (request_json_object(call->req, &body, &call->err) < 0) return api_fail(call);
+    struct pipeline_stage_fields f;
+    int64_t id = 0;
+    int rc = read_stage(body, 1, -1, &f, &call->err);
+    if (rc >= 0) rc = pipeline_stage_add(call->db, call->ids[0], &f, &id, &call->err);
+    json_decref(body);
+    if (rc < 0) return api_fail(call);
+    reply_pipeline(call, call->ids[0], 201);
+}
+
+static void patch_stage(struct api_call *call)
+{
+    json_t *body;
+    if (request_json_object(call->req, &body, &call->err) < 0) return api_fail(call);
+    struct pipeline_stage_fields f;
+    int rc = read_stage(body, 0, -1, &f, &call->err);
+    if (rc >= 0) rc = pipeline_stage_update(call->db, call->ids[0], &f, call->req->arena, &call->err);
+    json_decref(body);
+    if (rc < 0) return api_fail(call);
+    struct pipeline_stage s;
+    if (pipeline_stage_get(call->db, call->ids[0], call->req->arena, &s, &call->err) < 0)
+        return api_fail(call);
+    reply_json(call->req, call->res, 200, stage_to_json(&s));
+}
+
 static void board(struct api_call *call)
 {
     struct opp_filter f;
@@ -394,6 +514,9 @@ static void put_mapping(struct api_call *call)
 
 const struct route pipeline_routes[] = {
     {"GET", "/api/v1/pipelines", list_pipelines, 0},
+    {"POST", "/api/v1/pipelines", create_pipeline, ROUTE_ADMIN},
+    {"POST", "/api/v1/pipelines/{id}/stages", add_stage, ROUTE_ADMIN},
+    {"PATCH", "/api/v1/stages/{id}", patch_stage, ROUTE_ADMIN},
     {"GET", "/api/v1/pipelines/{id}/board", board, 0},
     {"GET", "/api/v1/pipeline/as-of", as_of, 0},
     {"GET", "/api/v1/opportunities", list_opportunities, 0},

@@ -770,3 +770,152 @@ json_t *history_row_to_json(const struct opp_history_row *h)
                      h->st.close_date, "probability_bp", (json_int_t)h->st.probability_bp,
                      "forecast_category", h->st.forecast_category, "status", h->st.status);
 }
+
+/* ---- configuring pipelines and stages ------------------------------------------------------- */
+
+/* Check one stage's fields; `i` names it in errors ("stages[2].probability_bp"). */
+static int stage_fields_check(const struct pipeline_stage_fields *f, int creating, long i,
+                              struct err *e)
+{
+    char field[48];
+#define STAGE_FIELD(name)                                                                          \
+    (i >= 0 ? (snprintf(field, sizeof field, "stages[%ld]." name, i), field) : name)
+    if (f->name || creating) {
+        int rc = text_check(f->name ? f->name : "", STAGE_NAME_MAX, "name", e);
+        if (rc < 0 && i >= 0) {
+            char why[sizeof e->msg];
+            snprintf(why, sizeof why, "%s", e->msg);
+            return err_field(e, REINS_EINVAL, "stages", "stages[%ld]: %s", i, why);
+        }
+        if (rc < 0) return rc;
+    }
+    if (f->has_probability && (f->probability_bp < 0 || f->probability_bp > 10000))
+        return err_field(e, REINS_EINVAL, i >= 0 ? "stages" : "probability_bp",
+                         "field %s: basis points from 0 to 10000", STAGE_FIELD("probability_bp"));
+    if (creating && !f->has_probability)
+        return err_field(e, REINS_EINVAL, i >= 0 ? "stages" : "probability_bp",
+                         "field %s: required", STAGE_FIELD("probability_bp"));
+    if ((f->forecast_category || creating) &&
+        !forecast_category_valid(f->forecast_category ? f->forecast_category : ""))
+        return err_field(e, REINS_EINVAL, i >= 0 ? "stages" : "forecast_category",
+                         "field %s: pipeline, best_case, commit, closed or omitted",
+                         STAGE_FIELD("forecast_category"));
+    /* A won stage is certain and closed; a lost one is out of the forecast. */
+    if (f->outcome == STAGE_WON &&
+        ((f->has_probability && f->probability_bp != 10000) ||
+         (f->forecast_category && strcmp(f->forecast_category, "closed"))))
+        return err_field(e, REINS_EINVAL, i >= 0 ? "stages" : "probability_bp",
+                         "field %s: a won stage has probability 10000 and category closed",
+                         STAGE_FIELD("outcome"));
+    if (f->outcome == STAGE_LOST &&
+        ((f->has_probability && f->probability_bp != 0) ||
+         (f->forecast_category && strcmp(f->forecast_category, "omitted"))))
+        return err_field(e, REINS_EINVAL, i >= 0 ? "stages" : "probability_bp",
+                         "field %s: a lost stage has probability 0 and category omitted",
+                         STAGE_FIELD("outcome"));
+#undef STAGE_FIELD
+    return 0;
+}
+
+static int stage_insert(struct store *db, int64_t pipeline, const struct pipeline_stage_fields *f,
+                        int64_t position, int64_t *id, struct err *e)
+{
+    int rc = store_int_query(
+        db,
+        "INSERT INTO pipeline_stages (pipeline_id, name, position, probability_bp,"
+        " forecast_category, is_won, is_lost) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        PARAMS(SV_INT(pipeline), SV_TEXT(f->name), SV_INT(position), SV_INT(f->probability_bp),
+               SV_TEXT(f->forecast_category), SV_INT(f->outcome == STAGE_WON),
+               SV_INT(f->outcome == STAGE_LOST)),
+        id, e);
+    if (rc == REINS_ECONFLICT)
+        return err_field(e, REINS_ECONFLICT, "name", "this pipeline has a stage named '%s' already",
+                         f->name);
+    return rc;
+}
+
+int pipeline_create(struct store *db, const char *name, const struct pipeline_stage_fields *stages,
+                    size_t n, int64_t *id, struct err *e)
+{
+    int rc = text_check(name ? name : "", STAGE_NAME_MAX, "name", e);
+    if (rc < 0) return rc;
+    int open = 0, won = 0, lost = 0;
+    for (size_t i = 0; i < n; i++) {
+        if ((rc = stage_fields_check(&stages[i], 1, (long)i, e)) < 0) return rc;
+        open += stages[i].outcome == STAGE_OPEN;
+        won += stages[i].outcome == STAGE_WON;
+        lost += stages[i].outcome == STAGE_LOST;
+        for (size_t j = 0; j < i; j++)
+            if (!strcmp(stages[i].name, stages[j].name))
+                return err_field(e, REINS_EINVAL, "stages", "field stages[%zu].name: '%s' twice",
+                                 i, stages[i].name);
+    }
+    if (!open || !won || !lost)
+        return err_field(e, REINS_EINVAL, "stages",
+                         "field stages: a pipeline needs at least one open, one won and one "
+                         "lost stage");
+    if ((rc = store_begin(db, e)) < 0) return rc;
+    rc = store_int_query(db,
+                         "INSERT INTO pipelines (name, is_default, position) VALUES ($1, 0,"
+                         " (SELECT COALESCE(MAX(position), 0) + 1 FROM pipelines)) RETURNING id",
+                         PARAMS(SV_TEXT(name)), id, e);
+    if (rc == REINS_ECONFLICT)
+        rc = err_field(e, REINS_ECONFLICT, "name", "a pipeline named '%s' exists already", name);
+    for (size_t i = 0; i < n && rc >= 0; i++) {
+        int64_t sid;
+        rc = stage_insert(db, *id, &stages[i], (int64_t)i + 1, &sid, e);
+    }
+    if (rc < 0) {
+        store_rollback(db);
+        return rc;
+    }
+    return store_commit(db, e);
+}
+
+int pipeline_stage_add(struct store *db, int64_t pipeline, const struct pipeline_stage_fields *f,
+                       int64_t *id, struct err *e)
+{
+    int rc = stage_fields_check(f, 1, -1, e);
+    if (rc < 0) return rc;
+    int64_t position = 0;
+    rc = store_int_query(db, "SELECT COUNT(*) FROM pipelines WHERE id = $1", PARAMS(SV_INT(pipeline)),
+                         &position, e);
+    if (rc < 0) return rc;
+    if (!position) return err_set(e, REINS_ENOTFOUND, "no pipeline with id %lld", (long long)pipeline);
+    if (f->has_position) {
+        position = f->position;
+    } else if ((rc = store_int_query(db,
+                                     "SELECT COALESCE(MAX(position), 0) + 1 FROM pipeline_stages"
+                                     " WHERE pipeline_id = $1",
+                                     PARAMS(SV_INT(pipeline)), &position, e)) < 0) {
+        return rc;
+    }
+    return stage_insert(db, pipeline, f, position, id, e);
+}
+
+int pipeline_stage_update(struct store *db, int64_t id, const struct pipeline_stage_fields *f,
+                          struct arena *arena, struct err *e)
+{
+    struct pipeline_stage cur;
+    int rc = pipeline_stage_get(db, id, arena, &cur, e);
+    if (rc < 0) return rc;
+    /* The outcome of a stage never changes: deals' statuses were set by it. */
+    struct pipeline_stage_fields merged = *f;
+    merged.outcome = cur.is_won ? STAGE_WON : cur.is_lost ? STAGE_LOST : STAGE_OPEN;
+    if (!merged.has_probability) merged.probability_bp = cur.probability_bp;
+    if (!merged.forecast_category) merged.forecast_category = cur.forecast_category;
+    merged.has_probability = 1;
+    if ((rc = stage_fields_check(&merged, 0, -1, e)) < 0) return rc;
+    rc = store_run(db,
+                   "UPDATE pipeline_stages SET name = COALESCE($2, name),"
+                   " position = CASE WHEN $3 = 1 THEN $4 ELSE position END,"
+                   " probability_bp = $5, forecast_category = $6 WHERE id = $1",
+                   PARAMS(SV_INT(id), SV_TEXT(f->name), SV_INT(f->has_position),
+                          SV_INT(f->position), SV_INT(merged.probability_bp),
+                          SV_TEXT(merged.forecast_category)),
+                   NULL, e);
+    if (rc == REINS_ECONFLICT)
+        return err_field(e, REINS_ECONFLICT, "name", "this pipeline has a stage named '%s' already",
+                         f->name);
+    return rc;
+}
