@@ -37,6 +37,7 @@ import * as surveysAdmin from './views/admin-surveys.js';
 import * as pipelineView from './views/pipeline.js';
 import * as opportunityView from './views/opportunity.js';
 import * as crmImportAdmin from './views/admin-crm-import.js';
+import * as pipelinesAdmin from './views/admin-pipelines.js';
 import * as quotasAdmin from './views/admin-quotas.js';
 
 const routes = [
@@ -54,6 +55,7 @@ const routes = [
   { path: /^\/pipeline$/, view: pipelineView, nav: 'pipeline' },
   { path: /^\/opportunities\/(\d+)$/, view: opportunityView, nav: 'pipeline', params: ['id'] },
   { path: /^\/admin\/crm-import$/, view: crmImportAdmin, nav: 'crm-import', admin: true },
+  { path: /^\/admin\/pipelines$/, view: pipelinesAdmin, nav: 'pipelines', admin: true },
   { path: /^\/admin\/people$/, view: peopleAdmin, nav: 'people', admin: true },
   { path: /^\/admin\/people\/new$/, view: personForm, nav: 'people', admin: true },
   { path: /^\/admin\/people\/(\d+)$/, view: personForm, nav: 'people', admin: true, params: ['id'] },
@@ -146,7 +148,7 @@ function navItems() {
   if (session.person) items.push(['oneonones', '#/oneonones', 'One-on-ones']);
   items.push(['kudos', '#/kudos', 'Kudos'], ['surveys', '#/surveys', 'Surveys'], ['pipeline', '#/pipeline', 'Pipeline'], ['org', '#/org', 'Org']);
   if (session.user.role === 'admin') {
-    items.push(['people', '#/admin/people', 'People'], ['users', '#/admin/users', 'Users'], ['import', '#/admin/import', 'Import'], ['crm-import', '#/admin/crm-import', 'CRM import'], ['skills', '#/admin/skills', 'Skills'], ['values', '#/admin/values', 'Values'], ['admin-surveys', '#/admin/surveys', 'Survey setup'], ['quotas', '#/admin/quotas', 'Quotas'], ['tokens', '#/admin/tokens', 'API tokens']);
+    items.push(['people', '#/admin/people', 'People'], ['users', '#/admin/users', 'Users'], ['import', '#/admin/import', 'Import'], ['crm-import', '#/admin/crm-import', 'CRM import'], ['pipelines', '#/admin/pipelines', 'Pipelines'], ['skills', '#/admin/skills', 'Skills'], ['values', '#/admin/values', 'Values'], ['admin-surveys', '#/admin/surveys', 'Survey setup'], ['quotas', '#/admin/quotas', 'Quotas'], ['tokens', '#/admin/tokens', 'API tokens']);
   }
   return items;
 }
