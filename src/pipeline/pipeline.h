@@ -205,16 +205,24 @@ int opportunity_list(struct store *db, const struct principal *who, const struct
                      struct arena *arena, struct opportunity **out, size_t *n, struct err *e);
 
 /* One column of the board: a stage with its open deals' count and totals. */
-struct board_column {
-    struct pipeline_stage stage;
+/* Sums are kept per currency: amounts in different currencies never add. */
+#define BOARD_CURRENCIES_MAX 16
+struct board_sum {
+    char currency[4];
     int64_t count;
     int64_t amount_minor;   /* sum of amounts */
     int64_t weighted_minor; /* sum of amount * probability, rounded down per deal */
 };
+struct board_column {
+    struct pipeline_stage stage;
+    int64_t count;
+    struct board_sum sums[BOARD_CURRENCIES_MAX]; /* by currency code */
+    size_t nsums;
+};
 /* The board of pipeline `pipeline_id` for `who`: every stage in order with
  * the count and totals of the visible deals in it matching `f` (whose
- * pipeline is ignored). Totals add amounts whatever their currency: callers
- * filter by currency when they mix. */
+ * pipeline is ignored), summed per currency, ordered by code; more than
+ * BOARD_CURRENCIES_MAX currencies in one stage is REINS_EINVAL. */
 int pipeline_board(struct store *db, const struct principal *who, int64_t pipeline_id,
                    const struct opp_filter *f, struct arena *arena, struct board_column **out,
                    size_t *n, struct err *e);

@@ -205,6 +205,13 @@ static void patch_stage(struct api_call *call)
     reply_json(call->req, call->res, 200, stage_to_json(&s));
 }
 
+static json_t *board_sum_json(const struct board_sum *s)
+{
+    return json_pack("{s:s, s:I, s:I, s:I}", "currency", s->currency, "count", (json_int_t)s->count,
+                     "amount_minor", (json_int_t)s->amount_minor, "weighted_minor",
+                     (json_int_t)s->weighted_minor);
+}
+
 static void board(struct api_call *call)
 {
     struct opp_filter f;
@@ -221,27 +228,69 @@ static void board(struct api_call *call)
     size_t nv;
     if (opportunity_list(call->db, &call->who, &f, call->req->arena, &v, &nv, &call->err) < 0)
         return api_fail(call);
+    /* Totals per currency over the whole board: amounts in different
+     * currencies are never added together. */
+    struct board_sum total[BOARD_CURRENCIES_MAX];
+    size_t ntotal = 0;
+    int64_t count = 0;
     json_t *columns = json_array();
-    int64_t count = 0, amount = 0, weighted = 0;
     for (size_t i = 0; i < n; i++) {
-        json_t *deals = json_array();
+        json_t *deals = json_array(), *sums = json_array();
         for (size_t j = 0; j < nv; j++)
             if (v[j].st.stage_id == cols[i].stage.id)
                 json_array_append_new(deals, opportunity_to_json(&v[j]));
-        json_array_append_new(
-            columns, json_pack("{s:o, s:I, s:I, s:I, s:o}", "stage", stage_to_json(&cols[i].stage),
-                               "count", (json_int_t)cols[i].count, "amount_minor",
-                               (json_int_t)cols[i].amount_minor, "weighted_minor",
-                               (json_int_t)cols[i].weighted_minor, "opportunities", deals));
+        for (size_t k = 0; k < cols[i].nsums; k++) {
+            const struct board_sum *s = &cols[i].sums[k];
+            json_array_append_new(sums, board_sum_json(s));
+            size_t t = 0;
+            while (t < ntotal && strcmp(total[t].currency, s->currency))
+                t++;
+            if (t == ntotal) {
+                if (ntotal == BOARD_CURRENCIES_MAX) {
+                    json_decref(deals);
+                    json_decref(sums);
+                    json_decref(columns);
+                    err_set(&call->err, REINS_EINVAL, "the board holds more than %d currencies",
+                            BOARD_CURRENCIES_MAX);
+                    return api_fail(call);
+                }
+                total[ntotal++] = (struct board_sum){.count = 0};
+                snprintf(total[t].currency, sizeof total[t].currency, "%s", s->currency);
+            }
+            total[t].count += s->count;
+            total[t].amount_minor += s->amount_minor;
+            total[t].weighted_minor += s->weighted_minor;
+        }
+        json_t *col = json_pack("{s:o, s:I, s:o, s:o}", "stage", stage_to_json(&cols[i].stage),
+                                "count", (json_int_t)cols[i].count, "by_currency", sums,
+                                "opportunities", deals);
+        json_array_append_new(columns, col);
         count += cols[i].count;
-        amount += cols[i].amount_minor;
-        weighted += cols[i].weighted_minor;
+    }
+    json_t *totals = json_pack("{s:I, s:[]}", "count", (json_int_t)count, "by_currency");
+    for (size_t t = 0; t < ntotal; t++)
+        json_array_append_new(json_object_get(totals, "by_currency"), board_sum_json(&total[t]));
+    /* With one currency, the plain sums too (zero in an empty column). */
+    if (ntotal <= 1) {
+        const char *cur = ntotal ? total[0].currency : NULL;
+        json_object_set_new(totals, "currency", cur ? json_string(cur) : json_null());
+        json_object_set_new(totals, "amount_minor", json_integer(ntotal ? total[0].amount_minor : 0));
+        json_object_set_new(totals, "weighted_minor",
+                            json_integer(ntotal ? total[0].weighted_minor : 0));
+        size_t i;
+        json_t *col;
+        json_array_foreach(columns, i, col)
+        {
+            json_object_set_new(col, "amount_minor",
+                                json_integer(cols[i].nsums ? cols[i].sums[0].amount_minor : 0));
+            json_object_set_new(col, "weighted_minor",
+                                json_integer(cols[i].nsums ? cols[i].sums[0].weighted_minor : 0));
+        }
     }
     reply_json(call->req, call->res, 200,
-               json_pack("{s:{s:I, s:s}, s:o, s:{s:I, s:I, s:I}, s:b}", "pipeline", "id",
+               json_pack("{s:{s:I, s:s}, s:o, s:o, s:b}", "pipeline", "id",
                          (json_int_t)call->ids[0], "name", n ? cols[0].stage.pipeline_name : "",
-                         "columns", columns, "totals", "count", (json_int_t)count, "amount_minor",
-                         (json_int_t)amount, "weighted_minor", (json_int_t)weighted, "truncated",
+                         "columns", columns, "totals", totals, "truncated",
                          (int64_t)nv >= (int64_t)f.limit));
 }
 

@@ -85,10 +85,10 @@ static const char SQL_OPP_LIST[] =
 /* Per stage of pipeline $13: the visible deals' count and sums. The weighted
  * sum rounds down per deal (integer division), the rule written once here. */
 static const char SQL_BOARD[] =
-    VISIBLE_CTE " SELECT o.stage_id, COUNT(*), SUM(o.amount_minor),"
+    VISIBLE_CTE " SELECT o.stage_id, o.currency, COUNT(*), SUM(o.amount_minor),"
                 " SUM(o.amount_minor * o.probability_bp / 10000)"
                 " FROM opportunities o WHERE" VISIBLE_OWNER("o.owner_id") OPP_FILTERS
-    " AND o.pipeline_id = $13 GROUP BY o.stage_id";
+    " AND o.pipeline_id = $13 GROUP BY o.stage_id, o.currency ORDER BY o.stage_id, o.currency";
 
 #define HISTORY_COLUMNS                                                                            \
     "h.id, h.opportunity_id, h.changed_at, h.source, h.user_id, h.changes, h.owner_id, w.name,"    \
@@ -619,12 +619,20 @@ int pipeline_board(struct store *db, const struct principal *who, int64_t pipeli
     if (rc < 0) return rc;
     while ((rc = store_next(r, e)) > 0) {
         int64_t stage = store_int(r, 0);
-        for (size_t i = 0; i < len; i++)
-            if (cols[i].stage.id == stage) {
-                cols[i].count = store_int(r, 1);
-                cols[i].amount_minor = store_int(r, 2);
-                cols[i].weighted_minor = store_int(r, 3);
+        for (size_t i = 0; i < len; i++) {
+            if (cols[i].stage.id != stage) continue;
+            if (cols[i].nsums == BOARD_CURRENCIES_MAX) {
+                store_rows_free(r);
+                return err_set(e, REINS_EINVAL, "stage %s holds deals in more than %d currencies",
+                               cols[i].stage.name, BOARD_CURRENCIES_MAX);
             }
+            struct board_sum *sum = &cols[i].sums[cols[i].nsums++];
+            snprintf(sum->currency, sizeof sum->currency, "%s", store_text(r, 1));
+            sum->count = store_int(r, 2);
+            sum->amount_minor = store_int(r, 3);
+            sum->weighted_minor = store_int(r, 4);
+            cols[i].count += sum->count;
+        }
     }
     store_rows_free(r);
     *out = cols;

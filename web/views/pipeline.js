@@ -24,15 +24,21 @@ function dealCard(o) {
   );
 }
 
+/** Sums per currency, never added across currencies: "€1,200 + $300". */
+function sums(list, key) {
+  return list.length ? list.map((x) => money(x[key], x.currency)).join(' + ') : money(0, 'EUR');
+}
+
 function boardView(board) {
-  const cur = board.columns.find((c) => c.opportunities.length)?.opportunities[0]?.currency || 'EUR';
+  const totals = board.totals.by_currency;
   return h(
     'div',
     { class: 'kanban-wrap' },
     h(
       'p',
       { class: 'kanban-totals' },
-      `${board.totals.count} open ${board.totals.count === 1 ? 'deal' : 'deals'} · ${money(board.totals.amount_minor, cur)} · weighted ${money(board.totals.weighted_minor, cur)}`,
+      `${board.totals.count} open ${board.totals.count === 1 ? 'deal' : 'deals'} · ${sums(totals, 'amount_minor')} · weighted ${sums(totals, 'weighted_minor')}`,
+      totals.length > 1 ? h('span', { class: 'muted' }, ' (each currency summed apart)') : null,
     ),
     h(
       'div',
@@ -45,8 +51,8 @@ function boardView(board) {
             'header',
             { class: 'kanban-head' },
             h('h2', { class: 'kanban-stage' }, c.stage.name),
-            h('p', { class: 'kanban-sum' }, `${c.count} · ${money(c.amount_minor, cur)}`),
-            h('p', { class: 'kanban-sum muted' }, `weighted ${money(c.weighted_minor, cur)} · ${percent(c.stage.probability_bp)}`),
+            h('p', { class: 'kanban-sum' }, `${c.count} · ${sums(c.by_currency, 'amount_minor')}`),
+            h('p', { class: 'kanban-sum muted' }, `weighted ${sums(c.by_currency, 'weighted_minor')} · ${percent(c.stage.probability_bp)}`),
           ),
           c.opportunities.length ? h('ul', { class: 'kanban-cards' }, c.opportunities.map(dealCard)) : h('p', { class: 'muted small' }, 'No deals'),
         ),

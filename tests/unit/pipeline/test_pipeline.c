@@ -414,12 +414,28 @@ static void test_list_and_board(void **state)
     assert_int_equal(n, 10);
     assert_string_equal(cols[0].stage.name, "Prospecting");
     assert_int_equal(cols[0].count, 2);
-    assert_int_equal(cols[0].amount_minor, 150000);
-    assert_int_equal(cols[0].weighted_minor, 15000);
+    assert_int_equal(cols[0].nsums, 1);
+    assert_string_equal(cols[0].sums[0].currency, "EUR");
+    assert_int_equal(cols[0].sums[0].amount_minor, 150000);
+    assert_int_equal(cols[0].sums[0].weighted_minor, 15000);
     assert_string_equal(cols[7].stage.name, "Negotiation/Review");
     assert_int_equal(cols[7].count, 1);
-    assert_int_equal(cols[7].weighted_minor, 180000);
+    assert_int_equal(cols[7].sums[0].weighted_minor, 180000);
     assert_int_equal(cols[9].count, 0);
+    assert_int_equal(cols[9].nsums, 0);
+    /* a deal in another currency is summed apart, never added to the euros */
+    int64_t usd = make_deal(db, ana, "Epsilon", "Prospecting", 30000, "2026-02-02", 10);
+    assert_int_equal(store_run(db, "UPDATE opportunities SET currency = 'USD' WHERE id = $1",
+                               PARAMS(SV_INT(usd)), NULL, &e),
+                     0);
+    assert_int_equal(pipeline_board(db, &mgr, nb, &f, &a, &cols, &n, &e), 0);
+    assert_int_equal(cols[0].count, 3);
+    assert_int_equal(cols[0].nsums, 2);
+    assert_string_equal(cols[0].sums[0].currency, "EUR");
+    assert_int_equal(cols[0].sums[0].amount_minor, 150000);
+    assert_string_equal(cols[0].sums[1].currency, "USD");
+    assert_int_equal(cols[0].sums[1].count, 1);
+    assert_int_equal(cols[0].sums[1].amount_minor, 30000);
     assert_int_equal(pipeline_board(db, &mgr, 9999, &f, &a, &cols, &n, &e), REINS_ENOTFOUND);
     arena_release(&a);
     testdb_close(db);
