@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "auth/auth.h"
+#include "core/text.h"
 #include "http/static_files.h"
+#include "people/people.h"
 #include "store/migrate.h"
 
 #define DEFAULT_BODY_LIMIT ((size_t)1 << 20)
@@ -189,4 +191,41 @@ void api_handle(void *app, struct http_request *req, struct http_response *res)
     else
         route->handler(&call);
     store_pool_put(call.api->pool, call.db);
+}
+
+void api_reply_import(struct api_call *call, int rc, const struct import_result *res, json_t *ok)
+{
+    if (rc == REINS_EINVAL && res->nproblems) {
+        json_decref(ok);
+        json_t *lines = json_array();
+        for (size_t i = 0; i < res->nproblems; i++) {
+            json_t *l = json_pack("{s:I, s:s}", "line", (json_int_t)res->problems[i].line,
+                                  "message", res->problems[i].message);
+            if (res->problems[i].field)
+                json_object_set_new(l, "field", json_string(res->problems[i].field));
+            json_array_append_new(lines, l);
+        }
+        reply_json(call->req, call->res, 400,
+                   json_pack("{s:{s:s, s:s}, s:o}", "error", "code", "invalid", "message",
+                             call->err.msg, "lines", lines));
+    } else if (rc < 0) {
+        json_decref(ok);
+        api_fail(call);
+    } else {
+        reply_json(call->req, call->res, 200, ok);
+    }
+}
+
+int api_query_int(struct api_call *call, const char *name, int64_t min, int64_t max,
+                  int64_t *out)
+{
+    const char *v = http_query(call->req, name);
+    if (!v) return 0;
+    int64_t x;
+    if (parse_int64(v, &x) < 0 || x < min || x > max)
+        return err_field(&call->err, REINS_EINVAL, name,
+                         "query %s: '%.40s' is not a whole number from %lld to %lld", name, v,
+                         (long long)min, (long long)max);
+    *out = x;
+    return 1;
 }

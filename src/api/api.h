@@ -71,4 +71,16 @@ void api_begin(void *app, struct http_request *req);
 /* Answer with the error in call->err. */
 void api_fail(struct api_call *call);
 
+/* An optional integer query argument within [min, max]: 0 when absent, 1
+ * when read into *out, REINS_EINVAL naming it in call->err otherwise. */
+int api_query_int(struct api_call *call, const char *name, int64_t min, int64_t max,
+                  int64_t *out);
+
+/* Answer a CSV import (people, CRM files, quotas) that returned `rc`: 400
+ * with every bad line ({"error":{...},"lines":[{"line","field","message"}]})
+ * when it found problems, the error when it failed otherwise, else 200 with
+ * `ok` (taken over; dropped on failure). */
+struct import_result;
+void api_reply_import(struct api_call *call, int rc, const struct import_result *res, json_t *ok);
+
 #endif

@@ -7,21 +7,6 @@
 #include "people/people.h"
 #include "pipeline/pipeline.h"
 
-/* An optional integer query argument within [min, max]; REINS_EINVAL naming it otherwise. */
-static int query_int(struct api_call *call, const char *name, int64_t min, int64_t max,
-                     int64_t *out)
-{
-    const char *v = http_query(call->req, name);
-    if (!v) return 0;
-    int64_t x;
-    if (parse_int64(v, &x) < 0 || x < min || x > max)
-        return err_field(&call->err, REINS_EINVAL, name,
-                         "query %s: '%.40s' is not a whole number from %lld to %lld", name, v,
-                         (long long)min, (long long)max);
-    *out = x;
-    return 1;
-}
-
 static int query_date(struct api_call *call, const char *name, const char **out)
 {
     const char *v = http_query(call->req, name);
@@ -38,11 +23,11 @@ static int read_filter(struct api_call *call, struct opp_filter *f)
     memset(f, 0, sizeof *f);
     int64_t limit = 500;
     struct err *e = &call->err;
-    if (query_int(call, "owner_id", 1, INT64_MAX, &f->owner_id) < 0 ||
-        query_int(call, "pipeline_id", 1, INT64_MAX, &f->pipeline_id) < 0 ||
-        query_int(call, "stage_id", 1, INT64_MAX, &f->stage_id) < 0 ||
-        query_int(call, "account_id", 1, INT64_MAX, &f->account_id) < 0 ||
-        query_int(call, "limit", 1, OPP_LIST_LIMIT_MAX, &limit) < 0 ||
+    if (api_query_int(call, "owner_id", 1, INT64_MAX, &f->owner_id) < 0 ||
+        api_query_int(call, "pipeline_id", 1, INT64_MAX, &f->pipeline_id) < 0 ||
+        api_query_int(call, "stage_id", 1, INT64_MAX, &f->stage_id) < 0 ||
+        api_query_int(call, "account_id", 1, INT64_MAX, &f->account_id) < 0 ||
+        api_query_int(call, "limit", 1, OPP_LIST_LIMIT_MAX, &limit) < 0 ||
         query_date(call, "close_from", &f->close_from) < 0 ||
         query_date(call, "close_to", &f->close_to) < 0)
         return REINS_EINVAL;
@@ -450,25 +435,9 @@ static void import_crm(struct api_call *call, enum crm_object object)
     if (!name || text_check(name, 200, "filename", &ignored) < 0) name = "the uploaded CSV";
     int rc = crm_import_csv(call->db, (enum crm_source)source, object, call->req->body,
                             call->req->body_len, name, &by, &res, &unchanged, &call->err);
-    if (rc == REINS_EINVAL && res.nproblems) {
-        json_t *lines = json_array();
-        for (size_t i = 0; i < res.nproblems; i++) {
-            json_t *l = json_pack("{s:I, s:s}", "line", (json_int_t)res.problems[i].line, "message",
-                                  res.problems[i].message);
-            if (res.problems[i].field)
-                json_object_set_new(l, "field", json_string(res.problems[i].field));
-            json_array_append_new(lines, l);
-        }
-        reply_json(call->req, call->res, 400,
-                   json_pack("{s:{s:s, s:s}, s:o}", "error", "code", "invalid", "message",
-                             call->err.msg, "lines", lines));
-    } else if (rc < 0) {
-        api_fail(call);
-    } else {
-        reply_json(call->req, call->res, 200,
-                   json_pack("{s:i, s:i, s:i}", "created", res.created, "updated", res.updated,
+    api_reply_import(call, rc, &res,
+                     json_pack("{s:i, s:i, s:i}", "created", res.created, "updated", res.updated,
                              "unchanged", unchanged));
-    }
     import_result_release(&res);
 }
 

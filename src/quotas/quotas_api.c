@@ -176,24 +176,8 @@ static void import_quotas(struct api_call *call)
     struct import_result res;
     int rc = quotas_import_csv(call->db, call->req->body, call->req->body_len, (int64_t)time(NULL),
                                &res, &call->err);
-    if (rc == REINS_EINVAL && res.nproblems) {
-        json_t *lines = json_array();
-        for (size_t i = 0; i < res.nproblems; i++) {
-            json_t *l = json_pack("{s:I, s:s}", "line", (json_int_t)res.problems[i].line, "message",
-                                  res.problems[i].message);
-            if (res.problems[i].field)
-                json_object_set_new(l, "field", json_string(res.problems[i].field));
-            json_array_append_new(lines, l);
-        }
-        reply_json(call->req, call->res, 400,
-                   json_pack("{s:{s:s, s:s}, s:o}", "error", "code", "invalid", "message",
-                             call->err.msg, "lines", lines));
-    } else if (rc < 0) {
-        api_fail(call);
-    } else {
-        reply_json(call->req, call->res, 200,
-                   json_pack("{s:i, s:i}", "created", res.created, "updated", res.updated));
-    }
+    api_reply_import(call, rc, &res,
+                     json_pack("{s:i, s:i}", "created", res.created, "updated", res.updated));
     import_result_release(&res);
 }
 

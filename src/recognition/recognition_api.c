@@ -6,21 +6,6 @@
 #include "core/text.h"
 #include "recognition/recognition.h"
 
-/* An optional integer query argument within [min, max]; REINS_EINVAL naming it otherwise. */
-static int query_int(struct api_call *call, const char *name, int64_t min, int64_t max,
-                     int64_t *out)
-{
-    const char *v = http_query(call->req, name);
-    if (!v) return 0;
-    int64_t x;
-    if (parse_int64(v, &x) < 0 || x < min || x > max)
-        return err_field(&call->err, REINS_EINVAL, name,
-                         "query %s: '%.40s' is not a whole number from %lld to %lld", name, v,
-                         (long long)min, (long long)max);
-    *out = x;
-    return 1;
-}
-
 /* ---- values -------------------------------------------------------------------------------- */
 
 static void list_values(struct api_call *call)
@@ -153,8 +138,8 @@ static void give_kudos(struct api_call *call)
 static void list_kudos(struct api_call *call)
 {
     int64_t person_id = 0, limit = KUDOS_LIMIT_DEFAULT;
-    if (query_int(call, "person_id", 1, INT64_MAX, &person_id) < 0 ||
-        query_int(call, "limit", 1, KUDOS_LIMIT_MAX, &limit) < 0)
+    if (api_query_int(call, "person_id", 1, INT64_MAX, &person_id) < 0 ||
+        api_query_int(call, "limit", 1, KUDOS_LIMIT_MAX, &limit) < 0)
         return api_fail(call);
     struct kudos *v;
     size_t n;
@@ -172,7 +157,7 @@ static void list_kudos(struct api_call *call)
 static void list_gaps(struct api_call *call)
 {
     int64_t days = GAPS_DAYS_DEFAULT;
-    if (query_int(call, "days", 1, GAPS_DAYS_MAX, &days) < 0) return api_fail(call);
+    if (api_query_int(call, "days", 1, GAPS_DAYS_MAX, &days) < 0) return api_fail(call);
     struct recognition_gap *v;
     size_t n;
     if (recognition_gaps(call->db, &call->who, (int)days, (int64_t)time(NULL), call->req->arena, &v,
