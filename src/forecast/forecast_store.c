@@ -51,7 +51,8 @@ static void copy(char *dst, size_t size, const char *s)
     snprintf(dst, size, "%s", s ? s : "");
 }
 
-int fc_store_export(struct store *db, struct sb *history, struct sb *people, struct err *e)
+int fc_store_export(struct store *db, struct sb *history, struct sb *people, struct sb *calls,
+                    struct err *e)
 {
     static const char *const hhead[] = {"deal_id", "owner", "at", "field", "value"};
     static const char *const phead[] = {"id", "manager_id"};
@@ -96,16 +97,36 @@ int fc_store_export(struct store *db, struct sb *history, struct sb *people, str
         csv_write_row(people, f, 2);
     }
     store_rows_free(rows);
+    if (rc < 0) return rc;
+    /* the people's own calls (their commit), for the backtest; adjustments are not theirs */
+    static const char *const chead[] = {"forecaster", "period", "at", "amount_minor"};
+    csv_write_row(calls, chead, 4);
+    if ((rc = store_query(db,
+                          "SELECT p.email, c.period, c.submitted_at, c.commit_minor"
+                          " FROM forecast_calls c JOIN people p ON p.id = c.person_id"
+                          " WHERE c.kind = 'call' ORDER BY c.submitted_at, c.id",
+                          NO_PARAMS, &rows, e)) < 0)
+        return rc;
+    while ((rc = store_next(rows, e)) > 0) {
+        char at[11], amount[24];
+        int64_t t = store_int(rows, 2);
+        date_from_days(t >= 0 ? t / 86400 : -((-t + 86399) / 86400), at);
+        snprintf(amount, sizeof amount, "%" PRId64, store_int(rows, 3));
+        const char *f[] = {store_text(rows, 0), store_text(rows, 1), at, amount};
+        csv_write_row(calls, f, 4);
+    }
+    store_rows_free(rows);
     return rc < 0 ? rc : 0;
 }
 
 int fc_load_store(struct store *db, struct fc_data *d, struct err *e)
 {
-    struct sb h = SB_INIT, p = SB_INIT;
-    int rc = fc_store_export(db, &h, &p, e);
+    struct sb h = SB_INIT, p = SB_INIT, c = SB_INIT;
+    int rc = fc_store_export(db, &h, &p, &c, e);
     if (rc == 0) rc = fc_load_history(d, h.buf ? h.buf : "", h.len, "opportunity_history", e);
     if (rc == 0) {
         rc = fc_load_people(d, p.buf ? p.buf : "", p.len, "people", e);
+        if (rc == 0) rc = fc_load_calls(d, c.buf ? c.buf : "", c.len, "forecast_calls", e);
         if (rc < 0) {
             /* all or nothing: the history loaded above goes too */
             fc_data_release(d);
@@ -114,5 +135,6 @@ int fc_load_store(struct store *db, struct fc_data *d, struct err *e)
     }
     sb_release(&h);
     sb_release(&p);
+    sb_release(&c);
     return rc;
 }

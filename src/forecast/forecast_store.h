@@ -3,8 +3,8 @@
  * fc_load_store fills a struct fc_data (forecast.h) from the pipeline's
  * history log and the reporting tree, so the server and `reins forecast --db`
  * run the same model as `reins forecast --history FILE.csv`. The database is
- * written out as the documented history and people files (docs/forecast.md)
- * and read back by fc_load_history and fc_load_people: one loader, one set
+ * written out as the documented history, people and calls files
+ * (docs/forecast.md) and read back by the fc_load_* functions: one loader, one set
  * of checks, and the two paths cannot disagree.
  *
  * Ids in the loaded data: a person is their email, a deal the decimal id of
@@ -22,11 +22,13 @@
 
 struct store;
 
-/* Append to `history` and `people` the CSV files the database holds: every
- * row of opportunity_history becomes the events of the fields it changed
- * (the first row of a deal: created on its created date, then its whole
- * state), and every person their manager. */
-int fc_store_export(struct store *db, struct sb *history, struct sb *people, struct err *e);
+/* Append to `history`, `people` and `calls` the CSV files the database
+ * holds: every row of opportunity_history becomes the events of the fields
+ * it changed (the first row of a deal: created on its created date, then its
+ * whole state), every person their manager, and every call (kind 'call')
+ * its commit on the day it was made. */
+int fc_store_export(struct store *db, struct sb *history, struct sb *people, struct sb *calls,
+                    struct err *e);
 
 /* Load the database into an empty `d` (fc_data_init'ed). On failure *d is
  * as it was. */
@@ -95,6 +97,12 @@ struct fc_rollup_row {
 int fc_rollup(struct store *db, const struct principal *who, int64_t root, const char *period,
               int64_t before, struct arena *arena, struct fc_rollup_row **out, size_t *n,
               struct err *e);
+
+/* The demo's calls (forecast_demo.c): every deal owner calls the last three quarters and the
+ * current one at weeks 1, 4 and 8 up to `as_of_days`, each with a steady habit (70% to 140%
+ * of what they book: some sandbag, some are optimists); one in six has not called the
+ * current quarter since week 1. The same for the same seed. In the caller's transaction. */
+int fc_demo_fill(struct store *db, uint64_t seed, int64_t as_of_days, struct err *e);
 
 json_t *fc_submission_to_json(const struct fc_submission *s);
 json_t *fc_rollup_row_to_json(const struct fc_rollup_row *r);
