@@ -5,3 +5,4 @@ import './profile.js';
 import './leading.js';
 import './admin.js';
 import './surveys.js';
+import './forecast.js';
