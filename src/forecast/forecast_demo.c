@@ -73,8 +73,8 @@ int fc_demo_fill(struct store *db, uint64_t seed, int64_t as_of_days, struct err
             for (int w = 0; w < 3 && rc >= 0; w++) {
                 int64_t day = p.start + 7 * weeks[w] + (int64_t)(mix(h + (uint64_t)(q * 3 + w)) % 3);
                 if (day >= as_of_days) break;
-                /* one seller in six has not called yet this quarter's latest week */
-                if (q == 3 && w > 0 && h % 6 == 1) break;
+                /* one seller in six has not called the current quarter yet */
+                if (q == 3 && h % 6 == 1) break;
                 int noise = 85 + (int)(mix(h ^ (uint64_t)(q * 7 + w)) % 31); /* 85-115% */
                 int64_t commit = expect * habit / 100 * noise / 100 / 100 * 100;
                 int64_t best = commit + commit * (20 + (int)(h % 30)) / 100;

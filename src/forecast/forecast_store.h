@@ -101,7 +101,7 @@ int fc_rollup(struct store *db, const struct principal *who, int64_t root, const
 /* The demo's calls (forecast_demo.c): every deal owner calls the last three quarters and the
  * current one at weeks 1, 4 and 8 up to `as_of_days`, each with a steady habit (70% to 140%
  * of what they book: some sandbag, some are optimists); one in six has not called the
- * current quarter since week 1. The same for the same seed. In the caller's transaction. */
+ * current quarter yet. The same for the same seed. In the caller's transaction. */
 int fc_demo_fill(struct store *db, uint64_t seed, int64_t as_of_days, struct err *e);
 
 json_t *fc_submission_to_json(const struct fc_submission *s);
