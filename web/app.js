@@ -39,6 +39,7 @@ import * as opportunityView from './views/opportunity.js';
 import * as crmImportAdmin from './views/admin-crm-import.js';
 import * as pipelinesAdmin from './views/admin-pipelines.js';
 import * as quotasAdmin from './views/admin-quotas.js';
+import * as forecastView from './views/forecast.js';
 
 const routes = [
   { path: /^\/login$/, view: loginView, public: true },
@@ -54,6 +55,8 @@ const routes = [
   { path: /^\/admin\/surveys$/, view: surveysAdmin, nav: 'admin-surveys', admin: true },
   { path: /^\/pipeline$/, view: pipelineView, nav: 'pipeline' },
   { path: /^\/opportunities\/(\d+)$/, view: opportunityView, nav: 'pipeline', params: ['id'] },
+  { path: /^\/forecast$/, view: forecastView, nav: 'forecast' },
+  { path: /^\/forecast\/(\d+)$/, view: forecastView, nav: 'forecast', params: ['id'] },
   { path: /^\/admin\/crm-import$/, view: crmImportAdmin, nav: 'crm-import', admin: true },
   { path: /^\/admin\/pipelines$/, view: pipelinesAdmin, nav: 'pipelines', admin: true },
   { path: /^\/admin\/people$/, view: peopleAdmin, nav: 'people', admin: true },
@@ -146,7 +149,7 @@ function navItems() {
   const items = [['home', '#/home', 'Home']];
   // One-on-ones are between two people: only for a login linked to a person.
   if (session.person) items.push(['oneonones', '#/oneonones', 'One-on-ones']);
-  items.push(['kudos', '#/kudos', 'Kudos'], ['surveys', '#/surveys', 'Surveys'], ['pipeline', '#/pipeline', 'Pipeline'], ['org', '#/org', 'Org']);
+  items.push(['kudos', '#/kudos', 'Kudos'], ['surveys', '#/surveys', 'Surveys'], ['pipeline', '#/pipeline', 'Pipeline'], ['forecast', '#/forecast', 'Forecast'], ['org', '#/org', 'Org']);
   if (session.user.role === 'admin') {
     items.push(['people', '#/admin/people', 'People'], ['users', '#/admin/users', 'Users'], ['import', '#/admin/import', 'Import'], ['crm-import', '#/admin/crm-import', 'CRM import'], ['pipelines', '#/admin/pipelines', 'Pipelines'], ['skills', '#/admin/skills', 'Skills'], ['values', '#/admin/values', 'Values'], ['admin-surveys', '#/admin/surveys', 'Survey setup'], ['quotas', '#/admin/quotas', 'Quotas'], ['tokens', '#/admin/tokens', 'API tokens']);
   }

@@ -1,4 +1,5 @@
-/* cmd_forecast.c -- reins forecast (a period's range) and reins forecast backtest, on CSV files. */
+/* cmd_forecast.c -- reins forecast (a period's range) and reins forecast backtest, on CSV files
+ * or on the database's pipeline history. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,19 +8,23 @@
 #include "cli/cli.h"
 #include "core/text.h"
 #include "forecast/forecast.h"
+#include "forecast/forecast_store.h"
+#include "store/store.h"
 
 static const char usage_text[] =
-    "usage: reins forecast --as-of DATE --period YYYY-Qn --history FILE.csv\n"
+    "usage: reins forecast --as-of DATE --period YYYY-Qn [--history FILE.csv]\n"
     "                      [--people FILE.csv] [--quotas FILE.csv] [--seed N]\n"
     "                      [--trials N] [--threads N] [--deals] [--timing]\n"
-    "   or: reins forecast backtest --history FILE.csv [--people FILE.csv]\n"
+    "   or: reins forecast backtest [--history FILE.csv] [--people FILE.csv]\n"
     "                      [--calls FILE.csv] [--until DATE] [--seed N] [--trials N]\n"
     "\n"
     "Forecast a quarter's bookings from a deal history (docs/forecast.md): the\n"
     "model learns from the quarters that ended by the as-of date, scores every\n"
     "deal open that day, and simulates the period: P10, P50 and P90 per seller,\n"
     "manager and total, the chance of reaching quota, and the plain weighted\n"
-    "pipeline beside it. --deals lists every open deal with its probability and\n"
+    "pipeline beside it. Without --history the database (--db) is read: its\n"
+    "opportunity history and reporting tree, people named by email.\n"
+    "--deals lists every open deal with its probability and\n"
     "reasons. The same seed gives the same numbers.\n"
     "\n"
     "backtest replays every past quarter at weeks 1, 4 and 8 and prints each\n"
@@ -55,16 +60,29 @@ static int load(struct fc_data *d, const char *path,
     return rc;
 }
 
-static int load_all(struct fc_data *d, const struct opt *opts)
+/* Without --history, the history and the reporting tree come from the database. */
+static int load_all(struct fc_data *d, const struct opt *opts, const char *db_url)
 {
     const char *h = opt_get(opts, "history");
-    if (!h) {
-        fprintf(stderr, "reins: --history FILE.csv is required (see --help)\n");
-        return -1;
-    }
-    if (load(d, h, fc_load_history) < 0) return -1;
     const char *p = opt_get(opts, "people"), *q = opt_get(opts, "quotas");
     const char *c = opt_get(opts, "calls");
+    if (!h) {
+        if (p) {
+            fprintf(stderr, "reins: --people needs --history (the database has its own tree)\n");
+            return -1;
+        }
+        struct store *db;
+        if (cli_open_db(db_url, &db)) return -1;
+        struct err e = {0};
+        int rc = fc_load_store(db, d, &e);
+        store_close(db);
+        if (rc < 0) {
+            cli_fail(&e);
+            return -1;
+        }
+    } else if (load(d, h, fc_load_history) < 0) {
+        return -1;
+    }
     if (p && load(d, p, fc_load_people) < 0) return -1;
     if (q && load(d, q, fc_load_quotas) < 0) return -1;
     if (c && load(d, c, fc_load_calls) < 0) return -1;
@@ -148,7 +166,7 @@ static void print_deals(const struct fc_forecast *f, const struct fc_data *d)
     }
 }
 
-static int run_backtest(int argc, char **argv)
+static int run_backtest(int argc, char **argv, const char *db_url)
 {
     struct opt opts[] = {{"history", 1}, {"people", 1}, {"calls", 1},   {"until", 1},
                          {"seed", 1},    {"trials", 1}, {"threads", 1}, {0}};
@@ -168,7 +186,7 @@ static int run_backtest(int argc, char **argv)
         return 2;
     struct fc_data d;
     fc_data_init(&d);
-    if (load_all(&d, opts) < 0) {
+    if (load_all(&d, opts, db_url) < 0) {
         fc_data_release(&d);
         return 1;
     }
@@ -200,8 +218,7 @@ static int run_backtest(int argc, char **argv)
 
 int cmd_forecast(int argc, char **argv, const char *db_url)
 {
-    (void)db_url; /* CSV files only for now; the database comes with the pipeline */
-    if (argc > 1 && !strcmp(argv[1], "backtest")) return run_backtest(argc - 1, argv + 1);
+    if (argc > 1 && !strcmp(argv[1], "backtest")) return run_backtest(argc - 1, argv + 1, db_url);
     struct opt opts[] = {{"as-of", 1}, {"period", 1}, {"history", 1}, {"people", 1}, {"quotas", 1},
                          {"seed", 1},  {"trials", 1}, {"threads", 1}, {"deals", 0},  {"timing", 0},
                          {0}};
@@ -234,7 +251,7 @@ int cmd_forecast(int argc, char **argv, const char *db_url)
     o.threads = (int)threads;
     struct fc_data d;
     fc_data_init(&d);
-    if (load_all(&d, opts) < 0) {
+    if (load_all(&d, opts, db_url) < 0) {
         fc_data_release(&d);
         return 1;
     }

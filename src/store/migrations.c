@@ -457,6 +457,27 @@ const struct migration migrations[] = {
      "  steps TEXT NOT NULL,\n"
      "  updated_at BIGINT NOT NULL\n"
      ");\n"},
+    /* placeholder: 6 (territories) is made on another branch; the runner needs contiguous
+     * numbers. The integrator replaces it with the real one. */
+    {6, "reserved for territories", "SELECT 1"},
+    /* Forecast calls: every submission is kept, dated, so a period's calls can be read as
+     * of any day. A seller's call (kind 'call', by themself) and a manager's adjustment of a
+     * person below them (kind 'adjustment', with a comment) are separate rows: an
+     * adjustment never changes what the person said. */
+    {7, "forecast calls: sellers' commit and best case per period, managers' adjustments",
+     "CREATE TABLE forecast_calls (\n"
+     "  id {{ID}},\n"
+     "  person_id BIGINT NOT NULL REFERENCES people(id),\n"
+     "  period TEXT NOT NULL CHECK (length(period) = 7),\n"
+     "  kind TEXT NOT NULL CHECK (kind IN ('call', 'adjustment')),\n"
+     "  commit_minor BIGINT NOT NULL CHECK (commit_minor >= 0),\n"
+     "  best_case_minor BIGINT NOT NULL CHECK (best_case_minor >= commit_minor),\n"
+     "  comment TEXT NOT NULL DEFAULT '',\n"
+     "  by_person_id BIGINT NOT NULL REFERENCES people(id),\n"
+     "  submitted_at BIGINT NOT NULL,\n"
+     "  CHECK (kind = 'adjustment' OR by_person_id = person_id)\n"
+     ");\n"
+     "CREATE INDEX forecast_calls_period ON forecast_calls(period, person_id, submitted_at);\n"},
 };
 
 const int migrations_count = (int)(sizeof migrations / sizeof migrations[0]);

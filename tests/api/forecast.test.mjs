@@ -1,147 +1,99 @@
-// reins forecast and reins forecast backtest: the command line on CSV files (no database).
+// Forecast calls: sellers call, managers adjust (both kept), the tree's roll-up as of a day,
+// and who may read or adjust whom. Each refusal sits beside the success it differs from.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { after, test } from 'node:test';
-import { cleanup, reins, reinsOk, tempDir } from './lib.mjs';
+import { after, before, test } from 'node:test';
+import { call, cleanup, expectStatus, isError, setup } from './lib.mjs';
 
+let base, org, admin, P;
+const S = {};
+const today = new Date().toISOString().slice(0, 10);
+const period = `${today.slice(0, 4)}-Q${Math.floor((Number(today.slice(5, 7)) - 1) / 3) + 1}`;
+const yesterday = new Date(Date.now() - 86400e3).toISOString().slice(0, 10);
+
+before(async () => {
+  ({ base, org } = await setup({ users: ['vp', 'm1', 'm2', 's1a', 's1b', 's2a'] }));
+  admin = org.admin;
+  P = org.people;
+  for (const h of ['vp', 'm1', 'm2', 's1a', 's1b', 's2a']) S[h] = await org.as(h);
+});
 after(cleanup);
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const get = (who, p) => call(base, 'GET', p, { session: who });
+const post = (who, p, body) => call(base, 'POST', p, { session: who, body });
 
-// The hand-made history of tests/unit/forecast/test_forecast.c: Q1 2026 to
-// learn from, two Propose deals of 50.00 in Q2 (ana's won, ben's lost).
-function deal(id, owner, stage, status, amount = 1000, at = '2026-01-01', closeAt = '2026-02-01') {
-  return [
-    `${id},${owner},${at},stage,${stage}`,
-    `${id},${owner},${at},amount_minor,${amount}`,
-    `${id},${owner},${at},close_date,2026-03-15`,
-    `${id},${owner},${closeAt},status,${status}`,
-  ];
-}
-const HISTORY = [
-  'deal_id,owner,at,field,value',
-  ...deal('p1', 'ana', 'Propose', 'won'), ...deal('p2', 'ana', 'Propose', 'won'),
-  ...deal('p3', 'ana', 'Propose', 'won'), ...deal('p4', 'ana', 'Propose', 'lost'),
-  ...deal('n1', 'ana', 'Negotiate', 'won'),
-  ...['q1', 'q2', 'q3', 'q4', 'q5'].flatMap((q) => deal(q, 'ana', 'Qualify', 'lost')),
-  'x1,ana,2026-01-10,amount_minor,100', 'x1,ana,2026-02-10,status,won',
-  'x2,ana,2026-01-10,amount_minor,200', 'x2,ana,2026-02-10,status,won',
-  'x3,ana,2026-01-10,amount_minor,300', 'x3,ana,2026-02-10,status,won',
-  'b1,ben,2026-02-01,created,', 'b1,ben,2026-02-15,status,lost',
-  'a2,ana,2026-03-20,stage,Propose', 'a2,ana,2026-03-20,amount_minor,5000',
-  'a2,ana,2026-03-20,close_date,2026-05-01', 'a2,ana,2026-05-01,status,won',
-  'b2,ben,2026-03-20,stage,Propose', 'b2,ben,2026-03-20,amount_minor,5000',
-  'b2,ben,2026-03-20,close_date,2026-05-01', 'b2,ben,2026-05-10,status,lost',
-  'z1,ana,2026-06-30,created,',
-  '',
-].join('\n');
-
-function files(extra = {}) {
-  const dir = tempDir();
-  const out = {};
-  for (const [name, text] of Object.entries({ 'history.csv': HISTORY, ...extra })) {
-    out[name] = path.join(dir, name);
-    writeFileSync(out[name], text);
-  }
-  return out;
-}
-
-/** The row of `label` in a forecast table, as its whitespace-separated cells. */
-function row(stdout, label) {
-  const line = stdout.split('\n').find((l) => l.trim().split(/\s+/)[0] === label);
-  assert.ok(line, `no row ${label} in:\n${stdout}`);
-  return line.trim().split(/\s+/);
-}
-
-test('forecast prints the range, the weighted pipeline and quotas, the same for a seed', () => {
-  const f = files({
-    'people.csv': 'id,manager_id\nlea,\nana,lea\nben,lea\n',
-    'quotas.csv': 'person_id,period,amount_minor\nana,2026-Q2,4000\nben,2026-Q2,4000\n',
-  });
-  const args = ['forecast', '--as-of', '2026-04-01', '--period', '2026-Q2', '--history', f['history.csv'],
-    '--people', f['people.csv'], '--quotas', f['quotas.csv'], '--seed', '7', '--trials', '5000'];
-  const out = reinsOk(args);
-  assert.match(out, /forecast 2026-Q2 as of 2026-04-01: 2 open deals, 5000 trials, seed 7/);
-  // weighted: 2 x 50.00 x (3 + 10 x 5/12) / 14 = 2 x 25.60
-  const total = row(out, 'total');
-  assert.equal(total[2], '51.20');
-  // lea's quota is her team's: 80.00
-  assert.equal(row(out, 'lea')[7], '80.00');
-  const [p10, p50, p90] = total.slice(4, 7).map(Number);
-  assert.ok(p10 <= p50 && p50 <= p90, out);
-  assert.ok(row(out, 'ana') && row(out, 'ben'));
-  assert.equal(reinsOk(args), out, 'the same seed gives the same forecast');
-  const threads1 = reinsOk([...args, '--threads', '1']);
-  assert.equal(threads1, out, 'the thread count does not change it');
+test('POST /forecast/calls: a seller calls their period; bad input names the field', async () => {
+  isError(await post(S.s1a, '/forecast/calls', { period, commit_minor: 500, best_case_minor: 400 }), 400, 'invalid', 'best_case_minor');
+  isError(await post(S.s1a, '/forecast/calls', { period: '2026-Q5', commit_minor: 1, best_case_minor: 2 }), 400, 'invalid', 'period');
+  isError(await post(S.s1a, '/forecast/calls', { period, commit_minor: -1, best_case_minor: 2 }), 400, 'invalid', 'commit_minor');
+  isError(await post(S.s1a, '/forecast/calls', { period, commit_minor: 1.5, best_case_minor: 2 }), 400, 'invalid', 'commit_minor');
+  isError(await post(S.s1a, '/forecast/calls', { period, commit_minor: 1, best_case_minor: 2, person_id: P.s1b.id }), 400, 'invalid');
+  isError(await post(admin, '/forecast/calls', { period, commit_minor: 1, best_case_minor: 2 }), 403, 'forbidden');
+  const first = expectStatus(await post(S.s1a, '/forecast/calls', { period, commit_minor: 100000, best_case_minor: 150000 }), 201);
+  assert.equal(first.kind, 'call');
+  assert.equal(first.person_id, P.s1a.id);
+  assert.equal(first.period, period);
+  const second = expectStatus(await post(S.s1a, '/forecast/calls', { period: period.toLowerCase(), commit_minor: 120000, best_case_minor: 160000 }), 201);
+  assert.equal(second.period, period);
+  expectStatus(await post(S.s2a, '/forecast/calls', { period, commit_minor: 70000, best_case_minor: 90000 }), 201);
+  // every submission is kept, oldest first, readable up the tree only
+  const mine = expectStatus(await get(S.s1a, `/forecast/calls?period=${period}`), 200).submissions;
+  assert.deepEqual(mine.map((s) => s.commit_minor), [100000, 120000]);
+  const byManager = expectStatus(await get(S.m1, `/forecast/calls?period=${period}&person_id=${P.s1a.id}`), 200).submissions;
+  assert.equal(byManager.length, 2);
+  isError(await get(S.m2, `/forecast/calls?period=${period}&person_id=${P.s1a.id}`), 404, 'not_found');
+  isError(await get(S.s1b, `/forecast/calls?period=${period}&person_id=${P.s1a.id}`), 404, 'not_found');
 });
 
-test('--deals lists each open deal with its probability and reasons', () => {
-  const f = files();
-  const out = reinsOk(['forecast', '--as-of', '2026-04-01', '--period', '2026-Q2',
-    '--history', f['history.csv'], '--deals']);
-  assert.match(out, /Propose\s+51\.2%\s+\(won 3 of 4\)/);
-  assert.match(out, /^a2\s+ana\s+Propose\s+50\.00 2026-05-01\s+\d+\.\d%\s+stage rate 51\.2%/m);
-  assert.match(out, /^b2\s+ben\s+Propose/m);
+test('POST /forecast/adjustments: only a manager above, with a comment; the call is kept', async () => {
+  const body = { person_id: P.s1a.id, period, commit_minor: 90000, best_case_minor: 140000, comment: 'Two deals depend on one legal review' };
+  isError(await post(S.s1b, '/forecast/adjustments', body), 404, 'not_found', 'person_id');
+  isError(await post(S.m2, '/forecast/adjustments', body), 404, 'not_found', 'person_id');
+  isError(await post(S.s1a, '/forecast/adjustments', body), 403, 'forbidden', 'person_id');
+  isError(await post(S.m1, '/forecast/adjustments', { ...body, person_id: P.m1.id }), 403, 'forbidden', 'person_id');
+  isError(await post(S.m1, '/forecast/adjustments', { ...body, comment: '' }), 400, 'invalid', 'comment');
+  isError(await post(S.m1, '/forecast/adjustments', { ...body, comment: undefined }), 400, 'invalid', 'comment');
+  const adj = expectStatus(await post(S.m1, '/forecast/adjustments', body), 201);
+  assert.equal(adj.kind, 'adjustment');
+  assert.equal(adj.by_person_id, P.m1.id);
+  assert.equal(adj.comment, body.comment);
+  const all = expectStatus(await get(S.s1a, `/forecast/calls?period=${period}`), 200).submissions;
+  assert.deepEqual(all.map((s) => [s.kind, s.commit_minor]), [['call', 100000], ['call', 120000], ['adjustment', 90000]]);
 });
 
-test('bad rows name the file, the line and the field; nothing is forecast', () => {
-  const f = files({
-    'bad.csv': 'deal_id,owner,at,field,value\nd1,ana,2026-01-01,created,\nd1,ana,2026-02-30,stage,Q\n',
-    'badpeople.csv': 'id,manager_id\nana,ben\nben,ana\n',
-  });
-  let r = reins(['forecast', '--as-of', '2026-04-01', '--period', '2026-Q2', '--history', f['bad.csv']]);
-  assert.equal(r.status, 1);
-  assert.match(r.stderr, /bad\.csv line 3: field at: '2026-02-30' is not a date/);
-  assert.equal(r.stdout, '');
-  r = reins(['forecast', '--as-of', '2026-04-01', '--period', '2026-Q2', '--history', f['history.csv'],
-    '--people', f['badpeople.csv']]);
-  assert.equal(r.status, 1);
-  assert.match(r.stderr, /badpeople\.csv: field manager_id: .* form a cycle/);
-  r = reins(['forecast', '--as-of', '2026-04-01', '--history', f['history.csv']]);
-  assert.equal(r.status, 2);
-  r = reins(['forecast', '--as-of', '2026-04-01', '--period', '2026-Q7', '--history', f['history.csv']]);
-  assert.equal(r.status, 2);
-  r = reins(['forecast', '--as-of', '2026-02-01', '--period', '2026-Q1', '--history', f['history.csv']]);
-  assert.equal(r.status, 1);
-  assert.match(r.stderr, /no complete quarter of history before 2026-02-01/);
-});
-
-test('backtest scores the weighted pipeline and the calls by hand', () => {
-  const f = files({
-    'calls.csv': 'forecaster,period,at,amount_minor\nana,2026-Q2,2026-04-22,6000\nben,2026-Q2,2026-04-22,500\n',
-  });
-  const out = reinsOk(['forecast', 'backtest', '--history', f['history.csv'], '--calls', f['calls.csv']]);
-  assert.match(out, /backtest: 1 quarters, 3 as-of points/);
-  // weighted 51.20, 59.52, 50.00 against 50.00 booked: 7.15%
-  assert.match(out, /^weighted pipeline, total\s+3\s+7\.2%\s+\+7\.2%\s+-$/m);
-  assert.match(out, /^calls: ana\s+1\s+20\.0%\s+\+20\.0%/m);
-  assert.match(out, /^calls: ben\s+1\s+-\s+-/m);
-  assert.match(out, /^model P50, total\s+3\s+\S+\s+\S+\s+\d+\.\d%$/m);
-  assert.match(out, /^model mean, total\s+3\s+\S+\s+\S+\s+-$/m);
-});
-
-test('backtest on a generated history shows who sandbags and who is optimistic', () => {
-  const dir = tempDir();
-  const people = path.join(dir, 'people.csv');
-  const calls = path.join(dir, 'calls.csv');
-  const history = path.join(dir, 'history.csv');
-  const gen = spawnSync('awk', ['-v', 'seed=3', '-v', 'sellers=6', '-v', 'per_manager=3',
-    '-v', 'start=2025-01-01', '-v', 'end=2026-07-01', '-v', 'rate=2',
-    '-v', `people=${people}`, '-v', `calls=${calls}`,
-    '-f', path.join(ROOT, 'bench', 'forecast', 'gen.awk')], { encoding: 'utf8', maxBuffer: 1 << 26 });
-  assert.equal(gen.status, 0, gen.stderr);
-  writeFileSync(history, gen.stdout);
-  const out = reinsOk(['forecast', 'backtest', '--history', history, '--people', people, '--calls', calls]);
-  const bias = (name) => {
-    const m = out.match(new RegExp(`^calls: ${name}\\s+\\d+\\s+\\S+\\s+([+-]\\d+\\.\\d)%`, 'm'));
-    assert.ok(m, `no calls row for ${name}:\n${out}`);
-    return Number(m[1]);
-  };
-  // the generator makes s001 and s004 sandbag (-20%), s002 and s005 optimistic (+25%)
-  assert.ok(bias('s001') < -10 && bias('s004') < -10, out);
-  assert.ok(bias('s002') > 10 && bias('s005') > 10, out);
-  assert.match(out, /^model P50, per seller\s+\d+/m);
+test('GET /forecast: the tree rolled up, adjustments over calls, as of a day; refusals', async () => {
+  const page = expectStatus(await get(S.m1, `/forecast?period=${period}`), 200);
+  assert.equal(page.person_id, P.m1.id);
+  assert.deepEqual(page.people.map((p) => p.person_id), [P.m1.id, P.s1a.id, P.s1b.id]);
+  const [m1, s1a, s1b] = page.people;
+  assert.equal(s1a.call.commit_minor, 120000); // what she said stays
+  assert.equal(s1a.adjustment.commit_minor, 90000);
+  assert.deepEqual(s1a.number, { commit_minor: 90000, best_case_minor: 140000, source: 'adjustment' });
+  assert.equal(s1b.call, null); // has not called
+  assert.equal(s1b.number, null);
+  assert.equal(m1.reports, 2);
+  assert.deepEqual(m1.rollup, { commit_minor: 90000, best_case_minor: 140000 });
+  assert.equal(m1.number.source, 'rollup');
+  // no history: the model says why instead of failing the page
+  assert.equal(page.model, null);
+  assert.match(page.model_error, /quarter/);
+  // the VP's tree adds both teams
+  const vp = expectStatus(await get(S.vp, `/forecast?period=${period}`), 200).people[0];
+  assert.deepEqual(vp.rollup, { commit_minor: 160000, best_case_minor: 230000 });
+  // a newer call from the seller takes over from the older adjustment
+  expectStatus(await post(S.s1a, '/forecast/calls', { period, commit_minor: 110000, best_case_minor: 150000 }), 201);
+  const again = expectStatus(await get(S.m1, `/forecast?period=${period}&person_id=${P.s1a.id}`), 200).people;
+  assert.equal(again.length, 1);
+  assert.deepEqual(again[0].number, { commit_minor: 110000, best_case_minor: 150000, source: 'call' });
+  assert.equal(again[0].adjustment, null);
+  // as of yesterday nothing had been called
+  const before = expectStatus(await get(S.m1, `/forecast?period=${period}&as_of=${yesterday}`), 200);
+  assert.ok(before.people.every((p) => p.call === null && p.number === null));
+  // outside one's tree: 404, as for nobody
+  isError(await get(S.s1a, `/forecast?period=${period}&person_id=${P.m1.id}`), 404, 'not_found');
+  isError(await get(S.m2, `/forecast?period=${period}&person_id=${P.s1a.id}`), 404, 'not_found');
+  isError(await get(S.m1, `/forecast?period=${period}&person_id=999999`), 404, 'not_found');
+  isError(await get(S.m1, `/forecast?period=2026-Q9`), 400, 'invalid', 'period');
+  isError(await get(S.m1, `/forecast?as_of=2026-02-30`), 400, 'invalid', 'as_of');
+  isError(await get(admin, `/forecast`), 400, 'invalid', 'person_id');
+  expectStatus(await get(admin, `/forecast?person_id=${P.vp.id}`), 200);
 });

@@ -6,3 +6,4 @@ import './leading.js';
 import './quotas.js';
 import './admin.js';
 import './surveys.js';
+import './forecast.js';

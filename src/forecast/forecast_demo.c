@@ -1,0 +1,94 @@
+/* forecast_demo.c -- the demo's forecast calls: every seller calls the last four quarters at
+ * weeks 1, 4 and 8, each with their own habit (some sandbag, some are optimists). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/text.h"
+#include "forecast/forecast_store.h"
+#include "store/store.h"
+
+#define MAX_SELLERS 4096
+
+/* splitmix64, as the other demos: the same numbers everywhere for a seed. */
+static uint64_t mix(uint64_t x)
+{
+    x += 0x9e3779b97f4a7c15ull;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
+/* A seller's habit, in percent of what they will book: 70 a sandbagger, 140 an optimist. */
+static const int habits[] = {70, 80, 95, 100, 105, 120, 140};
+
+/* What `person` booked in [start, end) by close date, and (for a quarter not over by `as_of`)
+ * a guess at the rest from the open deals closing in it: what a seller believes on the day. */
+static int outcome(struct store *db, int64_t person, int32_t start, int32_t end, int32_t as_of,
+                   int64_t *out, struct err *e)
+{
+    char from[11], to[11];
+    date_from_days(start, from);
+    date_from_days(end - 1, to);
+    int64_t won = 0, open = 0;
+    int rc = store_int_query(db,
+                             "SELECT COALESCE(SUM(amount_minor), 0) FROM opportunities WHERE"
+                             " owner_id = $1 AND status = 'won' AND close_date BETWEEN $2 AND $3",
+                             PARAMS(SV_INT(person), SV_TEXT(from), SV_TEXT(to)), &won, e);
+    if (rc == 0 && end > as_of)
+        rc = store_int_query(db,
+                             "SELECT COALESCE(SUM(amount_minor), 0) FROM opportunities WHERE"
+                             " owner_id = $1 AND status = 'open' AND close_date BETWEEN $2 AND $3",
+                             PARAMS(SV_INT(person), SV_TEXT(from), SV_TEXT(to)), &open, e);
+    *out = won + open / 6; /* about what the open deals have converted at */
+    return rc;
+}
+
+int fc_demo_fill(struct store *db, uint64_t seed, int64_t as_of_days, struct err *e)
+{
+    int64_t *sellers = xmalloc(MAX_SELLERS * sizeof *sellers);
+    size_t n = 0;
+    struct store_rows *r;
+    int rc = store_query(db, "SELECT DISTINCT owner_id FROM opportunities ORDER BY owner_id",
+                         NO_PARAMS, &r, e);
+    if (rc < 0) goto done;
+    while ((rc = store_next(r, e)) > 0)
+        if (n < MAX_SELLERS) sellers[n++] = store_int(r, 0);
+    store_rows_free(r);
+    if (rc < 0) goto done;
+    struct fc_period periods[4];
+    periods[3] = fc_period_of((int32_t)as_of_days);
+    for (int k = 3; k > 0; k--)
+        periods[k - 1] = fc_period_of(periods[k].start - 1);
+    for (size_t i = 0; i < n && rc >= 0; i++) {
+        uint64_t h = mix(seed ^ mix((uint64_t)sellers[i]));
+        int habit = habits[h % (sizeof habits / sizeof *habits)];
+        for (int q = 0; q < 4 && rc >= 0; q++) {
+            struct fc_period p = periods[q]; /* three past quarters, then the current one */
+            char pname[8];
+            fc_period_name(&p, pname);
+            int64_t expect;
+            if ((rc = outcome(db, sellers[i], p.start, p.end, (int32_t)as_of_days, &expect, e)) < 0)
+                break;
+            static const int weeks[] = {0, 3, 7};
+            for (int w = 0; w < 3 && rc >= 0; w++) {
+                int64_t day = p.start + 7 * weeks[w] + (int64_t)(mix(h + (uint64_t)(q * 3 + w)) % 3);
+                if (day >= as_of_days) break;
+                /* one seller in six has not called the current quarter yet */
+                if (q == 3 && h % 6 == 1) break;
+                int noise = 85 + (int)(mix(h ^ (uint64_t)(q * 7 + w)) % 31); /* 85-115% */
+                int64_t commit = expect * habit / 100 * noise / 100 / 100 * 100;
+                int64_t best = commit + commit * (20 + (int)(h % 30)) / 100;
+                rc = store_run(db,
+                               "INSERT INTO forecast_calls (person_id, period, kind, commit_minor,"
+                               " best_case_minor, comment, by_person_id, submitted_at)"
+                               " VALUES ($1, $2, 'call', $3, $4, '', $1, $5)",
+                               PARAMS(SV_INT(sellers[i]), SV_TEXT(pname), SV_INT(commit),
+                                      SV_INT(best), SV_INT(day * 86400 + 9 * 3600)),
+                               NULL, e);
+            }
+        }
+    }
+done:
+    free(sellers);
+    return rc < 0 ? rc : 0;
+}

@@ -1,0 +1,140 @@
+/* forecast_store.c -- the forecast's history and reporting tree, read from the database. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/csv.h"
+#include "core/text.h"
+#include "forecast/forecast_store.h"
+#include "store/store.h"
+
+/* One row of opportunity_history: the whole tracked state after a change. */
+struct hrow {
+    int64_t deal;
+    char owner[256], stage[256], close[11], status[8], created[11];
+    int64_t day, amount;
+};
+
+static void event(struct sb *out, const struct hrow *r, int64_t day, const char *field,
+                  const char *value)
+{
+    char deal[24], at[11];
+    snprintf(deal, sizeof deal, "%" PRId64, r->deal);
+    date_from_days(day, at);
+    const char *f[] = {deal, r->owner, at, field, value};
+    csv_write_row(out, f, 5);
+}
+
+/* The events that take the deal from `prev` (NULL: nothing yet) to `r`. */
+static void row_events(struct sb *out, const struct hrow *prev, const struct hrow *r)
+{
+    char amount[24];
+    snprintf(amount, sizeof amount, "%" PRId64, r->amount);
+    if (!prev) {
+        /* the CRM's created date, unless reins saw the deal before it (bad data) */
+        int64_t created = date_to_days(r->created);
+        event(out, r, created < r->day ? created : r->day, "created", "");
+    }
+    int any = 0;
+    if (!prev || strcmp(prev->stage, r->stage)) event(out, r, r->day, "stage", r->stage), any = 1;
+    if (!prev || prev->amount != r->amount) event(out, r, r->day, "amount_minor", amount), any = 1;
+    if (!prev || strcmp(prev->close, r->close))
+        event(out, r, r->day, "close_date", r->close), any = 1;
+    if (!prev || strcmp(prev->status, r->status))
+        event(out, r, r->day, "status", r->status), any = 1;
+    /* an owner change alone: an event that changes nothing else carries the new owner */
+    if (!any && strcmp(prev->owner, r->owner)) event(out, r, r->day, "stage", r->stage);
+}
+
+static void copy(char *dst, size_t size, const char *s)
+{
+    snprintf(dst, size, "%s", s ? s : "");
+}
+
+int fc_store_export(struct store *db, struct sb *history, struct sb *people, struct sb *calls,
+                    struct err *e)
+{
+    static const char *const hhead[] = {"deal_id", "owner", "at", "field", "value"};
+    static const char *const phead[] = {"id", "manager_id"};
+    csv_write_row(history, hhead, 5);
+    csv_write_row(people, phead, 2);
+    struct store_rows *rows;
+    int rc = store_query(db,
+                         "SELECT h.opportunity_id, p.email, h.changed_at, s.name, h.amount_minor,"
+                         " h.close_date, h.status, o.created_date"
+                         " FROM opportunity_history h"
+                         " JOIN people p ON p.id = h.owner_id"
+                         " JOIN pipeline_stages s ON s.id = h.stage_id"
+                         " JOIN opportunities o ON o.id = h.opportunity_id"
+                         " ORDER BY h.opportunity_id, h.changed_at, h.id",
+                         NO_PARAMS, &rows, e);
+    if (rc < 0) return rc;
+    struct hrow a, b, *prev = NULL, *cur = &a;
+    while ((rc = store_next(rows, e)) > 0) {
+        cur->deal = store_int(rows, 0);
+        copy(cur->owner, sizeof cur->owner, store_text(rows, 1));
+        int64_t at = store_int(rows, 2);
+        cur->day = at >= 0 ? at / 86400 : -((-at + 86399) / 86400);
+        copy(cur->stage, sizeof cur->stage, store_text(rows, 3));
+        cur->amount = store_int(rows, 4);
+        copy(cur->close, sizeof cur->close, store_text(rows, 5));
+        copy(cur->status, sizeof cur->status, store_text(rows, 6));
+        copy(cur->created, sizeof cur->created, store_text(rows, 7));
+        if (prev && prev->deal != cur->deal) prev = NULL;
+        row_events(history, prev, cur);
+        prev = cur;
+        cur = cur == &a ? &b : &a;
+    }
+    store_rows_free(rows);
+    if (rc < 0) return rc;
+    if ((rc = store_query(db,
+                          "SELECT p.email, m.email FROM people p"
+                          " LEFT JOIN people m ON m.id = p.manager_id ORDER BY p.id",
+                          NO_PARAMS, &rows, e)) < 0)
+        return rc;
+    while ((rc = store_next(rows, e)) > 0) {
+        const char *f[] = {store_text(rows, 0), store_text(rows, 1) ? store_text(rows, 1) : ""};
+        csv_write_row(people, f, 2);
+    }
+    store_rows_free(rows);
+    if (rc < 0) return rc;
+    /* the people's own calls (their commit), for the backtest; adjustments are not theirs */
+    static const char *const chead[] = {"forecaster", "period", "at", "amount_minor"};
+    csv_write_row(calls, chead, 4);
+    if ((rc = store_query(db,
+                          "SELECT p.email, c.period, c.submitted_at, c.commit_minor"
+                          " FROM forecast_calls c JOIN people p ON p.id = c.person_id"
+                          " WHERE c.kind = 'call' ORDER BY c.submitted_at, c.id",
+                          NO_PARAMS, &rows, e)) < 0)
+        return rc;
+    while ((rc = store_next(rows, e)) > 0) {
+        char at[11], amount[24];
+        int64_t t = store_int(rows, 2);
+        date_from_days(t >= 0 ? t / 86400 : -((-t + 86399) / 86400), at);
+        snprintf(amount, sizeof amount, "%" PRId64, store_int(rows, 3));
+        const char *f[] = {store_text(rows, 0), store_text(rows, 1), at, amount};
+        csv_write_row(calls, f, 4);
+    }
+    store_rows_free(rows);
+    return rc < 0 ? rc : 0;
+}
+
+int fc_load_store(struct store *db, struct fc_data *d, struct err *e)
+{
+    struct sb h = SB_INIT, p = SB_INIT, c = SB_INIT;
+    int rc = fc_store_export(db, &h, &p, &c, e);
+    if (rc == 0) rc = fc_load_history(d, h.buf ? h.buf : "", h.len, "opportunity_history", e);
+    if (rc == 0) {
+        rc = fc_load_people(d, p.buf ? p.buf : "", p.len, "people", e);
+        if (rc == 0) rc = fc_load_calls(d, c.buf ? c.buf : "", c.len, "forecast_calls", e);
+        if (rc < 0) {
+            /* all or nothing: the history loaded above goes too */
+            fc_data_release(d);
+            fc_data_init(d);
+        }
+    }
+    sb_release(&h);
+    sb_release(&p);
+    sb_release(&c);
+    return rc;
+}

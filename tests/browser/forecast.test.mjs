@@ -1,0 +1,61 @@
+// Forecast: a seller calls their quarter in the browser; their manager opens the forecast from
+// the home card and sees people first (who has not called), the calls beside the model's range
+// chart for everyone in the tree, and adjusts the seller's number with a comment.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { setup, cleanup, newPage, login, screenshot, apiSession, unexpectedProblems } from './lib.mjs';
+
+let env;
+before(async () => {
+  env = await setup();
+});
+after(cleanup);
+
+test('a seller calls, the manager sees the tree against the model and adjusts', async () => {
+  const manager = await apiSession(env.url, env.logins.manager);
+  const mine = await manager.get('/forecast');
+  const seller = mine.people.find((p) => p.reports === 0 && !p.call) ?? mine.people.find((p) => p.reports === 0);
+  const sellerEmail = (await manager.get(`/people/${seller.person_id}`)).email;
+
+  // The seller: their page, their call, their deals with the model's reasons.
+  const spage = await newPage(env.browser, env.url);
+  await login(spage, sellerEmail);
+  await spage.getByRole('link', { name: 'Forecast', exact: true }).click();
+  await spage.locator('form.call-form').waitFor();
+  await spage.getByLabel(/^Commit/).fill('12345');
+  await spage.getByLabel(/^Best case/).fill('23456');
+  await spage.getByRole('button', { name: 'Submit call' }).click();
+  await spage.locator('.forecast-table td', { hasText: /12,345/ }).first().waitFor();
+  await spage.locator('#fc-deals').waitFor();
+  assert.deepEqual(unexpectedProblems(spage, [401]), []);
+  await spage.context().close();
+
+  // The manager: from the home card to the page; people first, then every person's numbers.
+  const page = await newPage(env.browser, env.url);
+  await login(page, env.logins.manager);
+  await page.locator('[data-card="forecast"]').getByRole('link', { name: 'Open the forecast' }).click();
+  await page.locator('.forecast-table').waitFor();
+  const api = await manager.get('/forecast');
+  const missing = api.people.filter((p) => p.reports === 0 && !p.call).map((p) => p.name);
+  assert.ok(!missing.includes(seller.name), 'the seller has called now');
+  const shownMissing = await page.locator('.fc-missing li a').allTextContents();
+  assert.deepEqual(shownMissing, missing);
+  assert.equal(await page.locator('.forecast-table tbody tr').count(), api.people.length);
+  assert.equal(await page.locator('.forecast-table .range-chart .range-band').count(), api.people.filter((p) => p.model).length);
+  assert.ok(api.people.filter((p) => p.model).length > 1, 'the demo gives the model a history');
+  await screenshot(page, 'forecast-manager');
+
+  // Adjust the seller's number: what they said stays, the number follows the adjustment.
+  await page.locator(`.forecast-table tr[data-person="${seller.person_id}"]`).getByRole('button', { name: 'Adjust' }).click();
+  const dialog = page.locator('dialog');
+  await dialog.getByLabel(/^Commit/).fill('10000');
+  await dialog.getByLabel(/^Best case/).fill('20000');
+  await dialog.getByLabel(/^Why/).fill('One deal waits on legal');
+  await dialog.getByRole('button', { name: 'Save adjustment' }).click();
+  await page.locator(`.forecast-table tr[data-person="${seller.person_id}"] td`, { hasText: 'One deal waits on legal' }).waitFor();
+  const after = (await manager.get(`/forecast?person_id=${seller.person_id}`)).people[0];
+  assert.equal(after.call.commit_minor, 1234500);
+  assert.deepEqual(after.number, { commit_minor: 1000000, best_case_minor: 2000000, source: 'adjustment' });
+  assert.deepEqual(unexpectedProblems(page, [401]), []);
+  await page.context().close();
+});
