@@ -11,6 +11,7 @@
 #include "people/people.h"
 #include "pipeline/pipeline.h"
 #include "recognition/recognition.h"
+#include "territory/territory_product.h"
 #include "surveys/surveys.h"
 #include "store/store.h"
 
@@ -273,6 +274,7 @@ int demo_fill(struct store *db, uint64_t seed, const char *as_of, const char *pa
     if ((rc = growth_demo_fill(db, seed, d.as_of_days, e)) < 0) goto fail;
     if ((rc = surveys_demo_fill(db, seed, d.as_of_days, e)) < 0) goto fail;
     if ((rc = pipeline_demo_fill(db, seed, d.as_of_days, e)) < 0) goto fail;
+    if ((rc = territory_demo_fill(db, d.as_of_days * 86400, e)) < 0) goto fail;
     return store_commit(db, e);
 fail:
     store_rollback(db);
