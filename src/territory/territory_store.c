@@ -571,8 +571,9 @@ int territory_demo_fill(struct store *db, int64_t now, struct err *e)
     struct tsc_params p = {.name = "Rebalance one team on potential",
                            .team_id = team,
                            .measures = TSC_ACCOUNTS | TSC_POTENTIAL,
-                           .tolerance_bp = 1000,
-                           .max_moves = -1,
+                           .tolerance_bp = 1500,
+                           /* a realignment that keeps most relationships */
+                           .max_moves = 40,
                            .sellers = sellers,
                            .nsellers = n,
                            .time_limit = 5,
