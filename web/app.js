@@ -35,6 +35,7 @@ import * as valuesAdmin from './views/admin-values.js';
 import * as surveysView from './views/surveys.js';
 import * as surveysAdmin from './views/admin-surveys.js';
 import * as pipelineView from './views/pipeline.js';
+import * as territoryView from './views/territory.js';
 import * as opportunityView from './views/opportunity.js';
 import * as crmImportAdmin from './views/admin-crm-import.js';
 
@@ -52,6 +53,9 @@ const routes = [
   { path: /^\/admin\/surveys$/, view: surveysAdmin, nav: 'admin-surveys', admin: true },
   { path: /^\/pipeline$/, view: pipelineView, nav: 'pipeline' },
   { path: /^\/opportunities\/(\d+)$/, view: opportunityView, nav: 'pipeline', params: ['id'] },
+  { path: /^\/territory$/, view: territoryView, nav: 'territory' },
+  { path: /^\/territory\/compare$/, view: territoryView, nav: 'territory' },
+  { path: /^\/territory\/(\d+)$/, view: territoryView, nav: 'territory', params: ['id'] },
   { path: /^\/admin\/crm-import$/, view: crmImportAdmin, nav: 'crm-import', admin: true },
   { path: /^\/admin\/people$/, view: peopleAdmin, nav: 'people', admin: true },
   { path: /^\/admin\/people\/new$/, view: personForm, nav: 'people', admin: true },
@@ -142,7 +146,7 @@ function navItems() {
   const items = [['home', '#/home', 'Home']];
   // One-on-ones are between two people: only for a login linked to a person.
   if (session.person) items.push(['oneonones', '#/oneonones', 'One-on-ones']);
-  items.push(['kudos', '#/kudos', 'Kudos'], ['surveys', '#/surveys', 'Surveys'], ['pipeline', '#/pipeline', 'Pipeline'], ['org', '#/org', 'Org']);
+  items.push(['kudos', '#/kudos', 'Kudos'], ['surveys', '#/surveys', 'Surveys'], ['pipeline', '#/pipeline', 'Pipeline'], ['territory', '#/territory', 'Territories'], ['org', '#/org', 'Org']);
   if (session.user.role === 'admin') {
     items.push(['people', '#/admin/people', 'People'], ['users', '#/admin/users', 'Users'], ['import', '#/admin/import', 'Import'], ['crm-import', '#/admin/crm-import', 'CRM import'], ['skills', '#/admin/skills', 'Skills'], ['values', '#/admin/values', 'Values'], ['admin-surveys', '#/admin/surveys', 'Survey setup'], ['tokens', '#/admin/tokens', 'API tokens']);
   }
