@@ -38,8 +38,7 @@ static void list_scenarios(struct api_call *call)
 static json_t *visible_scenario(struct api_call *call, int64_t id)
 {
     int rc = territory_scenario_visible(call->db, &call->who, id, &call->err);
-    if (rc == 0)
-        err_set(&call->err, REINS_ENOTFOUND, "no territory scenario %lld", (long long)id);
+    if (rc == 0) err_set(&call->err, REINS_ENOTFOUND, "no territory scenario %lld", (long long)id);
     if (rc <= 0) return NULL;
     json_t *s;
     if (territory_scenario_json(call->db, id, 1, &s, &call->err) < 0) return NULL;
@@ -105,8 +104,7 @@ static int read_ids(json_t *arr, int64_t *out, size_t *n, struct err *e)
     json_array_foreach(arr, i, v)
     {
         if (!json_is_integer(v) || json_integer_value(v) < 1)
-            return err_field(e, REINS_EINVAL, "sellers", "field sellers: item %zu is not an id",
-                             i);
+            return err_field(e, REINS_EINVAL, "sellers", "field sellers: item %zu is not an id", i);
         out[i] = json_integer_value(v);
     }
     *n = json_array_size(arr);
@@ -124,15 +122,14 @@ static int read_measures(json_t *arr, int *out, struct err *e)
     json_array_foreach(arr, i, v)
     {
         const char *s = json_string_value(v);
-        int m = !s                           ? 0
-                : !strcmp(s, "accounts")     ? TSC_ACCOUNTS
-                : !strcmp(s, "potential")    ? TSC_POTENTIAL
-                : !strcmp(s, "pipeline")     ? TSC_PIPELINE
-                                             : 0;
+        int m = !s                        ? 0
+                : !strcmp(s, "accounts")  ? TSC_ACCOUNTS
+                : !strcmp(s, "potential") ? TSC_POTENTIAL
+                : !strcmp(s, "pipeline")  ? TSC_PIPELINE
+                                          : 0;
         if (!m)
             return err_field(e, REINS_EINVAL, "measures",
-                             "field measures: item %zu must be accounts, potential or pipeline",
-                             i);
+                             "field measures: item %zu must be accounts, potential or pipeline", i);
         *out |= m;
     }
     return 0;
@@ -142,8 +139,8 @@ static int read_measures(json_t *arr, int *out, struct err *e)
  * "industry"?, "team_id"?, "time_limit_ms"?}: build, run and store a draft. */
 static void create_scenario(struct api_call *call)
 {
-    static const char *const allowed[] = {"name",     "sellers",   "measures", "tolerance_bp",
-                                          "max_moves", "segment",  "industry", "team_id",
+    static const char *const allowed[] = {"name",          "sellers", "measures", "tolerance_bp",
+                                          "max_moves",     "segment", "industry", "team_id",
                                           "time_limit_ms", NULL};
     json_t *body;
     if (request_json_object(call->req, &body, &call->err) < 0) return api_fail(call);
@@ -187,8 +184,8 @@ static void create_scenario(struct api_call *call)
     p.time_limit = (double)ms / 1000.0;
     int64_t id = 0;
     if (rc >= 0)
-        rc = territory_scenario_create(call->db, &p, call->who.user_id, (int64_t)time(NULL), &id,
-                                       e);
+        rc =
+            territory_scenario_create(call->db, &p, call->who.user_id, (int64_t)time(NULL), &id, e);
     json_decref(body); /* p's strings were borrowed from it */
     if (rc < 0) return api_fail(call);
     json_t *s;

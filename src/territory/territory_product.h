@@ -57,18 +57,18 @@ struct tsc_params {
 
 /* The engine's input built from the database. Arrays live in the arena. */
 struct tsc_inputs {
-    size_t n, k, m;         /* located accounts, sellers, measures */
-    int64_t *account_id;    /* n */
-    int64_t *owner_id;      /* n: current owner, 0 for none */
-    int64_t *potential;     /* n */
-    int64_t *pipeline;      /* n: open opportunities' amounts */
-    double *lon, *lat;      /* n degrees */
-    double *measure;        /* n * m */
-    double *tol;            /* m */
-    int32_t *current;       /* n: index of the owner among the sellers, or -1 */
+    size_t n, k, m;              /* located accounts, sellers, measures */
+    int64_t *account_id;         /* n */
+    int64_t *owner_id;           /* n: current owner, 0 for none */
+    int64_t *potential;          /* n */
+    int64_t *pipeline;           /* n: open opportunities' amounts */
+    double *lon, *lat;           /* n degrees */
+    double *measure;             /* n * m */
+    double *tol;                 /* m */
+    int32_t *current;            /* n: index of the owner among the sellers, or -1 */
     double *home_lon, *home_lat; /* k */
-    double *home_dist;      /* k * n kilometres */
-    size_t nleft;           /* accounts left out: no coordinates */
+    double *home_dist;           /* k * n kilometres */
+    size_t nleft;                /* accounts left out: no coordinates */
     int64_t *left_id, *left_owner, *left_potential, *left_pipeline; /* nleft */
 };
 

@@ -17,7 +17,8 @@ static const char SQL_ACCOUNTS[] =
     " COALESCE((SELECT SUM(o.amount_minor) FROM opportunities o WHERE o.account_id = a.id"
     " AND o.status = 'open'), 0)"
     " FROM accounts a LEFT JOIN people p ON p.id = a.owner_id"
-    " WHERE (CAST($1 AS TEXT) = '' OR a.segment = $1) AND (CAST($2 AS TEXT) = '' OR a.industry = $2)"
+    " WHERE (CAST($1 AS TEXT) = '' OR a.segment = $1) AND (CAST($2 AS TEXT) = '' OR a.industry = "
+    "$2)"
     " AND (CAST($3 AS BIGINT) = 0 OR p.team_id = $3) ORDER BY a.id";
 static const char SQL_SCENARIO_INSERT[] =
     "INSERT INTO territory_scenarios (name, created_by, segment, industry, team_id, measures,"
@@ -127,7 +128,8 @@ int tsc_build_inputs(struct store *db, const struct tsc_params *p, struct arena 
             lc = lcap;
             o->left_owner = arena_grow(arena, o->left_owner, sizeof(int64_t), o->nleft, &lc);
             lc = lcap;
-            o->left_potential = arena_grow(arena, o->left_potential, sizeof(int64_t), o->nleft, &lc);
+            o->left_potential =
+                arena_grow(arena, o->left_potential, sizeof(int64_t), o->nleft, &lc);
             lc = lcap;
             o->left_pipeline = arena_grow(arena, o->left_pipeline, sizeof(int64_t), o->nleft, &lc);
             lcap = lc;
@@ -250,10 +252,10 @@ static int scenario_create(struct store *db, const struct tsc_params *p, int64_t
         PARAMS(SV_TEXT(p->name), SV_ID(user_id), SV_TEXT(p->segment ? p->segment : ""),
                SV_TEXT(p->industry ? p->industry : ""), SV_ID(p->team_id),
                SV_TEXT(measures_text(p->measures, mt)), SV_INT(p->tolerance_bp),
-               SV_INT(p->max_moves < 0 ? -1 : p->max_moves), SV_INT(llround(res.compactness * 1000)),
-               SV_INT(res.balanced ? 1 : 0), SV_INT(llround(res.max_violation * 10000)),
-               SV_INT(res.proven_optimal ? 1 : 0), SV_INT((int64_t)res.moves),
-               SV_INT((int64_t)in.nleft), SV_INT(now)),
+               SV_INT(p->max_moves < 0 ? -1 : p->max_moves),
+               SV_INT(llround(res.compactness * 1000)), SV_INT(res.balanced ? 1 : 0),
+               SV_INT(llround(res.max_violation * 10000)), SV_INT(res.proven_optimal ? 1 : 0),
+               SV_INT((int64_t)res.moves), SV_INT((int64_t)in.nleft), SV_INT(now)),
         &id, e);
     for (size_t t = 0; rc >= 0 && t < in.k; t++)
         rc = store_run(db, SQL_SELLER_INSERT,
@@ -262,18 +264,17 @@ static int scenario_create(struct store *db, const struct tsc_params *p, int64_t
                        NULL, e);
     for (size_t i = 0; rc >= 0 && i < in.n; i++) {
         int32_t t = res.assign[i];
-        rc = store_run(db, SQL_ROW_INSERT,
-                       PARAMS(SV_INT(id), SV_INT(in.account_id[i]), SV_ID(in.owner_id[i]),
-                              SV_INT(p->sellers[t]), SV_INT(in.potential[i]),
-                              SV_INT(in.pipeline[i]),
-                              SV_INT(llround(in.home_dist[(size_t)t * in.n + i] * 1000))),
-                       NULL, e);
+        rc =
+            store_run(db, SQL_ROW_INSERT,
+                      PARAMS(SV_INT(id), SV_INT(in.account_id[i]), SV_ID(in.owner_id[i]),
+                             SV_INT(p->sellers[t]), SV_INT(in.potential[i]), SV_INT(in.pipeline[i]),
+                             SV_INT(llround(in.home_dist[(size_t)t * in.n + i] * 1000))),
+                      NULL, e);
     }
     for (size_t i = 0; rc >= 0 && i < in.nleft; i++)
         rc = store_run(db, SQL_ROW_INSERT,
                        PARAMS(SV_INT(id), SV_INT(in.left_id[i]), SV_ID(in.left_owner[i]), SV_NULL,
-                              SV_INT(in.left_potential[i]), SV_INT(in.left_pipeline[i]),
-                              SV_INT(0)),
+                              SV_INT(in.left_potential[i]), SV_INT(in.left_pipeline[i]), SV_INT(0)),
                        NULL, e);
     if (rc >= 0 && !in_tx) rc = store_commit(db, e);
     if (rc < 0 && !in_tx)
@@ -359,15 +360,15 @@ int territory_scenario_list(struct store *db, const struct principal *who, struc
     return 0;
 }
 
-int territory_scenario_json(struct store *db, int64_t id, int accounts, json_t **out,
-                            struct err *e)
+int territory_scenario_json(struct store *db, int64_t id, int accounts, json_t **out, struct err *e)
 {
     struct store_rows *r;
     int rc = store_query(db, SQL_SCENARIO_GET, PARAMS(SV_INT(id)), &r, e);
     if (rc < 0) return rc;
     if ((rc = store_next(r, e)) <= 0) {
         store_rows_free(r);
-        return rc < 0 ? rc : err_set(e, REINS_ENOTFOUND, "no territory scenario %lld", (long long)id);
+        return rc < 0 ? rc
+                      : err_set(e, REINS_ENOTFOUND, "no territory scenario %lld", (long long)id);
     }
     json_t *s = json_pack(
         "{s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:I, s:I, s:I, s:b, s:I, s:b, s:I, s:I, s:I, s:I}",
@@ -385,14 +386,13 @@ int territory_scenario_json(struct store *db, int64_t id, int accounts, json_t *
     if ((rc = store_query(db, SQL_SELLERS, PARAMS(SV_INT(id)), &r, e)) < 0) goto fail;
     while ((rc = store_next(r, e)) > 0)
         json_array_append_new(
-            sellers,
-            json_pack("{s:I, s:s, s:f, s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "person_id",
-                      (json_int_t)store_int(r, 0), "name", store_text(r, 1), "home_latitude",
-                      (double)store_int(r, 2) / 1e6, "home_longitude",
-                      (double)store_int(r, 3) / 1e6, "accounts", (json_int_t)0, "potential_minor",
-                      (json_int_t)0, "pipeline_minor", (json_int_t)0, "distance_m", (json_int_t)0,
-                      "gained", (json_int_t)0, "lost", (json_int_t)0, "pipeline_gained_minor",
-                      (json_int_t)0));
+            sellers, json_pack("{s:I, s:s, s:f, s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+                               "person_id", (json_int_t)store_int(r, 0), "name", store_text(r, 1),
+                               "home_latitude", (double)store_int(r, 2) / 1e6, "home_longitude",
+                               (double)store_int(r, 3) / 1e6, "accounts", (json_int_t)0,
+                               "potential_minor", (json_int_t)0, "pipeline_minor", (json_int_t)0,
+                               "distance_m", (json_int_t)0, "gained", (json_int_t)0, "lost",
+                               (json_int_t)0, "pipeline_gained_minor", (json_int_t)0));
     store_rows_free(r);
     if (rc < 0) goto fail;
     json_t *rows = json_array();
@@ -501,8 +501,8 @@ int territory_scenario_apply(struct store *db, int64_t id, int64_t user_id, int6
     struct change_source by = {arena_printf(&arena, "territory:%lld", (long long)id), user_id, now};
     for (size_t i = 0; i < n; i++) {
         int64_t acc = mv[3 * i], from = mv[3 * i + 1], to = mv[3 * i + 2], c = 0;
-        rc = store_run(db, SQL_ACCOUNT_MOVE, PARAMS(SV_INT(acc), SV_INT(to), SV_INT(from), SV_INT(now)),
-                       &c, e);
+        rc = store_run(db, SQL_ACCOUNT_MOVE,
+                       PARAMS(SV_INT(acc), SV_INT(to), SV_INT(from), SV_INT(now)), &c, e);
         if (rc < 0) goto fail;
         if (!c) {
             rc = err_set(e, REINS_ECONFLICT,
@@ -510,10 +510,10 @@ int territory_scenario_apply(struct store *db, int64_t id, int64_t user_id, int6
                          (long long)acc);
             goto fail;
         }
-        rc = store_run(db, SQL_AUDIT_INSERT,
-                       PARAMS(SV_INT(acc), SV_ID(from), SV_INT(to), SV_INT(id), SV_ID(user_id),
-                              SV_INT(now)),
-                       NULL, e);
+        rc = store_run(
+            db, SQL_AUDIT_INSERT,
+            PARAMS(SV_INT(acc), SV_ID(from), SV_INT(to), SV_INT(id), SV_ID(user_id), SV_INT(now)),
+            NULL, e);
         if (rc < 0) goto fail;
         /* the account's open deals follow it, with a history row each */
         if ((rc = store_query(db, SQL_OPEN_OPPS, PARAMS(SV_INT(acc)), &r, e)) < 0) goto fail;
