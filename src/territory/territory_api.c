@@ -74,19 +74,24 @@ static void compare(struct api_call *call)
         json_decref(sa);
         return api_fail(call);
     }
+    /* both account lists are sorted by account id: walk them together */
     int64_t differ = 0;
-    size_t i, j;
-    json_t *ra, *rb;
-    json_array_foreach(json_object_get(sa, "accounts"), i, ra)
-    {
-        json_int_t acc = json_integer_value(json_object_get(ra, "account_id"));
-        json_array_foreach(json_object_get(sb, "accounts"), j, rb)
-        {
-            if (json_integer_value(json_object_get(rb, "account_id")) != acc) continue;
-            if (json_integer_value(json_object_get(rb, "to_owner_id")) !=
-                json_integer_value(json_object_get(ra, "to_owner_id")))
+    json_t *la = json_object_get(sa, "accounts"), *lb = json_object_get(sb, "accounts");
+    size_t i = 0, j = 0, na = json_array_size(la), nb = json_array_size(lb);
+    while (i < na && j < nb) {
+        json_t *ra = json_array_get(la, i), *rb = json_array_get(lb, j);
+        json_int_t ia = json_integer_value(json_object_get(ra, "account_id"));
+        json_int_t ib = json_integer_value(json_object_get(rb, "account_id"));
+        if (ia < ib) {
+            i++;
+        } else if (ib < ia) {
+            j++;
+        } else {
+            if (json_integer_value(json_object_get(ra, "to_owner_id")) !=
+                json_integer_value(json_object_get(rb, "to_owner_id")))
                 differ++;
-            break;
+            i++;
+            j++;
         }
     }
     reply_json(call->req, call->res, 200,
