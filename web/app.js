@@ -35,6 +35,7 @@ import * as valuesAdmin from './views/admin-values.js';
 import * as surveysView from './views/surveys.js';
 import * as surveysAdmin from './views/admin-surveys.js';
 import * as pipelineView from './views/pipeline.js';
+import * as territoryView from './views/territory.js';
 import * as opportunityView from './views/opportunity.js';
 import * as crmImportAdmin from './views/admin-crm-import.js';
 import * as pipelinesAdmin from './views/admin-pipelines.js';
@@ -57,6 +58,9 @@ const routes = [
   { path: /^\/opportunities\/(\d+)$/, view: opportunityView, nav: 'pipeline', params: ['id'] },
   { path: /^\/forecast$/, view: forecastView, nav: 'forecast' },
   { path: /^\/forecast\/(\d+)$/, view: forecastView, nav: 'forecast', params: ['id'] },
+  { path: /^\/territory$/, view: territoryView, nav: 'territory' },
+  { path: /^\/territory\/compare$/, view: territoryView, nav: 'territory' },
+  { path: /^\/territory\/(\d+)$/, view: territoryView, nav: 'territory', params: ['id'] },
   { path: /^\/admin\/crm-import$/, view: crmImportAdmin, nav: 'crm-import', admin: true },
   { path: /^\/admin\/pipelines$/, view: pipelinesAdmin, nav: 'pipelines', admin: true },
   { path: /^\/admin\/people$/, view: peopleAdmin, nav: 'people', admin: true },
@@ -149,7 +153,7 @@ function navItems() {
   const items = [['home', '#/home', 'Home']];
   // One-on-ones are between two people: only for a login linked to a person.
   if (session.person) items.push(['oneonones', '#/oneonones', 'One-on-ones']);
-  items.push(['kudos', '#/kudos', 'Kudos'], ['surveys', '#/surveys', 'Surveys'], ['pipeline', '#/pipeline', 'Pipeline'], ['forecast', '#/forecast', 'Forecast'], ['org', '#/org', 'Org']);
+  items.push(['kudos', '#/kudos', 'Kudos'], ['surveys', '#/surveys', 'Surveys'], ['pipeline', '#/pipeline', 'Pipeline'], ['forecast', '#/forecast', 'Forecast'], ['territory', '#/territory', 'Territories'], ['org', '#/org', 'Org']);
   if (session.user.role === 'admin') {
     items.push(['people', '#/admin/people', 'People'], ['users', '#/admin/users', 'Users'], ['import', '#/admin/import', 'Import'], ['crm-import', '#/admin/crm-import', 'CRM import'], ['pipelines', '#/admin/pipelines', 'Pipelines'], ['skills', '#/admin/skills', 'Skills'], ['values', '#/admin/values', 'Values'], ['admin-surveys', '#/admin/surveys', 'Survey setup'], ['quotas', '#/admin/quotas', 'Quotas'], ['tokens', '#/admin/tokens', 'API tokens']);
   }

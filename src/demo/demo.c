@@ -13,6 +13,7 @@
 #include "pipeline/pipeline.h"
 #include "quotas/quotas.h"
 #include "recognition/recognition.h"
+#include "territory/territory_product.h"
 #include "surveys/surveys.h"
 #include "store/store.h"
 
@@ -277,6 +278,7 @@ int demo_fill(struct store *db, uint64_t seed, const char *as_of, const char *pa
     if ((rc = pipeline_demo_fill(db, seed, d.as_of_days, e)) < 0) goto fail;
     if ((rc = quotas_demo_fill(db, seed, d.as_of_days, e)) < 0) goto fail;
     if ((rc = fc_demo_fill(db, seed, d.as_of_days, e)) < 0) goto fail;
+    if ((rc = territory_demo_fill(db, d.as_of_days * 86400, e)) < 0) goto fail;
     return store_commit(db, e);
 fail:
     store_rollback(db);

@@ -457,9 +457,62 @@ const struct migration migrations[] = {
      "  steps TEXT NOT NULL,\n"
      "  updated_at BIGINT NOT NULL\n"
      ");\n"},
-    /* placeholder: 6 (territories) is made on another branch; the runner needs contiguous
-     * numbers. The integrator replaces it with the real one. */
-    {6, "reserved for territories", "SELECT 1"},
+    {6, "territory scenarios: parameters, result per account, account owner changes",
+     "CREATE TABLE territory_scenarios (\n"
+     "  id {{ID}},\n"
+     "  name TEXT NOT NULL,\n"
+     "  created_by BIGINT REFERENCES users(id),\n"
+     "  status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'applied')),\n"
+     /* which accounts: '' / NULL for any */
+     "  segment TEXT NOT NULL DEFAULT '',\n"
+     "  industry TEXT NOT NULL DEFAULT '',\n"
+     "  team_id BIGINT REFERENCES teams(id),\n"
+     /* measures balanced: a comma-separated subset of accounts,potential,pipeline */
+     "  measures TEXT NOT NULL,\n"
+     "  tolerance_bp BIGINT NOT NULL CHECK (tolerance_bp BETWEEN 0 AND 10000),\n"
+     "  max_moves BIGINT NOT NULL DEFAULT -1,\n"
+     /* the result: total distance to homes in metres, balance, what was left out */
+     "  distance_m BIGINT NOT NULL DEFAULT 0,\n"
+     "  balanced INTEGER NOT NULL DEFAULT 0 CHECK (balanced IN (0, 1)),\n"
+     "  max_violation_bp BIGINT NOT NULL DEFAULT 0,\n"
+     "  proven_optimal INTEGER NOT NULL DEFAULT 0 CHECK (proven_optimal IN (0, 1)),\n"
+     "  moves BIGINT NOT NULL DEFAULT 0,\n"
+     "  left_out BIGINT NOT NULL DEFAULT 0,\n"
+     "  created_at BIGINT NOT NULL,\n"
+     "  applied_at BIGINT,\n"
+     "  applied_by BIGINT REFERENCES users(id)\n"
+     ");\n"
+     "CREATE TABLE territory_scenario_sellers (\n"
+     "  scenario_id BIGINT NOT NULL REFERENCES territory_scenarios(id) ON DELETE CASCADE,\n"
+     "  position INTEGER NOT NULL,\n"
+     "  person_id BIGINT NOT NULL REFERENCES people(id),\n"
+     /* the home distances are measured from: the centroid of their current accounts */
+     "  home_latitude_e6 BIGINT NOT NULL,\n"
+     "  home_longitude_e6 BIGINT NOT NULL,\n"
+     "  PRIMARY KEY (scenario_id, position),\n"
+     "  UNIQUE (scenario_id, person_id)\n"
+     ");\n"
+     "CREATE TABLE territory_scenario_accounts (\n"
+     "  scenario_id BIGINT NOT NULL REFERENCES territory_scenarios(id) ON DELETE CASCADE,\n"
+     "  account_id BIGINT NOT NULL REFERENCES accounts(id),\n"
+     "  from_owner_id BIGINT REFERENCES people(id),\n"
+     /* NULL: left out (no coordinates) */
+     "  to_owner_id BIGINT REFERENCES people(id),\n"
+     "  potential_minor BIGINT NOT NULL,\n"
+     "  pipeline_minor BIGINT NOT NULL,\n"
+     "  distance_m BIGINT NOT NULL DEFAULT 0,\n"
+     "  PRIMARY KEY (scenario_id, account_id)\n"
+     ");\n"
+     "CREATE TABLE account_owner_changes (\n"
+     "  id {{ID}},\n"
+     "  account_id BIGINT NOT NULL REFERENCES accounts(id),\n"
+     "  from_owner_id BIGINT REFERENCES people(id),\n"
+     "  to_owner_id BIGINT REFERENCES people(id),\n"
+     "  scenario_id BIGINT REFERENCES territory_scenarios(id),\n"
+     "  changed_by BIGINT REFERENCES users(id),\n"
+     "  changed_at BIGINT NOT NULL\n"
+     ");\n"
+     "CREATE INDEX account_owner_changes_account ON account_owner_changes(account_id, changed_at);\n"},
     /* Forecast calls: every submission is kept, dated, so a period's calls can be read as
      * of any day. A seller's call (kind 'call', by themself) and a manager's adjustment of a
      * person below them (kind 'adjustment', with a comment) are separate rows: an
