@@ -61,6 +61,7 @@ extern const struct route recognition_routes[];
 extern const struct route survey_routes[];
 extern const struct route pipeline_routes[];
 extern const struct route quota_routes[];
+extern const struct route comp_routes[];
 
 /* The handler and body-limit callbacks to give http_server_start, with the
  * struct api as their app pointer. Paths under /api/ go to the routes,

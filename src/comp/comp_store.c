@@ -60,6 +60,16 @@ static const char SQL_PAYROLL[] =
     " FROM comp_payouts c JOIN comp_runs r ON r.id = c.run_id JOIN people p ON p.id = c.person_id"
     " WHERE c.run_id = $1 ORDER BY p.name, p.id";
 
+static const char SQL_STATEMENT_RUN[] =
+    "SELECT r.id, r.status, p.name, p.version, p.document FROM comp_runs r"
+    " JOIN comp_plans p ON p.id = r.plan_id WHERE r.plan_id = $1 AND r.period = $2";
+static const char SQL_STATEMENT_LINES[] =
+    "SELECT line_date, rule, deal_id, amount_minor, explanation FROM comp_lines"
+    " WHERE run_id = $1 AND person_id = $2 ORDER BY line_no";
+static const char SQL_STATEMENT_PAYOUT[] =
+    "SELECT earned_minor, paid_to_date_minor, payout_minor, attainment_bp FROM comp_payouts"
+    " WHERE run_id = $1 AND person_id = $2";
+
 /* Serialises runs of the same database (store_lock key). */
 #define COMP_RUN_LOCK 0x636f6d70 /* "comp" */
 
@@ -504,4 +514,66 @@ out:
     comp_db_input_release(&more);
     arena_release(&a);
     return rc < 0 ? rc : 0;
+}
+
+/* ---- statements ---------------------------------------------------------------------------- */
+
+int comp_statement(struct store *db, int64_t plan_id, int64_t person_id, const char *period,
+                   json_t **out, struct err *e)
+{
+    struct store_rows *r;
+    int rc = store_query(db, SQL_STATEMENT_RUN, PARAMS(SV_INT(plan_id), SV_TEXT(period)), &r, e);
+    if (rc < 0) return rc;
+    rc = store_next(r, e);
+    if (rc == 0)
+        rc = err_field(e, REINS_ENOTFOUND, "period", "no payout run for %s", period ? period : "");
+    if (rc < 0) {
+        store_rows_free(r);
+        return rc;
+    }
+    int64_t run_id = store_int(r, 0);
+    json_t *o = json_pack("{s:I, s:s, s:I, s:s, s:I, s:s, s:I}", "run_id", (json_int_t)run_id,
+                          "status", store_text(r, 1), "plan_id", (json_int_t)plan_id, "plan_name",
+                          store_text(r, 2), "plan_version", (json_int_t)store_int(r, 3), "period",
+                          period, "person_id", (json_int_t)person_id);
+    struct comp_plan *plan = NULL;
+    const char *doc = store_text(r, 4);
+    if (comp_plan_parse(doc, strlen(doc), &plan, e) == 0) {
+        json_object_set_new(o, "currency", json_string(plan->currency));
+        comp_plan_free(plan);
+    }
+    store_rows_free(r);
+    json_t *lines = json_array();
+    json_object_set_new(o, "lines", lines);
+    if ((rc = store_query(db, SQL_STATEMENT_LINES, PARAMS(SV_INT(run_id), SV_INT(person_id)), &r,
+                          e)) < 0)
+        goto fail;
+    while ((rc = store_next(r, e)) > 0) {
+        json_t *l =
+            json_pack("{s:s, s:s, s:I, s:s}", "date", store_text(r, 0), "rule", store_text(r, 1),
+                      "amount_minor", (json_int_t)store_int(r, 3), "explanation", store_text(r, 4));
+        json_object_set_new(l, "deal_id",
+                            store_isnull(r, 2) ? json_null() : json_integer(store_int(r, 2)));
+        json_array_append_new(lines, l);
+    }
+    store_rows_free(r);
+    if (rc < 0) goto fail;
+    if ((rc = store_query(db, SQL_STATEMENT_PAYOUT, PARAMS(SV_INT(run_id), SV_INT(person_id)), &r,
+                          e)) < 0)
+        goto fail;
+    int64_t v[4] = {0, 0, 0, -1};
+    if ((rc = store_next(r, e)) > 0)
+        for (int i = 0; i < 4; i++)
+            v[i] = store_int(r, i);
+    store_rows_free(r);
+    if (rc < 0) goto fail;
+    json_object_set_new(o, "totals",
+                        json_pack("{s:I, s:I, s:I, s:I}", "earned_minor", (json_int_t)v[0],
+                                  "paid_to_date_minor", (json_int_t)v[1], "payout_minor",
+                                  (json_int_t)v[2], "attainment_bp", (json_int_t)v[3]));
+    *out = o;
+    return 0;
+fail:
+    json_decref(o);
+    return rc;
 }

@@ -13,6 +13,7 @@
 #ifndef REINS_COMP_COMP_STORE_H
 #define REINS_COMP_COMP_STORE_H
 
+#include <jansson.h>
 #include <stdint.h>
 
 #include "comp/comp.h"
@@ -66,5 +67,12 @@ int comp_payroll_csv(struct store *db, int64_t run_id, struct sb *out, struct er
  * their earnings under plan `plan_id`, by running the engine with and without it. */
 int comp_estimate(struct store *db, int64_t plan_id, int64_t person_id, const char *period,
                   int64_t amount, int64_t *delta_out, struct err *e);
+
+/* A person's statement for plan `plan_id` and payout period `period`: the
+ * run's status, every line with its explanation, and the payout (earned,
+ * paid to date, payout, attainment in bp). REINS_ENOTFOUND when the period
+ * has no run. No visibility check: the caller decides who may see it. */
+int comp_statement(struct store *db, int64_t plan_id, int64_t person_id, const char *period,
+                   json_t **out, struct err *e);
 
 #endif
