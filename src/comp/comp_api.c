@@ -24,7 +24,7 @@ static void upload_plan(struct api_call *call)
 {
     int64_t id;
     int version;
-    if (comp_plan_store(call->db, call->req->body, call->req->body_len, (int64_t)time(NULL), &id,
+    if (comp_plan_store(call->db, call->req->body, call->req->body_len, 0, (int64_t)time(NULL), &id,
                         &version, &call->err) < 0)
         return api_fail(call);
     reply_json(call->req, call->res, 201,
@@ -63,7 +63,8 @@ static void run_payouts(struct api_call *call)
     int rc = json_check_fields(body, allowed, &call->err);
     if (rc >= 0) rc = json_get_string(body, "period", &period, &call->err);
     if (rc >= 0)
-        rc = comp_payout_run(call->db, call->ids[0], period, (int64_t)time(NULL), &run, &call->err);
+        rc = comp_payout_run(call->db, call->ids[0], period, 0, (int64_t)time(NULL), &run,
+                             &call->err);
     json_decref(body);
     if (rc < 0) return api_fail(call);
     reply_json(call->req, call->res, 201, json_pack("{s:I}", "id", (json_int_t)run));
@@ -122,6 +123,16 @@ static void statement(struct api_call *call)
     reply_json(call->req, call->res, 200, o);
 }
 
+static void statements(struct api_call *call)
+{
+    int64_t person;
+    if (person_in_sight(call, &person) < 0) return api_fail(call);
+    json_t *a;
+    if (comp_statements_list(call->db, person, &a, &call->err) < 0) return api_fail(call);
+    reply_json(call->req, call->res, 200,
+               json_pack("{s:I, s:o}", "person_id", (json_int_t)person, "statements", a));
+}
+
 static void estimate(struct api_call *call)
 {
     int64_t person, plan, amount;
@@ -144,6 +155,7 @@ const struct route comp_routes[] = {
     {"POST", "/api/v1/comp/runs/{id}/close", close_run, ROUTE_ADMIN},
     {"GET", "/api/v1/comp/runs/{id}/payroll.csv", payroll, ROUTE_ADMIN},
     {"GET", "/api/v1/comp/statement", statement, 0},
+    {"GET", "/api/v1/comp/statements", statements, 0},
     {"GET", "/api/v1/comp/estimate", estimate, 0},
     {0},
 };

@@ -70,13 +70,18 @@ static const char SQL_STATEMENT_PAYOUT[] =
     "SELECT earned_minor, paid_to_date_minor, payout_minor, attainment_bp FROM comp_payouts"
     " WHERE run_id = $1 AND person_id = $2";
 
+static const char SQL_STATEMENTS[] =
+    "SELECT r.plan_id, p.name, r.period, r.status, c.payout_minor FROM comp_payouts c"
+    " JOIN comp_runs r ON r.id = c.run_id JOIN comp_plans p ON p.id = r.plan_id"
+    " WHERE c.person_id = $1 ORDER BY r.period DESC, r.plan_id DESC";
+
 /* Serialises runs of the same database (store_lock key). */
 #define COMP_RUN_LOCK 0x636f6d70 /* "comp" */
 
 /* ---- plans and assignments ----------------------------------------------------------------- */
 
-int comp_plan_store(struct store *db, const char *json, size_t len, int64_t now, int64_t *id_out,
-                    int *version_out, struct err *e)
+int comp_plan_store(struct store *db, const char *json, size_t len, int in_tx, int64_t now,
+                    int64_t *id_out, int *version_out, struct err *e)
 {
     struct comp_plan *plan;
     int rc = comp_plan_parse(json, len, &plan, e);
@@ -86,7 +91,7 @@ int comp_plan_store(struct store *db, const char *json, size_t len, int64_t now,
     if (plan->effective_to != COMP_NO_DATE) date_from_days(plan->effective_to, to);
     char *doc = xstrndup(json, len);
     int64_t version = 0, id = 0;
-    if ((rc = store_begin(db, e)) < 0) goto out;
+    if (!in_tx && (rc = store_begin(db, e)) < 0) goto out;
     rc = store_int_query(db, SQL_PLAN_NEXT_VERSION, PARAMS(SV_TEXT(plan->name)), &version, e);
     if (rc >= 0)
         rc = store_int_query(db, SQL_PLAN_INSERT,
@@ -94,8 +99,8 @@ int comp_plan_store(struct store *db, const char *json, size_t len, int64_t now,
                                     plan->effective_to != COMP_NO_DATE ? SV_TEXT(to) : SV_NULL,
                                     SV_TEXT(doc), SV_INT(now)),
                              &id, e);
-    if (rc >= 0) rc = store_commit(db, e);
-    if (rc < 0) store_rollback(db);
+    if (!in_tx && rc >= 0) rc = store_commit(db, e);
+    if (!in_tx && rc < 0) store_rollback(db);
 out:
     free(doc);
     comp_plan_free(plan);
@@ -378,14 +383,14 @@ static int store_run_lines(struct store *db, int64_t run_id, const struct comp_d
     return rc;
 }
 
-int comp_payout_run(struct store *db, int64_t plan_id, const char *period, int64_t now,
+int comp_payout_run(struct store *db, int64_t plan_id, const char *period, int in_tx, int64_t now,
                     int64_t *run_id_out, struct err *e)
 {
     struct arena a = {0};
     struct comp_db_input d = {0};
     struct comp_result res = {0};
     int32_t first, last;
-    int rc = store_begin(db, e);
+    int rc = in_tx ? 0 : store_begin(db, e);
     if (rc < 0) return rc;
     if ((rc = store_lock(db, COMP_RUN_LOCK, e)) < 0) goto out;
     if ((rc = comp_input_load(db, plan_id, 0, 0, 0, &a, &d, e)) < 0) goto out;
@@ -417,10 +422,10 @@ int comp_payout_run(struct store *db, int64_t plan_id, const char *period, int64
     }
     if ((rc = comp_run(&d.in, &res, e)) < 0) goto out;
     if ((rc = store_run_lines(db, run_id, &d, &res, first, e)) < 0) goto out;
-    if ((rc = store_commit(db, e)) < 0) goto out;
+    if (!in_tx && (rc = store_commit(db, e)) < 0) goto out;
     if (run_id_out) *run_id_out = run_id;
 out:
-    if (rc < 0) store_rollback(db);
+    if (rc < 0 && !in_tx) store_rollback(db);
     comp_result_release(&res);
     comp_db_input_release(&d);
     arena_release(&a);
@@ -576,4 +581,24 @@ int comp_statement(struct store *db, int64_t plan_id, int64_t person_id, const c
 fail:
     json_decref(o);
     return rc;
+}
+
+int comp_statements_list(struct store *db, int64_t person_id, json_t **out, struct err *e)
+{
+    struct store_rows *r;
+    int rc = store_query(db, SQL_STATEMENTS, PARAMS(SV_INT(person_id)), &r, e);
+    if (rc < 0) return rc;
+    json_t *a = json_array();
+    while ((rc = store_next(r, e)) > 0)
+        json_array_append_new(
+            a, json_pack("{s:I, s:s, s:s, s:s, s:I}", "plan_id", (json_int_t)store_int(r, 0),
+                         "plan_name", store_text(r, 1), "period", store_text(r, 2), "status",
+                         store_text(r, 3), "payout_minor", (json_int_t)store_int(r, 4)));
+    store_rows_free(r);
+    if (rc < 0) {
+        json_decref(a);
+        return rc;
+    }
+    *out = a;
+    return 0;
 }

@@ -23,11 +23,11 @@
 struct store;
 struct principal;
 
-/* Store `json` as a new version of the plan it names. *id_out and *version_out
- * (either may be NULL) receive the new row. REINS_EINVAL naming the JSON path
- * of a bad field. */
-int comp_plan_store(struct store *db, const char *json, size_t len, int64_t now, int64_t *id_out,
-                    int *version_out, struct err *e);
+/* Store `json` as a new version of the plan it names, in its own transaction
+ * unless `in_tx`. *id_out and *version_out (either may be NULL) receive the new
+ * row. REINS_EINVAL naming the JSON path of a bad field. */
+int comp_plan_store(struct store *db, const char *json, size_t len, int in_tx, int64_t now,
+                    int64_t *id_out, int *version_out, struct err *e);
 
 /* Put person `person_id` on plan `plan_id` from `start_date` to `end_date`
  * (YYYY-MM-DD; end NULL for open). REINS_EINVAL naming the field. */
@@ -53,9 +53,15 @@ void comp_db_input_release(struct comp_db_input *d);
 
 /* Run plan `plan_id` for payout period `period` ("2026-03", "2026-Q1"; it
  * must be of the plan's payout period kind), replacing an open run of it;
- * REINS_ECONFLICT when that period's run is closed. All or nothing. */
-int comp_payout_run(struct store *db, int64_t plan_id, const char *period, int64_t now,
+ * REINS_ECONFLICT when that period's run is closed. All or nothing: in its own
+ * transaction unless `in_tx` (then the caller rolls back on failure). */
+int comp_payout_run(struct store *db, int64_t plan_id, const char *period, int in_tx, int64_t now,
                     int64_t *run_id_out, struct err *e);
+
+/* The demo: the mixed plan of docs/comp-plans.md for every seller from the
+ * previous fiscal year, and runs of the last three complete months before
+ * `as_of_days`, all but the latest closed. In the caller's transaction. */
+int comp_demo_fill(struct store *db, int64_t as_of_days, struct err *e);
 /* Close a run: its period is locked from then on. REINS_ECONFLICT if closed. */
 int comp_run_close(struct store *db, int64_t run_id, int64_t now, struct err *e);
 
@@ -74,5 +80,9 @@ int comp_estimate(struct store *db, int64_t plan_id, int64_t person_id, const ch
  * has no run. No visibility check: the caller decides who may see it. */
 int comp_statement(struct store *db, int64_t plan_id, int64_t person_id, const char *period,
                    json_t **out, struct err *e);
+
+/* The person's payout runs, newest period first: [{"plan_id","plan_name",
+ * "period","status","payout_minor"}]. No visibility check. */
+int comp_statements_list(struct store *db, int64_t person_id, json_t **out, struct err *e);
 
 #endif

@@ -91,6 +91,9 @@ test('statement: a seller sees their own explained lines; their manager too; oth
   isError(await get(S.s1b, `${q}&person_id=${P.s1a.id}`), 404, 'not_found', 'person_id');
   isError(await get(S.m2, `${q}&person_id=${P.s1a.id}`), 404, 'not_found', 'person_id');
   isError(await get(S.s1a, `/comp/statement?plan_id=${plan}&period=2026-05`), 404, 'not_found', 'period');
+  const list = expectStatus(await get(S.s1a, '/comp/statements'), 200);
+  assert.deepEqual(list.statements, [{ plan_id: plan, plan_name: 'AE API', period: '2026-01', status: 'closed', payout_minor: 140000 }]);
+  isError(await get(S.s1b, `/comp/statements?person_id=${P.s1a.id}`), 404, 'not_found', 'person_id');
 });
 
 test('estimate: what one more deal would earn, for whoever may see the person', async () => {

@@ -4,5 +4,6 @@ import './team.js';
 import './profile.js';
 import './leading.js';
 import './quotas.js';
+import './comp.js';
 import './admin.js';
 import './surveys.js';
