@@ -148,6 +148,52 @@ static void estimate(struct api_call *call)
                          (json_int_t)amount, "period", period, "earns_minor", (json_int_t)delta));
 }
 
+/* A seller disputes one of their own lines: {run_id, line_no, comment}. */
+static void open_dispute(struct api_call *call)
+{
+    static const char *const allowed[] = {"run_id", "line_no", "comment", NULL};
+    json_t *body;
+    if (request_json_object(call->req, &body, &call->err) < 0) return api_fail(call);
+    int64_t run = 0, line = -1, id = 0;
+    const char *comment = NULL;
+    int rc = json_check_fields(body, allowed, &call->err);
+    json_t *jr = json_object_get(body, "run_id"), *jl = json_object_get(body, "line_no");
+    if (rc >= 0 && (!json_is_integer(jr) || json_integer_value(jr) <= 0))
+        rc = err_field(&call->err, REINS_EINVAL, "run_id", "field run_id: a run id is required");
+    if (rc >= 0 && (!json_is_integer(jl) || json_integer_value(jl) < 0))
+        rc = err_field(&call->err, REINS_EINVAL, "line_no",
+                       "field line_no: a line number is required");
+    if (rc >= 0) {
+        run = json_integer_value(jr);
+        line = json_integer_value(jl);
+        rc = json_get_string(body, "comment", &comment, &call->err);
+    }
+    if (rc >= 0 && !call->who.person_id)
+        rc = err_set(&call->err, REINS_EFORBIDDEN, "only the person paid may dispute a line");
+    if (rc >= 0)
+        rc = comp_dispute_open(call->db, run, line, call->who.person_id, comment,
+                               (int64_t)time(NULL), &id, &call->err);
+    json_decref(body);
+    if (rc < 0) return api_fail(call);
+    reply_json(call->req, call->res, 201, json_pack("{s:I}", "id", (json_int_t)id));
+}
+
+static void resolve_dispute(struct api_call *call)
+{
+    static const char *const allowed[] = {"comment", NULL};
+    json_t *body;
+    if (request_json_object(call->req, &body, &call->err) < 0) return api_fail(call);
+    const char *comment = NULL;
+    int rc = json_check_fields(body, allowed, &call->err);
+    if (rc >= 0) rc = json_get_string(body, "comment", &comment, &call->err);
+    if (rc >= 0)
+        rc = comp_dispute_resolve(call->db, call->ids[0], comment, (int64_t)time(NULL), &call->err);
+    json_decref(body);
+    if (rc < 0) return api_fail(call);
+    reply_json(call->req, call->res, 200,
+               json_pack("{s:I, s:s}", "id", (json_int_t)call->ids[0], "status", "resolved"));
+}
+
 const struct route comp_routes[] = {
     {"POST", "/api/v1/comp/plans", upload_plan, ROUTE_ADMIN},
     {"POST", "/api/v1/comp/plans/{id}/assignments", assign_plan, ROUTE_ADMIN},
@@ -157,5 +203,7 @@ const struct route comp_routes[] = {
     {"GET", "/api/v1/comp/statement", statement, 0},
     {"GET", "/api/v1/comp/statements", statements, 0},
     {"GET", "/api/v1/comp/estimate", estimate, 0},
+    {"POST", "/api/v1/comp/disputes", open_dispute, 0},
+    {"POST", "/api/v1/comp/disputes/{id}/resolve", resolve_dispute, ROUTE_ADMIN},
     {0},
 };

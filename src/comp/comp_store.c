@@ -64,8 +64,20 @@ static const char SQL_STATEMENT_RUN[] =
     "SELECT r.id, r.status, p.name, p.version, p.document FROM comp_runs r"
     " JOIN comp_plans p ON p.id = r.plan_id WHERE r.plan_id = $1 AND r.period = $2";
 static const char SQL_STATEMENT_LINES[] =
-    "SELECT line_date, rule, deal_id, amount_minor, explanation FROM comp_lines"
+    "SELECT line_date, rule, deal_id, amount_minor, explanation, line_no FROM comp_lines"
     " WHERE run_id = $1 AND person_id = $2 ORDER BY line_no";
+static const char SQL_STATEMENT_DISPUTES[] =
+    "SELECT id, line_no, comment, status, resolution, opened_at FROM comp_disputes"
+    " WHERE run_id = $1 AND person_id = $2 ORDER BY id";
+static const char SQL_LINE_OWNER[] =
+    "SELECT COUNT(*) FROM comp_lines WHERE run_id = $1 AND line_no = $2 AND person_id = $3";
+static const char SQL_DISPUTE_INSERT[] =
+    "INSERT INTO comp_disputes (run_id, line_no, person_id, comment, status, opened_at)"
+    " VALUES ($1, $2, $3, $4, 'open', $5) RETURNING id";
+static const char SQL_DISPUTE_STATUS[] = "SELECT status FROM comp_disputes WHERE id = $1";
+static const char SQL_DISPUTE_RESOLVE[] =
+    "UPDATE comp_disputes SET status = 'resolved', resolution = $2, resolved_at = $3"
+    " WHERE id = $1 AND status = 'open'";
 static const char SQL_STATEMENT_PAYOUT[] =
     "SELECT earned_minor, paid_to_date_minor, payout_minor, attainment_bp FROM comp_payouts"
     " WHERE run_id = $1 AND person_id = $2";
@@ -559,6 +571,7 @@ int comp_statement(struct store *db, int64_t plan_id, int64_t person_id, const c
                       "amount_minor", (json_int_t)store_int(r, 3), "explanation", store_text(r, 4));
         json_object_set_new(l, "deal_id",
                             store_isnull(r, 2) ? json_null() : json_integer(store_int(r, 2)));
+        json_object_set_new(l, "line_no", json_integer(store_int(r, 5)));
         json_array_append_new(lines, l);
     }
     store_rows_free(r);
@@ -570,6 +583,21 @@ int comp_statement(struct store *db, int64_t plan_id, int64_t person_id, const c
     if ((rc = store_next(r, e)) > 0)
         for (int i = 0; i < 4; i++)
             v[i] = store_int(r, i);
+    store_rows_free(r);
+    if (rc < 0) goto fail;
+    json_t *disputes = json_array();
+    json_object_set_new(o, "disputes", disputes);
+    if ((rc = store_query(db, SQL_STATEMENT_DISPUTES, PARAMS(SV_INT(run_id), SV_INT(person_id)), &r,
+                          e)) < 0)
+        goto fail;
+    while ((rc = store_next(r, e)) > 0) {
+        json_t *d = json_pack("{s:I, s:I, s:s, s:s, s:I}", "id", (json_int_t)store_int(r, 0),
+                              "line_no", (json_int_t)store_int(r, 1), "comment", store_text(r, 2),
+                              "status", store_text(r, 3), "opened_at", (json_int_t)store_int(r, 5));
+        json_object_set_new(d, "resolution",
+                            store_isnull(r, 4) ? json_null() : json_string(store_text(r, 4)));
+        json_array_append_new(disputes, d);
+    }
     store_rows_free(r);
     if (rc < 0) goto fail;
     json_object_set_new(o, "totals",
@@ -601,4 +629,50 @@ int comp_statements_list(struct store *db, int64_t person_id, json_t **out, stru
     }
     *out = a;
     return 0;
+}
+
+/* ---- disputes ------------------------------------------------------------------------------ */
+
+static int comment_check(const char *comment, struct err *e)
+{
+    size_t n = comment ? strlen(comment) : 0;
+    if (n == 0 || n > 2000)
+        return err_field(e, REINS_EINVAL, "comment", "comment: 1 to 2000 characters are needed");
+    return 0;
+}
+
+int comp_dispute_open(struct store *db, int64_t run_id, int64_t line_no, int64_t person_id,
+                      const char *comment, int64_t now, int64_t *id_out, struct err *e)
+{
+    int rc = comment_check(comment, e);
+    if (rc < 0) return rc;
+    int64_t n = 0;
+    if ((rc = store_int_query(db, SQL_LINE_OWNER,
+                              PARAMS(SV_INT(run_id), SV_INT(line_no), SV_INT(person_id)), &n, e)) <
+        0)
+        return rc;
+    if (n == 0) return err_field(e, REINS_ENOTFOUND, "line_no", "no such line of yours");
+    return store_int_query(
+        db, SQL_DISPUTE_INSERT,
+        PARAMS(SV_INT(run_id), SV_INT(line_no), SV_INT(person_id), SV_TEXT(comment), SV_INT(now)),
+        id_out, e);
+}
+
+int comp_dispute_resolve(struct store *db, int64_t id, const char *comment, int64_t now,
+                         struct err *e)
+{
+    int rc = comment_check(comment, e);
+    if (rc < 0) return rc;
+    struct store_rows *r;
+    if ((rc = store_query(db, SQL_DISPUTE_STATUS, PARAMS(SV_INT(id)), &r, e)) < 0) return rc;
+    rc = store_next(r, e);
+    if (rc == 0) rc = err_set(e, REINS_ENOTFOUND, "no dispute %lld", (long long)id);
+    if (rc > 0 && strcmp(store_text(r, 0), "open") != 0)
+        rc = err_set(e, REINS_ECONFLICT, "dispute %lld is resolved already", (long long)id);
+    store_rows_free(r);
+    if (rc < 0) return rc;
+    return store_run(db, SQL_DISPUTE_RESOLVE, PARAMS(SV_INT(id), SV_TEXT(comment), SV_INT(now)),
+                     NULL, e) < 0
+               ? REINS_ESTORE
+               : 0;
 }

@@ -75,7 +75,7 @@ int comp_estimate(struct store *db, int64_t plan_id, int64_t person_id, const ch
                   int64_t amount, int64_t *delta_out, struct err *e);
 
 /* A person's statement for plan `plan_id` and payout period `period`: the
- * run's status, every line with its explanation, and the payout (earned,
+ * run's status, every line with its explanation and disputes, and the payout (earned,
  * paid to date, payout, attainment in bp). REINS_ENOTFOUND when the period
  * has no run. No visibility check: the caller decides who may see it. */
 int comp_statement(struct store *db, int64_t plan_id, int64_t person_id, const char *period,
@@ -84,5 +84,15 @@ int comp_statement(struct store *db, int64_t plan_id, int64_t person_id, const c
 /* The person's payout runs, newest period first: [{"plan_id","plan_name",
  * "period","status","payout_minor"}]. No visibility check. */
 int comp_statements_list(struct store *db, int64_t person_id, json_t **out, struct err *e);
+
+/* A seller disputes line `line_no` of run `run_id`, one of their own lines
+ * (REINS_ENOTFOUND naming line_no otherwise), with a comment (1 to 2000
+ * bytes, REINS_EINVAL naming comment). */
+int comp_dispute_open(struct store *db, int64_t run_id, int64_t line_no, int64_t person_id,
+                      const char *comment, int64_t now, int64_t *id_out, struct err *e);
+/* An admin resolves an open dispute with a comment; REINS_ECONFLICT when it
+ * is resolved already, REINS_ENOTFOUND when there is none. */
+int comp_dispute_resolve(struct store *db, int64_t id, const char *comment, int64_t now,
+                         struct err *e);
 
 #endif

@@ -511,7 +511,21 @@ const struct migration migrations[] = {
      "  payout_minor BIGINT NOT NULL,\n"
      "  attainment_bp BIGINT NOT NULL,\n"
      "  PRIMARY KEY (run_id, person_id)\n"
-     ");\n"},
+     ");\n"
+     /* A dispute names its line by run and line number, not by row: re-running an open
+      * run replaces the rows, and the dispute stays. */
+     "CREATE TABLE comp_disputes (\n"
+     "  id {{ID}},\n"
+     "  run_id BIGINT NOT NULL REFERENCES comp_runs(id),\n"
+     "  line_no BIGINT NOT NULL,\n"
+     "  person_id BIGINT NOT NULL REFERENCES people(id),\n"
+     "  comment TEXT NOT NULL,\n"
+     "  status TEXT NOT NULL CHECK (status IN ('open', 'resolved')),\n"
+     "  resolution TEXT,\n"
+     "  opened_at BIGINT NOT NULL,\n"
+     "  resolved_at BIGINT\n"
+     ");\n"
+     "CREATE INDEX comp_disputes_run ON comp_disputes(run_id, person_id);\n"},
 };
 
 const int migrations_count = (int)(sizeof migrations / sizeof migrations[0]);

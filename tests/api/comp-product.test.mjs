@@ -104,3 +104,24 @@ test('estimate: what one more deal would earn, for whoever may see the person', 
   isError(await get(S.s1a, `${q}&person_id=${P.s1b.id}`), 404, 'not_found', 'person_id');
   isError(await get(S.s1a, `/comp/estimate?plan_id=${plan}&period=2026-01&amount_minor=0`), 400, 'invalid', 'amount_minor');
 });
+
+test('disputes: a seller disputes their own line; an admin resolves it with a comment', async () => {
+  const st = expectStatus(await get(S.s1a, `/comp/statement?plan_id=${plan}&period=2026-01`), 200);
+  const line = st.lines[0];
+  const body = { run_id: st.run_id, line_no: line.line_no, comment: 'This deal was a renewal.' };
+  // someone else's line, even their manager: 404; no comment: 400
+  isError(await post(S.s1b, '/comp/disputes', body), 404, 'not_found', 'line_no');
+  isError(await post(S.m1, '/comp/disputes', body), 404, 'not_found', 'line_no');
+  isError(await post(S.s1a, '/comp/disputes', { ...body, comment: '' }), 400, 'invalid', 'comment');
+  const d = expectStatus(await post(S.s1a, '/comp/disputes', body), 201);
+  let seen = expectStatus(await get(S.m1, `/comp/statement?plan_id=${plan}&period=2026-01&person_id=${P.s1a.id}`), 200);
+  assert.deepEqual(seen.disputes.map((x) => [x.id, x.line_no, x.status, x.comment, x.resolution]), [[d.id, line.line_no, 'open', body.comment, null]]);
+  isError(await post(S.s1a, `/comp/disputes/${d.id}/resolve`, { comment: 'Agreed' }), 403, 'forbidden');
+  isError(await post(S.m1, `/comp/disputes/${d.id}/resolve`, { comment: 'Agreed' }), 403, 'forbidden');
+  isError(await post(admin, `/comp/disputes/${d.id}/resolve`, {}), 400, 'invalid', 'comment');
+  expectStatus(await post(admin, `/comp/disputes/${d.id}/resolve`, { comment: 'Checked: new business, paid right.' }), 200);
+  isError(await post(admin, `/comp/disputes/${d.id}/resolve`, { comment: 'again' }), 409, 'conflict');
+  isError(await post(admin, '/comp/disputes/99999/resolve', { comment: 'x' }), 404, 'not_found');
+  seen = expectStatus(await get(S.s1a, `/comp/statement?plan_id=${plan}&period=2026-01`), 200);
+  assert.deepEqual(seen.disputes.map((x) => [x.status, x.resolution]), [['resolved', 'Checked: new business, paid right.']]);
+});

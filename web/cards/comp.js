@@ -26,6 +26,26 @@ function estimator(ctx, st) {
   return h('form', { class: 'comp-estimate', onsubmit: go }, h('label', null, 'What would my next deal earn? ', input), ' ', h('button', { type: 'submit' }, 'Estimate'), out);
 }
 
+/** A line's dispute state, or a small form for the person paid to open one. */
+function disputeOf(ctx, st, line) {
+  const d = st.disputes.filter((x) => x.line_no === line.line_no).pop();
+  if (d) return h('p', { class: 'muted comp-dispute' }, d.status === 'resolved' ? `Dispute resolved: ${d.resolution}` : `Disputed: ${d.comment}`);
+  if (!ctx.me || ctx.me.id !== st.person_id) return null;
+  const text = h('input', { type: 'text', 'aria-label': 'Why this line is wrong', maxlength: 2000 });
+  const note = h('span', { class: 'muted', 'aria-live': 'polite' });
+  const send = async (e) => {
+    e.preventDefault();
+    try {
+      await ctx.api.post('/comp/disputes', { run_id: st.run_id, line_no: line.line_no, comment: text.value });
+      form.replaceWith(h('p', { class: 'muted comp-dispute' }, `Disputed: ${text.value}`));
+    } catch (err) {
+      note.textContent = err.message || 'The dispute was not sent.';
+    }
+  };
+  const form = h('details', { class: 'comp-dispute' }, h('summary', null, 'Dispute this line'), h('form', { onsubmit: send }, text, ' ', h('button', { type: 'submit' }, 'Send'), note));
+  return form;
+}
+
 registerCard({
   id: 'statement',
   section: 'managing',
@@ -56,7 +76,7 @@ registerCard({
         h('li', null, h('strong', null, 'Attainment: '), st.totals.attainment_bp >= 0 ? formatBp(st.totals.attainment_bp) : '—'),
       ),
       st.lines.length
-        ? h('ol', { class: 'comp-lines' }, st.lines.map((l) => h('li', { dataset: { rule: l.rule } }, h('strong', null, formatMoney(l.amount_minor, cur)), ` · ${l.date} · `, l.explanation)))
+        ? h('ol', { class: 'comp-lines' }, st.lines.map((l) => h('li', { dataset: { rule: l.rule } }, h('strong', null, formatMoney(l.amount_minor, cur)), ` · ${l.date} · `, l.explanation, disputeOf(ctx, st, l))))
         : h('p', { class: 'muted' }, 'No lines this period.'),
       estimator(ctx, st),
     );
