@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "auth/auth.h"
+#include "comp/comp_store.h"
 #include "core/text.h"
 #include "forecast/forecast_store.h"
 #include "growth/growth.h"
@@ -279,6 +280,7 @@ int demo_fill(struct store *db, uint64_t seed, const char *as_of, const char *pa
     if ((rc = quotas_demo_fill(db, seed, d.as_of_days, e)) < 0) goto fail;
     if ((rc = fc_demo_fill(db, seed, d.as_of_days, e)) < 0) goto fail;
     if ((rc = territory_demo_fill(db, d.as_of_days * 86400, e)) < 0) goto fail;
+    if ((rc = comp_demo_fill(db, d.as_of_days, e)) < 0) goto fail;
     return store_commit(db, e);
 fail:
     store_rollback(db);

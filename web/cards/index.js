@@ -4,6 +4,7 @@ import './team.js';
 import './profile.js';
 import './leading.js';
 import './quotas.js';
+import './comp.js';
 import './admin.js';
 import './surveys.js';
 import './forecast.js';

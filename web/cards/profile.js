@@ -1,7 +1,7 @@
 // cards/profile.js -- a person's details (the seller's own profile card, and
-// the top of a person's page), and the seller home's placeholders for what
-// later parts bring: goals and the commission statement (the numbers). The
-// seller's one-on-ones and growth cards are in cards/leading.js.
+// the top of a person's page). The seller's one-on-ones and growth cards are
+// in cards/leading.js, goals in cards/quotas.js, the commission statement in
+// cards/comp.js.
 import { h } from '../dom.js';
 import { registerCard } from '../home-cards.js';
 import { formatDate } from '../format.js';
@@ -66,13 +66,4 @@ registerCard({
   pages: ['seller-home'],
   title: 'Goals and attainment',
   placeholder: 'Your quota for each period and how far along you are.',
-});
-
-registerCard({
-  id: 'statement',
-  section: 'managing',
-  order: 20,
-  pages: ['seller-home'],
-  title: 'Commission statement',
-  placeholder: 'Your commission statement, with every line explained.',
 });

@@ -1,0 +1,267 @@
+/* test_comp_store.c -- plan versions, the engine's input from the database, payout runs that
+ * are all or nothing, the lock of a closed period, payroll and the estimator, on both
+ * databases. */
+#include "testdb.h"
+#include "fixtures.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "comp/comp_store.h"
+#include "core/mem.h"
+#include "demo/demo.h"
+#include "quotas/quotas.h"
+
+/* Monthly quota, paid monthly: 10% up to quota, 20% above it (marginal). */
+static const char PLAN[] =
+    "{\"name\": \"AE test\", \"currency\": \"USD\", \"effective_from\": \"2026-01-01\","
+    " \"quota_period\": \"month\", \"payout_period\": \"month\", \"components\": [{\"id\": \"c\","
+    " \"type\": \"commission\", \"mode\": \"marginal\", \"tiers\": ["
+    "{\"from_bp\": 0, \"to_bp\": 10000, \"rate_ppm\": 100000},"
+    " {\"from_bp\": 10000, \"rate_ppm\": 200000}]}]}";
+
+static const char SQL_DEAL[] =
+    "INSERT INTO opportunities (owner_id, name, amount_minor, currency, pipeline_id, stage_id,"
+    " probability_bp, forecast_category, status, close_date, created_date, created_at,"
+    " updated_at) SELECT $1, 'Deal', $2, $3, s.pipeline_id, s.id, 10000, 'closed', $4, $5, $5, 0,"
+    " 0 FROM pipeline_stages s JOIN pipelines p ON p.id = s.pipeline_id"
+    " WHERE p.is_default = 1 AND s.is_won = 1";
+
+static void add_deal(struct store *db, int64_t owner, int64_t amount, const char *currency,
+                     const char *status, const char *close)
+{
+    struct err e = {0};
+    if (store_run(db, SQL_DEAL,
+                  PARAMS(SV_INT(owner), SV_INT(amount), SV_TEXT(currency), SV_TEXT(status),
+                         SV_TEXT(close)),
+                  NULL, &e) < 0)
+        fail_msg("deal: %s", e.msg);
+}
+
+static void add_quota(struct store *db, int64_t person, const char *period, int64_t amount)
+{
+    struct err e = {0};
+    struct quota_fields f = {person, 0, period, amount, "USD", -1};
+    int64_t id;
+    if (quota_set(db, &f, 0, 0, &id, &e) < 0) fail_msg("quota: %s", e.msg);
+}
+
+/* Ana (started 2020) and Ben (started 2025-12-01: January is his ramp month 2 at 50%,
+ * February month 3 at 75% under the default 25/50/75 ramp). Both have monthly quotas of
+ * 10,000.00 for January and February; Ben is on the plan from February. */
+struct world {
+    int64_t plan, ana, ben;
+};
+
+static struct world make_world(struct store *db)
+{
+    struct world w;
+    struct err e = {0};
+    w.ana = fixture_person(db, "Ana", "ana@test.example", 0, 0, "2020-01-01", "active");
+    w.ben = fixture_person(db, "Ben", "ben@test.example", 0, 0, "2025-12-01", "active");
+    int version = 0;
+    if (comp_plan_store(db, PLAN, strlen(PLAN), 0, 1, &w.plan, &version, &e) < 0)
+        fail_msg("plan: %s", e.msg);
+    assert_int_equal(version, 1);
+    if (comp_assign(db, w.plan, w.ana, "2026-01-01", NULL, 1, NULL, &e) < 0) fail_msg("%s", e.msg);
+    if (comp_assign(db, w.plan, w.ben, "2026-02-01", NULL, 1, NULL, &e) < 0) fail_msg("%s", e.msg);
+    add_quota(db, w.ana, "2026-01", 1000000);
+    add_quota(db, w.ana, "2026-02", 1000000);
+    add_quota(db, w.ben, "2026-01", 1000000);
+    add_quota(db, w.ben, "2026-02", 1000000);
+    add_deal(db, w.ana, 600000, "USD", "won", "2026-01-10");
+    add_deal(db, w.ana, 600000, "USD", "won", "2026-01-20");
+    add_deal(db, w.ana, 900000, "USD", "lost", "2026-01-21"); /* lost: no credit */
+    add_deal(db, w.ana, 900000, "EUR", "won", "2026-01-22");  /* not the plan's currency */
+    add_deal(db, w.ben, 500000, "USD", "won", "2026-01-15");  /* before he was on the plan */
+    add_deal(db, w.ben, 300000, "USD", "won", "2026-02-10");
+    return w;
+}
+
+static int64_t sum(struct store *db, const char *sql, int64_t id)
+{
+    struct err e = {0};
+    int64_t v = -1;
+    if (store_int_query(db, sql, PARAMS(SV_INT(id)), &v, &e) < 0) fail_msg("%s", e.msg);
+    return v;
+}
+
+static const char SQL_RUN_LINES[] = "SELECT COUNT(*) FROM comp_lines WHERE run_id = $1";
+static const char SQL_RUN_TOTAL[] =
+    "SELECT COALESCE(SUM(amount_minor), 0) FROM comp_lines WHERE run_id = $1";
+
+/* ---- tests --------------------------------------------------------------------------------- */
+
+static void test_plan_versions(void **state)
+{
+    struct store *db = testdb_open(state);
+    struct err e = {0};
+    int64_t id1, id2;
+    int v1, v2;
+    assert_int_equal(comp_plan_store(db, PLAN, strlen(PLAN), 0, 1, &id1, &v1, &e), 0);
+    assert_int_equal(comp_plan_store(db, PLAN, strlen(PLAN), 0, 2, &id2, &v2, &e), 0);
+    assert_int_equal(v1, 1);
+    assert_int_equal(v2, 2);
+    assert_true(id1 != id2);
+    const char *bad =
+        "{\"name\": \"x\", \"effective_from\": \"2026-01-01\", \"components\": ["
+        "{\"id\": \"c\", \"type\": \"commission\", \"mode\": \"marginal\", \"tiers\": ["
+        "{\"from_bp\": 0, \"rate_ppm\": 0.5}]}]}";
+    assert_int_equal(comp_plan_store(db, bad, strlen(bad), 0, 3, NULL, NULL, &e), REINS_EINVAL);
+    if (!strstr(e.msg, "components[0].tiers[0]")) fail_msg("%s", e.msg);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_plans"), 2);
+    assert_int_equal(comp_assign(db, id1, 999999, "2026-01-01", NULL, 1, NULL, &e), REINS_EINVAL);
+    assert_string_equal(e.field, "person_id");
+    testdb_close(db);
+}
+
+static void test_input_from_db(void **state)
+{
+    struct store *db = testdb_open(state);
+    struct world w = make_world(db);
+    struct err e = {0};
+    struct arena a = {0};
+    struct comp_db_input d;
+    int32_t feb = 2026 * 12 + 1;
+    if (comp_input_load(db, w.plan, feb, 0, 0, &a, &d, &e) < 0) fail_msg("%s", e.msg);
+    assert_int_equal(d.in.npeople, 2);
+    assert_int_equal(d.person_ids[0], w.ana);
+    assert_int_equal(d.person_ids[1], w.ben);
+    /* Ana's two January wins and Ben's February win; not the lost, the EUR one, nor Ben's
+     * January deal closed before he was on the plan. */
+    assert_int_equal(d.in.ncredits, 3);
+    assert_int_equal(d.in.credits[0].amount, 600000);
+    assert_int_equal(d.in.credits[2].person, 1);
+    assert_int_equal(d.in.credits[2].amount, 300000);
+    /* Ana: 10,000.00 both months; Ben: January 50% (5,000.00), February 75% (7,500.00). */
+    assert_int_equal(d.in.nquotas, 4);
+    assert_int_equal(d.in.quotas[0].amount, 1000000);
+    assert_int_equal(d.in.quotas[2].amount, 500000);
+    assert_int_equal(d.in.quotas[3].amount, 750000);
+    assert_int_equal(d.in.quotas[3].month, feb);
+    comp_db_input_release(&d);
+    arena_release(&a);
+    testdb_close(db);
+}
+
+static void test_run_lock_and_payroll(void **state)
+{
+    struct store *db = testdb_open(state);
+    struct world w = make_world(db);
+    struct err e = {0};
+    int64_t jan = 0, again = 0;
+    if (comp_payout_run(db, w.plan, "2026-01", 0, 10, &jan, &e) < 0) fail_msg("%s", e.msg);
+    /* 6,000 at 10% = 600.00; then 4,000 at 10% = 400.00 and 2,000 above quota at 20% = 400.00 */
+    assert_int_equal(sum(db, SQL_RUN_TOTAL, jan), 140000);
+    int64_t nlines = sum(db, SQL_RUN_LINES, jan);
+    assert_true(nlines >= 3);
+    /* open: running again replaces it, never doubles it */
+    if (comp_payout_run(db, w.plan, "2026-01", 0, 11, &again, &e) < 0) fail_msg("%s", e.msg);
+    assert_int_equal(again, jan);
+    assert_int_equal(sum(db, SQL_RUN_LINES, jan), nlines);
+    assert_int_equal(sum(db, SQL_RUN_TOTAL, jan), 140000);
+    struct sb csv = SB_INIT;
+    assert_int_equal(comp_payroll_csv(db, jan, &csv, &e), REINS_ECONFLICT);
+    assert_int_equal(comp_run_close(db, jan, 12, &e), 0);
+    assert_int_equal(comp_run_close(db, jan, 13, &e), REINS_ECONFLICT);
+    /* closed: the period is locked, even with a new deal in it */
+    add_deal(db, w.ana, 100000, "USD", "won", "2026-01-25");
+    assert_int_equal(comp_payout_run(db, w.plan, "2026-01", 0, 14, NULL, &e), REINS_ECONFLICT);
+    assert_string_equal(e.field, "period");
+    assert_int_equal(sum(db, SQL_RUN_TOTAL, jan), 140000);
+    assert_int_equal(comp_payroll_csv(db, jan, &csv, &e), 0);
+    assert_non_null(strstr(csv.buf, "ana@test.example,Ana,2026-01,140000,0,140000\r\n"));
+    assert_null(strstr(csv.buf, "ben@"));
+    sb_release(&csv);
+    /* February: Ana 1,000.00 (the late January deal) is not February's; Ben 3,000 at 10% */
+    int64_t feb = 0;
+    if (comp_payout_run(db, w.plan, "2026-02", 0, 15, &feb, &e) < 0) fail_msg("%s", e.msg);
+    assert_int_equal(sum(db,
+                         "SELECT payout_minor FROM comp_payouts WHERE run_id = $1 AND"
+                         " person_id = (SELECT id FROM people WHERE name = 'Ben')",
+                         feb),
+                     30000);
+    assert_int_equal(comp_payout_run(db, w.plan, "2026-Q1", 0, 16, NULL, &e), REINS_EINVAL);
+    assert_string_equal(e.field, "period");
+    testdb_close(db);
+}
+
+static void test_run_all_or_nothing(void **state)
+{
+    struct store *db = testdb_open(state);
+    struct world w = make_world(db);
+    struct err e = {0};
+    int64_t jan = 0;
+    if (comp_payout_run(db, w.plan, "2026-01", 0, 10, &jan, &e) < 0) fail_msg("%s", e.msg);
+    int64_t nlines = sum(db, SQL_RUN_LINES, jan);
+    /* Cara joins the plan with a January win but no quota: the engine refuses the run, and
+     * the stored run is left exactly as it was. */
+    int64_t cara = fixture_person(db, "Cara", "cara@test.example", 0, 0, "2020-01-01", "active");
+    if (comp_assign(db, w.plan, cara, "2026-01-01", NULL, 1, NULL, &e) < 0) fail_msg("%s", e.msg);
+    add_deal(db, cara, 100000, "USD", "won", "2026-01-05");
+    assert_int_equal(comp_payout_run(db, w.plan, "2026-01", 0, 11, NULL, &e), REINS_EINVAL);
+    assert_int_equal(sum(db, SQL_RUN_LINES, jan), nlines);
+    assert_int_equal(sum(db, SQL_RUN_TOTAL, jan), 140000);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_runs"), 1);
+    /* a failing first run of a period leaves no run behind */
+    assert_int_equal(comp_payout_run(db, w.plan, "2026-02", 0, 12, NULL, &e), REINS_EINVAL);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_runs"), 1);
+    testdb_close(db);
+}
+
+static void test_estimate(void **state)
+{
+    struct store *db = testdb_open(state);
+    struct world w = make_world(db);
+    struct err e = {0};
+    int64_t delta = 0;
+    /* Ana is at 120% in January: 1,000.00 more all pays 20% = 200.00 */
+    if (comp_estimate(db, w.plan, w.ana, "2026-01", 100000, &delta, &e) < 0) fail_msg("%s", e.msg);
+    assert_int_equal(delta, 20000);
+    /* Ben in February is at 3,000 of 7,500: 5,000 more = 4,500 at 10% + 500 at 20% = 550.00 */
+    if (comp_estimate(db, w.plan, w.ben, "2026-02", 500000, &delta, &e) < 0) fail_msg("%s", e.msg);
+    assert_int_equal(delta, 55000);
+    assert_int_equal(comp_estimate(db, w.plan, w.ana, "2026-01", 0, &delta, &e), REINS_EINVAL);
+    testdb_close(db);
+}
+
+/* The demo: one plan, every seller on it, three monthly runs (two closed) with lines whose
+ * sum is each payout's earnings. */
+static void test_demo(void **state)
+{
+    struct store *db = testdb_open(state);
+    struct demo_summary sum;
+    struct err e = {0};
+    if (demo_fill(db, 7, "2026-05-14", "$argon2id$not-a-real-hash", &sum, &e) < 0)
+        fail_msg("demo: %s", e.msg);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_plans"), 1);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_assignments"), sum.sellers);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_runs WHERE status = 'closed'"
+                                       " AND period IN ('2026-02', '2026-03')"),
+                     2);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_runs WHERE status = 'open'"
+                                       " AND period = '2026-04'"),
+                     1);
+    assert_true(fixture_count(db, "SELECT COUNT(*) FROM comp_lines") > 0);
+    /* every payout's earnings are the sum of its stored lines less draws */
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_payouts c WHERE c.earned_minor <>"
+                                       " (SELECT COALESCE(SUM(l.amount_minor), 0) FROM comp_lines l"
+                                       " WHERE l.run_id = c.run_id AND l.person_id = c.person_id"
+                                       " AND l.rule NOT LIKE 'draw%')"),
+                     0);
+    testdb_close(db);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        TESTDB_BOTH(test_plan_versions),
+        TESTDB_BOTH(test_input_from_db),
+        TESTDB_BOTH(test_run_lock_and_payroll),
+        TESTDB_BOTH(test_run_all_or_nothing),
+        TESTDB_BOTH(test_estimate),
+        TESTDB_BOTH(test_demo),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

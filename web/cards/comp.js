@@ -1,0 +1,84 @@
+// cards/comp.js -- the commission statement card (docs/api.md, "Compensation"), on the
+// seller home in place of the placeholder cards/profile.js registers: the latest payout
+// period's totals and attainment, every line explained in plain words, and an estimator of
+// what the next deal would earn.
+import { h } from '../dom.js';
+import { registerCard } from '../home-cards.js';
+import { formatBp, formatMoney, parseMoney } from '../quotas.js';
+
+function estimator(ctx, st) {
+  const input = h('input', { type: 'text', inputmode: 'decimal', 'aria-label': 'Deal amount', placeholder: 'e.g. 10,000', class: 'comp-estimate-amount' });
+  const out = h('p', { class: 'muted comp-estimate-result', 'aria-live': 'polite' });
+  const go = async (e) => {
+    e.preventDefault();
+    const amount = parseMoney(input.value);
+    if (!amount) {
+      out.textContent = 'Type an amount, like 10,000.';
+      return;
+    }
+    try {
+      const r = await ctx.api.get(`/comp/estimate?plan_id=${st.plan_id}&period=${encodeURIComponent(st.period)}&amount_minor=${amount}&person_id=${st.person_id}`);
+      out.textContent = `A deal of ${formatMoney(amount, st.currency)} closed this period would earn ${formatMoney(r.earns_minor, st.currency)}.`;
+    } catch (err) {
+      out.textContent = err.message || 'The estimate failed.';
+    }
+  };
+  return h('form', { class: 'comp-estimate', onsubmit: go }, h('label', null, 'What would my next deal earn? ', input), ' ', h('button', { type: 'submit' }, 'Estimate'), out);
+}
+
+/** A line's dispute state, or a small form for the person paid to open one. */
+function disputeOf(ctx, st, line) {
+  const d = st.disputes.filter((x) => x.line_no === line.line_no).pop();
+  if (d) return h('p', { class: 'muted comp-dispute' }, d.status === 'resolved' ? `Dispute resolved: ${d.resolution}` : `Disputed: ${d.comment}`);
+  if (!ctx.me || ctx.me.id !== st.person_id) return null;
+  const text = h('input', { type: 'text', 'aria-label': 'Why this line is wrong', maxlength: 2000 });
+  const note = h('span', { class: 'muted', 'aria-live': 'polite' });
+  const send = async (e) => {
+    e.preventDefault();
+    try {
+      await ctx.api.post('/comp/disputes', { run_id: st.run_id, line_no: line.line_no, comment: text.value });
+      form.replaceWith(h('p', { class: 'muted comp-dispute' }, `Disputed: ${text.value}`));
+    } catch (err) {
+      note.textContent = err.message || 'The dispute was not sent.';
+    }
+  };
+  const form = h('details', { class: 'comp-dispute' }, h('summary', null, 'Dispute this line'), h('form', { onsubmit: send }, text, ' ', h('button', { type: 'submit' }, 'Send'), note));
+  return form;
+}
+
+registerCard({
+  id: 'statement',
+  section: 'managing',
+  order: 20,
+  size: 'wide',
+  pages: ['seller-home'],
+  title: 'Commission statement',
+  when: (ctx) => Boolean(ctx.subject),
+  load: async (ctx) => {
+    const list = await ctx.api.get(`/comp/statements?person_id=${ctx.subject.id}`);
+    const latest = list.statements[0];
+    if (!latest) return null;
+    return ctx.api.get(`/comp/statement?plan_id=${latest.plan_id}&period=${encodeURIComponent(latest.period)}&person_id=${ctx.subject.id}`);
+  },
+  render: (st, ctx) => {
+    if (!st) return h('p', { class: 'muted' }, 'No commission statement yet: it appears after the first payout run of your plan.');
+    const cur = st.currency || 'USD';
+    return h(
+      'div',
+      { class: 'comp-statement' },
+      h('p', { class: 'fact-heading first' }, `${st.period} · ${st.plan_name} v${st.plan_version} · ${st.status === 'closed' ? 'closed' : 'open, may still change'}`),
+      h(
+        'ul',
+        { class: 'fact-list comp-totals' },
+        h('li', null, h('strong', null, 'Payout: '), formatMoney(st.totals.payout_minor, cur)),
+        h('li', null, h('strong', null, 'Earned this period: '), formatMoney(st.totals.earned_minor, cur)),
+        h('li', null, h('strong', null, 'Paid before: '), formatMoney(st.totals.paid_to_date_minor, cur)),
+        h('li', null, h('strong', null, 'Attainment: '), st.totals.attainment_bp >= 0 ? formatBp(st.totals.attainment_bp) : '—'),
+      ),
+      st.lines.length
+        ? h('ol', { class: 'comp-lines' }, st.lines.map((l) => h('li', { dataset: { rule: l.rule } }, h('strong', null, formatMoney(l.amount_minor, cur)), ` · ${l.date} · `, l.explanation, disputeOf(ctx, st, l))))
+        : h('p', { class: 'muted' }, 'No lines this period.'),
+      estimator(ctx, st),
+    );
+  },
+});
