@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/mem.h"
+#include "people/people.h"
 #include "store/migrate.h"
 #include "surveys/surveys.h"
 
@@ -127,4 +128,19 @@ int cli_read_file(const char *path, char **out, size_t *len)
     *len = buf.len;
     *out = sb_detach(&buf);
     return 0;
+}
+
+void cli_print_problems(const char *file, const struct import_result *res)
+{
+    for (size_t i = 0; i < res->nproblems; i++) {
+        const struct import_problem *p = &res->problems[i];
+        /* name the field unless the message does already */
+        int named = p->field && strncmp(p->message, "field ", 6) != 0;
+        if (p->line)
+            fprintf(stderr, "%s line %zu: %s%s%s\n", file, p->line, named ? p->field : "",
+                    named ? ": " : "", p->message);
+        else
+            fprintf(stderr, "%s: %s%s%s\n", file, named ? p->field : "", named ? ": " : "",
+                    p->message);
+    }
 }

@@ -44,6 +44,9 @@ const char *opt_get(const struct opt *opts, const char *name);
 
 /* Open the database and bring its schema up to date; prints errors. */
 int cli_open_db(const char *url, struct store **out);
+/* Print each bad line of an import to stderr: "FILE line N: field: message". */
+struct import_result;
+void cli_print_problems(const char *file, const struct import_result *res);
 /* Load the instance secret that keeps survey participation apart from the
  * database (surveys/surveys.h): from --secret-file, else REINS_SECRET_FILE,
  * else beside the database; created when absent. Prints errors; 0 or 1. */

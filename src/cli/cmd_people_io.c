@@ -39,13 +39,7 @@ int cmd_import(int argc, char **argv, const char *db_url)
     struct import_result res;
     struct err e = {0};
     int rc = people_import_csv(db, data, len, pos[1], &res, &e);
-    for (size_t i = 0; i < res.nproblems; i++) {
-        const struct import_problem *p = &res.problems[i];
-        if (p->line)
-            fprintf(stderr, "%s line %zu: %s\n", pos[1], p->line, p->message);
-        else
-            fprintf(stderr, "%s: %s\n", pos[1], p->message);
-    }
+    cli_print_problems(pos[1], &res);
     if (rc < 0)
         fprintf(stderr, "reins: %s\n", e.msg);
     else

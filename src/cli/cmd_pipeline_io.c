@@ -45,13 +45,7 @@ int cmd_import_crm(int argc, char **argv, const char *db_url)
                                (int64_t)time(NULL)};
     int rc = crm_import_csv(db, (enum crm_source)source, (enum crm_object)object, data, len, pos[1],
                             &by, &res, &unchanged, &e);
-    for (size_t i = 0; i < res.nproblems; i++) {
-        const struct import_problem *p = &res.problems[i];
-        if (p->line)
-            fprintf(stderr, "%s line %zu: %s\n", pos[1], p->line, p->message);
-        else
-            fprintf(stderr, "%s: %s\n", pos[1], p->message);
-    }
+    cli_print_problems(pos[1], &res);
     if (rc < 0)
         fprintf(stderr, "reins: %s\n", e.msg);
     else

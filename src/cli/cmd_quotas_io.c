@@ -35,11 +35,7 @@ int cmd_import_quotas(int argc, char **argv, const char *db_url)
     struct import_result res;
     struct err e = {0};
     int rc = quotas_import_csv(db, data, len, (int64_t)time(NULL), &res, &e);
-    for (size_t i = 0; i < res.nproblems; i++) {
-        const struct import_problem *p = &res.problems[i];
-        fprintf(stderr, "%s line %zu: %s%s%s\n", pos[1], p->line, p->field ? p->field : "",
-                p->field ? ": " : "", p->message);
-    }
+    cli_print_problems(pos[1], &res);
     if (rc < 0)
         fprintf(stderr, "reins: %s\n", e.msg);
     else

@@ -267,8 +267,8 @@ test('reins import quotas: the same rules from the command line', async () => {
   writeFileSync(bad, `email,period,amount,currency\nnobody@test.example,2027-Q1,1000,USD\n${ORG.s1b.email},2027-Q1,1000,US\n`);
   const r1 = reins(['--db', dbUrl, 'import', 'quotas', bad]);
   assert.equal(r1.status, 1, r1.stderr);
-  assert.match(r1.stderr, /bad\.csv line 2: email: /);
-  assert.match(r1.stderr, /bad\.csv line 3: currency: /);
+  assert.match(r1.stderr, /bad\.csv line 2: field email: /);
+  assert.match(r1.stderr, /bad\.csv line 3: field currency: /);
   assert.deepEqual(await quotaNames(admin, '2027-Q1'), []);
   const good = path.join(dir, 'good.csv');
   writeFileSync(good, `email,team,period,amount,currency\n${ORG.s1b.email},,2027-Q1,70000,USD\n,North,2027-Q1,250000,USD\n`);
