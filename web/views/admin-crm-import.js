@@ -3,7 +3,7 @@
 // with bad rows changes nothing; each bad row is listed with its line and field.
 import { h, replace } from '../dom.js';
 import { pageHeader, field, formError, showError, clearErrors, busy, announce } from '../ui.js';
-import { linesTable } from './admin-import.js';
+import { importFailure } from './admin-import.js';
 
 export function render(root, ctx) {
   ctx.setTitle('CRM import');
@@ -48,21 +48,7 @@ export function render(root, ctx) {
       );
     } catch (err) {
       if (err.status === 401) return;
-      if (err.lines && err.lines.length) {
-        const n = new Set(err.lines.map((l) => l.line)).size;
-        replace(
-          result,
-          h(
-            'div',
-            { class: 'error-box import-error', role: 'alert' },
-            h('p', { class: 'error-title' }, `Nothing was imported: ${n} ${n === 1 ? 'row needs' : 'rows need'} fixing`),
-            h('p', null, `Fix ${n === 1 ? 'this row' : 'these rows'} in ${chosen.name} and import the file again. Line 1 is the header row.`),
-            linesTable(err.lines),
-          ),
-        );
-      } else {
-        replace(result, h('div', { class: 'error-box', role: 'alert' }, h('p', { class: 'error-title' }, 'Nothing was imported'), h('p', null, err.message)));
-      }
+      replace(result, importFailure(err, chosen.name, 'row'));
     }
   });
 

@@ -37,7 +37,25 @@ function formatHelp() {
   );
 }
 
-export function linesTable(lines) {
+/**
+ * Why an all-or-nothing import wrote nothing: each bad line of `fileName` in a table when the
+ * server named them (err.lines), else its message. `noun` is 'line' or 'row'.
+ */
+export function importFailure(err, fileName, noun) {
+  if (!err.lines || !err.lines.length) {
+    return h('div', { class: 'error-box', role: 'alert' }, h('p', { class: 'error-title' }, 'Nothing was imported'), h('p', null, err.message));
+  }
+  const n = new Set(err.lines.map((l) => l.line)).size;
+  return h(
+    'div',
+    { class: 'error-box import-error', role: 'alert' },
+    h('p', { class: 'error-title' }, `Nothing was imported: ${n} ${n === 1 ? `${noun} needs` : `${noun}s need`} fixing`),
+    h('p', null, `Fix ${n === 1 ? `this ${noun}` : `these ${noun}s`} in ${fileName} and import the file again. Line 1 is the header row.`),
+    linesTable(err.lines),
+  );
+}
+
+function linesTable(lines) {
   return h(
     'div',
     { class: 'table-wrap' },
@@ -120,21 +138,7 @@ export function render(root, ctx) {
       );
     } catch (err) {
       if (err.status === 401) return;
-      if (err.lines && err.lines.length) {
-        const n = new Set(err.lines.map((l) => l.line)).size;
-        replace(
-          result,
-          h(
-            'div',
-            { class: 'error-box import-error', role: 'alert' },
-            h('p', { class: 'error-title' }, `Nothing was imported: ${n} ${n === 1 ? 'line needs' : 'lines need'} fixing`),
-            h('p', null, `Fix ${n === 1 ? 'this line' : 'these lines'} in ${chosen.name} and import the file again. Line 1 is the header row.`),
-            linesTable(err.lines),
-          ),
-        );
-      } else {
-        replace(result, h('div', { class: 'error-box', role: 'alert' }, h('p', { class: 'error-title' }, 'Nothing was imported'), h('p', null, err.message)));
-      }
+      replace(result, importFailure(err, chosen.name, 'line'));
     }
   });
 
