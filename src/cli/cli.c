@@ -144,3 +144,40 @@ void cli_print_problems(const char *file, const struct import_result *res)
                     p->message);
     }
 }
+
+int cli_import_file(const char *db_url, const char *file, cli_import_fn import, void *ctx,
+                    struct import_result *res)
+{
+    *res = (struct import_result){0};
+    char *data;
+    size_t len;
+    if (cli_read_file(file, &data, &len) < 0) return 1;
+    struct store *db;
+    if (cli_open_db(db_url, &db)) {
+        free(data);
+        return 1;
+    }
+    struct err e = {0};
+    int rc = import(db, data, len, file, ctx, res, &e);
+    cli_print_problems(file, res);
+    if (rc < 0) fprintf(stderr, "reins: %s\n", e.msg);
+    store_close(db);
+    free(data);
+    return rc < 0;
+}
+
+int cli_write_output(const char *path, const struct sb *out)
+{
+    FILE *f = path ? fopen(path, "wb") : stdout;
+    if (!f) {
+        fprintf(stderr, "reins: cannot write %s: %s\n", path, strerror(errno));
+        return 1;
+    }
+    int failed = out->len && fwrite(out->buf, 1, out->len, f) != out->len;
+    failed |= (f != stdout ? fclose(f) : fflush(f)) != 0;
+    if (failed) {
+        fprintf(stderr, "reins: writing %s failed\n", path ? path : "the export");
+        return 1;
+    }
+    return 0;
+}

@@ -47,6 +47,17 @@ int cli_open_db(const char *url, struct store **out);
 /* Print each bad line of an import to stderr: "FILE line N: field: message". */
 struct import_result;
 void cli_print_problems(const char *file, const struct import_result *res);
+/* A part's import, applied to a file's bytes; `ctx` carries its own arguments. */
+typedef int (*cli_import_fn)(struct store *db, const char *data, size_t len, const char *file,
+                             void *ctx, struct import_result *res, struct err *e);
+/* Read FILE ("-" for stdin), open the database, run `import` and print every bad
+ * line and the error. Returns 0 when the import succeeded, else 1; *res is
+ * always set, and the caller releases it with import_result_release. */
+int cli_import_file(const char *db_url, const char *file, cli_import_fn import, void *ctx,
+                    struct import_result *res);
+/* Write an export to PATH, or to stdout when PATH is NULL; prints errors. 0 or 1. */
+struct sb;
+int cli_write_output(const char *path, const struct sb *out);
 /* Load the instance secret that keeps survey participation apart from the
  * database (surveys/surveys.h): from --secret-file, else REINS_SECRET_FILE,
  * else beside the database; created when absent. Prints errors; 0 or 1. */

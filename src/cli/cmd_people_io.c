@@ -1,11 +1,16 @@
 /* cmd_people_io.c -- reins import people FILE.csv and reins export people. */
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "people/people.h"
+
+static int import_people(struct store *db, const char *data, size_t len, const char *file,
+                         void *ctx, struct import_result *res, struct err *e)
+{
+    (void)ctx;
+    return people_import_csv(db, data, len, file, res, e);
+}
 
 int cmd_import(int argc, char **argv, const char *db_url)
 {
@@ -28,26 +33,12 @@ int cmd_import(int argc, char **argv, const char *db_url)
                "nothing is imported unless the whole file is good. FILE may be - for stdin.\n");
         return help ? 0 : 2;
     }
-    char *data;
-    size_t len;
-    if (cli_read_file(pos[1], &data, &len) < 0) return 1;
-    struct store *db;
-    if (cli_open_db(db_url, &db)) {
-        free(data);
-        return 1;
-    }
     struct import_result res;
-    struct err e = {0};
-    int rc = people_import_csv(db, data, len, pos[1], &res, &e);
-    cli_print_problems(pos[1], &res);
-    if (rc < 0)
-        fprintf(stderr, "reins: %s\n", e.msg);
-    else
+    int failed = cli_import_file(db_url, pos[1], import_people, NULL, &res);
+    if (!failed)
         printf("reins: imported %s: %d created, %d updated\n", pos[1], res.created, res.updated);
     import_result_release(&res);
-    store_close(db);
-    free(data);
-    return rc < 0 ? 1 : 0;
+    return failed;
 }
 
 int cmd_export(int argc, char **argv, const char *db_url)
@@ -73,19 +64,7 @@ int cmd_export(int argc, char **argv, const char *db_url)
         sb_release(&out);
         return cli_fail(&e);
     }
-    const char *path = opt_get(opts, "output");
-    FILE *f = path ? fopen(path, "wb") : stdout;
-    if (!f) {
-        fprintf(stderr, "reins: cannot write %s: %s\n", path, strerror(errno));
-        sb_release(&out);
-        return 1;
-    }
-    int failed = fwrite(out.buf, 1, out.len, f) != out.len;
-    failed |= (f != stdout ? fclose(f) : fflush(f)) != 0;
+    rc = cli_write_output(opt_get(opts, "output"), &out);
     sb_release(&out);
-    if (failed) {
-        fprintf(stderr, "reins: writing the export failed\n");
-        return 1;
-    }
-    return 0;
+    return rc;
 }

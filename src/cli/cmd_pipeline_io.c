@@ -1,13 +1,27 @@
 /* cmd_pipeline_io.c -- reins import opportunities|accounts and reins export opportunities. */
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "cli/cli.h"
 #include "people/people.h"
 #include "pipeline/pipeline.h"
+
+/* What one CRM import needs beyond the file, and what it says back. */
+struct crm_file {
+    enum crm_source source;
+    enum crm_object object;
+    int unchanged;
+};
+
+static int import_crm(struct store *db, const char *data, size_t len, const char *file,
+                      void *ctx, struct import_result *res, struct err *e)
+{
+    struct crm_file *f = ctx;
+    struct change_source by = {f->source == CRM_HUBSPOT ? "import:hubspot" : "import:salesforce",
+                               0, (int64_t)time(NULL)};
+    return crm_import_csv(db, f->source, f->object, data, len, file, &by, res, &f->unchanged, e);
+}
 
 int cmd_import_crm(int argc, char **argv, const char *db_url)
 {
@@ -30,31 +44,14 @@ int cmd_import_crm(int argc, char **argv, const char *db_url)
                "file is good. FILE may be - for stdin.\n");
         return help ? 0 : 2;
     }
-    char *data;
-    size_t len;
-    if (cli_read_file(pos[1], &data, &len) < 0) return 1;
-    struct store *db;
-    if (cli_open_db(db_url, &db)) {
-        free(data);
-        return 1;
-    }
+    struct crm_file file = {(enum crm_source)source, (enum crm_object)object, 0};
     struct import_result res;
-    struct err e = {0};
-    int unchanged = 0;
-    struct change_source by = {source == CRM_HUBSPOT ? "import:hubspot" : "import:salesforce", 0,
-                               (int64_t)time(NULL)};
-    int rc = crm_import_csv(db, (enum crm_source)source, (enum crm_object)object, data, len, pos[1],
-                            &by, &res, &unchanged, &e);
-    cli_print_problems(pos[1], &res);
-    if (rc < 0)
-        fprintf(stderr, "reins: %s\n", e.msg);
-    else
+    int failed = cli_import_file(db_url, pos[1], import_crm, &file, &res);
+    if (!failed)
         printf("reins: imported %s %s: %d created, %d updated, %d unchanged\n", pos[0], pos[1],
-               res.created, res.updated, unchanged);
+               res.created, res.updated, file.unchanged);
     import_result_release(&res);
-    store_close(db);
-    free(data);
-    return rc < 0 ? 1 : 0;
+    return failed;
 }
 
 int cmd_export_opportunities(int argc, char **argv, const char *db_url)
@@ -81,19 +78,7 @@ int cmd_export_opportunities(int argc, char **argv, const char *db_url)
         sb_release(&out);
         return cli_fail(&e);
     }
-    const char *path = opt_get(opts, "output");
-    FILE *f = path ? fopen(path, "wb") : stdout;
-    if (!f) {
-        fprintf(stderr, "reins: cannot write %s: %s\n", path, strerror(errno));
-        sb_release(&out);
-        return 1;
-    }
-    int failed = out.len && fwrite(out.buf, 1, out.len, f) != out.len;
-    failed |= (f != stdout ? fclose(f) : fflush(f)) != 0;
+    rc = cli_write_output(opt_get(opts, "output"), &out);
     sb_release(&out);
-    if (failed) {
-        fprintf(stderr, "reins: writing the export failed\n");
-        return 1;
-    }
-    return 0;
+    return rc;
 }

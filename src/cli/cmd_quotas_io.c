@@ -1,11 +1,17 @@
 /* cmd_quotas_io.c -- reins import quotas FILE.csv. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <time.h>
 
 #include "cli/cli.h"
 #include "people/people.h"
 #include "quotas/quotas.h"
+
+static int import_quotas(struct store *db, const char *data, size_t len, const char *file,
+                         void *ctx, struct import_result *res, struct err *e)
+{
+    (void)file, (void)ctx;
+    return quotas_import_csv(db, data, len, (int64_t)time(NULL), res, e);
+}
 
 int cmd_import_quotas(int argc, char **argv, const char *db_url)
 {
@@ -24,25 +30,11 @@ int cmd_import_quotas(int argc, char **argv, const char *db_url)
                "FILE may be - for stdin.\n");
         return help ? 0 : 2;
     }
-    char *data;
-    size_t len;
-    if (cli_read_file(pos[1], &data, &len) < 0) return 1;
-    struct store *db;
-    if (cli_open_db(db_url, &db)) {
-        free(data);
-        return 1;
-    }
     struct import_result res;
-    struct err e = {0};
-    int rc = quotas_import_csv(db, data, len, (int64_t)time(NULL), &res, &e);
-    cli_print_problems(pos[1], &res);
-    if (rc < 0)
-        fprintf(stderr, "reins: %s\n", e.msg);
-    else
+    int failed = cli_import_file(db_url, pos[1], import_quotas, NULL, &res);
+    if (!failed)
         printf("reins: imported %s: %d quotas set, %d replaced\n", pos[1], res.created,
                res.updated);
     import_result_release(&res);
-    store_close(db);
-    free(data);
-    return rc < 0 ? 1 : 0;
+    return failed;
 }
