@@ -103,6 +103,18 @@ test('an admin sees every team against quota, then sets a quota on the quotas pa
   const q = (await admin.get(`/quotas?period=${quarter.next}`)).quotas.find((x) => x.person_id === seller.id);
   assert.equal(q.amount_minor, 12345650);
   await screenshot(page, 'admin-quotas');
-  assert.deepEqual(unexpectedProblems(page, [401]), []);
+
+  // A quota file with a bad line sets nothing and names the line and field.
+  const before = (await admin.get(`/quotas?period=${quarter.next}`)).quotas.length;
+  const bad = ['email,period,amount,currency', `${env.logins.seller},${quarter.next},500.00,USD`, `${env.logins.seller},${quarter.next},lots,USD`].join('\n');
+  await page.getByLabel(/^Quota file/).setInputFiles({ name: 'quotas.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+  await page.getByRole('button', { name: 'Import' }).click();
+  const errors = page.locator('table.import-errors');
+  await errors.waitFor();
+  const rows = await errors.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((c) => c.innerText.trim())));
+  assert.deepEqual(rows.map((r) => [r[0], r[1]]), [['3', 'amount']]);
+  assert.match(await page.locator('.import-error .error-title').innerText(), /Nothing was imported: 1 line needs fixing/);
+  assert.equal((await admin.get(`/quotas?period=${quarter.next}`)).quotas.length, before, 'nothing was set');
+  assert.deepEqual(unexpectedProblems(page, [400, 401]), []);
   await page.context().close();
 });

@@ -3,6 +3,7 @@
 // "Goals and quotas").
 import { h, replace } from '../dom.js';
 import { withoutFieldPrefix, capitalise } from '../api.js';
+import { importFailure } from './admin-import.js';
 import { pageHeader, field, showError, clearErrors, busy, announce, openDialog, loading, errorBox } from '../ui.js';
 import { formatBp, formatMoney, parseMoney } from '../quotas.js';
 import { formatDate } from '../format.js';
@@ -141,8 +142,7 @@ function importCard(ctx, onDone) {
       onDone();
     } catch (err) {
       if (err.status === 401) return;
-      replace(result, h('div', { class: 'error-box', role: 'alert' }, h('p', { class: 'error-title' }, 'Nothing was imported'),
-        err.lines ? h('ul', null, err.lines.map((l) => h('li', null, `Line ${l.line}${l.field ? ` (${l.field})` : ''}: ${capitalise(withoutFieldPrefix(l.message))}`))) : h('p', null, err.message)));
+      replace(result, importFailure(err, chosen.name, 'line'));
     }
   });
   return form;
