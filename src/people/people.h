@@ -100,6 +100,10 @@ struct import_result {
 int people_import_csv(struct store *db, const char *data, size_t len, const char *source,
                       struct import_result *out, struct err *e);
 void import_result_release(struct import_result *r);
+/* Add a bad line to an import's result. Only the first 1000 are kept; the import
+ * fails all the same. Every CSV import reports its bad lines through this. */
+void import_problem_add(struct import_result *r, size_t line, const char *field, const char *fmt,
+                        ...) __attribute__((format(printf, 4, 5)));
 /* Every person as CSV, in the import format, from one consistent snapshot. */
 int people_export_csv(struct store *db, struct sb *out, struct err *e);
 

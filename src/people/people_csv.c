@@ -10,7 +10,6 @@
 #include "core/text.h"
 #include "store/store.h"
 
-#define MAX_PROBLEMS 1000
 #define MAX_ROWS 100000
 
 enum column { COL_NAME, COL_EMAIL, COL_TITLE, COL_MANAGER, COL_TEAM, COL_START, COL_STATUS, NCOLS };
@@ -53,23 +52,6 @@ struct import {
     const char *source;
     int col[NCOLS]; /* each column's index in the file, -1 when absent */
 };
-
-static void problem(struct import *im, size_t line, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void problem(struct import *im, size_t line, const char *field, const char *fmt, ...)
-{
-    struct import_result *r = im->res;
-    if (r->nproblems >= MAX_PROBLEMS) return;
-    if (!r->problems) r->problems = xcalloc(MAX_PROBLEMS, sizeof *r->problems);
-    struct import_problem *p = &r->problems[r->nproblems++];
-    p->line = line;
-    p->field = field;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(p->message, sizeof p->message, fmt, ap);
-    va_end(ap);
-}
 
 static long add_node(struct import *im, const char *email, int64_t id, int64_t db_manager_id)
 {
@@ -166,24 +148,24 @@ static void check_row(struct import *im, const struct csv_row *row, const int co
         v->f[c] = val;
     }
     if (text_check(v->f[COL_NAME], PERSON_NAME_MAX, "name", &e) < 0)
-        problem(im, line, "name", "%s", e.msg);
+        import_problem_add(im->res, line, "name", "%s", e.msg);
     if (email_normalize(v->email, v->f[COL_EMAIL], "email", &e) < 0) {
-        problem(im, line, "email", "%s", e.msg);
+        import_problem_add(im->res, line, "email", "%s", e.msg);
         v->email[0] = '\0';
     }
     if (*v->f[COL_TITLE] && text_check(v->f[COL_TITLE], PERSON_TITLE_MAX, "title", &e) < 0)
-        problem(im, line, "title", "%s", e.msg);
+        import_problem_add(im->res, line, "title", "%s", e.msg);
     if (*v->f[COL_TEAM] && text_check(v->f[COL_TEAM], TEAM_NAME_MAX, "team", &e) < 0)
-        problem(im, line, "team", "%s", e.msg);
+        import_problem_add(im->res, line, "team", "%s", e.msg);
     if (date_check(v->f[COL_START], "start_date", &e) < 0)
-        problem(im, line, "start_date", "%s", e.msg);
+        import_problem_add(im->res, line, "start_date", "%s", e.msg);
     if (*v->f[COL_STATUS] && !person_status_valid(v->f[COL_STATUS]))
-        problem(im, line, "status", "field status: '%.40s' is not one of active, leaving, left",
+        import_problem_add(im->res, line, "status", "field status: '%.40s' is not one of active, leaving, left",
                 v->f[COL_STATUS]);
     if (*v->f[COL_MANAGER]) {
         char m[EMAIL_MAX + 1];
         if (email_normalize(m, v->f[COL_MANAGER], "manager_email", &e) < 0)
-            problem(im, line, "manager_email", "%s", e.msg);
+            import_problem_add(im->res, line, "manager_email", "%s", e.msg);
     }
 }
 
@@ -270,18 +252,18 @@ int people_import_csv(struct store *db, const char *data, size_t len, const char
             while (*msg == ' ')
                 msg++;
         }
-        problem(&im, e->line, NULL, "%s", msg);
+        import_problem_add(im.res, e->line, NULL, "%s", msg);
         goto done;
     }
     if (doc->nrows == 0) {
-        problem(&im, 1, NULL, "the file is empty: a header row is required");
+        import_problem_add(im.res, 1, NULL, "the file is empty: a header row is required");
         goto done;
     }
     int *col = im.col;
     for (int c = 0; c < NCOLS; c++) {
         col[c] = csv_find_column(doc, column_names[c]);
         if (col[c] < 0 && column_required[c])
-            problem(&im, doc->rows[0].line, column_names[c], "the header has no column '%s'",
+            import_problem_add(im.res, doc->rows[0].line, column_names[c], "the header has no column '%s'",
                     column_names[c]);
     }
     if (out->nproblems) goto done;
@@ -308,7 +290,7 @@ int people_import_csv(struct store *db, const char *data, size_t len, const char
     for (size_t k = 0; k < nordered; k++) {
         size_t i = order[k];
         if (k > 0 && !strcmp(vals[order[k - 1]].email, vals[i].email)) {
-            problem(&im, doc->rows[i].line, "email", "field email: %s appears already on line %zu",
+            import_problem_add(im.res, doc->rows[i].line, "email", "field email: %s appears already on line %zu",
                     vals[i].email, doc->rows[order[k - 1]].line);
             continue;
         }
@@ -330,10 +312,10 @@ int people_import_csv(struct store *db, const char *data, size_t len, const char
         if (email_normalize(m, v->f[COL_MANAGER], "manager_email", NULL) < 0) continue;
         long mn = find_node(&im, m);
         if (mn < 0)
-            problem(&im, doc->rows[i].line, "manager_email",
+            import_problem_add(im.res, doc->rows[i].line, "manager_email",
                     "field manager_email: '%s' is not a known person nor in this file", m);
         else if (mn == v->node)
-            problem(&im, doc->rows[i].line, "manager_email",
+            import_problem_add(im.res, doc->rows[i].line, "manager_email",
                     "field manager_email: a person cannot report to themself");
         else
             im.nodes[v->node].parent = mn;
@@ -351,7 +333,7 @@ int people_import_csv(struct store *db, const char *data, size_t len, const char
             long v = c;
             while (im.nodes[v].row < 0)
                 v = im.nodes[v].parent;
-            problem(&im, doc->rows[im.nodes[v].row].line, "manager_email",
+            import_problem_add(im.res, doc->rows[im.nodes[v].row].line, "manager_email",
                     "field manager_email: reporting lines would form a cycle: %s", path);
         }
     }
@@ -376,6 +358,22 @@ done:
     arena_release(&im.arena);
     csv_doc_free(doc);
     return rc;
+}
+
+#define MAX_PROBLEMS 1000
+
+void import_problem_add(struct import_result *r, size_t line, const char *field, const char *fmt,
+                        ...)
+{
+    if (r->nproblems >= MAX_PROBLEMS) return;
+    if (!r->problems) r->problems = xcalloc(MAX_PROBLEMS, sizeof *r->problems);
+    struct import_problem *p = &r->problems[r->nproblems++];
+    p->line = line;
+    p->field = field;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(p->message, sizeof p->message, fmt, ap);
+    va_end(ap);
 }
 
 void import_result_release(struct import_result *r)

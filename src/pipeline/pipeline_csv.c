@@ -17,7 +17,6 @@
 #include "people/people.h"
 #include "store/store.h"
 
-#define MAX_PROBLEMS 1000
 #define TEXT_MAX 255
 
 /* ---- sources, objects, fields and their default columns ------------------------------------ */
@@ -323,23 +322,6 @@ struct import {
     struct strmap pipelines; /* lower-case name -> id */
 };
 
-static void problem(struct import *im, size_t line, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void problem(struct import *im, size_t line, const char *field, const char *fmt, ...)
-{
-    struct import_result *r = im->res;
-    if (r->nproblems >= MAX_PROBLEMS) return;
-    if (!r->problems) r->problems = xcalloc(MAX_PROBLEMS, sizeof *r->problems);
-    struct import_problem *p = &r->problems[r->nproblems++];
-    p->line = line;
-    p->field = field;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(p->message, sizeof p->message, fmt, ap);
-    va_end(ap);
-}
-
 /* Lower-case letters and digits only: "Closed Won", "closedwon" and "Closed-Won" are one. */
 static char *squash(struct arena *a, const char *s)
 {
@@ -443,7 +425,7 @@ static void map_header(struct import *im, const struct csv_doc *doc)
     for (int i = 0; i < nfields; i++) {
         im->col[i] = csv_find_column(doc, im->columns[i]);
         if (im->col[i] < 0 && required[i])
-            problem(im, doc->rows[0].line, fields[i],
+            import_problem_add(im->res, doc->rows[0].line, fields[i],
                     "the header has no column '%s' (field %s; see the column mapping for %s)",
                     im->columns[i], fields[i], crm_source_name(im->source));
     }
@@ -474,11 +456,11 @@ static int text_field(struct import *im, const struct csv_row *row, int f, const
     struct err e = {0};
     if (!v) {
         if (!required) return 0;
-        problem(im, row->line, name, "field %s: column '%s' is empty", name, im->columns[f]);
+        import_problem_add(im->res, row->line, name, "field %s: column '%s' is empty", name, im->columns[f]);
         return -1;
     }
     if (text_check(v, max, name, &e) < 0) {
-        problem(im, row->line, name, "%s", e.msg);
+        import_problem_add(im->res, row->line, name, "%s", e.msg);
         return -1;
     }
     return 0;
@@ -492,18 +474,18 @@ static int owner_field(struct import *im, const struct csv_row *row, int f, int 
     const char *v = cell(im, row, f);
     if (!v) {
         if (!required) return 0;
-        problem(im, row->line, "owner_email", "field owner_email: column '%s' is empty",
+        import_problem_add(im->res, row->line, "owner_email", "field owner_email: column '%s' is empty",
                 im->columns[f]);
         return -1;
     }
     char email[EMAIL_MAX + 1];
     struct err e = {0};
     if (email_normalize(email, v, "owner_email", &e) < 0) {
-        problem(im, row->line, "owner_email", "%s", e.msg);
+        import_problem_add(im->res, row->line, "owner_email", "%s", e.msg);
         return -1;
     }
     if (!strmap_get(&im->people, email, id)) {
-        problem(im, row->line, "owner_email", "field owner_email: '%.80s' is not a known person",
+        import_problem_add(im->res, row->line, "owner_email", "field owner_email: '%.80s' is not a known person",
                 email);
         return -1;
     }
@@ -590,10 +572,10 @@ static int check_opp_row(struct import *im, const struct csv_row *row, struct op
     bad |= owner_field(im, row, OF_OWNER_EMAIL, 1, &o->st.owner_id);
     const char *v = cell(im, row, OF_AMOUNT);
     if (!v) {
-        problem(im, line, "amount", "field amount: column '%s' is empty", im->columns[OF_AMOUNT]);
+        import_problem_add(im->res, line, "amount", "field amount: column '%s' is empty", im->columns[OF_AMOUNT]);
         bad = -1;
     } else if (amount_parse(v, &o->st.amount_minor) < 0) {
-        problem(im, line, "amount",
+        import_problem_add(im->res, line, "amount",
                 "field amount: '%.40s' is not an amount (like 12500 or 12,500.00)", v);
         bad = -1;
     }
@@ -601,31 +583,31 @@ static int check_opp_row(struct import *im, const struct csv_row *row, struct op
     snprintf(o->st.currency, sizeof o->st.currency, "%s", v ? v : "USD");
     struct err e = {0};
     if (v && currency_check(v, "currency", &e) < 0) {
-        problem(im, line, "currency", "%s", e.msg);
+        import_problem_add(im->res, line, "currency", "%s", e.msg);
         bad = -1;
     }
     int64_t pipeline = im->default_pipeline;
     int pipeline_bad = 0;
     v = cell(im, row, OF_PIPELINE);
     if (v && !strmap_get(&im->pipelines, squash(&im->arena, v), &pipeline)) {
-        problem(im, line, "pipeline", "field pipeline: '%.60s' is not a pipeline", v);
+        import_problem_add(im->res, line, "pipeline", "field pipeline: '%.60s' is not a pipeline", v);
         bad = pipeline_bad = -1;
     }
     v = cell(im, row, OF_STAGE);
     if (!v) {
-        problem(im, line, "stage", "field stage: column '%s' is empty", im->columns[OF_STAGE]);
+        import_problem_add(im->res, line, "stage", "field stage: column '%s' is empty", im->columns[OF_STAGE]);
         bad = -1;
     } else if (!pipeline_bad) {
         o->stage = find_stage(im, pipeline, v);
         if (!o->stage) {
-            problem(im, line, "stage", "field stage: '%.60s' is not a stage of this pipeline", v);
+            import_problem_add(im->res, line, "stage", "field stage: '%.60s' is not a stage of this pipeline", v);
             bad = -1;
         }
     }
     if ((v = cell(im, row, OF_PROBABILITY))) {
         o->has_probability = 1;
         if (percent_parse(v, &o->probability_bp) < 0) {
-            problem(im, line, "probability",
+            import_problem_add(im->res, line, "probability",
                     "field probability: '%.20s' is not a percentage from 0 to 100", v);
             bad = -1;
         }
@@ -633,7 +615,7 @@ static int check_opp_row(struct import *im, const struct csv_row *row, struct op
     if ((v = cell(im, row, OF_CATEGORY))) {
         o->has_category = 1;
         if (category_parse(v, o->category) < 0) {
-            problem(im, line, "forecast_category",
+            import_problem_add(im->res, line, "forecast_category",
                     "field forecast_category: '%.30s' is not one of Pipeline, Best Case, Commit,"
                     " Closed, Omitted",
                     v);
@@ -642,16 +624,16 @@ static int check_opp_row(struct import *im, const struct csv_row *row, struct op
     }
     v = cell(im, row, OF_CLOSE_DATE);
     if (!v) {
-        problem(im, line, "close_date", "field close_date: column '%s' is empty",
+        import_problem_add(im->res, line, "close_date", "field close_date: column '%s' is empty",
                 im->columns[OF_CLOSE_DATE]);
         bad = -1;
     } else if (crm_date_parse(v, o->st.close_date) < 0) {
-        problem(im, line, "close_date",
+        import_problem_add(im->res, line, "close_date",
                 "field close_date: '%.30s' is not a date (YYYY-MM-DD or M/D/YYYY)", v);
         bad = -1;
     }
     if ((v = cell(im, row, OF_CREATED_DATE)) && crm_date_parse(v, o->created_date) < 0) {
-        problem(im, line, "created_date",
+        import_problem_add(im->res, line, "created_date",
                 "field created_date: '%.30s' is not a date (YYYY-MM-DD or M/D/YYYY)", v);
         bad = -1;
     }
@@ -660,14 +642,14 @@ static int check_opp_row(struct import *im, const struct csv_row *row, struct op
         text_field(im, row, OF_ACCOUNT_NAME, "account_name", 0, ACCOUNT_NAME_MAX, &o->account_name);
     v = cell(im, row, OF_REASON);
     if (v && note_check(v, OPP_REASON_MAX, "reason", &e) < 0) {
-        problem(im, line, "reason", "%s", e.msg);
+        import_problem_add(im->res, line, "reason", "%s", e.msg);
         bad = -1;
     }
     o->reason = v ? v : "";
     o->has_products = im->col[OF_PRODUCTS] >= 0;
     v = cell(im, row, OF_PRODUCTS);
     if (v && note_check(v, OPP_REASON_MAX, "products", &e) < 0) {
-        problem(im, line, "products", "%s", e.msg);
+        import_problem_add(im->res, line, "products", "%s", e.msg);
         bad = -1;
     }
     o->products = v ? v : "";
@@ -885,14 +867,14 @@ static int check_account_row(struct import *im, const struct csv_row *row, struc
     if (lat || lon) {
         a->has_location = 1;
         if (!lat || degrees_parse(lat, 90000000, &a->latitude_e6) < 0) {
-            problem(im, line, "latitude",
+            import_problem_add(im->res, line, "latitude",
                     "field latitude: '%.30s' is not a latitude from -90 to 90 (needed with a"
                     " longitude)",
                     lat ? lat : "");
             bad = -1;
         }
         if (!lon || degrees_parse(lon, 180000000, &a->longitude_e6) < 0) {
-            problem(im, line, "longitude",
+            import_problem_add(im->res, line, "longitude",
                     "field longitude: '%.30s' is not a longitude from -180 to 180 (needed with"
                     " a latitude)",
                     lon ? lon : "");
@@ -901,13 +883,13 @@ static int check_account_row(struct import *im, const struct csv_row *row, struc
     }
     const char *v = cell(im, row, AF_POTENTIAL);
     if (v && amount_parse(v, &a->potential_minor) < 0) {
-        problem(im, line, "potential", "field potential: '%.40s' is not an amount", v);
+        import_problem_add(im->res, line, "potential", "field potential: '%.40s' is not an amount", v);
         bad = -1;
     }
     v = cell(im, row, AF_CURRENCY);
     struct err e = {0};
     if (v && currency_check(v, "currency", &e) < 0) {
-        problem(im, line, "currency", "%s", e.msg);
+        import_problem_add(im->res, line, "currency", "%s", e.msg);
         bad = -1;
     }
     a->currency = v ? v : "USD";
@@ -982,11 +964,11 @@ int crm_import_csv(struct store *db, enum crm_source s, enum crm_object o, const
     if (rc < 0) {
         char msg[sizeof e->msg];
         snprintf(msg, sizeof msg, "%s", e->msg);
-        problem(&im, e->line, NULL, "%s", msg);
+        import_problem_add(im.res, e->line, NULL, "%s", msg);
         goto done;
     }
     if (!doc->nrows) {
-        problem(&im, 1, NULL, "the file is empty: a header row is required");
+        import_problem_add(im.res, 1, NULL, "the file is empty: a header row is required");
         goto done;
     }
     if ((rc = crm_mapping_get(db, s, o, &im.arena, &im.columns, e)) < 0) goto done;
@@ -1017,7 +999,7 @@ int crm_import_csv(struct store *db, enum crm_source s, enum crm_object o, const
         }
         int64_t first;
         if (strmap_get(&seen, ext, &first)) {
-            problem(&im, row->line, "external_id",
+            import_problem_add(im.res, row->line, "external_id",
                     "field external_id: '%.60s' appears already on line %lld", ext,
                     (long long)first);
             continue;

@@ -12,7 +12,6 @@
 #include "pipeline/pipeline.h"
 #include "store/store.h"
 
-#define MAX_PROBLEMS 1000
 #define MAX_ROWS 100000
 
 enum { COL_EMAIL, COL_TEAM, COL_PERIOD, COL_AMOUNT, COL_CURRENCY, COL_DEALS, NCOLS };
@@ -23,22 +22,6 @@ static const int column_required[NCOLS] = {0, 0, 1, 1, 1, 0};
 static const char SQL_PERSON_BY_EMAIL[] = "SELECT id FROM people WHERE email = $1";
 static const char SQL_TEAM_BY_NAME[] = "SELECT id FROM teams WHERE lower(name) = lower($1)";
 static const char SQL_COUNT_QUOTAS[] = "SELECT COUNT(*) FROM quotas";
-
-static void problem(struct import_result *r, size_t line, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void problem(struct import_result *r, size_t line, const char *field, const char *fmt, ...)
-{
-    if (r->nproblems >= MAX_PROBLEMS) return;
-    if (!r->problems) r->problems = xcalloc(MAX_PROBLEMS, sizeof *r->problems);
-    struct import_problem *p = &r->problems[r->nproblems++];
-    p->line = line;
-    p->field = field;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(p->message, sizeof p->message, fmt, ap);
-    va_end(ap);
-}
 
 /* A good row, ready to set; the subject as "p<id>" or "t<id>" plus the period, for duplicates. */
 struct row {
@@ -72,40 +55,40 @@ static int check_row(struct store *db, const struct quota_settings *s, const str
     out->f.deal_count = -1;
     int rc;
     if (!!*email == !!*team) {
-        problem(res, line, *email ? "team" : "email",
+        import_problem_add(res, line, *email ? "team" : "email",
                 "fill exactly one of email (a seller's quota) and team (a team's quota)");
     } else if (*email) {
         char norm[EMAIL_MAX + 1];
         if (email_normalize(norm, email, "email", &fe) < 0) {
-            problem(res, line, "email", "%s", fe.msg);
+            import_problem_add(res, line, "email", "%s", fe.msg);
         } else if ((rc = store_int_query(db, SQL_PERSON_BY_EMAIL, PARAMS(SV_TEXT(norm)),
                                          &out->f.person_id, e)) == REINS_ENOTFOUND) {
-            problem(res, line, "email", "field email: '%s' is not a known person", norm);
+            import_problem_add(res, line, "email", "field email: '%s' is not a known person", norm);
         } else if (rc < 0) {
             return rc;
         }
     } else if ((rc = store_int_query(db, SQL_TEAM_BY_NAME, PARAMS(SV_TEXT(team)), &out->f.team_id,
                                      e)) == REINS_ENOTFOUND) {
-        problem(res, line, "team", "field team: '%.100s' is not a known team", team);
+        import_problem_add(res, line, "team", "field team: '%.100s' is not a known team", team);
     } else if (rc < 0) {
         return rc;
     }
     struct period p;
     if (period_parse(field_of(row, col, COL_PERIOD), s->fiscal_start_month, "period", &p, &fe) < 0)
-        problem(res, line, "period", "%s", fe.msg);
+        import_problem_add(res, line, "period", "%s", fe.msg);
     out->f.period = field_of(row, col, COL_PERIOD);
     if (amount_parse(field_of(row, col, COL_AMOUNT), &out->f.amount_minor) < 0 ||
         out->f.amount_minor > QUOTA_AMOUNT_MAX)
-        problem(res, line, "amount",
+        import_problem_add(res, line, "amount",
                 "field amount: '%.40s' is not an amount such as 25000 or 25000.00 (at most %lld)",
                 field_of(row, col, COL_AMOUNT), (long long)(QUOTA_AMOUNT_MAX / 100));
     out->f.currency = field_of(row, col, COL_CURRENCY);
     if (currency_check(out->f.currency, "currency", &fe) < 0)
-        problem(res, line, "currency", "%s", fe.msg);
+        import_problem_add(res, line, "currency", "%s", fe.msg);
     const char *deals = field_of(row, col, COL_DEALS);
     if (*deals && (parse_int64(deals, &out->f.deal_count) < 0 || out->f.deal_count < 0 ||
                    out->f.deal_count > QUOTA_DEALS_MAX)) {
-        problem(res, line, "deals", "field deals: '%.40s' is not a whole number from 0 to %d",
+        import_problem_add(res, line, "deals", "field deals: '%.40s' is not a whole number from 0 to %d",
                 deals, QUOTA_DEALS_MAX);
     }
     if (res->nproblems != before) return 0;
@@ -125,22 +108,22 @@ int quotas_import_csv(struct store *db, const char *data, size_t len, int64_t no
     struct row *rows = NULL;
     int rc = csv_parse(data, len, &lim, &doc, e);
     if (rc < 0) {
-        problem(out, e->line, NULL, "%s", e->msg);
+        import_problem_add(out, e->line, NULL, "%s", e->msg);
         goto done;
     }
     if (doc->nrows == 0) {
-        problem(out, 1, NULL, "the file is empty: a header row is required");
+        import_problem_add(out, 1, NULL, "the file is empty: a header row is required");
         goto done;
     }
     int col[NCOLS];
     for (int c = 0; c < NCOLS; c++) {
         col[c] = csv_find_column(doc, column_names[c]);
         if (col[c] < 0 && column_required[c])
-            problem(out, doc->rows[0].line, column_names[c], "the header has no column '%s'",
+            import_problem_add(out, doc->rows[0].line, column_names[c], "the header has no column '%s'",
                     column_names[c]);
     }
     if (col[COL_EMAIL] < 0 && col[COL_TEAM] < 0)
-        problem(out, doc->rows[0].line, "email", "the header needs a column email or team");
+        import_problem_add(out, doc->rows[0].line, "email", "the header needs a column email or team");
     if (out->nproblems) goto done;
 
     if ((rc = store_begin(db, e)) < 0) goto done;
@@ -159,7 +142,7 @@ int quotas_import_csv(struct store *db, const char *data, size_t len, int64_t no
     qsort(rows, ngood, sizeof *rows, cmp_row_key);
     for (size_t i = 1; i < ngood; i++)
         if (!strcmp(rows[i].key, rows[i - 1].key))
-            problem(out, rows[i].line, "period",
+            import_problem_add(out, rows[i].line, "period",
                     "field period: this quota is set already on line %zu", rows[i - 1].line);
     if (out->nproblems) {
         rc = 0;
