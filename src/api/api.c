@@ -2,6 +2,7 @@
 #include "api/api.h"
 
 #include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "auth/auth.h"
@@ -215,6 +216,24 @@ void api_reply_import(struct api_call *call, int rc, const struct import_result 
     } else {
         reply_json(call->req, call->res, 200, ok);
     }
+}
+
+void api_reply_download(struct api_call *call, int rc, struct sb *out, const char *content_type,
+                        const char *filename)
+{
+    if (rc < 0) {
+        sb_release(out);
+        return api_fail(call);
+    }
+    call->res->status = 200;
+    call->res->content_type = content_type;
+    call->res->body = arena_strndup(call->req->arena, out->buf ? out->buf : "", out->len);
+    call->res->body_len = out->len;
+    char disposition[160];
+    snprintf(disposition, sizeof disposition, "attachment; filename=\"%s\"", filename);
+    http_add_header(call->res, "Content-Disposition",
+                    arena_strndup(call->req->arena, disposition, strlen(disposition)));
+    sb_release(out);
 }
 
 int api_query_int(struct api_call *call, const char *name, int64_t min, int64_t max,

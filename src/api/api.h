@@ -86,4 +86,11 @@ int api_query_int(struct api_call *call, const char *name, int64_t min, int64_t 
 struct import_result;
 void api_reply_import(struct api_call *call, int rc, const struct import_result *res, json_t *ok);
 
+/* Answer a file built in `out` by a call that returned `rc` (exports, payroll):
+ * the error when rc < 0, else 200 with the bytes as an attachment named
+ * `filename`. Releases `out` either way. */
+struct sb;
+void api_reply_download(struct api_call *call, int rc, struct sb *out, const char *content_type,
+                        const char *filename);
+
 #endif

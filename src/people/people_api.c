@@ -169,16 +169,8 @@ static void import_people(struct api_call *call)
 static void export_people(struct api_call *call)
 {
     struct sb out = SB_INIT;
-    if (people_export_csv(call->db, &out, &call->err) < 0) {
-        sb_release(&out);
-        return api_fail(call);
-    }
-    call->res->status = 200;
-    call->res->content_type = "text/csv; charset=utf-8";
-    call->res->body = arena_strndup(call->req->arena, out.buf ? out.buf : "", out.len);
-    call->res->body_len = out.len;
-    http_add_header(call->res, "Content-Disposition", "attachment; filename=\"people.csv\"");
-    sb_release(&out);
+    int rc = people_export_csv(call->db, &out, &call->err);
+    api_reply_download(call, rc, &out, "text/csv; charset=utf-8", "people.csv");
 }
 
 const struct route people_routes[] = {

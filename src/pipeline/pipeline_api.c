@@ -454,16 +454,8 @@ static void import_accounts(struct api_call *call)
 static void export_opportunities(struct api_call *call)
 {
     struct sb out = SB_INIT;
-    if (opportunities_export_csv(call->db, &call->who, &out, &call->err) < 0) {
-        sb_release(&out);
-        return api_fail(call);
-    }
-    call->res->status = 200;
-    call->res->content_type = "text/csv; charset=utf-8";
-    call->res->body = arena_strndup(call->req->arena, out.buf ? out.buf : "", out.len);
-    call->res->body_len = out.len;
-    http_add_header(call->res, "Content-Disposition", "attachment; filename=\"opportunities.csv\"");
-    sb_release(&out);
+    int rc = opportunities_export_csv(call->db, &call->who, &out, &call->err);
+    api_reply_download(call, rc, &out, "text/csv; charset=utf-8", "opportunities.csv");
 }
 
 static void reply_mapping(struct api_call *call, int source, int object)

@@ -19,6 +19,7 @@ const exportCsv = async (session = admin, url = base) => {
   const res = await call(url, 'GET', '/export/people', { session });
   assert.equal(res.status, 200, res.text);
   assert.match(res.headers.get('content-type') ?? '', /^text\/csv/);
+  assert.equal(res.headers.get('content-disposition'), 'attachment; filename="people.csv"');
   return res.text;
 };
 const people = async () => (await call(base, 'GET', '/people', { session: admin })).body.people;

@@ -180,6 +180,7 @@ test('accounts import and the CSV export (visible deals only)', async () => {
   const res = await get(S.s1a, '/export/opportunities');
   assert.equal(res.status, 200);
   assert.match(res.headers.get('content-type') ?? '', /^text\/csv/);
+  assert.equal(res.headers.get('content-disposition'), 'attachment; filename="opportunities.csv"');
   const rows = csvRecords(res.text);
   assert.deepEqual(rows.map((r) => r.external_id), ['006N1']);
   assert.equal(rows[0].amount, '10000.00');
