@@ -23,6 +23,14 @@ int survey_tenure_band(int64_t start_days, int64_t today_days);
 int survey_settings_read(struct store *db, int64_t v[5], struct err *e);
 /* The keyed hash that marks `person` as having answered `survey`. */
 int survey_person_key(int64_t survey, int64_t person, char out[65], struct err *e);
+/* Seal one answer (its compact JSON, at most `room` bytes) for storage in
+ * `cell` of `survey`, padded to room + 1 bytes; the caller frees *out. */
+int survey_answers_seal(int64_t survey, int64_t cell, const char *json, size_t room, char **out,
+                        struct err *e);
+/* Open a stored answer of `cell` of `survey` back into its JSON (the caller
+ * frees *json). Fails when the secret differs or the row was changed or moved. */
+int survey_answers_open(int64_t survey, int64_t cell, const char *stored, char **json,
+                        struct err *e);
 /* A question row (id, driver, kind, text, position, archived) as JSON. */
 json_t *survey_question_json(struct store_rows *r);
 

@@ -164,10 +164,13 @@ static int load(struct store *db, int64_t id, struct computed *c, struct err *e)
     while ((rc = store_next(r, e)) > 0) {
         int64_t cell = store_int(r, 0);
         if (cell < 0 || (size_t)cell >= c->ncells) continue;
+        char *text;
+        if ((rc = survey_answers_open(id, cell, store_text(r, 1), &text, e)) < 0) break;
         if (c->nresponses == cap) c->answers = xrealloc(c->answers, (cap *= 2) * sizeof *c->answers);
         if (c->cells[cell].count == 0) c->cells[cell].first = c->nresponses;
         c->cells[cell].count++;
-        json_t *a = json_loads(store_text(r, 1), 0, NULL);
+        json_t *a = json_loads(text, 0, NULL);
+        free(text);
         c->answers[c->nresponses++] = a ? a : json_object();
     }
     store_rows_free(r);

@@ -95,6 +95,114 @@ int survey_person_key(int64_t survey, int64_t person, char out[65], struct err *
     return 0;
 }
 
+/* ---- sealed answers ------------------------------------------------------------------------- */
+
+/* Answers are stored sealed (XChaCha20-Poly1305) under a key derived from the
+ * instance secret, so a backup holds no answer text. Each is padded to the
+ * largest answer its survey allows and bound to its survey and cell. Every
+ * answer reseals its whole cell with fresh nonces, so two backups taken around
+ * one answer differ in every row of that cell, all rows of one size: the diff
+ * says that someone answered, never which row or what. */
+#define SEAL_PREFIX "x1:"
+#define SEAL_NONCE crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
+#define SEAL_TAG crypto_aead_xchacha20poly1305_ietf_ABYTES
+
+static int seal_key(unsigned char key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES], struct err *e)
+{
+    if (!have_secret)
+        return err_set(e, REINS_EINTERNAL, "the survey secret is not loaded (see --secret-file)");
+    crypto_kdf_derive_from_key(key, crypto_aead_xchacha20poly1305_ietf_KEYBYTES, 1, "answers_",
+                               secret);
+    return 0;
+}
+
+static int seal_bound_to(int64_t survey, int64_t cell, char ad[64])
+{
+    return snprintf(ad, 64, "survey:%lld:cell:%lld", (long long)survey, (long long)cell);
+}
+
+int survey_answers_seal(int64_t survey, int64_t cell, const char *json, size_t room, char **out,
+                        struct err *e)
+{
+    unsigned char key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
+    int rc = seal_key(key, e);
+    if (rc < 0) return rc;
+    size_t len = strlen(json);
+    if (len > room)
+        return err_set(e, REINS_EINTERNAL, "an answer of %zu bytes is over its survey's %zu", len,
+                       room);
+    /* sodium_pad adds at least one byte: every answer becomes room + 1 bytes */
+    size_t block = room + 1, padded;
+    unsigned char *plain = xmalloc(block), *box = xmalloc(SEAL_NONCE + block + SEAL_TAG);
+    memcpy(plain, json, len);
+    if (sodium_pad(&padded, plain, len, block, block) != 0) {
+        free(plain);
+        free(box);
+        return err_set(e, REINS_EINTERNAL, "cannot pad an answer");
+    }
+    randombytes_buf(box, SEAL_NONCE);
+    char ad[64];
+    int adlen = seal_bound_to(survey, cell, ad);
+    unsigned long long boxlen;
+    crypto_aead_xchacha20poly1305_ietf_encrypt(box + SEAL_NONCE, &boxlen, plain, padded,
+                                               (const unsigned char *)ad, (unsigned long long)adlen,
+                                               NULL, box, key);
+    size_t total = SEAL_NONCE + (size_t)boxlen;
+    size_t b64 = sodium_base64_ENCODED_LEN(total, sodium_base64_VARIANT_ORIGINAL);
+    char *text = xmalloc(sizeof SEAL_PREFIX - 1 + b64);
+    memcpy(text, SEAL_PREFIX, sizeof SEAL_PREFIX - 1);
+    sodium_bin2base64(text + sizeof SEAL_PREFIX - 1, b64, box, total,
+                      sodium_base64_VARIANT_ORIGINAL);
+    sodium_memzero(plain, block);
+    sodium_memzero(key, sizeof key);
+    free(plain);
+    free(box);
+    *out = text;
+    return 0;
+}
+
+int survey_answers_open(int64_t survey, int64_t cell, const char *stored, char **json,
+                        struct err *e)
+{
+    unsigned char key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
+    int rc = seal_key(key, e);
+    if (rc < 0) return rc;
+    size_t n = strlen(stored), boxlen = 0;
+    unsigned char *box = xmalloc(n + 1), *plain = NULL;
+    unsigned long long plainlen = 0;
+    char ad[64];
+    int adlen = seal_bound_to(survey, cell, ad);
+    size_t unpadded;
+    if (strncmp(stored, SEAL_PREFIX, sizeof SEAL_PREFIX - 1) ||
+        sodium_base642bin(box, n, stored + sizeof SEAL_PREFIX - 1, n - (sizeof SEAL_PREFIX - 1),
+                          NULL, &boxlen, NULL, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+        boxlen < SEAL_NONCE + SEAL_TAG + 1)
+        rc = -1;
+    else {
+        plain = xmalloc(boxlen);
+        rc = crypto_aead_xchacha20poly1305_ietf_decrypt(
+            plain, &plainlen, NULL, box + SEAL_NONCE, boxlen - SEAL_NONCE,
+            (const unsigned char *)ad, (unsigned long long)adlen, box, key);
+        if (rc == 0) rc = sodium_unpad(&unpadded, plain, (size_t)plainlen, (size_t)plainlen);
+    }
+    sodium_memzero(key, sizeof key);
+    free(box);
+    if (rc != 0) {
+        free(plain);
+        return err_set(e, REINS_EINTERNAL,
+                       "a stored answer of survey %lld cannot be opened: the secret file is not"
+                       " the one this database was written with, or the row was altered",
+                       (long long)survey);
+    }
+    char *text = xmalloc(unpadded + 1);
+    memcpy(text, plain, unpadded);
+    text[unpadded] = '\0';
+    sodium_memzero(plain, (size_t)plainlen);
+    free(plain);
+    *json = text;
+    return 0;
+}
+
 /* ---- settings ------------------------------------------------------------------------------- */
 
 static const char SQL_SETTINGS[] = "SELECT min_group, pulses_on, pulse_every_days, pulse_open_days,"
@@ -632,7 +740,7 @@ int survey_get(struct store *db, const struct principal *who, int64_t id, int64_
 /* The answers as a JSON object keyed by question id, keys sorted: the text
  * carries no trace of the order in which anything was given. */
 static int answers_text(struct store *db, int64_t survey, const struct survey_answer *a, size_t n,
-                        char **out, struct err *e)
+                        char **out, size_t *room, struct err *e)
 {
     struct store_rows *r;
     int rc = store_query(db,
@@ -641,10 +749,15 @@ static int answers_text(struct store *db, int64_t survey, const struct survey_an
                          PARAMS(SV_INT(survey)), &r, e);
     if (rc < 0) return rc;
     json_t *kinds = json_object();
+    /* The longest answer this survey allows, as compact JSON: braces, then per
+     * question a quoted key, a colon and a comma, and a score of two digits or a
+     * comment whose every byte may be escaped to two. */
+    *room = 2;
     while ((rc = store_next(r, e)) > 0) {
         char key[24];
         snprintf(key, sizeof key, "%lld", (long long)store_int(r, 0));
         json_object_set_new(kinds, key, json_string(store_text(r, 1)));
+        *room += strlen(key) + 4 + (!strcmp(store_text(r, 1), "text") ? 2 * SURVEY_COMMENT_MAX + 2 : 2);
     }
     store_rows_free(r);
     json_t *o = json_object();
@@ -732,7 +845,8 @@ int survey_submit_in_tx(struct store *db, int64_t person, int64_t id, int64_t to
         rc = err_set(e, REINS_EFORBIDDEN,
                      "you were not invited to this survey (it opened before you joined)");
     if (rc < 0) goto done;
-    if ((rc = answers_text(db, id, answers, n, &text, e)) < 0) goto done;
+    size_t room;
+    if ((rc = answers_text(db, id, answers, n, &text, &room, e)) < 0) goto done;
     rc = store_run(db, "INSERT INTO survey_participation (survey_id, person_key) VALUES ($1, $2)",
                    PARAMS(SV_INT(id), SV_TEXT(key)), NULL, e);
     if (rc == REINS_ECONFLICT)
@@ -753,7 +867,9 @@ int survey_submit_in_tx(struct store *db, int64_t person, int64_t id, int64_t to
             memset(rows + cap, 0, cap * sizeof *rows);
             cap *= 2;
         }
-        rows[nrows++].answers = xstrdup(store_text(r, 0));
+        if ((rc = survey_answers_open(id, cell, store_text(r, 0), &rows[nrows].answers, e)) < 0)
+            break;
+        nrows++;
     }
     store_rows_free(r);
     if (rc < 0) goto done;
@@ -772,6 +888,10 @@ int survey_submit_in_tx(struct store *db, int64_t person, int64_t id, int64_t to
         unsigned char rnd[16];
         randombytes_buf(rnd, sizeof rnd);
         sodium_bin2hex(rows[i].id, sizeof rows[i].id, rnd, sizeof rnd);
+        char *sealed;
+        if ((rc = survey_answers_seal(id, cell, rows[i].answers, room, &sealed, e)) < 0) break;
+        free(rows[i].answers);
+        rows[i].answers = sealed;
         rc = store_run(db,
                        "INSERT INTO survey_responses (id, survey_id, cell, answers)"
                        " VALUES ($1, $2, $3, $4)",

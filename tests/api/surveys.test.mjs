@@ -425,12 +425,19 @@ test('reins backup: the copy links no answer to a person and holds no secret', a
   const participation = tableInDump(sql, 'survey_participation');
   assert.deepEqual(participation.columns, ['survey_id', 'person_key']);
   assert.equal(participation.rows.length, responsesTotal);
-  // each answer is in one response row, and nowhere else in the copy
+  // answers are sealed: no comment is anywhere in the copy, and every
+  // response holds a sealed answer of its survey's one size
   const lines = sql.split('\n');
   for (const [h, comment] of given) {
-    const where = lines.filter((l) => l.includes(comment));
-    assert.equal(where.length, 1, `${h}'s comment appears ${where.length} times`);
-    assert.ok(responses.rows.includes(where[0]), `${h}'s comment outside survey_responses`);
+    assert.equal(lines.filter((l) => l.includes(comment)).length, 0, `${h}'s comment is in the copy`);
+  }
+  const sizes = new Map();
+  for (const row of responses.rows) {
+    const sealed = row.match(/x1:[A-Za-z0-9+/=]+/);
+    assert.ok(sealed, `a response without a sealed answer: ${row.slice(0, 80)}`);
+    const survey = row.match(ON_PG ? /^[0-9a-f]{32}\t(\d+)\t/ : /'[0-9a-f]{32}',\s*(\d+),/)[1];
+    if (!sizes.has(survey)) sizes.set(survey, sealed[0].length);
+    assert.equal(sealed[0].length, sizes.get(survey), `survey ${survey}: sealed answers of two sizes`);
   }
   // the response and participation rows name no one
   for (const row of [...responses.rows, ...participation.rows]) {

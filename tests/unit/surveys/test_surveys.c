@@ -219,7 +219,7 @@ static char *table_columns(const struct table *t)
 /* Field `col` of a dumped row (a static buffer). */
 static const char *field(const char *row, size_t col)
 {
-    static char out[4096];
+    static char out[32768];
     const char *p = row;
     for (size_t i = 0; i < col; i++)
         p = strchr(p, '\x1f') + 1;
@@ -246,6 +246,16 @@ static char *cell_response_ids(struct store *db, int64_t survey, int64_t cell)
     return s.buf;
 }
 
+/* A stored answer opened with the current secret (the caller frees). */
+static char *opened(int64_t survey, int64_t cell, const char *sealed)
+{
+    struct err e = {0};
+    char *json = NULL;
+    if (survey_answers_open(survey, cell, sealed, &json, &e) < 0)
+        fail_msg("open an answer of survey %lld: %s", (long long)survey, e.msg);
+    return json;
+}
+
 static int64_t cell_of_person(struct store *db, int64_t survey, int64_t who)
 {
     struct err e = {0};
@@ -269,9 +279,13 @@ static void test_raw_tables_keep_answers_apart(void **state)
     /* Twelve people answer, each with a comment no one else gives. */
     int64_t who[12] = {o.y[0], o.y[1], o.y[2], o.y[3], o.y[4], o.x[0],
                        o.x[1], o.z[0], o.z[1], o.z[2], o.w[0], o.t};
-    char marks[12][32];
-    for (int i = 0; i < 12; i++) {
-        snprintf(marks[i], sizeof marks[i], "qx-mark-%c%c-answer", 'a' + i, 'k' + i);
+    char marks[12][320], tags[12][24];
+    for (int i = 0; i < 12; i++) { /* of different lengths, some with characters JSON escapes */
+        int n = snprintf(marks[i], sizeof marks[i], "qx-mark-%c%c-answer", 'a' + i, 'k' + i);
+        snprintf(tags[i], sizeof tags[i], "%s", marks[i]);
+        for (int k = 0; k < i * 23; k++)
+            marks[i][n++] = "say \"more\"\n"[k % 12];
+        marks[i][n] = '\0';
         answer(db, s, who[i], &q, 1 + i % 5, marks[i]);
     }
 
@@ -289,27 +303,51 @@ static void test_raw_tables_keep_answers_apart(void **state)
     free(cols);
     assert_int_equal(part->nrows, 12);
 
-    /* Each answer is in survey_responses only, and its row names no one. */
-    for (int i = 0; i < 12; i++) {
-        int seen = 0;
+    /* No table holds the text of any answer: responses are sealed. */
+    for (int i = 0; i < 12; i++)
         for (size_t t = 0; t < d.n; t++)
             for (size_t r = 0; r < d.t[t].nrows; r++)
-                if (strstr(d.t[t].rows[r], marks[i])) {
-                    if (strcmp(d.t[t].name, "survey_responses"))
-                        fail_msg("answer %s found in table %s", marks[i], d.t[t].name);
-                    seen++;
-                }
-        assert_int_equal(seen, 1);
-    }
+                if (strstr(d.t[t].rows[r], tags[i]))
+                    fail_msg("answer %s found in table %s", tags[i], d.t[t].name);
+    /* Opened with the secret, each answer is in exactly one response row, and
+     * every sealed answer has the same size whatever its comment's length. */
+    int seen[12] = {0};
+    size_t size = strlen(field(resp->rows[0], 3));
     for (size_t r = 0; r < resp->nrows; r++) {
         const char *row = resp->rows[r];
-        const char *id = field(row, 0);
+        char id[33], sealed[16384];
+        snprintf(id, sizeof id, "%s", field(row, 0));
         assert_int_equal(strlen(id), 32);
         assert_int_equal(strspn(id, "0123456789abcdef"), 32);
         assert_null(strstr(row, "@test.example"));
         assert_null(strstr(row, ".north"));
         assert_null(strstr(row, ".south"));
+        snprintf(sealed, sizeof sealed, "%s", field(row, 3));
+        assert_int_equal(strlen(sealed), size);
+        int64_t cell = strtoll(field(row, 2), NULL, 10);
+        char *json = opened(s, cell, sealed);
+        json_t *doc = json_loads(json, 0, NULL), *v;
+        const char *k;
+        assert_non_null(doc);
+        json_object_foreach(doc, k, v)
+        {
+            for (int i = 0; i < 12; i++)
+                seen[i] += json_is_string(v) && !strcmp(json_string_value(v), marks[i]);
+        }
+        json_decref(doc);
+        free(json);
+        /* bound to its cell and to the secret */
+        struct err e = {0};
+        char *out = NULL;
+        assert_int_equal(survey_answers_open(s, cell + 1, sealed, &out, &e), REINS_EINTERNAL);
+        assert_non_null(strstr(e.msg, "cannot be opened"));
+        use_secret(0x3c);
+        assert_int_equal(survey_answers_open(s, cell, sealed, &out, &e), REINS_EINTERNAL);
+        use_secret(0x5a);
+        assert_null(out);
     }
+    for (int i = 0; i < 12; i++)
+        assert_int_equal(seen[i], 1);
 
     /* The participation keys: no person id, email or name; they are the
      * keyed hashes of exactly those who answered, and with another secret
@@ -379,7 +417,10 @@ static void test_raw_tables_keep_answers_apart(void **state)
     /* No table mentions when anyone answered: the surveys rows keep their
      * creation time only, and an answer changes no table but these two. */
     struct dump before = dump_all(db);
-    answer(db, s, o.x[2], &q, 4, "another one");
+    char longest[SURVEY_COMMENT_MAX + 1]; /* the longest comment, every byte escaped in JSON */
+    memset(longest, '"', SURVEY_COMMENT_MAX);
+    longest[SURVEY_COMMENT_MAX] = '\0';
+    answer(db, s, o.x[2], &q, 4, longest);
     struct dump after = dump_all(db);
     assert_int_equal(before.n, after.n);
     for (size_t t = 0; t < before.n; t++) {
@@ -394,6 +435,22 @@ static void test_raw_tables_keep_answers_apart(void **state)
         if (!same && strcmp(name, "survey_responses") && strcmp(name, "survey_participation"))
             fail_msg("answering changed table %s", name);
     }
+    /* Two backups taken around that answer: in the answering cell not one
+     * sealed answer is the same, and all keep one size, so comparing them shows
+     * that someone answered, never which row is theirs or what it says. */
+    int64_t cell = cell_of_person(db, s, o.x[2]);
+    struct table *was = table_of(&before, "survey_responses"), *is = table_of(&after, "survey_responses");
+    size_t in_cell = 0;
+    for (size_t k = 0; k < is->nrows; k++) {
+        if (strtoll(field(is->rows[k], 2), NULL, 10) != cell) continue;
+        in_cell++;
+        char sealed[16384];
+        snprintf(sealed, sizeof sealed, "%s", field(is->rows[k], 3));
+        assert_int_equal(strlen(sealed), size);
+        for (size_t r = 0; r < was->nrows; r++)
+            if (strstr(was->rows[r], sealed)) fail_msg("a sealed answer survived the next answer");
+    }
+    assert_true(in_cell >= 2);
     dump_free(&before);
     dump_free(&after);
     dump_free(&d);
@@ -437,13 +494,16 @@ static void test_responses_rewritten(void **state)
                                          "SELECT answers FROM survey_responses WHERE survey_id = $1",
                                          PARAMS(SV_INT(s)), &r, &e),
                              0);
-            size_t pos = 0, at = 0;
+            size_t pos = 0, at = 0, found = 0;
             while (store_next(r, &e) > 0) {
-                if (strstr(store_text(r, 0), mark)) at = pos;
+                char *json = opened(s, cell, store_text(r, 0));
+                if (strstr(json, mark)) at = pos, found++;
+                free(json);
                 pos++;
             }
             store_rows_free(r);
             assert_int_equal(pos, (size_t)i + 1);
+            assert_int_equal(found, 1);
             if (i > 0) {
                 checks++;
                 newest_last += at == pos - 1;
