@@ -129,6 +129,12 @@ test('an admin uploads plans, assigns a seller, runs and closes a period, resolv
   assert.deepEqual(seen.disputes.filter((d) => d.id === opened.body.id).map((d) => [d.status, d.resolution]), [['resolved', 'Checked with deal desk: it was new business.']]);
   await screenshot(page, 'admin-comp-disputes', { fullPage: true });
 
+  // at 375 px: no horizontal scroll
+  await page.setViewportSize({ width: 375, height: 812 });
+  await page.locator('table.comp-runs').waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true, 'no horizontal scroll at 375 px');
+  await screenshot(page, 'admin-comp-375', { fullPage: true });
+
   // the bad plan and the bad period were answered 400 on purpose; 401 is the login page's
   // first GET /me, as in every file
   assert.deepEqual(unexpectedProblems(page, [400, 401]), []);
