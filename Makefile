@@ -7,7 +7,7 @@
 BUILD   ?= build
 CC      ?= cc
 VERSION := 0.1.0
-PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium libxml-2.0
+PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium libxml-2.0 xlsxwriter
 SAN     ?=
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

@@ -4,9 +4,9 @@
 # As root it installs what is missing; otherwise it prints the one command to run.
 set -eu
 pkgs=(gcc make pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev
-      libsodium-dev libxml2-dev)
+      libsodium-dev libxml2-dev libxlsxwriter-dev)
 if [ "${1:-run}" = test ]; then
-  pkgs+=(libcmocka-dev postgresql postgresql-client postgresql-common chromium sqlite3)
+  pkgs+=(libcmocka-dev postgresql postgresql-client postgresql-common chromium sqlite3 unzip)
   command -v node >/dev/null 2>&1 || pkgs+=(nodejs npm)
 fi
 missing=()

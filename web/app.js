@@ -40,6 +40,7 @@ import * as opportunityView from './views/opportunity.js';
 import * as crmImportAdmin from './views/admin-crm-import.js';
 import * as pipelinesAdmin from './views/admin-pipelines.js';
 import * as quotasAdmin from './views/admin-quotas.js';
+import * as compAdmin from './views/admin-comp.js';
 import * as forecastView from './views/forecast.js';
 
 const routes = [
@@ -71,6 +72,7 @@ const routes = [
   { path: /^\/admin\/skills$/, view: skillsAdmin, nav: 'skills', admin: true },
   { path: /^\/admin\/values$/, view: valuesAdmin, nav: 'values', admin: true },
   { path: /^\/admin\/quotas$/, view: quotasAdmin, nav: 'quotas', admin: true },
+  { path: /^\/admin\/comp$/, view: compAdmin, nav: 'admin-comp', admin: true },
   // Anyone may hold API tokens (their own); an admin sees and revokes all.
   { path: /^\/admin\/tokens$/, view: tokensView, nav: 'tokens' },
 ];
@@ -155,7 +157,7 @@ function navItems() {
   if (session.person) items.push(['oneonones', '#/oneonones', 'One-on-ones']);
   items.push(['kudos', '#/kudos', 'Kudos'], ['surveys', '#/surveys', 'Surveys'], ['pipeline', '#/pipeline', 'Pipeline'], ['forecast', '#/forecast', 'Forecast'], ['territory', '#/territory', 'Territories'], ['org', '#/org', 'Org']);
   if (session.user.role === 'admin') {
-    items.push(['people', '#/admin/people', 'People'], ['users', '#/admin/users', 'Users'], ['import', '#/admin/import', 'Import'], ['crm-import', '#/admin/crm-import', 'CRM import'], ['pipelines', '#/admin/pipelines', 'Pipelines'], ['skills', '#/admin/skills', 'Skills'], ['values', '#/admin/values', 'Values'], ['admin-surveys', '#/admin/surveys', 'Survey setup'], ['quotas', '#/admin/quotas', 'Quotas'], ['tokens', '#/admin/tokens', 'API tokens']);
+    items.push(['people', '#/admin/people', 'People'], ['users', '#/admin/users', 'Users'], ['import', '#/admin/import', 'Import'], ['crm-import', '#/admin/crm-import', 'CRM import'], ['pipelines', '#/admin/pipelines', 'Pipelines'], ['skills', '#/admin/skills', 'Skills'], ['values', '#/admin/values', 'Values'], ['admin-surveys', '#/admin/surveys', 'Survey setup'], ['quotas', '#/admin/quotas', 'Quotas'], ['admin-comp', '#/admin/comp', 'Commission'], ['tokens', '#/admin/tokens', 'API tokens']);
   }
   return items;
 }

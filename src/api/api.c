@@ -30,7 +30,7 @@ static const struct route core_routes[] = {
 static const struct route *const route_tables[] = {
     core_routes, auth_routes, people_routes, oneonone_routes, growth_routes, recognition_routes,
     survey_routes, pipeline_routes, quota_routes, forecast_routes, territory_routes,
-    comp_routes};
+    comp_routes, comp_admin_routes};
 #define NTABLES (sizeof route_tables / sizeof route_tables[0])
 
 /* Match `path` against `pattern`, capturing {id} segments. */

@@ -64,6 +64,7 @@ extern const struct route quota_routes[];
 extern const struct route forecast_routes[];
 extern const struct route territory_routes[];
 extern const struct route comp_routes[];
+extern const struct route comp_admin_routes[];
 
 /* The handler and body-limit callbacks to give http_server_start, with the
  * struct api as their app pointer. Paths under /api/ go to the routes,

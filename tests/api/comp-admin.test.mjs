@@ -1,0 +1,184 @@
+// The compensation admin page's reads: plans and versions, assignments, runs with totals, a
+// run's payouts, disputes open first; and payroll as XLSX, read back cell by cell.
+// Every route is refused to a seller, a manager and a caller without a login.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { ORG, call, cleanup, csvRecords, expectStatus, isError, setup, tempDir } from './lib.mjs';
+
+// Monthly quota, paid monthly: 10% up to quota, 20% above it.
+const PLAN = {
+  name: 'AE Admin', currency: 'EUR', effective_from: '2026-01-01', quota_period: 'month', payout_period: 'month',
+  components: [{ id: 'c', type: 'commission', mode: 'marginal', tiers: [
+    { from_bp: 0, to_bp: 10000, rate_ppm: 100000 }, { from_bp: 10000, rate_ppm: 200000 }] }],
+};
+const OTHER = { ...PLAN, name: 'SDR Admin', effective_to: '2026-12-31' };
+
+let base, org, admin, P, plan, run;
+const S = {};
+before(async () => {
+  ({ base, org } = await setup({ users: ['m1', 's1a', 's1b'] }));
+  admin = org.admin;
+  P = org.people;
+  for (const h of ['m1', 's1a', 's1b']) S[h] = await org.as(h);
+  const row = (id, owner, amount, stage, close) => `${id},Deal ${id},A-${id},Acme ${id},${owner},${amount},EUR,${stage},${close},2026-01-02`;
+  const csv = [
+    'Opportunity ID,Opportunity Name,Account ID,Account Name,Owner Email,Amount,Opportunity Currency,Stage,Close Date,Created Date',
+    row('W1', ORG.s1a.email, '6000', 'Closed Won', '2026-01-10'),
+    row('W2', ORG.s1a.email, '6000', 'Closed Won', '2026-01-20'),
+    row('W3', ORG.s1b.email, '3001.23', 'Closed Won', '2026-01-15'),
+    '',
+  ].join('\n');
+  expectStatus(await call(base, 'POST', '/import/opportunities?source=salesforce', { session: admin, raw: csv, headers: { 'content-type': 'text/csv' } }), 200);
+  for (const h of ['s1a', 's1b'])
+    expectStatus(await call(base, 'PUT', '/quotas', { session: admin, body: { person_id: P[h].id, period: '2026-01', amount_minor: 1000000, currency: 'EUR' } }), 200);
+});
+after(cleanup);
+
+const get = (who, p) => call(base, 'GET', p, { session: who });
+const post = (who, p, body) => call(base, 'POST', p, { session: who, body });
+
+/** Every admin read is 403 for a seller and a manager, 401 without a login. */
+async function refusedToOthers(p) {
+  isError(await get(S.s1a, p), 403, 'forbidden');
+  isError(await get(S.m1, p), 403, 'forbidden');
+  isError(await get(undefined, p), 401, 'unauthorized');
+}
+
+test('plans: every version by name, newest first, with its document; admins only', async () => {
+  const v1 = expectStatus(await post(admin, '/comp/plans', PLAN), 201);
+  const v2 = expectStatus(await post(admin, '/comp/plans', { ...PLAN, effective_from: '2026-01-01' }), 201);
+  const o = expectStatus(await post(admin, '/comp/plans', OTHER), 201);
+  plan = v2.id;
+  const list = expectStatus(await get(admin, '/comp/plans'), 200);
+  assert.deepEqual(list.plans.map((p) => [p.name, p.versions.map((v) => [v.id, v.version, v.currency, v.effective_from, v.effective_to])]), [
+    ['AE Admin', [[v2.id, 2, 'EUR', '2026-01-01', null], [v1.id, 1, 'EUR', '2026-01-01', null]]],
+    ['SDR Admin', [[o.id, 1, 'EUR', '2026-01-01', '2026-12-31']]],
+  ]);
+  assert.ok(list.plans[0].versions.every((v) => Number.isInteger(v.created_at) && v.assignments === 0 && v.runs === 0));
+  const one = expectStatus(await get(admin, `/comp/plans/${o.id}`), 200);
+  assert.equal(one.name, 'SDR Admin');
+  assert.deepEqual(one.document, OTHER);
+  isError(await get(admin, '/comp/plans/99999'), 404, 'not_found', 'plan_id');
+  await refusedToOthers('/comp/plans');
+  await refusedToOthers(`/comp/plans/${o.id}`);
+});
+
+test('assignments: every plan, or one plan with ?plan_id', async () => {
+  expectStatus(await post(admin, `/comp/plans/${plan}/assignments`, { person_id: P.s1a.id, start_date: '2026-01-01' }), 201);
+  expectStatus(await post(admin, `/comp/plans/${plan}/assignments`, { person_id: P.s1b.id, start_date: '2026-01-01', end_date: '2026-12-31' }), 201);
+  const all = expectStatus(await get(admin, '/comp/assignments'), 200);
+  assert.deepEqual(all.assignments.map((a) => [a.plan_id, a.plan_name, a.plan_version, a.person_id, a.person_name, a.email, a.start_date, a.end_date]), [
+    [plan, 'AE Admin', 2, P.s1a.id, ORG.s1a.name, ORG.s1a.email, '2026-01-01', null],
+    [plan, 'AE Admin', 2, P.s1b.id, ORG.s1b.name, ORG.s1b.email, '2026-01-01', '2026-12-31'],
+  ]);
+  assert.deepEqual(expectStatus(await get(admin, `/comp/assignments?plan_id=${plan}`), 200), all);
+  assert.deepEqual(expectStatus(await get(admin, `/comp/assignments?plan_id=${plan - 1}`), 200).assignments, []);
+  isError(await get(admin, '/comp/assignments?plan_id=x'), 400, 'invalid', 'plan_id');
+  const plans = expectStatus(await get(admin, '/comp/plans'), 200);
+  assert.equal(plans.plans[0].versions[0].assignments, 2);
+  await refusedToOthers('/comp/assignments');
+});
+
+test('runs: totals, lines and status; one run with its payouts per person', async () => {
+  run = expectStatus(await post(admin, `/comp/plans/${plan}/runs`, { period: '2026-01' }), 201).id;
+  let runs = expectStatus(await get(admin, '/comp/runs'), 200).runs;
+  // Ana: 10,000 at 10% + 2,000 above quota at 20% = 1,400.00; Ben: 3,001.23 at 10% = 300.12(3)
+  assert.equal(runs.length, 1);
+  const r = runs[0];
+  assert.deepEqual([r.id, r.plan_id, r.plan_name, r.plan_version, r.currency, r.period, r.status, r.closed_at, r.people, r.earned_minor, r.payout_minor, r.open_disputes],
+    [run, plan, 'AE Admin', 2, 'EUR', '2026-01', 'open', null, 2, 170012, 170012, 0]);
+  assert.ok(r.lines >= 3, JSON.stringify(r));
+  const one = expectStatus(await get(admin, `/comp/runs/${run}`), 200);
+  assert.deepEqual(one.payouts.map((p) => [p.person_id, p.name, p.email, p.earned_minor, p.paid_to_date_minor, p.payout_minor, p.attainment_bp]), [
+    [P.s1a.id, ORG.s1a.name, ORG.s1a.email, 140000, 0, 140000, 12000],
+    [P.s1b.id, ORG.s1b.name, ORG.s1b.email, 30012, 0, 30012, 3001],
+  ]);
+  assert.equal(one.payouts.reduce((s, p) => s + p.lines, 0), r.lines);
+  // each person's line count is what their statement shows
+  const st = expectStatus(await get(admin, `/comp/statement?plan_id=${plan}&period=2026-01&person_id=${P.s1a.id}`), 200);
+  assert.equal(one.payouts[0].lines, st.lines.length);
+  isError(await get(admin, '/comp/runs/99999'), 404, 'not_found', 'run_id');
+  expectStatus(await post(admin, `/comp/runs/${run}/close`), 200);
+  runs = expectStatus(await get(admin, '/comp/runs'), 200).runs;
+  assert.equal(runs[0].status, 'closed');
+  assert.ok(Number.isInteger(runs[0].closed_at));
+  await refusedToOthers('/comp/runs');
+  await refusedToOthers(`/comp/runs/${run}`);
+});
+
+/** The text of `entry` in the zip at `file` (unzip -p). */
+function unzipEntry(file, entry) {
+  const r = spawnSync('unzip', ['-p', file, entry], { encoding: 'utf8' });
+  assert.equal(r.status, 0, `unzip -p ${entry}: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** Sheet 1 of an XLSX as rows of {value, numFmt} (strings resolved from the shared table). */
+function readSheet(buf) {
+  const file = path.join(tempDir(), 'payroll.xlsx');
+  writeFileSync(file, buf);
+  const shared = [...unzipEntry(file, 'xl/sharedStrings.xml').matchAll(/<si><t[^>]*>([^<]*)<\/t><\/si>/g)].map((m) => m[1]);
+  const styles = unzipEntry(file, 'xl/styles.xml');
+  const fmtCodes = new Map([...styles.matchAll(/<numFmt numFmtId="(\d+)" formatCode="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+  fmtCodes.set('4', '#,##0.00'); // built in
+  const xfs = [...styles.match(/<cellXfs[^>]*>([\s\S]*?)<\/cellXfs>/)[1].matchAll(/<xf [^>]*numFmtId="(\d+)"/g)].map((m) => m[1]);
+  const rows = [];
+  for (const m of unzipEntry(file, 'xl/worksheets/sheet1.xml').matchAll(/<row [^>]*>([\s\S]*?)<\/row>/g)) {
+    rows.push([...m[1].matchAll(/<c r="[A-Z]+\d+"(?: s="(\d+)")?(?: t="(\w+)")?>(?:<v>([^<]*)<\/v>)?<\/c>/g)].map(([, s, t, v]) => ({
+      value: t === 's' ? shared[Number(v)] : Number(v),
+      numFmt: fmtCodes.get(xfs[Number(s ?? 0)]) ?? 'General',
+    })));
+  }
+  return rows;
+}
+
+test('payroll.xlsx: the CSV rows with amounts as numbers to the cent, closed runs only', async () => {
+  const open = expectStatus(await post(admin, `/comp/plans/${plan}/runs`, { period: '2026-02' }), 201).id;
+  isError(await get(admin, `/comp/runs/${open}/payroll.xlsx`), 409, 'conflict', 'run_id');
+  isError(await get(admin, '/comp/runs/99999/payroll.xlsx'), 404, 'not_found', 'run_id');
+  await refusedToOthers(`/comp/runs/${run}/payroll.xlsx`);
+  const res = await fetch(`${base}/api/v1/comp/runs/${run}/payroll.xlsx`, { headers: { cookie: admin.cookie } });
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('content-type'), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  assert.match(res.headers.get('content-disposition'), /payroll\.xlsx/);
+  const buf = Buffer.from(await res.arrayBuffer());
+  assert.equal(buf.subarray(0, 2).toString(), 'PK');
+  const rows = readSheet(buf);
+  assert.deepEqual(rows[0].map((c) => c.value), ['email', 'name', 'period', 'earned', 'paid_to_date', 'payout', 'currency']);
+  const csv = csvRecords((await get(admin, `/comp/runs/${run}/payroll.csv`)).text);
+  assert.equal(rows.length, csv.length + 1);
+  csv.forEach((c, i) => {
+    const x = rows[i + 1];
+    assert.deepEqual(x.slice(0, 3).map((v) => v.value), [c.email, c.name, c.period]);
+    // each amount is the CSV's minor units as a number of euros, shown with two decimals
+    for (const [k, col] of [['earned', 3], ['paid_to_date', 4], ['payout', 5]]) {
+      assert.equal(Math.round(x[col].value * 100), Number(c[k]), `${k} of row ${i + 1}`);
+      assert.equal(x[col].numFmt, '#,##0.00');
+    }
+    assert.equal(x[6].value, 'EUR');
+  });
+  // Ben's 300.12 is written as 300.12, not a float near it
+  assert.deepEqual(rows.slice(1).map((r) => r[5].value), [1400, 300.12]);
+});
+
+test('disputes: open ones first with the line they name; resolved after', async () => {
+  const st = expectStatus(await get(S.s1a, `/comp/statement?plan_id=${plan}&period=2026-01`), 200);
+  const [l0, l1] = st.lines;
+  const d1 = expectStatus(await post(S.s1a, '/comp/disputes', { run_id: run, line_no: l0.line_no, comment: 'First' }), 201);
+  const d2 = expectStatus(await post(S.s1a, '/comp/disputes', { run_id: run, line_no: l1.line_no, comment: 'Second' }), 201);
+  let list = expectStatus(await get(admin, '/comp/disputes'), 200).disputes;
+  assert.deepEqual(list.map((d) => [d.id, d.status]), [[d1.id, 'open'], [d2.id, 'open']]);
+  const d = list[0];
+  assert.deepEqual([d.run_id, d.plan_id, d.plan_name, d.period, d.line_no, d.person_id, d.person_name, d.comment, d.resolution, d.resolved_at],
+    [run, plan, 'AE Admin', '2026-01', l0.line_no, P.s1a.id, ORG.s1a.name, 'First', null, null]);
+  assert.deepEqual(d.line, { date: l0.date, rule: l0.rule, deal_id: l0.deal_id, amount_minor: l0.amount_minor, explanation: l0.explanation });
+  assert.equal(expectStatus(await get(admin, '/comp/runs'), 200).runs.find((r) => r.id === run).open_disputes, 2);
+  expectStatus(await post(admin, `/comp/disputes/${d1.id}/resolve`, { comment: 'Paid right.' }), 200);
+  list = expectStatus(await get(admin, '/comp/disputes'), 200).disputes;
+  assert.deepEqual(list.map((x) => [x.id, x.status, x.resolution]), [[d2.id, 'open', null], [d1.id, 'resolved', 'Paid right.']]);
+  assert.ok(Number.isInteger(list[1].resolved_at));
+  await refusedToOthers('/comp/disputes');
+});

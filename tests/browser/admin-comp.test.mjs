@@ -1,0 +1,151 @@
+// An admin on the commission page (#/admin/comp): a bad plan shows the field its parser names
+// and stores nothing; a good plan is stored as version 1; a seller is put on it; a period is
+// run (the result matches the API) and closed after a confirm, which offers payroll CSV and
+// XLSX; a seller's dispute is resolved with a comment the seller then reads.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { setup, cleanup, newPage, login, screenshot, apiSession, unexpectedProblems } from './lib.mjs';
+
+const PLAN = {
+  name: 'AE browser', currency: 'USD', effective_from: '2026-01-01', quota_period: 'month', payout_period: 'month',
+  components: [{ id: 'c', type: 'commission', mode: 'marginal', tiers: [
+    { from_bp: 0, to_bp: 10000, rate_ppm: 100000 }, { from_bp: 10000, rate_ppm: 200000 }] }],
+};
+const BAD = { ...PLAN, components: [{ ...PLAN.components[0], tiers: [{ from_bp: 0, rate_ppm: -5 }] }] };
+
+let env, admin, seller, me;
+before(async () => {
+  env = await setup();
+  admin = await apiSession(env.url, env.logins.admin);
+  seller = await apiSession(env.url, env.logins.seller);
+  me = await seller.get('/me');
+});
+after(cleanup);
+
+test('an admin uploads plans, assigns a seller, runs and closes a period, resolves a dispute', async () => {
+  const page = await newPage(env.browser, env.url);
+  await login(page, env.logins.admin);
+  await page.getByRole('link', { name: 'Commission', exact: true }).click();
+  await page.locator('h1', { hasText: 'Commission' }).waitFor();
+  await page.locator('table.comp-plans').waitFor();
+  const plansBefore = (await admin.get('/comp/plans')).plans;
+
+  // a bad plan: the parser's JSON path shows, nothing is stored
+  const upload = page.locator('form.comp-upload');
+  await upload.getByLabel('Plan document').fill(JSON.stringify(BAD, null, 2));
+  await upload.getByRole('button', { name: 'Upload plan' }).click();
+  const failure = upload.locator('.error-box');
+  await failure.waitFor();
+  assert.match(await failure.innerText(), /components\[0\]\.tiers\[0\]/);
+  await screenshot(page, 'admin-comp-bad-plan');
+  assert.deepEqual((await admin.get('/comp/plans')).plans, plansBefore, 'the bad plan stored nothing');
+
+  // not JSON at all: said next to the document, before any request
+  await upload.getByLabel('Plan document').fill('{"name": ');
+  await upload.getByRole('button', { name: 'Upload plan' }).click();
+  await upload.locator('.field[data-field="document"] .field-error', { hasText: 'This is not JSON' }).waitFor();
+
+  // the good plan
+  await upload.getByLabel('Plan document').fill(JSON.stringify(PLAN, null, 2));
+  await upload.getByRole('button', { name: 'Upload plan' }).click();
+  await upload.locator('.notice-success', { hasText: 'Stored AE browser version 1.' }).waitFor();
+  const stored = (await admin.get('/comp/plans')).plans.find((p) => p.name === 'AE browser');
+  assert.equal(stored.versions.length, 1);
+  const planId = stored.versions[0].id;
+  await page.locator(`table.comp-plans tr[data-plan="${planId}"]`).waitFor();
+
+  // put the demo seller on it
+  const assign = page.locator('form.comp-assign');
+  await assign.getByLabel('Plan version').selectOption(String(planId));
+  await assign.getByLabel('People').selectOption(String(me.person.id));
+  await assign.getByLabel('From').fill('2026-01-01');
+  await assign.getByRole('button', { name: 'Assign' }).click();
+  // the demo's long list of assignments starts folded
+  const list = page.locator('details.comp-assignments-list');
+  await list.locator('summary', { hasText: /\(\d+ assignments\)/ }).waitFor();
+  if (!(await list.evaluate((d) => d.open))) await list.locator('summary').click();
+  await page.locator('table.comp-assignments tr', { hasText: me.person.name }).filter({ hasText: 'AE browser v1' }).waitFor();
+  const assigned = (await admin.get(`/comp/assignments?plan_id=${planId}`)).assignments;
+  assert.deepEqual(assigned.map((a) => [a.person_id, a.start_date, a.end_date]), [[me.person.id, '2026-01-01', null]]);
+
+  // a period the plan does not pay by: the error is next to the period
+  const runForm = page.locator('form.comp-run');
+  await runForm.getByLabel('Plan version').selectOption(String(planId));
+  await runForm.getByLabel(/^Payout period/).fill('2026-Q3');
+  await runForm.getByRole('button', { name: 'Run' }).click();
+  await runForm.locator('.field[data-field="period"] .field-error:not([hidden])').waitFor();
+
+  // run October
+  await runForm.getByLabel(/^Payout period/).fill('2026-10');
+  await runForm.getByRole('button', { name: 'Run' }).click();
+  const result = runForm.locator('.comp-run-result .notice-success');
+  await result.waitFor();
+  const run = (await admin.get('/comp/runs')).runs.find((r) => r.plan_id === planId && r.period === '2026-10');
+  assert.equal(run.status, 'open');
+  assert.equal(run.people, 1);
+  assert.match(await result.innerText(), new RegExp(`^Ran 2026-10 of AE browser v1: 1 person, ${run.lines} lines?, payout `));
+  const row = page.locator(`table.comp-runs tr[data-run="${run.id}"]`);
+  await row.waitFor();
+
+  // each person's payout, as the API has it
+  await row.getByRole('button', { name: 'Payouts' }).click();
+  const payouts = page.locator('table.comp-payouts');
+  await payouts.waitFor();
+  const detail = await admin.get(`/comp/runs/${run.id}`);
+  assert.deepEqual(await payouts.locator('tbody th').allInnerTexts(), detail.payouts.map((p) => p.name));
+
+  // close it: a confirm first; cancel changes nothing
+  await row.getByRole('button', { name: 'Close…' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+  assert.equal((await admin.get(`/comp/runs/${run.id}`)).status, 'open');
+  await row.getByRole('button', { name: 'Close…' }).click();
+  const dialog = page.getByRole('dialog');
+  assert.match(await dialog.innerText(), /final/);
+  await dialog.getByRole('button', { name: 'Close the run' }).click();
+  await row.locator('.chip-closed').waitFor();
+  assert.equal((await admin.get(`/comp/runs/${run.id}`)).status, 'closed');
+  for (const [name, type] of [['CSV', 'text/csv'], ['XLSX', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']]) {
+    const href = await row.getByRole('link', { name, exact: true }).getAttribute('href');
+    const res = await page.request.get(href);
+    assert.equal(res.status(), 200, `${name}: ${href}`);
+    assert.match(res.headers()['content-type'], new RegExp(`^${type.replace(/\./g, '\\.')}`));
+  }
+  await screenshot(page, 'admin-comp-runs', { fullPage: true });
+
+  // the seller disputes a line of their latest demo statement; the admin resolves it
+  const latest = (await seller.get('/comp/statements')).statements.find((s) => s.plan_name !== 'AE browser');
+  const st = await seller.get(`/comp/statement?plan_id=${latest.plan_id}&period=${latest.period}`);
+  const opened = await seller.call('POST', '/comp/disputes', { run_id: st.run_id, line_no: st.lines[0].line_no, comment: 'This was a renewal, not new business.' });
+  assert.equal(opened.status, 201, JSON.stringify(opened.body));
+  await page.reload();
+  const item = page.locator(`li.comp-dispute[data-dispute="${opened.body.id}"]`);
+  await item.waitFor();
+  assert.match(await item.innerText(), /This was a renewal, not new business\./);
+  assert.match(await item.innerText(), new RegExp(`Line ${st.lines[0].line_no}: `));
+  await item.getByLabel(/^Resolution/).fill('Checked with deal desk: it was new business.');
+  await item.getByRole('button', { name: 'Resolve' }).click();
+  await page.locator(`li.comp-dispute.resolved[data-dispute="${opened.body.id}"]`, { hasText: 'Checked with deal desk: it was new business.' }).waitFor();
+  const seen = await seller.get(`/comp/statement?plan_id=${latest.plan_id}&period=${latest.period}`);
+  assert.deepEqual(seen.disputes.filter((d) => d.id === opened.body.id).map((d) => [d.status, d.resolution]), [['resolved', 'Checked with deal desk: it was new business.']]);
+  await screenshot(page, 'admin-comp-disputes', { fullPage: true });
+
+  // at 375 px: no horizontal scroll
+  await page.setViewportSize({ width: 375, height: 812 });
+  await page.locator('table.comp-runs').waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true, 'no horizontal scroll at 375 px');
+  await screenshot(page, 'admin-comp-375', { fullPage: true });
+
+  // the bad plan and the bad period were answered 400 on purpose; 401 is the login page's
+  // first GET /me, as in every file
+  assert.deepEqual(unexpectedProblems(page, [400, 401]), []);
+  await page.context().close();
+});
+
+test('a seller opening the commission page sees that it is for administrators', async () => {
+  const page = await newPage(env.browser, env.url);
+  await login(page, env.logins.seller);
+  assert.equal(await page.getByRole('link', { name: 'Commission', exact: true }).count(), 0);
+  await page.goto('/#/admin/comp');
+  await page.getByText('This page is for administrators.').waitFor();
+  await page.context().close();
+});

@@ -1,0 +1,315 @@
+// views/admin-comp.js -- admins: commission plans and payout runs (docs/api.md,
+// "Compensation"). Upload a plan (a new version of its name; a bad field is named by its
+// JSON path), put people on a plan version, run a payout period, look at each person's
+// payout, close a run (final), download payroll, and resolve disputes with a comment.
+import { h, replace } from '../dom.js';
+import { capitalise, withoutFieldPrefix } from '../api.js';
+import { pageHeader, field, showError, clearErrors, busy, announce, confirmDialog, loading, errorBox, empty } from '../ui.js';
+import { formatMoney, formatBp } from '../quotas.js';
+import { formatStamp, formatDate, count } from '../format.js';
+import { importFailure } from './admin-import.js';
+
+const SAMPLE = `{
+  "name": "AE 2026",
+  "currency": "USD",
+  "effective_from": "2026-01-01",
+  "quota_period": "quarter",
+  "payout_period": "month",
+  "components": [
+    { "id": "bookings", "type": "commission", "mode": "marginal",
+      "tiers": [ { "from_bp": 0, "to_bp": 10000, "rate_ppm": 100000 },
+                 { "from_bp": 10000, "rate_ppm": 150000 } ] }
+  ]
+}`;
+
+const cell = (label, ...content) => h('td', { 'data-label': label }, ...content);
+const num = (label, ...content) => h('td', { 'data-label': label, class: 'num' }, ...content);
+const headRow = (...titles) => h('thead', null, h('tr', null, titles.map((t) => h('th', { scope: 'col' }, t))));
+const table = (cls, caption, head, rows) => h('div', { class: 'table-wrap' }, h('table', { class: ['data-table', 'compact', cls] }, h('caption', { class: 'sr-only' }, caption), head, h('tbody', null, rows)));
+/* The demo stores its plans and runs without a time (0): shown as unknown, not as 1970. */
+const stamp = (seconds) => (seconds ? formatStamp(seconds) : '—');
+const planLabel = (v) => `${v.name} v${v.version} (from ${formatDate(v.effective_from)}${v.effective_to ? ` to ${formatDate(v.effective_to)}` : ''}, ${v.currency})`;
+
+/** Every plan version, newest version of each name first: [{id, name, version, ...}]. */
+const versionsOf = (plans) => plans.flatMap((p) => p.versions.map((v) => ({ ...v, name: p.name })));
+
+/** Put the plan versions in `select`, keeping the choice made when it is still there. */
+function setPlanOptions(select, versions) {
+  const was = select.value;
+  replace(select, versions.map((v) => h('option', { value: String(v.id) }, planLabel(v))));
+  if (versions.some((v) => String(v.id) === was)) select.value = was;
+}
+
+// ---- upload --------------------------------------------------------------------------------
+
+function uploadCard(ctx, onDone) {
+  const file = field({ label: 'Plan file (JSON)', name: 'file', type: 'file', attrs: { accept: '.json,application/json' }, hint: 'Or paste the document below. The format is in docs/comp-plans.md.' });
+  const text = field({ label: 'Plan document', name: 'document', type: 'textarea', value: SAMPLE, attrs: { rows: '14', spellcheck: 'false', class: 'code-input' } });
+  const result = h('div', { class: 'comp-upload-result' });
+  const form = h('form', { class: 'card form-card comp-upload', novalidate: true }, h('h2', null, 'Upload a plan'),
+    h('p', { class: 'small muted' }, 'A plan with a name already stored becomes its next version; older versions never change.'),
+    file, text, h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'button button-primary' }, 'Upload plan')), result);
+  file.control.addEventListener('change', async () => {
+    const chosen = file.control.files[0];
+    if (chosen) text.control.value = await chosen.text();
+  });
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    replace(result);
+    let doc;
+    try {
+      doc = JSON.parse(text.control.value);
+    } catch (err) {
+      return showError(form, { field: 'document', message: `This is not JSON: ${err.message}` });
+    }
+    try {
+      const stored = await busy(form, () => ctx.api.post('/comp/plans', doc), 'Uploading…');
+      replace(result, h('p', { class: 'notice notice-success', role: 'status' }, `Stored ${doc.name} version ${stored.version}.`));
+      onDone();
+    } catch (err) {
+      if (err.status === 401) return;
+      replace(result, importFailure(err, 'the plan', 'line'), err.field ? h('p', { class: 'comp-error-field' }, 'Field: ', h('code', null, err.field)) : null);
+    }
+  });
+  return form;
+}
+
+// ---- plans and assignments -----------------------------------------------------------------
+
+function documentToggle(ctx, v) {
+  const box = h('details', { class: 'comp-document' }, h('summary', null, 'Document'));
+  box.addEventListener('toggle', async () => {
+    if (!box.open || box.dataset.loaded) return;
+    box.dataset.loaded = '1';
+    try {
+      const plan = await ctx.api.get(`/comp/plans/${v.id}`);
+      box.append(h('pre', { class: 'sample' }, JSON.stringify(plan.document, null, 2)));
+    } catch (err) {
+      if (err.status !== 401) box.append(errorBox(err));
+    }
+  });
+  return box;
+}
+
+function plansTable(ctx, plans) {
+  if (!plans.length) return empty('No plans yet. Upload the first one above.');
+  return table('comp-plans', 'Plan versions', headRow('Plan', 'Version', 'Effective', 'Currency', 'Uploaded', 'People', 'Runs', ''),
+    versionsOf(plans).map((v) => h('tr', { dataset: { plan: v.id } },
+      h('th', { scope: 'row' }, v.name), num('Version', String(v.version)),
+      cell('Effective', `${formatDate(v.effective_from)} – ${v.effective_to ? formatDate(v.effective_to) : 'open'}`),
+      cell('Currency', v.currency), cell('Uploaded', stamp(v.created_at)),
+      num('People', String(v.assignments)), num('Runs', String(v.runs)), cell('Document', documentToggle(ctx, v)))));
+}
+
+/* The assign and run forms stay on the page across refreshes (a run's result stays shown);
+ * form.setVersions(versions) updates their plan choice. */
+function assignCard(ctx, people, onDone) {
+  const plan = field({ label: 'Plan version', name: 'plan_id', type: 'select' });
+  const who = field({ label: 'People', name: 'person_id', type: 'select', options: people.map((p) => ({ value: p.id, label: `${p.name}${p.title ? `, ${p.title}` : ''}` })), attrs: { multiple: true, size: String(Math.min(8, Math.max(3, people.length))) }, hint: 'Hold Ctrl (or ⌘) to pick several.' });
+  const start = field({ label: 'From', name: 'start_date', type: 'date', required: true });
+  const end = field({ label: 'To (empty: open)', name: 'end_date', type: 'date' });
+  const form = h('form', { class: 'card form-card comp-assign', novalidate: true }, h('h2', null, 'Put people on a plan'), plan, who, h('div', { class: 'field-row' }, start, end),
+    h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'button button-primary' }, 'Assign')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const ids = [...who.control.selectedOptions].map((o) => Number(o.value));
+    if (!ids.length) return showError(form, { field: 'person_id', message: 'Pick at least one person.' });
+    const body = { start_date: start.control.value };
+    if (end.control.value) body.end_date = end.control.value;
+    let done = 0;
+    try {
+      await busy(form, async () => {
+        for (const person_id of ids) {
+          await ctx.api.post(`/comp/plans/${plan.control.value}/assignments`, { ...body, person_id });
+          done++;
+        }
+      }, 'Assigning…');
+      announce(`${count(done)} put on the plan.`, 'success');
+      onDone();
+    } catch (err) {
+      if (err.status === 401) return;
+      showError(form, done ? { ...err, message: `${count(done)} assigned, then: ${err.message}` } : err);
+      if (done) onDone();
+    }
+  });
+  form.setVersions = (versions) => setPlanOptions(plan.control, versions);
+  return form;
+}
+
+function assignmentsTable(assignments) {
+  if (!assignments.length) return empty('No one is on a plan yet.');
+  return table('comp-assignments', 'Assignments', headRow('Person', 'Plan', 'From', 'To'),
+    assignments.map((a) => h('tr', null, h('th', { scope: 'row' }, a.person_name), cell('Plan', `${a.plan_name} v${a.plan_version}`),
+      cell('From', formatDate(a.start_date)), cell('To', a.end_date ? formatDate(a.end_date) : 'open'))));
+}
+
+// ---- runs ----------------------------------------------------------------------------------
+
+function runCard(ctx, onDone) {
+  const plan = field({ label: 'Plan version', name: 'plan_id', type: 'select' });
+  const period = field({ label: 'Payout period', name: 'period', required: true, attrs: { placeholder: '2026-03', size: '9' }, hint: 'A month (2026-03) or a quarter (2026-Q1), as the plan pays. Running an open period again replaces it.' });
+  const result = h('div', { class: 'comp-run-result' });
+  const form = h('form', { class: 'card form-card comp-run', novalidate: true }, h('h2', null, 'Run a period'), plan, period,
+    h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'button button-primary' }, 'Run')), result);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    replace(result);
+    try {
+      const run = await busy(form, async () => {
+        const made = await ctx.api.post(`/comp/plans/${plan.control.value}/runs`, { period: period.control.value.trim() });
+        return ctx.api.get(`/comp/runs/${made.id}`);
+      }, 'Running…');
+      replace(result, h('p', { class: 'notice notice-success', role: 'status' },
+        `Ran ${run.period} of ${run.plan_name} v${run.plan_version}: ${count(run.people)}, ${count(run.lines, 'line', 'lines')}, payout ${formatMoney(run.payout_minor, run.currency)}.`));
+      onDone();
+    } catch (err) {
+      if (err.status !== 401) showError(form, err);
+    }
+  });
+  form.setVersions = (versions) => setPlanOptions(plan.control, versions);
+  return form;
+}
+
+function payoutsRow(ctx, run, span) {
+  const box = h('div', null, loading());
+  (async () => {
+    const r = await ctx.api.get(`/comp/runs/${run.id}`);
+    replace(box, r.payouts.length ? table('comp-payouts', `Payouts of ${run.period}`, headRow('Person', 'Attainment', 'Earned to date', 'Paid before', 'Payout', 'Lines', 'Open disputes'),
+      r.payouts.map((p) => h('tr', null, h('th', { scope: 'row' }, p.name), num('Attainment', formatBp(p.attainment_bp)),
+        num('Earned to date', formatMoney(p.earned_minor, r.currency)), num('Paid before', formatMoney(p.paid_to_date_minor, r.currency)),
+        num('Payout', formatMoney(p.payout_minor, r.currency)), num('Lines', String(p.lines)), num('Open disputes', String(p.open_disputes)))))
+      : empty('No one was paid in this run.'));
+  })().catch((err) => err.status !== 401 && replace(box, errorBox(err)));
+  return h('tr', { class: 'comp-payouts-row' }, h('td', { colspan: String(span) }, box));
+}
+
+function runsTable(ctx, runs, onChange) {
+  if (!runs.length) return empty('No payout runs yet.');
+  const head = headRow('Period', 'Plan', 'Status', 'People', 'Lines', 'Payout', 'Disputes', 'Run', '');
+  const body = h('tbody');
+  for (const r of runs) {
+    const actions = h('div', { class: 'comp-run-actions' });
+    const toggle = h('button', { type: 'button', class: 'button button-small', 'aria-expanded': 'false' }, 'Payouts');
+    const tr = h('tr', { dataset: { run: r.id } }, h('th', { scope: 'row' }, r.period), cell('Plan', `${r.plan_name} v${r.plan_version}`),
+      cell('Status', h('span', { class: ['chip', r.status === 'closed' ? 'chip-closed' : 'chip-open'] }, r.status === 'closed' ? `closed ${stamp(r.closed_at)}` : 'open')),
+      num('People', String(r.people)), num('Lines', String(r.lines)), num('Payout', formatMoney(r.payout_minor, r.currency)),
+      num('Disputes', String(r.open_disputes)), cell('Run', stamp(r.created_at)), cell('Actions', actions));
+    let open = null;
+    toggle.addEventListener('click', () => {
+      if (open) {
+        open.remove();
+        open = null;
+      } else {
+        open = payoutsRow(ctx, r, 9);
+        tr.after(open);
+      }
+      toggle.setAttribute('aria-expanded', String(Boolean(open)));
+    });
+    actions.append(toggle);
+    if (r.status === 'open') {
+      const close = h('button', { type: 'button', class: 'button button-small button-danger' }, 'Close…');
+      close.addEventListener('click', async () => {
+        const ok = await confirmDialog(`Close ${r.period} of ${r.plan_name}?`, 'A closed run is final: it can never be run again or changed, and its payroll can be exported. A later correction goes into an open period.', 'Close the run', { danger: true });
+        if (!ok) return;
+        try {
+          await ctx.api.post(`/comp/runs/${r.id}/close`);
+          announce(`${r.period} is closed.`, 'success');
+          onChange();
+        } catch (err) {
+          if (err.status !== 401) announce(capitalise(withoutFieldPrefix(err.message)), 'error');
+        }
+      });
+      actions.append(' ', close);
+    } else {
+      actions.append(' ', h('a', { class: 'button button-small', href: `/api/v1/comp/runs/${r.id}/payroll.csv`, download: `payroll-${r.period}.csv` }, 'CSV'),
+        ' ', h('a', { class: 'button button-small', href: `/api/v1/comp/runs/${r.id}/payroll.xlsx`, download: `payroll-${r.period}.xlsx` }, 'XLSX'));
+    }
+    body.append(tr);
+  }
+  return h('div', { class: 'table-wrap' }, h('table', { class: ['data-table', 'compact', 'comp-runs'] }, h('caption', { class: 'sr-only' }, 'Payout runs'), head, body));
+}
+
+// ---- disputes ------------------------------------------------------------------------------
+
+function disputeItem(ctx, d, currencies, onChange) {
+  const line = d.line
+    ? h('p', { class: 'comp-dispute-line' }, `Line ${d.line_no}: ${d.line.explanation} `, h('strong', null, formatMoney(d.line.amount_minor, currencies.get(d.run_id) ?? '')))
+    : h('p', { class: 'comp-dispute-line muted' }, `Line ${d.line_no} is no longer in this run (it was run again).`);
+  const head = h('p', { class: 'comp-dispute-head' }, h('strong', null, d.person_name), ` · ${d.plan_name} · ${d.period} · opened ${stamp(d.opened_at)}`);
+  const said = h('blockquote', { class: 'comp-dispute-comment' }, d.comment);
+  if (d.status === 'resolved') {
+    return h('li', { class: ['card', 'comp-dispute', 'resolved'], dataset: { dispute: d.id } }, head, line, said,
+      h('p', { class: 'comp-resolution' }, h('span', { class: 'chip chip-closed' }, 'resolved'), ` ${stamp(d.resolved_at)}: ${d.resolution}`));
+  }
+  const comment = field({ label: 'Resolution', name: 'comment', type: 'textarea', required: true, attrs: { rows: '2', maxlength: '2000' } });
+  const form = h('form', { class: 'comp-resolve', novalidate: true }, comment, h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'button button-primary button-small' }, 'Resolve')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    try {
+      await busy(form, () => ctx.api.post(`/comp/disputes/${d.id}/resolve`, { comment: comment.control.value.trim() }), 'Resolving…');
+      announce('Dispute resolved.', 'success');
+      onChange();
+    } catch (err) {
+      if (err.status !== 401) showError(form, err);
+    }
+  });
+  return h('li', { class: ['card', 'comp-dispute', 'open'], dataset: { dispute: d.id } }, head, line, said, form);
+}
+
+// ---- the page ------------------------------------------------------------------------------
+
+export async function render(root, ctx) {
+  ctx.setTitle('Commission');
+  root.append(pageHeader('Commission', { intro: 'Plans, who is on them, payout runs and disputes. A closed run is final; payroll is exported from closed runs.' }));
+  const plansBox = h('div', null, loading());
+  const assignmentsBox = h('div');
+  const runsBox = h('div', null, loading());
+  const disputesBox = h('div', null, loading());
+  root.append(
+    uploadCard(ctx, () => refresh()),
+    h('section', { class: 'card comp-section' }, h('h2', null, 'Plans'), plansBox),
+    assignmentsBox,
+    h('section', { class: 'card comp-section' }, h('h2', null, 'Payout runs'), runsBox),
+    h('section', { class: 'card comp-section' }, h('h2', null, 'Disputes'), disputesBox),
+  );
+  let assign = null, run = null;
+  async function refresh() {
+    try {
+      if (!assign) {
+        const people = (await ctx.api.get('/people?status=active')).people;
+        assign = assignCard(ctx, people, refresh);
+        run = runCard(ctx, refresh);
+        assign.hidden = run.hidden = true;
+        assignmentsBox.after(run);
+        assignmentsBox.before(assign);
+      }
+      const [plans, assignments, runs, disputes] = await Promise.all([ctx.api.get('/comp/plans'), ctx.api.get('/comp/assignments'), ctx.api.get('/comp/runs'), ctx.api.get('/comp/disputes')]);
+      if (!ctx.isCurrent()) return;
+      const versions = versionsOf(plans.plans);
+      replace(plansBox, plansTable(ctx, plans.plans));
+      // nothing to assign or run before the first plan
+      for (const form of [assign, run]) {
+        form.setVersions(versions);
+        form.hidden = !versions.length;
+      }
+      // a long list starts folded: the forms around it matter more
+      const n = assignments.assignments.length;
+      const wasOpen = assignmentsBox.querySelector('details')?.open;
+      replace(assignmentsBox, versions.length ? h('details', { class: 'card comp-section comp-assignments-list', open: wasOpen ?? n <= 12 }, h('summary', null, h('h2', null, `Who is on which plan (${count(n, 'assignment', 'assignments')})`)), assignmentsTable(assignments.assignments)) : null);
+      replace(runsBox, runsTable(ctx, runs.runs, refresh));
+      const currencies = new Map(runs.runs.map((r) => [r.id, r.currency]));
+      const open = disputes.disputes.filter((d) => d.status === 'open').length;
+      replace(disputesBox, disputes.disputes.length
+        ? [h('p', { class: 'small muted' }, `${count(open, 'open dispute', 'open disputes')}, oldest first; resolved ones below.`),
+          h('ul', { class: 'comp-disputes' }, disputes.disputes.map((d) => disputeItem(ctx, d, currencies, refresh)))]
+        : empty('No disputes.'));
+    } catch (err) {
+      if (err.status !== 401) replace(plansBox, errorBox(err, { retry: refresh }));
+    }
+  }
+  await refresh();
+}
