@@ -58,16 +58,10 @@ static void list_disputes(struct api_call *call)
 static void payroll_xlsx(struct api_call *call)
 {
     struct sb out = SB_INIT;
-    if (comp_payroll_xlsx(call->db, call->ids[0], &out, &call->err) < 0) {
-        sb_release(&out);
-        return api_fail(call);
-    }
-    call->res->status = 200;
-    call->res->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-    call->res->body = arena_strndup(call->req->arena, out.buf ? out.buf : "", out.len);
-    call->res->body_len = out.len;
-    http_add_header(call->res, "Content-Disposition", "attachment; filename=\"payroll.xlsx\"");
-    sb_release(&out);
+    int rc = comp_payroll_xlsx(call->db, call->ids[0], &out, &call->err);
+    api_reply_download(call, rc, &out,
+                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       "payroll.xlsx");
 }
 
 const struct route comp_admin_routes[] = {
