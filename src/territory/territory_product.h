@@ -76,7 +76,7 @@ struct tsc_params {
     int measures;                   /* TSC_ACCOUNTS | TSC_POTENTIAL | TSC_PIPELINE, not 0 */
     int64_t tolerance_bp;           /* 0..10000: 500 is +-5% */
     long max_moves;                 /* < 0: any */
-    long move_penalty_km; /* 0..TSC_MAX_MOVE_PENALTY_KM: added per account that moves */
+    long move_penalty_km;           /* 0..TSC_MAX_MOVE_PENALTY_KM: added per account that moves */
     const int64_t *sellers;         /* person ids, distinct, 1..TSC_MAX_SELLERS */
     size_t nsellers;
     const struct tsc_home *homes; /* homes of some sellers (others: the centroid) */
@@ -85,27 +85,27 @@ struct tsc_params {
     size_t nlocks;
     int64_t scope_person_id; /* a manager planning for their tree: sellers at or below them,
                                 accounts owned there; 0: no limit (admins) */
-    double time_limit; /* seconds; <= 0: 2 */
-    long max_iter;     /* search steps; <= 0: until the time limit or a stall */
+    double time_limit;       /* seconds; <= 0: 2 */
+    long max_iter;           /* search steps; <= 0: until the time limit or a stall */
 };
 
 /* The engine's input built from the database. Arrays live in the arena. */
 struct tsc_inputs {
-    size_t n, k, m;              /* located accounts, sellers, measures */
-    int64_t *account_id;         /* n */
-    int64_t *owner_id;           /* n: current owner, 0 for none */
-    int64_t *potential;          /* n */
-    int64_t *pipeline;           /* n: open opportunities' amounts */
-    double *lon, *lat;           /* n degrees */
-    double *measure;             /* n * m */
-    double *tol;                 /* m */
-    int32_t *current;            /* n: index of the owner among the sellers, or -1 */
-    int32_t *lock;               /* n: the seller index an account is locked to, or -1 */
-    double *home_lon, *home_lat; /* k */
+    size_t n, k, m;                /* located accounts, sellers, measures */
+    int64_t *account_id;           /* n */
+    int64_t *owner_id;             /* n: current owner, 0 for none */
+    int64_t *potential;            /* n */
+    int64_t *pipeline;             /* n: open opportunities' amounts */
+    double *lon, *lat;             /* n degrees */
+    double *measure;               /* n * m */
+    double *tol;                   /* m */
+    int32_t *current;              /* n: index of the owner among the sellers, or -1 */
+    int32_t *lock;                 /* n: the seller index an account is locked to, or -1 */
+    double *home_lon, *home_lat;   /* k */
     enum tsc_home_kind *home_kind; /* k */
-    int64_t *home_account;       /* k: the account of a TSC_HOME_ACCOUNT home, else 0 */
-    double *home_dist;           /* k * n kilometres */
-    size_t nleft;                /* accounts left out: no coordinates */
+    int64_t *home_account;         /* k: the account of a TSC_HOME_ACCOUNT home, else 0 */
+    double *home_dist;             /* k * n kilometres */
+    size_t nleft;                  /* accounts left out: no coordinates */
     int64_t *left_id, *left_owner, *left_potential, *left_pipeline; /* nleft */
 };
 
@@ -157,6 +157,17 @@ int territory_scenario_apply(struct store *db, int64_t id, int64_t user_id, int6
  * "pipeline_lost_minor"}] (most changed first)}. Pipeline is the open pipeline of the accounts
  * when the scenario ran. No visibility check. */
 int territory_changes_json(struct store *db, int64_t root, json_t **out, struct err *e);
+
+/* The accounts of the latest applied realignment that changed `person`'s: {"scenario": {...}
+ * or null, "gained": [{"account_id","name","pipeline_minor","other"}], "lost": [...]} where
+ * other is the name of the previous or the new owner ("" for none). No visibility check. */
+int territory_my_changes_json(struct store *db, int64_t person, json_t **out, struct err *e);
+
+/* The accounts `who` may put in a scenario (an admin every account, a manager those owned in
+ * their tree): {"accounts": [{"id","name","segment","industry","owner_id","located"}],
+ * "segments": [...], "industries": [...]}, by name. */
+int territory_accounts_json(struct store *db, const struct principal *who, json_t **out,
+                            struct err *e);
 
 /* One draft scenario over the demo's sellers (every seller with accounts, balanced on
  * potential and account count). Writes in the caller's transaction. */

@@ -13,19 +13,20 @@
 static const char SQL_PERSON_EXISTS[] = "SELECT COUNT(*) FROM people WHERE id = $1";
 /* A manager's tree ($1 and everyone below), as the first common table expression. */
 #define TREE_CTE(n)                                                                                \
-    "WITH RECURSIVE tree(id) AS (SELECT id FROM people WHERE id = $" #n                           \
+    "WITH RECURSIVE tree(id) AS (SELECT id FROM people WHERE id = $" #n                            \
     " UNION SELECT p.id FROM people p JOIN tree t ON p.manager_id = t.id)"
 /* The chosen accounts with their open pipeline, by id; with a scope ($4), owned in its tree. */
-static const char SQL_ACCOUNTS[] =
-    TREE_CTE(4) " SELECT a.id, COALESCE(a.owner_id, 0), a.latitude_e6 IS NOT NULL AND a.longitude_e6 IS NOT"
-    " NULL, COALESCE(a.latitude_e6, 0), COALESCE(a.longitude_e6, 0), a.potential_minor,"
-    " COALESCE((SELECT SUM(o.amount_minor) FROM opportunities o WHERE o.account_id = a.id"
-    " AND o.status = 'open'), 0)"
-    " FROM accounts a LEFT JOIN people p ON p.id = a.owner_id"
-    " WHERE (CAST($1 AS TEXT) = '' OR a.segment = $1) AND (CAST($2 AS TEXT) = '' OR a.industry = "
-    "$2)"
-    " AND (CAST($3 AS BIGINT) = 0 OR p.team_id = $3)"
-    " AND (CAST($4 AS BIGINT) = 0 OR a.owner_id IN (SELECT id FROM tree)) ORDER BY a.id";
+static const char SQL_ACCOUNTS[] = TREE_CTE(
+    4) " SELECT a.id, COALESCE(a.owner_id, 0), a.latitude_e6 IS NOT NULL AND a.longitude_e6 IS NOT"
+       " NULL, COALESCE(a.latitude_e6, 0), COALESCE(a.longitude_e6, 0), a.potential_minor,"
+       " COALESCE((SELECT SUM(o.amount_minor) FROM opportunities o WHERE o.account_id = a.id"
+       " AND o.status = 'open'), 0)"
+       " FROM accounts a LEFT JOIN people p ON p.id = a.owner_id"
+       " WHERE (CAST($1 AS TEXT) = '' OR a.segment = $1) AND (CAST($2 AS TEXT) = '' OR a.industry "
+       "= "
+       "$2)"
+       " AND (CAST($3 AS BIGINT) = 0 OR p.team_id = $3)"
+       " AND (CAST($4 AS BIGINT) = 0 OR a.owner_id IN (SELECT id FROM tree)) ORDER BY a.id";
 static const char SQL_ACCOUNT_PLACE[] =
     "SELECT latitude_e6 IS NOT NULL AND longitude_e6 IS NOT NULL, COALESCE(latitude_e6, 0),"
     " COALESCE(longitude_e6, 0), COALESCE(owner_id, 0) FROM accounts WHERE id = $1";
@@ -123,8 +124,7 @@ static int check_params(struct store *db, const struct tsc_params *p, struct err
                          "field tolerance_bp: from 0 to 10000 basis points");
     if (p->move_penalty_km < 0 || p->move_penalty_km > TSC_MAX_MOVE_PENALTY_KM)
         return err_field(e, REINS_EINVAL, "move_penalty_km",
-                         "field move_penalty_km: from 0 to %d kilometres",
-                         TSC_MAX_MOVE_PENALTY_KM);
+                         "field move_penalty_km: from 0 to %d kilometres", TSC_MAX_MOVE_PENALTY_KM);
     if (p->nsellers < 1 || p->nsellers > TSC_MAX_SELLERS)
         return err_field(e, REINS_EINVAL, "sellers", "field sellers: 1 to %d people",
                          TSC_MAX_SELLERS);
@@ -163,8 +163,8 @@ static int check_params(struct store *db, const struct tsc_params *p, struct err
                                  x->lat);
             if (!isfinite(x->lon) || x->lon < -180 || x->lon > 180)
                 return err_field(e, REINS_EINVAL, "homes",
-                                 "field homes: item %zu: longitude %g is out of range -180..180",
-                                 h, x->lon);
+                                 "field homes: item %zu: longitude %g is out of range -180..180", h,
+                                 x->lon);
         } else if (x->kind != TSC_HOME_ACCOUNT) {
             return err_field(e, REINS_EINVAL, "homes",
                              "field homes: item %zu: coordinates or an account", h);
@@ -181,8 +181,8 @@ static int check_params(struct store *db, const struct tsc_params *p, struct err
 }
 
 /* An account used as a home: its location, or REINS_EINVAL naming homes item h. */
-static int home_account_place(struct store *db, const struct tsc_params *p, size_t h,
-                              double *lat, double *lon, struct err *e)
+static int home_account_place(struct store *db, const struct tsc_params *p, size_t h, double *lat,
+                              double *lon, struct err *e)
 {
     int64_t acc = p->homes[h].account_id;
     struct store_rows *r;
@@ -252,8 +252,8 @@ static int place_locks(struct store *db, const struct tsc_params *p, struct tsc_
                              "field locks: item %zu: account %lld is not among the chosen"
                              " accounts",
                              l, (long long)acc)
-                 : err_field(e, REINS_EINVAL, "locks", "field locks: item %zu: no account %lld",
-                             l, (long long)acc);
+                 : err_field(e, REINS_EINVAL, "locks", "field locks: item %zu: no account %lld", l,
+                             (long long)acc);
     }
     return 0;
 }
@@ -443,10 +443,10 @@ static int scenario_create(struct store *db, const struct tsc_params *p, int64_t
                               SV_TEXT(HOME_KINDS[in.home_kind[t]]), SV_ID(in.home_account[t])),
                        NULL, e);
     for (size_t l = 0; rc >= 0 && l < p->nlocks; l++)
-        rc = store_run(db, SQL_LOCK_INSERT,
-                       PARAMS(SV_INT(id), SV_INT(p->locks[l].account_id),
-                              SV_INT(p->locks[l].person_id)),
-                       NULL, e);
+        rc = store_run(
+            db, SQL_LOCK_INSERT,
+            PARAMS(SV_INT(id), SV_INT(p->locks[l].account_id), SV_INT(p->locks[l].person_id)), NULL,
+            e);
     for (size_t i = 0; rc >= 0 && i < in.n; i++) {
         int32_t t = res.assign[i];
         rc =
@@ -647,8 +647,8 @@ int territory_changes_json(struct store *db, int64_t root, json_t **out, struct 
         return rc;
     if ((rc = store_next(r, e)) <= 0) {
         store_rows_free(r);
-        return rc < 0 ? rc : err_set(e, REINS_ENOTFOUND, "no territory scenario %lld",
-                                     (long long)sid);
+        return rc < 0 ? rc
+                      : err_set(e, REINS_ENOTFOUND, "no territory scenario %lld", (long long)sid);
     }
     json_t *o = json_pack("{s:{s:I, s:s, s:I}}", "scenario", "id", (json_int_t)store_int(r, 0),
                           "name", store_text(r, 1), "applied_at", (json_int_t)store_int(r, 2));
@@ -739,9 +739,9 @@ int territory_scenario_json(struct store *db, int64_t id, int accounts, json_t *
                       (double)store_int(r, 3) / 1e6, "home_kind", store_text(r, 4),
                       "home_account_id", (json_int_t)store_int(r, 5), "accounts", (json_int_t)0,
                       "potential_minor", (json_int_t)0, "pipeline_minor", (json_int_t)0,
-                      "distance_m", (json_int_t)0, "gained", (json_int_t)0, "lost",
-                      (json_int_t)0, "pipeline_gained_minor", (json_int_t)0,
-                      "pipeline_lost_minor", (json_int_t)0));
+                      "distance_m", (json_int_t)0, "gained", (json_int_t)0, "lost", (json_int_t)0,
+                      "pipeline_gained_minor", (json_int_t)0, "pipeline_lost_minor",
+                      (json_int_t)0));
     store_rows_free(r);
     if (rc < 0) goto fail;
     json_t *rows = json_array();
@@ -797,10 +797,10 @@ int territory_scenario_json(struct store *db, int64_t id, int accounts, json_t *
         json_object_set_new(s, "locks", locks);
         if ((rc = store_query(db, SQL_LOCKS, PARAMS(SV_INT(id)), &r, e)) < 0) goto fail;
         while ((rc = store_next(r, e)) > 0)
-            json_array_append_new(locks, json_pack("{s:I, s:s, s:I}", "account_id",
-                                                   (json_int_t)store_int(r, 0), "name",
-                                                   store_text(r, 1), "person_id",
-                                                   (json_int_t)store_int(r, 2)));
+            json_array_append_new(locks,
+                                  json_pack("{s:I, s:s, s:I}", "account_id",
+                                            (json_int_t)store_int(r, 0), "name", store_text(r, 1),
+                                            "person_id", (json_int_t)store_int(r, 2)));
         store_rows_free(r);
         if (rc < 0) goto fail;
     } else {
@@ -942,4 +942,105 @@ int territory_demo_fill(struct store *db, int64_t now, struct err *e)
                            .time_limit = 5,
                            .max_iter = 20000};
     return scenario_create(db, &p, 0, now, 1, NULL, e);
+}
+
+int territory_my_changes_json(struct store *db, int64_t person, json_t **out, struct err *e)
+{
+    json_t *o;
+    int rc = territory_changes_json(db, person, &o, e); /* the tree of one: person alone */
+    if (rc < 0) return rc;
+    json_object_del(o, "people");
+    json_t *gained = json_array(), *lost = json_array();
+    json_object_set_new(o, "gained", gained);
+    json_object_set_new(o, "lost", lost);
+    json_t *sc = json_object_get(o, "scenario");
+    if (!json_is_object(sc)) {
+        *out = o;
+        return 0;
+    }
+    struct store_rows *r;
+    rc = store_query(db,
+                     "SELECT c.account_id, a.name, COALESCE(r.pipeline_minor, 0),"
+                     " c.to_owner_id = $2, COALESCE(po.name, '')"
+                     " FROM account_owner_changes c JOIN accounts a ON a.id = c.account_id"
+                     " LEFT JOIN territory_scenario_accounts r ON r.scenario_id = c.scenario_id"
+                     " AND r.account_id = c.account_id"
+                     " LEFT JOIN people po ON po.id = CASE WHEN c.to_owner_id = $2"
+                     " THEN c.from_owner_id ELSE c.to_owner_id END"
+                     " WHERE c.scenario_id = $1 AND (c.to_owner_id = $2 OR c.from_owner_id = $2)"
+                     " ORDER BY a.name, a.id",
+                     PARAMS(SV_INT(json_integer_value(json_object_get(sc, "id"))), SV_INT(person)),
+                     &r, e);
+    if (rc < 0) {
+        json_decref(o);
+        return rc;
+    }
+    while ((rc = store_next(r, e)) > 0)
+        json_array_append_new(store_int(r, 3) ? gained : lost,
+                              json_pack("{s:I, s:s, s:I, s:s}", "account_id",
+                                        (json_int_t)store_int(r, 0), "name", store_text(r, 1),
+                                        "pipeline_minor", (json_int_t)store_int(r, 2), "other",
+                                        store_text(r, 4)));
+    store_rows_free(r);
+    if (rc < 0) {
+        json_decref(o);
+        return rc;
+    }
+    *out = o;
+    return 0;
+}
+
+int territory_accounts_json(struct store *db, const struct principal *who, json_t **out,
+                            struct err *e)
+{
+    int64_t scope = who->role == ROLE_ADMIN ? 0 : who->person_id;
+    if (who->role != ROLE_ADMIN && (who->role != ROLE_MANAGER || !scope))
+        return err_set(e, REINS_EFORBIDDEN, "territory scenarios are for managers and admins");
+    struct store_rows *r;
+    int rc = store_query(db,
+                         TREE_CTE(1) " SELECT a.id, a.name, a.segment, a.industry,"
+                                     " COALESCE(a.owner_id, 0), a.latitude_e6 IS NOT NULL AND"
+                                     " a.longitude_e6 IS NOT NULL FROM accounts a"
+                                     " WHERE CAST($1 AS BIGINT) = 0"
+                                     " OR a.owner_id IN (SELECT id FROM tree)"
+                                     " ORDER BY a.name, a.id",
+                         PARAMS(SV_INT(scope)), &r, e);
+    if (rc < 0) return rc;
+    json_t *accounts = json_array(), *seg = json_object(), *ind = json_object();
+    while ((rc = store_next(r, e)) > 0) {
+        const char *sg = store_text(r, 2), *in = store_text(r, 3);
+        json_array_append_new(
+            accounts, json_pack("{s:I, s:s, s:s, s:s, s:I, s:b}", "id", (json_int_t)store_int(r, 0),
+                                "name", store_text(r, 1), "segment", sg, "industry", in, "owner_id",
+                                (json_int_t)store_int(r, 4), "located", (int)store_int(r, 5)));
+        if (*sg) json_object_set_new(seg, sg, json_true());
+        if (*in) json_object_set_new(ind, in, json_true());
+    }
+    store_rows_free(r);
+    if (rc < 0) {
+        json_decref(accounts);
+        json_decref(seg);
+        json_decref(ind);
+        return rc;
+    }
+    /* the distinct values, sorted (jansson keeps insertion order: sort the keys here) */
+    json_t *lists[2] = {json_array(), json_array()}, *sets[2] = {seg, ind};
+    for (int l = 0; l < 2; l++) {
+        const char *key;
+        json_t *v;
+        json_object_foreach(sets[l], key, v) json_array_append_new(lists[l], json_string(key));
+        size_t n = json_array_size(lists[l]);
+        for (size_t i = 1; i < n; i++)
+            for (size_t j = i; j > 0 && strcmp(json_string_value(json_array_get(lists[l], j - 1)),
+                                               json_string_value(json_array_get(lists[l], j))) > 0;
+                 j--) {
+                json_t *a = json_incref(json_array_get(lists[l], j - 1));
+                json_array_set(lists[l], j - 1, json_array_get(lists[l], j));
+                json_array_set_new(lists[l], j, a);
+            }
+        json_decref(sets[l]);
+    }
+    *out = json_pack("{s:o, s:o, s:o}", "accounts", accounts, "segments", lists[0], "industries",
+                     lists[1]);
+    return 0;
 }

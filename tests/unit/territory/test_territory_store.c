@@ -281,10 +281,9 @@ static void test_locks_and_homes(void **state)
     struct err e = {0};
     /* A4 (far east) locked to Ana, A1 to Ben: the balance by count still holds (3 and 3) */
     struct tsc_lock locks[] = {{w.acc[3], w.ana}, {w.acc[0], w.ben}};
-    struct tsc_home homes[] = {{.person_id = w.ben, .kind = TSC_HOME_GIVEN, .lat = 48.0,
-                                .lon = 2.0},
-                               {.person_id = w.ana, .kind = TSC_HOME_ACCOUNT,
-                                .account_id = w.acc[4]}};
+    struct tsc_home homes[] = {
+        {.person_id = w.ben, .kind = TSC_HOME_GIVEN, .lat = 48.0, .lon = 2.0},
+        {.person_id = w.ana, .kind = TSC_HOME_ACCOUNT, .account_id = w.acc[4]}};
     struct tsc_params p = params(sellers, 2);
     p.locks = locks;
     p.nlocks = 2;
@@ -299,8 +298,8 @@ static void test_locks_and_homes(void **state)
     assert_int_equal(in.home_kind[0], TSC_HOME_ACCOUNT);
     assert_int_equal(in.home_account[0], w.acc[4]);
     assert_true(fabs(in.home_lat[0] - 50.1) < 1e-9 && fabs(in.home_lon[0] - 10.1) < 1e-9);
-    assert_true(fabs(in.home_dist[1 * in.n + 0] -
-                     terr_great_circle_km(2.0, 48.0, 0.0, 50.0)) < 1e-9);
+    assert_true(fabs(in.home_dist[1 * in.n + 0] - terr_great_circle_km(2.0, 48.0, 0.0, 50.0)) <
+                1e-9);
 
     /* run, store, and read the parameters back: the locks hold in the result */
     int64_t id = 0;
@@ -370,8 +369,8 @@ static void test_locks_and_homes(void **state)
     bad_home[0] = (struct tsc_home){.person_id = w.cara, .kind = TSC_HOME_GIVEN};
     assert_int_equal(tsc_build_inputs(db, &p, &a, &in, &e), REINS_EINVAL);
     assert_non_null(strstr(e.msg, "not one of the sellers"));
-    bad_home[0] = (struct tsc_home){.person_id = w.ana, .kind = TSC_HOME_ACCOUNT,
-                                    .account_id = w.acc[6]};
+    bad_home[0] =
+        (struct tsc_home){.person_id = w.ana, .kind = TSC_HOME_ACCOUNT, .account_id = w.acc[6]};
     assert_int_equal(tsc_build_inputs(db, &p, &a, &in, &e), REINS_EINVAL);
     assert_string_equal(e.field, "homes");
     assert_non_null(strstr(e.msg, "no coordinates"));
@@ -456,12 +455,9 @@ static void test_manager_scope_and_changes(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        TESTDB_BOTH(test_build_inputs),
-        TESTDB_BOTH(test_store_and_visibility),
-        TESTDB_BOTH(test_apply_all_or_nothing),
-        TESTDB_BOTH(test_demo_scenario),
-        TESTDB_BOTH(test_locks_and_homes),
-        TESTDB_BOTH(test_manager_scope_and_changes),
+        TESTDB_BOTH(test_build_inputs),         TESTDB_BOTH(test_store_and_visibility),
+        TESTDB_BOTH(test_apply_all_or_nothing), TESTDB_BOTH(test_demo_scenario),
+        TESTDB_BOTH(test_locks_and_homes),      TESTDB_BOTH(test_manager_scope_and_changes),
     };
     return cmocka_run_group_tests_name("territory_store", tests, NULL, NULL);
 }
