@@ -1,7 +1,8 @@
 // Territory planning in the browser, as a manager: a scenario form with a bad home (the error
 // sits next to the homes), then with a locked account; a second scenario that may move no one;
 // the two compared side by side (the numbers the API gives); one applied after a confirm; the
-// manager home's "Who gained and who lost" card words each change as a conversation.
+// manager home's "Who gained and who lost" card words each change as a conversation; the seller
+// who lost accounts sees them on "My territory".
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setup, cleanup, newPage, login, screenshot, apiSession, unexpectedProblems } from './lib.mjs';
@@ -20,8 +21,12 @@ test('a manager creates two scenarios, compares them and applies one', async () 
   const { people } = await manager.get('/people?status=active');
   const owned = new Map();
   for (const a of accounts.filter((x) => x.located)) owned.set(a.owner_id, (owned.get(a.owner_id) || 0) + 1);
-  const [ana, ben] = [...owned].sort((x, y) => y[1] - x[1]).slice(0, 2).map(([pid]) => people.find((p) => p.id === pid));
-  assert.ok(ana && ben, 'the demo manager has two sellers with accounts');
+  // the demo's seller (who logs in below to see what changed) and the seller of the same
+  // tree with the most located accounts
+  const ana = people.find((p) => p.email === env.logins.seller);
+  assert.ok(ana && owned.get(ana.id) > 1, "the demo's seller is in the demo manager's tree, with accounts");
+  const [benId] = [...owned].filter(([pid]) => pid !== ana.id).sort((x, y) => y[1] - x[1])[0];
+  const ben = people.find((p) => p.id === benId);
   const locked = accounts.find((a) => a.located && a.owner_id === ana.id);
 
   const page = await newPage(env.browser, env.url);
@@ -109,4 +114,18 @@ test('a manager creates two scenarios, compares them and applies one', async () 
   await screenshot(page, 'territory-realignment-card');
   assert.deepEqual(unexpectedProblems(page, [400, 401]), []);
   await page.context().close();
+
+  // the seller sees their territory and what they handed over, the locked account among it
+  const seller = await newPage(env.browser, env.url);
+  await login(seller, env.logins.seller);
+  await seller.getByRole('link', { name: 'Territories', exact: true }).click();
+  const changes = seller.locator('.territory-changes');
+  await changes.waitFor();
+  assert.match(await changes.locator('h2').innerText(), /Two sellers, locked/);
+  const lost = await changes.locator('.lost-list li').allInnerTexts();
+  assert.equal(lost.length, anaSide.lost);
+  assert.ok(lost.includes(`${locked.name} (to ${ben.name})`), lost.join('\n'));
+  assert.match(await changes.innerText(), new RegExp(`You handed over ${anaSide.lost} account`));
+  assert.deepEqual(unexpectedProblems(seller, [401]), []);
+  await seller.context().close();
 });
