@@ -6,10 +6,13 @@
 #include "core/text.h"
 #include "territory/territory_product.h"
 
-/* Scenarios are for admins and managers; sellers see their accounts instead. */
+/* Scenarios are for admins and managers; sellers see their accounts instead. A manager plans
+ * within their tree; users refuses a manager without a person, and should one exist it plans
+ * nothing rather than fall through to an admin's reach (scope 0). */
 static int can_plan(struct api_call *call)
 {
-    if (call->who.role == ROLE_ADMIN || call->who.role == ROLE_MANAGER) return 1;
+    if (call->who.role == ROLE_ADMIN || (call->who.role == ROLE_MANAGER && call->who.person_id))
+        return 1;
     err_set(&call->err, REINS_EFORBIDDEN, "territory scenarios are for managers and admins");
     return 0;
 }
