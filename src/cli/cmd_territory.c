@@ -89,6 +89,7 @@ static int usage(int help)
            "  --measures M,M        accounts, potential, pipeline (default accounts,potential)\n"
            "  --tolerance T         allowed relative distance from the mean (0.05 = +-5%%)\n"
            "  --segment S, --industry I, --team T (id or name)   which accounts\n"
+           "  --owners-only         only the accounts the sellers own now\n"
            "  --max-moves N, --move-penalty KM                   keeping relationships\n"
            "  --locks ACC=P,..      account id locked to a seller (id or email)\n"
            "  --homes P=LAT:LON|P=account:ID,..   a seller's home instead of the centroid\n"
@@ -206,6 +207,7 @@ static int align_params(struct store *db, struct opt *opts, struct arena *a, str
     if ((v = opt_get(opts, "name"))) p->name = v;
     if ((v = opt_get(opts, "segment"))) p->segment = v;
     if ((v = opt_get(opts, "industry"))) p->industry = v;
+    if (opt_get(opts, "owners-only")) p->owners_only = 1;
     if ((v = opt_get(opts, "team"))) {
         struct err e = {0};
         if ((parse_int64(v, &p->team_id) < 0 || p->team_id < 1) &&
@@ -397,6 +399,7 @@ int cmd_territory(int argc, char **argv, const char *db_url)
                          {"team", 1},
                          {"locks", 1},
                          {"json", 0},
+                         {"owners-only", 0},
                          {0}};
     const char *pos[1];
     int help;
@@ -406,8 +409,8 @@ int cmd_territory(int argc, char **argv, const char *db_url)
         return usage(help);
     const char *units = opt_get(opts, "units"), *graphml = opt_get(opts, "graphml");
     if (!strcmp(pos[0], "align") && !units && !graphml) return align_db(opts, db_url);
-    static const char *const db_only[] = {"scenario", "name", "sellers", "segment",
-                                          "industry", "team", "locks",   "json"};
+    static const char *const db_only[] = {"scenario", "name",  "sellers", "segment",    "industry",
+                                          "team",     "locks", "json",    "owners-only"};
     for (size_t i = 0; i < sizeof db_only / sizeof *db_only; i++)
         if (opt_get(opts, db_only[i])) {
             fprintf(stderr, "reins: --%s is for align on the database, not on files\n", db_only[i]);

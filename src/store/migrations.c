@@ -606,6 +606,9 @@ const struct migration migrations[] = {
      * manager whose tree a scenario is limited to. */
     {11, "territory scenarios: locked accounts, given homes, move penalty, a manager's scope",
      "ALTER TABLE territory_scenarios ADD COLUMN move_penalty_km BIGINT NOT NULL DEFAULT 0;\n"
+     /* 1: only the accounts the scenario's sellers own when it runs */
+     "ALTER TABLE territory_scenarios ADD COLUMN owners_only INTEGER NOT NULL DEFAULT 0"
+     " CHECK (owners_only IN (0, 1));\n"
      /* a manager's scenario holds only accounts owned in their tree; NULL: any account */
      "ALTER TABLE territory_scenarios ADD COLUMN scope_person_id BIGINT REFERENCES people(id);\n"
      /* how the home was chosen: the centroid of the seller's accounts, coordinates given, or

@@ -7,8 +7,8 @@
 #include "territory/territory_product.h"
 
 /* Scenarios are for admins and managers; sellers see their accounts instead. A manager plans
- * within their tree; users refuses a manager without a person, and should one exist it plans
- * nothing rather than fall through to an admin's reach (scope 0). */
+ * within their tree; `reins user add` refuses a manager without a person, and should one exist it
+ * plans nothing rather than fall through to an admin's reach (scope 0). */
 static int can_plan(struct api_call *call)
 {
     if (call->who.role == ROLE_ADMIN || (call->who.role == ROLE_MANAGER && call->who.person_id))
@@ -256,9 +256,9 @@ static int read_homes(json_t *arr, struct arena *arena, struct tsc_home **out, s
 static void create_scenario(struct api_call *call)
 {
     static const char *const allowed[] = {
-        "name",    "sellers",  "measures", "tolerance_bp", "max_moves", "move_penalty_km",
-        "segment", "industry", "team_id",  "locks",        "homes",     "time_limit_ms",
-        NULL};
+        "name",        "sellers",  "measures", "tolerance_bp", "max_moves", "move_penalty_km",
+        "segment",     "industry", "team_id",  "locks",        "homes",     "time_limit_ms",
+        "owners_only", NULL};
     if (!can_plan(call)) return api_fail(call);
     json_t *body;
     if (request_json_object(call->req, &body, &call->err) < 0) return api_fail(call);
@@ -283,6 +283,13 @@ static void create_scenario(struct api_call *call)
         rc = read_homes(json_object_get(body, "homes"), call->req->arena, &homes, &p.nhomes, e);
     p.locks = locks;
     p.homes = homes;
+    v = json_object_get(body, "owners_only");
+    if (rc >= 0 && v) {
+        if (!json_is_boolean(v))
+            rc = err_field(e, REINS_EINVAL, "owners_only", "field owners_only: true or false");
+        else
+            p.owners_only = json_is_true(v);
+    }
     v = json_object_get(body, "move_penalty_km");
     if (rc >= 0 && v) {
         if (!json_is_integer(v))

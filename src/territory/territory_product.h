@@ -1,7 +1,8 @@
 /* territory_product.h -- territory scenarios on the database: build the engine's input from
  * accounts, run it, store the result, compare, apply.
  *
- * A scenario names which accounts (a filter on segment, industry and the owner's team, and for
+ * A scenario names which accounts (a filter on segment, industry and the owner's team, or only
+ * the accounts its sellers own now, and for
  * a manager's scenario only accounts owned in their tree), the sellers who get a territory (one
  * each, in the order given), the measures balanced (account count, potential, open pipeline
  * amount), a tolerance, a limit on accounts that change owner and/or a penalty per move, named
@@ -73,6 +74,7 @@ struct tsc_params {
     const char *name;
     const char *segment, *industry; /* "" or NULL: any */
     int64_t team_id;                /* accounts whose owner is in this team; 0: any */
+    int owners_only;                /* 1: only accounts the sellers own now */
     int measures;                   /* TSC_ACCOUNTS | TSC_POTENTIAL | TSC_PIPELINE, not 0 */
     int64_t tolerance_bp;           /* 0..10000: 500 is +-5% */
     long max_moves;                 /* < 0: any */

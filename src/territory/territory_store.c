@@ -33,8 +33,8 @@ static const char SQL_ACCOUNT_PLACE[] =
 static const char SQL_SCENARIO_INSERT[] =
     "INSERT INTO territory_scenarios (name, created_by, segment, industry, team_id, measures,"
     " tolerance_bp, max_moves, distance_m, balanced, max_violation_bp, proven_optimal, moves,"
-    " left_out, created_at, move_penalty_km, scope_person_id) VALUES ($1, $2, $3, $4, $5, $6,"
-    " $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id";
+    " left_out, created_at, move_penalty_km, scope_person_id, owners_only) VALUES ($1, $2, $3,"
+    " $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id";
 static const char SQL_SELLER_INSERT[] =
     "INSERT INTO territory_scenario_sellers (scenario_id, position, person_id, home_latitude_e6,"
     " home_longitude_e6, home_kind, home_account_id) VALUES ($1, $2, $3, $4, $5, $6, $7)";
@@ -51,7 +51,7 @@ static const char SQL_SCENARIO_GET[] =
     "SELECT s.id, s.name, s.status, s.segment, s.industry, COALESCE(s.team_id, 0), s.measures,"
     " s.tolerance_bp, s.max_moves, s.distance_m, s.balanced, s.max_violation_bp,"
     " s.proven_optimal, s.moves, s.left_out, s.created_at, COALESCE(s.applied_at, 0),"
-    " s.move_penalty_km, COALESCE(s.scope_person_id, 0)"
+    " s.move_penalty_km, COALESCE(s.scope_person_id, 0), s.owners_only"
     " FROM territory_scenarios s WHERE s.id = $1";
 static const char SQL_SELLERS[] =
     "SELECT t.person_id, p.name, t.home_latitude_e6, t.home_longitude_e6, t.home_kind,"
@@ -276,6 +276,7 @@ int tsc_build_inputs(struct store *db, const struct tsc_params *p, struct arena 
     while ((rc = store_next(r, e)) > 0) {
         int64_t id = store_int(r, 0), owner = store_int(r, 1);
         int64_t pot = store_int(r, 5), pipe = store_int(r, 6);
+        if (p->owners_only && seller_index(p, owner) < 0) continue;
         if (!store_int(r, 2)) {
             size_t lc = lcap;
             o->left_id = arena_grow(arena, o->left_id, sizeof(int64_t), o->nleft, &lc);
@@ -434,7 +435,8 @@ static int scenario_create(struct store *db, const struct tsc_params *p, int64_t
                SV_INT(llround(res.compactness * 1000)), SV_INT(res.balanced ? 1 : 0),
                SV_INT(llround(res.max_violation * 10000)), SV_INT(res.proven_optimal ? 1 : 0),
                SV_INT((int64_t)res.moves), SV_INT((int64_t)in.nleft), SV_INT(now),
-               SV_INT(p->move_penalty_km), SV_ID(p->scope_person_id)),
+               SV_INT(p->move_penalty_km), SV_ID(p->scope_person_id),
+               SV_INT(p->owners_only ? 1 : 0)),
         &id, e);
     for (size_t t = 0; rc >= 0 && t < in.k; t++)
         rc = store_run(db, SQL_SELLER_INSERT,
@@ -569,6 +571,7 @@ int territory_scenario_params(struct store *db, int64_t id, struct arena *arena,
     p->max_moves = (long)store_int(r, 8);
     p->move_penalty_km = (long)store_int(r, 17);
     p->scope_person_id = store_int(r, 18);
+    p->owners_only = store_int(r, 19) != 0;
     store_rows_free(r);
 
     if ((rc = store_query(db, SQL_SELLERS, PARAMS(SV_INT(id)), &r, e)) < 0) return rc;
@@ -726,6 +729,7 @@ int territory_scenario_json(struct store *db, int64_t id, int accounts, json_t *
         (json_int_t)store_int(r, 15), "applied_at", (json_int_t)store_int(r, 16));
     json_object_set_new(s, "move_penalty_km", json_integer(store_int(r, 17)));
     json_object_set_new(s, "scope_person_id", json_integer(store_int(r, 18)));
+    json_object_set_new(s, "owners_only", json_boolean(store_int(r, 19)));
     store_rows_free(r);
     /* sellers, with their territory's balance filled from the rows below */
     json_t *sellers = json_array();

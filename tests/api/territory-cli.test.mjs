@@ -35,7 +35,7 @@ const scenarios = async () => expectStatus(await call(base, 'GET', '/territory/s
 let firstId;
 
 test('align on the database stores a draft scenario the API shows', async () => {
-  const out = reinsOk(['--db', dbUrl, 'territory', 'align', '--name', 'By count', '--sellers', `${ORG.s1a.email},${ORG.s1b.email}`, '--measures', 'accounts', '--tolerance', '0']);
+  const out = reinsOk(['--db', dbUrl, 'territory', 'align', '--name', 'By count', '--sellers', `${ORG.s1a.email},${ORG.s1b.email}`, '--measures', 'accounts', '--tolerance', '0', '--owners-only']);
   const m = out.match(/^scenario (\d+) "By count" stored as a draft$/m);
   assert.ok(m, out);
   firstId = Number(m[1]);
@@ -43,6 +43,7 @@ test('align on the database stores a draft scenario the API shows', async () => 
   assert.match(out, /^moves\s+1 accounts/m);
   const s = expectStatus(await call(base, 'GET', `/territory/scenarios/${firstId}`, { session: admin }), 200);
   assert.equal(s.status, 'draft');
+  assert.equal(s.owners_only, true);
   assert.equal(s.accounts_moved, 1);
   assert.deepEqual(s.sellers.map((x) => x.accounts), [3, 3]);
   assert.equal(s.accounts.find((a) => a.name === 'Account A4').to_owner_id, org.people.s1b.id);

@@ -158,6 +158,11 @@ test('a manager plans for their tree, with locks and homes; bad ones name their 
   isError(await post(S.m1, '/territory/scenarios', plan({ homes: [{ person_id: ana, account_id: c1id }] })), 400, 'invalid', 'homes');
   isError(await post(S.m1, '/territory/scenarios', plan({ sellers: [ana, cara] })), 400, 'invalid', 'sellers');
   isError(await post(S.m1, '/territory/scenarios', plan({ move_penalty_km: -5 })), 400, 'invalid', 'move_penalty_km');
+  isError(await post(S.m1, '/territory/scenarios', plan({ owners_only: 'yes' })), 400, 'invalid', 'owners_only');
+  // only the accounts Ana owns now (all six located ones are hers by now)
+  const hers = expectStatus(await post(S.m1, '/territory/scenarios', body({ name: 'Only hers', sellers: [ana], owners_only: true })), 201);
+  assert.equal(hers.owners_only, true);
+  assert.ok(hers.accounts.length === 6 && hers.accounts.every((a) => a.from_owner_id === ana), JSON.stringify(hers.accounts));
 
   mayas = expectStatus(await post(S.m1, '/territory/scenarios', plan({ move_penalty_km: 10 })), 201);
   assert.equal(mayas.scope_person_id, org.people.m1.id);

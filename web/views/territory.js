@@ -165,6 +165,8 @@ async function renderNew(root, ctx) {
   const segment = field({ label: 'Segment', name: 'segment', type: 'select', options: [{ value: '', label: 'Any segment' }, ...segments.map((x) => ({ value: x, label: x }))] });
   const industry = field({ label: 'Industry', name: 'industry', type: 'select', options: [{ value: '', label: 'Any industry' }, ...industries.map((x) => ({ value: x, label: x }))] });
   const team = field({ label: "Owner's team", name: 'team_id', type: 'select', options: [{ value: '', label: 'Any team' }, ...teams.map((t) => ({ value: t.id, label: t.name }))] });
+  const ownersOnly = h('input', { type: 'checkbox', name: 'owners_only', checked: true });
+  const ownersOnlyField = h('div', { class: 'field', dataset: { field: 'owners_only' } }, h('label', { class: 'check' }, ownersOnly, ' Only the accounts the ticked sellers own now'), h('p', { class: 'hint' }, 'Untick to share every account the filters pick (those of other sellers too) between the ticked sellers.'));
   const measureBoxes = [
     ['accounts', 'Account count', true],
     ['potential', 'Potential', true],
@@ -234,7 +236,7 @@ async function renderNew(root, ctx) {
     { class: 'form card scenario-form', novalidate: true },
     formError(),
     name,
-    h('fieldset', { class: 'field-group' }, h('legend', null, 'Which accounts'), segment, industry, team),
+    h('fieldset', { class: 'field-group' }, h('legend', null, 'Which accounts'), ownersOnlyField, segment, industry, team),
     measures,
     tolerance,
     sellers,
@@ -252,6 +254,7 @@ async function renderNew(root, ctx) {
       name: name.control.value.trim(),
       segment: segment.control.value,
       industry: industry.control.value,
+      owners_only: ownersOnly.checked,
       measures: [...form.querySelectorAll('input[name="measure"]:checked')].map((x) => x.value),
       tolerance_bp: Math.round(Number(tolerance.control.value || '0') * 100),
       sellers: chosen.map((r) => r.p.id),

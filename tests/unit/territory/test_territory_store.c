@@ -162,6 +162,16 @@ static void test_build_inputs(void **state)
     assert_int_equal(tsc_build_inputs(db, &p, &a, &in, &e), 0);
     assert_int_equal(in.n, 1);
     assert_int_equal(in.account_id[0], w.acc[7]);
+    /* only the accounts the sellers own now: Ben's two located ones, his unlocated one left */
+    int64_t only_ben[] = {w.ben};
+    p = params(only_ben, 1);
+    p.segment = "";
+    p.owners_only = 1;
+    assert_int_equal(tsc_build_inputs(db, &p, &a, &in, &e), 0);
+    assert_int_equal(in.n, 2);
+    assert_int_equal(in.account_id[0], w.acc[4]);
+    assert_int_equal(in.account_id[1], w.acc[5]);
+    assert_int_equal(in.nleft, 1);
     arena_release(&a);
     testdb_close(db);
 }
