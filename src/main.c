@@ -20,7 +20,7 @@ static const struct command commands[] = {
     {"export", cmd_export, "export people or opportunities as CSV"},
     {"backup", cmd_backup, "write a consistent copy of the database, online"},
     {"comp", cmd_comp, "run a compensation plan on CSV files (comp calc)"},
-    {"territory", cmd_territory, "solve territory alignments on CSV or GraphML files"},
+    {"territory", cmd_territory, "align territories on the database or on CSV/GraphML files"},
     {"forecast", cmd_forecast, "forecast a quarter from a deal history; backtest it"},
 };
 

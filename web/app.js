@@ -61,6 +61,7 @@ const routes = [
   { path: /^\/forecast\/(\d+)$/, view: forecastView, nav: 'forecast', params: ['id'] },
   { path: /^\/territory$/, view: territoryView, nav: 'territory' },
   { path: /^\/territory\/compare$/, view: territoryView, nav: 'territory' },
+  { path: /^\/territory\/new$/, view: territoryView, nav: 'territory' },
   { path: /^\/territory\/(\d+)$/, view: territoryView, nav: 'territory', params: ['id'] },
   { path: /^\/admin\/crm-import$/, view: crmImportAdmin, nav: 'crm-import', admin: true },
   { path: /^\/admin\/pipelines$/, view: pipelinesAdmin, nav: 'pipelines', admin: true },

@@ -598,6 +598,33 @@ const struct migration migrations[] = {
      "  resolved_at BIGINT\n"
      ");\n"
      "CREATE INDEX comp_disputes_run ON comp_disputes(run_id, person_id);\n"},
+    /* PLACEHOLDER: 9 (compcredit) and 10 (forecast2) are written on other branches; these
+     * no-ops only keep the numbers contiguous here. The integrator drops them on merge. */
+    {9, "PLACEHOLDER", "SELECT 1;"},
+    {10, "PLACEHOLDER", "SELECT 1;"},
+    /* Territory scenarios with locks, homes given by the planner, a penalty per move, and the
+     * manager whose tree a scenario is limited to. */
+    {11, "territory scenarios: locked accounts, given homes, move penalty, a manager's scope",
+     "ALTER TABLE territory_scenarios ADD COLUMN move_penalty_km BIGINT NOT NULL DEFAULT 0;\n"
+     /* 1: only the accounts the scenario's sellers own when it runs */
+     "ALTER TABLE territory_scenarios ADD COLUMN owners_only INTEGER NOT NULL DEFAULT 0"
+     " CHECK (owners_only IN (0, 1));\n"
+     /* a manager's scenario holds only accounts owned in their tree; NULL: any account */
+     "ALTER TABLE territory_scenarios ADD COLUMN scope_person_id BIGINT REFERENCES people(id);\n"
+     /* how the home was chosen: the centroid of the seller's accounts, coordinates given, or
+      * an account's location */
+     "ALTER TABLE territory_scenario_sellers ADD COLUMN home_kind TEXT NOT NULL DEFAULT"
+     " 'centroid' CHECK (home_kind IN ('centroid', 'given', 'account'));\n"
+     "ALTER TABLE territory_scenario_sellers ADD COLUMN home_account_id BIGINT"
+     " REFERENCES accounts(id);\n"
+     "CREATE TABLE territory_scenario_locks (\n"
+     "  scenario_id BIGINT NOT NULL REFERENCES territory_scenarios(id) ON DELETE CASCADE,\n"
+     "  account_id BIGINT NOT NULL REFERENCES accounts(id),\n"
+     "  person_id BIGINT NOT NULL REFERENCES people(id),\n"
+     "  PRIMARY KEY (scenario_id, account_id)\n"
+     ");\n"
+     /* the card of gains and losses reads a scenario's changes */
+     "CREATE INDEX account_owner_changes_scenario ON account_owner_changes(scenario_id);\n"},
 };
 
 const int migrations_count = (int)(sizeof migrations / sizeof migrations[0]);

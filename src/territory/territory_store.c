@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pipeline/pipeline.h"
@@ -10,34 +11,51 @@
 #include "territory/territory.h"
 
 static const char SQL_PERSON_EXISTS[] = "SELECT COUNT(*) FROM people WHERE id = $1";
-/* The chosen accounts with their open pipeline, by id. */
-static const char SQL_ACCOUNTS[] =
-    "SELECT a.id, COALESCE(a.owner_id, 0), a.latitude_e6 IS NOT NULL AND a.longitude_e6 IS NOT"
-    " NULL, COALESCE(a.latitude_e6, 0), COALESCE(a.longitude_e6, 0), a.potential_minor,"
-    " COALESCE((SELECT SUM(o.amount_minor) FROM opportunities o WHERE o.account_id = a.id"
-    " AND o.status = 'open'), 0)"
-    " FROM accounts a LEFT JOIN people p ON p.id = a.owner_id"
-    " WHERE (CAST($1 AS TEXT) = '' OR a.segment = $1) AND (CAST($2 AS TEXT) = '' OR a.industry = "
-    "$2)"
-    " AND (CAST($3 AS BIGINT) = 0 OR p.team_id = $3) ORDER BY a.id";
+/* A manager's tree ($1 and everyone below), as the first common table expression. */
+#define TREE_CTE(n)                                                                                \
+    "WITH RECURSIVE tree(id) AS (SELECT id FROM people WHERE id = $" #n                            \
+    " UNION SELECT p.id FROM people p JOIN tree t ON p.manager_id = t.id)"
+/* The chosen accounts with their open pipeline, by id; with a scope ($4), owned in its tree. */
+static const char SQL_ACCOUNTS[] = TREE_CTE(
+    4) " SELECT a.id, COALESCE(a.owner_id, 0), a.latitude_e6 IS NOT NULL AND a.longitude_e6 IS NOT"
+       " NULL, COALESCE(a.latitude_e6, 0), COALESCE(a.longitude_e6, 0), a.potential_minor,"
+       " COALESCE((SELECT SUM(o.amount_minor) FROM opportunities o WHERE o.account_id = a.id"
+       " AND o.status = 'open'), 0)"
+       " FROM accounts a LEFT JOIN people p ON p.id = a.owner_id"
+       " WHERE (CAST($1 AS TEXT) = '' OR a.segment = $1) AND (CAST($2 AS TEXT) = '' OR a.industry "
+       "= "
+       "$2)"
+       " AND (CAST($3 AS BIGINT) = 0 OR p.team_id = $3)"
+       " AND (CAST($4 AS BIGINT) = 0 OR a.owner_id IN (SELECT id FROM tree)) ORDER BY a.id";
+static const char SQL_ACCOUNT_PLACE[] =
+    "SELECT latitude_e6 IS NOT NULL AND longitude_e6 IS NOT NULL, COALESCE(latitude_e6, 0),"
+    " COALESCE(longitude_e6, 0), COALESCE(owner_id, 0) FROM accounts WHERE id = $1";
 static const char SQL_SCENARIO_INSERT[] =
     "INSERT INTO territory_scenarios (name, created_by, segment, industry, team_id, measures,"
     " tolerance_bp, max_moves, distance_m, balanced, max_violation_bp, proven_optimal, moves,"
-    " left_out, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,"
-    " $15) RETURNING id";
+    " left_out, created_at, move_penalty_km, scope_person_id, owners_only) VALUES ($1, $2, $3,"
+    " $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id";
 static const char SQL_SELLER_INSERT[] =
     "INSERT INTO territory_scenario_sellers (scenario_id, position, person_id, home_latitude_e6,"
-    " home_longitude_e6) VALUES ($1, $2, $3, $4, $5)";
+    " home_longitude_e6, home_kind, home_account_id) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+static const char SQL_LOCK_INSERT[] =
+    "INSERT INTO territory_scenario_locks (scenario_id, account_id, person_id) VALUES ($1, $2,"
+    " $3)";
+static const char SQL_LOCKS[] =
+    "SELECT l.account_id, a.name, l.person_id FROM territory_scenario_locks l"
+    " JOIN accounts a ON a.id = l.account_id WHERE l.scenario_id = $1 ORDER BY l.account_id";
 static const char SQL_ROW_INSERT[] =
     "INSERT INTO territory_scenario_accounts (scenario_id, account_id, from_owner_id, to_owner_id,"
     " potential_minor, pipeline_minor, distance_m) VALUES ($1, $2, $3, $4, $5, $6, $7)";
 static const char SQL_SCENARIO_GET[] =
     "SELECT s.id, s.name, s.status, s.segment, s.industry, COALESCE(s.team_id, 0), s.measures,"
     " s.tolerance_bp, s.max_moves, s.distance_m, s.balanced, s.max_violation_bp,"
-    " s.proven_optimal, s.moves, s.left_out, s.created_at, COALESCE(s.applied_at, 0)"
+    " s.proven_optimal, s.moves, s.left_out, s.created_at, COALESCE(s.applied_at, 0),"
+    " s.move_penalty_km, COALESCE(s.scope_person_id, 0), s.owners_only"
     " FROM territory_scenarios s WHERE s.id = $1";
 static const char SQL_SELLERS[] =
-    "SELECT t.person_id, p.name, t.home_latitude_e6, t.home_longitude_e6"
+    "SELECT t.person_id, p.name, t.home_latitude_e6, t.home_longitude_e6, t.home_kind,"
+    " COALESCE(t.home_account_id, 0)"
     " FROM territory_scenario_sellers t JOIN people p ON p.id = t.person_id"
     " WHERE t.scenario_id = $1 ORDER BY t.position";
 static const char SQL_ROWS[] =
@@ -76,6 +94,24 @@ static const char *measures_text(int m, char out[32])
     return out;
 }
 
+static const char *const HOME_KINDS[] = {"centroid", "given", "account"};
+
+/* Index of person `id` among the sellers, or -1. */
+static int seller_index(const struct tsc_params *p, int64_t id)
+{
+    for (size_t t = 0; t < p->nsellers; t++)
+        if (p->sellers[t] == id) return (int)t;
+    return -1;
+}
+
+/* 1 when `person` is at or below the scope (or there is none), 0 when not, < 0 on error. */
+static int in_scope(struct store *db, const struct tsc_params *p, int64_t person, struct err *e)
+{
+    if (!p->scope_person_id) return 1;
+    if (!person) return 0;
+    return access_is_at_or_above(db, p->scope_person_id, person, e);
+}
+
 static int check_params(struct store *db, const struct tsc_params *p, struct err *e)
 {
     if (!p->name || !*p->name || strlen(p->name) > TSC_NAME_MAX)
@@ -86,6 +122,9 @@ static int check_params(struct store *db, const struct tsc_params *p, struct err
     if (p->tolerance_bp < 0 || p->tolerance_bp > 10000)
         return err_field(e, REINS_EINVAL, "tolerance_bp",
                          "field tolerance_bp: from 0 to 10000 basis points");
+    if (p->move_penalty_km < 0 || p->move_penalty_km > TSC_MAX_MOVE_PENALTY_KM)
+        return err_field(e, REINS_EINVAL, "move_penalty_km",
+                         "field move_penalty_km: from 0 to %d kilometres", TSC_MAX_MOVE_PENALTY_KM);
     if (p->nsellers < 1 || p->nsellers > TSC_MAX_SELLERS)
         return err_field(e, REINS_EINVAL, "sellers", "field sellers: 1 to %d people",
                          TSC_MAX_SELLERS);
@@ -98,9 +137,123 @@ static int check_params(struct store *db, const struct tsc_params *p, struct err
         int64_t c = 0;
         int rc = store_int_query(db, SQL_PERSON_EXISTS, PARAMS(SV_INT(p->sellers[i])), &c, e);
         if (rc < 0) return rc;
-        if (!c)
+        /* outside a manager's tree reads as unknown, as people do elsewhere */
+        if (c && (rc = in_scope(db, p, p->sellers[i], e)) < 0) return rc;
+        if (!c || !rc)
             return err_field(e, REINS_EINVAL, "sellers", "field sellers: no person %lld",
                              (long long)p->sellers[i]);
+    }
+    if (p->nhomes > p->nsellers)
+        return err_field(e, REINS_EINVAL, "homes", "field homes: at most one per seller");
+    for (size_t h = 0; h < p->nhomes; h++) {
+        const struct tsc_home *x = &p->homes[h];
+        if (seller_index(p, x->person_id) < 0)
+            return err_field(e, REINS_EINVAL, "homes",
+                             "field homes: item %zu: person %lld is not one of the sellers", h,
+                             (long long)x->person_id);
+        for (size_t j = 0; j < h; j++)
+            if (p->homes[j].person_id == x->person_id)
+                return err_field(e, REINS_EINVAL, "homes",
+                                 "field homes: item %zu: person %lld has a home already", h,
+                                 (long long)x->person_id);
+        if (x->kind == TSC_HOME_GIVEN) {
+            if (!isfinite(x->lat) || x->lat < -90 || x->lat > 90)
+                return err_field(e, REINS_EINVAL, "homes",
+                                 "field homes: item %zu: latitude %g is out of range -90..90", h,
+                                 x->lat);
+            if (!isfinite(x->lon) || x->lon < -180 || x->lon > 180)
+                return err_field(e, REINS_EINVAL, "homes",
+                                 "field homes: item %zu: longitude %g is out of range -180..180", h,
+                                 x->lon);
+        } else if (x->kind != TSC_HOME_ACCOUNT) {
+            return err_field(e, REINS_EINVAL, "homes",
+                             "field homes: item %zu: coordinates or an account", h);
+        }
+    }
+    if (p->nlocks > TSC_MAX_LOCKS)
+        return err_field(e, REINS_EINVAL, "locks", "field locks: at most %d", TSC_MAX_LOCKS);
+    for (size_t l = 0; l < p->nlocks; l++)
+        if (seller_index(p, p->locks[l].person_id) < 0)
+            return err_field(e, REINS_EINVAL, "locks",
+                             "field locks: item %zu: person %lld is not one of the sellers", l,
+                             (long long)p->locks[l].person_id);
+    return 0;
+}
+
+/* An account used as a home: its location, or REINS_EINVAL naming homes item h. */
+static int home_account_place(struct store *db, const struct tsc_params *p, size_t h, double *lat,
+                              double *lon, struct err *e)
+{
+    int64_t acc = p->homes[h].account_id;
+    struct store_rows *r;
+    int rc = store_query(db, SQL_ACCOUNT_PLACE, PARAMS(SV_INT(acc)), &r, e);
+    if (rc < 0) return rc;
+    int found = 0, located = 0;
+    int64_t owner = 0;
+    if ((rc = store_next(r, e)) > 0) {
+        found = 1;
+        located = store_int(r, 0) != 0;
+        *lat = (double)store_int(r, 1) / 1e6;
+        *lon = (double)store_int(r, 2) / 1e6;
+        owner = store_int(r, 3);
+    }
+    store_rows_free(r);
+    if (rc < 0) return rc;
+    if (found && (rc = in_scope(db, p, owner, e)) < 0) return rc;
+    if (!found || !rc)
+        return err_field(e, REINS_EINVAL, "homes", "field homes: item %zu: no account %lld", h,
+                         (long long)acc);
+    if (!located)
+        return err_field(e, REINS_EINVAL, "homes",
+                         "field homes: item %zu: account %lld has no coordinates", h,
+                         (long long)acc);
+    return 0;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The index of account `id` in the sorted ids[0..n), or -1. */
+static long find_id(const int64_t *ids, size_t n, int64_t id)
+{
+    const int64_t *f = n ? bsearch(&id, ids, n, sizeof *ids, cmp_i64) : NULL;
+    return f ? (long)(f - ids) : -1;
+}
+
+/* Fill in->lock from p->locks, naming the lock that does not fit. */
+static int place_locks(struct store *db, const struct tsc_params *p, struct tsc_inputs *in,
+                       struct err *e)
+{
+    for (size_t i = 0; i < in->n; i++)
+        in->lock[i] = -1;
+    for (size_t l = 0; l < p->nlocks; l++) {
+        int64_t acc = p->locks[l].account_id;
+        long i = find_id(in->account_id, in->n, acc);
+        if (i >= 0) {
+            if (in->lock[i] >= 0)
+                return err_field(e, REINS_EINVAL, "locks",
+                                 "field locks: item %zu: account %lld is locked twice", l,
+                                 (long long)acc);
+            in->lock[i] = (int32_t)seller_index(p, p->locks[l].person_id);
+            continue;
+        }
+        if (find_id(in->left_id, in->nleft, acc) >= 0)
+            return err_field(e, REINS_EINVAL, "locks",
+                             "field locks: item %zu: account %lld has no coordinates", l,
+                             (long long)acc);
+        int64_t c = 0;
+        int rc = store_int_query(db, "SELECT COUNT(*) FROM accounts WHERE id = $1",
+                                 PARAMS(SV_INT(acc)), &c, e);
+        if (rc < 0) return rc;
+        return c ? err_field(e, REINS_EINVAL, "locks",
+                             "field locks: item %zu: account %lld is not among the chosen"
+                             " accounts",
+                             l, (long long)acc)
+                 : err_field(e, REINS_EINVAL, "locks", "field locks: item %zu: no account %lld", l,
+                             (long long)acc);
     }
     return 0;
 }
@@ -114,7 +267,8 @@ int tsc_build_inputs(struct store *db, const struct tsc_params *p, struct arena 
     struct store_rows *r;
     rc = store_query(db, SQL_ACCOUNTS,
                      PARAMS(SV_TEXT(p->segment ? p->segment : ""),
-                            SV_TEXT(p->industry ? p->industry : ""), SV_INT(p->team_id)),
+                            SV_TEXT(p->industry ? p->industry : ""), SV_INT(p->team_id),
+                            SV_INT(p->scope_person_id)),
                      &r, e);
     if (rc < 0) return rc;
     size_t cap = 0, lcap = 0;
@@ -122,6 +276,7 @@ int tsc_build_inputs(struct store *db, const struct tsc_params *p, struct arena 
     while ((rc = store_next(r, e)) > 0) {
         int64_t id = store_int(r, 0), owner = store_int(r, 1);
         int64_t pot = store_int(r, 5), pipe = store_int(r, 6);
+        if (p->owners_only && seller_index(p, owner) < 0) continue;
         if (!store_int(r, 2)) {
             size_t lc = lcap;
             o->left_id = arena_grow(arena, o->left_id, sizeof(int64_t), o->nleft, &lc);
@@ -177,6 +332,10 @@ int tsc_build_inputs(struct store *db, const struct tsc_params *p, struct arena 
     o->home_lat = arena_alloc(arena, k * sizeof(double));
     o->home_lon = arena_alloc(arena, k * sizeof(double));
     o->home_dist = arena_alloc(arena, k * n * sizeof(double));
+    o->home_kind = arena_alloc(arena, k * sizeof *o->home_kind);
+    o->home_account = arena_alloc(arena, k * sizeof(int64_t));
+    o->lock = arena_alloc(arena, n * sizeof(int32_t));
+    if ((rc = place_locks(db, p, o, e)) < 0) return rc;
     for (size_t j = 0; j < m; j++)
         o->tol[j] = (double)p->tolerance_bp / 10000.0;
     double all_lat = 0, all_lon = 0;
@@ -191,19 +350,37 @@ int tsc_build_inputs(struct store *db, const struct tsc_params *p, struct arena 
         all_lat += o->lat[i];
         all_lon += o->lon[i];
     }
-    /* Homes: the plain mean of coordinates is good enough for the regional spread of one
-     * company's accounts (it is not meant for accounts on both sides of the antimeridian). */
+    /* Homes given by the planner first. */
+    for (size_t t = 0; t < k; t++)
+        o->home_kind[t] = TSC_HOME_CENTROID;
+    for (size_t h = 0; h < p->nhomes; h++) {
+        size_t t = (size_t)seller_index(p, p->homes[h].person_id);
+        o->home_kind[t] = p->homes[h].kind;
+        if (p->homes[h].kind == TSC_HOME_GIVEN) {
+            o->home_lat[t] = p->homes[h].lat;
+            o->home_lon[t] = p->homes[h].lon;
+        } else {
+            o->home_account[t] = p->homes[h].account_id;
+            rc = home_account_place(db, p, h, &o->home_lat[t], &o->home_lon[t], e);
+            if (rc < 0) return rc;
+        }
+    }
+    /* Else the centroid: the plain mean of coordinates is good enough for the regional spread
+     * of one company's accounts (it is not meant for accounts on both sides of the
+     * antimeridian). */
     for (size_t t = 0; t < k; t++) {
-        double la = 0, lo = 0;
-        size_t c = 0;
-        for (size_t i = 0; i < n; i++)
-            if (o->current[i] == (int32_t)t) {
-                la += o->lat[i];
-                lo += o->lon[i];
-                c++;
-            }
-        o->home_lat[t] = c ? la / (double)c : all_lat / (double)n;
-        o->home_lon[t] = c ? lo / (double)c : all_lon / (double)n;
+        if (o->home_kind[t] == TSC_HOME_CENTROID) {
+            double la = 0, lo = 0;
+            size_t c = 0;
+            for (size_t i = 0; i < n; i++)
+                if (o->current[i] == (int32_t)t) {
+                    la += o->lat[i];
+                    lo += o->lon[i];
+                    c++;
+                }
+            o->home_lat[t] = c ? la / (double)c : all_lat / (double)n;
+            o->home_lon[t] = c ? lo / (double)c : all_lon / (double)n;
+        }
         for (size_t i = 0; i < n; i++)
             o->home_dist[t * n + i] =
                 terr_great_circle_km(o->home_lon[t], o->home_lat[t], o->lon[i], o->lat[i]);
@@ -236,8 +413,10 @@ static int scenario_create(struct store *db, const struct tsc_params *p, int64_t
         .x = in.lon,
         .y = in.lat,
         .home_dist = in.home_dist,
+        .lock = in.lock,
         .current = in.current,
         .max_moves = p->max_moves,
+        .move_penalty = (double)p->move_penalty_km,
         .method = TERR_AUTO,
         .seed = 1,
         .time_limit = p->time_limit > 0 ? p->time_limit : 2.0,
@@ -255,13 +434,21 @@ static int scenario_create(struct store *db, const struct tsc_params *p, int64_t
                SV_INT(p->max_moves < 0 ? -1 : p->max_moves),
                SV_INT(llround(res.compactness * 1000)), SV_INT(res.balanced ? 1 : 0),
                SV_INT(llround(res.max_violation * 10000)), SV_INT(res.proven_optimal ? 1 : 0),
-               SV_INT((int64_t)res.moves), SV_INT((int64_t)in.nleft), SV_INT(now)),
+               SV_INT((int64_t)res.moves), SV_INT((int64_t)in.nleft), SV_INT(now),
+               SV_INT(p->move_penalty_km), SV_ID(p->scope_person_id),
+               SV_INT(p->owners_only ? 1 : 0)),
         &id, e);
     for (size_t t = 0; rc >= 0 && t < in.k; t++)
         rc = store_run(db, SQL_SELLER_INSERT,
                        PARAMS(SV_INT(id), SV_INT((int64_t)t), SV_INT(p->sellers[t]),
-                              SV_INT(e6(in.home_lat[t])), SV_INT(e6(in.home_lon[t]))),
+                              SV_INT(e6(in.home_lat[t])), SV_INT(e6(in.home_lon[t])),
+                              SV_TEXT(HOME_KINDS[in.home_kind[t]]), SV_ID(in.home_account[t])),
                        NULL, e);
+    for (size_t l = 0; rc >= 0 && l < p->nlocks; l++)
+        rc = store_run(
+            db, SQL_LOCK_INSERT,
+            PARAMS(SV_INT(id), SV_INT(p->locks[l].account_id), SV_INT(p->locks[l].person_id)), NULL,
+            e);
     for (size_t i = 0; rc >= 0 && i < in.n; i++) {
         int32_t t = res.assign[i];
         rc =
@@ -360,6 +547,166 @@ int territory_scenario_list(struct store *db, const struct principal *who, struc
     return 0;
 }
 
+int territory_scenario_params(struct store *db, int64_t id, struct arena *arena,
+                              struct tsc_params *p, struct err *e)
+{
+    memset(p, 0, sizeof *p);
+    struct store_rows *r;
+    int rc = store_query(db, SQL_SCENARIO_GET, PARAMS(SV_INT(id)), &r, e);
+    if (rc < 0) return rc;
+    if ((rc = store_next(r, e)) <= 0) {
+        store_rows_free(r);
+        return rc < 0 ? rc
+                      : err_set(e, REINS_ENOTFOUND, "no territory scenario %lld", (long long)id);
+    }
+    p->name = arena_strdup(arena, store_text(r, 1));
+    p->segment = arena_strdup(arena, store_text(r, 3));
+    p->industry = arena_strdup(arena, store_text(r, 4));
+    p->team_id = store_int(r, 5);
+    const char *m = store_text(r, 6);
+    p->measures = (strstr(m, "accounts") ? TSC_ACCOUNTS : 0) |
+                  (strstr(m, "potential") ? TSC_POTENTIAL : 0) |
+                  (strstr(m, "pipeline") ? TSC_PIPELINE : 0);
+    p->tolerance_bp = store_int(r, 7);
+    p->max_moves = (long)store_int(r, 8);
+    p->move_penalty_km = (long)store_int(r, 17);
+    p->scope_person_id = store_int(r, 18);
+    p->owners_only = store_int(r, 19) != 0;
+    store_rows_free(r);
+
+    if ((rc = store_query(db, SQL_SELLERS, PARAMS(SV_INT(id)), &r, e)) < 0) return rc;
+    int64_t *sellers = NULL;
+    struct tsc_home *homes = NULL;
+    size_t cap = 0, hcap = 0;
+    while ((rc = store_next(r, e)) > 0) {
+        sellers = arena_grow(arena, sellers, sizeof *sellers, p->nsellers, &cap);
+        sellers[p->nsellers++] = store_int(r, 0);
+        const char *kind = store_text(r, 4);
+        if (!strcmp(kind, HOME_KINDS[TSC_HOME_CENTROID])) continue;
+        homes = arena_grow(arena, homes, sizeof *homes, p->nhomes, &hcap);
+        struct tsc_home *h = &homes[p->nhomes++];
+        memset(h, 0, sizeof *h);
+        h->person_id = store_int(r, 0);
+        h->kind = !strcmp(kind, HOME_KINDS[TSC_HOME_GIVEN]) ? TSC_HOME_GIVEN : TSC_HOME_ACCOUNT;
+        h->lat = (double)store_int(r, 2) / 1e6;
+        h->lon = (double)store_int(r, 3) / 1e6;
+        h->account_id = store_int(r, 5);
+    }
+    store_rows_free(r);
+    if (rc < 0) return rc;
+    p->sellers = sellers;
+    p->homes = homes;
+
+    if ((rc = store_query(db, SQL_LOCKS, PARAMS(SV_INT(id)), &r, e)) < 0) return rc;
+    struct tsc_lock *locks = NULL;
+    cap = 0;
+    while ((rc = store_next(r, e)) > 0) {
+        locks = arena_grow(arena, locks, sizeof *locks, p->nlocks, &cap);
+        locks[p->nlocks].account_id = store_int(r, 0);
+        locks[p->nlocks++].person_id = store_int(r, 2);
+    }
+    store_rows_free(r);
+    p->locks = locks;
+    return rc < 0 ? rc : 0;
+}
+
+int territory_scenario_may_apply(struct store *db, const struct principal *who, int64_t id,
+                                 struct err *e)
+{
+    int rc = territory_scenario_visible(db, who, id, e);
+    if (rc <= 0 || who->role == ROLE_ADMIN) return rc;
+    /* every account's current owner at or below the manager: none taken from another tree */
+    int64_t outside = 0;
+    rc = store_int_query(db,
+                         TREE_CTE(1) " SELECT COUNT(*) FROM territory_scenario_accounts r"
+                                     " JOIN accounts a ON a.id = r.account_id"
+                                     " WHERE r.scenario_id = $2 AND (a.owner_id IS NULL"
+                                     " OR a.owner_id NOT IN (SELECT id FROM tree))",
+                         PARAMS(SV_INT(who->person_id), SV_INT(id)), &outside, e);
+    if (rc < 0) return rc;
+    return outside == 0;
+}
+
+int territory_changes_json(struct store *db, int64_t root, json_t **out, struct err *e)
+{
+    int64_t sid = 0;
+    int rc = store_int_query(
+        db,
+        TREE_CTE(1) " SELECT c.scenario_id FROM account_owner_changes c"
+                    " WHERE c.scenario_id IS NOT NULL AND (c.from_owner_id IN (SELECT id FROM tree)"
+                    " OR c.to_owner_id IN (SELECT id FROM tree))"
+                    " ORDER BY c.changed_at DESC, c.scenario_id DESC LIMIT 1",
+        PARAMS(SV_INT(root)), &sid, e);
+    if (rc == REINS_ENOTFOUND) {
+        *out = json_pack("{s:n, s:[]}", "scenario", "people");
+        return 0;
+    }
+    if (rc < 0) return rc;
+    struct store_rows *r;
+    if ((rc = store_query(db,
+                          "SELECT id, name, COALESCE(applied_at, 0) FROM territory_scenarios"
+                          " WHERE id = $1",
+                          PARAMS(SV_INT(sid)), &r, e)) < 0)
+        return rc;
+    if ((rc = store_next(r, e)) <= 0) {
+        store_rows_free(r);
+        return rc < 0 ? rc
+                      : err_set(e, REINS_ENOTFOUND, "no territory scenario %lld", (long long)sid);
+    }
+    json_t *o = json_pack("{s:{s:I, s:s, s:I}}", "scenario", "id", (json_int_t)store_int(r, 0),
+                          "name", store_text(r, 1), "applied_at", (json_int_t)store_int(r, 2));
+    store_rows_free(r);
+    json_t *people = json_array();
+    json_object_set_new(o, "people", people);
+    rc = store_query(
+        db,
+        TREE_CTE(1) ", moves(f, t, pipe) AS (SELECT c.from_owner_id, c.to_owner_id,"
+                    " COALESCE(r.pipeline_minor, 0) FROM account_owner_changes c"
+                    " LEFT JOIN territory_scenario_accounts r ON r.scenario_id = c.scenario_id"
+                    " AND r.account_id = c.account_id WHERE c.scenario_id = $2)"
+                    " SELECT p.id, p.name, (SELECT COUNT(*) FROM moves WHERE t = p.id),"
+                    " (SELECT COUNT(*) FROM moves WHERE f = p.id),"
+                    " (SELECT COALESCE(SUM(pipe), 0) FROM moves WHERE t = p.id),"
+                    " (SELECT COALESCE(SUM(pipe), 0) FROM moves WHERE f = p.id)"
+                    " FROM people p WHERE p.id IN (SELECT id FROM tree) ORDER BY p.name, p.id",
+        PARAMS(SV_INT(root), SV_INT(sid)), &r, e);
+    if (rc < 0) {
+        json_decref(o);
+        return rc;
+    }
+    while ((rc = store_next(r, e)) > 0) {
+        int64_t gained = store_int(r, 2), lost = store_int(r, 3);
+        if (!gained && !lost) continue;
+        json_array_append_new(people,
+                              json_pack("{s:I, s:s, s:I, s:I, s:I, s:I}", "person_id",
+                                        (json_int_t)store_int(r, 0), "name", store_text(r, 1),
+                                        "gained", (json_int_t)gained, "lost", (json_int_t)lost,
+                                        "pipeline_gained_minor", (json_int_t)store_int(r, 4),
+                                        "pipeline_lost_minor", (json_int_t)store_int(r, 5)));
+    }
+    store_rows_free(r);
+    if (rc < 0) {
+        json_decref(o);
+        return rc;
+    }
+    /* most changed first (a stable sort over the name order above) */
+    size_t n = json_array_size(people);
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0; j--) {
+            json_t *a = json_array_get(people, j - 1), *b = json_array_get(people, j);
+            json_int_t ca = json_integer_value(json_object_get(a, "gained")) +
+                            json_integer_value(json_object_get(a, "lost"));
+            json_int_t cb = json_integer_value(json_object_get(b, "gained")) +
+                            json_integer_value(json_object_get(b, "lost"));
+            if (ca >= cb) break;
+            json_incref(a);
+            json_array_set(people, j - 1, b);
+            json_array_set_new(people, j, a);
+        }
+    *out = o;
+    return 0;
+}
+
 int territory_scenario_json(struct store *db, int64_t id, int accounts, json_t **out, struct err *e)
 {
     struct store_rows *r;
@@ -380,19 +727,25 @@ int territory_scenario_json(struct store *db, int64_t id, int accounts, json_t *
         (json_int_t)store_int(r, 11), "proven_optimal", (int)store_int(r, 12), "moves",
         (json_int_t)store_int(r, 13), "left_out", (json_int_t)store_int(r, 14), "created_at",
         (json_int_t)store_int(r, 15), "applied_at", (json_int_t)store_int(r, 16));
+    json_object_set_new(s, "move_penalty_km", json_integer(store_int(r, 17)));
+    json_object_set_new(s, "scope_person_id", json_integer(store_int(r, 18)));
+    json_object_set_new(s, "owners_only", json_boolean(store_int(r, 19)));
     store_rows_free(r);
     /* sellers, with their territory's balance filled from the rows below */
     json_t *sellers = json_array();
     if ((rc = store_query(db, SQL_SELLERS, PARAMS(SV_INT(id)), &r, e)) < 0) goto fail;
     while ((rc = store_next(r, e)) > 0)
         json_array_append_new(
-            sellers, json_pack("{s:I, s:s, s:f, s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
-                               "person_id", (json_int_t)store_int(r, 0), "name", store_text(r, 1),
-                               "home_latitude", (double)store_int(r, 2) / 1e6, "home_longitude",
-                               (double)store_int(r, 3) / 1e6, "accounts", (json_int_t)0,
-                               "potential_minor", (json_int_t)0, "pipeline_minor", (json_int_t)0,
-                               "distance_m", (json_int_t)0, "gained", (json_int_t)0, "lost",
-                               (json_int_t)0, "pipeline_gained_minor", (json_int_t)0));
+            sellers,
+            json_pack("{s:I, s:s, s:f, s:f, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+                      "person_id", (json_int_t)store_int(r, 0), "name", store_text(r, 1),
+                      "home_latitude", (double)store_int(r, 2) / 1e6, "home_longitude",
+                      (double)store_int(r, 3) / 1e6, "home_kind", store_text(r, 4),
+                      "home_account_id", (json_int_t)store_int(r, 5), "accounts", (json_int_t)0,
+                      "potential_minor", (json_int_t)0, "pipeline_minor", (json_int_t)0,
+                      "distance_m", (json_int_t)0, "gained", (json_int_t)0, "lost", (json_int_t)0,
+                      "pipeline_gained_minor", (json_int_t)0, "pipeline_lost_minor",
+                      (json_int_t)0));
     store_rows_free(r);
     if (rc < 0) goto fail;
     json_t *rows = json_array();
@@ -418,7 +771,10 @@ int territory_scenario_json(struct store *db, int64_t id, int accounts, json_t *
                     ADD("pipeline_gained_minor", pipe);
                 }
             }
-            if (pid == from && to && from != to) ADD("lost", 1);
+            if (pid == from && to && from != to) {
+                ADD("lost", 1);
+                ADD("pipeline_lost_minor", pipe);
+            }
 #undef ADD
         }
         if (to && from != to) {
@@ -439,10 +795,21 @@ int territory_scenario_json(struct store *db, int64_t id, int accounts, json_t *
     if (rc < 0) goto fail_rows;
     json_object_set_new(s, "accounts_moved", json_integer(moved));
     json_object_set_new(s, "pipeline_moved_minor", json_integer(moved_pipeline));
-    if (accounts)
+    if (accounts) {
         json_object_set_new(s, "accounts", rows);
-    else
+        json_t *locks = json_array();
+        json_object_set_new(s, "locks", locks);
+        if ((rc = store_query(db, SQL_LOCKS, PARAMS(SV_INT(id)), &r, e)) < 0) goto fail;
+        while ((rc = store_next(r, e)) > 0)
+            json_array_append_new(locks,
+                                  json_pack("{s:I, s:s, s:I}", "account_id",
+                                            (json_int_t)store_int(r, 0), "name", store_text(r, 1),
+                                            "person_id", (json_int_t)store_int(r, 2)));
+        store_rows_free(r);
+        if (rc < 0) goto fail;
+    } else {
         json_decref(rows);
+    }
     *out = s;
     return 0;
 fail_rows:
@@ -579,4 +946,105 @@ int territory_demo_fill(struct store *db, int64_t now, struct err *e)
                            .time_limit = 5,
                            .max_iter = 20000};
     return scenario_create(db, &p, 0, now, 1, NULL, e);
+}
+
+int territory_my_changes_json(struct store *db, int64_t person, json_t **out, struct err *e)
+{
+    json_t *o;
+    int rc = territory_changes_json(db, person, &o, e); /* the tree of one: person alone */
+    if (rc < 0) return rc;
+    json_object_del(o, "people");
+    json_t *gained = json_array(), *lost = json_array();
+    json_object_set_new(o, "gained", gained);
+    json_object_set_new(o, "lost", lost);
+    json_t *sc = json_object_get(o, "scenario");
+    if (!json_is_object(sc)) {
+        *out = o;
+        return 0;
+    }
+    struct store_rows *r;
+    rc = store_query(db,
+                     "SELECT c.account_id, a.name, COALESCE(r.pipeline_minor, 0),"
+                     " c.to_owner_id = $2, COALESCE(po.name, '')"
+                     " FROM account_owner_changes c JOIN accounts a ON a.id = c.account_id"
+                     " LEFT JOIN territory_scenario_accounts r ON r.scenario_id = c.scenario_id"
+                     " AND r.account_id = c.account_id"
+                     " LEFT JOIN people po ON po.id = CASE WHEN c.to_owner_id = $2"
+                     " THEN c.from_owner_id ELSE c.to_owner_id END"
+                     " WHERE c.scenario_id = $1 AND (c.to_owner_id = $2 OR c.from_owner_id = $2)"
+                     " ORDER BY a.name, a.id",
+                     PARAMS(SV_INT(json_integer_value(json_object_get(sc, "id"))), SV_INT(person)),
+                     &r, e);
+    if (rc < 0) {
+        json_decref(o);
+        return rc;
+    }
+    while ((rc = store_next(r, e)) > 0)
+        json_array_append_new(store_int(r, 3) ? gained : lost,
+                              json_pack("{s:I, s:s, s:I, s:s}", "account_id",
+                                        (json_int_t)store_int(r, 0), "name", store_text(r, 1),
+                                        "pipeline_minor", (json_int_t)store_int(r, 2), "other",
+                                        store_text(r, 4)));
+    store_rows_free(r);
+    if (rc < 0) {
+        json_decref(o);
+        return rc;
+    }
+    *out = o;
+    return 0;
+}
+
+int territory_accounts_json(struct store *db, const struct principal *who, json_t **out,
+                            struct err *e)
+{
+    int64_t scope = who->role == ROLE_ADMIN ? 0 : who->person_id;
+    if (who->role != ROLE_ADMIN && (who->role != ROLE_MANAGER || !scope))
+        return err_set(e, REINS_EFORBIDDEN, "territory scenarios are for managers and admins");
+    struct store_rows *r;
+    int rc = store_query(db,
+                         TREE_CTE(1) " SELECT a.id, a.name, a.segment, a.industry,"
+                                     " COALESCE(a.owner_id, 0), a.latitude_e6 IS NOT NULL AND"
+                                     " a.longitude_e6 IS NOT NULL FROM accounts a"
+                                     " WHERE CAST($1 AS BIGINT) = 0"
+                                     " OR a.owner_id IN (SELECT id FROM tree)"
+                                     " ORDER BY a.name, a.id",
+                         PARAMS(SV_INT(scope)), &r, e);
+    if (rc < 0) return rc;
+    json_t *accounts = json_array(), *seg = json_object(), *ind = json_object();
+    while ((rc = store_next(r, e)) > 0) {
+        const char *sg = store_text(r, 2), *in = store_text(r, 3);
+        json_array_append_new(
+            accounts, json_pack("{s:I, s:s, s:s, s:s, s:I, s:b}", "id", (json_int_t)store_int(r, 0),
+                                "name", store_text(r, 1), "segment", sg, "industry", in, "owner_id",
+                                (json_int_t)store_int(r, 4), "located", (int)store_int(r, 5)));
+        if (*sg) json_object_set_new(seg, sg, json_true());
+        if (*in) json_object_set_new(ind, in, json_true());
+    }
+    store_rows_free(r);
+    if (rc < 0) {
+        json_decref(accounts);
+        json_decref(seg);
+        json_decref(ind);
+        return rc;
+    }
+    /* the distinct values, sorted (jansson keeps insertion order: sort the keys here) */
+    json_t *lists[2] = {json_array(), json_array()}, *sets[2] = {seg, ind};
+    for (int l = 0; l < 2; l++) {
+        const char *key;
+        json_t *v;
+        json_object_foreach(sets[l], key, v) json_array_append_new(lists[l], json_string(key));
+        size_t n = json_array_size(lists[l]);
+        for (size_t i = 1; i < n; i++)
+            for (size_t j = i; j > 0 && strcmp(json_string_value(json_array_get(lists[l], j - 1)),
+                                               json_string_value(json_array_get(lists[l], j))) > 0;
+                 j--) {
+                json_t *a = json_incref(json_array_get(lists[l], j - 1));
+                json_array_set(lists[l], j - 1, json_array_get(lists[l], j));
+                json_array_set_new(lists[l], j, a);
+            }
+        json_decref(sets[l]);
+    }
+    *out = json_pack("{s:o, s:o, s:o}", "accounts", accounts, "segments", lists[0], "industries",
+                     lists[1]);
+    return 0;
 }

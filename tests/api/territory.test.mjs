@@ -1,5 +1,6 @@
-// Territory scenarios on the database: create and run (admin), who sees which scenario, the
-// balance per territory, compare, apply (all or nothing, once), a seller's own accounts.
+// Territory scenarios on the database: create and run (admin, or a manager for their tree), who
+// sees which scenario, the balance per territory, locks and homes, compare, apply (all or
+// nothing, once), who gained and who lost, a seller's own accounts and changes.
 // Each refusal sits beside the success it differs from, so a removed check fails a test.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -51,8 +52,8 @@ const body = (extra = {}) => ({
 
 let first, second;
 
-test('create: only admins, with checked fields', async () => {
-  isError(await post(S.m1, '/territory/scenarios', body()), 403, 'forbidden');
+test('create: admins, and managers for their own tree, with checked fields', async () => {
+  isError(await post(S.m2, '/territory/scenarios', body()), 400, 'invalid', 'sellers');
   isError(await post(S.s1a, '/territory/scenarios', body()), 403, 'forbidden');
   isError(await post(admin, '/territory/scenarios', body({ measures: ['happiness'] })), 400, 'invalid', 'measures');
   isError(await post(admin, '/territory/scenarios', body({ sellers: [999999] })), 400, 'invalid', 'sellers');
@@ -100,8 +101,9 @@ test('compare two scenarios side by side', async () => {
   isError(await get(S.m1, `/territory/compare?a=${first.id}`), 400, 'invalid', 'b');
 });
 
-test('apply: admin only, once; owners, audit and deal history change together', async () => {
-  isError(await post(S.m1, `/territory/scenarios/${first.id}/apply`), 403, 'forbidden');
+test('apply: once; owners, audit and deal history change together', async () => {
+  isError(await post(S.m2, `/territory/scenarios/${first.id}/apply`), 404, 'not_found');
+  isError(await post(S.s1a, `/territory/scenarios/${first.id}/apply`), 403, 'forbidden');
   const before = expectStatus(await get(S.s1b, '/territory/mine'), 200).accounts.map((a) => a.name);
   assert.deepEqual(before, ['Account B1', 'Account B2', 'Account N1']);
   const res = expectStatus(await post(admin, `/territory/scenarios/${first.id}/apply`), 200);
@@ -126,4 +128,97 @@ test('apply: a scenario made stale by another is refused and writes nothing', as
   const ben = expectStatus(await get(S.s1b, '/territory/mine'), 200).accounts.map((x) => x.name);
   assert.deepEqual(ben, ['Account N1']);
   isError(await post(admin, '/territory/scenarios/999999/apply'), 404, 'not_found');
+});
+
+const accountId = async (name) => expectStatus(await get(admin, '/territory/accounts'), 200).accounts.find((a) => a.name === name).id;
+
+let mayas, everyone;
+
+test('a manager plans for their tree, with locks and homes; bad ones name their field', async () => {
+  // Cara (s2a, Milo's team) owns one account far east: outside Maya's tree
+  const c1 = 'Account ID,Account Name,Owner Email,Billing Latitude,Billing Longitude,Potential\nC1,Account C1,' + ORG.s2a.email + ',50.0,20.0,1000\n';
+  expectStatus(await call(base, 'POST', '/import/accounts?source=salesforce', { session: admin, raw: c1, headers: CSV }), 200);
+  const mine = expectStatus(await get(S.m1, '/territory/accounts'), 200);
+  assert.ok(!mine.accounts.some((a) => a.name === 'Account C1'), 'Maya does not pick from Milo\'s tree');
+  assert.ok(mine.accounts.some((a) => a.name === 'Account A1'));
+  assert.ok(expectStatus(await get(admin, '/territory/accounts'), 200).accounts.some((a) => a.name === 'Account C1'));
+  isError(await get(S.s1a, '/territory/accounts'), 403, 'forbidden');
+
+  const a1 = await accountId('Account A1'), a2 = await accountId('Account A2'), c1id = await accountId('Account C1'), n1 = await accountId('Account N1');
+  const [ana, ben, cara] = [org.people.s1a.id, org.people.s1b.id, org.people.s2a.id];
+  const plan = (extra) => body({ name: 'Maya east', locks: [{ account_id: a1, person_id: ben }], homes: [{ person_id: ben, latitude: 50.1, longitude: 10.05 }, { person_id: ana, account_id: a2 }], ...extra });
+  isError(await post(S.m1, '/territory/scenarios', plan({ locks: [{ account_id: 999999, person_id: ben }] })), 400, 'invalid', 'locks');
+  isError(await post(S.m1, '/territory/scenarios', plan({ locks: [{ account_id: a1, person_id: cara }] })), 400, 'invalid', 'locks');
+  isError(await post(S.m1, '/territory/scenarios', plan({ locks: [{ account_id: c1id, person_id: ana }] })), 400, 'invalid', 'locks');
+  isError(await post(S.m1, '/territory/scenarios', plan({ locks: [{ account_id: n1, person_id: ana }] })), 400, 'invalid', 'locks');
+  isError(await post(S.m1, '/territory/scenarios', plan({ locks: [{ account: a1 }] })), 400, 'invalid', 'locks');
+  isError(await post(S.m1, '/territory/scenarios', plan({ homes: [{ person_id: ben, latitude: 95, longitude: 0 }] })), 400, 'invalid', 'homes');
+  isError(await post(S.m1, '/territory/scenarios', plan({ homes: [{ person_id: ben, latitude: 0, longitude: 190 }] })), 400, 'invalid', 'homes');
+  isError(await post(S.m1, '/territory/scenarios', plan({ homes: [{ person_id: cara, latitude: 0, longitude: 0 }] })), 400, 'invalid', 'homes');
+  isError(await post(S.m1, '/territory/scenarios', plan({ homes: [{ person_id: ana, account_id: c1id }] })), 400, 'invalid', 'homes');
+  isError(await post(S.m1, '/territory/scenarios', plan({ sellers: [ana, cara] })), 400, 'invalid', 'sellers');
+  isError(await post(S.m1, '/territory/scenarios', plan({ move_penalty_km: -5 })), 400, 'invalid', 'move_penalty_km');
+  isError(await post(S.m1, '/territory/scenarios', plan({ owners_only: 'yes' })), 400, 'invalid', 'owners_only');
+  // only the accounts Ana owns now (all six located ones are hers by now)
+  const hers = expectStatus(await post(S.m1, '/territory/scenarios', body({ name: 'Only hers', sellers: [ana], owners_only: true })), 201);
+  assert.equal(hers.owners_only, true);
+  assert.ok(hers.accounts.length === 6 && hers.accounts.every((a) => a.from_owner_id === ana), JSON.stringify(hers.accounts));
+
+  mayas = expectStatus(await post(S.m1, '/territory/scenarios', plan({ move_penalty_km: 10 })), 201);
+  assert.equal(mayas.scope_person_id, org.people.m1.id);
+  assert.equal(mayas.move_penalty_km, 10);
+  assert.equal(mayas.balanced, true);
+  assert.ok(!mayas.accounts.some((a) => a.name === 'Account C1'), 'only accounts of her tree');
+  assert.equal(mayas.accounts.find((a) => a.account_id === a1).to_owner_id, ben, 'the lock holds');
+  assert.deepEqual(mayas.locks.map((l) => [l.account_id, l.person_id]), [[a1, ben]]);
+  const [sa, sb] = mayas.sellers;
+  assert.deepEqual([sa.home_kind, sa.home_account_id], ['account', a2]);
+  assert.deepEqual([sb.home_kind, sb.home_latitude, sb.home_longitude], ['given', 50.1, 10.05]);
+  assert.deepEqual([sa.accounts, sb.accounts], [3, 3]);
+  assert.equal(sa.lost, 3);
+  assert.equal(sb.gained, 3);
+
+  // an admin's scenario over every account takes Cara's: Maya sees it (her sellers) but may not apply it
+  everyone = expectStatus(await post(admin, '/territory/scenarios', body({ name: 'Everyone', tolerance_bp: 5000 })), 201);
+  assert.ok(everyone.accounts.some((a) => a.name === 'Account C1'));
+  isError(await post(S.m1, `/territory/scenarios/${everyone.id}/apply`), 403, 'forbidden');
+  isError(await post(S.m2, `/territory/scenarios/${mayas.id}/apply`), 404, 'not_found');
+});
+
+test('compare three scenarios side by side', async () => {
+  const c = expectStatus(await get(S.m1, `/territory/compare?ids=${mayas.id},${everyone.id},${first.id}`), 200);
+  assert.deepEqual(c.scenarios.map((s) => s.id), [mayas.id, everyone.id, first.id]);
+  assert.equal(c.assigned_differently.length, 3);
+  assert.equal(c.assigned_differently[0], 0);
+  assert.equal(c.a.id, mayas.id);
+  assert.ok(c.scenarios.every((s) => Array.isArray(s.accounts) && s.sellers.length > 0));
+  isError(await get(S.m1, `/territory/compare?ids=${mayas.id}`), 400, 'invalid', 'ids');
+  isError(await get(S.m1, `/territory/compare?ids=${mayas.id},x`), 400, 'invalid', 'ids');
+  isError(await get(S.m2, `/territory/compare?ids=${mayas.id},${first.id}`), 404, 'not_found');
+});
+
+test('who gained and who lost: the manager applies, the tree sees it, others do not', async () => {
+  const res = expectStatus(await post(S.m1, `/territory/scenarios/${mayas.id}/apply`), 200);
+  assert.equal(res.accounts_changed, 3);
+  const ch = expectStatus(await get(S.m1, '/territory/changes'), 200);
+  assert.equal(ch.scenario.id, mayas.id);
+  const byName = Object.fromEntries(ch.people.map((p) => [p.name, p]));
+  assert.deepEqual([byName[ORG.s1a.name].lost, byName[ORG.s1a.name].gained], [3, 0]);
+  assert.deepEqual([byName[ORG.s1b.name].gained, byName[ORG.s1b.name].lost], [3, 0]);
+  assert.equal(expectStatus(await get(S.vp, `/territory/changes?person_id=${org.people.m1.id}`), 200).scenario.id, mayas.id);
+  // Milo's tree had no realignment; he may not look into Maya's
+  assert.equal(expectStatus(await get(S.m2, '/territory/changes'), 200).scenario, null);
+  isError(await get(S.m2, `/territory/changes?person_id=${org.people.m1.id}`), 404, 'not_found');
+  isError(await get(S.s1a, `/territory/changes?person_id=${org.people.s1b.id}`), 404, 'not_found');
+  isError(await get(S.s1a, '/territory/changes?person_id=abc'), 400, 'invalid', 'person_id');
+  // a seller sees their own gains and losses with their territory
+  const own = expectStatus(await get(S.s1a, '/territory/changes'), 200);
+  assert.equal(own.people.length, 1);
+  const ben = expectStatus(await get(S.s1b, '/territory/mine'), 200);
+  assert.equal(ben.changes.scenario.id, mayas.id);
+  assert.equal(ben.changes.gained.length, 3);
+  assert.ok(ben.changes.gained.some((a) => a.name === 'Account A1' && a.other === ORG.s1a.name));
+  assert.deepEqual(ben.changes.lost, []);
+  const ana = expectStatus(await get(S.s1a, '/territory/mine'), 200);
+  assert.equal(ana.changes.lost.length, 3);
 });

@@ -8,3 +8,4 @@ import './comp.js';
 import './admin.js';
 import './surveys.js';
 import './forecast.js';
+import './territory.js';

@@ -162,6 +162,16 @@ static void test_build_inputs(void **state)
     assert_int_equal(tsc_build_inputs(db, &p, &a, &in, &e), 0);
     assert_int_equal(in.n, 1);
     assert_int_equal(in.account_id[0], w.acc[7]);
+    /* only the accounts the sellers own now: Ben's two located ones, his unlocated one left */
+    int64_t only_ben[] = {w.ben};
+    p = params(only_ben, 1);
+    p.segment = "";
+    p.owners_only = 1;
+    assert_int_equal(tsc_build_inputs(db, &p, &a, &in, &e), 0);
+    assert_int_equal(in.n, 2);
+    assert_int_equal(in.account_id[0], w.acc[4]);
+    assert_int_equal(in.account_id[1], w.acc[5]);
+    assert_int_equal(in.nleft, 1);
     arena_release(&a);
     testdb_close(db);
 }
@@ -271,13 +281,193 @@ static void test_demo_scenario(void **state)
     testdb_close(db);
 }
 
+static void test_locks_and_homes(void **state)
+{
+    struct store *db = testdb_open(state);
+    struct world w = make_world(db);
+    int64_t sellers[] = {w.ana, w.ben};
+    struct arena a = ARENA_INIT;
+    struct tsc_inputs in;
+    struct err e = {0};
+    /* A4 (far east) locked to Ana, A1 to Ben: the balance by count still holds (3 and 3) */
+    struct tsc_lock locks[] = {{w.acc[3], w.ana}, {w.acc[0], w.ben}};
+    struct tsc_home homes[] = {
+        {.person_id = w.ben, .kind = TSC_HOME_GIVEN, .lat = 48.0, .lon = 2.0},
+        {.person_id = w.ana, .kind = TSC_HOME_ACCOUNT, .account_id = w.acc[4]}};
+    struct tsc_params p = params(sellers, 2);
+    p.locks = locks;
+    p.nlocks = 2;
+    p.homes = homes;
+    p.nhomes = 2;
+    assert_int_equal(tsc_build_inputs(db, &p, &a, &in, &e), 0);
+    assert_int_equal(in.lock[3], 0);
+    assert_int_equal(in.lock[0], 1);
+    assert_int_equal(in.lock[1], -1);
+    assert_int_equal(in.home_kind[1], TSC_HOME_GIVEN);
+    assert_true(in.home_lat[1] == 48.0 && in.home_lon[1] == 2.0);
+    assert_int_equal(in.home_kind[0], TSC_HOME_ACCOUNT);
+    assert_int_equal(in.home_account[0], w.acc[4]);
+    assert_true(fabs(in.home_lat[0] - 50.1) < 1e-9 && fabs(in.home_lon[0] - 10.1) < 1e-9);
+    assert_true(fabs(in.home_dist[1 * in.n + 0] - terr_great_circle_km(2.0, 48.0, 0.0, 50.0)) <
+                1e-9);
+
+    /* run, store, and read the parameters back: the locks hold in the result */
+    int64_t id = 0;
+    assert_int_equal(territory_scenario_create(db, &p, 0, 100, &id, &e), 0);
+    json_t *s;
+    assert_int_equal(territory_scenario_json(db, id, 1, &s, &e), 0);
+    size_t i;
+    json_t *row;
+    json_array_foreach(json_object_get(s, "accounts"), i, row)
+    {
+        json_int_t acc = json_integer_value(json_object_get(row, "account_id"));
+        json_int_t to = json_integer_value(json_object_get(row, "to_owner_id"));
+        if (acc == w.acc[3]) assert_int_equal(to, w.ana);
+        if (acc == w.acc[0]) assert_int_equal(to, w.ben);
+    }
+    assert_int_equal(json_array_size(json_object_get(s, "locks")), 2);
+    json_t *ana = json_array_get(json_object_get(s, "sellers"), 0);
+    assert_string_equal(json_string_value(json_object_get(ana, "home_kind")), "account");
+    assert_int_equal(json_integer_value(json_object_get(ana, "home_account_id")), w.acc[4]);
+    json_decref(s);
+    struct tsc_params back;
+    assert_int_equal(territory_scenario_params(db, id, &a, &back, &e), 0);
+    assert_string_equal(back.name, "North");
+    assert_string_equal(back.segment, "smb");
+    assert_int_equal(back.measures, TSC_ACCOUNTS);
+    assert_int_equal(back.nsellers, 2);
+    assert_int_equal(back.sellers[1], w.ben);
+    assert_int_equal(back.nlocks, 2);
+    assert_int_equal(back.locks[0].account_id, w.acc[0]); /* by account id */
+    assert_int_equal(back.locks[0].person_id, w.ben);
+    assert_int_equal(back.nhomes, 2);
+    assert_int_equal(back.homes[0].kind, TSC_HOME_ACCOUNT);
+    assert_int_equal(back.homes[1].kind, TSC_HOME_GIVEN);
+    assert_true(back.homes[1].lat == 48.0);
+    assert_int_equal(territory_scenario_params(db, id + 100, &a, &back, &e), REINS_ENOTFOUND);
+
+    /* every bad lock or home names its field */
+    struct tsc_lock bad_lock[1];
+    p = params(sellers, 2);
+    p.locks = bad_lock;
+    p.nlocks = 1;
+    bad_lock[0] = (struct tsc_lock){999999, w.ana};
+    assert_int_equal(tsc_build_inputs(db, &p, &a, &in, &e), REINS_EINVAL);
+    assert_string_equal(e.field, "locks");
+    assert_non_null(strstr(e.msg, "no account 999999"));
+    bad_lock[0] = (struct tsc_lock){w.acc[0], w.cara};
+    assert_int_equal(tsc_build_inputs(db, &p, &a, &in, &e), REINS_EINVAL);
+    assert_string_equal(e.field, "locks");
+    assert_non_null(strstr(e.msg, "not one of the sellers"));
+    bad_lock[0] = (struct tsc_lock){w.acc[7], w.ana}; /* enterprise: not chosen */
+    assert_int_equal(tsc_build_inputs(db, &p, &a, &in, &e), REINS_EINVAL);
+    assert_non_null(strstr(e.msg, "not among the chosen"));
+    bad_lock[0] = (struct tsc_lock){w.acc[6], w.ana}; /* B3 has no coordinates */
+    assert_int_equal(tsc_build_inputs(db, &p, &a, &in, &e), REINS_EINVAL);
+    assert_non_null(strstr(e.msg, "no coordinates"));
+    struct tsc_home bad_home[1];
+    p = params(sellers, 2);
+    p.homes = bad_home;
+    p.nhomes = 1;
+    bad_home[0] = (struct tsc_home){.person_id = w.ana, .kind = TSC_HOME_GIVEN, .lat = 91};
+    assert_int_equal(tsc_build_inputs(db, &p, &a, &in, &e), REINS_EINVAL);
+    assert_string_equal(e.field, "homes");
+    assert_non_null(strstr(e.msg, "latitude 91 is out of range"));
+    bad_home[0] = (struct tsc_home){.person_id = w.ana, .kind = TSC_HOME_GIVEN, .lon = -200};
+    assert_int_equal(tsc_build_inputs(db, &p, &a, &in, &e), REINS_EINVAL);
+    assert_non_null(strstr(e.msg, "longitude -200 is out of range"));
+    bad_home[0] = (struct tsc_home){.person_id = w.cara, .kind = TSC_HOME_GIVEN};
+    assert_int_equal(tsc_build_inputs(db, &p, &a, &in, &e), REINS_EINVAL);
+    assert_non_null(strstr(e.msg, "not one of the sellers"));
+    bad_home[0] =
+        (struct tsc_home){.person_id = w.ana, .kind = TSC_HOME_ACCOUNT, .account_id = w.acc[6]};
+    assert_int_equal(tsc_build_inputs(db, &p, &a, &in, &e), REINS_EINVAL);
+    assert_string_equal(e.field, "homes");
+    assert_non_null(strstr(e.msg, "no coordinates"));
+    p = params(sellers, 2);
+    p.move_penalty_km = -1;
+    assert_int_equal(tsc_build_inputs(db, &p, &a, &in, &e), REINS_EINVAL);
+    assert_string_equal(e.field, "move_penalty_km");
+    arena_release(&a);
+    testdb_close(db);
+}
+
+static void test_manager_scope_and_changes(void **state)
+{
+    struct store *db = testdb_open(state);
+    struct world w = make_world(db);
+    struct err e = {0};
+    /* Maya plans for her tree: every account, but only hers are chosen (Cara's is not) */
+    int64_t sellers[] = {w.ana, w.ben};
+    struct tsc_params p = params(sellers, 2);
+    p.segment = "";
+    p.scope_person_id = w.maya;
+    struct arena a = ARENA_INIT;
+    struct tsc_inputs in;
+    assert_int_equal(tsc_build_inputs(db, &p, &a, &in, &e), 0);
+    assert_int_equal(in.n + in.nleft, 7);
+    /* Cara is not hers to give accounts to */
+    int64_t with_cara[] = {w.ana, w.cara};
+    p.sellers = with_cara;
+    assert_int_equal(tsc_build_inputs(db, &p, &a, &in, &e), REINS_EINVAL);
+    assert_string_equal(e.field, "sellers");
+    arena_release(&a);
+
+    /* an admin's scenario over every account, given to Ana and Ben: Maya sees it (her
+     * sellers) but may not apply it (it takes Cara's account); her own one she may */
+    int64_t all = 0, mine = 0, changed = 0;
+    p = params(sellers, 2);
+    p.segment = "";
+    p.tolerance_bp = 5000;
+    assert_int_equal(territory_scenario_create(db, &p, 0, 100, &all, &e), 0);
+    p.scope_person_id = w.maya;
+    p.tolerance_bp = 0;
+    assert_int_equal(territory_scenario_create(db, &p, 0, 100, &mine, &e), 0);
+    struct principal admin = fixture_principal(ROLE_ADMIN, 0);
+    struct principal maya = fixture_principal(ROLE_MANAGER, w.maya);
+    struct principal milo = fixture_principal(ROLE_MANAGER, w.milo);
+    assert_int_equal(territory_scenario_may_apply(db, &admin, all, &e), 1);
+    assert_int_equal(territory_scenario_may_apply(db, &maya, all, &e), 0);
+    assert_int_equal(territory_scenario_may_apply(db, &maya, mine, &e), 1);
+    assert_int_equal(territory_scenario_may_apply(db, &milo, mine, &e), 0);
+
+    /* no realignment yet */
+    json_t *c;
+    assert_int_equal(territory_changes_json(db, w.maya, &c, &e), 0);
+    assert_true(json_is_null(json_object_get(c, "scenario")));
+    json_decref(c);
+    assert_int_equal(territory_scenario_apply(db, mine, 0, 200, &changed, &e), 0);
+    assert_int_equal(changed, 1);
+    assert_int_equal(territory_changes_json(db, w.maya, &c, &e), 0);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(c, "scenario"), "id")),
+                     mine);
+    json_t *people = json_object_get(c, "people");
+    assert_int_equal(json_array_size(people), 2);
+    json_t *ana = json_array_get(people, 0), *ben = json_array_get(people, 1);
+    assert_string_equal(json_string_value(json_object_get(ana, "name")), "Ana");
+    assert_int_equal(json_integer_value(json_object_get(ana, "lost")), 1);
+    assert_int_equal(json_integer_value(json_object_get(ana, "gained")), 0);
+    assert_int_equal(json_integer_value(json_object_get(ana, "pipeline_lost_minor")), 5000);
+    assert_int_equal(json_integer_value(json_object_get(ben, "gained")), 1);
+    assert_int_equal(json_integer_value(json_object_get(ben, "pipeline_gained_minor")), 5000);
+    json_decref(c);
+    /* Milo's tree had no change */
+    assert_int_equal(territory_changes_json(db, w.milo, &c, &e), 0);
+    assert_true(json_is_null(json_object_get(c, "scenario")));
+    json_decref(c);
+    /* Ana alone sees her own loss */
+    assert_int_equal(territory_changes_json(db, w.ana, &c, &e), 0);
+    assert_int_equal(json_array_size(json_object_get(c, "people")), 1);
+    json_decref(c);
+    testdb_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        TESTDB_BOTH(test_build_inputs),
-        TESTDB_BOTH(test_store_and_visibility),
-        TESTDB_BOTH(test_apply_all_or_nothing),
-        TESTDB_BOTH(test_demo_scenario),
+        TESTDB_BOTH(test_build_inputs),         TESTDB_BOTH(test_store_and_visibility),
+        TESTDB_BOTH(test_apply_all_or_nothing), TESTDB_BOTH(test_demo_scenario),
+        TESTDB_BOTH(test_locks_and_homes),      TESTDB_BOTH(test_manager_scope_and_changes),
     };
     return cmocka_run_group_tests_name("territory_store", tests, NULL, NULL);
 }
