@@ -338,4 +338,10 @@ int fc_backtest_run(const struct fc_data *d, int32_t until, uint32_t trials, uin
                     int threads, struct fc_backtest *out, struct err *e);
 void fc_backtest_release(struct fc_backtest *b);
 
+/* Each forecaster's own record, without running the model: every call of theirs for a
+ * quarter that ended by `until` (a day), scored against what their subtree booked in it, into
+ * out[d->npeople] (n = 0 for someone with no scored call; names are their ids). The same
+ * scores as fc_backtest_run's "calls: ..." rows, over every ended quarter. */
+void fc_call_accuracy(const struct fc_data *d, int32_t until, struct fc_score *out);
+
 #endif

@@ -136,10 +136,7 @@ static int later(const struct fc_submission *a, const struct fc_submission *b)
     return a->submitted_at > b->submitted_at || (a->submitted_at == b->submitted_at && a->id > b->id);
 }
 
-#define SUBTREE                                                                                    \
-    "WITH RECURSIVE t(id, depth) AS (SELECT id, 0 FROM people WHERE id = $1"                      \
-    " UNION ALL SELECT p.id, t.depth + 1 FROM people p JOIN t ON p.manager_id = t.id"             \
-    " WHERE p.status <> 'left') "
+#define SUBTREE FC_SUBTREE_SQL
 
 int fc_rollup(struct store *db, const struct principal *who, int64_t root, const char *period,
               int64_t before, struct arena *arena, struct fc_rollup_row **out, size_t *n,

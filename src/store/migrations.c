@@ -598,6 +598,23 @@ const struct migration migrations[] = {
      "  resolved_at BIGINT\n"
      ");\n"
      "CREATE INDEX comp_disputes_run ON comp_disputes(run_id, person_id);\n"},
+    /* PLACEHOLDER for compcredit's migration 9 (so this branch's numbers are contiguous): the
+     * integrator drops it when merging. */
+    {9, "PLACEHOLDER (compcredit)", "SELECT 1;"},
+    /* A deal's forecast category as its owner judges it, beside the one its stage gives:
+     * rows are never updated, so the category on any past day can be rebuilt; an empty
+     * category hands the deal back to its stage's. */
+    {10, "forecast category overrides: a deal's owner's judgement, kept with its history",
+     "CREATE TABLE forecast_overrides (\n"
+     "  id {{ID}},\n"
+     "  opportunity_id BIGINT NOT NULL REFERENCES opportunities(id) ON DELETE CASCADE,\n"
+     "  category TEXT NOT NULL\n"
+     "    CHECK (category IN ('', 'pipeline', 'best_case', 'commit', 'omitted')),\n"
+     "  comment TEXT NOT NULL DEFAULT '',\n"
+     "  by_person_id BIGINT NOT NULL REFERENCES people(id),\n"
+     "  set_at BIGINT NOT NULL\n"
+     ");\n"
+     "CREATE INDEX forecast_overrides_opp ON forecast_overrides(opportunity_id, set_at);\n"},
 };
 
 const int migrations_count = (int)(sizeof migrations / sizeof migrations[0]);
