@@ -46,6 +46,11 @@ int fc_call_submit(struct store *db, const struct principal *who, const char *pe
     if ((rc = fc_call_check(period, commit, best_case, e)) < 0 ||
         (rc = canonical_period(period, pname, e)) < 0)
         return rc;
+    /* a call after the end is hindsight, not a forecast (and the backtest could not score it) */
+    struct fc_period p;
+    fc_period_parse(pname, &p, "period", e);
+    if (now >= (int64_t)p.end * 86400)
+        return err_field(e, REINS_EINVAL, "period", "field period: %s has ended", pname);
     return store_int_query(db, INSERT_CALL,
                            PARAMS(SV_INT(who->person_id), SV_TEXT(pname), SV_TEXT("call"),
                                   SV_INT(commit), SV_INT(best_case), SV_TEXT(""),

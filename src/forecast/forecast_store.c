@@ -109,8 +109,12 @@ int fc_store_export(struct store *db, struct sb *history, struct sb *people, str
         return rc;
     while ((rc = store_next(rows, e)) > 0) {
         char at[11], amount[24];
-        int64_t t = store_int(rows, 2);
-        date_from_days(t >= 0 ? t / 86400 : -((-t + 86399) / 86400), at);
+        int64_t t = store_int(rows, 2), day = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+        struct fc_period p;
+        /* a row written after its period ended is no forecast: leave it out rather than
+         * refuse the whole history (the loader would) */
+        if (fc_period_parse(store_text(rows, 1), &p, "period", e) == 0 && day >= p.end) continue;
+        date_from_days(day, at);
         snprintf(amount, sizeof amount, "%" PRId64, store_int(rows, 3));
         const char *f[] = {store_text(rows, 0), store_text(rows, 1), at, amount};
         csv_write_row(calls, f, 4);
