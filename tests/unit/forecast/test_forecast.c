@@ -575,6 +575,46 @@ static void test_backtest_by_hand(void **state)
     fc_data_release(&d);
 }
 
+/* Each forecaster's record without the model: every call of a quarter that has ended,
+ * against what their subtree booked; a quarter not yet ended is not scored. */
+static void test_call_accuracy_by_hand(void **state)
+{
+    (void)state;
+    struct fc_data d;
+    load_history(&d, "deal_id,owner,at,field,value\n"
+                     "w1,ana,2026-01-10,amount_minor,1000\n"
+                     "w1,ana,2026-02-10,status,won\n"
+                     "w2,ana,2026-07-02,amount_minor,700\n"
+                     "w2,ana,2026-07-03,status,won\n");
+    struct err e = {0};
+    const char *people = "id,manager_id\nboss,\nana,boss\n";
+    const char *calls = "forecaster,period,at,amount_minor\n"
+                        "ana,2026-Q1,2026-01-05,800\n"
+                        "ana,2026-Q1,2026-02-01,1200\n"
+                        "ana,2026-Q2,2026-04-02,500\n" /* nothing booked: out of MAPE */
+                        "ana,2026-Q3,2026-07-01,5000\n" /* not ended by the day below */
+                        "boss,2026-Q1,2026-01-05,1000\n";
+    assert_int_equal(fc_load_people(&d, people, strlen(people), "p.csv", &e), 0);
+    assert_int_equal(fc_load_calls(&d, calls, strlen(calls), "c.csv", &e), 0);
+    struct fc_score *s = xcalloc(d.npeople, sizeof *s);
+    fc_call_accuracy(&d, day("2026-07-15"), s);
+    const struct fc_score *ana = &s[fc_person_find(&d, "ana")], *boss = &s[fc_person_find(&d, "boss")];
+    assert_int_equal(ana->n, 3);
+    assert_int_equal(ana->nzero, 1);
+    assert_int_equal(ana->mape_bp, 2000); /* (0.2 + 0.2) / 2 */
+    assert_true(ana->has_bias);
+    assert_int_equal(ana->bias_bp, 2500); /* (800 + 1200 + 500 - 2000) / 2000: optimistic */
+    assert_int_equal(boss->n, 1);         /* their subtree booked ana's 1000 */
+    assert_int_equal(boss->mape_bp, 0);
+    assert_int_equal(boss->bias_bp, 0);
+    /* once Q3 has ended, ana's call of 5000 for 700 counts too */
+    fc_call_accuracy(&d, day("2026-09-30"), s);
+    assert_int_equal(ana->n, 4);
+    assert_int_equal(ana->bias_bp, llround((800 + 1200 + 500 + 5000 - 2700) / 2700.0 * 10000));
+    free(s);
+    fc_data_release(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -586,6 +626,7 @@ int main(void)
         cmocka_unit_test(test_monte_carlo_new_business),
         cmocka_unit_test(test_model_by_hand),
         cmocka_unit_test(test_backtest_by_hand),
+        cmocka_unit_test(test_call_accuracy_by_hand),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
