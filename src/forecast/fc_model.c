@@ -177,7 +177,9 @@ static void fit(struct fc_forecast *f, const struct fc_data *d, struct example *
              * than itself where they are high: Newton on log(mult) until the
              * level's probabilities add up to the target. */
             for (int it = 0; it < FC_NEWTON_STEPS; it++) {
-                memset(sp, 0, 2 * nl * sizeof *sp);
+                /* spq starts at sp + maxlv, not sp + nl: clear both halves */
+                memset(sp, 0, nl * sizeof *sp);
+                memset(spq, 0, nl * sizeof *spq);
                 for (size_t i = 0; i < n; i++) {
                     double o = base[i] * m->mult[k][ex[i].level[k]], p = o / (1 + o);
                     sp[ex[i].level[k]] += p;
