@@ -80,22 +80,51 @@ static int32_t snapshot_day(const struct fc_period *q, int32_t offset)
     return s < q->end ? s : q->end - 1;
 }
 
+static void fit(struct fc_forecast *f, const struct fc_data *d, struct example *ex, size_t n);
+
 /* The period's swing, by the method of moments: if every deal's log-odds in
  * quarter q moved by the same z ~ N(0, s^2), the wins W_q differ from the
  * model's E_q by about z V_q plus binomial noise of variance V_q (V_q = sum of
  * p(1 - p)), so E[(W_q - E_q)^2] = V_q + s^2 V_q^2. Pooled over the quarters,
- * shrunk by (Q - 1) / (Q + 1) for the few quarters there are, and at most 1. */
-static void fit_swing(struct fc_model *m, const struct example *ex, size_t n, uint32_t nq)
+ * shrunk by (Q - 1) / (Q + 1) for the few quarters there are, and at most 1.
+ *
+ * E_q comes from the model learned without quarter q (leave one quarter out,
+ * the last FC_SWING_QUARTERS quarters), as a forecast meets it: then the
+ * residual holds the model's own errors (rates estimated from a few hundred
+ * wins, a mix of deals the factors describe imperfectly) beside the
+ * quarter's luck. Learned with q in, the multipliers absorbed part of q's
+ * deviation, and the swing came out near 0 where the forecasts' misses
+ * needed about 0.1 (docs/forecast.md, "Calibration"). */
+static void fit_swing(struct fc_model *m, const struct fc_data *d, const struct example *ex,
+                      size_t n, uint32_t nq)
 {
     m->swing_sd = 0;
     if (nq < 2) return;
     double *w = xcalloc(3 * (size_t)nq, sizeof *w), *e = w + nq, *v = e + nq;
-    for (size_t i = 0; i < n; i++) {
-        double o = example_odds(m, &ex[i], FC_NFACTORS), p = o / (1 + o);
-        w[ex[i].quarter] += ex[i].won;
-        e[ex[i].quarter] += p;
-        v[ex[i].quarter] += p * (1 - p);
+    struct example *rest = xmalloc((n + 1) * sizeof *rest);
+    uint32_t first = nq > FC_SWING_QUARTERS ? nq - FC_SWING_QUARTERS : 0;
+    for (uint32_t q = first; q < nq; q++) {
+        size_t nr = 0;
+        for (size_t i = 0; i < n; i++)
+            if (ex[i].quarter != q) rest[nr++] = ex[i];
+        if (nr == n) continue; /* nothing open in q: nothing to compare */
+        struct fc_forecast loo;
+        memset(&loo, 0, sizeof loo);
+        loo.arena = (struct arena)ARENA_INIT;
+        fit(&loo, d, rest, nr);
+        const struct fc_model *lm = &loo.model;
+        for (size_t i = 0; i < n; i++) {
+            if (ex[i].quarter != q) continue;
+            struct example x = ex[i];
+            x.level[FC_F_SIZE] = band(x.amount, lm->size_edge[0], lm->size_edge[1], lm->size_edge[2]);
+            double o = example_odds(lm, &x, FC_NFACTORS), p = o / (1 + o);
+            w[q] += x.won;
+            e[q] += p;
+            v[q] += p * (1 - p);
+        }
+        arena_release(&loo.arena);
     }
+    free(rest);
     double num = 0, den = 0;
     uint32_t used = 0;
     for (uint32_t q = 0; q < nq; q++) {
@@ -392,7 +421,7 @@ int fc_forecast_run(const struct fc_data *d, const struct fc_options *opt, struc
         }
     }
     fit(out, d, ex, nex);
-    fit_swing(&out->model, ex, nex, out->model.periods);
+    fit_swing(&out->model, d, ex, nex, out->model.periods);
     free(ex);
     fit_new_business(out, d, offset);
     struct fc_model *m = &out->model;

@@ -223,6 +223,9 @@ enum fc_factor {
 #define FC_PRIOR_NEW_QUARTERS 2.0
 #define FC_BACKFIT_PASSES 4
 #define FC_NEWTON_STEPS 6
+/* The swing is measured on the last this many quarters, each against a model learned without
+ * it (fc_model.c fit_swing). */
+#define FC_SWING_QUARTERS 12
 
 /* One reason of a deal's probability: a factor that multiplied its odds. */
 struct fc_reason {
