@@ -85,8 +85,8 @@ static void fit(struct fc_forecast *f, const struct fc_data *d, struct example *
 /* The period's swing, by the method of moments: if every deal's log-odds in
  * quarter q moved by the same z ~ N(0, s^2), the wins W_q differ from the
  * model's E_q by about z V_q plus binomial noise of variance V_q (V_q = sum of
- * p(1 - p)), so E[(W_q - E_q)^2] = V_q + s^2 V_q^2. Pooled over the quarters,
- * shrunk by (Q - 1) / (Q + 1) for the few quarters there are, and at most 1.
+ * p(1 - p)), so E[(W_q - E_q)^2] = V_q + s^2 V_q^2. Pooled over the quarters
+ * (unbiased: no shrinking toward 0, which made the ranges too narrow), at most 1.
  *
  * E_q comes from the model learned without quarter q (leave one quarter out,
  * the last FC_SWING_QUARTERS quarters), as a forecast meets it: then the
@@ -135,7 +135,7 @@ static void fit_swing(struct fc_model *m, const struct fc_data *d, const struct 
     }
     free(w);
     if (used < 2 || den <= 0 || num <= 0) return;
-    double s2 = num / den * (used - 1.0) / (used + 1.0);
+    double s2 = num / den;
     m->swing_sd = s2 < 1 ? sqrt(s2) : 1;
 }
 
@@ -400,6 +400,7 @@ int fc_forecast_run(const struct fc_data *d, const struct fc_options *opt, struc
     /* learn from every complete quarter before the as-of date */
     size_t nex = 0, cap = 0;
     struct example *ex = NULL;
+    double listed = 0, booked = 0; /* the learned wins' amounts at the snapshot and when won */
     for (struct fc_period q = fc_period_of(d->first_day); q.end <= A; q = fc_period_of(q.end)) {
         int32_t snap = snapshot_day(&q, offset);
         out->model.periods++;
@@ -418,8 +419,16 @@ int fc_forecast_run(const struct fc_data *d, const struct fc_options *opt, struc
             x->amount = st.amount;
             x->quarter = out->model.periods - 1;
             x->won = end.status == FC_WON && end.status_day > snap && end.status_day >= q.start;
+            if (x->won && st.amount > 0) { /* a deal listed at 0 says nothing of discounts */
+                listed += (double)st.amount;
+                booked += (double)end.amount;
+            }
         }
     }
+    /* bounded: a history where wins book 4 times their listed amount is more likely wrong
+     * than a lesson, and the bound keeps the simulation's sums far from overflow */
+    double ratio = listed > 0 && booked > 0 ? booked / listed : 1;
+    out->model.won_amount_ratio = ratio < 0.25 ? 0.25 : ratio > 4 ? 4 : ratio;
     fit(out, d, ex, nex);
     fit_swing(&out->model, d, ex, nex, out->model.periods);
     free(ex);
@@ -479,7 +488,8 @@ int fc_forecast_run(const struct fc_data *d, const struct fc_options *opt, struc
     uint64_t *p32 = xmalloc((out->nopen + 1) * sizeof *p32);
     for (size_t i = 0; i < out->nopen; i++) {
         deal_node[i] = out->open[i].st.owner;
-        amount[i] = out->open[i].st.amount;
+        /* booked as deals like it were: at their amount times what wins finally booked */
+        amount[i] = llround((double)out->open[i].st.amount * m->won_amount_ratio);
         /* back from ppm to the exact probability the reasons describe */
         p32[i] = (uint64_t)llround(out->open[i].p_ppm / 1e6 * (double)FC_P32_ONE);
     }

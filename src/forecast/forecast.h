@@ -262,6 +262,10 @@ struct fc_model {
     size_t nnew_amounts;
     uint32_t periods; /* past quarters learned from */
     double swing_sd;  /* how much whole quarters beat or missed the model, in log-odds */
+    /* what a won deal finally booked over its amount at the snapshot, summed over the
+     * learned wins (discounts at signature): the simulation books an open deal at its
+     * amount times this; 1 without wins */
+    double won_amount_ratio;
 };
 
 struct fc_options {
