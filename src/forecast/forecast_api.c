@@ -185,12 +185,19 @@ static void list_submissions(struct api_call *call)
 
 static json_t *range_json(const struct fc_node *n)
 {
-    return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:i}", "won_minor", (json_int_t)n->won,
+    json_t *j = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:i}", "won_minor", (json_int_t)n->won,
                      "weighted_minor", (json_int_t)n->weighted, "pipeline_minor",
                      (json_int_t)n->pipeline, "new_minor", (json_int_t)n->new_expected,
                      "p10_minor", (json_int_t)n->range.p10, "p50_minor",
                      (json_int_t)n->range.p50, "p90_minor", (json_int_t)n->range.p90,
                      "mean_minor", (json_int_t)n->range.mean, "open", (int)n->open);
+    /* the quota (their own, else their reports' sum) and the model's chance of reaching it */
+    json_object_set_new(j, "quota_minor", n->quota >= 0 ? json_integer(n->quota) : json_null());
+    json_object_set_new(j, "p_quota_ppm",
+                        n->quota >= 0 && n->range.p_quota_ppm >= 0
+                            ? json_integer(n->range.p_quota_ppm)
+                            : json_null());
+    return j;
 }
 
 /* The root's own open deals in the model, with their probability and reasons. */

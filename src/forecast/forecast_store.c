@@ -6,6 +6,7 @@
 #include "core/csv.h"
 #include "core/text.h"
 #include "forecast/forecast_store.h"
+#include "quotas/quotas.h"
 #include "store/store.h"
 
 /* One row of opportunity_history: the whole tracked state after a change. */
@@ -51,8 +52,52 @@ static void copy(char *dst, size_t size, const char *s)
     snprintf(dst, size, "%s", s ? s : "");
 }
 
+/* Each person's quarter quotas as the forecast reads them: the effective (ramped) amount, in
+ * the organisation's currency (never converted), for fiscal quarters that are calendar
+ * quarters (a fiscal start in January, April, July or October). */
+static int export_quotas(struct store *db, struct sb *out, struct err *e)
+{
+    static const char *const head[] = {"person_id", "period", "amount_minor"};
+    csv_write_row(out, head, 3);
+    struct quota_settings qs;
+    int rc = quota_settings_get(db, &qs, e);
+    if (rc < 0) return rc;
+    if ((qs.fiscal_start_month - 1) % 3) return 0; /* no quarter is a calendar quarter */
+    struct store_rows *rows;
+    if ((rc = store_query(db,
+                          "SELECT p.email, q.period_key, q.amount_minor, p.start_date, p.id"
+                          " FROM quotas q JOIN people p ON p.id = q.person_id"
+                          " WHERE q.period_kind = 'quarter' AND q.currency = $1"
+                          " ORDER BY p.id, q.period_key",
+                          PARAMS(SV_TEXT(qs.currency)), &rows, e)) < 0)
+        return rc;
+    int64_t ramp_of = 0;
+    struct ramp ramp;
+    while ((rc = store_next(rows, e)) > 0) {
+        struct period per;
+        if (period_parse(store_text(rows, 1), qs.fiscal_start_month, "period_key", &per, e) < 0)
+            continue; /* the quotas part keeps its keys valid; not the forecast's to judge */
+        int64_t person = store_int(rows, 4);
+        int is_override;
+        if (person != ramp_of &&
+            (rc = ramp_for_person(db, person, &qs, &ramp, &is_override, e)) < 0)
+            break;
+        ramp_of = person;
+        int64_t amount = quota_effective(store_int(rows, 2), &per, date_to_days(store_text(rows, 3)),
+                                         &ramp);
+        struct fc_period fp = fc_period_of((int32_t)per.first_day);
+        char name[8], a[24];
+        fc_period_name(&fp, name);
+        snprintf(a, sizeof a, "%" PRId64, amount);
+        const char *f[] = {store_text(rows, 0), name, a};
+        csv_write_row(out, f, 3);
+    }
+    store_rows_free(rows);
+    return rc < 0 ? rc : 0;
+}
+
 int fc_store_export(struct store *db, struct sb *history, struct sb *people, struct sb *calls,
-                    struct err *e)
+                    struct sb *quotas, struct err *e)
 {
     static const char *const hhead[] = {"deal_id", "owner", "at", "field", "value"};
     static const char *const phead[] = {"id", "manager_id"};
@@ -120,17 +165,19 @@ int fc_store_export(struct store *db, struct sb *history, struct sb *people, str
         csv_write_row(calls, f, 4);
     }
     store_rows_free(rows);
-    return rc < 0 ? rc : 0;
+    if (rc < 0) return rc;
+    return export_quotas(db, quotas, e);
 }
 
 int fc_load_store(struct store *db, struct fc_data *d, struct err *e)
 {
-    struct sb h = SB_INIT, p = SB_INIT, c = SB_INIT;
-    int rc = fc_store_export(db, &h, &p, &c, e);
+    struct sb h = SB_INIT, p = SB_INIT, c = SB_INIT, q = SB_INIT;
+    int rc = fc_store_export(db, &h, &p, &c, &q, e);
     if (rc == 0) rc = fc_load_history(d, h.buf ? h.buf : "", h.len, "opportunity_history", e);
     if (rc == 0) {
         rc = fc_load_people(d, p.buf ? p.buf : "", p.len, "people", e);
         if (rc == 0) rc = fc_load_calls(d, c.buf ? c.buf : "", c.len, "forecast_calls", e);
+        if (rc == 0) rc = fc_load_quotas(d, q.buf ? q.buf : "", q.len, "quotas", e);
         if (rc < 0) {
             /* all or nothing: the history loaded above goes too */
             fc_data_release(d);
@@ -140,5 +187,6 @@ int fc_load_store(struct store *db, struct fc_data *d, struct err *e)
     sb_release(&h);
     sb_release(&p);
     sb_release(&c);
+    sb_release(&q);
     return rc;
 }

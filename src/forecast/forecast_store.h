@@ -29,13 +29,16 @@ struct store;
     " UNION ALL SELECT p.id, t.depth + 1 FROM people p JOIN t ON p.manager_id = t.id"             \
     " WHERE p.status <> 'left') "
 
-/* Append to `history`, `people` and `calls` the CSV files the database
- * holds: every row of opportunity_history becomes the events of the fields
- * it changed (the first row of a deal: created on its created date, then its
- * whole state), every person their manager, and every call (kind 'call')
- * its commit on the day it was made. */
+/* Append to `history`, `people`, `calls` and `quotas` the CSV files the
+ * database holds: every row of opportunity_history becomes the events of the
+ * fields it changed (the first row of a deal: created on its created date,
+ * then its whole state), every person their manager, every call (kind
+ * 'call') its commit on the day it was made, and every person's quarter quota
+ * (src/quotas) that is a calendar quarter, in the organisation's currency, as
+ * their effective (ramped) quota. Team quotas are not a tree's: a manager
+ * without their own quota has their reports' sum. */
 int fc_store_export(struct store *db, struct sb *history, struct sb *people, struct sb *calls,
-                    struct err *e);
+                    struct sb *quotas, struct err *e);
 
 /* Load the database into an empty `d` (fc_data_init'ed). On failure *d is
  * as it was. */

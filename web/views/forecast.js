@@ -68,7 +68,7 @@ function numbersTable(ctx, period, page, reload) {
   const me = ctx.session.person;
   const amounts = (a) => (a ? `${fmt(a.commit_minor)} / ${fmt(a.best_case_minor)}` : '—');
   return h('div', { class: 'table-wrap' }, h('table', { class: 'data-table forecast-table' },
-    h('thead', null, h('tr', null, ['Person', 'Call (commit / best)', 'Adjusted', 'Roll-up', 'Number', 'Closed · Commit · Best case · Pipeline', 'Model P10 · P50 · P90', 'Range', 'Weighted', 'Record', ''].map((t) => h('th', { scope: 'col' }, t)))),
+    h('thead', null, h('tr', null, ['Person', 'Call (commit / best)', 'Adjusted', 'Roll-up', 'Number', 'Closed · Commit · Best case · Pipeline', 'Model P10 · P50 · P90', 'Range', 'Weighted', 'Quota · chance', 'Record', ''].map((t) => h('th', { scope: 'col' }, t)))),
     h('tbody', null, page.people.map((p) => h('tr', { dataset: { person: p.person_id } },
       h('th', { scope: 'row', class: `fc-depth-${Math.min(p.depth, 4)}` }, h('a', { href: `#/forecast/${p.person_id}` }, p.name), isSeller(p) ? null : h('span', { class: 'muted small' }, ` · ${p.reports} reports`)),
       h('td', { 'data-label': 'Call', class: 'num' }, amounts(p.call)),
@@ -79,6 +79,7 @@ function numbersTable(ctx, period, page, reload) {
       h('td', { 'data-label': 'Model', class: 'num' }, p.model ? `${fmt(p.model.p10_minor)} · ${fmt(p.model.p50_minor)} · ${fmt(p.model.p90_minor)}` : '—'),
       h('td', { 'data-label': 'Range' }, rangeChart(p, max)),
       h('td', { 'data-label': 'Weighted', class: 'num' }, p.model ? fmt(p.model.weighted_minor) : '—'),
+      h('td', { 'data-label': 'Quota · chance', class: 'num fc-quota' }, p.model?.quota_minor != null ? `${fmt(p.model.quota_minor)} · ${pct(p.model.p_quota_ppm)}` : '—'),
       h('td', { 'data-label': 'Record', class: 'small fc-record-cell' }, 'accuracy' in p ? recordText(p.accuracy) : ''),
       h('td', null, me && p.person_id !== me.id ? h('button', { type: 'button', class: 'button button-small', onclick: () => adjust(ctx, period, p, reload) }, 'Adjust') : null),
     )))));

@@ -12,6 +12,7 @@
 #include "forecast/forecast.h"
 #include "forecast/forecast_store.h"
 #include "pipeline/pipeline.h"
+#include "quotas/quotas.h"
 
 #define DAY 86400
 
@@ -390,12 +391,76 @@ static void test_override_history(void **state)
     testdb_close(db);
 }
 
+static void set_quota(struct store *db, int64_t person, const char *period, int64_t amount,
+                      const char *currency)
+{
+    struct err e = {0};
+    struct quota_fields f = {person, 0, period, amount, currency, -1};
+    int64_t id;
+    if (quota_set(db, &f, 0, 1, &id, &e) < 0) fail_msg("%s", e.msg);
+}
+
+/* The server's forecast reads the quotas part's quarter quotas: effective (ramped), in the
+ * organisation's currency; a manager without one has their team's sum; the chance of quota. */
+static void test_quotas_from_database(void **state)
+{
+    struct store *db = testdb_open(state);
+    struct err e = {0};
+    int64_t boss = fixture_person(db, "Boss", "boss@x.io", 0, 0, "2020-01-06", NULL);
+    int64_t ana = fixture_person(db, "Ana", "ana@x.io", boss, 0, "2020-01-06", NULL);
+    int64_t ben = fixture_person(db, "Ben", "ben@x.io", boss, 0, "2026-07-01", NULL); /* ramping */
+    int64_t cy = fixture_person(db, "Cy", "cy@x.io", boss, 0, "2020-01-06", NULL);
+    int64_t d1 = deal(db, ana, "Qualification", 1000, "2026-05-15", "2026-03-02");
+    change(db, d1, "2026-05-10", "Closed Won", 0, -1, NULL);
+    deal(db, ana, "Negotiation/Review", 5000, "2026-08-01", "2026-06-20");
+    deal(db, ben, "Qualification", 3000, "2026-08-01", "2026-06-20");
+    set_quota(db, ana, "2026-Q3", 4000, "USD");
+    set_quota(db, ben, "2026-Q3", 8000, "USD"); /* 25%, 50%, 75% of a third each: 4000 */
+    set_quota(db, cy, "2026-Q3", 9000, "EUR");  /* not the organisation's currency: left out */
+    set_quota(db, ana, "2026-07", 999, "USD");  /* a month is not a forecast period */
+
+    struct fc_data d;
+    fc_data_init(&d);
+    if (fc_load_store(db, &d, &e) < 0) fail_msg("%s", e.msg);
+    assert_int_equal(d.nquotas, 2);
+    int32_t q3 = (int32_t)date_to_days("2026-07-01");
+    int32_t ia = fc_person_find(&d, "ana@x.io"), ib = fc_person_find(&d, "ben@x.io");
+    int32_t ic = fc_person_find(&d, "cy@x.io"), iboss = fc_person_find(&d, "boss@x.io");
+    assert_int_equal(fc_quota_of(&d, (uint32_t)ia, q3), 4000);
+    assert_int_equal(fc_quota_of(&d, (uint32_t)ib, q3), 4000);
+    assert_int_equal(fc_quota_of(&d, (uint32_t)ic, q3), -1);
+    struct fc_forecast f;
+    run(&d, &f);
+    assert_int_equal(f.node[ia].quota, 4000);
+    assert_int_equal(f.node[iboss].quota, 8000); /* no own quota: the team's sum */
+    assert_int_equal(f.node[ic].range.p_quota_ppm, -1);
+    /* ana can only get there by winning her 5000 deal: her chance is the model's for it
+     * (new business aside), somewhere strictly between never and certain */
+    assert_true(f.node[ia].range.p_quota_ppm > 0 && f.node[ia].range.p_quota_ppm < 1000000);
+    fc_forecast_release(&f);
+    fc_data_release(&d);
+
+    /* a fiscal year starting in February has no calendar quarters: no quota is the forecast's */
+    struct quota_settings qs;
+    if (quota_settings_get(db, &qs, &e) < 0) fail_msg("%s", e.msg);
+    assert_int_equal(store_exec(db, "DELETE FROM quotas", &e), 0);
+    qs.fiscal_start_month = 2;
+    if (quota_settings_set(db, &qs, 2, &e) < 0) fail_msg("%s", e.msg);
+    set_quota(db, ana, "2027-Q1", 4000, "USD");
+    fc_data_init(&d);
+    if (fc_load_store(db, &d, &e) < 0) fail_msg("%s", e.msg);
+    assert_int_equal(d.nquotas, 0);
+    fc_data_release(&d);
+    testdb_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         TESTDB_BOTH(test_database_equals_csv),
         TESTDB_BOTH(test_changes_since_call),
         TESTDB_BOTH(test_override_history),
+        TESTDB_BOTH(test_quotas_from_database),
     };
     return cmocka_run_group_tests_name("forecast_store", tests, NULL, NULL);
 }
