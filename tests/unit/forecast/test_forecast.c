@@ -575,6 +575,36 @@ static void test_backtest_by_hand(void **state)
     fc_data_release(&d);
 }
 
+/* People with no deals change nobody's probability. The fit once cleared its second Newton
+ * sums at the wrong place once there were 8 people or more, so adding empty people (a bigger
+ * people file) moved every deal's probability: this failed before the fix. */
+static void test_fit_ignores_empty_people(void **state)
+{
+    (void)state;
+    struct fc_data small, big;
+    load_history(&small, HAND);
+    load_history(&big, HAND);
+    struct sb people = SB_INIT;
+    sb_addf(&people, "id,manager_id\n");
+    for (int i = 0; i < 40; i++)
+        sb_addf(&people, "nobody%d,\n", i);
+    struct err e = {0};
+    assert_int_equal(fc_load_people(&big, people.buf, people.len, "p.csv", &e), 0);
+    sb_release(&people);
+    struct fc_options o = {.as_of = day("2026-04-01"), .trials = 500, .seed = 1, .threads = 1};
+    assert_int_equal(fc_period_parse("2026-Q2", &o.period, "period", &e), 0);
+    struct fc_forecast a, b;
+    if (fc_forecast_run(&small, &o, &a, &e) < 0 || fc_forecast_run(&big, &o, &b, &e) < 0)
+        fail_msg("%s", e.msg);
+    assert_int_equal(a.nopen, b.nopen);
+    for (size_t i = 0; i < a.nopen; i++)
+        assert_int_equal(a.open[i].p_ppm, b.open[i].p_ppm);
+    fc_forecast_release(&a);
+    fc_forecast_release(&b);
+    fc_data_release(&small);
+    fc_data_release(&big);
+}
+
 /* Each forecaster's record without the model: every call of a quarter that has ended,
  * against what their subtree booked; a quarter not yet ended is not scored. */
 static void test_call_accuracy_by_hand(void **state)
@@ -627,6 +657,7 @@ int main(void)
         cmocka_unit_test(test_model_by_hand),
         cmocka_unit_test(test_backtest_by_hand),
         cmocka_unit_test(test_call_accuracy_by_hand),
+        cmocka_unit_test(test_fit_ignores_empty_people),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
