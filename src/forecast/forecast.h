@@ -118,6 +118,24 @@ int fc_load_quotas(struct fc_data *d, const char *data, size_t len, const char *
 int fc_load_calls(struct fc_data *d, const char *data, size_t len, const char *fname,
                   struct err *e);
 
+/* The same loaders over rows already split into fields (what the server reads from the
+ * database): t->cell[row * ncols + column], the columns in the order listed above (history
+ * 5, people 2, quotas 3, calls 4), no header; t->line[row] the line errors name (NULL: row +
+ * 2, as if after a header). The same checks, the same all-or-nothing. The strings are copied. */
+struct fc_table {
+    size_t nrows, ncols;
+    const char *const *cell;
+    const size_t *line;
+};
+int fc_load_history_table(struct fc_data *d, const struct fc_table *t, const char *fname,
+                          struct err *e);
+int fc_load_people_table(struct fc_data *d, const struct fc_table *t, const char *fname,
+                         struct err *e);
+int fc_load_quotas_table(struct fc_data *d, const struct fc_table *t, const char *fname,
+                         struct err *e);
+int fc_load_calls_table(struct fc_data *d, const struct fc_table *t, const char *fname,
+                        struct err *e);
+
 /* The person index of `id`, or -1. */
 int32_t fc_person_find(const struct fc_data *d, const char *id);
 /* The quota of `person` for the period starting on `period_start`, or -1. */

@@ -3,9 +3,9 @@
  * fc_load_store fills a struct fc_data (forecast.h) from the pipeline's
  * history log and the reporting tree, so the server and `reins forecast --db`
  * run the same model as `reins forecast --history FILE.csv`. The database is
- * written out as the documented history, people and calls files
- * (docs/forecast.md) and read back by the fc_load_* functions: one loader, one set
- * of checks, and the two paths cannot disagree.
+ * read into the tables of the documented files (docs/forecast.md) and loaded by the
+ * fc_load_*_table functions the CSV loaders use too: one set of checks, and the two paths
+ * cannot disagree.
  *
  * Ids in the loaded data: a person is their email, a deal the decimal id of
  * its opportunity, a stage its name.
@@ -29,19 +29,14 @@ struct store;
     " UNION ALL SELECT p.id, t.depth + 1 FROM people p JOIN t ON p.manager_id = t.id"             \
     " WHERE p.status <> 'left') "
 
-/* Append to `history`, `people`, `calls` and `quotas` the CSV files the
- * database holds: every row of opportunity_history becomes the events of the
- * fields it changed (the first row of a deal: created on its created date,
- * then its whole state), every person their manager, every call (kind
- * 'call') its commit on the day it was made, and every person's quarter quota
- * (src/quotas) that is a calendar quarter, in the organisation's currency, as
- * their effective (ramped) quota. Team quotas are not a tree's: a manager
- * without their own quota has their reports' sum. */
-int fc_store_export(struct store *db, struct sb *history, struct sb *people, struct sb *calls,
-                    struct sb *quotas, struct err *e);
-
-/* Load the database into an empty `d` (fc_data_init'ed). On failure *d is
- * as it was. */
+/* Load the database into an empty `d` (fc_data_init'ed). On failure *d is as it was. The
+ * tables are those of the documented files, filled from the database and checked by the
+ * fc_load_*_table loaders the CSV files go through too: every row of opportunity_history
+ * becomes the events of the fields it changed (the first row of a deal: created on its
+ * created date, then its whole state), every person their manager, every call (kind 'call')
+ * its commit on the day it was made, and every person's quarter quota (src/quotas) that is a
+ * calendar quarter, in the organisation's currency, as their effective (ramped) quota. Team
+ * quotas are not a tree's: a manager without their own quota has their reports' sum. */
 int fc_load_store(struct store *db, struct fc_data *d, struct err *e);
 
 /* ---- calls (forecast_calls.c, table forecast_calls, migration 7) ------------------------
