@@ -2,8 +2,8 @@
  *
  * Pure C over arrays: no database, no HTTP, no globals. The inputs are the
  * documented CSV files of docs/forecast.md (a deal history as an event log,
- * and optionally people, quotas and calls); the server will fill the same
- * structures from the database.
+ * and optionally people, quotas and calls), or the same rows as tables, which is how
+ * the server fills it from the database (forecast_store.c).
  *
  *   fc_data        everything loaded: people, deals with their events, quotas, calls
  *   fc_deal_at     a deal's state as of a date, replayed from its events

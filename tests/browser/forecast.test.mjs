@@ -73,6 +73,11 @@ test('a seller calls, the manager sees the tree against the model and adjusts', 
   assert.equal(await page.locator('table.fc-changes tbody tr').count(), api.changes.items.length);
   for (const [kind, t] of Object.entries(api.changes.totals))
     assert.equal(await page.locator(`.fc-change-totals li[data-kind="${kind}"]`).count(), t.count ? 1 : 0);
+  // the chance of reaching the quota, for everyone with a quarter quota (the demo sets them)
+  const withQuota = api.people.filter((p) => p.model?.quota_minor != null);
+  assert.ok(withQuota.length > 0, 'the demo has quarter quotas');
+  for (const p of withQuota)
+    assert.match(await page.locator(`.forecast-table tr[data-person="${p.person_id}"] td.fc-quota`).textContent(), /%$/);
   // the seller's override counts in the manager's roll-up by category
   const row = api.people.find((p) => p.person_id === seller.person_id);
   if (inPeriod(d)) assert.ok(row.categories[`${want}_minor`] >= d.amount_minor);
