@@ -106,7 +106,8 @@ int fc_rollup(struct store *db, const struct principal *who, int64_t root, const
 /* The demo's calls (forecast_demo.c): every deal owner calls the last three quarters and the
  * current one at weeks 1, 4 and 8 up to `as_of_days`, each with a steady habit (70% to 140%
  * of what they book: some sandbag, some are optimists); one in six has not called the
- * current quarter yet. The same for the same seed. In the caller's transaction. */
+ * current quarter yet. Optimists put a deal of the quarter in commit, sandbaggers one back
+ * in best case (category overrides, two days before `as_of_days`). The same for the same seed. In the caller's transaction. */
 int fc_demo_fill(struct store *db, uint64_t seed, int64_t as_of_days, struct err *e);
 
 /* ---- deals by forecast category, overrides, changes (forecast_deals.c, migration 10) -------
