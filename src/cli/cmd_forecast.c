@@ -268,9 +268,10 @@ int cmd_forecast(int argc, char **argv, const char *db_url)
     printf("forecast %s as of %s: %zu open deals, %u trials, seed %" PRIu64 "\n", pname, as_of,
            f.nopen, o.trials, o.seed);
     printf("learned from %u quarters: %u deals open at this point, %u won (%.1f%%); "
-           "quarter-to-quarter swing %.2f (log-odds)\n\n",
+           "quarter-to-quarter swing %.2f (log-odds); wins booked %.1f%% of their amount\n\n",
            f.model.periods, f.model.examples, f.model.wins,
-           f.model.examples ? 100.0 * f.model.wins / f.model.examples : 0.0, f.model.swing_sd);
+           f.model.examples ? 100.0 * f.model.wins / f.model.examples : 0.0, f.model.swing_sd,
+           100.0 * f.model.won_amount_ratio);
     printf("%-28s %12s %12s %12s %12s %12s %12s %12s %8s\n", "", "won", "weighted", "new", "P10",
            "P50", "P90", "quota", "P(quota)");
     print_row("total", 0, &f.total);

@@ -67,6 +67,37 @@ static void actuals(const struct fc_data *d, const struct fc_period *p, int64_t 
     free(own);
 }
 
+/* The calls made for `p`, each scored on its own against its forecaster's subtree. */
+static void score_calls(const struct fc_data *d, const struct fc_period *p, const int64_t *actual,
+                        struct acc *per_person, struct acc *all)
+{
+    for (size_t c = 0; c < d->ncalls; c++) {
+        const struct fc_call *call = &d->calls[c];
+        if (call->period.start != p->start) continue;
+        acc_add(&per_person[call->person], call->amount, actual[call->person]);
+        if (all) acc_add(all, call->amount, actual[call->person]);
+    }
+}
+
+void fc_call_accuracy(const struct fc_data *d, int32_t until, struct fc_score *out)
+{
+    size_t np = d->npeople;
+    struct acc *calls = xcalloc(np + 1, sizeof *calls);
+    int64_t *actual = xmalloc((np + 1) * sizeof *actual);
+    int32_t first = INT32_MAX;
+    for (size_t c = 0; c < d->ncalls; c++)
+        if (d->calls[c].period.start < first) first = d->calls[c].period.start;
+    if (d->ncalls)
+        for (struct fc_period p = fc_period_of(first); p.end - 1 <= until; p = fc_period_of(p.end)) {
+            actuals(d, &p, actual);
+            score_calls(d, &p, actual, calls, NULL);
+        }
+    for (size_t i = 0; i < np; i++)
+        acc_score(&calls[i], d->person_id[i], &out[i]);
+    free(actual);
+    free(calls);
+}
+
 enum {
     S_MODEL_TOTAL,
     S_MEAN_TOTAL, /* the model's mean: P50 sits below it when bookings are skewed */
@@ -137,13 +168,7 @@ int fc_backtest_run(const struct fc_data *d, int32_t until, uint32_t trials, uin
             }
             fc_forecast_release(&f);
         }
-        /* the calls made for this period, each scored on its own */
-        for (size_t c = 0; c < d->ncalls; c++) {
-            const struct fc_call *call = &d->calls[c];
-            if (call->period.start != p.start) continue;
-            acc_add(&calls[call->person], call->amount, actual[call->person]);
-            acc_add(&fixed[S_CALLS_ALL], call->amount, actual[call->person]);
-        }
+        score_calls(d, &p, actual, calls, &fixed[S_CALLS_ALL]);
     }
     if (rc == 0 && !out->periods)
         rc = err_set(e, REINS_EINVAL,

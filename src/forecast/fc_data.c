@@ -220,6 +220,40 @@ static const char *cell(const struct csv_row *r, int col)
     return (size_t)col < r->nfields ? r->fields[col] : "";
 }
 
+/* Row i's field k of a table, and the line errors name. */
+#define T(t, i, k) ((t)->cell[(i) * (t)->ncols + (k)])
+static size_t tline(const struct fc_table *t, size_t i)
+{
+    return t->line ? t->line[i] : i + 2; /* after a header */
+}
+
+/* Load a CSV file through the table loader `load`: the columns found by name into the
+ * loader's order, so both paths check every row the same way. */
+static int load_csv(struct fc_data *d, const char *data, size_t len, const char *fname,
+                    const char *const *names, size_t ncols,
+                    int (*load)(struct fc_data *, const struct fc_table *, const char *,
+                                struct err *),
+                    struct err *e)
+{
+    int col[8];
+    struct csv_doc *doc;
+    if (open_csv(data, len, fname, names, col, ncols, &doc, e) < 0) return e->code;
+    size_t n = doc->nrows - 1;
+    const char **cells = xmalloc((n * ncols + 1) * sizeof *cells);
+    size_t *lines = xmalloc((n + 1) * sizeof *lines);
+    for (size_t i = 0; i < n; i++) {
+        lines[i] = doc->rows[i + 1].line;
+        for (size_t k = 0; k < ncols; k++)
+            cells[i * ncols + k] = cell(&doc->rows[i + 1], col[k]);
+    }
+    struct fc_table t = {n, ncols, cells, lines};
+    int rc = load(d, &t, fname, e);
+    free(lines);
+    free(cells);
+    csv_doc_free(doc);
+    return rc;
+}
+
 /* An id: non-empty, at most FC_ID_MAX bytes, no control characters. */
 static int id_check(const char *s, const char *field, struct err *e)
 {
@@ -288,29 +322,25 @@ static int raw_cmp(const void *a, const void *b)
     return event_cmp(&x->ev, &y->ev);
 }
 
-int fc_load_history(struct fc_data *d, const char *data, size_t len, const char *fname,
-                    struct err *e)
+int fc_load_history_table(struct fc_data *d, const struct fc_table *t, const char *fname,
+                          struct err *e)
 {
-    static const char *const names[] = {"deal_id", "owner", "at", "field", "value"};
-    int col[5];
-    struct csv_doc *doc;
     struct fc_priv *p = priv(d);
+    if (t->ncols != 5) return err_set(e, REINS_EINVAL, "%s: a history has 5 columns", fname);
     if (p->history_loaded)
         return err_set(e, REINS_EINVAL, "%s: a history was loaded already", fname);
-    if (open_csv(data, len, fname, names, col, 5, &doc, e) < 0) return e->code;
-    size_t n = doc->nrows - 1;
+    size_t n = t->nrows;
     struct raw_event *raw = xmalloc((n ? n : 1) * sizeof *raw);
     /* ids interned while reading are kept only if the whole file is good */
     size_t line = 0, npeople0 = d->npeople;
     int rc = 0;
     for (size_t i = 0; i < n && !rc; i++) {
-        const struct csv_row *r = &doc->rows[i + 1];
-        const char *deal = cell(r, col[0]), *owner = cell(r, col[1]);
-        const char *at = cell(r, col[2]), *field = cell(r, col[3]), *value = cell(r, col[4]);
+        const char *deal = T(t, i, 0), *owner = T(t, i, 1);
+        const char *at = T(t, i, 2), *field = T(t, i, 3), *value = T(t, i, 4);
         struct raw_event *re = &raw[i];
         memset(re, 0, sizeof *re);
-        re->ev.line = (uint32_t)r->line;
-        line = r->line;
+        line = tline(t, i);
+        re->ev.line = (uint32_t)line;
         if ((rc = id_check(deal, "deal_id", e)) < 0 || (rc = id_check(owner, "owner", e)) < 0 ||
             (rc = day_check(at, "at", &re->ev.day, e)) < 0)
             break;
@@ -377,7 +407,6 @@ int fc_load_history(struct fc_data *d, const char *data, size_t len, const char 
         p->deals.n = 0;
         people_truncate(d, npeople0);
         free(raw);
-        csv_doc_free(doc);
         return rc;
     }
     qsort(raw, n, sizeof *raw, raw_cmp);
@@ -394,28 +423,32 @@ int fc_load_history(struct fc_data *d, const char *data, size_t len, const char 
     d->nevents = n;
     p->history_loaded = 1;
     free(raw);
-    csv_doc_free(doc);
     return 0;
+}
+
+int fc_load_history(struct fc_data *d, const char *data, size_t len, const char *fname,
+                    struct err *e)
+{
+    static const char *const names[] = {"deal_id", "owner", "at", "field", "value"};
+    if (priv(d)->history_loaded)
+        return err_set(e, REINS_EINVAL, "%s: a history was loaded already", fname);
+    return load_csv(d, data, len, fname, names, 5, fc_load_history_table, e);
 }
 
 /* ---- people, quotas, calls ----------------------------------------------- */
 
-int fc_load_people(struct fc_data *d, const char *data, size_t len, const char *fname,
-                   struct err *e)
+int fc_load_people_table(struct fc_data *d, const struct fc_table *t, const char *fname,
+                         struct err *e)
 {
-    static const char *const names[] = {"id", "manager_id"};
-    int col[2];
-    struct csv_doc *doc;
-    if (open_csv(data, len, fname, names, col, 2, &doc, e) < 0) return e->code;
+    if (t->ncols != 2) return err_set(e, REINS_EINVAL, "%s: people have 2 columns", fname);
     int rc = 0;
     size_t i, npeople0 = d->npeople;
     int32_t *saved = xmalloc((npeople0 + 1) * sizeof *saved);
     if (npeople0) memcpy(saved, d->manager, npeople0 * sizeof *saved);
     uint8_t *seen = NULL; /* rows of this file per person, to refuse a second */
     size_t nseen = 0;
-    for (i = 1; i < doc->nrows && !rc; i++) {
-        const struct csv_row *r = &doc->rows[i];
-        const char *id = cell(r, col[0]), *mgr = cell(r, col[1]);
+    for (i = 0; i < t->nrows && !rc; i++) {
+        const char *id = T(t, i, 0), *mgr = T(t, i, 1);
         if ((rc = id_check(id, "id", e)) < 0) break;
         if (*mgr && (rc = id_check(mgr, "manager_id", e)) < 0) break;
         uint32_t p = person_intern(d, id);
@@ -437,8 +470,8 @@ int fc_load_people(struct fc_data *d, const char *data, size_t len, const char *
         d->manager[p] = m;
     }
     if (rc < 0) {
-        err_prefix(e, "%s line %zu: ", fname, doc->rows[i].line);
-        e->line = doc->rows[i].line;
+        err_prefix(e, "%s line %zu: ", fname, tline(t, i));
+        e->line = tline(t, i);
     }
     /* a cycle: walking up from anyone must reach a root within npeople steps */
     for (size_t p = 0; p < d->npeople && rc == 0; p++) {
@@ -462,7 +495,46 @@ int fc_load_people(struct fc_data *d, const char *data, size_t len, const char *
     }
     free(seen);
     free(saved);
-    csv_doc_free(doc);
+    return rc;
+}
+
+int fc_load_people(struct fc_data *d, const char *data, size_t len, const char *fname,
+                   struct err *e)
+{
+    static const char *const names[] = {"id", "manager_id"};
+    return load_csv(d, data, len, fname, names, 2, fc_load_people_table, e);
+}
+
+int fc_load_quotas_table(struct fc_data *d, const struct fc_table *t, const char *fname,
+                         struct err *e)
+{
+    if (t->ncols != 3) return err_set(e, REINS_EINVAL, "%s: quotas have 3 columns", fname);
+    d->quotas = xrealloc(d->quotas, (d->nquotas + t->nrows + 1) * sizeof *d->quotas);
+    int rc = 0;
+    size_t i, nquotas0 = d->nquotas, npeople0 = d->npeople;
+    for (i = 0; i < t->nrows; i++) {
+        struct fc_period per;
+        struct fc_quota q;
+        if ((rc = id_check(T(t, i, 0), "person_id", e)) < 0 ||
+            (rc = fc_period_parse(T(t, i, 1), &per, "period", e)) < 0 ||
+            (rc = amount_check(T(t, i, 2), "amount_minor", &q.amount, e)) < 0)
+            break;
+        q.person = person_intern(d, T(t, i, 0));
+        q.period_start = per.start;
+        if (fc_quota_of(d, q.person, q.period_start) >= 0) {
+            rc = err_field(e, REINS_EINVAL, "period",
+                           "field period: a second quota for '%.60s' in %s", T(t, i, 0),
+                           T(t, i, 1));
+            break;
+        }
+        d->quotas[d->nquotas++] = q;
+    }
+    if (rc < 0) {
+        err_prefix(e, "%s line %zu: ", fname, tline(t, i));
+        e->line = tline(t, i);
+        d->nquotas = nquotas0;
+        people_truncate(d, npeople0);
+    }
     return rc;
 }
 
@@ -470,73 +542,44 @@ int fc_load_quotas(struct fc_data *d, const char *data, size_t len, const char *
                    struct err *e)
 {
     static const char *const names[] = {"person_id", "period", "amount_minor"};
-    int col[3];
-    struct csv_doc *doc;
-    if (open_csv(data, len, fname, names, col, 3, &doc, e) < 0) return e->code;
-    d->quotas = xrealloc(d->quotas, (d->nquotas + doc->nrows) * sizeof *d->quotas);
+    return load_csv(d, data, len, fname, names, 3, fc_load_quotas_table, e);
+}
+
+int fc_load_calls_table(struct fc_data *d, const struct fc_table *t, const char *fname,
+                        struct err *e)
+{
+    if (t->ncols != 4) return err_set(e, REINS_EINVAL, "%s: calls have 4 columns", fname);
+    d->calls = xrealloc(d->calls, (d->ncalls + t->nrows + 1) * sizeof *d->calls);
     int rc = 0;
-    size_t i, nquotas0 = d->nquotas, npeople0 = d->npeople;
-    for (i = 1; i < doc->nrows; i++) {
-        const struct csv_row *r = &doc->rows[i];
-        struct fc_period per;
-        struct fc_quota q;
-        if ((rc = id_check(cell(r, col[0]), "person_id", e)) < 0 ||
-            (rc = fc_period_parse(cell(r, col[1]), &per, "period", e)) < 0 ||
-            (rc = amount_check(cell(r, col[2]), "amount_minor", &q.amount, e)) < 0)
+    size_t i, ncalls0 = d->ncalls, npeople0 = d->npeople;
+    for (i = 0; i < t->nrows; i++) {
+        struct fc_call c = {.line = (uint32_t)tline(t, i)};
+        if ((rc = id_check(T(t, i, 0), "forecaster", e)) < 0 ||
+            (rc = fc_period_parse(T(t, i, 1), &c.period, "period", e)) < 0 ||
+            (rc = day_check(T(t, i, 2), "at", &c.day, e)) < 0 ||
+            (rc = amount_check(T(t, i, 3), "amount_minor", &c.amount, e)) < 0)
             break;
-        q.person = person_intern(d, cell(r, col[0]));
-        q.period_start = per.start;
-        if (fc_quota_of(d, q.person, q.period_start) >= 0) {
-            rc = err_field(e, REINS_EINVAL, "period",
-                           "field period: a second quota for '%.60s' in %s", cell(r, col[0]),
-                           cell(r, col[1]));
+        if (c.day >= c.period.end) {
+            rc = err_field(e, REINS_EINVAL, "at", "field at: %s is after the period %s",
+                           T(t, i, 2), T(t, i, 1));
             break;
         }
-        d->quotas[d->nquotas++] = q;
+        c.person = person_intern(d, T(t, i, 0));
+        d->calls[d->ncalls++] = c;
     }
     if (rc < 0) {
-        err_prefix(e, "%s line %zu: ", fname, doc->rows[i].line);
-        e->line = doc->rows[i].line;
-        d->nquotas = nquotas0;
+        err_prefix(e, "%s line %zu: ", fname, tline(t, i));
+        e->line = tline(t, i);
+        d->ncalls = ncalls0;
         people_truncate(d, npeople0);
     }
-    csv_doc_free(doc);
     return rc;
 }
 
 int fc_load_calls(struct fc_data *d, const char *data, size_t len, const char *fname, struct err *e)
 {
     static const char *const names[] = {"forecaster", "period", "at", "amount_minor"};
-    int col[4];
-    struct csv_doc *doc;
-    if (open_csv(data, len, fname, names, col, 4, &doc, e) < 0) return e->code;
-    d->calls = xrealloc(d->calls, (d->ncalls + doc->nrows) * sizeof *d->calls);
-    int rc = 0;
-    size_t i, ncalls0 = d->ncalls, npeople0 = d->npeople;
-    for (i = 1; i < doc->nrows; i++) {
-        const struct csv_row *r = &doc->rows[i];
-        struct fc_call c = {.line = (uint32_t)r->line};
-        if ((rc = id_check(cell(r, col[0]), "forecaster", e)) < 0 ||
-            (rc = fc_period_parse(cell(r, col[1]), &c.period, "period", e)) < 0 ||
-            (rc = day_check(cell(r, col[2]), "at", &c.day, e)) < 0 ||
-            (rc = amount_check(cell(r, col[3]), "amount_minor", &c.amount, e)) < 0)
-            break;
-        if (c.day >= c.period.end) {
-            rc = err_field(e, REINS_EINVAL, "at", "field at: %s is after the period %s",
-                           cell(r, col[2]), cell(r, col[1]));
-            break;
-        }
-        c.person = person_intern(d, cell(r, col[0]));
-        d->calls[d->ncalls++] = c;
-    }
-    if (rc < 0) {
-        err_prefix(e, "%s line %zu: ", fname, doc->rows[i].line);
-        e->line = doc->rows[i].line;
-        d->ncalls = ncalls0;
-        people_truncate(d, npeople0);
-    }
-    csv_doc_free(doc);
-    return rc;
+    return load_csv(d, data, len, fname, names, 4, fc_load_calls_table, e);
 }
 
 /* ---- a deal as of a date ------------------------------------------------- */

@@ -80,22 +80,51 @@ static int32_t snapshot_day(const struct fc_period *q, int32_t offset)
     return s < q->end ? s : q->end - 1;
 }
 
+static void fit(struct fc_forecast *f, const struct fc_data *d, struct example *ex, size_t n);
+
 /* The period's swing, by the method of moments: if every deal's log-odds in
  * quarter q moved by the same z ~ N(0, s^2), the wins W_q differ from the
  * model's E_q by about z V_q plus binomial noise of variance V_q (V_q = sum of
- * p(1 - p)), so E[(W_q - E_q)^2] = V_q + s^2 V_q^2. Pooled over the quarters,
- * shrunk by (Q - 1) / (Q + 1) for the few quarters there are, and at most 1. */
-static void fit_swing(struct fc_model *m, const struct example *ex, size_t n, uint32_t nq)
+ * p(1 - p)), so E[(W_q - E_q)^2] = V_q + s^2 V_q^2. Pooled over the quarters
+ * (unbiased: no shrinking toward 0, which made the ranges too narrow), at most 1.
+ *
+ * E_q comes from the model learned without quarter q (leave one quarter out,
+ * the last FC_SWING_QUARTERS quarters), as a forecast meets it: then the
+ * residual holds the model's own errors (rates estimated from a few hundred
+ * wins, a mix of deals the factors describe imperfectly) beside the
+ * quarter's luck. Learned with q in, the multipliers absorbed part of q's
+ * deviation, and the swing came out near 0 where the forecasts' misses
+ * needed about 0.1 (docs/forecast.md, "Calibration"). */
+static void fit_swing(struct fc_model *m, const struct fc_data *d, const struct example *ex,
+                      size_t n, uint32_t nq)
 {
     m->swing_sd = 0;
     if (nq < 2) return;
     double *w = xcalloc(3 * (size_t)nq, sizeof *w), *e = w + nq, *v = e + nq;
-    for (size_t i = 0; i < n; i++) {
-        double o = example_odds(m, &ex[i], FC_NFACTORS), p = o / (1 + o);
-        w[ex[i].quarter] += ex[i].won;
-        e[ex[i].quarter] += p;
-        v[ex[i].quarter] += p * (1 - p);
+    struct example *rest = xmalloc((n + 1) * sizeof *rest);
+    uint32_t first = nq > FC_SWING_QUARTERS ? nq - FC_SWING_QUARTERS : 0;
+    for (uint32_t q = first; q < nq; q++) {
+        size_t nr = 0;
+        for (size_t i = 0; i < n; i++)
+            if (ex[i].quarter != q) rest[nr++] = ex[i];
+        if (nr == n) continue; /* nothing open in q: nothing to compare */
+        struct fc_forecast loo;
+        memset(&loo, 0, sizeof loo);
+        loo.arena = (struct arena)ARENA_INIT;
+        fit(&loo, d, rest, nr);
+        const struct fc_model *lm = &loo.model;
+        for (size_t i = 0; i < n; i++) {
+            if (ex[i].quarter != q) continue;
+            struct example x = ex[i];
+            x.level[FC_F_SIZE] = band(x.amount, lm->size_edge[0], lm->size_edge[1], lm->size_edge[2]);
+            double o = example_odds(lm, &x, FC_NFACTORS), p = o / (1 + o);
+            w[q] += x.won;
+            e[q] += p;
+            v[q] += p * (1 - p);
+        }
+        arena_release(&loo.arena);
     }
+    free(rest);
     double num = 0, den = 0;
     uint32_t used = 0;
     for (uint32_t q = 0; q < nq; q++) {
@@ -106,7 +135,7 @@ static void fit_swing(struct fc_model *m, const struct example *ex, size_t n, ui
     }
     free(w);
     if (used < 2 || den <= 0 || num <= 0) return;
-    double s2 = num / den * (used - 1.0) / (used + 1.0);
+    double s2 = num / den;
     m->swing_sd = s2 < 1 ? sqrt(s2) : 1;
 }
 
@@ -177,7 +206,9 @@ static void fit(struct fc_forecast *f, const struct fc_data *d, struct example *
              * than itself where they are high: Newton on log(mult) until the
              * level's probabilities add up to the target. */
             for (int it = 0; it < FC_NEWTON_STEPS; it++) {
-                memset(sp, 0, 2 * nl * sizeof *sp);
+                /* spq starts at sp + maxlv, not sp + nl: clear both halves */
+                memset(sp, 0, nl * sizeof *sp);
+                memset(spq, 0, nl * sizeof *spq);
                 for (size_t i = 0; i < n; i++) {
                     double o = base[i] * m->mult[k][ex[i].level[k]], p = o / (1 + o);
                     sp[ex[i].level[k]] += p;
@@ -369,6 +400,7 @@ int fc_forecast_run(const struct fc_data *d, const struct fc_options *opt, struc
     /* learn from every complete quarter before the as-of date */
     size_t nex = 0, cap = 0;
     struct example *ex = NULL;
+    double listed = 0, booked = 0; /* the learned wins' amounts at the snapshot and when won */
     for (struct fc_period q = fc_period_of(d->first_day); q.end <= A; q = fc_period_of(q.end)) {
         int32_t snap = snapshot_day(&q, offset);
         out->model.periods++;
@@ -387,10 +419,18 @@ int fc_forecast_run(const struct fc_data *d, const struct fc_options *opt, struc
             x->amount = st.amount;
             x->quarter = out->model.periods - 1;
             x->won = end.status == FC_WON && end.status_day > snap && end.status_day >= q.start;
+            if (x->won && st.amount > 0) { /* a deal listed at 0 says nothing of discounts */
+                listed += (double)st.amount;
+                booked += (double)end.amount;
+            }
         }
     }
+    /* bounded: a history where wins book 4 times their listed amount is more likely wrong
+     * than a lesson, and the bound keeps the simulation's sums far from overflow */
+    double ratio = listed > 0 && booked > 0 ? booked / listed : 1;
+    out->model.won_amount_ratio = ratio < 0.25 ? 0.25 : ratio > 4 ? 4 : ratio;
     fit(out, d, ex, nex);
-    fit_swing(&out->model, ex, nex, out->model.periods);
+    fit_swing(&out->model, d, ex, nex, out->model.periods);
     free(ex);
     fit_new_business(out, d, offset);
     struct fc_model *m = &out->model;
@@ -448,7 +488,8 @@ int fc_forecast_run(const struct fc_data *d, const struct fc_options *opt, struc
     uint64_t *p32 = xmalloc((out->nopen + 1) * sizeof *p32);
     for (size_t i = 0; i < out->nopen; i++) {
         deal_node[i] = out->open[i].st.owner;
-        amount[i] = out->open[i].st.amount;
+        /* booked as deals like it were: at their amount times what wins finally booked */
+        amount[i] = llround((double)out->open[i].st.amount * m->won_amount_ratio);
         /* back from ppm to the exact probability the reasons describe */
         p32[i] = (uint64_t)llround(out->open[i].p_ppm / 1e6 * (double)FC_P32_ONE);
     }

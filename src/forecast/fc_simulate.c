@@ -100,7 +100,8 @@ struct sim {
     size_t nswing;             /* 1, or SWING_LEVELS */
     uint64_t swing_key;        /* which level a block of trials gets */
     const uint32_t *new_nodes; /* nodes with new business */
-    const double *new_p0;      /* their chance of no new deal, e^-rate */
+    const double *new_p0;      /* their chance of no new deal, e^-rate (nswing x nnew_nodes) */
+    const double *new_mult;    /* per swing level, what the quarter does to new business */
     size_t nnew_nodes;
     size_t stride; /* trials rounded up to LANES */
     int64_t *tot;  /* nnodes x stride: each node's own bookings per trial */
@@ -120,8 +121,8 @@ HOT static void sim_block(const struct sim *S, size_t t0)
     const struct fc_sim_input *in = S->in;
     /* the eight trials of a block share a swing level; the levels take turns
      * over the blocks, so each is used equally often */
-    const int64_t *thr_all =
-        S->thr + (size_t)((t0 / LANES + S->swing_key) % S->nswing) * in->ndeals;
+    size_t lev = (size_t)((t0 / LANES + S->swing_key) % S->nswing);
+    const int64_t *thr_all = S->thr + lev * in->ndeals;
     uint64_t st[LANES][4];
     for (size_t l = 0; l < LANES; l++)
         trial_seed(in->seed, t0 + l, st[l]);
@@ -171,9 +172,9 @@ HOT static void sim_block(const struct sim *S, size_t t0)
     for (size_t l = 0; l < LANES; l++) {
         for (size_t k = 0; k < S->nnew_nodes; k++) {
             uint32_t n = S->new_nodes[k];
-            double lambda = in->new_rate[n];
+            double lambda = in->new_rate[n] * S->new_mult[lev];
             /* Poisson by inversion: fine for the small means of one seller */
-            double u = xo_unit(st[l]), p = S->new_p0[k], c = p;
+            double u = xo_unit(st[l]), p = S->new_p0[lev * S->nnew_nodes + k], c = p;
             int count = 0;
             while (u > c && count < MAX_NEW_PER_TRIAL) {
                 count++;
@@ -383,17 +384,25 @@ int fc_simulate(const struct fc_sim_input *in, struct fc_range *out, struct fc_r
     uint32_t *run_node = xmalloc((nn + 1) * sizeof *run_node);
     size_t *run_first = xmalloc((nn + 1) * sizeof *run_first);
     uint32_t *new_nodes = xmalloc((nn + 1) * sizeof *new_nodes);
-    double *new_p0 = xmalloc((nn + 1) * sizeof *new_p0);
+    double *new_p0 = xmalloc((S.nswing * nn + 1) * sizeof *new_p0);
+    /* New business shares the quarter's fortune: a deal made and won within the period is
+     * rare, its odds about its rate, so the rate moves by e^z too. The rates were learned
+     * over good and bad quarters alike, so e^(z - s^2 / 2) keeps their mean. */
+    double new_mult[SWING_LEVELS] = {1};
+    for (size_t k = 0; S.nswing > 1 && k < S.nswing; k++)
+        new_mult[k] = exp(in->swing_sd * swing_z[k] - in->swing_sd * in->swing_sd / 2);
     for (size_t i = 0; i < nn; i++) {
         if (count[i + 1] > count[i]) {
             run_node[S.nruns] = (uint32_t)i;
             run_first[S.nruns++] = count[i];
         }
-        if (in->new_rate && in->nnew_amounts && in->new_rate[i] > 0) {
-            new_p0[S.nnew_nodes] = exp(-in->new_rate[i]);
+        if (in->new_rate && in->nnew_amounts && in->new_rate[i] > 0)
             new_nodes[S.nnew_nodes++] = (uint32_t)i;
-        }
     }
+    for (size_t k = 0; k < S.nswing; k++)
+        for (size_t j = 0; j < S.nnew_nodes; j++)
+            new_p0[k * S.nnew_nodes + j] = exp(-in->new_rate[new_nodes[j]] * new_mult[k]);
+    S.new_mult = new_mult;
     (void)nnew;
     run_first[S.nruns] = in->ndeals;
     S.run_node = run_node;

@@ -2,8 +2,8 @@
  *
  * Pure C over arrays: no database, no HTTP, no globals. The inputs are the
  * documented CSV files of docs/forecast.md (a deal history as an event log,
- * and optionally people, quotas and calls); the server will fill the same
- * structures from the database.
+ * and optionally people, quotas and calls), or the same rows as tables, which is how
+ * the server fills it from the database (forecast_store.c).
  *
  *   fc_data        everything loaded: people, deals with their events, quotas, calls
  *   fc_deal_at     a deal's state as of a date, replayed from its events
@@ -118,6 +118,24 @@ int fc_load_quotas(struct fc_data *d, const char *data, size_t len, const char *
 int fc_load_calls(struct fc_data *d, const char *data, size_t len, const char *fname,
                   struct err *e);
 
+/* The same loaders over rows already split into fields (what the server reads from the
+ * database): t->cell[row * ncols + column], the columns in the order listed above (history
+ * 5, people 2, quotas 3, calls 4), no header; t->line[row] the line errors name (NULL: row +
+ * 2, as if after a header). The same checks, the same all-or-nothing. The strings are copied. */
+struct fc_table {
+    size_t nrows, ncols;
+    const char *const *cell;
+    const size_t *line;
+};
+int fc_load_history_table(struct fc_data *d, const struct fc_table *t, const char *fname,
+                          struct err *e);
+int fc_load_people_table(struct fc_data *d, const struct fc_table *t, const char *fname,
+                         struct err *e);
+int fc_load_quotas_table(struct fc_data *d, const struct fc_table *t, const char *fname,
+                         struct err *e);
+int fc_load_calls_table(struct fc_data *d, const struct fc_table *t, const char *fname,
+                        struct err *e);
+
 /* The person index of `id`, or -1. */
 int32_t fc_person_find(const struct fc_data *d, const char *id);
 /* The quota of `person` for the period starting on `period_start`, or -1. */
@@ -223,6 +241,9 @@ enum fc_factor {
 #define FC_PRIOR_NEW_QUARTERS 2.0
 #define FC_BACKFIT_PASSES 4
 #define FC_NEWTON_STEPS 6
+/* The swing is measured on the last this many quarters, each against a model learned without
+ * it (fc_model.c fit_swing). */
+#define FC_SWING_QUARTERS 12
 
 /* One reason of a deal's probability: a factor that multiplied its odds. */
 struct fc_reason {
@@ -259,6 +280,10 @@ struct fc_model {
     size_t nnew_amounts;
     uint32_t periods; /* past quarters learned from */
     double swing_sd;  /* how much whole quarters beat or missed the model, in log-odds */
+    /* what a won deal finally booked over its amount at the snapshot, summed over the
+     * learned wins (discounts at signature): the simulation books an open deal at its
+     * amount times this; 1 without wins */
+    double won_amount_ratio;
 };
 
 struct fc_options {
@@ -337,5 +362,11 @@ struct fc_backtest {
 int fc_backtest_run(const struct fc_data *d, int32_t until, uint32_t trials, uint64_t seed,
                     int threads, struct fc_backtest *out, struct err *e);
 void fc_backtest_release(struct fc_backtest *b);
+
+/* Each forecaster's own record, without running the model: every call of theirs for a
+ * quarter that ended by `until` (a day), scored against what their subtree booked in it, into
+ * out[d->npeople] (n = 0 for someone with no scored call; names are their ids). The same
+ * scores as fc_backtest_run's "calls: ..." rows, over every ended quarter. */
+void fc_call_accuracy(const struct fc_data *d, int32_t until, struct fc_score *out);
 
 #endif

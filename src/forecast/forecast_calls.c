@@ -46,6 +46,11 @@ int fc_call_submit(struct store *db, const struct principal *who, const char *pe
     if ((rc = fc_call_check(period, commit, best_case, e)) < 0 ||
         (rc = canonical_period(period, pname, e)) < 0)
         return rc;
+    /* a call after the end is hindsight, not a forecast (and the backtest could not score it) */
+    struct fc_period p;
+    fc_period_parse(pname, &p, "period", e);
+    if (now >= (int64_t)p.end * 86400)
+        return err_field(e, REINS_EINVAL, "period", "field period: %s has ended", pname);
     return store_int_query(db, INSERT_CALL,
                            PARAMS(SV_INT(who->person_id), SV_TEXT(pname), SV_TEXT("call"),
                                   SV_INT(commit), SV_INT(best_case), SV_TEXT(""),
@@ -136,10 +141,7 @@ static int later(const struct fc_submission *a, const struct fc_submission *b)
     return a->submitted_at > b->submitted_at || (a->submitted_at == b->submitted_at && a->id > b->id);
 }
 
-#define SUBTREE                                                                                    \
-    "WITH RECURSIVE t(id, depth) AS (SELECT id, 0 FROM people WHERE id = $1"                      \
-    " UNION ALL SELECT p.id, t.depth + 1 FROM people p JOIN t ON p.manager_id = t.id"             \
-    " WHERE p.status <> 'left') "
+#define SUBTREE FC_SUBTREE_SQL
 
 int fc_rollup(struct store *db, const struct principal *who, int64_t root, const char *period,
               int64_t before, struct arena *arena, struct fc_rollup_row **out, size_t *n,

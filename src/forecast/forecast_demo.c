@@ -1,5 +1,6 @@
 /* forecast_demo.c -- the demo's forecast calls: every seller calls the last four quarters at
- * weeks 1, 4 and 8, each with their own habit (some sandbag, some are optimists). */
+ * weeks 1, 4 and 8, each with their own habit (some sandbag, some are optimists), and the
+ * optimists and sandbaggers each override one deal's category their way. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,6 +44,37 @@ static int outcome(struct store *db, int64_t person, int32_t start, int32_t end,
     return rc;
 }
 
+/* The seller's own judgement of a deal closing in the current quarter, two days before the
+ * as-of day: an optimist pulls their first deal not in commit into it, a sandbagger pushes
+ * their first commit deal back to best case. */
+static int demo_override(struct store *db, int64_t person, int habit, const struct fc_period *p,
+                         int64_t as_of_days, struct err *e)
+{
+    if (habit > 80 && habit < 120) return 0;
+    char from[11], to[11];
+    date_from_days(p->start, from);
+    date_from_days(p->end - 1, to);
+    int optimist = habit >= 120;
+    int64_t deal = 0;
+    int rc = store_int_query(db,
+                             optimist ? "SELECT COALESCE(MIN(id), 0) FROM opportunities WHERE"
+                                        " owner_id = $1 AND status = 'open' AND close_date"
+                                        " BETWEEN $2 AND $3 AND forecast_category <> 'commit'"
+                                      : "SELECT COALESCE(MIN(id), 0) FROM opportunities WHERE"
+                                        " owner_id = $1 AND status = 'open' AND close_date"
+                                        " BETWEEN $2 AND $3 AND forecast_category = 'commit'",
+                             PARAMS(SV_INT(person), SV_TEXT(from), SV_TEXT(to)), &deal, e);
+    if (rc < 0 || !deal) return rc;
+    return store_run(db,
+                     "INSERT INTO forecast_overrides (opportunity_id, category, comment,"
+                     " by_person_id, set_at) VALUES ($1, $2, $3, $4, $5)",
+                     PARAMS(SV_INT(deal), SV_TEXT(optimist ? "commit" : "best_case"),
+                            SV_TEXT(optimist ? "The champion says they sign this quarter"
+                                             : "Legal could slip it"),
+                            SV_INT(person), SV_INT((as_of_days - 2) * 86400 + 10 * 3600)),
+                     NULL, e);
+}
+
 int fc_demo_fill(struct store *db, uint64_t seed, int64_t as_of_days, struct err *e)
 {
     int64_t *sellers = xmalloc(MAX_SELLERS * sizeof *sellers);
@@ -62,6 +94,7 @@ int fc_demo_fill(struct store *db, uint64_t seed, int64_t as_of_days, struct err
     for (size_t i = 0; i < n && rc >= 0; i++) {
         uint64_t h = mix(seed ^ mix((uint64_t)sellers[i]));
         int habit = habits[h % (sizeof habits / sizeof *habits)];
+        if ((rc = demo_override(db, sellers[i], habit, &periods[3], as_of_days, e)) < 0) break;
         for (int q = 0; q < 4 && rc >= 0; q++) {
             struct fc_period p = periods[q]; /* three past quarters, then the current one */
             char pname[8];

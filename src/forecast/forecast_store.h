@@ -3,9 +3,9 @@
  * fc_load_store fills a struct fc_data (forecast.h) from the pipeline's
  * history log and the reporting tree, so the server and `reins forecast --db`
  * run the same model as `reins forecast --history FILE.csv`. The database is
- * written out as the documented history, people and calls files
- * (docs/forecast.md) and read back by the fc_load_* functions: one loader, one set
- * of checks, and the two paths cannot disagree.
+ * read into the tables of the documented files (docs/forecast.md) and loaded by the
+ * fc_load_*_table functions the CSV loaders use too: one set of checks, and the two paths
+ * cannot disagree.
  *
  * Ids in the loaded data: a person is their email, a deal the decimal id of
  * its opportunity, a stage its name.
@@ -22,16 +22,21 @@
 
 struct store;
 
-/* Append to `history`, `people` and `calls` the CSV files the database
- * holds: every row of opportunity_history becomes the events of the fields
- * it changed (the first row of a deal: created on its created date, then its
- * whole state), every person their manager, and every call (kind 'call')
- * its commit on the day it was made. */
-int fc_store_export(struct store *db, struct sb *history, struct sb *people, struct sb *calls,
-                    struct err *e);
+/* `root` ($1) and everyone below them who has not left, as t(id, depth): the start of a query
+ * over a tree. */
+#define FC_SUBTREE_SQL                                                                             \
+    "WITH RECURSIVE t(id, depth) AS (SELECT id, 0 FROM people WHERE id = $1"                      \
+    " UNION ALL SELECT p.id, t.depth + 1 FROM people p JOIN t ON p.manager_id = t.id"             \
+    " WHERE p.status <> 'left') "
 
-/* Load the database into an empty `d` (fc_data_init'ed). On failure *d is
- * as it was. */
+/* Load the database into an empty `d` (fc_data_init'ed). On failure *d is as it was. The
+ * tables are those of the documented files, filled from the database and checked by the
+ * fc_load_*_table loaders the CSV files go through too: every row of opportunity_history
+ * becomes the events of the fields it changed (the first row of a deal: created on its
+ * created date, then its whole state), every person their manager, every call (kind 'call')
+ * its commit on the day it was made, and every person's quarter quota (src/quotas) that is a
+ * calendar quarter, in the organisation's currency, as their effective (ramped) quota. Team
+ * quotas are not a tree's: a manager without their own quota has their reports' sum. */
 int fc_load_store(struct store *db, struct fc_data *d, struct err *e);
 
 /* ---- calls (forecast_calls.c, table forecast_calls, migration 7) ------------------------
@@ -101,8 +106,100 @@ int fc_rollup(struct store *db, const struct principal *who, int64_t root, const
 /* The demo's calls (forecast_demo.c): every deal owner calls the last three quarters and the
  * current one at weeks 1, 4 and 8 up to `as_of_days`, each with a steady habit (70% to 140%
  * of what they book: some sandbag, some are optimists); one in six has not called the
- * current quarter yet. The same for the same seed. In the caller's transaction. */
+ * current quarter yet. Optimists put a deal of the quarter in commit, sandbaggers one back
+ * in best case (category overrides, two days before `as_of_days`). The same for the same seed. In the caller's transaction. */
 int fc_demo_fill(struct store *db, uint64_t seed, int64_t as_of_days, struct err *e);
+
+/* ---- deals by forecast category, overrides, changes (forecast_deals.c, migration 10) -------
+ *
+ * A deal's category (pipeline, best_case, commit, closed, omitted) comes from its stage; its
+ * owner may override it while it is open (table forecast_overrides: rows are never updated,
+ * so the category on any past day can be rebuilt). A won deal is always closed, a lost one
+ * omitted. The roll-up by category and the seller's deal list use the override; the model
+ * does not (it is the seller's judgement: the model's view stays beside it). */
+
+enum fc_category { FC_CAT_PIPELINE, FC_CAT_BEST_CASE, FC_CAT_COMMIT, FC_CAT_CLOSED, FC_CAT_OMITTED, FC_NCATEGORIES };
+/* "pipeline", "best_case", "commit", "closed", "omitted". */
+const char *fc_category_name(int c);
+/* The category named `s`, or -1. */
+int fc_category_parse(const char *s);
+
+struct fc_override {
+    int64_t id, opportunity_id, by_person_id, set_at;
+    const char *category; /* "" hands the deal back to its stage's category */
+    const char *comment, *by_name;
+};
+
+/* The owner of open deal `opportunity_id` sets its category (pipeline, best_case, commit or
+ * omitted; "" or NULL clears the override), with an optional comment. A deal `who` may not
+ * see is REINS_ENOTFOUND; anyone but its owner REINS_EFORBIDDEN; a won or lost deal
+ * REINS_ECONFLICT (its category is its outcome's). */
+int fc_override_set(struct store *db, const struct principal *who, int64_t opportunity_id,
+                    const char *category, const char *comment, int64_t now, int64_t *id_out,
+                    struct err *e);
+/* Every override of the deal, oldest first (REINS_ENOTFOUND when `who` may not see it). */
+int fc_overrides_of(struct store *db, const struct principal *who, int64_t opportunity_id,
+                    struct arena *arena, struct fc_override **out, size_t *n, struct err *e);
+
+/* A deal as it stood at a time, with its categories. */
+struct fc_deal_row {
+    int64_t id, owner_id;
+    const char *name, *owner_name, *stage;
+    int64_t amount_minor;
+    char close_date[11], status[8];
+    const char *stage_category; /* what its stage gave it */
+    const char *override;       /* its owner's category then, NULL for none */
+    int category;               /* enum fc_category: the one that counts */
+};
+
+/* Every deal owned, as it stood before `before` (seconds), by `root` or anyone below them
+ * (not 'left'), by id. No access check: the caller has checked `root`. */
+int fc_tree_deals(struct store *db, int64_t root, int64_t before, struct arena *arena,
+                  struct fc_deal_row **out, size_t *n, struct err *e);
+
+/* The amounts of each person's own deals with a close date in [start, end) (YYYY-MM-DD) by
+ * category, summed up `rows` (fc_rollup's order: every report after their manager) into
+ * sums[n][FC_NCATEGORIES]. Pure. */
+void fc_category_rollup(const struct fc_rollup_row *rows, size_t n, const struct fc_deal_row *deals,
+                        size_t ndeals, const char *start, const char *end, int64_t (*sums)[FC_NCATEGORIES]);
+
+/* What happened to a deal between two times, for "changes since the last call". */
+enum fc_change_kind {
+    FC_CH_NONE,
+    FC_CH_PUSHED, /* open, and its close date left the period */
+    FC_CH_PULLED, /* open, and its close date came into the period */
+    FC_CH_WON,
+    FC_CH_LOST,
+    FC_CH_ADDED,  /* new to the tree, open, closing in the period */
+    FC_CH_AMOUNT, /* open in the period both times, another amount */
+    FC_NCHANGES
+};
+/* "pushed", "pulled", "won", "lost", "added", "amount". */
+const char *fc_change_name(int k);
+/* Classify a deal as it stood then (`before`, NULL if it was not in the tree) and now, for
+ * the period [start, end) (YYYY-MM-DD). Pure. A deal won or lost counts only if the period
+ * was its close date then or now. */
+int fc_change_of(const struct fc_deal_row *before, const struct fc_deal_row *now,
+                 const char *start, const char *end);
+
+struct fc_change {
+    int kind; /* enum fc_change_kind */
+    const struct fc_deal_row *before, *now; /* before NULL for an added deal */
+};
+
+/* The changes to `root`'s tree's deals for the period between `since` and `before`
+ * (seconds), by kind then deal. `deals_now` is fc_tree_deals(root, before); the deals then
+ * are read here. Everything in arena. */
+int fc_changes(struct store *db, int64_t root, const char *period, int64_t since,
+               const struct fc_deal_row *deals_now, size_t nnow, struct arena *arena,
+               struct fc_change **out, size_t *n, struct err *e);
+
+/* When `person` last called the period before `before`: *at = the call's time, or 0 for none. */
+int fc_last_call_at(struct store *db, int64_t person, const char *period, int64_t before,
+                    int64_t *at, struct err *e);
+
+json_t *fc_override_to_json(const struct fc_override *o);
+json_t *fc_deal_row_to_json(const struct fc_deal_row *d);
 
 json_t *fc_submission_to_json(const struct fc_submission *s);
 json_t *fc_rollup_row_to_json(const struct fc_rollup_row *r);

@@ -598,10 +598,23 @@ const struct migration migrations[] = {
      "  resolved_at BIGINT\n"
      ");\n"
      "CREATE INDEX comp_disputes_run ON comp_disputes(run_id, person_id);\n"},
-    /* PLACEHOLDER: 9 (compcredit) and 10 (forecast2) are written on other branches; these
-     * no-ops only keep the numbers contiguous here. The integrator drops them on merge. */
+    /* PLACEHOLDER: 9 (compcredit) is written on another branch; this no-op only keeps the
+     * numbers contiguous here. The integrator drops it on merge. */
     {9, "PLACEHOLDER", "SELECT 1;"},
-    {10, "PLACEHOLDER", "SELECT 1;"},
+    /* A deal's forecast category as its owner judges it, beside the one its stage gives:
+     * rows are never updated, so the category on any past day can be rebuilt; an empty
+     * category hands the deal back to its stage's. */
+    {10, "forecast category overrides: a deal's owner's judgement, kept with its history",
+     "CREATE TABLE forecast_overrides (\n"
+     "  id {{ID}},\n"
+     "  opportunity_id BIGINT NOT NULL REFERENCES opportunities(id) ON DELETE CASCADE,\n"
+     "  category TEXT NOT NULL\n"
+     "    CHECK (category IN ('', 'pipeline', 'best_case', 'commit', 'omitted')),\n"
+     "  comment TEXT NOT NULL DEFAULT '',\n"
+     "  by_person_id BIGINT NOT NULL REFERENCES people(id),\n"
+     "  set_at BIGINT NOT NULL\n"
+     ");\n"
+     "CREATE INDEX forecast_overrides_opp ON forecast_overrides(opportunity_id, set_at);\n"},
     /* Territory scenarios with locks, homes given by the planner, a penalty per move, and the
      * manager whose tree a scenario is limited to. */
     {11, "territory scenarios: locked accounts, given homes, move penalty, a manager's scope",

@@ -18,6 +18,7 @@ registerCard({
     return h('div', { class: 'forecast-card' },
       h('p', null, `${page.period}: `, top.number ? `number ${fmt(top.number.commit_minor)} commit, ${fmt(top.number.best_case_minor)} best case` : 'no calls yet', top.model ? `; the model says ${fmt(top.model.p10_minor)} to ${fmt(top.model.p90_minor)}` : ''),
       rangeChart(top, scaleOf([top])),
+      top.model?.quota_minor != null ? h('p', { class: 'fc-card-quota' }, `Chance of reaching the quota (${fmt(top.model.quota_minor)}): ${Math.round(top.model.p_quota_ppm / 10000)}%`) : null,
       h('p', { class: 'muted' }, `${missing.length} not called yet · ${drifting.length} far from the model`),
       h('p', null, h('a', { href: '#/forecast' }, 'Open the forecast')),
     );

@@ -378,6 +378,43 @@ static void test_monte_carlo_new_business(void **state)
     assert_true(fabs((double)total.mean - 600) < 15);
     assert_int_equal(total.p10, 0);
     assert_int_equal(total.p50 % 150, 0);
+    /* with a swing, new business rides the quarter's fortune too: the same mean (the rate is
+     * moved by e^(z - s^2 / 2)), a wider spread */
+    struct fc_range swung;
+    in.swing_sd = 0.6;
+    assert_int_equal(fc_simulate(&in, r, &swung, &e), 0);
+    assert_true(fabs((double)swung.mean - 600) < 25);
+    assert_true(swung.p90 > total.p90);
+}
+
+/* The table loaders behind the CSV ones (and the database's): rows in the documented column
+ * order, the same checks, lines counted as if after a header. */
+static void test_table_loaders(void **state)
+{
+    (void)state;
+    struct fc_data d;
+    fc_data_init(&d);
+    const char *good[] = {"d1", "ana", "2026-01-05", "created", "",
+                          "d1", "ana", "2026-01-05", "amount_minor", "700"};
+    struct fc_table t = {2, 5, good, NULL};
+    struct err e = {0};
+    assert_int_equal(fc_load_history_table(&d, &t, "h", &e), 0);
+    assert_int_equal(d.ndeals, 1);
+    const char *people[] = {"ana", "boss", "boss", "ana"}; /* a cycle */
+    struct fc_table tp = {2, 2, people, NULL};
+    assert_int_equal(fc_load_people_table(&d, &tp, "p", &e), REINS_EINVAL);
+    assert_string_equal(e.field, "manager_id");
+    assert_int_equal(d.manager[fc_person_find(&d, "ana")], -1); /* all or nothing */
+    const char *calls[] = {"ana", "2026-Q1", "2026-01-10", "500", "ana", "2026-Q1", "2026-02-30", "9"};
+    size_t lines[] = {7, 9};
+    struct fc_table tc = {2, 4, calls, lines};
+    assert_int_equal(fc_load_calls_table(&d, &tc, "c", &e), REINS_EINVAL);
+    assert_int_equal(e.line, 9);
+    assert_non_null(strstr(e.msg, "c line 9: "));
+    assert_int_equal(d.ncalls, 0);
+    struct fc_table wrong = {1, 3, calls, NULL};
+    assert_int_equal(fc_load_calls_table(&d, &wrong, "c", &e), REINS_EINVAL);
+    fc_data_release(&d);
 }
 
 /* ---- the model, by hand ----------------------------------------------------------------- */
@@ -575,6 +612,76 @@ static void test_backtest_by_hand(void **state)
     fc_data_release(&d);
 }
 
+/* People with no deals change nobody's probability. The fit once cleared its second Newton
+ * sums at the wrong place once there were 8 people or more, so adding empty people (a bigger
+ * people file) moved every deal's probability: this failed before the fix. */
+static void test_fit_ignores_empty_people(void **state)
+{
+    (void)state;
+    struct fc_data small, big;
+    load_history(&small, HAND);
+    load_history(&big, HAND);
+    struct sb people = SB_INIT;
+    sb_addf(&people, "id,manager_id\n");
+    for (int i = 0; i < 40; i++)
+        sb_addf(&people, "nobody%d,\n", i);
+    struct err e = {0};
+    assert_int_equal(fc_load_people(&big, people.buf, people.len, "p.csv", &e), 0);
+    sb_release(&people);
+    struct fc_options o = {.as_of = day("2026-04-01"), .trials = 500, .seed = 1, .threads = 1};
+    assert_int_equal(fc_period_parse("2026-Q2", &o.period, "period", &e), 0);
+    struct fc_forecast a, b;
+    if (fc_forecast_run(&small, &o, &a, &e) < 0 || fc_forecast_run(&big, &o, &b, &e) < 0)
+        fail_msg("%s", e.msg);
+    assert_int_equal(a.nopen, b.nopen);
+    for (size_t i = 0; i < a.nopen; i++)
+        assert_int_equal(a.open[i].p_ppm, b.open[i].p_ppm);
+    fc_forecast_release(&a);
+    fc_forecast_release(&b);
+    fc_data_release(&small);
+    fc_data_release(&big);
+}
+
+/* Each forecaster's record without the model: every call of a quarter that has ended,
+ * against what their subtree booked; a quarter not yet ended is not scored. */
+static void test_call_accuracy_by_hand(void **state)
+{
+    (void)state;
+    struct fc_data d;
+    load_history(&d, "deal_id,owner,at,field,value\n"
+                     "w1,ana,2026-01-10,amount_minor,1000\n"
+                     "w1,ana,2026-02-10,status,won\n"
+                     "w2,ana,2026-07-02,amount_minor,700\n"
+                     "w2,ana,2026-07-03,status,won\n");
+    struct err e = {0};
+    const char *people = "id,manager_id\nboss,\nana,boss\n";
+    const char *calls = "forecaster,period,at,amount_minor\n"
+                        "ana,2026-Q1,2026-01-05,800\n"
+                        "ana,2026-Q1,2026-02-01,1200\n"
+                        "ana,2026-Q2,2026-04-02,500\n" /* nothing booked: out of MAPE */
+                        "ana,2026-Q3,2026-07-01,5000\n" /* not ended by the day below */
+                        "boss,2026-Q1,2026-01-05,1000\n";
+    assert_int_equal(fc_load_people(&d, people, strlen(people), "p.csv", &e), 0);
+    assert_int_equal(fc_load_calls(&d, calls, strlen(calls), "c.csv", &e), 0);
+    struct fc_score *s = xcalloc(d.npeople, sizeof *s);
+    fc_call_accuracy(&d, day("2026-07-15"), s);
+    const struct fc_score *ana = &s[fc_person_find(&d, "ana")], *boss = &s[fc_person_find(&d, "boss")];
+    assert_int_equal(ana->n, 3);
+    assert_int_equal(ana->nzero, 1);
+    assert_int_equal(ana->mape_bp, 2000); /* (0.2 + 0.2) / 2 */
+    assert_true(ana->has_bias);
+    assert_int_equal(ana->bias_bp, 2500); /* (800 + 1200 + 500 - 2000) / 2000: optimistic */
+    assert_int_equal(boss->n, 1);         /* their subtree booked ana's 1000 */
+    assert_int_equal(boss->mape_bp, 0);
+    assert_int_equal(boss->bias_bp, 0);
+    /* once Q3 has ended, ana's call of 5000 for 700 counts too */
+    fc_call_accuracy(&d, day("2026-09-30"), s);
+    assert_int_equal(ana->n, 4);
+    assert_int_equal(ana->bias_bp, llround((800 + 1200 + 500 + 5000 - 2700) / 2700.0 * 10000));
+    free(s);
+    fc_data_release(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -586,6 +693,9 @@ int main(void)
         cmocka_unit_test(test_monte_carlo_new_business),
         cmocka_unit_test(test_model_by_hand),
         cmocka_unit_test(test_backtest_by_hand),
+        cmocka_unit_test(test_call_accuracy_by_hand),
+        cmocka_unit_test(test_fit_ignores_empty_people),
+        cmocka_unit_test(test_table_loaders),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
