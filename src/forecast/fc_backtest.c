@@ -67,15 +67,17 @@ static void actuals(const struct fc_data *d, const struct fc_period *p, int64_t 
     free(own);
 }
 
-/* The calls made for `p`, each scored on its own against its forecaster's subtree. */
+/* The calls made for `p`, each scored on its own against its forecaster's subtree; with
+ * `by_role`, also into by_role[0] (sellers) or by_role[1] (managers, who have reports). */
 static void score_calls(const struct fc_data *d, const struct fc_period *p, const int64_t *actual,
-                        struct acc *per_person, struct acc *all)
+                        const uint8_t *has_reports, struct acc *per_person, struct acc *by_role)
 {
     for (size_t c = 0; c < d->ncalls; c++) {
         const struct fc_call *call = &d->calls[c];
         if (call->period.start != p->start) continue;
         acc_add(&per_person[call->person], call->amount, actual[call->person]);
-        if (all) acc_add(all, call->amount, actual[call->person]);
+        if (by_role)
+            acc_add(&by_role[has_reports[call->person]], call->amount, actual[call->person]);
     }
 }
 
@@ -90,7 +92,7 @@ void fc_call_accuracy(const struct fc_data *d, int32_t until, struct fc_score *o
     if (d->ncalls)
         for (struct fc_period p = fc_period_of(first); p.end - 1 <= until; p = fc_period_of(p.end)) {
             actuals(d, &p, actual);
-            score_calls(d, &p, actual, calls, NULL);
+            score_calls(d, &p, actual, NULL, calls, NULL);
         }
     for (size_t i = 0; i < np; i++)
         acc_score(&calls[i], d->person_id[i], &out[i]);
@@ -106,7 +108,8 @@ enum {
     S_WEIGHTED_W1 = S_MODEL_W1 + NWEEKS,
     S_MODEL_SELLERS = S_WEIGHTED_W1 + NWEEKS,
     S_WEIGHTED_SELLERS,
-    S_CALLS_ALL,
+    S_CALLS_SELLERS,
+    S_CALLS_MANAGERS, /* right after the sellers: score_calls indexes by has_reports */
     S_FIXED
 };
 
@@ -168,7 +171,7 @@ int fc_backtest_run(const struct fc_data *d, int32_t until, uint32_t trials, uin
             }
             fc_forecast_release(&f);
         }
-        score_calls(d, &p, actual, calls, &fixed[S_CALLS_ALL]);
+        score_calls(d, &p, actual, has_reports, calls, &fixed[S_CALLS_SELLERS]);
     }
     if (rc == 0 && !out->periods)
         rc = err_set(e, REINS_EINVAL,
@@ -186,10 +189,11 @@ int fc_backtest_run(const struct fc_data *d, int32_t until, uint32_t trials, uin
                                                    "weighted pipeline, total, week 8",
                                                    "model P50, per seller",
                                                    "weighted pipeline, per seller",
-                                                   "calls, all"};
+                                                   "calls, sellers",
+                                                   "calls, managers"};
         out->score = arena_alloc(&out->arena, (S_FIXED + np) * sizeof *out->score);
         for (int s = 0; s < S_FIXED; s++) {
-            if (s == S_CALLS_ALL && !fixed[s].n) continue;
+            if (s >= S_CALLS_SELLERS && !fixed[s].n) continue;
             acc_score(&fixed[s], names[s], &out->score[out->nscores++]);
         }
         for (size_t i = 0; i < np; i++) {

@@ -1,6 +1,8 @@
 /* forecast_demo.c -- the demo's forecast calls: every seller calls the last four quarters at
  * weeks 1, 4 and 8, each with their own habit (some sandbag, some are optimists), and the
- * optimists and sandbaggers each override one deal's category their way. */
+ * optimists and sandbaggers each override one deal's category their way. Managers call their
+ * team's number at weeks 2 and 8 with a habit of their own, and take an optimist's current
+ * call down with a comment (an adjustment: the seller's call stays as they said it). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,9 +77,99 @@ static int demo_override(struct store *db, int64_t person, int habit, const stru
                      NULL, e);
 }
 
+static int insert_call(struct store *db, int64_t person, const char *period, const char *kind,
+                       int64_t commit, int64_t best, const char *comment, int64_t by,
+                       int64_t at, struct err *e)
+{
+    return store_run(db,
+                     "INSERT INTO forecast_calls (person_id, period, kind, commit_minor,"
+                     " best_case_minor, comment, by_person_id, submitted_at)"
+                     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                     PARAMS(SV_INT(person), SV_TEXT(period), SV_TEXT(kind), SV_INT(commit),
+                            SV_INT(best), SV_TEXT(comment), SV_INT(by), SV_INT(at)),
+                     NULL, e);
+}
+
+/* A manager's habit when calling the team, in percent of what the team will book. */
+static const int manager_habits[] = {85, 95, 100, 110};
+
+/* Every manager above a seller calls the team's number (the sum of what each seller in
+ * their tree expects, at their own habit) at weeks 2 and 8 of each quarter, and each
+ * optimist's manager takes that seller's last current call down by a quarter. */
+static int demo_managers(struct store *db, uint64_t seed, int64_t as_of_days,
+                         const int64_t *sellers, size_t n, int64_t (*expect)[4],
+                         const int64_t *last_commit, const int64_t *last_at,
+                         const struct fc_period *periods, struct err *e)
+{
+    struct store_rows *r;
+    int rc = store_query(db, "SELECT id, COALESCE(manager_id, 0) FROM people ORDER BY id",
+                         NO_PARAMS, &r, e);
+    if (rc < 0) return rc;
+    size_t np = 0, cap = 64;
+    int64_t (*people)[2] = xmalloc(cap * sizeof *people);
+    while ((rc = store_next(r, e)) > 0) {
+        if (np == cap) people = xrealloc(people, (cap *= 2) * sizeof *people);
+        people[np][0] = store_int(r, 0);
+        people[np++][1] = store_int(r, 1);
+    }
+    store_rows_free(r);
+    int64_t (*team)[4] = xcalloc(np + 1, sizeof *team);
+    /* people are few in a demo: walk each seller's chain by lookups */
+    for (size_t i = 0; i < n && rc >= 0; i++)
+        for (int64_t m = 0, at = sellers[i], hops = 0; hops < 64; hops++) {
+            m = 0;
+            for (size_t k = 0; k < np; k++)
+                if (people[k][0] == at) m = people[k][1];
+            if (!m) break;
+            for (size_t k = 0; k < np; k++)
+                if (people[k][0] == m)
+                    for (int q = 0; q < 4; q++) team[k][q] += expect[i][q];
+            at = m;
+        }
+    for (size_t k = 0; k < np && rc >= 0; k++) {
+        if (!team[k][0] && !team[k][1] && !team[k][2] && !team[k][3]) continue;
+        uint64_t h = mix(seed ^ mix((uint64_t)people[k][0] + 7919));
+        int habit = manager_habits[h % (sizeof manager_habits / sizeof *manager_habits)];
+        for (int q = 0; q < 4 && rc >= 0; q++) {
+            char pname[8];
+            fc_period_name(&periods[q], pname);
+            static const int weeks[] = {1, 7};
+            for (int w = 0; w < 2 && rc >= 0; w++) {
+                int64_t day = periods[q].start + 7 * weeks[w] + 1;
+                if (day >= as_of_days || (q == 3 && h % 5 == 2)) break;
+                int noise = 92 + (int)(mix(h ^ (uint64_t)(q * 5 + w)) % 17); /* 92-108% */
+                int64_t commit = team[k][q] * habit / 100 * noise / 100 / 100 * 100;
+                rc = insert_call(db, people[k][0], pname, "call", commit, commit + commit / 4, "",
+                                 people[k][0], day * 86400 + 17 * 3600, e);
+            }
+        }
+    }
+    /* the optimists' managers adjust their current call, the day after it */
+    char current[8];
+    fc_period_name(&periods[3], current);
+    for (size_t i = 0; i < n && rc >= 0; i++) {
+        if (!last_at[i] || last_at[i] / 86400 + 1 >= as_of_days) continue;
+        int64_t manager = 0;
+        for (size_t k = 0; k < np; k++)
+            if (people[k][0] == sellers[i]) manager = people[k][1];
+        if (!manager) continue;
+        int64_t commit = last_commit[i] * 75 / 100 / 100 * 100;
+        rc = insert_call(db, sellers[i], current, "adjustment", commit, commit + commit / 5,
+                         "Their calls have run well over what closed: I take a quarter off"
+                         " until the champion signs",
+                         manager, last_at[i] + 86400, e);
+    }
+    free(team);
+    free(people);
+    return rc < 0 ? rc : 0;
+}
+
 int fc_demo_fill(struct store *db, uint64_t seed, int64_t as_of_days, struct err *e)
 {
     int64_t *sellers = xmalloc(MAX_SELLERS * sizeof *sellers);
+    int64_t (*expect)[4] = xcalloc(MAX_SELLERS, sizeof *expect);
+    int64_t *last_commit = xcalloc(MAX_SELLERS, sizeof *last_commit);
+    int64_t *last_at = xcalloc(MAX_SELLERS, sizeof *last_at);
     size_t n = 0;
     struct store_rows *r;
     int rc = store_query(db, "SELECT DISTINCT owner_id FROM opportunities ORDER BY owner_id",
@@ -99,8 +191,8 @@ int fc_demo_fill(struct store *db, uint64_t seed, int64_t as_of_days, struct err
             struct fc_period p = periods[q]; /* three past quarters, then the current one */
             char pname[8];
             fc_period_name(&p, pname);
-            int64_t expect;
-            if ((rc = outcome(db, sellers[i], p.start, p.end, (int32_t)as_of_days, &expect, e)) < 0)
+            if ((rc = outcome(db, sellers[i], p.start, p.end, (int32_t)as_of_days,
+                              &expect[i][q], e)) < 0)
                 break;
             static const int weeks[] = {0, 3, 7};
             for (int w = 0; w < 3 && rc >= 0; w++) {
@@ -109,19 +201,21 @@ int fc_demo_fill(struct store *db, uint64_t seed, int64_t as_of_days, struct err
                 /* one seller in six has not called the current quarter yet */
                 if (q == 3 && h % 6 == 1) break;
                 int noise = 85 + (int)(mix(h ^ (uint64_t)(q * 7 + w)) % 31); /* 85-115% */
-                int64_t commit = expect * habit / 100 * noise / 100 / 100 * 100;
+                int64_t commit = expect[i][q] * habit / 100 * noise / 100 / 100 * 100;
                 int64_t best = commit + commit * (20 + (int)(h % 30)) / 100;
-                rc = store_run(db,
-                               "INSERT INTO forecast_calls (person_id, period, kind, commit_minor,"
-                               " best_case_minor, comment, by_person_id, submitted_at)"
-                               " VALUES ($1, $2, 'call', $3, $4, '', $1, $5)",
-                               PARAMS(SV_INT(sellers[i]), SV_TEXT(pname), SV_INT(commit),
-                                      SV_INT(best), SV_INT(day * 86400 + 9 * 3600)),
-                               NULL, e);
+                rc = insert_call(db, sellers[i], pname, "call", commit, best, "", sellers[i],
+                                 day * 86400 + 9 * 3600, e);
+                if (q == 3 && habit >= 140) last_commit[i] = commit, last_at[i] = day * 86400 + 9 * 3600;
             }
         }
     }
+    if (rc >= 0)
+        rc = demo_managers(db, seed, as_of_days, sellers, n, expect, last_commit, last_at,
+                           periods, e);
 done:
+    free(last_at);
+    free(last_commit);
+    free(expect);
     free(sellers);
     return rc < 0 ? rc : 0;
 }

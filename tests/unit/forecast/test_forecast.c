@@ -572,10 +572,14 @@ static void test_backtest_by_hand(void **state)
     (void)state;
     struct fc_data d;
     load_history(&d, HAND);
+    /* mia manages ana and ben and makes her own call on her team */
+    const char *people = "id,manager_id\nmia,\nana,mia\nben,mia\n";
     const char *calls = "forecaster,period,at,amount_minor\n"
                         "ana,2026-Q2,2026-04-22,6000\n"
-                        "ben,2026-Q2,2026-04-22,500\n";
+                        "ben,2026-Q2,2026-04-22,500\n"
+                        "mia,2026-Q2,2026-04-23,4500\n";
     struct err e = {0};
+    assert_int_equal(fc_load_people(&d, people, strlen(people), "p.csv", &e), 0);
     assert_int_equal(fc_load_calls(&d, calls, strlen(calls), "c.csv", &e), 0);
     struct fc_backtest b;
     if (fc_backtest_run(&d, FC_NO_DAY, 500, 1, 1, &b, &e) < 0) fail_msg("%s", e.msg);
@@ -602,9 +606,16 @@ static void test_backtest_by_hand(void **state)
     assert_int_equal(cb->nzero, 1);
     assert_int_equal(cb->mape_bp, -1);
     assert_false(cb->has_bias);
-    const struct fc_score *all = score_named(&b, "calls, all");
-    assert_int_equal(all->mape_bp, 2000);
-    assert_int_equal(all->bias_bp, 3000); /* (6500 - 5000) / 5000 */
+    const struct fc_score *sellers = score_named(&b, "calls, sellers");
+    assert_int_equal(sellers->n, 2);
+    assert_int_equal(sellers->mape_bp, 2000);
+    assert_int_equal(sellers->bias_bp, 3000); /* (6500 - 5000) / 5000 */
+    /* mia's 4500 against her team's 5000: 10% under, a sandbagging manager */
+    const struct fc_score *managers = score_named(&b, "calls, managers");
+    assert_int_equal(managers->n, 1);
+    assert_int_equal(managers->mape_bp, 1000);
+    assert_int_equal(managers->bias_bp, -1000);
+    assert_int_equal(score_named(&b, "calls: mia")->bias_bp, -1000);
     /* the model's range is scored for coverage */
     const struct fc_score *mp = score_named(&b, "model P50, total");
     assert_true(mp->coverage_bp >= 0 && mp->coverage_bp <= 10000);
