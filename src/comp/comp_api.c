@@ -24,7 +24,8 @@ static void upload_plan(struct api_call *call)
 {
     int64_t id;
     int version;
-    if (comp_plan_store(call->db, call->req->body, call->req->body_len, 0, (int64_t)time(NULL), &id,
+    if (comp_plan_store(call->db, call->req->body, call->req->body_len, 0, (int64_t)time(NULL),
+                        call->who.user_id, &id,
                         &version, &call->err) < 0)
         return api_fail(call);
     reply_json(call->req, call->res, 201,
@@ -46,7 +47,8 @@ static void assign_plan(struct api_call *call)
     if (rc >= 0) rc = json_get_string(body, "start_date", &start, &call->err);
     if (rc >= 0) rc = json_get_string(body, "end_date", &end, &call->err);
     if (rc >= 0)
-        rc = comp_assign(call->db, call->ids[0], person, start, end, (int64_t)time(NULL), &id,
+        rc = comp_assign(call->db, call->ids[0], person, start, end, 0, (int64_t)time(NULL),
+                         call->who.user_id, &id,
                          &call->err);
     json_decref(body);
     if (rc < 0) return api_fail(call);
@@ -63,7 +65,8 @@ static void run_payouts(struct api_call *call)
     int rc = json_check_fields(body, allowed, &call->err);
     if (rc >= 0) rc = json_get_string(body, "period", &period, &call->err);
     if (rc >= 0)
-        rc = comp_payout_run(call->db, call->ids[0], period, 0, (int64_t)time(NULL), &run,
+        rc = comp_payout_run(call->db, call->ids[0], period, 0, (int64_t)time(NULL),
+                             call->who.user_id, &run,
                              &call->err);
     json_decref(body);
     if (rc < 0) return api_fail(call);
@@ -72,7 +75,8 @@ static void run_payouts(struct api_call *call)
 
 static void close_run(struct api_call *call)
 {
-    if (comp_run_close(call->db, call->ids[0], (int64_t)time(NULL), &call->err) < 0)
+    if (comp_run_close(call->db, call->ids[0], 0, (int64_t)time(NULL), call->who.user_id,
+                       &call->err) < 0)
         return api_fail(call);
     reply_json(call->req, call->res, 200,
                json_pack("{s:I, s:s}", "id", (json_int_t)call->ids[0], "status", "closed"));
@@ -172,7 +176,7 @@ static void open_dispute(struct api_call *call)
         rc = err_set(&call->err, REINS_EFORBIDDEN, "only the person paid may dispute a line");
     if (rc >= 0)
         rc = comp_dispute_open(call->db, run, line, call->who.person_id, comment,
-                               (int64_t)time(NULL), &id, &call->err);
+                               (int64_t)time(NULL), call->who.user_id, &id, &call->err);
     json_decref(body);
     if (rc < 0) return api_fail(call);
     reply_json(call->req, call->res, 201, json_pack("{s:I}", "id", (json_int_t)id));
@@ -187,7 +191,8 @@ static void resolve_dispute(struct api_call *call)
     int rc = json_check_fields(body, allowed, &call->err);
     if (rc >= 0) rc = json_get_string(body, "comment", &comment, &call->err);
     if (rc >= 0)
-        rc = comp_dispute_resolve(call->db, call->ids[0], comment, (int64_t)time(NULL), &call->err);
+        rc = comp_dispute_resolve(call->db, call->ids[0], comment, (int64_t)time(NULL),
+                                  call->who.user_id, &call->err);
     json_decref(body);
     if (rc < 0) return api_fail(call);
     reply_json(call->req, call->res, 200,

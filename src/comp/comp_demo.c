@@ -40,7 +40,7 @@ int comp_demo_fill(struct store *db, int64_t as_of_days, struct err *e)
     char plan_json[2048];
     snprintf(plan_json, sizeof plan_json, PLAN_FMT, s.currency, prev.start);
     int64_t plan = 0;
-    if ((rc = comp_plan_store(db, plan_json, strlen(plan_json), 1, 0, &plan, NULL, e)) < 0)
+    if ((rc = comp_plan_store(db, plan_json, strlen(plan_json), 1, 0, 0, &plan, NULL, e)) < 0)
         return rc;
     struct store_rows *r;
     if ((rc = store_query(db, SQL_SELLERS, NO_PARAMS, &r, e)) < 0) return rc;
@@ -59,7 +59,7 @@ int comp_demo_fill(struct store *db, int64_t as_of_days, struct err *e)
     }
     store_rows_free(r);
     for (size_t i = 0; rc >= 0 && i < n; i++)
-        rc = comp_assign(db, plan, ids[i], starts[i], NULL, 0, NULL, e);
+        rc = comp_assign(db, plan, ids[i], starts[i], NULL, 1, 0, 0, NULL, e);
     arena_release(&a);
     if (rc < 0) return rc;
     int32_t this_month = comp_month_of_day((int32_t)as_of_days);
@@ -69,9 +69,9 @@ int comp_demo_fill(struct store *db, int64_t as_of_days, struct err *e)
         char key[9];
         comp_period_label(m, COMP_PERIOD_MONTH, key);
         int64_t run = 0;
-        if ((rc = comp_payout_run(db, plan, key, 1, 0, &run, e)) < 0)
+        if ((rc = comp_payout_run(db, plan, key, 1, 0, 0, &run, e)) < 0)
             return err_prefix(e, "demo run %s", key);
-        if (k > 1 && (rc = comp_run_close(db, run, 0, e)) < 0) return rc;
+        if (k > 1 && (rc = comp_run_close(db, run, 1, 0, 0, e)) < 0) return rc;
     }
     return 0;
 }

@@ -61,11 +61,11 @@ static struct world make_world(struct store *db)
     w.ana = fixture_person(db, "Ana", "ana@test.example", 0, 0, "2020-01-01", "active");
     w.ben = fixture_person(db, "Ben", "ben@test.example", 0, 0, "2025-12-01", "active");
     int version = 0;
-    if (comp_plan_store(db, PLAN, strlen(PLAN), 0, 1, &w.plan, &version, &e) < 0)
+    if (comp_plan_store(db, PLAN, strlen(PLAN), 0, 1, 0, &w.plan, &version, &e) < 0)
         fail_msg("plan: %s", e.msg);
     assert_int_equal(version, 1);
-    if (comp_assign(db, w.plan, w.ana, "2026-01-01", NULL, 1, NULL, &e) < 0) fail_msg("%s", e.msg);
-    if (comp_assign(db, w.plan, w.ben, "2026-02-01", NULL, 1, NULL, &e) < 0) fail_msg("%s", e.msg);
+    if (comp_assign(db, w.plan, w.ana, "2026-01-01", NULL, 0, 1, 0, NULL, &e) < 0) fail_msg("%s", e.msg);
+    if (comp_assign(db, w.plan, w.ben, "2026-02-01", NULL, 0, 1, 0, NULL, &e) < 0) fail_msg("%s", e.msg);
     add_quota(db, w.ana, "2026-01", 1000000);
     add_quota(db, w.ana, "2026-02", 1000000);
     add_quota(db, w.ben, "2026-01", 1000000);
@@ -99,8 +99,8 @@ static void test_plan_versions(void **state)
     struct err e = {0};
     int64_t id1, id2;
     int v1, v2;
-    assert_int_equal(comp_plan_store(db, PLAN, strlen(PLAN), 0, 1, &id1, &v1, &e), 0);
-    assert_int_equal(comp_plan_store(db, PLAN, strlen(PLAN), 0, 2, &id2, &v2, &e), 0);
+    assert_int_equal(comp_plan_store(db, PLAN, strlen(PLAN), 0, 1, 0, &id1, &v1, &e), 0);
+    assert_int_equal(comp_plan_store(db, PLAN, strlen(PLAN), 0, 2, 0, &id2, &v2, &e), 0);
     assert_int_equal(v1, 1);
     assert_int_equal(v2, 2);
     assert_true(id1 != id2);
@@ -108,10 +108,10 @@ static void test_plan_versions(void **state)
         "{\"name\": \"x\", \"effective_from\": \"2026-01-01\", \"components\": ["
         "{\"id\": \"c\", \"type\": \"commission\", \"mode\": \"marginal\", \"tiers\": ["
         "{\"from_bp\": 0, \"rate_ppm\": 0.5}]}]}";
-    assert_int_equal(comp_plan_store(db, bad, strlen(bad), 0, 3, NULL, NULL, &e), REINS_EINVAL);
+    assert_int_equal(comp_plan_store(db, bad, strlen(bad), 0, 3, 0, NULL, NULL, &e), REINS_EINVAL);
     if (!strstr(e.msg, "components[0].tiers[0]")) fail_msg("%s", e.msg);
     assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_plans"), 2);
-    assert_int_equal(comp_assign(db, id1, 999999, "2026-01-01", NULL, 1, NULL, &e), REINS_EINVAL);
+    assert_int_equal(comp_assign(db, id1, 999999, "2026-01-01", NULL, 0, 1, 0, NULL, &e), REINS_EINVAL);
     assert_string_equal(e.field, "person_id");
     testdb_close(db);
 }
@@ -151,23 +151,23 @@ static void test_run_lock_and_payroll(void **state)
     struct world w = make_world(db);
     struct err e = {0};
     int64_t jan = 0, again = 0;
-    if (comp_payout_run(db, w.plan, "2026-01", 0, 10, &jan, &e) < 0) fail_msg("%s", e.msg);
+    if (comp_payout_run(db, w.plan, "2026-01", 0, 10, 0, &jan, &e) < 0) fail_msg("%s", e.msg);
     /* 6,000 at 10% = 600.00; then 4,000 at 10% = 400.00 and 2,000 above quota at 20% = 400.00 */
     assert_int_equal(sum(db, SQL_RUN_TOTAL, jan), 140000);
     int64_t nlines = sum(db, SQL_RUN_LINES, jan);
     assert_true(nlines >= 3);
     /* open: running again replaces it, never doubles it */
-    if (comp_payout_run(db, w.plan, "2026-01", 0, 11, &again, &e) < 0) fail_msg("%s", e.msg);
+    if (comp_payout_run(db, w.plan, "2026-01", 0, 11, 0, &again, &e) < 0) fail_msg("%s", e.msg);
     assert_int_equal(again, jan);
     assert_int_equal(sum(db, SQL_RUN_LINES, jan), nlines);
     assert_int_equal(sum(db, SQL_RUN_TOTAL, jan), 140000);
     struct sb csv = SB_INIT;
     assert_int_equal(comp_payroll_csv(db, jan, &csv, &e), REINS_ECONFLICT);
-    assert_int_equal(comp_run_close(db, jan, 12, &e), 0);
-    assert_int_equal(comp_run_close(db, jan, 13, &e), REINS_ECONFLICT);
+    assert_int_equal(comp_run_close(db, jan, 0, 12, 0, &e), 0);
+    assert_int_equal(comp_run_close(db, jan, 0, 13, 0, &e), REINS_ECONFLICT);
     /* closed: the period is locked, even with a new deal in it */
     add_deal(db, w.ana, 100000, "USD", "won", "2026-01-25");
-    assert_int_equal(comp_payout_run(db, w.plan, "2026-01", 0, 14, NULL, &e), REINS_ECONFLICT);
+    assert_int_equal(comp_payout_run(db, w.plan, "2026-01", 0, 14, 0, NULL, &e), REINS_ECONFLICT);
     assert_string_equal(e.field, "period");
     assert_int_equal(sum(db, SQL_RUN_TOTAL, jan), 140000);
     assert_int_equal(comp_payroll_csv(db, jan, &csv, &e), 0);
@@ -176,13 +176,13 @@ static void test_run_lock_and_payroll(void **state)
     sb_release(&csv);
     /* February: Ana 1,000.00 (the late January deal) is not February's; Ben 3,000 at 10% */
     int64_t feb = 0;
-    if (comp_payout_run(db, w.plan, "2026-02", 0, 15, &feb, &e) < 0) fail_msg("%s", e.msg);
+    if (comp_payout_run(db, w.plan, "2026-02", 0, 15, 0, &feb, &e) < 0) fail_msg("%s", e.msg);
     assert_int_equal(sum(db,
                          "SELECT payout_minor FROM comp_payouts WHERE run_id = $1 AND"
                          " person_id = (SELECT id FROM people WHERE name = 'Ben')",
                          feb),
                      30000);
-    assert_int_equal(comp_payout_run(db, w.plan, "2026-Q1", 0, 16, NULL, &e), REINS_EINVAL);
+    assert_int_equal(comp_payout_run(db, w.plan, "2026-Q1", 0, 16, 0, NULL, &e), REINS_EINVAL);
     assert_string_equal(e.field, "period");
     testdb_close(db);
 }
@@ -193,19 +193,19 @@ static void test_run_all_or_nothing(void **state)
     struct world w = make_world(db);
     struct err e = {0};
     int64_t jan = 0;
-    if (comp_payout_run(db, w.plan, "2026-01", 0, 10, &jan, &e) < 0) fail_msg("%s", e.msg);
+    if (comp_payout_run(db, w.plan, "2026-01", 0, 10, 0, &jan, &e) < 0) fail_msg("%s", e.msg);
     int64_t nlines = sum(db, SQL_RUN_LINES, jan);
     /* Cara joins the plan with a January win but no quota: the engine refuses the run, and
      * the stored run is left exactly as it was. */
     int64_t cara = fixture_person(db, "Cara", "cara@test.example", 0, 0, "2020-01-01", "active");
-    if (comp_assign(db, w.plan, cara, "2026-01-01", NULL, 1, NULL, &e) < 0) fail_msg("%s", e.msg);
+    if (comp_assign(db, w.plan, cara, "2026-01-01", NULL, 0, 1, 0, NULL, &e) < 0) fail_msg("%s", e.msg);
     add_deal(db, cara, 100000, "USD", "won", "2026-01-05");
-    assert_int_equal(comp_payout_run(db, w.plan, "2026-01", 0, 11, NULL, &e), REINS_EINVAL);
+    assert_int_equal(comp_payout_run(db, w.plan, "2026-01", 0, 11, 0, NULL, &e), REINS_EINVAL);
     assert_int_equal(sum(db, SQL_RUN_LINES, jan), nlines);
     assert_int_equal(sum(db, SQL_RUN_TOTAL, jan), 140000);
     assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_runs"), 1);
     /* a failing first run of a period leaves no run behind */
-    assert_int_equal(comp_payout_run(db, w.plan, "2026-02", 0, 12, NULL, &e), REINS_EINVAL);
+    assert_int_equal(comp_payout_run(db, w.plan, "2026-02", 0, 12, 0, NULL, &e), REINS_EINVAL);
     assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_runs"), 1);
     testdb_close(db);
 }
