@@ -1,5 +1,6 @@
 /* comp_api.c -- the /api/v1/comp routes (see docs/api.md): plans, assignments and payout runs
  * for admins; statements and estimates for whoever may see the person. */
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -25,8 +26,7 @@ static void upload_plan(struct api_call *call)
     int64_t id;
     int version;
     if (comp_plan_store(call->db, call->req->body, call->req->body_len, 0, (int64_t)time(NULL),
-                        call->who.user_id, &id,
-                        &version, &call->err) < 0)
+                        call->who.user_id, &id, &version, &call->err) < 0)
         return api_fail(call);
     reply_json(call->req, call->res, 201,
                json_pack("{s:I, s:i}", "id", (json_int_t)id, "version", version));
@@ -48,8 +48,7 @@ static void assign_plan(struct api_call *call)
     if (rc >= 0) rc = json_get_string(body, "end_date", &end, &call->err);
     if (rc >= 0)
         rc = comp_assign(call->db, call->ids[0], person, start, end, 0, (int64_t)time(NULL),
-                         call->who.user_id, &id,
-                         &call->err);
+                         call->who.user_id, &id, &call->err);
     json_decref(body);
     if (rc < 0) return api_fail(call);
     reply_json(call->req, call->res, 201, json_pack("{s:I}", "id", (json_int_t)id));
@@ -66,8 +65,7 @@ static void run_payouts(struct api_call *call)
     if (rc >= 0) rc = json_get_string(body, "period", &period, &call->err);
     if (rc >= 0)
         rc = comp_payout_run(call->db, call->ids[0], period, 0, (int64_t)time(NULL),
-                             call->who.user_id, &run,
-                             &call->err);
+                             call->who.user_id, &run, &call->err);
     json_decref(body);
     if (rc < 0) return api_fail(call);
     reply_json(call->req, call->res, 201, json_pack("{s:I}", "id", (json_int_t)run));
@@ -199,6 +197,119 @@ static void resolve_dispute(struct api_call *call)
                json_pack("{s:I, s:s}", "id", (json_int_t)call->ids[0], "status", "resolved"));
 }
 
+/* A deal's splits: who may read them sees the owner; who may change them is an admin or a
+ * manager at or above the owner (a seller may not split their own deal). Out of sight: 404. */
+static int deal_access(struct api_call *call, int write)
+{
+    int64_t owner;
+    int rc = comp_deal_owner(call->db, call->ids[0], &owner, &call->err);
+    if (rc < 0) return rc;
+    if (call->who.role == ROLE_ADMIN) return 0;
+    rc = access_can_see_person(call->db, &call->who, owner, &call->err);
+    if (rc < 0) return rc;
+    if (!rc)
+        return err_field(&call->err, REINS_ENOTFOUND, "deal_id", "no deal %lld",
+                         (long long)call->ids[0]);
+    if (write && call->who.role != ROLE_MANAGER)
+        return err_set(&call->err, REINS_EFORBIDDEN,
+                       "only an admin or a manager above the deal's owner may split it");
+    return 0;
+}
+
+static void get_splits(struct api_call *call)
+{
+    json_t *o;
+    if (deal_access(call, 0) < 0 || comp_splits_get(call->db, call->ids[0], &o, &call->err) < 0)
+        return api_fail(call);
+    reply_json(call->req, call->res, 200, o);
+}
+
+#define SPLITS_MAX 50
+
+/* {"splits": [{"person_id", "kind", "share_bp"}]}; an empty list credits the owner. */
+static int read_splits(struct api_call *call, json_t *body, struct comp_split *s, size_t *n)
+{
+    static const char *const allowed[] = {"splits", NULL};
+    static const char *const item_fields[] = {"person_id", "kind", "share_bp", NULL};
+    struct err *e = &call->err;
+    int rc = json_check_fields(body, allowed, e);
+    if (rc < 0) return rc;
+    json_t *a = json_object_get(body, "splits");
+    if (!json_is_array(a))
+        return err_field(e, REINS_EINVAL, "splits", "field splits: a list is required");
+    if (json_array_size(a) > SPLITS_MAX)
+        return err_field(e, REINS_EINVAL, "splits", "field splits: at most %d", SPLITS_MAX);
+    *n = json_array_size(a);
+    char field[48];
+    for (size_t i = 0; i < *n; i++) {
+        json_t *it = json_array_get(a, i);
+        snprintf(field, sizeof field, "splits[%zu]", i);
+        if (!json_is_object(it))
+            return err_field(e, REINS_EINVAL, field, "%s: an object is required", field);
+        if ((rc = json_check_fields(it, item_fields, e)) < 0) return err_prefix(e, "%s.", field);
+        json_t *p = json_object_get(it, "person_id"), *k = json_object_get(it, "kind"),
+               *b = json_object_get(it, "share_bp");
+        if (!json_is_integer(p) || json_integer_value(p) <= 0) {
+            snprintf(field, sizeof field, "splits[%zu].person_id", i);
+            return err_field(e, REINS_EINVAL, field, "%s: a person id is required", field);
+        }
+        const char *kind = json_is_string(k) ? json_string_value(k) : "";
+        if (strcmp(kind, "direct") && strcmp(kind, "overlay")) {
+            snprintf(field, sizeof field, "splits[%zu].kind", i);
+            return err_field(e, REINS_EINVAL, field, "%s: direct or overlay", field);
+        }
+        if (!json_is_integer(b)) {
+            snprintf(field, sizeof field, "splits[%zu].share_bp", i);
+            return err_field(e, REINS_EINVAL, field, "%s: whole basis points are required", field);
+        }
+        s[i] = (struct comp_split){json_integer_value(p),
+                                   strcmp(kind, "direct") ? COMP_ROLE_OVERLAY : COMP_ROLE_DIRECT,
+                                   json_integer_value(b)};
+    }
+    return 0;
+}
+
+static void set_splits(struct api_call *call)
+{
+    if (deal_access(call, 1) < 0) return api_fail(call);
+    json_t *body;
+    if (request_json_object(call->req, &body, &call->err) < 0) return api_fail(call);
+    struct comp_split s[SPLITS_MAX];
+    size_t n = 0;
+    int rc = read_splits(call, body, s, &n);
+    json_decref(body);
+    if (rc >= 0)
+        rc = comp_splits_set(call->db, call->ids[0], s, n, (int64_t)time(NULL), call->who.user_id,
+                             &call->err);
+    json_t *o;
+    if (rc < 0 || comp_splits_get(call->db, call->ids[0], &o, &call->err) < 0)
+        return api_fail(call);
+    reply_json(call->req, call->res, 200, o);
+}
+
+/* The audit log, for admins: ?object=run&object_id=3 narrow it. */
+static void audit(struct api_call *call)
+{
+    static const char *const objects[] = {"plan",    "assignment", "run", "deal",
+                                          "dispute", "fx_rate",    NULL};
+    const char *object = http_query(call->req, "object");
+    int64_t id = 0;
+    if (object) {
+        size_t i = 0;
+        while (objects[i] && strcmp(objects[i], object))
+            i++;
+        if (!objects[i]) {
+            err_field(&call->err, REINS_EINVAL, "object",
+                      "query object: plan, assignment, run, deal, dispute or fx_rate");
+            return api_fail(call);
+        }
+    }
+    if (api_query_int(call, "object_id", 1, INT64_MAX, &id) < 0) return api_fail(call);
+    json_t *a;
+    if (comp_audit_list(call->db, object, id, &a, &call->err) < 0) return api_fail(call);
+    reply_json(call->req, call->res, 200, json_pack("{s:o}", "audit", a));
+}
+
 const struct route comp_routes[] = {
     {"POST", "/api/v1/comp/plans", upload_plan, ROUTE_ADMIN},
     {"POST", "/api/v1/comp/plans/{id}/assignments", assign_plan, ROUTE_ADMIN},
@@ -210,5 +321,8 @@ const struct route comp_routes[] = {
     {"GET", "/api/v1/comp/estimate", estimate, 0},
     {"POST", "/api/v1/comp/disputes", open_dispute, 0},
     {"POST", "/api/v1/comp/disputes/{id}/resolve", resolve_dispute, ROUTE_ADMIN},
+    {"GET", "/api/v1/comp/deals/{id}/splits", get_splits, 0},
+    {"PUT", "/api/v1/comp/deals/{id}/splits", set_splits, 0},
+    {"GET", "/api/v1/comp/audit", audit, ROUTE_ADMIN},
     {0},
 };

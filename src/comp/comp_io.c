@@ -418,8 +418,8 @@ int comp_credit_deals(struct comp_data *d, const struct comp_plan *plan, size_t 
             g->given += cr->amount;
             g->last_direct = i;
         } else if (comp_round_bp(cr->deal_amount, cr->split_bp, &cr->amount)) {
-            rc = err_set(e, REINS_EINVAL, "%s line %zu: field amount: is too large", name,
-                         cr->line);
+            rc =
+                err_set(e, REINS_EINVAL, "%s line %zu: field amount: is too large", name, cr->line);
             break;
         }
     }

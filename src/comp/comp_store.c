@@ -78,7 +78,8 @@ static const char SQL_AUDIT_INSERT[] =
 /* Newest first; $1 NULL for every object, $2 0 for every id. */
 static const char SQL_AUDIT_LIST[] =
     "SELECT id, changed_at, user_id, action, object, object_id, summary FROM comp_audit"
-    " WHERE ($1 IS NULL OR object = $1) AND (CAST($2 AS BIGINT) = 0 OR object_id = $2)"
+    " WHERE (CAST($1 AS TEXT) IS NULL OR object = $1) AND (CAST($2 AS BIGINT) = 0 OR object_id = "
+    "$2)"
     " ORDER BY id DESC LIMIT 1000";
 static const char SQL_DEAL_OWNER[] = "SELECT owner_id FROM opportunities WHERE id = $1";
 static const char SQL_SPLITS[] =
@@ -181,11 +182,10 @@ int comp_audit_list(struct store *db, const char *object, int64_t object_id, jso
     json_t *a = json_array();
     while ((rc = store_next(r, e)) > 0) {
         json_t *summary = json_loads(store_text(r, 6), 0, NULL);
-        json_t *row = json_pack("{s:I, s:I, s:s, s:s, s:I, s:o}", "id", (json_int_t)store_int(r, 0),
-                                "at", (json_int_t)store_int(r, 1), "action", store_text(r, 3),
-                                "object", store_text(r, 4), "object_id",
-                                (json_int_t)store_int(r, 5), "summary",
-                                summary ? summary : json_null());
+        json_t *row = json_pack(
+            "{s:I, s:I, s:s, s:s, s:I, s:o}", "id", (json_int_t)store_int(r, 0), "at",
+            (json_int_t)store_int(r, 1), "action", store_text(r, 3), "object", store_text(r, 4),
+            "object_id", (json_int_t)store_int(r, 5), "summary", summary ? summary : json_null());
         json_object_set_new(row, "user_id",
                             store_isnull(r, 2) ? json_null() : json_integer(store_int(r, 2)));
         json_array_append_new(a, row);
@@ -397,8 +397,8 @@ static uint32_t org_person(struct comp_db_input *d, struct org *o, size_t k, int
             cd->cappeople = cd->cappeople ? 2 * cd->cappeople : 64;
             cd->people = xrealloc(cd->people, cd->cappeople * sizeof *cd->people);
         }
-        d->person_ids = arena_grow(a, d->person_ids, sizeof *d->person_ids, cd->npeople,
-                                   &o->cap_ids);
+        d->person_ids =
+            arena_grow(a, d->person_ids, sizeof *d->person_ids, cd->npeople, &o->cap_ids);
         d->person_ids[cd->npeople] = o->ids[k];
         cd->people[cd->npeople] =
             (struct comp_person){arena_printf(a, "%lld", (long long)o->ids[k]), -1};
@@ -462,8 +462,8 @@ static struct comp_credit *push_credit(struct comp_data *cd)
 
 /* Every won deal closed in [from, to], one row per credit: the deal's splits, or, when it has
  * no direct split, the owner for the whole deal (plus any overlay splits). */
-static int load_credits(struct store *db, struct comp_db_input *d, struct org *o,
-                        const char *from, const char *to, struct arena *a, struct err *e)
+static int load_credits(struct store *db, struct comp_db_input *d, struct org *o, const char *from,
+                        const char *to, struct arena *a, struct err *e)
 {
     struct store_rows *r;
     int rc = store_query(db, SQL_CREDITS,
@@ -482,11 +482,20 @@ static int load_credits(struct store *db, struct comp_db_input *d, struct org *o
         if ((rc == 0 || store_int(r, 0) != deal) && !has_direct) {
             ptrdiff_t k = org_find(o, owner);
             if (k >= 0)
-                *push_credit(cd) = (struct comp_credit){
-                    .id = deal_id, .deal = deal_id, .role = COMP_ROLE_DIRECT, .date = day,
-                    .cancelled = COMP_NO_DATE, .deal_amount = amount, .split_bp = COMP_BP,
-                    .measure = "bookings", .product = "", .deal_type = "", .source = -1,
-                    .line = rows, .person = org_person(d, o, (size_t)k, 1, a)};
+                *push_credit(cd) =
+                    (struct comp_credit){.id = deal_id,
+                                         .deal = deal_id,
+                                         .role = COMP_ROLE_DIRECT,
+                                         .date = day,
+                                         .cancelled = COMP_NO_DATE,
+                                         .deal_amount = amount,
+                                         .split_bp = COMP_BP,
+                                         .measure = "bookings",
+                                         .product = "",
+                                         .deal_type = "",
+                                         .source = -1,
+                                         .line = rows,
+                                         .person = org_person(d, o, (size_t)k, 1, a)};
             has_direct = 1;
         }
         if (rc == 0) break;
@@ -504,11 +513,20 @@ static int load_credits(struct store *db, struct comp_db_input *d, struct org *o
         if (k < 0) continue;
         int direct = strcmp(store_text(r, 5), "direct") == 0;
         has_direct |= direct;
-        *push_credit(cd) = (struct comp_credit){
-            .id = deal_id, .deal = deal_id, .role = direct ? COMP_ROLE_DIRECT : COMP_ROLE_OVERLAY,
-            .date = day, .cancelled = COMP_NO_DATE, .deal_amount = amount,
-            .split_bp = store_int(r, 6), .measure = "bookings", .product = "", .deal_type = "",
-            .source = -1, .line = rows, .person = org_person(d, o, (size_t)k, 1, a)};
+        *push_credit(cd) =
+            (struct comp_credit){.id = deal_id,
+                                 .deal = deal_id,
+                                 .role = direct ? COMP_ROLE_DIRECT : COMP_ROLE_OVERLAY,
+                                 .date = day,
+                                 .cancelled = COMP_NO_DATE,
+                                 .deal_amount = amount,
+                                 .split_bp = store_int(r, 6),
+                                 .measure = "bookings",
+                                 .product = "",
+                                 .deal_type = "",
+                                 .source = -1,
+                                 .line = rows,
+                                 .person = org_person(d, o, (size_t)k, 1, a)};
     }
     store_rows_free(r);
     return rc < 0 ? rc : 0;
@@ -672,8 +690,7 @@ struct correction {
  * corrections of it already in later closed runs. */
 static int corrections_find(struct store *db, int64_t plan_id, const char *period,
                             const struct comp_db_input *d, const struct comp_result *res,
-                            struct correction **out, size_t *nout, struct arena *a,
-                            struct err *e)
+                            struct correction **out, size_t *nout, struct arena *a, struct err *e)
 {
     struct store_rows *r;
     int rc = store_query(db, SQL_CLOSED_BEFORE, PARAMS(SV_INT(plan_id), SV_TEXT(period)), &r, e);
@@ -741,9 +758,8 @@ static int64_t corrections_of(const struct correction *c, size_t n, int64_t pers
  * correction line per person and closed period whose result changed since it closed;
  * *total_out is what the period pays in all. */
 static int store_run_lines(struct store *db, int64_t run_id, const struct comp_db_input *d,
-                           const struct comp_result *res, int32_t month,
-                           const struct correction *c, size_t nc, int64_t *total_out,
-                           struct err *e)
+                           const struct comp_result *res, int32_t month, const struct correction *c,
+                           size_t nc, int64_t *total_out, struct err *e)
 {
     struct sb why = {0};
     int rc = 0;
@@ -777,8 +793,7 @@ static int store_run_lines(struct store *db, int64_t run_id, const struct comp_d
         rc = store_run(db, SQL_LINE_INSERT,
                        PARAMS(SV_INT(run_id), SV_INT(c[i].person_id), SV_INT(res->nlines + i),
                               SV_TEXT(day), SV_TEXT("correction"), SV_NULL,
-                              SV_INT(c[i].now - c[i].paid), SV_TEXT(why.buf),
-                              SV_INT(c[i].run_id)),
+                              SV_INT(c[i].now - c[i].paid), SV_TEXT(why.buf), SV_INT(c[i].run_id)),
                        NULL, e);
     }
     sb_release(&why);
@@ -862,9 +877,9 @@ int comp_payout_run(struct store *db, int64_t plan_id, const char *period, int i
         (rc = store_run_lines(db, run_id, &d, &res, first, c, nc, &total, e)) < 0)
         goto out;
     rc = comp_audit_add(db, user_id, now, "run.run", "run", run_id,
-                        json_pack("{s:I, s:s, s:I, s:I}", "plan_id", (json_int_t)plan_id,
-                                  "period", period, "payout_minor", (json_int_t)total,
-                                  "corrections", (json_int_t)nc),
+                        json_pack("{s:I, s:s, s:I, s:I}", "plan_id", (json_int_t)plan_id, "period",
+                                  period, "payout_minor", (json_int_t)total, "corrections",
+                                  (json_int_t)nc),
                         e);
     if (rc >= 0 && run_id_out) *run_id_out = run_id;
 out:
@@ -912,10 +927,9 @@ int comp_run_close(struct store *db, int64_t run_id, int in_tx, int64_t now, int
                        (long long)run_id, period);
     if (rc >= 0) rc = store_run(db, SQL_RUN_CLOSE, PARAMS(SV_INT(run_id), SV_INT(now)), NULL, e);
     if (rc >= 0)
-        rc = comp_audit_add(db, user_id, now, "run.close", "run", run_id,
-                            json_pack("{s:I, s:s}", "plan_id", (json_int_t)plan_id, "period",
-                                      period),
-                            e);
+        rc = comp_audit_add(
+            db, user_id, now, "run.close", "run", run_id,
+            json_pack("{s:I, s:s}", "plan_id", (json_int_t)plan_id, "period", period), e);
     return tx_end(db, in_tx, rc, e);
 }
 
@@ -1141,8 +1155,8 @@ int comp_dispute_resolve(struct store *db, int64_t id, const char *comment, int6
 int comp_deal_owner(struct store *db, int64_t deal_id, int64_t *owner_out, struct err *e)
 {
     struct store_rows *r;
-    int rc = query_row(db, SQL_DEAL_OWNER, PARAMS(SV_INT(deal_id)), &r, "deal_id", "deal",
-                       deal_id, e);
+    int rc =
+        query_row(db, SQL_DEAL_OWNER, PARAMS(SV_INT(deal_id)), &r, "deal_id", "deal", deal_id, e);
     if (rc < 0) return rc;
     *owner_out = store_int(r, 0);
     store_rows_free(r);
@@ -1198,9 +1212,10 @@ static int splits_check(struct store *db, const struct comp_split *s, size_t n, 
         snprintf(field, sizeof field, "splits[%zu].person_id", i);
         for (size_t j = 0; j < i; j++)
             if (s[j].person_id == s[i].person_id && s[j].kind == s[i].kind)
-                return err_field(e, REINS_EINVAL, field, "%s: person %lld has a %s split already"
-                                 " (splits[%zu])", field, (long long)s[i].person_id,
-                                 comp_role_name(s[i].kind), j);
+                return err_field(e, REINS_EINVAL, field,
+                                 "%s: person %lld has a %s split already"
+                                 " (splits[%zu])",
+                                 field, (long long)s[i].person_id, comp_role_name(s[i].kind), j);
         int64_t found = 0;
         int rc = store_int_query(db, SQL_PERSON_EXISTS, PARAMS(SV_INT(s[i].person_id)), &found, e);
         if (rc < 0) return rc;

@@ -64,8 +64,10 @@ static struct world make_world(struct store *db)
     if (comp_plan_store(db, PLAN, strlen(PLAN), 0, 1, 0, &w.plan, &version, &e) < 0)
         fail_msg("plan: %s", e.msg);
     assert_int_equal(version, 1);
-    if (comp_assign(db, w.plan, w.ana, "2026-01-01", NULL, 0, 1, 0, NULL, &e) < 0) fail_msg("%s", e.msg);
-    if (comp_assign(db, w.plan, w.ben, "2026-02-01", NULL, 0, 1, 0, NULL, &e) < 0) fail_msg("%s", e.msg);
+    if (comp_assign(db, w.plan, w.ana, "2026-01-01", NULL, 0, 1, 0, NULL, &e) < 0)
+        fail_msg("%s", e.msg);
+    if (comp_assign(db, w.plan, w.ben, "2026-02-01", NULL, 0, 1, 0, NULL, &e) < 0)
+        fail_msg("%s", e.msg);
     add_quota(db, w.ana, "2026-01", 1000000);
     add_quota(db, w.ana, "2026-02", 1000000);
     add_quota(db, w.ben, "2026-01", 1000000);
@@ -111,7 +113,8 @@ static void test_plan_versions(void **state)
     assert_int_equal(comp_plan_store(db, bad, strlen(bad), 0, 3, 0, NULL, NULL, &e), REINS_EINVAL);
     if (!strstr(e.msg, "components[0].tiers[0]")) fail_msg("%s", e.msg);
     assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_plans"), 2);
-    assert_int_equal(comp_assign(db, id1, 999999, "2026-01-01", NULL, 0, 1, 0, NULL, &e), REINS_EINVAL);
+    assert_int_equal(comp_assign(db, id1, 999999, "2026-01-01", NULL, 0, 1, 0, NULL, &e),
+                     REINS_EINVAL);
     assert_string_equal(e.field, "person_id");
     testdb_close(db);
 }
@@ -198,7 +201,8 @@ static void test_run_all_or_nothing(void **state)
     /* Cara joins the plan with a January win but no quota: the engine refuses the run, and
      * the stored run is left exactly as it was. */
     int64_t cara = fixture_person(db, "Cara", "cara@test.example", 0, 0, "2020-01-01", "active");
-    if (comp_assign(db, w.plan, cara, "2026-01-01", NULL, 0, 1, 0, NULL, &e) < 0) fail_msg("%s", e.msg);
+    if (comp_assign(db, w.plan, cara, "2026-01-01", NULL, 0, 1, 0, NULL, &e) < 0)
+        fail_msg("%s", e.msg);
     add_deal(db, cara, 100000, "USD", "won", "2026-01-05");
     assert_int_equal(comp_payout_run(db, w.plan, "2026-01", 0, 11, 0, NULL, &e), REINS_EINVAL);
     assert_int_equal(sum(db, SQL_RUN_LINES, jan), nlines);
@@ -253,6 +257,248 @@ static void test_demo(void **state)
     testdb_close(db);
 }
 
+/* ---- splits, roll-up and overlay from the pipeline ------------------------------------ */
+
+/* Flat 10% on a monthly quota; overlay credit counted at 50%, roll-up at 100%. */
+static const char PLAN_SPLITS[] =
+    "{\"name\": \"AE splits\", \"currency\": \"USD\", \"effective_from\": \"2026-01-01\","
+    " \"quota_period\": \"month\", \"payout_period\": \"month\", \"components\": [{\"id\": \"c\","
+    " \"type\": \"commission\", \"mode\": \"marginal\","
+    " \"credit\": {\"direct\": 10000, \"overlay\": 5000, \"rollup\": 10000},"
+    " \"tiers\": [{\"from_bp\": 0, \"rate_ppm\": 100000}]}]}";
+
+static const char SQL_DEAL_ID[] =
+    "INSERT INTO opportunities (owner_id, name, amount_minor, currency, pipeline_id, stage_id,"
+    " probability_bp, forecast_category, status, close_date, created_date, created_at,"
+    " updated_at) SELECT $1, 'Deal', $2, 'USD', s.pipeline_id, s.id, 10000, 'closed', 'won', $3,"
+    " $3, 0, 0 FROM pipeline_stages s JOIN pipelines p ON p.id = s.pipeline_id"
+    " WHERE p.is_default = 1 AND s.is_won = 1 RETURNING id";
+
+static int64_t won_deal(struct store *db, int64_t owner, int64_t amount, const char *close)
+{
+    struct err e = {0};
+    int64_t id = 0;
+    if (store_int_query(db, SQL_DEAL_ID, PARAMS(SV_INT(owner), SV_INT(amount), SV_TEXT(close)), &id,
+                        &e) < 0)
+        fail_msg("deal: %s", e.msg);
+    return id;
+}
+
+/* Mia manages Ana, Ben and Cy; Olly is an overlay specialist. All but Cy are on the plan
+ * with a monthly quota of 10,000.00 for January to March. D1 (Ana's, 1,000.01, Jan 10) is
+ * split 33.33/33.33/33.34 between Ana, Ben and Cy with Olly as overlay at 100%; D2 (Ben's,
+ * 2,000.00, Jan 20) has no splits. */
+struct team {
+    int64_t plan, mia, ana, ben, cy, olly, d1, d2;
+};
+
+static struct team make_team(struct store *db)
+{
+    struct team t;
+    struct err e = {0};
+    t.mia = fixture_person(db, "Mia", "mia@test.example", 0, 0, "2020-01-01", "active");
+    t.ana = fixture_person(db, "Ana", "ana@test.example", t.mia, 0, "2020-01-01", "active");
+    t.ben = fixture_person(db, "Ben", "ben@test.example", t.mia, 0, "2020-01-01", "active");
+    t.cy = fixture_person(db, "Cy", "cy@test.example", t.mia, 0, "2020-01-01", "active");
+    t.olly = fixture_person(db, "Olly", "olly@test.example", 0, 0, "2020-01-01", "active");
+    if (comp_plan_store(db, PLAN_SPLITS, strlen(PLAN_SPLITS), 0, 1, 0, &t.plan, NULL, &e) < 0)
+        fail_msg("plan: %s", e.msg);
+    int64_t on[] = {t.mia, t.ana, t.ben, t.olly};
+    for (size_t i = 0; i < 4; i++) {
+        if (comp_assign(db, t.plan, on[i], "2026-01-01", NULL, 0, 1, 0, NULL, &e) < 0)
+            fail_msg("%s", e.msg);
+        add_quota(db, on[i], "2026-01", 1000000);
+        add_quota(db, on[i], "2026-02", 1000000);
+        add_quota(db, on[i], "2026-03", 1000000);
+    }
+    t.d1 = won_deal(db, t.ana, 100001, "2026-01-10");
+    t.d2 = won_deal(db, t.ben, 200000, "2026-01-20");
+    struct comp_split s[] = {{t.ana, COMP_ROLE_DIRECT, 3333},
+                             {t.ben, COMP_ROLE_DIRECT, 3333},
+                             {t.cy, COMP_ROLE_DIRECT, 3334},
+                             {t.olly, COMP_ROLE_OVERLAY, 10000}};
+    if (comp_splits_set(db, t.d1, s, 4, 2, 0, &e) < 0) fail_msg("splits: %s", e.msg);
+    return t;
+}
+
+static int64_t payout_of(struct store *db, int64_t run, int64_t person)
+{
+    struct err e = {0};
+    int64_t v = -1;
+    if (store_int_query(
+            db, "SELECT payout_minor FROM comp_payouts WHERE run_id = $1 AND person_id = $2",
+            PARAMS(SV_INT(run), SV_INT(person)), &v, &e) < 0)
+        fail_msg("payout of %lld in run %lld: %s", (long long)person, (long long)run, e.msg);
+    return v;
+}
+
+static void test_splits_rollup_overlay(void **state)
+{
+    struct store *db = testdb_open(state);
+    struct team t = make_team(db);
+    struct err e = {0};
+    int64_t jan = 0;
+    if (comp_payout_run(db, t.plan, "2026-01", 0, 10, 0, &jan, &e) < 0) fail_msg("%s", e.msg);
+    /* D1 direct: floor(100001 x 3333 / 10000) = 33330 for Ana and Ben; Cy, the last direct
+     * split, takes 100001 - 66660 = 33341 (as the CLI splits a file).
+     * Ana: 33330 at 10% = 3333 (33.33).
+     * Ben: 3333 on D1 + D2 whole to its owner, 200000 at 10% = 20000: 23333.
+     * Cy is not on the plan: nothing, and no payout row.
+     * Olly, overlay 100% of 100001, counted at 50%: 50000.5 -> 50000 (half to even); at 10%
+     * = 5000.
+     * Mia, roll-up of every direct credit, Cy's too: 3333 + 3333 + round(3334.1) = 3334, and
+     * D2 20000: 30000. */
+    assert_int_equal(payout_of(db, jan, t.ana), 3333);
+    assert_int_equal(payout_of(db, jan, t.ben), 23333);
+    assert_int_equal(payout_of(db, jan, t.olly), 5000);
+    assert_int_equal(payout_of(db, jan, t.mia), 30000);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_payouts p JOIN people x"
+                                       " ON x.id = p.person_id WHERE x.name = 'Cy'"),
+                     0);
+    assert_int_equal(sum(db, SQL_RUN_TOTAL, jan), 3333 + 23333 + 5000 + 30000);
+    /* the lines say the split and the roll-up */
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_lines l JOIN people x ON"
+                                       " x.id = l.person_id WHERE x.name = 'Mia'"
+                                       " AND l.explanation LIKE '%rollup%'"),
+                     3 + 1);
+    assert_true(fixture_count(db, "SELECT COUNT(*) FROM comp_lines WHERE explanation LIKE"
+                                  " '%33.33% split%'") >= 2);
+    testdb_close(db);
+}
+
+static void test_splits_refused(void **state)
+{
+    struct store *db = testdb_open(state);
+    struct team t = make_team(db);
+    struct err e = {0};
+    struct comp_split short_of[] = {{t.ana, COMP_ROLE_DIRECT, 6000},
+                                    {t.ben, COMP_ROLE_DIRECT, 3000}};
+    assert_int_equal(comp_splits_set(db, t.d2, short_of, 2, 3, 0, &e), REINS_EINVAL);
+    assert_string_equal(e.field, "splits");
+    if (!strstr(e.msg, "9000 bp")) fail_msg("%s", e.msg);
+    struct comp_split twice[] = {{t.ana, COMP_ROLE_DIRECT, 5000}, {t.ana, COMP_ROLE_DIRECT, 5000}};
+    assert_int_equal(comp_splits_set(db, t.d2, twice, 2, 3, 0, &e), REINS_EINVAL);
+    assert_string_equal(e.field, "splits[1].person_id");
+    struct comp_split nobody[] = {{999999, COMP_ROLE_DIRECT, 10000}};
+    assert_int_equal(comp_splits_set(db, t.d2, nobody, 1, 3, 0, &e), REINS_EINVAL);
+    assert_string_equal(e.field, "splits[0].person_id");
+    struct comp_split zero[] = {{t.ana, COMP_ROLE_OVERLAY, 0}};
+    assert_int_equal(comp_splits_set(db, t.d2, zero, 1, 3, 0, &e), REINS_EINVAL);
+    assert_string_equal(e.field, "splits[0].share_bp");
+    assert_int_equal(comp_splits_set(db, 999999, zero, 0, 3, 0, &e), REINS_ENOTFOUND);
+    assert_string_equal(e.field, "deal_id");
+    /* refused changes left D1's four splits and wrote no audit row */
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_splits"), 4);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_audit WHERE action ="
+                                       " 'splits.set'"),
+                     1);
+    /* overlay only: the owner keeps the whole deal as direct credit */
+    struct comp_split ol[] = {{t.olly, COMP_ROLE_OVERLAY, 5000}};
+    assert_int_equal(comp_splits_set(db, t.d2, ol, 1, 3, 0, &e), 0);
+    int64_t jan = 0;
+    if (comp_payout_run(db, t.plan, "2026-01", 0, 10, 0, &jan, &e) < 0) fail_msg("%s", e.msg);
+    /* Ben still 23333; Olly 5000 + 200000 x 50% overlay = 100000, counted at 50% = 50000, at
+     * 10% = 5000: 10000 */
+    assert_int_equal(payout_of(db, jan, t.ben), 23333);
+    assert_int_equal(payout_of(db, jan, t.olly), 10000);
+    testdb_close(db);
+}
+
+static const char SQL_CORRECTIONS[] =
+    "SELECT COUNT(*) FROM comp_lines WHERE run_id = $1 AND rule = 'correction'";
+
+/* A closed period whose result changes: the next open run shows it, once. */
+static void test_correction_after_close(void **state)
+{
+    struct store *db = testdb_open(state);
+    struct team t = make_team(db);
+    struct err e = {0};
+    int64_t jan = 0, feb = 0, mar = 0, again = 0;
+    if (comp_payout_run(db, t.plan, "2026-01", 0, 10, 0, &jan, &e) < 0) fail_msg("%s", e.msg);
+    assert_int_equal(comp_run_close(db, jan, 0, 11, 0, &e), 0);
+    /* after the close, D2 is split half and half between Ben and Ana */
+    struct comp_split half[] = {{t.ben, COMP_ROLE_DIRECT, 5000}, {t.ana, COMP_ROLE_DIRECT, 5000}};
+    assert_int_equal(comp_splits_set(db, t.d2, half, 2, 12, 0, &e), 0);
+    if (comp_payout_run(db, t.plan, "2026-02", 0, 13, 0, &feb, &e) < 0) fail_msg("%s", e.msg);
+    /* January now: Ana 3333 + 100000 at 10% = 13333, paid 3333: +10000; Ben 3333 + 10000 =
+     * 13333, paid 23333: -10000; Mia and Olly unchanged. February has no deals of its own. */
+    assert_int_equal(sum(db, SQL_CORRECTIONS, feb), 2);
+    assert_int_equal(payout_of(db, feb, t.ana), 10000);
+    assert_int_equal(payout_of(db, feb, t.ben), -10000);
+    assert_int_equal(payout_of(db, feb, t.mia), 0);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_lines WHERE rule ="
+                                       " 'correction' AND explanation LIKE 'Correction for"
+                                       " 2026-01, a closed period: earned now 133.33, paid"
+                                       " 33.33, difference 100.00%'"),
+                     1);
+    /* the closed run is as it was */
+    assert_int_equal(payout_of(db, jan, t.ana), 3333);
+    assert_int_equal(sum(db, SQL_RUN_TOTAL, jan), 3333 + 23333 + 5000 + 30000);
+    /* March computed while February is open carries the same corrections; February closes
+     * first (in order), and then March is stale until run again */
+    if (comp_payout_run(db, t.plan, "2026-03", 0, 14, 0, &mar, &e) < 0) fail_msg("%s", e.msg);
+    assert_int_equal(sum(db, SQL_CORRECTIONS, mar), 2);
+    assert_int_equal(comp_run_close(db, mar, 0, 15, 0, &e), REINS_ECONFLICT);
+    if (!strstr(e.msg, "close 2026-02 first")) fail_msg("%s", e.msg);
+    assert_int_equal(comp_run_close(db, feb, 0, 16, 0, &e), 0);
+    assert_int_equal(comp_run_close(db, mar, 0, 17, 0, &e), REINS_ECONFLICT);
+    if (!strstr(e.msg, "run 2026-03 again")) fail_msg("%s", e.msg);
+    /* run again: January's difference was paid in February, so nothing more */
+    if (comp_payout_run(db, t.plan, "2026-03", 0, 18, 0, &again, &e) < 0) fail_msg("%s", e.msg);
+    assert_int_equal(again, mar);
+    assert_int_equal(sum(db, SQL_CORRECTIONS, mar), 0);
+    assert_int_equal(payout_of(db, mar, t.ana), 0);
+    /* a cancellation: D1 is lost after all. January loses Ana 3333, Ben 3333, Olly 5000 and
+     * Mia's 10000 of roll-up on D1 */
+    if (store_run(db, "UPDATE opportunities SET status = 'lost' WHERE id = $1",
+                  PARAMS(SV_INT(t.d1)), NULL, &e) < 0)
+        fail_msg("%s", e.msg);
+    if (comp_payout_run(db, t.plan, "2026-03", 0, 19, 0, &again, &e) < 0) fail_msg("%s", e.msg);
+    assert_int_equal(sum(db, SQL_CORRECTIONS, mar), 4);
+    assert_int_equal(payout_of(db, mar, t.ana), -3333);
+    assert_int_equal(payout_of(db, mar, t.ben), -3333);
+    assert_int_equal(payout_of(db, mar, t.olly), -5000);
+    assert_int_equal(payout_of(db, mar, t.mia), -10000);
+    assert_int_equal(comp_run_close(db, mar, 0, 20, 0, &e), 0);
+    testdb_close(db);
+}
+
+/* Every change writes its audit row in its own transaction; a refused one writes none. */
+static void test_audit(void **state)
+{
+    struct store *db = testdb_open(state);
+    struct team t = make_team(db);
+    struct err e = {0};
+    int64_t jan = 0;
+    if (comp_payout_run(db, t.plan, "2026-01", 0, 10, 0, &jan, &e) < 0) fail_msg("%s", e.msg);
+    assert_int_equal(comp_run_close(db, jan, 0, 11, 0, &e), 0);
+    assert_int_equal(comp_run_close(db, jan, 0, 12, 0, &e), REINS_ECONFLICT);
+    int64_t d = 0, line = fixture_count(db, "SELECT MIN(l.line_no) FROM comp_lines l JOIN people"
+                                            " x ON x.id = l.person_id WHERE x.name = 'Ana'");
+    if (comp_dispute_open(db, jan, line, t.ana, "why?", 13, 0, &d, &e) < 0) fail_msg("%s", e.msg);
+    assert_int_equal(comp_dispute_resolve(db, d, "ok", 14, 0, &e), 0);
+    /* plan, 4 assignments, splits, run, close, dispute open and resolve */
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_audit"), 1 + 4 + 1 + 4);
+    json_t *a;
+    if (comp_audit_list(db, "run", jan, &a, &e) < 0) fail_msg("%s", e.msg);
+    assert_int_equal(json_array_size(a), 2);
+    json_t *close = json_array_get(a, 0), *run = json_array_get(a, 1);
+    assert_string_equal(json_string_value(json_object_get(close, "action")), "run.close");
+    assert_string_equal(json_string_value(json_object_get(run, "action")), "run.run");
+    json_t *s = json_object_get(run, "summary");
+    assert_int_equal(json_integer_value(json_object_get(s, "payout_minor")),
+                     3333 + 23333 + 5000 + 30000);
+    assert_string_equal(json_string_value(json_object_get(s, "period")), "2026-01");
+    json_decref(a);
+    if (comp_audit_list(db, "deal", t.d1, &a, &e) < 0) fail_msg("%s", e.msg);
+    assert_int_equal(json_array_size(a), 1);
+    s = json_object_get(json_array_get(a, 0), "summary");
+    assert_int_equal(json_array_size(json_object_get(s, "before")), 0);
+    assert_int_equal(json_array_size(json_object_get(s, "after")), 4);
+    json_decref(a);
+    testdb_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -262,6 +508,10 @@ int main(void)
         TESTDB_BOTH(test_run_all_or_nothing),
         TESTDB_BOTH(test_estimate),
         TESTDB_BOTH(test_demo),
+        TESTDB_BOTH(test_splits_rollup_overlay),
+        TESTDB_BOTH(test_splits_refused),
+        TESTDB_BOTH(test_correction_after_close),
+        TESTDB_BOTH(test_audit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
