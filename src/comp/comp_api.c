@@ -279,8 +279,8 @@ static void set_splits(struct api_call *call)
     int rc = read_splits(call, body, s, &n);
     json_decref(body);
     if (rc >= 0)
-        rc = comp_splits_set(call->db, call->ids[0], s, n, (int64_t)time(NULL), call->who.user_id,
-                             &call->err);
+        rc = comp_splits_set(call->db, call->ids[0], s, n, 0, (int64_t)time(NULL),
+                             call->who.user_id, &call->err);
     json_t *o;
     if (rc < 0 || comp_splits_get(call->db, call->ids[0], &o, &call->err) < 0)
         return api_fail(call);

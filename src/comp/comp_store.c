@@ -1233,12 +1233,12 @@ static int splits_check(struct store *db, const struct comp_split *s, size_t n, 
 }
 
 int comp_splits_set(struct store *db, int64_t deal_id, const struct comp_split *s, size_t n,
-                    int64_t now, int64_t user_id, struct err *e)
+                    int in_tx, int64_t now, int64_t user_id, struct err *e)
 {
     int64_t owner;
     int rc = comp_deal_owner(db, deal_id, &owner, e);
     if (rc < 0 || (rc = splits_check(db, s, n, e)) < 0) return rc;
-    if ((rc = store_begin(db, e)) < 0) return rc;
+    if ((rc = tx_begin(db, in_tx, e)) < 0) return rc;
     json_t *before = NULL, *after = NULL;
     rc = splits_json(db, deal_id, &before, e);
     if (rc >= 0) rc = store_run(db, SQL_SPLITS_DELETE, PARAMS(SV_INT(deal_id)), NULL, e);
@@ -1255,5 +1255,5 @@ int comp_splits_set(struct store *db, int64_t deal_id, const struct comp_split *
     }
     json_decref(before);
     json_decref(after);
-    return tx_end(db, 0, rc, e);
+    return tx_end(db, in_tx, rc, e);
 }

@@ -135,9 +135,10 @@ int comp_splits_get(struct store *db, int64_t deal_id, json_t **out, struct err 
  * the owner with the whole deal. Refused with REINS_EINVAL naming the field
  * ("splits[2].person_id"): a kind other than direct/overlay, a share outside 1..10000,
  * the same person twice in a kind, an unknown person, or direct shares that do not come
- * to exactly 10000 ("splits"). No permission check: the caller decides who may. */
+ * to exactly 10000 ("splits"). No permission check: the caller decides who may. In
+ * its own transaction unless `in_tx`. */
 int comp_splits_set(struct store *db, int64_t deal_id, const struct comp_split *s, size_t n,
-                    int64_t now, int64_t user_id, struct err *e);
+                    int in_tx, int64_t now, int64_t user_id, struct err *e);
 
 /* ---- the audit log ---- */
 

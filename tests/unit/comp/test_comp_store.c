@@ -248,6 +248,11 @@ static void test_demo(void **state)
                                        " AND period = '2026-04'"),
                      1);
     assert_true(fixture_count(db, "SELECT COUNT(*) FROM comp_lines") > 0);
+    /* three deals split 60/40, one with an overlay */
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_splits WHERE kind = 'direct'"),
+                     6);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_splits WHERE kind = 'overlay'"),
+                     1);
     /* every payout's earnings are the sum of its stored lines less draws */
     assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_payouts c WHERE c.earned_minor <>"
                                        " (SELECT COALESCE(SUM(l.amount_minor), 0) FROM comp_lines l"
@@ -317,7 +322,7 @@ static struct team make_team(struct store *db)
                              {t.ben, COMP_ROLE_DIRECT, 3333},
                              {t.cy, COMP_ROLE_DIRECT, 3334},
                              {t.olly, COMP_ROLE_OVERLAY, 10000}};
-    if (comp_splits_set(db, t.d1, s, 4, 2, 0, &e) < 0) fail_msg("splits: %s", e.msg);
+    if (comp_splits_set(db, t.d1, s, 4, 0, 2, 0, &e) < 0) fail_msg("splits: %s", e.msg);
     return t;
 }
 
@@ -373,19 +378,19 @@ static void test_splits_refused(void **state)
     struct err e = {0};
     struct comp_split short_of[] = {{t.ana, COMP_ROLE_DIRECT, 6000},
                                     {t.ben, COMP_ROLE_DIRECT, 3000}};
-    assert_int_equal(comp_splits_set(db, t.d2, short_of, 2, 3, 0, &e), REINS_EINVAL);
+    assert_int_equal(comp_splits_set(db, t.d2, short_of, 2, 0, 3, 0, &e), REINS_EINVAL);
     assert_string_equal(e.field, "splits");
     if (!strstr(e.msg, "9000 bp")) fail_msg("%s", e.msg);
     struct comp_split twice[] = {{t.ana, COMP_ROLE_DIRECT, 5000}, {t.ana, COMP_ROLE_DIRECT, 5000}};
-    assert_int_equal(comp_splits_set(db, t.d2, twice, 2, 3, 0, &e), REINS_EINVAL);
+    assert_int_equal(comp_splits_set(db, t.d2, twice, 2, 0, 3, 0, &e), REINS_EINVAL);
     assert_string_equal(e.field, "splits[1].person_id");
     struct comp_split nobody[] = {{999999, COMP_ROLE_DIRECT, 10000}};
-    assert_int_equal(comp_splits_set(db, t.d2, nobody, 1, 3, 0, &e), REINS_EINVAL);
+    assert_int_equal(comp_splits_set(db, t.d2, nobody, 1, 0, 3, 0, &e), REINS_EINVAL);
     assert_string_equal(e.field, "splits[0].person_id");
     struct comp_split zero[] = {{t.ana, COMP_ROLE_OVERLAY, 0}};
-    assert_int_equal(comp_splits_set(db, t.d2, zero, 1, 3, 0, &e), REINS_EINVAL);
+    assert_int_equal(comp_splits_set(db, t.d2, zero, 1, 0, 3, 0, &e), REINS_EINVAL);
     assert_string_equal(e.field, "splits[0].share_bp");
-    assert_int_equal(comp_splits_set(db, 999999, zero, 0, 3, 0, &e), REINS_ENOTFOUND);
+    assert_int_equal(comp_splits_set(db, 999999, zero, 0, 0, 3, 0, &e), REINS_ENOTFOUND);
     assert_string_equal(e.field, "deal_id");
     /* refused changes left D1's four splits and wrote no audit row */
     assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_splits"), 4);
@@ -394,7 +399,7 @@ static void test_splits_refused(void **state)
                      1);
     /* overlay only: the owner keeps the whole deal as direct credit */
     struct comp_split ol[] = {{t.olly, COMP_ROLE_OVERLAY, 5000}};
-    assert_int_equal(comp_splits_set(db, t.d2, ol, 1, 3, 0, &e), 0);
+    assert_int_equal(comp_splits_set(db, t.d2, ol, 1, 0, 3, 0, &e), 0);
     int64_t jan = 0;
     if (comp_payout_run(db, t.plan, "2026-01", 0, 10, 0, &jan, &e) < 0) fail_msg("%s", e.msg);
     /* Ben still 23333; Olly 5000 + 200000 x 50% overlay = 100000, counted at 50% = 50000, at
@@ -418,7 +423,7 @@ static void test_correction_after_close(void **state)
     assert_int_equal(comp_run_close(db, jan, 0, 11, 0, &e), 0);
     /* after the close, D2 is split half and half between Ben and Ana */
     struct comp_split half[] = {{t.ben, COMP_ROLE_DIRECT, 5000}, {t.ana, COMP_ROLE_DIRECT, 5000}};
-    assert_int_equal(comp_splits_set(db, t.d2, half, 2, 12, 0, &e), 0);
+    assert_int_equal(comp_splits_set(db, t.d2, half, 2, 0, 12, 0, &e), 0);
     if (comp_payout_run(db, t.plan, "2026-02", 0, 13, 0, &feb, &e) < 0) fail_msg("%s", e.msg);
     /* January now: Ana 3333 + 100000 at 10% = 13333, paid 3333: +10000; Ben 3333 + 10000 =
      * 13333, paid 23333: -10000; Mia and Olly unchanged. February has no deals of its own. */
