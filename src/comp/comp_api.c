@@ -310,6 +310,38 @@ static void audit(struct api_call *call)
     reply_json(call->req, call->res, 200, json_pack("{s:o}", "audit", a));
 }
 
+/* An exchange rate: {effective_date, from_currency, to_currency, rate_ppm}. */
+static void set_fx_rate(struct api_call *call)
+{
+    static const char *const allowed[] = {"effective_date", "from_currency", "to_currency",
+                                          "rate_ppm", NULL};
+    json_t *body;
+    if (request_json_object(call->req, &body, &call->err) < 0) return api_fail(call);
+    const char *date = NULL, *from = NULL, *to = NULL;
+    int64_t id = 0;
+    int rc = json_check_fields(body, allowed, &call->err);
+    if (rc >= 0) rc = json_get_string(body, "effective_date", &date, &call->err);
+    if (rc >= 0) rc = json_get_string(body, "from_currency", &from, &call->err);
+    if (rc >= 0) rc = json_get_string(body, "to_currency", &to, &call->err);
+    json_t *rate = json_object_get(body, "rate_ppm");
+    if (rc >= 0 && !json_is_integer(rate))
+        rc = err_field(&call->err, REINS_EINVAL, "rate_ppm",
+                       "field rate_ppm: a whole number of ppm is required (1.0845 is 1084500)");
+    if (rc >= 0)
+        rc = comp_fx_rate_set(call->db, date, from, to, json_integer_value(rate),
+                              (int64_t)time(NULL), call->who.user_id, &id, &call->err);
+    json_decref(body);
+    if (rc < 0) return api_fail(call);
+    reply_json(call->req, call->res, 201, json_pack("{s:I}", "id", (json_int_t)id));
+}
+
+static void fx_rates(struct api_call *call)
+{
+    json_t *a;
+    if (comp_fx_rates_list(call->db, &a, &call->err) < 0) return api_fail(call);
+    reply_json(call->req, call->res, 200, json_pack("{s:o}", "rates", a));
+}
+
 const struct route comp_routes[] = {
     {"POST", "/api/v1/comp/plans", upload_plan, ROUTE_ADMIN},
     {"POST", "/api/v1/comp/plans/{id}/assignments", assign_plan, ROUTE_ADMIN},
@@ -324,5 +356,7 @@ const struct route comp_routes[] = {
     {"GET", "/api/v1/comp/deals/{id}/splits", get_splits, 0},
     {"PUT", "/api/v1/comp/deals/{id}/splits", set_splits, 0},
     {"GET", "/api/v1/comp/audit", audit, ROUTE_ADMIN},
+    {"POST", "/api/v1/comp/fx-rates", set_fx_rate, ROUTE_ADMIN},
+    {"GET", "/api/v1/comp/fx-rates", fx_rates, ROUTE_ADMIN},
     {0},
 };

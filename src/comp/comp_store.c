@@ -8,6 +8,7 @@
 #include "core/csv.h"
 #include <stddef.h>
 #include "core/text.h"
+#include "pipeline/pipeline.h"
 #include "quotas/quotas.h"
 #include "store/store.h"
 
@@ -32,13 +33,27 @@ static const char SQL_WINDOWS[] =
     "SELECT person_id, start_date, end_date FROM comp_assignments WHERE plan_id = $1";
 static const char SQL_ORG[] = "SELECT id, COALESCE(manager_id, 0), start_date FROM people"
                               " ORDER BY id";
-/* Won deals in the plan's currency closed in [$1, $2], each with its splits (direct first,
- * in the order they were given) or one row without. */
+/* Won deals closed in [$1, $2], each with its splits (direct first, in the order they were
+ * given) or one row without. */
 static const char SQL_CREDITS[] =
-    "SELECT o.id, o.owner_id, o.amount_minor, o.close_date, s.person_id, s.kind, s.share_bp"
-    " FROM opportunities o LEFT JOIN comp_splits s ON s.opportunity_id = o.id"
-    " WHERE o.status = 'won' AND o.close_date >= $1 AND o.close_date <= $2 AND o.currency = $3"
+    "SELECT o.id, o.owner_id, o.amount_minor, o.close_date, s.person_id, s.kind, s.share_bp,"
+    " o.currency FROM opportunities o LEFT JOIN comp_splits s ON s.opportunity_id = o.id"
+    " WHERE o.status = 'won' AND o.close_date >= $1 AND o.close_date <= $2"
     " ORDER BY o.close_date, o.id, s.kind, s.id";
+/* Rates into currency $1, by currency and date. */
+static const char SQL_FX_INTO[] =
+    "SELECT from_currency, effective_date, rate_ppm FROM comp_fx_rates WHERE to_currency = $1"
+    " ORDER BY from_currency, effective_date";
+static const char SQL_FX_FIND[] =
+    "SELECT id, rate_ppm FROM comp_fx_rates WHERE from_currency = $1 AND to_currency = $2"
+    " AND effective_date = $3";
+static const char SQL_FX_INSERT[] =
+    "INSERT INTO comp_fx_rates (effective_date, from_currency, to_currency, rate_ppm, created_at)"
+    " VALUES ($1, $2, $3, $4, $5) RETURNING id";
+static const char SQL_FX_UPDATE[] = "UPDATE comp_fx_rates SET rate_ppm = $2 WHERE id = $1";
+static const char SQL_FX_LIST[] =
+    "SELECT id, effective_date, from_currency, to_currency, rate_ppm FROM comp_fx_rates"
+    " ORDER BY from_currency, to_currency, effective_date";
 static const char SQL_QUOTA[] =
     "SELECT amount_minor FROM quotas WHERE person_id = $1 AND period_key = $2";
 static const char SQL_RUN_FIND[] =
@@ -460,15 +475,76 @@ static struct comp_credit *push_credit(struct comp_data *cd)
     return &cd->credits[cd->ncredits++];
 }
 
+/* The rates into the plan's currency: from_currency, effective day, ppm. */
+struct fx_rate {
+    char from[4];
+    int32_t day;
+    int64_t rate_ppm;
+};
+
+static int fx_load(struct store *db, const char *into, struct fx_rate **out, size_t *n,
+                   struct arena *a, struct err *e)
+{
+    struct store_rows *r;
+    int rc = store_query(db, SQL_FX_INTO, PARAMS(SV_TEXT(into)), &r, e);
+    if (rc < 0) return rc;
+    size_t cap = 8;
+    *n = 0;
+    *out = arena_alloc(a, cap * sizeof **out);
+    while ((rc = store_next(r, e)) > 0) {
+        *out = arena_grow(a, *out, sizeof **out, *n, &cap);
+        struct fx_rate *f = &(*out)[(*n)++];
+        snprintf(f->from, sizeof f->from, "%s", store_text(r, 0));
+        f->day = (int32_t)date_to_days(store_text(r, 1));
+        f->rate_ppm = store_int(r, 2);
+    }
+    store_rows_free(r);
+    return rc < 0 ? rc : 0;
+}
+
+/* Convert a deal closed on `day` in `from` with the latest rate on or before that day; a
+ * deal without one is noted (rate 0) and fails the run only if someone on the plan is
+ * credited with it. comp_round_ppm is the one rounding. */
+static void fx_convert(struct comp_db_input *d, const struct fx_rate *rates, size_t nrates,
+                       int64_t deal, const char *from, int32_t day, int64_t *amount,
+                       struct arena *a)
+{
+    const struct fx_rate *best = NULL;
+    for (size_t i = 0; i < nrates; i++)
+        if (!strcmp(rates[i].from, from) && rates[i].day <= day) best = &rates[i];
+    d->fx = arena_grow(a, d->fx, sizeof *d->fx, d->nfx, &d->capfx);
+    struct comp_fx_note *n = &d->fx[d->nfx++];
+    *n = (struct comp_fx_note){.deal_id = deal, .amount = *amount};
+    snprintf(n->from, sizeof n->from, "%s", from);
+    if (!best || comp_round_ppm(*amount, best->rate_ppm, amount) < 0) {
+        n->rate_ppm = 0;
+        *amount = 0;
+        return;
+    }
+    n->rate_ppm = best->rate_ppm;
+    n->rate_day = best->day;
+}
+
+const struct comp_fx_note *comp_fx_note_of(const struct comp_db_input *d, int64_t deal_id)
+{
+    for (size_t i = 0; i < d->nfx; i++)
+        if (d->fx[i].deal_id == deal_id) return &d->fx[i];
+    return NULL;
+}
+
 /* Every won deal closed in [from, to], one row per credit: the deal's splits, or, when it has
- * no direct split, the owner for the whole deal (plus any overlay splits). */
+ * no direct split, the owner for the whole deal (plus any overlay splits); amounts in
+ * another currency converted into the plan's. */
 static int load_credits(struct store *db, struct comp_db_input *d, struct org *o, const char *from,
                         const char *to, struct arena *a, struct err *e)
 {
-    struct store_rows *r;
-    int rc = store_query(db, SQL_CREDITS,
-                         PARAMS(SV_TEXT(from), SV_TEXT(to), SV_TEXT(d->plan->currency)), &r, e);
+    struct fx_rate *rates;
+    size_t nrates;
+    int rc = fx_load(db, d->plan->currency, &rates, &nrates, a, e);
     if (rc < 0) return rc;
+    struct store_rows *r;
+    if ((rc = store_query(db, SQL_CREDITS, PARAMS(SV_TEXT(from), SV_TEXT(to)), &r, e)) < 0)
+        return rc;
     struct comp_data *cd = &d->data;
     int64_t deal = 0, owner = 0, amount = 0;
     int32_t day = 0;
@@ -507,6 +583,8 @@ static int load_credits(struct store *db, struct comp_db_input *d, struct org *o
             day = (int32_t)date_to_days(store_text(r, 3));
             deal_id = arena_printf(a, "%lld", (long long)deal);
             has_direct = 0;
+            if (strcmp(store_text(r, 7), d->plan->currency))
+                fx_convert(d, rates, nrates, deal, store_text(r, 7), day, &amount, a);
         }
         if (store_isnull(r, 4)) continue; /* no splits */
         ptrdiff_t k = org_find(o, store_int(r, 4));
@@ -600,6 +678,20 @@ int comp_input_load(struct store *db, int64_t plan_id, int32_t last_month, int64
     if ((rc = load_credits(db, d, &o, from, to, a, e)) < 0) goto fail;
     if ((rc = comp_credit_deals(&d->data, d->plan, 0, "deal splits", e)) < 0) goto fail;
     keep_payees_credits(d, w, nw);
+    for (size_t i = 0; i < d->data.ncredits; i++) {
+        int64_t deal = 0;
+        parse_int64(d->data.credits[i].deal, &deal);
+        const struct comp_fx_note *n = comp_fx_note_of(d, deal);
+        if (n && n->rate_ppm == 0) {
+            char day[11];
+            date_from_days(d->data.credits[i].date, day);
+            rc = err_field(e, REINS_EINVAL, "currency",
+                           "deal %lld is in %s and closed on %s, but there is no %s to %s exchange"
+                           " rate on or before that date: add one, then run again",
+                           (long long)deal, n->from, day, n->from, d->plan->currency);
+            goto fail;
+        }
+    }
 
     if (extra_amount > 0) {
         size_t who = 0;
@@ -675,6 +767,22 @@ static void money(struct sb *o, int64_t v)
         sb_addf(o, "%c", digits[i]);
     }
     sb_addf(o, ".%02u", (unsigned)(m % 100));
+}
+
+/* " The deal is 1,000.00 EUR, converted at 1.084500 USD per EUR (the rate from
+ * 2026-01-01) into 1,084.50 USD." */
+static void fx_explain(struct sb *o, const struct comp_fx_note *fx, const char *into,
+                       int64_t converted)
+{
+    char day[11];
+    date_from_days(fx->rate_day, day);
+    sb_adds(o, " The deal is ");
+    money(o, fx->amount);
+    sb_addf(o, " %s, converted at %lld.%06lld %s per %s (the rate from %s) into ", fx->from,
+            (long long)(fx->rate_ppm / COMP_PPM), (long long)(fx->rate_ppm % COMP_PPM), into,
+            fx->from, day);
+    money(o, converted);
+    sb_addf(o, " %s.", into);
 }
 
 /* A closed period's result as it would be now, against what was paid for it. */
@@ -772,6 +880,8 @@ static int store_run_lines(struct store *db, int64_t run_id, const struct comp_d
         comp_line_explain(&d->in, l, l->ref >= 0 ? &res->lines[l->ref] : NULL, &why);
         date_from_days(l->date, day);
         int64_t deal = l->credit >= 0 ? d->deal_ids[l->credit] : 0;
+        const struct comp_fx_note *fx = deal ? comp_fx_note_of(d, deal) : NULL;
+        if (fx) fx_explain(&why, fx, d->plan->currency, d->data.credits[l->credit].deal_amount);
         rc = store_run(db, SQL_LINE_INSERT,
                        PARAMS(SV_INT(run_id), SV_INT(d->person_ids[l->person]), SV_INT(i),
                               SV_TEXT(day), SV_TEXT(comp_rule_name((enum comp_rule)l->rule)),
@@ -1256,4 +1366,70 @@ int comp_splits_set(struct store *db, int64_t deal_id, const struct comp_split *
     json_decref(before);
     json_decref(after);
     return tx_end(db, in_tx, rc, e);
+}
+
+/* ---- exchange rates ------------------------------------------------------------------------ */
+
+int comp_fx_rate_set(struct store *db, const char *effective_date, const char *from, const char *to,
+                     int64_t rate_ppm, int64_t now, int64_t user_id, int64_t *id_out, struct err *e)
+{
+    if (!effective_date)
+        return err_field(e, REINS_EINVAL, "effective_date", "effective_date is required");
+    int rc = date_check(effective_date, "effective_date", e);
+    if (rc < 0 || (rc = currency_check(from, "from_currency", e)) < 0 ||
+        (rc = currency_check(to, "to_currency", e)) < 0)
+        return rc;
+    if (!strcmp(from, to))
+        return err_field(e, REINS_EINVAL, "to_currency", "to_currency is from_currency");
+    if (rate_ppm <= 0)
+        return err_field(e, REINS_EINVAL, "rate_ppm",
+                         "rate_ppm: above 0 is needed (units of to_currency per million of"
+                         " from_currency: 1.0845 is 1084500)");
+    if ((rc = store_begin(db, e)) < 0) return rc;
+    struct store_rows *r;
+    int64_t id = 0, before = 0;
+    rc = store_query(db, SQL_FX_FIND, PARAMS(SV_TEXT(from), SV_TEXT(to), SV_TEXT(effective_date)),
+                     &r, e);
+    if (rc >= 0 && (rc = store_next(r, e)) > 0) {
+        id = store_int(r, 0);
+        before = store_int(r, 1);
+    }
+    store_rows_free(r);
+    if (rc >= 0 && id)
+        rc = store_run(db, SQL_FX_UPDATE, PARAMS(SV_INT(id), SV_INT(rate_ppm)), NULL, e);
+    else if (rc >= 0)
+        rc = store_int_query(db, SQL_FX_INSERT,
+                             PARAMS(SV_TEXT(effective_date), SV_TEXT(from), SV_TEXT(to),
+                                    SV_INT(rate_ppm), SV_INT(now)),
+                             &id, e);
+    if (rc >= 0) {
+        json_t *sum =
+            json_pack("{s:s, s:s, s:s, s:I}", "effective_date", effective_date, "from_currency",
+                      from, "to_currency", to, "rate_ppm", (json_int_t)rate_ppm);
+        if (before) json_object_set_new(sum, "replaced_rate_ppm", json_integer(before));
+        rc = comp_audit_add(db, user_id, now, "rate.set", "fx_rate", id, sum, e);
+    }
+    if ((rc = tx_end(db, 0, rc, e)) < 0) return rc;
+    if (id_out) *id_out = id;
+    return 0;
+}
+
+int comp_fx_rates_list(struct store *db, json_t **out, struct err *e)
+{
+    struct store_rows *r;
+    int rc = store_query(db, SQL_FX_LIST, NO_PARAMS, &r, e);
+    if (rc < 0) return rc;
+    json_t *a = json_array();
+    while ((rc = store_next(r, e)) > 0)
+        json_array_append_new(
+            a, json_pack("{s:I, s:s, s:s, s:s, s:I}", "id", (json_int_t)store_int(r, 0),
+                         "effective_date", store_text(r, 1), "from_currency", store_text(r, 2),
+                         "to_currency", store_text(r, 3), "rate_ppm", (json_int_t)store_int(r, 4)));
+    store_rows_free(r);
+    if (rc < 0) {
+        json_decref(a);
+        return rc;
+    }
+    *out = a;
+    return 0;
 }

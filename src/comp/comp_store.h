@@ -45,10 +45,21 @@ int comp_assign(struct store *db, int64_t plan_id, int64_t person_id, const char
  * CLI credits its file (comp_credit_deals): by their splits (comp_splits), or
  * whole to the owner when they have no direct split; roll-up to every manager above
  * a direct seller who is on the plan with a quota. Only credits of people on the
- * plan on the close date count. person_ids[i] is the database id of in->people[i];
+ * plan on the close date count. A deal in another currency is converted at the latest
+ * rate (comp_fx_rates) on or before its close date, rounded by comp_round_ppm; a
+ * credited deal without a rate fails with REINS_EINVAL naming the deal and currency
+ * (field "currency"). person_ids[i] is the database id of in->people[i];
  * deal_ids[i] the opportunity of credits[i].
  * With extra_amount > 0, one more credit of that amount is added for
  * `extra_person` on the last day of last_month (the earnings estimator). */
+/* A deal in another currency than the plan's, converted at its close date. */
+struct comp_fx_note {
+    int64_t deal_id;
+    char from[4];     /* the deal's currency */
+    int64_t amount;   /* in it, minor units */
+    int64_t rate_ppm; /* plan currency per unit of `from`, ppm; 0: no rate (not loaded) */
+    int32_t rate_day; /* the rate's effective date (days) */
+};
 struct comp_db_input {
     struct comp_input in;
     struct comp_plan *plan;
@@ -57,11 +68,24 @@ struct comp_db_input {
                               split partners and managers, there for roll-up only */
     int64_t *person_ids;
     int64_t *deal_ids;
+    struct comp_fx_note *fx; /* the converted deals, in the arena */
+    size_t nfx, capfx;
 };
 int comp_input_load(struct store *db, int64_t plan_id, int32_t last_month, int64_t extra_person,
                     int64_t extra_amount, struct arena *arena, struct comp_db_input *out,
                     struct err *e);
 void comp_db_input_release(struct comp_db_input *d);
+/* The conversion of deal `deal_id` in `d`, or NULL when it is in the plan's currency. */
+const struct comp_fx_note *comp_fx_note_of(const struct comp_db_input *d, int64_t deal_id);
+
+/* Set the rate converting `from` into `to` (ISO codes) from `effective_date` on:
+ * `rate_ppm` units of `to` per million of `from` (1.0845 = 1084500). A rate for the same
+ * currencies and date is replaced (audited). REINS_EINVAL naming the field. */
+int comp_fx_rate_set(struct store *db, const char *effective_date, const char *from, const char *to,
+                     int64_t rate_ppm, int64_t now, int64_t user_id, int64_t *id_out,
+                     struct err *e);
+/* Every rate: [{"id","effective_date","from_currency","to_currency","rate_ppm"}]. */
+int comp_fx_rates_list(struct store *db, json_t **out, struct err *e);
 
 /* Run plan `plan_id` for payout period `period` ("2026-03", "2026-Q1"; it
  * must be of the plan's payout period kind), replacing an open run of it;

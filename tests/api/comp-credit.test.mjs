@@ -107,3 +107,33 @@ test('audit: admins read who changed what; everyone else is refused', async () =
   assert.equal(all.filter((a) => a.action === 'assignment.create').length, 3);
   assert.equal(all.filter((a) => a.action === 'plan.upload').length, 1);
 });
+
+test('exchange rates: admins set them; a deal in another currency needs one to be credited', async () => {
+  const rate = { effective_date: '2026-01-01', from_currency: 'EUR', to_currency: 'USD', rate_ppm: 1084500 };
+  isError(await post(S.m1, '/comp/fx-rates', rate), 403, 'forbidden');
+  isError(await get(S.s1a, '/comp/fx-rates'), 403, 'forbidden');
+  isError(await post(admin, '/comp/fx-rates', { ...rate, rate_ppm: 1.0845 }), 400, 'invalid', 'rate_ppm');
+  isError(await post(admin, '/comp/fx-rates', { ...rate, rate_ppm: 0 }), 400, 'invalid', 'rate_ppm');
+  isError(await post(admin, '/comp/fx-rates', { ...rate, from_currency: 'euro' }), 400, 'invalid', 'from_currency');
+  isError(await post(admin, '/comp/fx-rates', { ...rate, effective_date: '2026-02-30' }), 400, 'invalid', 'effective_date');
+  // a March deal of Ana's in EUR: the March run fails, naming the deal and currency, until a rate exists
+  const csv = [
+    'Opportunity ID,Opportunity Name,Account ID,Account Name,Owner Email,Amount,Opportunity Currency,Stage,Close Date,Created Date',
+    `E1,Deal E1,A-E1,Euro GmbH,${ORG.s1a.email},1000,EUR,Closed Won,2026-03-05,2026-01-02`,
+    '',
+  ].join('\n');
+  expectStatus(await call(base, 'POST', '/import/opportunities?source=salesforce', { session: admin, raw: csv, headers: { 'content-type': 'text/csv' } }), 200);
+  expectStatus(await call(base, 'PUT', '/quotas', { session: admin, body: { person_id: P.s1a.id, period: '2026-03', amount_minor: 1000000, currency: 'USD' } }), 200);
+  const res = await post(admin, `/comp/plans/${plan}/runs`, { period: '2026-03' });
+  isError(res, 400, 'invalid', 'currency');
+  assert.match(res.text, /is in EUR and closed on 2026-03-05/);
+  const made = expectStatus(await post(admin, '/comp/fx-rates', rate), 201);
+  assert.deepEqual(expectStatus(await get(admin, '/comp/fx-rates'), 200).rates, [{ id: made.id, ...rate }]);
+  expectStatus(await post(admin, `/comp/plans/${plan}/runs`, { period: '2026-03' }), 201);
+  const st = expectStatus(await get(S.s1a, `/comp/statement?plan_id=${plan}&period=2026-03`), 200);
+  // 1,000.00 EUR x 1.0845 = 1,084.50 USD at 10% = 108.45
+  assert.equal(st.totals.payout_minor, 10845);
+  assert.match(st.lines[0].explanation, /The deal is 1,000\.00 EUR, converted at 1\.084500 USD per EUR \(the rate from 2026-01-01\) into 1,084\.50 USD\./);
+  const audit = expectStatus(await get(admin, `/comp/audit?object=fx_rate&object_id=${made.id}`), 200).audit;
+  assert.deepEqual(audit.map((a) => [a.action, a.summary.rate_ppm]), [['rate.set', 1084500]]);
+});

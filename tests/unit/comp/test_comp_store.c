@@ -75,7 +75,6 @@ static struct world make_world(struct store *db)
     add_deal(db, w.ana, 600000, "USD", "won", "2026-01-10");
     add_deal(db, w.ana, 600000, "USD", "won", "2026-01-20");
     add_deal(db, w.ana, 900000, "USD", "lost", "2026-01-21"); /* lost: no credit */
-    add_deal(db, w.ana, 900000, "EUR", "won", "2026-01-22");  /* not the plan's currency */
     add_deal(db, w.ben, 500000, "USD", "won", "2026-01-15");  /* before he was on the plan */
     add_deal(db, w.ben, 300000, "USD", "won", "2026-02-10");
     return w;
@@ -131,8 +130,8 @@ static void test_input_from_db(void **state)
     assert_int_equal(d.in.npeople, 2);
     assert_int_equal(d.person_ids[0], w.ana);
     assert_int_equal(d.person_ids[1], w.ben);
-    /* Ana's two January wins and Ben's February win; not the lost, the EUR one, nor Ben's
-     * January deal closed before he was on the plan. */
+    /* Ana's two January wins and Ben's February win; not the lost one, nor Ben's January
+     * deal closed before he was on the plan. */
     assert_int_equal(d.in.ncredits, 3);
     assert_int_equal(d.in.credits[0].amount, 600000);
     assert_int_equal(d.in.credits[2].person, 1);
@@ -504,6 +503,46 @@ static void test_audit(void **state)
     testdb_close(db);
 }
 
+/* A deal in another currency: converted at its close date's rate, or the run fails. */
+static void test_fx(void **state)
+{
+    struct store *db = testdb_open(state);
+    struct world w = make_world(db);
+    struct err e = {0};
+    add_deal(db, w.ana, 900001, "EUR", "won", "2026-01-22");
+    assert_int_equal(comp_payout_run(db, w.plan, "2026-01", 0, 10, 0, NULL, &e), REINS_EINVAL);
+    assert_string_equal(e.field, "currency");
+    if (!strstr(e.msg, "is in EUR and closed on 2026-01-22") || !strstr(e.msg, "EUR to USD"))
+        fail_msg("%s", e.msg);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_runs"), 0);
+    assert_int_equal(comp_fx_rate_set(db, "2025-12-01", "EUR", "USD", 1000000, 1, 0, NULL, &e), 0);
+    assert_int_equal(comp_fx_rate_set(db, "2026-01-01", "EUR", "USD", 1400000, 1, 0, NULL, &e), 0);
+    /* the same day again replaces it (audited) */
+    assert_int_equal(comp_fx_rate_set(db, "2026-01-01", "EUR", "USD", 1500000, 1, 0, NULL, &e), 0);
+    assert_int_equal(comp_fx_rate_set(db, "2026-01-25", "EUR", "USD", 2000000, 1, 0, NULL, &e), 0);
+    assert_int_equal(comp_fx_rate_set(db, "2026-01-01", "EUR", "USD", 0, 1, 0, NULL, &e),
+                     REINS_EINVAL);
+    assert_string_equal(e.field, "rate_ppm");
+    assert_int_equal(comp_fx_rate_set(db, "2026-01-01", "eur", "USD", 1, 1, 0, NULL, &e),
+                     REINS_EINVAL);
+    assert_string_equal(e.field, "from_currency");
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_fx_rates"), 3);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_audit WHERE action = 'rate.set'"),
+                     4);
+    int64_t jan = 0;
+    if (comp_payout_run(db, w.plan, "2026-01", 0, 10, 0, &jan, &e) < 0) fail_msg("%s", e.msg);
+    /* the rate of Jan 22 is 2026-01-01's 1.5 (not the later 2.0): 900,001 x 1.5 =
+     * 1,350,001.5, half to even: 1,350,002. Ana is above quota after her 12,000.00, so it
+     * pays 20%: 270,000.4 -> 270,000. January: 140,000 (as before) + 270,000 = 410,000. */
+    assert_int_equal(sum(db, SQL_RUN_TOTAL, jan), 410000);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_lines WHERE explanation LIKE"
+                                       " '%The deal is 9,000.01 EUR, converted at 1.500000 USD"
+                                       " per EUR (the rate from 2026-01-01) into 13,500.02"
+                                       " USD.'"),
+                     1);
+    testdb_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -517,6 +556,7 @@ int main(void)
         TESTDB_BOTH(test_splits_refused),
         TESTDB_BOTH(test_correction_after_close),
         TESTDB_BOTH(test_audit),
+        TESTDB_BOTH(test_fx),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
