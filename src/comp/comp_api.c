@@ -1,10 +1,12 @@
 /* comp_api.c -- the /api/v1/comp routes (see docs/api.md): plans, assignments and payout runs
  * for admins; statements and estimates for whoever may see the person. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "api/api.h"
+#include "comp/comp_model.h"
 #include "comp/comp_store.h"
 #include "core/text.h"
 
@@ -342,8 +344,32 @@ static void fx_rates(struct api_call *call)
     reply_json(call->req, call->res, 200, json_pack("{s:o}", "rates", a));
 }
 
+/* {"plan": a draft plan document, "period": a past period}: the draft against the current
+ * plans, per person, nothing stored. */
+static void model_plan(struct api_call *call)
+{
+    static const char *const allowed[] = {"plan", "period", NULL};
+    json_t *body, *out = NULL;
+    if (request_json_object(call->req, &body, &call->err) < 0) return api_fail(call);
+    const char *period = NULL;
+    int rc = json_check_fields(body, allowed, &call->err);
+    if (rc >= 0) rc = json_get_string(body, "period", &period, &call->err);
+    json_t *plan = json_object_get(body, "plan");
+    if (rc >= 0 && !json_is_object(plan))
+        rc = err_field(&call->err, REINS_EINVAL, "plan", "field plan: a plan document is required");
+    char *doc = rc >= 0 ? json_dumps(plan, JSON_COMPACT) : NULL;
+    if (rc >= 0)
+        rc = comp_model(call->db, doc, doc ? strlen(doc) : 0, period, (int64_t)time(NULL), &out,
+                        &call->err);
+    free(doc);
+    json_decref(body);
+    if (rc < 0) return api_fail(call);
+    reply_json(call->req, call->res, 200, out);
+}
+
 const struct route comp_routes[] = {
     {"POST", "/api/v1/comp/plans", upload_plan, ROUTE_ADMIN},
+    {"POST", "/api/v1/comp/plans/model", model_plan, ROUTE_ADMIN},
     {"POST", "/api/v1/comp/plans/{id}/assignments", assign_plan, ROUTE_ADMIN},
     {"POST", "/api/v1/comp/plans/{id}/runs", run_payouts, ROUTE_ADMIN},
     {"POST", "/api/v1/comp/runs/{id}/close", close_run, ROUTE_ADMIN},

@@ -633,10 +633,23 @@ static void keep_payees_credits(struct comp_db_input *d, const struct window *w,
 int comp_input_load(struct store *db, int64_t plan_id, int32_t last_month, int64_t extra_person,
                     int64_t extra_amount, struct arena *a, struct comp_db_input *d, struct err *e)
 {
+    struct comp_plan *plan;
+    int rc = plan_load(db, plan_id, &plan, e);
+    if (rc < 0) {
+        memset(d, 0, sizeof *d);
+        return rc;
+    }
+    return comp_input_load_plan(db, plan_id, plan, last_month, extra_person, extra_amount, a, d, e);
+}
+
+int comp_input_load_plan(struct store *db, int64_t plan_id, struct comp_plan *plan,
+                         int32_t last_month, int64_t extra_person, int64_t extra_amount,
+                         struct arena *a, struct comp_db_input *d, struct err *e)
+{
     memset(d, 0, sizeof *d);
     comp_data_init(&d->data);
-    int rc = plan_load(db, plan_id, &d->plan, e);
-    if (rc < 0) goto fail;
+    d->plan = plan;
+    int rc = 0;
     d->in.plan = d->plan;
     char from[11], to[11];
     date_from_days(d->plan->effective_from, from);

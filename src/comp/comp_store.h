@@ -74,6 +74,11 @@ struct comp_db_input {
 int comp_input_load(struct store *db, int64_t plan_id, int32_t last_month, int64_t extra_person,
                     int64_t extra_amount, struct arena *arena, struct comp_db_input *out,
                     struct err *e);
+/* comp_input_load with the people and assignments of plan `plan_id` but the rules of
+ * `plan`, taken over (freed by comp_db_input_release, on failure too): plan modelling. */
+int comp_input_load_plan(struct store *db, int64_t plan_id, struct comp_plan *plan,
+                         int32_t last_month, int64_t extra_person, int64_t extra_amount,
+                         struct arena *a, struct comp_db_input *d, struct err *e);
 void comp_db_input_release(struct comp_db_input *d);
 /* The conversion of deal `deal_id` in `d`, or NULL when it is in the plan's currency. */
 const struct comp_fx_note *comp_fx_note_of(const struct comp_db_input *d, int64_t deal_id);

@@ -8,7 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "comp/comp_model.h"
 #include "comp/comp_store.h"
+#include "core/text.h"
+#include "recognition/recognition.h"
 #include "core/mem.h"
 #include "demo/demo.h"
 #include "quotas/quotas.h"
@@ -543,6 +546,70 @@ static void test_fx(void **state)
     testdb_close(db);
 }
 
+/* Plan modelling: a draft at 12% without roll-up credit, beside the current plan, on
+ * January; nothing stored. */
+static void test_model(void **state)
+{
+    struct store *db = testdb_open(state);
+    struct team t = make_team(db);
+    struct err e = {0};
+    int64_t may1 = date_to_days("2026-05-01") * 86400;
+    int64_t value = fixture_count(db, "SELECT MIN(id) FROM company_values"), kudos = 0;
+    if (kudos_give(db, t.ana, t.mia, value, "Thanks for the deal review", may1 - 10 * 86400, &kudos,
+                   &e) < 0)
+        fail_msg("%s", e.msg);
+    static const char draft[] =
+        "{\"name\": \"AE 12\", \"currency\": \"USD\", \"effective_from\": \"2026-01-01\","
+        " \"quota_period\": \"month\", \"payout_period\": \"month\", \"components\": [{\"id\":"
+        " \"c\", \"type\": \"commission\", \"mode\": \"marginal\","
+        " \"credit\": {\"direct\": 10000, \"overlay\": 5000},"
+        " \"tiers\": [{\"from_bp\": 0, \"rate_ppm\": 120000}]}]}";
+    json_t *o;
+    if (comp_model(db, draft, strlen(draft), "2026-01", may1, &o, &e) < 0) fail_msg("%s", e.msg);
+    /* current (test_splits_rollup_overlay): Ana 3333, Ben 23333, Olly 5000, Mia 30000.
+     * draft at 12%: Ana 33330 x 12% = 3999.6 -> 4000 (+667); Ben 4000 + 200000 x 12% = 28000
+     * (+4667); Olly 50000 (overlay at 50%) x 12% = 6000 (+1000); Mia, no roll-up: 0 (-30000).
+     * Totals 61666 -> 38000: -23666. */
+    json_t *totals = json_object_get(o, "totals"), *people = json_object_get(o, "people");
+    assert_int_equal(json_integer_value(json_object_get(totals, "current_minor")), 61666);
+    assert_int_equal(json_integer_value(json_object_get(totals, "draft_minor")), 38000);
+    assert_int_equal(json_integer_value(json_object_get(totals, "change_minor")), -23666);
+    assert_int_equal(json_array_size(people), 4);
+    int64_t expect[4][3] = {
+        {t.mia, 30000, 0}, {t.ana, 3333, 4000}, {t.olly, 5000, 6000}, {t.ben, 23333, 28000}};
+    for (size_t i = 0; i < 4; i++) {
+        json_t *p = json_array_get(people, i);
+        assert_int_equal(json_integer_value(json_object_get(p, "person_id")), expect[i][0]);
+        assert_int_equal(json_integer_value(json_object_get(p, "current_minor")), expect[i][1]);
+        assert_int_equal(json_integer_value(json_object_get(p, "draft_minor")), expect[i][2]);
+        assert_int_equal(json_is_true(json_object_get(p, "flagged")), i == 0);
+    }
+    /* Mia, the only loser, with her facts: 300001 of 1,000,000 is 30.00% (no top performer),
+     * one kudos in the last 90 days, no goals */
+    json_t *mia = json_array_get(people, 0), *f = json_object_get(mia, "facts");
+    assert_string_equal(json_string_value(json_object_get(mia, "name")), "Mia");
+    assert_int_equal(json_integer_value(json_object_get(mia, "attainment_bp")), 3000);
+    assert_true(json_is_false(json_object_get(f, "top_performer")));
+    assert_int_equal(json_integer_value(json_object_get(f, "kudos_received")), 1);
+    assert_int_equal(json_integer_value(json_object_get(f, "last_kudos_at")), may1 - 10 * 86400);
+    assert_int_equal(json_integer_value(json_object_get(f, "open_goals")), 0);
+    assert_true(json_is_null(json_object_get(json_array_get(people, 1), "facts")));
+    json_decref(o);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_runs"), 0);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_lines"), 0);
+    /* the period must be over; a bad draft names its path */
+    assert_int_equal(comp_model(db, draft, strlen(draft), "2026-05", may1, &o, &e), REINS_EINVAL);
+    assert_string_equal(e.field, "period");
+    const char *bad =
+        "{\"name\": \"x\", \"effective_from\": \"2026-01-01\", \"components\": ["
+        "{\"id\": \"c\", \"type\": \"commission\", \"mode\": \"marginal\", \"tiers\": ["
+        "{\"from_bp\": 0, \"rate_ppm\": -1}]}]}";
+    assert_int_equal(comp_model(db, bad, strlen(bad), "2026-01", may1, &o, &e), REINS_EINVAL);
+    assert_string_equal(e.field, "plan");
+    if (!strstr(e.msg, "components[0].tiers[0]")) fail_msg("%s", e.msg);
+    testdb_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -557,6 +624,7 @@ int main(void)
         TESTDB_BOTH(test_correction_after_close),
         TESTDB_BOTH(test_audit),
         TESTDB_BOTH(test_fx),
+        TESTDB_BOTH(test_model),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
