@@ -137,3 +137,27 @@ test('exchange rates: admins set them; a deal in another currency needs one to b
   const audit = expectStatus(await get(admin, `/comp/audit?object=fx_rate&object_id=${made.id}`), 200).audit;
   assert.deepEqual(audit.map((a) => [a.action, a.summary.rate_ppm]), [['rate.set', 1084500]]);
 });
+
+test('plan modelling: admins run a draft against the current plan on a past period; nothing is stored', async () => {
+  const draft = { ...PLAN, name: 'AE draft', components: [{ ...PLAN.components[0], credit: { direct: 10000 }, tiers: [{ from_bp: 0, rate_ppm: 50000 }] }] };
+  const body = { plan: draft, period: '2026-01' };
+  isError(await post(S.m1, '/comp/plans/model', body), 403, 'forbidden');
+  isError(await post(S.s1a, '/comp/plans/model', body), 403, 'forbidden');
+  isError(await post(admin, '/comp/plans/model', { ...body, period: '2999-01' }), 400, 'invalid', 'period');
+  const bad = await post(admin, '/comp/plans/model', { ...body, plan: { ...draft, components: [{ ...draft.components[0], tiers: [{ from_bp: 0, rate_ppm: -1 }] }] } });
+  isError(bad, 400, 'invalid', 'plan');
+  assert.match(bad.text, /components\[0\]\.tiers\[0\]/);
+  const runsBefore = expectStatus(await get(admin, '/comp/audit?object=run'), 200).audit.length;
+  const m = expectStatus(await post(admin, '/comp/plans/model', body), 200);
+  // January on today's data (W1 back with its owner): current 10% with roll-up: Ana 6,000.00 ->
+  // 600.00, Ben 3,000.00 -> 300.00, Maya rolls up 9,000.00 -> 900.00. Draft 5%, no roll-up:
+  // Ana 300.00, Ben 150.00, Maya 0.00.
+  assert.deepEqual(m.people.map((p) => [p.name, p.current_minor, p.draft_minor, p.change_minor, p.flagged]), [
+    [ORG.m1.name, 90000, 0, -90000, true], [ORG.s1a.name, 60000, 30000, -30000, true], [ORG.s1b.name, 30000, 15000, -15000, true],
+  ]);
+  assert.deepEqual(m.totals, { current_minor: 180000, draft_minor: 45000, change_minor: -135000 });
+  assert.equal(m.draft_name, 'AE draft');
+  assert.deepEqual(Object.keys(m.people[0].facts).sort(), ['kudos_received', 'last_goal_checkin', 'last_kudos_at', 'open_goals', 'top_performer']);
+  assert.equal(m.people[0].facts.top_performer, false);
+  assert.equal(expectStatus(await get(admin, '/comp/audit?object=run'), 200).audit.length, runsBefore);
+});
