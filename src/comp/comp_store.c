@@ -29,8 +29,8 @@ static const char SQL_PAYEES[] =
     "SELECT DISTINCT a.person_id FROM comp_assignments a"
     " WHERE a.plan_id = $1 AND a.start_date <= $3 AND (a.end_date IS NULL OR a.end_date >= $2)"
     " ORDER BY a.person_id";
-static const char SQL_WINDOWS[] =
-    "SELECT person_id, start_date, end_date FROM comp_assignments WHERE plan_id = $1";
+static const char SQL_WINDOWS[] = "SELECT person_id, start_date, end_date FROM comp_assignments"
+                                  " WHERE plan_id = $1 ORDER BY person_id";
 static const char SQL_ORG[] = "SELECT id, COALESCE(manager_id, 0), start_date FROM people"
                               " ORDER BY id";
 /* Won deals closed in [$1, $2], each with its splits (direct first, in the order they were
@@ -459,10 +459,19 @@ static int windows_load(struct store *db, int64_t plan_id, struct window **out, 
     return rc < 0 ? rc : 0;
 }
 
+/* Whether `person` is on the plan on `day`; w is sorted by person. */
 static int on_plan(const struct window *w, size_t n, int64_t person, int32_t day)
 {
-    for (size_t i = 0; i < n; i++)
-        if (w[i].person == person && w[i].from <= day && day <= w[i].to) return 1;
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (w[mid].person < person)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < n && w[lo].person == person; lo++)
+        if (w[lo].from <= day && day <= w[lo].to) return 1;
     return 0;
 }
 
@@ -525,11 +534,16 @@ static void fx_convert(struct comp_db_input *d, const struct fx_rate *rates, siz
     n->rate_day = best->day;
 }
 
+static int fx_by_deal(const void *x, const void *y)
+{
+    const struct comp_fx_note *a = x, *b = y;
+    return a->deal_id < b->deal_id ? -1 : a->deal_id > b->deal_id;
+}
+
 const struct comp_fx_note *comp_fx_note_of(const struct comp_db_input *d, int64_t deal_id)
 {
-    for (size_t i = 0; i < d->nfx; i++)
-        if (d->fx[i].deal_id == deal_id) return &d->fx[i];
-    return NULL;
+    struct comp_fx_note key = {.deal_id = deal_id};
+    return d->nfx ? bsearch(&key, d->fx, d->nfx, sizeof *d->fx, fx_by_deal) : NULL;
 }
 
 /* Every won deal closed in [from, to], one row per credit: the deal's splits, or, when it has
@@ -607,6 +621,7 @@ static int load_credits(struct store *db, struct comp_db_input *d, struct org *o
                                  .person = org_person(d, o, (size_t)k, 1, a)};
     }
     store_rows_free(r);
+    if (d->nfx) qsort(d->fx, d->nfx, sizeof *d->fx, fx_by_deal); /* for comp_fx_note_of */
     return rc < 0 ? rc : 0;
 }
 
@@ -666,7 +681,7 @@ int comp_input_load_plan(struct store *db, int64_t plan_id, struct comp_plan *pl
     o.cap_ids = 16;
     d->person_ids = arena_alloc(a, o.cap_ids * sizeof *d->person_ids);
 
-    /* payees first: people[0..npayees) */
+    /* payees first, in id order (payee_index): people[0..npayees) */
     struct store_rows *r;
     if ((rc = store_query(db, SQL_PAYEES, PARAMS(SV_INT(plan_id), SV_TEXT(from), SV_TEXT(to)), &r,
                           e)) < 0)
@@ -805,6 +820,20 @@ struct correction {
     int64_t now, paid;
 };
 
+/* The payee index of `person_id` (payees are in id order), or -1. */
+static ptrdiff_t payee_index(const struct comp_db_input *d, int64_t person_id)
+{
+    size_t lo = 0, hi = d->npayees;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (d->person_ids[mid] < person_id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < d->npayees && d->person_ids[lo] == person_id ? (ptrdiff_t)lo : -1;
+}
+
 /* The corrections of the closed periods before `period` (run period labels sort in time
  * order): per person, the closed period's payout recomputed now (the engine always runs
  * from the plan's start) against what was paid for it: its run's own lines and the
@@ -827,20 +856,23 @@ static int corrections_find(struct store *db, int64_t plan_id, const char *perio
     if (rc < 0) return rc;
     size_t n = 0, ccap = 16;
     struct correction *c = arena_alloc(a, ccap * sizeof *c);
-    int64_t *paid = arena_alloc(a, (d->npayees ? d->npayees : 1) * sizeof *paid);
+    size_t np = d->npayees ? d->npayees : 1;
+    int64_t *paid = arena_alloc(a, np * sizeof *paid), *now = arena_alloc(a, np * sizeof *now);
     for (size_t k = 0; k < nclosed; k++) {
         int32_t first, last;
         enum comp_period_kind kind;
         if (comp_period_parse(closed[k].period, &first, &last, &kind) < 0) continue;
-        memset(paid, 0, (d->npayees ? d->npayees : 1) * sizeof *paid);
+        memset(paid, 0, np * sizeof *paid);
+        memset(now, 0, np * sizeof *now);
+        for (size_t j = 0; j < res->npayouts; j++)
+            if (res->payouts[j].month == first && res->payouts[j].person < d->npayees)
+                now[res->payouts[j].person] = res->payouts[j].payout;
         if ((rc = store_query(db, SQL_PAID_FOR_RUN, PARAMS(SV_INT(closed[k].run_id)), &r, e)) < 0)
             return rc;
         while ((rc = store_next(r, e)) > 0) {
             int64_t pid = store_int(r, 0), v = store_int(r, 1);
-            size_t i = 0;
-            while (i < d->npayees && d->person_ids[i] != pid)
-                i++;
-            if (i < d->npayees) {
+            ptrdiff_t i = payee_index(d, pid);
+            if (i >= 0) {
                 paid[i] = v;
             } else if (v != 0) { /* off the plan now: nothing is earned for that period */
                 c = arena_grow(a, c, sizeof *c, n, &ccap);
@@ -851,13 +883,9 @@ static int corrections_find(struct store *db, int64_t plan_id, const char *perio
         store_rows_free(r);
         if (rc < 0) return rc;
         for (size_t i = 0; i < d->npayees; i++) {
-            int64_t now = 0;
-            for (size_t j = 0; j < res->npayouts; j++)
-                if (res->payouts[j].person == i && res->payouts[j].month == first)
-                    now = res->payouts[j].payout;
-            if (now == paid[i]) continue;
+            if (now[i] == paid[i]) continue;
             c = arena_grow(a, c, sizeof *c, n, &ccap);
-            c[n++] = (struct correction){d->person_ids[i], closed[k].run_id, "", now, paid[i]};
+            c[n++] = (struct correction){d->person_ids[i], closed[k].run_id, "", now[i], paid[i]};
             memcpy(c[n - 1].period, closed[k].period, sizeof c->period);
         }
     }
