@@ -242,26 +242,27 @@ static int read_splits(struct api_call *call, json_t *body, struct comp_split *s
     if (json_array_size(a) > SPLITS_MAX)
         return err_field(e, REINS_EINVAL, "splits", "field splits: at most %d", SPLITS_MAX);
     *n = json_array_size(a);
-    char field[48];
+    const char *field;
     for (size_t i = 0; i < *n; i++) {
         json_t *it = json_array_get(a, i);
-        snprintf(field, sizeof field, "splits[%zu]", i);
+        field = "splits";
         if (!json_is_object(it))
-            return err_field(e, REINS_EINVAL, field, "%s: an object is required", field);
-        if ((rc = json_check_fields(it, item_fields, e)) < 0) return err_prefix(e, "%s.", field);
+            return err_field(e, REINS_EINVAL, field, "splits[%zu]: an object is required", i);
+        if ((rc = json_check_fields(it, item_fields, e)) < 0)
+            return err_prefix(e, "splits[%zu].", i);
         json_t *p = json_object_get(it, "person_id"), *k = json_object_get(it, "kind"),
                *b = json_object_get(it, "share_bp");
         if (!json_is_integer(p) || json_integer_value(p) <= 0) {
-            snprintf(field, sizeof field, "splits[%zu].person_id", i);
+            field = comp_split_field(i, "person_id");
             return err_field(e, REINS_EINVAL, field, "%s: a person id is required", field);
         }
         const char *kind = json_is_string(k) ? json_string_value(k) : "";
         if (strcmp(kind, "direct") && strcmp(kind, "overlay")) {
-            snprintf(field, sizeof field, "splits[%zu].kind", i);
+            field = comp_split_field(i, "kind");
             return err_field(e, REINS_EINVAL, field, "%s: direct or overlay", field);
         }
         if (!json_is_integer(b)) {
-            snprintf(field, sizeof field, "splits[%zu].share_bp", i);
+            field = comp_split_field(i, "share_bp");
             return err_field(e, REINS_EINVAL, field, "%s: whole basis points are required", field);
         }
         s[i] = (struct comp_split){json_integer_value(p),

@@ -1345,22 +1345,30 @@ int comp_splits_get(struct store *db, int64_t deal_id, json_t **out, struct err 
     return 0;
 }
 
+const char *comp_split_field(size_t i, const char *name)
+{
+    /* struct err keeps a pointer to its field: the name must outlive this call */
+    static _Thread_local char buf[64];
+    snprintf(buf, sizeof buf, "splits[%zu].%s", i, name);
+    return buf;
+}
+
 /* Each split on its own, then together: no person twice in a kind, direct shares 100%. */
 static int splits_check(struct store *db, const struct comp_split *s, size_t n, struct err *e)
 {
-    char field[48];
+    const char *field;
     int64_t direct = 0;
     for (size_t i = 0; i < n; i++) {
         if (s[i].kind != COMP_ROLE_DIRECT && s[i].kind != COMP_ROLE_OVERLAY) {
-            snprintf(field, sizeof field, "splits[%zu].kind", i);
+            field = comp_split_field(i, "kind");
             return err_field(e, REINS_EINVAL, field, "%s: direct or overlay", field);
         }
         if (s[i].share_bp < 1 || s[i].share_bp > COMP_BP) {
-            snprintf(field, sizeof field, "splits[%zu].share_bp", i);
+            field = comp_split_field(i, "share_bp");
             return err_field(e, REINS_EINVAL, field, "%s: %lld is not 1 to 10000 bp", field,
                              (long long)s[i].share_bp);
         }
-        snprintf(field, sizeof field, "splits[%zu].person_id", i);
+        field = comp_split_field(i, "person_id");
         for (size_t j = 0; j < i; j++)
             if (s[j].person_id == s[i].person_id && s[j].kind == s[i].kind)
                 return err_field(e, REINS_EINVAL, field,

@@ -155,6 +155,9 @@ struct comp_split {
     int64_t share_bp;    /* 1 to 10000 */
 };
 
+/* "splits[i].name", for naming a split's field in a struct err; valid until the next
+ * call in this thread. */
+const char *comp_split_field(size_t i, const char *name);
 /* The owner of opportunity `deal_id`; REINS_ENOTFOUND naming deal_id. */
 int comp_deal_owner(struct store *db, int64_t deal_id, int64_t *owner_out, struct err *e);
 /* {"deal_id", "owner_id", "splits": [{"person_id", "kind", "share_bp"}]}. No visibility
