@@ -1,9 +1,12 @@
 /* comp_api.c -- the /api/v1/comp routes (see docs/api.md): plans, assignments and payout runs
  * for admins; statements and estimates for whoever may see the person. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "api/api.h"
+#include "comp/comp_model.h"
 #include "comp/comp_store.h"
 #include "core/text.h"
 
@@ -24,8 +27,8 @@ static void upload_plan(struct api_call *call)
 {
     int64_t id;
     int version;
-    if (comp_plan_store(call->db, call->req->body, call->req->body_len, 0, (int64_t)time(NULL), &id,
-                        &version, &call->err) < 0)
+    if (comp_plan_store(call->db, call->req->body, call->req->body_len, 0, (int64_t)time(NULL),
+                        call->who.user_id, &id, &version, &call->err) < 0)
         return api_fail(call);
     reply_json(call->req, call->res, 201,
                json_pack("{s:I, s:i}", "id", (json_int_t)id, "version", version));
@@ -46,8 +49,8 @@ static void assign_plan(struct api_call *call)
     if (rc >= 0) rc = json_get_string(body, "start_date", &start, &call->err);
     if (rc >= 0) rc = json_get_string(body, "end_date", &end, &call->err);
     if (rc >= 0)
-        rc = comp_assign(call->db, call->ids[0], person, start, end, (int64_t)time(NULL), &id,
-                         &call->err);
+        rc = comp_assign(call->db, call->ids[0], person, start, end, 0, (int64_t)time(NULL),
+                         call->who.user_id, &id, &call->err);
     json_decref(body);
     if (rc < 0) return api_fail(call);
     reply_json(call->req, call->res, 201, json_pack("{s:I}", "id", (json_int_t)id));
@@ -63,8 +66,8 @@ static void run_payouts(struct api_call *call)
     int rc = json_check_fields(body, allowed, &call->err);
     if (rc >= 0) rc = json_get_string(body, "period", &period, &call->err);
     if (rc >= 0)
-        rc = comp_payout_run(call->db, call->ids[0], period, 0, (int64_t)time(NULL), &run,
-                             &call->err);
+        rc = comp_payout_run(call->db, call->ids[0], period, 0, (int64_t)time(NULL),
+                             call->who.user_id, &run, &call->err);
     json_decref(body);
     if (rc < 0) return api_fail(call);
     reply_json(call->req, call->res, 201, json_pack("{s:I}", "id", (json_int_t)run));
@@ -72,7 +75,8 @@ static void run_payouts(struct api_call *call)
 
 static void close_run(struct api_call *call)
 {
-    if (comp_run_close(call->db, call->ids[0], (int64_t)time(NULL), &call->err) < 0)
+    if (comp_run_close(call->db, call->ids[0], 0, (int64_t)time(NULL), call->who.user_id,
+                       &call->err) < 0)
         return api_fail(call);
     reply_json(call->req, call->res, 200,
                json_pack("{s:I, s:s}", "id", (json_int_t)call->ids[0], "status", "closed"));
@@ -81,16 +85,8 @@ static void close_run(struct api_call *call)
 static void payroll(struct api_call *call)
 {
     struct sb out = SB_INIT;
-    if (comp_payroll_csv(call->db, call->ids[0], &out, &call->err) < 0) {
-        sb_release(&out);
-        return api_fail(call);
-    }
-    call->res->status = 200;
-    call->res->content_type = "text/csv; charset=utf-8";
-    call->res->body = arena_strndup(call->req->arena, out.buf ? out.buf : "", out.len);
-    call->res->body_len = out.len;
-    http_add_header(call->res, "Content-Disposition", "attachment; filename=\"payroll.csv\"");
-    sb_release(&out);
+    int rc = comp_payroll_csv(call->db, call->ids[0], &out, &call->err);
+    api_reply_download(call, rc, &out, "text/csv; charset=utf-8", "payroll.csv");
 }
 
 /* The person asked about (default: the caller's own), if the caller may see them. A person
@@ -172,7 +168,7 @@ static void open_dispute(struct api_call *call)
         rc = err_set(&call->err, REINS_EFORBIDDEN, "only the person paid may dispute a line");
     if (rc >= 0)
         rc = comp_dispute_open(call->db, run, line, call->who.person_id, comment,
-                               (int64_t)time(NULL), &id, &call->err);
+                               (int64_t)time(NULL), call->who.user_id, &id, &call->err);
     json_decref(body);
     if (rc < 0) return api_fail(call);
     reply_json(call->req, call->res, 201, json_pack("{s:I}", "id", (json_int_t)id));
@@ -187,15 +183,186 @@ static void resolve_dispute(struct api_call *call)
     int rc = json_check_fields(body, allowed, &call->err);
     if (rc >= 0) rc = json_get_string(body, "comment", &comment, &call->err);
     if (rc >= 0)
-        rc = comp_dispute_resolve(call->db, call->ids[0], comment, (int64_t)time(NULL), &call->err);
+        rc = comp_dispute_resolve(call->db, call->ids[0], comment, (int64_t)time(NULL),
+                                  call->who.user_id, &call->err);
     json_decref(body);
     if (rc < 0) return api_fail(call);
     reply_json(call->req, call->res, 200,
                json_pack("{s:I, s:s}", "id", (json_int_t)call->ids[0], "status", "resolved"));
 }
 
+/* A deal's splits: who may read them sees the owner; who may change them is an admin or a
+ * manager at or above the owner (a seller may not split their own deal). Out of sight: 404. */
+static int deal_access(struct api_call *call, int write)
+{
+    int64_t owner;
+    int rc = comp_deal_owner(call->db, call->ids[0], &owner, &call->err);
+    if (rc < 0) return rc;
+    if (call->who.role == ROLE_ADMIN) return 0;
+    rc = access_can_see_person(call->db, &call->who, owner, &call->err);
+    if (rc < 0) return rc;
+    if (!rc)
+        return err_field(&call->err, REINS_ENOTFOUND, "deal_id", "no deal %lld",
+                         (long long)call->ids[0]);
+    if (write && call->who.role != ROLE_MANAGER)
+        return err_set(&call->err, REINS_EFORBIDDEN,
+                       "only an admin or a manager above the deal's owner may split it");
+    return 0;
+}
+
+static void get_splits(struct api_call *call)
+{
+    json_t *o;
+    if (deal_access(call, 0) < 0 || comp_splits_get(call->db, call->ids[0], &o, &call->err) < 0)
+        return api_fail(call);
+    reply_json(call->req, call->res, 200, o);
+}
+
+#define SPLITS_MAX 50
+
+/* {"splits": [{"person_id", "kind", "share_bp"}]}; an empty list credits the owner. */
+static int read_splits(struct api_call *call, json_t *body, struct comp_split *s, size_t *n)
+{
+    static const char *const allowed[] = {"splits", NULL};
+    static const char *const item_fields[] = {"person_id", "kind", "share_bp", NULL};
+    struct err *e = &call->err;
+    int rc = json_check_fields(body, allowed, e);
+    if (rc < 0) return rc;
+    json_t *a = json_object_get(body, "splits");
+    if (!json_is_array(a))
+        return err_field(e, REINS_EINVAL, "splits", "field splits: a list is required");
+    if (json_array_size(a) > SPLITS_MAX)
+        return err_field(e, REINS_EINVAL, "splits", "field splits: at most %d", SPLITS_MAX);
+    *n = json_array_size(a);
+    const char *field;
+    for (size_t i = 0; i < *n; i++) {
+        json_t *it = json_array_get(a, i);
+        field = "splits";
+        if (!json_is_object(it))
+            return err_field(e, REINS_EINVAL, field, "splits[%zu]: an object is required", i);
+        if ((rc = json_check_fields(it, item_fields, e)) < 0)
+            return err_prefix(e, "splits[%zu].", i);
+        json_t *p = json_object_get(it, "person_id"), *k = json_object_get(it, "kind"),
+               *b = json_object_get(it, "share_bp");
+        if (!json_is_integer(p) || json_integer_value(p) <= 0) {
+            field = comp_split_field(i, "person_id");
+            return err_field(e, REINS_EINVAL, field, "%s: a person id is required", field);
+        }
+        const char *kind = json_is_string(k) ? json_string_value(k) : "";
+        if (strcmp(kind, "direct") && strcmp(kind, "overlay")) {
+            field = comp_split_field(i, "kind");
+            return err_field(e, REINS_EINVAL, field, "%s: direct or overlay", field);
+        }
+        if (!json_is_integer(b)) {
+            field = comp_split_field(i, "share_bp");
+            return err_field(e, REINS_EINVAL, field, "%s: whole basis points are required", field);
+        }
+        s[i] = (struct comp_split){json_integer_value(p),
+                                   strcmp(kind, "direct") ? COMP_ROLE_OVERLAY : COMP_ROLE_DIRECT,
+                                   json_integer_value(b)};
+    }
+    return 0;
+}
+
+static void set_splits(struct api_call *call)
+{
+    if (deal_access(call, 1) < 0) return api_fail(call);
+    json_t *body;
+    if (request_json_object(call->req, &body, &call->err) < 0) return api_fail(call);
+    struct comp_split s[SPLITS_MAX];
+    size_t n = 0;
+    int rc = read_splits(call, body, s, &n);
+    json_decref(body);
+    if (rc >= 0)
+        rc = comp_splits_set(call->db, call->ids[0], s, n, 0, (int64_t)time(NULL),
+                             call->who.user_id, &call->err);
+    json_t *o;
+    if (rc < 0 || comp_splits_get(call->db, call->ids[0], &o, &call->err) < 0)
+        return api_fail(call);
+    reply_json(call->req, call->res, 200, o);
+}
+
+/* The audit log, for admins: ?object=run&object_id=3 narrow it. */
+static void audit(struct api_call *call)
+{
+    static const char *const objects[] = {"plan",    "assignment", "run", "deal",
+                                          "dispute", "fx_rate",    NULL};
+    const char *object = http_query(call->req, "object");
+    int64_t id = 0;
+    if (object) {
+        size_t i = 0;
+        while (objects[i] && strcmp(objects[i], object))
+            i++;
+        if (!objects[i]) {
+            err_field(&call->err, REINS_EINVAL, "object",
+                      "query object: plan, assignment, run, deal, dispute or fx_rate");
+            return api_fail(call);
+        }
+    }
+    if (api_query_int(call, "object_id", 1, INT64_MAX, &id) < 0) return api_fail(call);
+    json_t *a;
+    if (comp_audit_list(call->db, object, id, &a, &call->err) < 0) return api_fail(call);
+    reply_json(call->req, call->res, 200, json_pack("{s:o}", "audit", a));
+}
+
+/* An exchange rate: {effective_date, from_currency, to_currency, rate_ppm}. */
+static void set_fx_rate(struct api_call *call)
+{
+    static const char *const allowed[] = {"effective_date", "from_currency", "to_currency",
+                                          "rate_ppm", NULL};
+    json_t *body;
+    if (request_json_object(call->req, &body, &call->err) < 0) return api_fail(call);
+    const char *date = NULL, *from = NULL, *to = NULL;
+    int64_t id = 0;
+    int rc = json_check_fields(body, allowed, &call->err);
+    if (rc >= 0) rc = json_get_string(body, "effective_date", &date, &call->err);
+    if (rc >= 0) rc = json_get_string(body, "from_currency", &from, &call->err);
+    if (rc >= 0) rc = json_get_string(body, "to_currency", &to, &call->err);
+    json_t *rate = json_object_get(body, "rate_ppm");
+    if (rc >= 0 && !json_is_integer(rate))
+        rc = err_field(&call->err, REINS_EINVAL, "rate_ppm",
+                       "field rate_ppm: a whole number of ppm is required (1.0845 is 1084500)");
+    if (rc >= 0)
+        rc = comp_fx_rate_set(call->db, date, from, to, json_integer_value(rate),
+                              (int64_t)time(NULL), call->who.user_id, &id, &call->err);
+    json_decref(body);
+    if (rc < 0) return api_fail(call);
+    reply_json(call->req, call->res, 201, json_pack("{s:I}", "id", (json_int_t)id));
+}
+
+static void fx_rates(struct api_call *call)
+{
+    json_t *a;
+    if (comp_fx_rates_list(call->db, &a, &call->err) < 0) return api_fail(call);
+    reply_json(call->req, call->res, 200, json_pack("{s:o}", "rates", a));
+}
+
+/* {"plan": a draft plan document, "period": a past period}: the draft against the current
+ * plans, per person, nothing stored. */
+static void model_plan(struct api_call *call)
+{
+    static const char *const allowed[] = {"plan", "period", NULL};
+    json_t *body, *out = NULL;
+    if (request_json_object(call->req, &body, &call->err) < 0) return api_fail(call);
+    const char *period = NULL;
+    int rc = json_check_fields(body, allowed, &call->err);
+    if (rc >= 0) rc = json_get_string(body, "period", &period, &call->err);
+    json_t *plan = json_object_get(body, "plan");
+    if (rc >= 0 && !json_is_object(plan))
+        rc = err_field(&call->err, REINS_EINVAL, "plan", "field plan: a plan document is required");
+    char *doc = rc >= 0 ? json_dumps(plan, JSON_COMPACT) : NULL;
+    if (rc >= 0)
+        rc = comp_model(call->db, doc, doc ? strlen(doc) : 0, period, (int64_t)time(NULL), &out,
+                        &call->err);
+    free(doc);
+    json_decref(body);
+    if (rc < 0) return api_fail(call);
+    reply_json(call->req, call->res, 200, out);
+}
+
 const struct route comp_routes[] = {
     {"POST", "/api/v1/comp/plans", upload_plan, ROUTE_ADMIN},
+    {"POST", "/api/v1/comp/plans/model", model_plan, ROUTE_ADMIN},
     {"POST", "/api/v1/comp/plans/{id}/assignments", assign_plan, ROUTE_ADMIN},
     {"POST", "/api/v1/comp/plans/{id}/runs", run_payouts, ROUTE_ADMIN},
     {"POST", "/api/v1/comp/runs/{id}/close", close_run, ROUTE_ADMIN},
@@ -205,5 +372,10 @@ const struct route comp_routes[] = {
     {"GET", "/api/v1/comp/estimate", estimate, 0},
     {"POST", "/api/v1/comp/disputes", open_dispute, 0},
     {"POST", "/api/v1/comp/disputes/{id}/resolve", resolve_dispute, ROUTE_ADMIN},
+    {"GET", "/api/v1/comp/deals/{id}/splits", get_splits, 0},
+    {"PUT", "/api/v1/comp/deals/{id}/splits", set_splits, 0},
+    {"GET", "/api/v1/comp/audit", audit, ROUTE_ADMIN},
+    {"POST", "/api/v1/comp/fx-rates", set_fx_rate, ROUTE_ADMIN},
+    {"GET", "/api/v1/comp/fx-rates", fx_rates, ROUTE_ADMIN},
     {0},
 };

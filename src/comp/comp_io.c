@@ -365,11 +365,105 @@ static struct comp_credit *new_credit(struct comp_data *d)
 
 /* What one deal's rows share, and its direct splits so far. */
 struct deal {
-    size_t first_row;   /* the first row naming it */
+    size_t first;       /* credit index of the first row naming it */
     size_t last_direct; /* credit index of its last direct row, or SIZE_MAX */
     int64_t split_sum, given, amount;
     int32_t date, cancelled;
 };
+
+int comp_credit_deals(struct comp_data *d, const struct comp_plan *plan, size_t first,
+                      const char *name, struct err *e)
+{
+    size_t n = d->ncredits - first, ndeals = 0;
+    struct comp_name_map deals = {0};
+    struct deal *dl = xmalloc((n ? n : 1) * sizeof *dl);
+    map_grow_to(&deals, n);
+    int rc = 0;
+    for (size_t i = first; i < d->ncredits && !rc; i++) {
+        struct comp_credit *cr = &d->credits[i];
+        size_t slot;
+        /* the deal: same amount, date and cancellation on every row */
+        struct deal *g;
+        if (map_find(&deals, cr->deal, &slot)) {
+            g = &dl[deals.vals[slot]];
+            const char *what = g->amount != cr->deal_amount    ? "amount"
+                               : g->date != cr->date           ? "date"
+                               : g->cancelled != cr->cancelled ? "cancelled_on"
+                                                               : NULL;
+            if (what) {
+                rc = err_set(e, REINS_EINVAL,
+                             "%s line %zu: field %s: differs from line %zu for the same deal '%s'",
+                             name, cr->line, what, d->credits[g->first].line, cr->deal);
+                break;
+            }
+            cr->deal = d->credits[g->first].deal; /* one copy of the name per deal */
+        } else {
+            deals.keys[slot] = cr->deal;
+            deals.vals[slot] = (uint32_t)ndeals;
+            deals.n++;
+            g = &dl[ndeals++];
+            *g = (struct deal){i, SIZE_MAX, 0, 0, cr->deal_amount, cr->date, cr->cancelled};
+        }
+        if (cr->role == COMP_ROLE_DIRECT) {
+            g->split_sum += cr->split_bp;
+            if (g->split_sum > COMP_BP) {
+                rc = err_set(e, REINS_EINVAL,
+                             "%s line %zu: field split_bp: deal '%s' has direct splits of %" PRId64
+                             " bp so far, over 100%% (10000 bp)",
+                             name, cr->line, cr->deal, g->split_sum);
+                break;
+            }
+            /* each direct share rounded down; the deal's last direct row takes the rest */
+            cr->amount = cr->deal_amount * cr->split_bp / COMP_BP;
+            g->given += cr->amount;
+            g->last_direct = i;
+        } else if (comp_round_bp(cr->deal_amount, cr->split_bp, &cr->amount)) {
+            rc =
+                err_set(e, REINS_EINVAL, "%s line %zu: field amount: is too large", name, cr->line);
+            break;
+        }
+    }
+    for (size_t i = 0; i < ndeals && !rc; i++) {
+        struct deal *g = &dl[i];
+        if (g->last_direct == SIZE_MAX) continue; /* overlay-only deal */
+        if (g->split_sum != COMP_BP) {
+            rc = err_set(e, REINS_EINVAL,
+                         "%s line %zu: field split_bp: deal '%s' has direct splits of %" PRId64
+                         " bp in all; they must come to exactly 10000 bp (100%%)",
+                         name, d->credits[g->first].line, d->credits[g->last_direct].deal,
+                         g->split_sum);
+            break;
+        }
+        d->credits[g->last_direct].amount += g->amount - g->given;
+    }
+    /* roll-up: every manager above a direct seller is credited the same amount */
+    if (!rc && comp_plan_uses_role(plan, COMP_ROLE_ROLLUP)) {
+        /* only managers with a quota are on the plan: credit nobody else */
+        unsigned char *on_plan = xcalloc(d->npeople ? d->npeople : 1, 1);
+        for (size_t i = 0; i < d->nquotas; i++)
+            on_plan[d->quotas[i].person] = 1;
+        size_t end = d->ncredits;
+        for (size_t i = first; i < end; i++) {
+            if (d->credits[i].role != COMP_ROLE_DIRECT) continue;
+            for (int32_t m = d->people[d->credits[i].person].manager; m >= 0;
+                 m = d->people[m].manager) {
+                if (!on_plan[m]) continue;
+                struct comp_credit *u = new_credit(d);
+                *u = d->credits[i];
+                u->person = (uint32_t)m;
+                u->role = COMP_ROLE_ROLLUP;
+                u->source = (int32_t)i;
+            }
+        }
+        free(on_plan);
+    }
+    if (rc) d->ncredits = first;
+    free(deals.keys);
+    free(deals.vals);
+    free(deals.hashes);
+    free(dl);
+    return rc;
+}
 
 int comp_read_credits(struct comp_data *d, const struct comp_plan *plan, const char *name,
                       const char *csv, size_t len, struct err *e)
@@ -387,11 +481,9 @@ int comp_read_credits(struct comp_data *d, const struct comp_plan *plan, const c
                        "(--people) to know who manages whom",
                        name);
     if (read_doc(name, csv, len, &c, &doc, e)) return REINS_EINVAL;
-    struct comp_name_map ids = {0}, deals = {0};
-    struct deal *dl = xmalloc(doc->nrows * sizeof *dl);
+    struct comp_name_map ids = {0};
     map_grow_to(&ids, doc->nrows);
-    map_grow_to(&deals, doc->nrows);
-    size_t ndeals = 0, first_credit = d->ncredits;
+    size_t first_credit = d->ncredits;
     int rc = 0;
     for (size_t r = 1; r < doc->nrows && !rc; r++) {
         const struct csv_row *row = &doc->rows[r];
@@ -440,90 +532,14 @@ int comp_read_credits(struct comp_data *d, const struct comp_plan *plan, const c
                 cr.measure = plan->components[k].measure;
         cr.product = atom(d, product);
         cr.deal_type = atom(d, type);
-
-        /* the deal: same amount, date and cancellation on every row */
-        struct deal *g;
-        if (map_find(&deals, deal, &slot)) {
-            g = &dl[deals.vals[slot]];
-            const char *what = g->amount != cr.deal_amount    ? "amount"
-                               : g->date != cr.date           ? "date"
-                               : g->cancelled != cr.cancelled ? "cancelled_on"
-                                                              : NULL;
-            if (what) {
-                rc = err_set(e, REINS_EINVAL,
-                             "%s line %zu: field %s: differs from line %zu for the same deal '%s'",
-                             name, row->line, what, doc->rows[g->first_row].line, deal);
-                break;
-            }
-            cr.deal = d->credits[first_credit + g->first_row - 1].deal;
-        } else {
-            deals.keys[slot] = cr.deal = arena_strdup(&d->arena, deal);
-            deals.vals[slot] = (uint32_t)ndeals;
-            deals.n++;
-            g = &dl[ndeals++];
-            *g = (struct deal){r, SIZE_MAX, 0, 0, cr.deal_amount, cr.date, cr.cancelled};
-        }
-        if (cr.role == COMP_ROLE_DIRECT) {
-            g->split_sum += cr.split_bp;
-            if (g->split_sum > COMP_BP) {
-                rc = err_set(e, REINS_EINVAL,
-                             "%s line %zu: field split_bp: deal '%s' has direct splits of %" PRId64
-                             " bp so far, over 100%% (10000 bp)",
-                             name, row->line, deal, g->split_sum);
-                break;
-            }
-            /* each direct share rounded down; the deal's last direct row takes the rest */
-            cr.amount = cr.deal_amount * cr.split_bp / COMP_BP;
-            g->given += cr.amount;
-            g->last_direct = d->ncredits;
-        } else if (comp_round_bp(cr.deal_amount, cr.split_bp, &cr.amount)) {
-            rc = row_fail(e, name, row, "amount", "is too large", fld(&c, row, AMOUNT));
-            break;
-        }
+        cr.deal = arena_strdup(&d->arena, deal);
         *new_credit(d) = cr;
     }
-    for (size_t i = 0; i < ndeals && !rc; i++) {
-        struct deal *g = &dl[i];
-        if (g->last_direct == SIZE_MAX) continue; /* overlay-only deal */
-        if (g->split_sum != COMP_BP) {
-            rc = err_set(e, REINS_EINVAL,
-                         "%s line %zu: field split_bp: deal '%s' has direct splits of %" PRId64
-                         " bp in all; they must come to exactly 10000 bp (100%%)",
-                         name, doc->rows[g->first_row].line, d->credits[g->last_direct].deal,
-                         g->split_sum);
-            break;
-        }
-        d->credits[g->last_direct].amount += g->amount - g->given;
-    }
-    /* roll-up: every manager above a direct seller is credited the same amount */
-    if (!rc && comp_plan_uses_role(plan, COMP_ROLE_ROLLUP)) {
-        /* only managers with a quota are on the plan: credit nobody else */
-        unsigned char *on_plan = xcalloc(d->npeople ? d->npeople : 1, 1);
-        for (size_t i = 0; i < d->nquotas; i++)
-            on_plan[d->quotas[i].person] = 1;
-        size_t end = d->ncredits;
-        for (size_t i = first_credit; i < end; i++) {
-            if (d->credits[i].role != COMP_ROLE_DIRECT) continue;
-            for (int32_t m = d->people[d->credits[i].person].manager; m >= 0;
-                 m = d->people[m].manager) {
-                if (!on_plan[m]) continue;
-                struct comp_credit *u = new_credit(d);
-                *u = d->credits[i];
-                u->person = (uint32_t)m;
-                u->role = COMP_ROLE_ROLLUP;
-                u->source = (int32_t)i;
-            }
-        }
-        free(on_plan);
-    }
+    if (!rc) rc = comp_credit_deals(d, plan, first_credit, name, e);
     if (rc) d->ncredits = first_credit;
     free(ids.keys);
     free(ids.vals);
     free(ids.hashes);
-    free(deals.keys);
-    free(deals.vals);
-    free(deals.hashes);
-    free(dl);
     csv_doc_free(doc);
     return rc;
 }

@@ -47,6 +47,18 @@ int comp_read_quotas(struct comp_data *d, const struct comp_plan *plan, const ch
 int comp_read_credits(struct comp_data *d, const struct comp_plan *plan, const char *name,
                       const char *csv, size_t len, struct err *e);
 
+/* Credit the deals of d->credits[first..], rows as read (deal, person, date, deal_amount,
+ * split_bp, role, cancelled; amount not yet set), shared by comp_read_credits and the
+ * product (comp_store.c). Rows of a deal must agree on amount, date and cancellation; its
+ * direct splits must come to exactly 10000 bp (refused at the row that goes over, or at the
+ * deal's first row when short), each direct share is rounded down and the deal's last direct
+ * row takes the remaining cents; overlay shares are rounded half to even. When the plan counts
+ * roll-up credit, every manager above a direct seller (people[].manager) who has a quota in
+ * d->quotas is credited the seller's direct credit. Errors read "NAME line L: field F: ...",
+ * L being the row's `line`. On failure d->ncredits is back to `first`. */
+int comp_credit_deals(struct comp_data *d, const struct comp_plan *plan, size_t first,
+                      const char *name, struct err *e);
+
 /* The engine's input over `d`. */
 struct comp_input comp_data_input(const struct comp_data *d, const struct comp_plan *plan,
                                   int32_t last_month);

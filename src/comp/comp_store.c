@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "core/csv.h"
+#include <stddef.h>
 #include "core/text.h"
+#include "pipeline/pipeline.h"
 #include "quotas/quotas.h"
 #include "store/store.h"
 
@@ -24,18 +26,34 @@ static const char SQL_ASSIGN_INSERT[] =
     " VALUES ($1, $2, $3, $4, $5) RETURNING id";
 /* The people on the plan at some time in [$2, $3]. */
 static const char SQL_PAYEES[] =
-    "SELECT DISTINCT p.id, p.start_date FROM comp_assignments a JOIN people p ON p.id = a.person_id"
+    "SELECT DISTINCT a.person_id FROM comp_assignments a"
     " WHERE a.plan_id = $1 AND a.start_date <= $3 AND (a.end_date IS NULL OR a.end_date >= $2)"
-    " ORDER BY p.id";
-/* Closed-won deals in the plan's currency, credited to their owner while the
- * owner was on the plan. */
+    " ORDER BY a.person_id";
+static const char SQL_WINDOWS[] = "SELECT person_id, start_date, end_date FROM comp_assignments"
+                                  " WHERE plan_id = $1 ORDER BY person_id";
+static const char SQL_ORG[] = "SELECT id, COALESCE(manager_id, 0), start_date FROM people"
+                              " ORDER BY id";
+/* Won deals closed in [$1, $2], each with its splits (direct first, in the order they were
+ * given) or one row without. */
 static const char SQL_CREDITS[] =
-    "SELECT o.id, o.owner_id, o.amount_minor, o.close_date FROM opportunities o"
-    " WHERE o.status = 'won' AND o.close_date >= $2 AND o.close_date <= $3 AND o.currency = $4"
-    " AND EXISTS (SELECT 1 FROM comp_assignments a WHERE a.plan_id = $1"
-    " AND a.person_id = o.owner_id AND a.start_date <= o.close_date"
-    " AND (a.end_date IS NULL OR a.end_date >= o.close_date))"
-    " ORDER BY o.close_date, o.id";
+    "SELECT o.id, o.owner_id, o.amount_minor, o.close_date, s.person_id, s.kind, s.share_bp,"
+    " o.currency FROM opportunities o LEFT JOIN comp_splits s ON s.opportunity_id = o.id"
+    " WHERE o.status = 'won' AND o.close_date >= $1 AND o.close_date <= $2"
+    " ORDER BY o.close_date, o.id, s.kind, s.id";
+/* Rates into currency $1, by currency and date. */
+static const char SQL_FX_INTO[] =
+    "SELECT from_currency, effective_date, rate_ppm FROM comp_fx_rates WHERE to_currency = $1"
+    " ORDER BY from_currency, effective_date";
+static const char SQL_FX_FIND[] =
+    "SELECT id, rate_ppm FROM comp_fx_rates WHERE from_currency = $1 AND to_currency = $2"
+    " AND effective_date = $3";
+static const char SQL_FX_INSERT[] =
+    "INSERT INTO comp_fx_rates (effective_date, from_currency, to_currency, rate_ppm, created_at)"
+    " VALUES ($1, $2, $3, $4, $5) RETURNING id";
+static const char SQL_FX_UPDATE[] = "UPDATE comp_fx_rates SET rate_ppm = $2 WHERE id = $1";
+static const char SQL_FX_LIST[] =
+    "SELECT id, effective_date, from_currency, to_currency, rate_ppm FROM comp_fx_rates"
+    " ORDER BY from_currency, to_currency, effective_date";
 static const char SQL_QUOTA[] =
     "SELECT amount_minor FROM quotas WHERE person_id = $1 AND period_key = $2";
 static const char SQL_RUN_FIND[] =
@@ -48,11 +66,43 @@ static const char SQL_RUN_INSERT[] =
     " RETURNING id";
 static const char SQL_LINE_INSERT[] =
     "INSERT INTO comp_lines (run_id, person_id, line_no, line_date, rule, deal_id, amount_minor,"
-    " explanation) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+    " explanation, corrects_run_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 static const char SQL_PAYOUT_INSERT[] =
     "INSERT INTO comp_payouts (run_id, person_id, earned_minor, paid_to_date_minor, payout_minor,"
     " attainment_bp) VALUES ($1, $2, $3, $4, $5, $6)";
-static const char SQL_RUN_STATUS[] = "SELECT status FROM comp_runs WHERE id = $1";
+static const char SQL_RUN_GET[] =
+    "SELECT plan_id, period, status, closed_runs_seen FROM comp_runs WHERE id = $1";
+static const char SQL_RUNS_CLOSED[] =
+    "SELECT COUNT(*) FROM comp_runs WHERE plan_id = $1 AND status = 'closed'";
+static const char SQL_RUN_SEEN[] = "UPDATE comp_runs SET closed_runs_seen = $2 WHERE id = $1";
+static const char SQL_OPEN_BEFORE[] =
+    "SELECT period FROM comp_runs WHERE plan_id = $1 AND status = 'open' AND period < $2"
+    " ORDER BY period";
+static const char SQL_CLOSED_BEFORE[] =
+    "SELECT id, period FROM comp_runs WHERE plan_id = $1 AND status = 'closed' AND period < $2"
+    " ORDER BY period";
+/* What was paid for closed run $1's period: its own lines, not the corrections of earlier
+ * periods it carried, and the corrections of it in later closed runs. */
+static const char SQL_PAID_FOR_RUN[] =
+    "SELECT l.person_id, SUM(l.amount_minor) FROM comp_lines l JOIN comp_runs r ON r.id = l.run_id"
+    " WHERE (l.run_id = $1 AND l.corrects_run_id IS NULL)"
+    " OR (l.corrects_run_id = $1 AND r.status = 'closed') GROUP BY l.person_id";
+static const char SQL_AUDIT_INSERT[] =
+    "INSERT INTO comp_audit (changed_at, user_id, action, object, object_id, summary)"
+    " VALUES ($1, $2, $3, $4, $5, $6)";
+/* Newest first; $1 NULL for every object, $2 0 for every id. */
+static const char SQL_AUDIT_LIST[] =
+    "SELECT id, changed_at, user_id, action, object, object_id, summary FROM comp_audit"
+    " WHERE (CAST($1 AS TEXT) IS NULL OR object = $1) AND (CAST($2 AS BIGINT) = 0 OR object_id = "
+    "$2)"
+    " ORDER BY id DESC LIMIT 1000";
+static const char SQL_DEAL_OWNER[] = "SELECT owner_id FROM opportunities WHERE id = $1";
+static const char SQL_SPLITS[] =
+    "SELECT person_id, kind, share_bp FROM comp_splits WHERE opportunity_id = $1"
+    " ORDER BY kind, id";
+static const char SQL_SPLITS_DELETE[] = "DELETE FROM comp_splits WHERE opportunity_id = $1";
+static const char SQL_SPLIT_INSERT[] =
+    "INSERT INTO comp_splits (opportunity_id, person_id, kind, share_bp) VALUES ($1, $2, $3, $4)";
 static const char SQL_RUN_CLOSE[] =
     "UPDATE comp_runs SET status = 'closed', closed_at = $2 WHERE id = $1 AND status = 'open'";
 static const char SQL_PAYROLL[] =
@@ -90,10 +140,84 @@ static const char SQL_STATEMENTS[] =
 /* Serialises runs of the same database (store_lock key). */
 #define COMP_RUN_LOCK 0x636f6d70 /* "comp" */
 
+/* ---- one row, transactions, the audit log -------------------------------------------------- */
+
+/* Run `sql` and stand on its one row: 0 with *r on it (the caller frees it), or
+ * REINS_ENOTFOUND naming `field` ("no <what> <id>"). The one reader of single rows here. */
+static int query_row(struct store *db, const char *sql, const struct store_val *params, int n,
+                     struct store_rows **r, const char *field, const char *what, int64_t id,
+                     struct err *e)
+{
+    int rc = store_query(db, sql, params, n, r, e);
+    if (rc < 0) return rc;
+    rc = store_next(*r, e);
+    if (rc == 0) rc = err_field(e, REINS_ENOTFOUND, field, "no %s %lld", what, (long long)id);
+    if (rc < 0) {
+        store_rows_free(*r);
+        *r = NULL;
+        return rc;
+    }
+    return 0;
+}
+
+static int tx_begin(struct store *db, int in_tx, struct err *e)
+{
+    return in_tx ? 0 : store_begin(db, e);
+}
+
+/* Commit (unless in the caller's transaction) when rc is a success, else roll back. */
+static int tx_end(struct store *db, int in_tx, int rc, struct err *e)
+{
+    if (in_tx) return rc;
+    if (rc >= 0) rc = store_commit(db, e);
+    if (rc < 0) store_rollback(db);
+    return rc;
+}
+
+int comp_audit_add(struct store *db, int64_t user_id, int64_t now, const char *action,
+                   const char *object, int64_t object_id, json_t *summary, struct err *e)
+{
+    char *text = json_dumps(summary, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(summary);
+    if (!text) return err_set(e, REINS_ESTORE, "audit: summary cannot be written");
+    int rc = store_run(db, SQL_AUDIT_INSERT,
+                       PARAMS(SV_INT(now), SV_ID(user_id), SV_TEXT(action), SV_TEXT(object),
+                              SV_INT(object_id), SV_TEXT(text)),
+                       NULL, e);
+    free(text);
+    return rc < 0 ? rc : 0;
+}
+
+int comp_audit_list(struct store *db, const char *object, int64_t object_id, json_t **out,
+                    struct err *e)
+{
+    struct store_rows *r;
+    int rc = store_query(db, SQL_AUDIT_LIST, PARAMS(SV_TEXT(object), SV_INT(object_id)), &r, e);
+    if (rc < 0) return rc;
+    json_t *a = json_array();
+    while ((rc = store_next(r, e)) > 0) {
+        json_t *summary = json_loads(store_text(r, 6), 0, NULL);
+        json_t *row = json_pack(
+            "{s:I, s:I, s:s, s:s, s:I, s:o}", "id", (json_int_t)store_int(r, 0), "at",
+            (json_int_t)store_int(r, 1), "action", store_text(r, 3), "object", store_text(r, 4),
+            "object_id", (json_int_t)store_int(r, 5), "summary", summary ? summary : json_null());
+        json_object_set_new(row, "user_id",
+                            store_isnull(r, 2) ? json_null() : json_integer(store_int(r, 2)));
+        json_array_append_new(a, row);
+    }
+    store_rows_free(r);
+    if (rc < 0) {
+        json_decref(a);
+        return rc;
+    }
+    *out = a;
+    return 0;
+}
+
 /* ---- plans and assignments ----------------------------------------------------------------- */
 
 int comp_plan_store(struct store *db, const char *json, size_t len, int in_tx, int64_t now,
-                    int64_t *id_out, int *version_out, struct err *e)
+                    int64_t user_id, int64_t *id_out, int *version_out, struct err *e)
 {
     struct comp_plan *plan;
     int rc = comp_plan_parse(json, len, &plan, e);
@@ -103,7 +227,7 @@ int comp_plan_store(struct store *db, const char *json, size_t len, int in_tx, i
     if (plan->effective_to != COMP_NO_DATE) date_from_days(plan->effective_to, to);
     char *doc = xstrndup(json, len);
     int64_t version = 0, id = 0;
-    if (!in_tx && (rc = store_begin(db, e)) < 0) goto out;
+    if ((rc = tx_begin(db, in_tx, e)) < 0) goto out;
     rc = store_int_query(db, SQL_PLAN_NEXT_VERSION, PARAMS(SV_TEXT(plan->name)), &version, e);
     if (rc >= 0)
         rc = store_int_query(db, SQL_PLAN_INSERT,
@@ -111,8 +235,12 @@ int comp_plan_store(struct store *db, const char *json, size_t len, int in_tx, i
                                     plan->effective_to != COMP_NO_DATE ? SV_TEXT(to) : SV_NULL,
                                     SV_TEXT(doc), SV_INT(now)),
                              &id, e);
-    if (!in_tx && rc >= 0) rc = store_commit(db, e);
-    if (!in_tx && rc < 0) store_rollback(db);
+    if (rc >= 0)
+        rc = comp_audit_add(db, user_id, now, "plan.upload", "plan", id,
+                            json_pack("{s:s, s:I, s:s}", "name", plan->name, "version",
+                                      (json_int_t)version, "effective_from", from),
+                            e);
+    rc = tx_end(db, in_tx, rc, e);
 out:
     free(doc);
     comp_plan_free(plan);
@@ -126,20 +254,18 @@ out:
 static int plan_load(struct store *db, int64_t plan_id, struct comp_plan **out, struct err *e)
 {
     struct store_rows *r;
-    int rc = store_query(db, SQL_PLAN_DOCUMENT, PARAMS(SV_INT(plan_id)), &r, e);
+    int rc = query_row(db, SQL_PLAN_DOCUMENT, PARAMS(SV_INT(plan_id)), &r, "plan_id", "plan",
+                       plan_id, e);
     if (rc < 0) return rc;
-    rc = store_next(r, e);
-    if (rc == 0) rc = err_field(e, REINS_ENOTFOUND, "plan_id", "no plan %lld", (long long)plan_id);
-    if (rc > 0) {
-        const char *doc = store_text(r, 0);
-        rc = comp_plan_parse(doc, strlen(doc), out, e);
-    }
+    const char *doc = store_text(r, 0);
+    rc = comp_plan_parse(doc, strlen(doc), out, e);
     store_rows_free(r);
     return rc < 0 ? rc : 0;
 }
 
 int comp_assign(struct store *db, int64_t plan_id, int64_t person_id, const char *start_date,
-                const char *end_date, int64_t now, int64_t *id_out, struct err *e)
+                const char *end_date, int in_tx, int64_t now, int64_t user_id, int64_t *id_out,
+                struct err *e)
 {
     if (!start_date || date_check(start_date, "start_date", e) < 0)
         return start_date ? REINS_EINVAL
@@ -157,11 +283,18 @@ int comp_assign(struct store *db, int64_t plan_id, int64_t person_id, const char
     if (n == 0)
         return err_field(e, REINS_EINVAL, "person_id", "no person %lld", (long long)person_id);
     int64_t id = 0;
+    if ((rc = tx_begin(db, in_tx, e)) < 0) return rc;
     rc = store_int_query(db, SQL_ASSIGN_INSERT,
                          PARAMS(SV_INT(plan_id), SV_INT(person_id), SV_TEXT(start_date),
                                 SV_TEXT(end_date), SV_INT(now)),
                          &id, e);
-    if (rc < 0) return rc;
+    if (rc >= 0) {
+        json_t *sum = json_pack("{s:I, s:I, s:s}", "plan_id", (json_int_t)plan_id, "person_id",
+                                (json_int_t)person_id, "start_date", start_date);
+        json_object_set_new(sum, "end_date", end_date ? json_string(end_date) : json_null());
+        rc = comp_audit_add(db, user_id, now, "assignment.create", "assignment", id, sum, e);
+    }
+    if ((rc = tx_end(db, in_tx, rc, e)) < 0) return rc;
     if (id_out) *id_out = id;
     return 0;
 }
@@ -178,16 +311,15 @@ static enum period_kind quota_kind(enum comp_period_kind k)
 /* Each payee's quotas for every quota period from the plan's start to last_month,
  * ramped for new hires as attainment is (quota_effective). */
 static int load_quotas(struct store *db, struct comp_db_input *d, const int64_t *start_days,
-                       int32_t last_month, struct arena *a, struct err *e)
+                       int32_t last_month, struct err *e)
 {
     struct quota_settings s;
     int rc = quota_settings_get(db, &s, e);
     if (rc < 0) return rc;
     const struct comp_plan *plan = d->plan;
-    size_t cap = 16, len = 0;
-    struct comp_quota *q = arena_alloc(a, cap * sizeof *q);
+    struct comp_data *cd = &d->data;
     int32_t first = comp_month_of_day(plan->effective_from);
-    for (size_t i = 0; i < d->in.npeople; i++) {
+    for (size_t i = 0; i < d->npayees; i++) {
         struct ramp ramp;
         int over;
         if ((rc = ramp_for_person(db, d->person_ids[i], &s, &ramp, &over, e)) < 0) return rc;
@@ -203,8 +335,11 @@ static int load_quotas(struct store *db, struct comp_db_input *d, const int64_t 
                 store_query(db, SQL_QUOTA, PARAMS(SV_INT(d->person_ids[i]), SV_TEXT(p.key)), &r, e);
             if (rc < 0) return rc;
             if ((rc = store_next(r, e)) > 0) {
-                q = arena_grow(a, q, sizeof *q, len, &cap);
-                q[len++] = (struct comp_quota){
+                if (cd->nquotas == cd->capquotas) {
+                    cd->capquotas = cd->capquotas ? 2 * cd->capquotas : 64;
+                    cd->quotas = xrealloc(cd->quotas, cd->capquotas * sizeof *cd->quotas);
+                }
+                cd->quotas[cd->nquotas++] = (struct comp_quota){
                     .person = (uint32_t)i,
                     .measure = "bookings",
                     .month = (int32_t)p.first_month,
@@ -215,19 +350,322 @@ static int load_quotas(struct store *db, struct comp_db_input *d, const int64_t 
             if (rc < 0) return rc;
         }
     }
-    d->in.quotas = q;
-    d->in.nquotas = len;
     return 0;
+}
+
+/* Everyone in the organisation, by id, and their place in the engine's people (-1 until a
+ * payee, a split partner or a manager of one of them needs it). */
+struct org {
+    size_t n;
+    int64_t *ids, *managers, *starts;
+    int32_t *slot;
+    size_t cap_ids; /* of d->person_ids */
+};
+
+static int org_load(struct store *db, struct org *o, struct arena *a, struct err *e)
+{
+    struct store_rows *r;
+    int rc = store_query(db, SQL_ORG, NO_PARAMS, &r, e);
+    if (rc < 0) return rc;
+    size_t c1 = 64, c2 = 64, c3 = 64, c4 = 64;
+    memset(o, 0, sizeof *o);
+    o->ids = arena_alloc(a, c1 * sizeof *o->ids);
+    o->managers = arena_alloc(a, c2 * sizeof *o->managers);
+    o->starts = arena_alloc(a, c3 * sizeof *o->starts);
+    o->slot = arena_alloc(a, c4 * sizeof *o->slot);
+    while ((rc = store_next(r, e)) > 0) {
+        o->ids = arena_grow(a, o->ids, sizeof *o->ids, o->n, &c1);
+        o->managers = arena_grow(a, o->managers, sizeof *o->managers, o->n, &c2);
+        o->starts = arena_grow(a, o->starts, sizeof *o->starts, o->n, &c3);
+        o->slot = arena_grow(a, o->slot, sizeof *o->slot, o->n, &c4);
+        o->ids[o->n] = store_int(r, 0);
+        o->managers[o->n] = store_int(r, 1);
+        o->starts[o->n] = date_to_days(store_text(r, 2));
+        o->slot[o->n++] = -1;
+    }
+    store_rows_free(r);
+    return rc < 0 ? rc : 0;
+}
+
+/* The index in o->ids of person `id` (ids are sorted), or -1. */
+static ptrdiff_t org_find(const struct org *o, int64_t id)
+{
+    size_t lo = 0, hi = o->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (o->ids[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < o->n && o->ids[lo] == id ? (ptrdiff_t)lo : -1;
+}
+
+/* The engine's index of org person k, adding them (and, when `link`, their managers up the
+ * tree, for roll-up credit) on first use. */
+static uint32_t org_person(struct comp_db_input *d, struct org *o, size_t k, int link,
+                           struct arena *a)
+{
+    struct comp_data *cd = &d->data;
+    if (o->slot[k] < 0) {
+        if (cd->npeople == cd->cappeople) {
+            cd->cappeople = cd->cappeople ? 2 * cd->cappeople : 64;
+            cd->people = xrealloc(cd->people, cd->cappeople * sizeof *cd->people);
+        }
+        d->person_ids =
+            arena_grow(a, d->person_ids, sizeof *d->person_ids, cd->npeople, &o->cap_ids);
+        d->person_ids[cd->npeople] = o->ids[k];
+        cd->people[cd->npeople] =
+            (struct comp_person){arena_printf(a, "%lld", (long long)o->ids[k]), -1};
+        o->slot[k] = (int32_t)cd->npeople++;
+    }
+    uint32_t self = (uint32_t)o->slot[k];
+    if (link && cd->people[self].manager < 0 && o->managers[k] > 0) {
+        ptrdiff_t m = org_find(o, o->managers[k]);
+        if (m >= 0) {
+            uint32_t mi = org_person(d, o, (size_t)m, 1, a);
+            /* a reporting cycle (the people part refuses them) must not make roll-up loop */
+            int32_t at = (int32_t)mi;
+            while (at >= 0 && (uint32_t)at != self)
+                at = cd->people[at].manager;
+            if (at < 0) cd->people[self].manager = (int32_t)mi;
+        }
+    }
+    return self;
+}
+
+/* Who is on the plan on which days. */
+struct window {
+    int64_t person;
+    int32_t from, to;
+};
+
+static int windows_load(struct store *db, int64_t plan_id, struct window **out, size_t *n,
+                        struct arena *a, struct err *e)
+{
+    struct store_rows *r;
+    int rc = store_query(db, SQL_WINDOWS, PARAMS(SV_INT(plan_id)), &r, e);
+    if (rc < 0) return rc;
+    size_t cap = 16;
+    *n = 0;
+    *out = arena_alloc(a, cap * sizeof **out);
+    while ((rc = store_next(r, e)) > 0) {
+        *out = arena_grow(a, *out, sizeof **out, *n, &cap);
+        (*out)[(*n)++] = (struct window){
+            store_int(r, 0), (int32_t)date_to_days(store_text(r, 1)),
+            store_isnull(r, 2) ? INT32_MAX : (int32_t)date_to_days(store_text(r, 2))};
+    }
+    store_rows_free(r);
+    return rc < 0 ? rc : 0;
+}
+
+/* Whether `person` is on the plan on `day`; w is sorted by person. */
+static int on_plan(const struct window *w, size_t n, int64_t person, int32_t day)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (w[mid].person < person)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < n && w[lo].person == person; lo++)
+        if (w[lo].from <= day && day <= w[lo].to) return 1;
+    return 0;
+}
+
+static struct comp_credit *push_credit(struct comp_data *cd)
+{
+    if (cd->ncredits == cd->capcredits) {
+        cd->capcredits = cd->capcredits ? 2 * cd->capcredits : 64;
+        cd->credits = xrealloc(cd->credits, cd->capcredits * sizeof *cd->credits);
+    }
+    return &cd->credits[cd->ncredits++];
+}
+
+/* The rates into the plan's currency: from_currency, effective day, ppm. */
+struct fx_rate {
+    char from[4];
+    int32_t day;
+    int64_t rate_ppm;
+};
+
+static int fx_load(struct store *db, const char *into, struct fx_rate **out, size_t *n,
+                   struct arena *a, struct err *e)
+{
+    struct store_rows *r;
+    int rc = store_query(db, SQL_FX_INTO, PARAMS(SV_TEXT(into)), &r, e);
+    if (rc < 0) return rc;
+    size_t cap = 8;
+    *n = 0;
+    *out = arena_alloc(a, cap * sizeof **out);
+    while ((rc = store_next(r, e)) > 0) {
+        *out = arena_grow(a, *out, sizeof **out, *n, &cap);
+        struct fx_rate *f = &(*out)[(*n)++];
+        snprintf(f->from, sizeof f->from, "%s", store_text(r, 0));
+        f->day = (int32_t)date_to_days(store_text(r, 1));
+        f->rate_ppm = store_int(r, 2);
+    }
+    store_rows_free(r);
+    return rc < 0 ? rc : 0;
+}
+
+/* Convert a deal closed on `day` in `from` with the latest rate on or before that day; a
+ * deal without one is noted (rate 0) and fails the run only if someone on the plan is
+ * credited with it. comp_round_ppm is the one rounding. */
+static void fx_convert(struct comp_db_input *d, const struct fx_rate *rates, size_t nrates,
+                       int64_t deal, const char *from, int32_t day, int64_t *amount,
+                       struct arena *a)
+{
+    const struct fx_rate *best = NULL;
+    for (size_t i = 0; i < nrates; i++)
+        if (!strcmp(rates[i].from, from) && rates[i].day <= day) best = &rates[i];
+    d->fx = arena_grow(a, d->fx, sizeof *d->fx, d->nfx, &d->capfx);
+    struct comp_fx_note *n = &d->fx[d->nfx++];
+    *n = (struct comp_fx_note){.deal_id = deal, .amount = *amount};
+    snprintf(n->from, sizeof n->from, "%s", from);
+    if (!best || comp_round_ppm(*amount, best->rate_ppm, amount) < 0) {
+        n->rate_ppm = 0;
+        *amount = 0;
+        return;
+    }
+    n->rate_ppm = best->rate_ppm;
+    n->rate_day = best->day;
+}
+
+static int fx_by_deal(const void *x, const void *y)
+{
+    const struct comp_fx_note *a = x, *b = y;
+    return a->deal_id < b->deal_id ? -1 : a->deal_id > b->deal_id;
+}
+
+const struct comp_fx_note *comp_fx_note_of(const struct comp_db_input *d, int64_t deal_id)
+{
+    struct comp_fx_note key = {.deal_id = deal_id};
+    return d->nfx ? bsearch(&key, d->fx, d->nfx, sizeof *d->fx, fx_by_deal) : NULL;
+}
+
+/* Every won deal closed in [from, to], one row per credit: the deal's splits, or, when it has
+ * no direct split, the owner for the whole deal (plus any overlay splits); amounts in
+ * another currency converted into the plan's. */
+static int load_credits(struct store *db, struct comp_db_input *d, struct org *o, const char *from,
+                        const char *to, struct arena *a, struct err *e)
+{
+    struct fx_rate *rates;
+    size_t nrates;
+    int rc = fx_load(db, d->plan->currency, &rates, &nrates, a, e);
+    if (rc < 0) return rc;
+    struct store_rows *r;
+    if ((rc = store_query(db, SQL_CREDITS, PARAMS(SV_TEXT(from), SV_TEXT(to)), &r, e)) < 0)
+        return rc;
+    struct comp_data *cd = &d->data;
+    int64_t deal = 0, owner = 0, amount = 0;
+    int32_t day = 0;
+    int has_direct = 1;
+    const char *deal_id = NULL;
+    size_t rows = 0;
+    for (;;) {
+        rc = store_next(r, e);
+        if (rc < 0) break;
+        /* a deal ends: credit its owner unless its direct splits say otherwise */
+        if ((rc == 0 || store_int(r, 0) != deal) && !has_direct) {
+            ptrdiff_t k = org_find(o, owner);
+            if (k >= 0)
+                *push_credit(cd) =
+                    (struct comp_credit){.id = deal_id,
+                                         .deal = deal_id,
+                                         .role = COMP_ROLE_DIRECT,
+                                         .date = day,
+                                         .cancelled = COMP_NO_DATE,
+                                         .deal_amount = amount,
+                                         .split_bp = COMP_BP,
+                                         .measure = "bookings",
+                                         .product = "",
+                                         .deal_type = "",
+                                         .source = -1,
+                                         .line = rows,
+                                         .person = org_person(d, o, (size_t)k, 1, a)};
+            has_direct = 1;
+        }
+        if (rc == 0) break;
+        rows++;
+        if (store_int(r, 0) != deal) {
+            deal = store_int(r, 0);
+            owner = store_int(r, 1);
+            amount = store_int(r, 2);
+            day = (int32_t)date_to_days(store_text(r, 3));
+            deal_id = arena_printf(a, "%lld", (long long)deal);
+            has_direct = 0;
+            if (strcmp(store_text(r, 7), d->plan->currency))
+                fx_convert(d, rates, nrates, deal, store_text(r, 7), day, &amount, a);
+        }
+        if (store_isnull(r, 4)) continue; /* no splits */
+        ptrdiff_t k = org_find(o, store_int(r, 4));
+        if (k < 0) continue;
+        int direct = strcmp(store_text(r, 5), "direct") == 0;
+        has_direct |= direct;
+        *push_credit(cd) =
+            (struct comp_credit){.id = deal_id,
+                                 .deal = deal_id,
+                                 .role = direct ? COMP_ROLE_DIRECT : COMP_ROLE_OVERLAY,
+                                 .date = day,
+                                 .cancelled = COMP_NO_DATE,
+                                 .deal_amount = amount,
+                                 .split_bp = store_int(r, 6),
+                                 .measure = "bookings",
+                                 .product = "",
+                                 .deal_type = "",
+                                 .source = -1,
+                                 .line = rows,
+                                 .person = org_person(d, o, (size_t)k, 1, a)};
+    }
+    store_rows_free(r);
+    if (d->nfx) qsort(d->fx, d->nfx, sizeof *d->fx, fx_by_deal); /* for comp_fx_note_of */
+    return rc < 0 ? rc : 0;
+}
+
+/* Keep the credits of people on the plan on the credit's day (roll-up credit included), in
+ * order, and point roll-ups at their source's new place (-1 when it went: a seller off the
+ * plan still rolls up to a manager on it). */
+static void keep_payees_credits(struct comp_db_input *d, const struct window *w, size_t nw)
+{
+    struct comp_data *cd = &d->data;
+    int32_t *moved = xmalloc((cd->ncredits ? cd->ncredits : 1) * sizeof *moved);
+    size_t n = 0;
+    for (size_t i = 0; i < cd->ncredits; i++) {
+        struct comp_credit c = cd->credits[i];
+        moved[i] = -1;
+        if (c.person >= d->npayees || !on_plan(w, nw, d->person_ids[c.person], c.date)) continue;
+        if (c.source >= 0) c.source = moved[c.source];
+        moved[i] = (int32_t)n;
+        cd->credits[n++] = c;
+    }
+    cd->ncredits = n;
+    free(moved);
 }
 
 int comp_input_load(struct store *db, int64_t plan_id, int32_t last_month, int64_t extra_person,
                     int64_t extra_amount, struct arena *a, struct comp_db_input *d, struct err *e)
 {
+    struct comp_plan *plan;
+    int rc = plan_load(db, plan_id, &plan, e);
+    if (rc < 0) {
+        memset(d, 0, sizeof *d);
+        return rc;
+    }
+    return comp_input_load_plan(db, plan_id, plan, last_month, extra_person, extra_amount, a, d, e);
+}
+
+int comp_input_load_plan(struct store *db, int64_t plan_id, struct comp_plan *plan,
+                         int32_t last_month, int64_t extra_person, int64_t extra_amount,
+                         struct arena *a, struct comp_db_input *d, struct err *e)
+{
     memset(d, 0, sizeof *d);
-    int rc = plan_load(db, plan_id, &d->plan, e);
-    if (rc < 0) return rc;
+    comp_data_init(&d->data);
+    d->plan = plan;
+    int rc = 0;
     d->in.plan = d->plan;
-    d->in.last_month = last_month;
     char from[11], to[11];
     date_from_days(d->plan->effective_from, from);
     int32_t last_day = comp_month_first_day(last_month + 1) - 1;
@@ -235,82 +673,64 @@ int comp_input_load(struct store *db, int64_t plan_id, int32_t last_month, int64
         last_day = d->plan->effective_to;
     date_from_days(last_day, to);
 
-    /* payees */
+    struct org o;
+    struct window *w;
+    size_t nw;
+    if ((rc = org_load(db, &o, a, e)) < 0 || (rc = windows_load(db, plan_id, &w, &nw, a, e)) < 0)
+        goto fail;
+    o.cap_ids = 16;
+    d->person_ids = arena_alloc(a, o.cap_ids * sizeof *d->person_ids);
+
+    /* payees first, in id order (payee_index): people[0..npayees) */
     struct store_rows *r;
     if ((rc = store_query(db, SQL_PAYEES, PARAMS(SV_INT(plan_id), SV_TEXT(from), SV_TEXT(to)), &r,
                           e)) < 0)
         goto fail;
-    size_t cap = 16, n = 0, cap2 = 16, cap3 = 16;
-    struct comp_person *people = arena_alloc(a, cap * sizeof *people);
-    int64_t *ids = arena_alloc(a, cap2 * sizeof *ids);
-    int64_t *starts = arena_alloc(a, cap3 * sizeof *starts);
     while ((rc = store_next(r, e)) > 0) {
-        people = arena_grow(a, people, sizeof *people, n, &cap);
-        ids = arena_grow(a, ids, sizeof *ids, n, &cap2);
-        starts = arena_grow(a, starts, sizeof *starts, n, &cap3);
-        ids[n] = store_int(r, 0);
-        starts[n] = date_to_days(store_text(r, 1));
-        people[n] = (struct comp_person){arena_printf(a, "%lld", (long long)ids[n]), -1};
-        n++;
+        ptrdiff_t k = org_find(&o, store_int(r, 0));
+        if (k >= 0) org_person(d, &o, (size_t)k, 0, a);
     }
     store_rows_free(r);
     if (rc < 0) goto fail;
-    d->in.people = people;
-    d->in.npeople = n;
-    d->person_ids = ids;
+    d->npayees = d->data.npeople;
+    int64_t *starts = arena_alloc(a, (d->npayees ? d->npayees : 1) * sizeof *starts);
+    for (size_t i = 0; i < d->npayees; i++) {
+        ptrdiff_t k = org_find(&o, d->person_ids[i]);
+        starts[i] = o.starts[k];
+        org_person(d, &o, (size_t)k, 1, a); /* their managers, for roll-up */
+    }
+    if ((rc = load_quotas(db, d, starts, last_month, e)) < 0) goto fail;
 
-    /* credits: each won deal to its owner, whole */
-    if ((rc = store_query(
-             db, SQL_CREDITS,
-             PARAMS(SV_INT(plan_id), SV_TEXT(from), SV_TEXT(to), SV_TEXT(d->plan->currency)), &r,
-             e)) < 0)
-        goto fail;
-    size_t ccap = 64, nc = 0, dcap = 64;
-    struct comp_credit *credits = arena_alloc(a, ccap * sizeof *credits);
-    int64_t *deals = arena_alloc(a, dcap * sizeof *deals);
-    while ((rc = store_next(r, e)) > 0) {
-        int64_t owner = store_int(r, 1);
-        size_t who = 0;
-        while (who < n && ids[who] != owner)
-            who++;
-        if (who == n) continue; /* on the plan then, but not in this run's window */
-        credits = arena_grow(a, credits, sizeof *credits, nc, &ccap);
-        deals = arena_grow(a, deals, sizeof *deals, nc, &dcap);
-        deals[nc] = store_int(r, 0);
-        const char *id = arena_strdup(a, store_text(r, 0));
-        credits[nc] = (struct comp_credit){
-            .id = id,
-            .deal = id,
-            .person = (uint32_t)who,
-            .role = COMP_ROLE_DIRECT,
-            .date = (int32_t)date_to_days(store_text(r, 3)),
-            .cancelled = COMP_NO_DATE,
-            .amount = store_int(r, 2),
-            .deal_amount = store_int(r, 2),
-            .split_bp = COMP_BP,
-            .measure = "bookings",
-            .product = "",
-            .deal_type = "",
-            .source = -1,
-            .line = nc + 1,
-        };
-        nc++;
+    /* credits: splits, owners, roll-up (comp_io.c's crediting, as the CLI's), then only
+     * what people on the plan earned while on it */
+    if ((rc = load_credits(db, d, &o, from, to, a, e)) < 0) goto fail;
+    if ((rc = comp_credit_deals(&d->data, d->plan, 0, "deal splits", e)) < 0) goto fail;
+    keep_payees_credits(d, w, nw);
+    for (size_t i = 0; i < d->data.ncredits; i++) {
+        int64_t deal = 0;
+        parse_int64(d->data.credits[i].deal, &deal);
+        const struct comp_fx_note *n = comp_fx_note_of(d, deal);
+        if (n && n->rate_ppm == 0) {
+            char day[11];
+            date_from_days(d->data.credits[i].date, day);
+            rc = err_field(e, REINS_EINVAL, "currency",
+                           "deal %lld is in %s and closed on %s, but there is no %s to %s exchange"
+                           " rate on or before that date: add one, then run again",
+                           (long long)deal, n->from, day, n->from, d->plan->currency);
+            goto fail;
+        }
     }
-    store_rows_free(r);
-    if (rc < 0) goto fail;
+
     if (extra_amount > 0) {
         size_t who = 0;
-        while (who < n && ids[who] != extra_person)
+        while (who < d->npayees && d->person_ids[who] != extra_person)
             who++;
-        if (who == n) {
+        if (who == d->npayees) {
             rc = err_field(e, REINS_EINVAL, "person_id", "person %lld is not on this plan",
                            (long long)extra_person);
             goto fail;
         }
-        credits = arena_grow(a, credits, sizeof *credits, nc, &ccap);
-        deals = arena_grow(a, deals, sizeof *deals, nc, &dcap);
-        deals[nc] = 0;
-        credits[nc] = (struct comp_credit){
+        *push_credit(&d->data) = (struct comp_credit){
             .id = "estimate",
             .deal = "estimate",
             .person = (uint32_t)who,
@@ -324,14 +744,13 @@ int comp_input_load(struct store *db, int64_t plan_id, int32_t last_month, int64
             .product = "",
             .deal_type = "",
             .source = -1,
-            .line = nc + 1,
+            .line = d->data.ncredits + 1,
         };
-        nc++;
     }
-    d->in.credits = credits;
-    d->in.ncredits = nc;
-    d->deal_ids = deals;
-    if ((rc = load_quotas(db, d, starts, last_month, a, e)) < 0) goto fail;
+    d->deal_ids = arena_alloc(a, (d->data.ncredits ? d->data.ncredits : 1) * sizeof *d->deal_ids);
+    for (size_t i = 0; i < d->data.ncredits; i++)
+        if (parse_int64(d->data.credits[i].deal, &d->deal_ids[i]) < 0) d->deal_ids[i] = 0;
+    d->in = comp_data_input(&d->data, d->plan, last_month);
     return 0;
 fail:
     comp_db_input_release(d);
@@ -341,6 +760,7 @@ fail:
 void comp_db_input_release(struct comp_db_input *d)
 {
     comp_plan_free(d->plan);
+    comp_data_release(&d->data);
     d->plan = NULL;
     d->in.plan = NULL;
 }
@@ -363,55 +783,219 @@ static int run_period(const struct comp_plan *plan, const char *period, int32_t 
     return 0;
 }
 
-/* Store the lines and payouts of payout period `month` of a computed run. */
+/* Minor units as "1,234.56". */
+static void money(struct sb *o, int64_t v)
+{
+    uint64_t m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    char digits[24];
+    int n = snprintf(digits, sizeof digits, "%llu", (unsigned long long)(m / 100));
+    if (v < 0) sb_adds(o, "-");
+    for (int i = 0; i < n; i++) {
+        if (i > 0 && (n - i) % 3 == 0) sb_adds(o, ",");
+        sb_addf(o, "%c", digits[i]);
+    }
+    sb_addf(o, ".%02u", (unsigned)(m % 100));
+}
+
+/* " The deal is 1,000.00 EUR, converted at 1.084500 USD per EUR (the rate from
+ * 2026-01-01) into 1,084.50 USD." */
+static void fx_explain(struct sb *o, const struct comp_fx_note *fx, const char *into,
+                       int64_t converted)
+{
+    char day[11];
+    date_from_days(fx->rate_day, day);
+    sb_adds(o, " The deal is ");
+    money(o, fx->amount);
+    sb_addf(o, " %s, converted at %lld.%06lld %s per %s (the rate from %s) into ", fx->from,
+            (long long)(fx->rate_ppm / COMP_PPM), (long long)(fx->rate_ppm % COMP_PPM), into,
+            fx->from, day);
+    money(o, converted);
+    sb_addf(o, " %s.", into);
+}
+
+/* A closed period's result as it would be now, against what was paid for it. */
+struct correction {
+    int64_t person_id, run_id;
+    char period[9];
+    int64_t now, paid;
+};
+
+/* The payee index of `person_id` (payees are in id order), or -1. */
+static ptrdiff_t payee_index(const struct comp_db_input *d, int64_t person_id)
+{
+    size_t lo = 0, hi = d->npayees;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (d->person_ids[mid] < person_id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < d->npayees && d->person_ids[lo] == person_id ? (ptrdiff_t)lo : -1;
+}
+
+/* The corrections of the closed periods before `period` (run period labels sort in time
+ * order): per person, the closed period's payout recomputed now (the engine always runs
+ * from the plan's start) against what was paid for it: its run's own lines and the
+ * corrections of it already in later closed runs. */
+static int corrections_find(struct store *db, int64_t plan_id, const char *period,
+                            const struct comp_db_input *d, const struct comp_result *res,
+                            struct correction **out, size_t *nout, struct arena *a, struct err *e)
+{
+    struct store_rows *r;
+    int rc = store_query(db, SQL_CLOSED_BEFORE, PARAMS(SV_INT(plan_id), SV_TEXT(period)), &r, e);
+    if (rc < 0) return rc;
+    size_t nclosed = 0, cap = 8;
+    struct correction *closed = arena_alloc(a, cap * sizeof *closed);
+    while ((rc = store_next(r, e)) > 0) {
+        closed = arena_grow(a, closed, sizeof *closed, nclosed, &cap);
+        closed[nclosed] = (struct correction){.run_id = store_int(r, 0)};
+        snprintf(closed[nclosed++].period, sizeof closed->period, "%s", store_text(r, 1));
+    }
+    store_rows_free(r);
+    if (rc < 0) return rc;
+    size_t n = 0, ccap = 16;
+    struct correction *c = arena_alloc(a, ccap * sizeof *c);
+    size_t np = d->npayees ? d->npayees : 1;
+    int64_t *paid = arena_alloc(a, np * sizeof *paid), *now = arena_alloc(a, np * sizeof *now);
+    for (size_t k = 0; k < nclosed; k++) {
+        int32_t first, last;
+        enum comp_period_kind kind;
+        if (comp_period_parse(closed[k].period, &first, &last, &kind) < 0) continue;
+        memset(paid, 0, np * sizeof *paid);
+        memset(now, 0, np * sizeof *now);
+        for (size_t j = 0; j < res->npayouts; j++)
+            if (res->payouts[j].month == first && res->payouts[j].person < d->npayees)
+                now[res->payouts[j].person] = res->payouts[j].payout;
+        if ((rc = store_query(db, SQL_PAID_FOR_RUN, PARAMS(SV_INT(closed[k].run_id)), &r, e)) < 0)
+            return rc;
+        while ((rc = store_next(r, e)) > 0) {
+            int64_t pid = store_int(r, 0), v = store_int(r, 1);
+            ptrdiff_t i = payee_index(d, pid);
+            if (i >= 0) {
+                paid[i] = v;
+            } else if (v != 0) { /* off the plan now: nothing is earned for that period */
+                c = arena_grow(a, c, sizeof *c, n, &ccap);
+                c[n++] = (struct correction){pid, closed[k].run_id, "", 0, v};
+                memcpy(c[n - 1].period, closed[k].period, sizeof c->period);
+            }
+        }
+        store_rows_free(r);
+        if (rc < 0) return rc;
+        for (size_t i = 0; i < d->npayees; i++) {
+            if (now[i] == paid[i]) continue;
+            c = arena_grow(a, c, sizeof *c, n, &ccap);
+            c[n++] = (struct correction){d->person_ids[i], closed[k].run_id, "", now[i], paid[i]};
+            memcpy(c[n - 1].period, closed[k].period, sizeof c->period);
+        }
+    }
+    *out = c;
+    *nout = n;
+    return 0;
+}
+
+/* The sum of the corrections of `person_id`. */
+static int64_t corrections_of(const struct correction *c, size_t n, int64_t person_id)
+{
+    int64_t v = 0;
+    for (size_t i = 0; i < n; i++)
+        if (c[i].person_id == person_id) v += c[i].now - c[i].paid;
+    return v;
+}
+
+/* Store the lines and payouts of payout period `month` of a computed run, with a visible
+ * correction line per person and closed period whose result changed since it closed;
+ * *total_out is what the period pays in all. */
 static int store_run_lines(struct store *db, int64_t run_id, const struct comp_db_input *d,
-                           const struct comp_result *res, int32_t month, struct err *e)
+                           const struct comp_result *res, int32_t month, const struct correction *c,
+                           size_t nc, int64_t *total_out, struct err *e)
 {
     struct sb why = {0};
     int rc = 0;
+    int64_t total = 0;
+    char day[11];
     for (size_t i = 0; i < res->nlines && rc >= 0; i++) {
         const struct comp_line *l = &res->lines[i];
         if (l->month != month) continue;
         why.len = 0;
         comp_line_explain(&d->in, l, l->ref >= 0 ? &res->lines[l->ref] : NULL, &why);
-        char day[11];
         date_from_days(l->date, day);
         int64_t deal = l->credit >= 0 ? d->deal_ids[l->credit] : 0;
+        const struct comp_fx_note *fx = deal ? comp_fx_note_of(d, deal) : NULL;
+        if (fx) fx_explain(&why, fx, d->plan->currency, d->data.credits[l->credit].deal_amount);
         rc = store_run(db, SQL_LINE_INSERT,
                        PARAMS(SV_INT(run_id), SV_INT(d->person_ids[l->person]), SV_INT(i),
                               SV_TEXT(day), SV_TEXT(comp_rule_name((enum comp_rule)l->rule)),
-                              SV_ID(deal), SV_INT(l->amount), SV_TEXT(why.len ? why.buf : "")),
+                              SV_ID(deal), SV_INT(l->amount), SV_TEXT(why.len ? why.buf : ""),
+                              SV_NULL),
+                       NULL, e);
+    }
+    date_from_days(comp_month_first_day(month), day);
+    for (size_t i = 0; i < nc && rc >= 0; i++) {
+        why.len = 0;
+        sb_addf(&why, "Correction for %s, a closed period: earned now ", c[i].period);
+        money(&why, c[i].now);
+        sb_adds(&why, ", paid ");
+        money(&why, c[i].paid);
+        sb_adds(&why, ", difference ");
+        money(&why, c[i].now - c[i].paid);
+        sb_addf(&why, ", paid in this period; the %s run itself stays as it was closed.",
+                c[i].period);
+        rc = store_run(db, SQL_LINE_INSERT,
+                       PARAMS(SV_INT(run_id), SV_INT(c[i].person_id), SV_INT(res->nlines + i),
+                              SV_TEXT(day), SV_TEXT("correction"), SV_NULL,
+                              SV_INT(c[i].now - c[i].paid), SV_TEXT(why.buf), SV_INT(c[i].run_id)),
                        NULL, e);
     }
     sb_release(&why);
     for (size_t i = 0; i < res->npayouts && rc >= 0; i++) {
         const struct comp_payout *p = &res->payouts[i];
         if (p->month != month) continue;
+        int64_t fix = corrections_of(c, nc, d->person_ids[p->person]);
+        total += p->payout + fix;
         rc = store_run(db, SQL_PAYOUT_INSERT,
-                       PARAMS(SV_INT(run_id), SV_INT(d->person_ids[p->person]), SV_INT(p->earned),
-                              SV_INT(p->paid_to_date), SV_INT(p->payout), SV_INT(p->attainment_bp)),
+                       PARAMS(SV_INT(run_id), SV_INT(d->person_ids[p->person]),
+                              SV_INT(p->earned + fix), SV_INT(p->paid_to_date),
+                              SV_INT(p->payout + fix), SV_INT(p->attainment_bp)),
                        NULL, e);
     }
+    /* people with corrections only: nothing of their own this period */
+    for (size_t i = 0; i < nc && rc >= 0; i++) {
+        int seen = 0;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = c[j].person_id == c[i].person_id;
+        for (size_t j = 0; j < res->npayouts && !seen; j++)
+            seen = res->payouts[j].month == month &&
+                   d->person_ids[res->payouts[j].person] == c[i].person_id;
+        if (seen) continue;
+        int64_t fix = corrections_of(c, nc, c[i].person_id);
+        total += fix;
+        rc = store_run(db, SQL_PAYOUT_INSERT,
+                       PARAMS(SV_INT(run_id), SV_INT(c[i].person_id), SV_INT(fix), SV_INT(0),
+                              SV_INT(fix), SV_INT(-1)),
+                       NULL, e);
+    }
+    *total_out = total;
     return rc;
 }
 
 int comp_payout_run(struct store *db, int64_t plan_id, const char *period, int in_tx, int64_t now,
-                    int64_t *run_id_out, struct err *e)
+                    int64_t user_id, int64_t *run_id_out, struct err *e)
 {
     struct arena a = {0};
     struct comp_db_input d = {0};
     struct comp_result res = {0};
     int32_t first, last;
-    int rc = in_tx ? 0 : store_begin(db, e);
+    int rc = tx_begin(db, in_tx, e);
     if (rc < 0) return rc;
     if ((rc = store_lock(db, COMP_RUN_LOCK, e)) < 0) goto out;
-    if ((rc = comp_input_load(db, plan_id, 0, 0, 0, &a, &d, e)) < 0) goto out;
-    if ((rc = run_period(d.plan, period, &first, &last, e)) < 0) goto out;
-    comp_db_input_release(&d);
-    arena_release(&a);
-    if ((rc = comp_input_load(db, plan_id, last, 0, 0, &a, &d, e)) < 0) goto out;
+    struct comp_plan *plan;
+    if ((rc = plan_load(db, plan_id, &plan, e)) < 0) goto out;
+    rc = run_period(plan, period, &first, &last, e);
+    comp_plan_free(plan);
+    if (rc < 0 || (rc = comp_input_load(db, plan_id, last, 0, 0, &a, &d, e)) < 0) goto out;
 
-    int64_t run_id = 0;
+    int64_t run_id = 0, closed_runs = 0;
     struct store_rows *r;
     if ((rc = store_query(db, SQL_RUN_FIND, PARAMS(SV_INT(plan_id), SV_TEXT(period)), &r, e)) < 0)
         goto out;
@@ -432,54 +1016,84 @@ int comp_payout_run(struct store *db, int64_t plan_id, const char *period, int i
                                      e)) < 0) {
         goto out;
     }
+    if ((rc = store_int_query(db, SQL_RUNS_CLOSED, PARAMS(SV_INT(plan_id)), &closed_runs, e)) < 0 ||
+        (rc = store_run(db, SQL_RUN_SEEN, PARAMS(SV_INT(run_id), SV_INT(closed_runs)), NULL, e)) <
+            0)
+        goto out;
     if ((rc = comp_run(&d.in, &res, e)) < 0) goto out;
-    if ((rc = store_run_lines(db, run_id, &d, &res, first, e)) < 0) goto out;
-    if (!in_tx && (rc = store_commit(db, e)) < 0) goto out;
-    if (run_id_out) *run_id_out = run_id;
+    struct correction *c;
+    size_t nc;
+    int64_t total = 0;
+    if ((rc = corrections_find(db, plan_id, period, &d, &res, &c, &nc, &a, e)) < 0 ||
+        (rc = store_run_lines(db, run_id, &d, &res, first, c, nc, &total, e)) < 0)
+        goto out;
+    rc = comp_audit_add(db, user_id, now, "run.run", "run", run_id,
+                        json_pack("{s:I, s:s, s:I, s:I}", "plan_id", (json_int_t)plan_id, "period",
+                                  period, "payout_minor", (json_int_t)total, "corrections",
+                                  (json_int_t)nc),
+                        e);
+    if (rc >= 0 && run_id_out) *run_id_out = run_id;
 out:
-    if (rc < 0 && !in_tx) store_rollback(db);
+    rc = tx_end(db, in_tx, rc, e);
     comp_result_release(&res);
     comp_db_input_release(&d);
     arena_release(&a);
     return rc < 0 ? rc : 0;
 }
 
-static int run_status(struct store *db, int64_t run_id, int *closed, struct err *e)
+int comp_run_close(struct store *db, int64_t run_id, int in_tx, int64_t now, int64_t user_id,
+                   struct err *e)
 {
+    int rc = tx_begin(db, in_tx, e);
+    if (rc < 0) return rc;
     struct store_rows *r;
-    int rc = store_query(db, SQL_RUN_STATUS, PARAMS(SV_INT(run_id)), &r, e);
-    if (rc < 0) return rc;
-    rc = store_next(r, e);
-    if (rc == 0) rc = err_field(e, REINS_ENOTFOUND, "run_id", "no run %lld", (long long)run_id);
-    if (rc > 0) *closed = strcmp(store_text(r, 0), "closed") == 0;
+    if ((rc = query_row(db, SQL_RUN_GET, PARAMS(SV_INT(run_id)), &r, "run_id", "run", run_id, e)) <
+        0)
+        return tx_end(db, in_tx, rc, e);
+    int64_t plan_id = store_int(r, 0), seen = store_int(r, 3), closed_runs = 0;
+    char period[9];
+    snprintf(period, sizeof period, "%s", store_text(r, 1));
+    int closed = strcmp(store_text(r, 2), "closed") == 0;
     store_rows_free(r);
-    return rc < 0 ? rc : 0;
-}
-
-int comp_run_close(struct store *db, int64_t run_id, int64_t now, struct err *e)
-{
-    int closed = 0;
-    int rc = run_status(db, run_id, &closed, e);
-    if (rc < 0) return rc;
-    int64_t changed = 0;
-    if (!closed &&
-        (rc = store_run(db, SQL_RUN_CLOSE, PARAMS(SV_INT(run_id), SV_INT(now)), &changed, e)) < 0)
-        return rc;
-    if (closed || changed == 0)
-        return err_field(e, REINS_ECONFLICT, "run_id", "run %lld is already closed",
-                         (long long)run_id);
-    return 0;
+    if (closed) {
+        rc = err_field(e, REINS_ECONFLICT, "run_id", "run %lld is already closed",
+                       (long long)run_id);
+        return tx_end(db, in_tx, rc, e);
+    }
+    /* periods close in order, and a run closes as computed after the last close: a
+     * correction paid by an earlier close must not be paid again */
+    if ((rc = store_query(db, SQL_OPEN_BEFORE, PARAMS(SV_INT(plan_id), SV_TEXT(period)), &r, e)) <
+        0)
+        return tx_end(db, in_tx, rc, e);
+    if ((rc = store_next(r, e)) > 0)
+        rc = err_field(e, REINS_ECONFLICT, "run_id", "close %s first: periods close in order",
+                       store_text(r, 0));
+    store_rows_free(r);
+    if (rc >= 0)
+        rc = store_int_query(db, SQL_RUNS_CLOSED, PARAMS(SV_INT(plan_id)), &closed_runs, e);
+    if (rc >= 0 && closed_runs != seen)
+        rc = err_field(e, REINS_ECONFLICT, "run_id",
+                       "another period was closed after run %lld was computed: run %s again"
+                       " before closing it, so its corrections are up to date",
+                       (long long)run_id, period);
+    if (rc >= 0) rc = store_run(db, SQL_RUN_CLOSE, PARAMS(SV_INT(run_id), SV_INT(now)), NULL, e);
+    if (rc >= 0)
+        rc = comp_audit_add(
+            db, user_id, now, "run.close", "run", run_id,
+            json_pack("{s:I, s:s}", "plan_id", (json_int_t)plan_id, "period", period), e);
+    return tx_end(db, in_tx, rc, e);
 }
 
 int comp_payroll_csv(struct store *db, int64_t run_id, struct sb *out, struct err *e)
 {
-    int closed = 0;
-    int rc = run_status(db, run_id, &closed, e);
+    struct store_rows *r;
+    int rc = query_row(db, SQL_RUN_GET, PARAMS(SV_INT(run_id)), &r, "run_id", "run", run_id, e);
     if (rc < 0) return rc;
+    int closed = strcmp(store_text(r, 2), "closed") == 0;
+    store_rows_free(r);
     if (!closed)
         return err_field(e, REINS_ECONFLICT, "run_id",
                          "run %lld is open: close it before exporting payroll", (long long)run_id);
-    struct store_rows *r;
     if ((rc = store_query(db, SQL_PAYROLL, PARAMS(SV_INT(run_id)), &r, e)) < 0) return rc;
     sb_adds(out, "email,name,period,earned,paid_to_date,payout\r\n");
     while ((rc = store_next(r, e)) > 0) {
@@ -539,15 +1153,11 @@ int comp_statement(struct store *db, int64_t plan_id, int64_t person_id, const c
                    json_t **out, struct err *e)
 {
     struct store_rows *r;
-    int rc = store_query(db, SQL_STATEMENT_RUN, PARAMS(SV_INT(plan_id), SV_TEXT(period)), &r, e);
+    int rc = query_row(db, SQL_STATEMENT_RUN, PARAMS(SV_INT(plan_id), SV_TEXT(period)), &r,
+                       "period", "payout run of plan", plan_id, e);
+    if (rc == REINS_ENOTFOUND)
+        err_field(e, rc, "period", "no payout run for %s", period ? period : "");
     if (rc < 0) return rc;
-    rc = store_next(r, e);
-    if (rc == 0)
-        rc = err_field(e, REINS_ENOTFOUND, "period", "no payout run for %s", period ? period : "");
-    if (rc < 0) {
-        store_rows_free(r);
-        return rc;
-    }
     int64_t run_id = store_int(r, 0);
     json_t *o = json_pack("{s:I, s:s, s:I, s:s, s:I, s:s, s:I}", "run_id", (json_int_t)run_id,
                           "status", store_text(r, 1), "plan_id", (json_int_t)plan_id, "plan_name",
@@ -642,37 +1252,233 @@ static int comment_check(const char *comment, struct err *e)
 }
 
 int comp_dispute_open(struct store *db, int64_t run_id, int64_t line_no, int64_t person_id,
-                      const char *comment, int64_t now, int64_t *id_out, struct err *e)
+                      const char *comment, int64_t now, int64_t user_id, int64_t *id_out,
+                      struct err *e)
 {
     int rc = comment_check(comment, e);
     if (rc < 0) return rc;
-    int64_t n = 0;
+    int64_t n = 0, id = 0;
     if ((rc = store_int_query(db, SQL_LINE_OWNER,
                               PARAMS(SV_INT(run_id), SV_INT(line_no), SV_INT(person_id)), &n, e)) <
         0)
         return rc;
     if (n == 0) return err_field(e, REINS_ENOTFOUND, "line_no", "no such line of yours");
-    return store_int_query(
+    if ((rc = store_begin(db, e)) < 0) return rc;
+    rc = store_int_query(
         db, SQL_DISPUTE_INSERT,
         PARAMS(SV_INT(run_id), SV_INT(line_no), SV_INT(person_id), SV_TEXT(comment), SV_INT(now)),
-        id_out, e);
+        &id, e);
+    if (rc >= 0)
+        rc = comp_audit_add(db, user_id, now, "dispute.open", "dispute", id,
+                            json_pack("{s:I, s:I, s:I, s:s}", "run_id", (json_int_t)run_id,
+                                      "line_no", (json_int_t)line_no, "person_id",
+                                      (json_int_t)person_id, "comment", comment),
+                            e);
+    if ((rc = tx_end(db, 0, rc, e)) < 0) return rc;
+    if (id_out) *id_out = id;
+    return 0;
 }
 
 int comp_dispute_resolve(struct store *db, int64_t id, const char *comment, int64_t now,
-                         struct err *e)
+                         int64_t user_id, struct err *e)
 {
     int rc = comment_check(comment, e);
     if (rc < 0) return rc;
+    if ((rc = store_begin(db, e)) < 0) return rc;
     struct store_rows *r;
-    if ((rc = store_query(db, SQL_DISPUTE_STATUS, PARAMS(SV_INT(id)), &r, e)) < 0) return rc;
-    rc = store_next(r, e);
-    if (rc == 0) rc = err_set(e, REINS_ENOTFOUND, "no dispute %lld", (long long)id);
-    if (rc > 0 && strcmp(store_text(r, 0), "open") != 0)
+    if ((rc = query_row(db, SQL_DISPUTE_STATUS, PARAMS(SV_INT(id)), &r, NULL, "dispute", id, e)) <
+        0)
+        return tx_end(db, 0, rc, e);
+    if (strcmp(store_text(r, 0), "open") != 0)
         rc = err_set(e, REINS_ECONFLICT, "dispute %lld is resolved already", (long long)id);
     store_rows_free(r);
+    if (rc >= 0)
+        rc = store_run(db, SQL_DISPUTE_RESOLVE, PARAMS(SV_INT(id), SV_TEXT(comment), SV_INT(now)),
+                       NULL, e);
+    if (rc >= 0)
+        rc = comp_audit_add(db, user_id, now, "dispute.resolve", "dispute", id,
+                            json_pack("{s:s}", "resolution", comment), e);
+    return tx_end(db, 0, rc, e);
+}
+
+/* ---- deal splits --------------------------------------------------------------------------- */
+
+int comp_deal_owner(struct store *db, int64_t deal_id, int64_t *owner_out, struct err *e)
+{
+    struct store_rows *r;
+    int rc =
+        query_row(db, SQL_DEAL_OWNER, PARAMS(SV_INT(deal_id)), &r, "deal_id", "deal", deal_id, e);
     if (rc < 0) return rc;
-    return store_run(db, SQL_DISPUTE_RESOLVE, PARAMS(SV_INT(id), SV_TEXT(comment), SV_INT(now)),
-                     NULL, e) < 0
-               ? REINS_ESTORE
-               : 0;
+    *owner_out = store_int(r, 0);
+    store_rows_free(r);
+    return 0;
+}
+
+/* The deal's splits as JSON: [{"person_id","kind","share_bp"}]. */
+static int splits_json(struct store *db, int64_t deal_id, json_t **out, struct err *e)
+{
+    struct store_rows *r;
+    int rc = store_query(db, SQL_SPLITS, PARAMS(SV_INT(deal_id)), &r, e);
+    if (rc < 0) return rc;
+    json_t *a = json_array();
+    while ((rc = store_next(r, e)) > 0)
+        json_array_append_new(a, json_pack("{s:I, s:s, s:I}", "person_id",
+                                           (json_int_t)store_int(r, 0), "kind", store_text(r, 1),
+                                           "share_bp", (json_int_t)store_int(r, 2)));
+    store_rows_free(r);
+    if (rc < 0) {
+        json_decref(a);
+        return rc;
+    }
+    *out = a;
+    return 0;
+}
+
+int comp_splits_get(struct store *db, int64_t deal_id, json_t **out, struct err *e)
+{
+    int64_t owner;
+    int rc = comp_deal_owner(db, deal_id, &owner, e);
+    json_t *a;
+    if (rc < 0 || (rc = splits_json(db, deal_id, &a, e)) < 0) return rc;
+    *out = json_pack("{s:I, s:I, s:o}", "deal_id", (json_int_t)deal_id, "owner_id",
+                     (json_int_t)owner, "splits", a);
+    return 0;
+}
+
+const char *comp_split_field(size_t i, const char *name)
+{
+    /* struct err keeps a pointer to its field: the name must outlive this call */
+    static _Thread_local char buf[64];
+    snprintf(buf, sizeof buf, "splits[%zu].%s", i, name);
+    return buf;
+}
+
+/* Each split on its own, then together: no person twice in a kind, direct shares 100%. */
+static int splits_check(struct store *db, const struct comp_split *s, size_t n, struct err *e)
+{
+    const char *field;
+    int64_t direct = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i].kind != COMP_ROLE_DIRECT && s[i].kind != COMP_ROLE_OVERLAY) {
+            field = comp_split_field(i, "kind");
+            return err_field(e, REINS_EINVAL, field, "%s: direct or overlay", field);
+        }
+        if (s[i].share_bp < 1 || s[i].share_bp > COMP_BP) {
+            field = comp_split_field(i, "share_bp");
+            return err_field(e, REINS_EINVAL, field, "%s: %lld is not 1 to 10000 bp", field,
+                             (long long)s[i].share_bp);
+        }
+        field = comp_split_field(i, "person_id");
+        for (size_t j = 0; j < i; j++)
+            if (s[j].person_id == s[i].person_id && s[j].kind == s[i].kind)
+                return err_field(e, REINS_EINVAL, field,
+                                 "%s: person %lld has a %s split already"
+                                 " (splits[%zu])",
+                                 field, (long long)s[i].person_id, comp_role_name(s[i].kind), j);
+        int64_t found = 0;
+        int rc = store_int_query(db, SQL_PERSON_EXISTS, PARAMS(SV_INT(s[i].person_id)), &found, e);
+        if (rc < 0) return rc;
+        if (!found)
+            return err_field(e, REINS_EINVAL, field, "%s: no person %lld", field,
+                             (long long)s[i].person_id);
+        if (s[i].kind == COMP_ROLE_DIRECT) direct += s[i].share_bp;
+    }
+    if (direct != 0 && direct != COMP_BP)
+        return err_field(e, REINS_EINVAL, "splits",
+                         "splits: the direct shares come to %lld bp; they must come to exactly"
+                         " 10000 bp (100%%), or give none to credit the owner with the whole deal",
+                         (long long)direct);
+    return 0;
+}
+
+int comp_splits_set(struct store *db, int64_t deal_id, const struct comp_split *s, size_t n,
+                    int in_tx, int64_t now, int64_t user_id, struct err *e)
+{
+    int64_t owner;
+    int rc = comp_deal_owner(db, deal_id, &owner, e);
+    if (rc < 0 || (rc = splits_check(db, s, n, e)) < 0) return rc;
+    if ((rc = tx_begin(db, in_tx, e)) < 0) return rc;
+    json_t *before = NULL, *after = NULL;
+    rc = splits_json(db, deal_id, &before, e);
+    if (rc >= 0) rc = store_run(db, SQL_SPLITS_DELETE, PARAMS(SV_INT(deal_id)), NULL, e);
+    for (size_t i = 0; i < n && rc >= 0; i++)
+        rc = store_run(db, SQL_SPLIT_INSERT,
+                       PARAMS(SV_INT(deal_id), SV_INT(s[i].person_id),
+                              SV_TEXT(comp_role_name(s[i].kind)), SV_INT(s[i].share_bp)),
+                       NULL, e);
+    if (rc >= 0) rc = splits_json(db, deal_id, &after, e);
+    if (rc >= 0) {
+        rc = comp_audit_add(db, user_id, now, "splits.set", "deal", deal_id,
+                            json_pack("{s:o, s:o}", "before", before, "after", after), e);
+        before = after = NULL;
+    }
+    json_decref(before);
+    json_decref(after);
+    return tx_end(db, in_tx, rc, e);
+}
+
+/* ---- exchange rates ------------------------------------------------------------------------ */
+
+int comp_fx_rate_set(struct store *db, const char *effective_date, const char *from, const char *to,
+                     int64_t rate_ppm, int64_t now, int64_t user_id, int64_t *id_out, struct err *e)
+{
+    if (!effective_date)
+        return err_field(e, REINS_EINVAL, "effective_date", "effective_date is required");
+    int rc = date_check(effective_date, "effective_date", e);
+    if (rc < 0 || (rc = currency_check(from, "from_currency", e)) < 0 ||
+        (rc = currency_check(to, "to_currency", e)) < 0)
+        return rc;
+    if (!strcmp(from, to))
+        return err_field(e, REINS_EINVAL, "to_currency", "to_currency is from_currency");
+    if (rate_ppm <= 0)
+        return err_field(e, REINS_EINVAL, "rate_ppm",
+                         "rate_ppm: above 0 is needed (units of to_currency per million of"
+                         " from_currency: 1.0845 is 1084500)");
+    if ((rc = store_begin(db, e)) < 0) return rc;
+    struct store_rows *r;
+    int64_t id = 0, before = 0;
+    rc = store_query(db, SQL_FX_FIND, PARAMS(SV_TEXT(from), SV_TEXT(to), SV_TEXT(effective_date)),
+                     &r, e);
+    if (rc >= 0 && (rc = store_next(r, e)) > 0) {
+        id = store_int(r, 0);
+        before = store_int(r, 1);
+    }
+    store_rows_free(r);
+    if (rc >= 0 && id)
+        rc = store_run(db, SQL_FX_UPDATE, PARAMS(SV_INT(id), SV_INT(rate_ppm)), NULL, e);
+    else if (rc >= 0)
+        rc = store_int_query(db, SQL_FX_INSERT,
+                             PARAMS(SV_TEXT(effective_date), SV_TEXT(from), SV_TEXT(to),
+                                    SV_INT(rate_ppm), SV_INT(now)),
+                             &id, e);
+    if (rc >= 0) {
+        json_t *sum =
+            json_pack("{s:s, s:s, s:s, s:I}", "effective_date", effective_date, "from_currency",
+                      from, "to_currency", to, "rate_ppm", (json_int_t)rate_ppm);
+        if (before) json_object_set_new(sum, "replaced_rate_ppm", json_integer(before));
+        rc = comp_audit_add(db, user_id, now, "rate.set", "fx_rate", id, sum, e);
+    }
+    if ((rc = tx_end(db, 0, rc, e)) < 0) return rc;
+    if (id_out) *id_out = id;
+    return 0;
+}
+
+int comp_fx_rates_list(struct store *db, json_t **out, struct err *e)
+{
+    struct store_rows *r;
+    int rc = store_query(db, SQL_FX_LIST, NO_PARAMS, &r, e);
+    if (rc < 0) return rc;
+    json_t *a = json_array();
+    while ((rc = store_next(r, e)) > 0)
+        json_array_append_new(
+            a, json_pack("{s:I, s:s, s:s, s:s, s:I}", "id", (json_int_t)store_int(r, 0),
+                         "effective_date", store_text(r, 1), "from_currency", store_text(r, 2),
+                         "to_currency", store_text(r, 3), "rate_ppm", (json_int_t)store_int(r, 4)));
+    store_rows_free(r);
+    if (rc < 0) {
+        json_decref(a);
+        return rc;
+    }
+    *out = a;
+    return 0;
 }

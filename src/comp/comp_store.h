@@ -5,7 +5,7 @@
  * kept as a new version: an upload with a name already stored becomes version
  * N+1 and never changes an older one. A payout run for one plan and payout
  * period builds struct comp_input from the database (closed-won deals credited
- * to their owner, quotas with ramp from src/quotas/), runs the engine and
+ * by their splits, with roll-up; quotas with ramp from src/quotas/), runs the engine and
  * stores every line paid in that period with its explanation and each
  * person's payout, in one transaction. An open run may be run again (it is
  * replaced); a closed run is final and a new run of its period is refused.
@@ -17,53 +17,104 @@
 #include <stdint.h>
 
 #include "comp/comp.h"
+#include "comp/comp_io.h"
 #include "core/err.h"
 #include "core/mem.h"
 
 struct store;
 struct principal;
 
+/* Every change below writes a row of the audit log in its own transaction: `now` is
+ * when, `user_id` who (0 for the system: the demo, the command line). */
+
 /* Store `json` as a new version of the plan it names, in its own transaction
  * unless `in_tx`. *id_out and *version_out (either may be NULL) receive the new
  * row. REINS_EINVAL naming the JSON path of a bad field. */
 int comp_plan_store(struct store *db, const char *json, size_t len, int in_tx, int64_t now,
-                    int64_t *id_out, int *version_out, struct err *e);
+                    int64_t user_id, int64_t *id_out, int *version_out, struct err *e);
 
 /* Put person `person_id` on plan `plan_id` from `start_date` to `end_date`
  * (YYYY-MM-DD; end NULL for open). REINS_EINVAL naming the field. */
 int comp_assign(struct store *db, int64_t plan_id, int64_t person_id, const char *start_date,
-                const char *end_date, int64_t now, int64_t *id_out, struct err *e);
+                const char *end_date, int in_tx, int64_t now, int64_t user_id, int64_t *id_out,
+                struct err *e);
 
 /* The engine's input for plan `plan_id` up to the end of `last_month` (a comp
- * month number), its strings and arrays in `arena`; *plan_out is the parsed
- * plan, freed by the caller with comp_plan_free. person_ids[i] is the
- * database id of in->people[i]; deal_ids[i] the opportunity of credits[i].
+ * month number), its strings and arrays in `arena` and out->data, both released by
+ * comp_db_input_release (the arena by its owner). Won deals are credited as the
+ * CLI credits its file (comp_credit_deals): by their splits (comp_splits), or
+ * whole to the owner when they have no direct split; roll-up to every manager above
+ * a direct seller who is on the plan with a quota. Only credits of people on the
+ * plan on the close date count. A deal in another currency is converted at the latest
+ * rate (comp_fx_rates) on or before its close date, rounded by comp_round_ppm; a
+ * credited deal without a rate fails with REINS_EINVAL naming the deal and currency
+ * (field "currency"). person_ids[i] is the database id of in->people[i];
+ * deal_ids[i] the opportunity of credits[i].
  * With extra_amount > 0, one more credit of that amount is added for
  * `extra_person` on the last day of last_month (the earnings estimator). */
+/* A deal in another currency than the plan's, converted at its close date. */
+struct comp_fx_note {
+    int64_t deal_id;
+    char from[4];     /* the deal's currency */
+    int64_t amount;   /* in it, minor units */
+    int64_t rate_ppm; /* plan currency per unit of `from`, ppm; 0: no rate (not loaded) */
+    int32_t rate_day; /* the rate's effective date (days) */
+};
 struct comp_db_input {
     struct comp_input in;
     struct comp_plan *plan;
+    struct comp_data data; /* the people, credits and quotas of `in` */
+    size_t npayees;        /* people[0..npayees) are on the plan; the others are
+                              split partners and managers, there for roll-up only */
     int64_t *person_ids;
     int64_t *deal_ids;
+    struct comp_fx_note *fx; /* the converted deals, in the arena */
+    size_t nfx, capfx;
 };
 int comp_input_load(struct store *db, int64_t plan_id, int32_t last_month, int64_t extra_person,
                     int64_t extra_amount, struct arena *arena, struct comp_db_input *out,
                     struct err *e);
+/* comp_input_load with the people and assignments of plan `plan_id` but the rules of
+ * `plan`, taken over (freed by comp_db_input_release, on failure too): plan modelling. */
+int comp_input_load_plan(struct store *db, int64_t plan_id, struct comp_plan *plan,
+                         int32_t last_month, int64_t extra_person, int64_t extra_amount,
+                         struct arena *a, struct comp_db_input *d, struct err *e);
 void comp_db_input_release(struct comp_db_input *d);
+/* The conversion of deal `deal_id` in `d`, or NULL when it is in the plan's currency. */
+const struct comp_fx_note *comp_fx_note_of(const struct comp_db_input *d, int64_t deal_id);
+
+/* Set the rate converting `from` into `to` (ISO codes) from `effective_date` on:
+ * `rate_ppm` units of `to` per million of `from` (1.0845 = 1084500). A rate for the same
+ * currencies and date is replaced (audited). REINS_EINVAL naming the field. */
+int comp_fx_rate_set(struct store *db, const char *effective_date, const char *from, const char *to,
+                     int64_t rate_ppm, int64_t now, int64_t user_id, int64_t *id_out,
+                     struct err *e);
+/* Every rate: [{"id","effective_date","from_currency","to_currency","rate_ppm"}]. */
+int comp_fx_rates_list(struct store *db, json_t **out, struct err *e);
 
 /* Run plan `plan_id` for payout period `period` ("2026-03", "2026-Q1"; it
  * must be of the plan's payout period kind), replacing an open run of it;
  * REINS_ECONFLICT when that period's run is closed. All or nothing: in its own
  * transaction unless `in_tx` (then the caller rolls back on failure). */
 int comp_payout_run(struct store *db, int64_t plan_id, const char *period, int in_tx, int64_t now,
-                    int64_t *run_id_out, struct err *e);
+                    int64_t user_id, int64_t *run_id_out, struct err *e);
+/* A closed run never changes. When a closed period's result would now be different
+ * (a deal corrected or added late, a split changed, a deal no longer won), the run of
+ * a later open period carries a "correction" line per person and closed period:
+ * "earned now X, paid Y, difference Z", Y being the closed run's own lines plus the
+ * corrections of it in closed runs since; the difference is added to that period's
+ * earnings and payout. */
 
 /* The demo: the mixed plan of docs/comp-plans.md for every seller from the
  * previous fiscal year, and runs of the last three complete months before
  * `as_of_days`, all but the latest closed. In the caller's transaction. */
 int comp_demo_fill(struct store *db, int64_t as_of_days, struct err *e);
-/* Close a run: its period is locked from then on. REINS_ECONFLICT if closed. */
-int comp_run_close(struct store *db, int64_t run_id, int64_t now, struct err *e);
+/* Close a run: its period is locked from then on. REINS_ECONFLICT when it is closed
+ * already, when an earlier period's run is still open (periods close in order), or when
+ * another run of the plan closed after it was computed (run it again first, so the
+ * corrections it pays are not paid twice). In its own transaction unless `in_tx`. */
+int comp_run_close(struct store *db, int64_t run_id, int in_tx, int64_t now, int64_t user_id,
+                   struct err *e);
 
 /* The payroll of a closed run as CSV: email,name,period,earned,paid_to_date,
  * payout (minor units). REINS_ECONFLICT while the run is open. */
@@ -89,10 +140,48 @@ int comp_statements_list(struct store *db, int64_t person_id, json_t **out, stru
  * (REINS_ENOTFOUND naming line_no otherwise), with a comment (1 to 2000
  * bytes, REINS_EINVAL naming comment). */
 int comp_dispute_open(struct store *db, int64_t run_id, int64_t line_no, int64_t person_id,
-                      const char *comment, int64_t now, int64_t *id_out, struct err *e);
+                      const char *comment, int64_t now, int64_t user_id, int64_t *id_out,
+                      struct err *e);
 /* An admin resolves an open dispute with a comment; REINS_ECONFLICT when it
  * is resolved already, REINS_ENOTFOUND when there is none. */
 int comp_dispute_resolve(struct store *db, int64_t id, const char *comment, int64_t now,
-                         struct err *e);
+                         int64_t user_id, struct err *e);
+
+/* ---- deal splits ---- */
+
+struct comp_split {
+    int64_t person_id;
+    enum comp_role kind; /* COMP_ROLE_DIRECT or COMP_ROLE_OVERLAY */
+    int64_t share_bp;    /* 1 to 10000 */
+};
+
+/* "splits[i].name", for naming a split's field in a struct err; valid until the next
+ * call in this thread. */
+const char *comp_split_field(size_t i, const char *name);
+/* The owner of opportunity `deal_id`; REINS_ENOTFOUND naming deal_id. */
+int comp_deal_owner(struct store *db, int64_t deal_id, int64_t *owner_out, struct err *e);
+/* {"deal_id", "owner_id", "splits": [{"person_id", "kind", "share_bp"}]}. No visibility
+ * check. REINS_ENOTFOUND naming deal_id. */
+int comp_splits_get(struct store *db, int64_t deal_id, json_t **out, struct err *e);
+/* Replace the deal's credit splits with s[0..n): n = 0, or overlay splits only, credits
+ * the owner with the whole deal. Refused with REINS_EINVAL naming the field
+ * ("splits[2].person_id"): a kind other than direct/overlay, a share outside 1..10000,
+ * the same person twice in a kind, an unknown person, or direct shares that do not come
+ * to exactly 10000 ("splits"). No permission check: the caller decides who may. In
+ * its own transaction unless `in_tx`. */
+int comp_splits_set(struct store *db, int64_t deal_id, const struct comp_split *s, size_t n,
+                    int in_tx, int64_t now, int64_t user_id, struct err *e);
+
+/* ---- the audit log ---- */
+
+/* Add a row (in the caller's transaction): `action` like "run.close", the object's
+ * kind ("plan", "assignment", "run", "deal", "dispute", "fx_rate") and id, and a JSON
+ * summary, taken over (decref'd here, on failure too). */
+int comp_audit_add(struct store *db, int64_t user_id, int64_t now, const char *action,
+                   const char *object, int64_t object_id, json_t *summary, struct err *e);
+/* The log, newest first (at most 1000 rows), of one kind of object (NULL: all) and one
+ * id (0: all): [{"id","at","user_id","action","object","object_id","summary"}]. */
+int comp_audit_list(struct store *db, const char *object, int64_t object_id, json_t **out,
+                    struct err *e);
 
 #endif

@@ -598,9 +598,42 @@ const struct migration migrations[] = {
      "  resolved_at BIGINT\n"
      ");\n"
      "CREATE INDEX comp_disputes_run ON comp_disputes(run_id, person_id);\n"},
-    /* PLACEHOLDER: 9 (compcredit) is written on another branch; this no-op only keeps the
-     * numbers contiguous here. The integrator drops it on merge. */
-    {9, "PLACEHOLDER", "SELECT 1;"},
+    /* Compensation in the product, second step. A deal's credit splits: without direct
+     * splits a won deal is credited whole to its owner; with them, they come to 10000 bp.
+     * The audit log of every change to plans, assignments, runs, payouts, splits, disputes
+     * and rates. Exchange rates from a date on, in ppm. A correction line names the closed
+     * run it corrects; a run records how many runs of its plan were closed when it was
+     * computed, so closing it after another close (its corrections now stale) is refused. */
+    {9, "compensation: deal splits, audit log, exchange rates, corrections of closed periods",
+     "CREATE TABLE comp_splits (\n"
+     "  id {{ID}},\n"
+     "  opportunity_id BIGINT NOT NULL REFERENCES opportunities(id) ON DELETE CASCADE,\n"
+     "  person_id BIGINT NOT NULL REFERENCES people(id),\n"
+     "  kind TEXT NOT NULL CHECK (kind IN ('direct', 'overlay')),\n"
+     "  share_bp INTEGER NOT NULL CHECK (share_bp BETWEEN 1 AND 10000),\n"
+     "  UNIQUE (opportunity_id, person_id, kind)\n"
+     ");\n"
+     "CREATE TABLE comp_audit (\n"
+     "  id {{ID}},\n"
+     "  changed_at BIGINT NOT NULL,\n"
+     "  user_id BIGINT REFERENCES users(id),\n"
+     "  action TEXT NOT NULL,\n"
+     "  object TEXT NOT NULL,\n"
+     "  object_id BIGINT NOT NULL,\n"
+     "  summary TEXT NOT NULL\n"
+     ");\n"
+     "CREATE INDEX comp_audit_object ON comp_audit(object, object_id);\n"
+     "CREATE TABLE comp_fx_rates (\n"
+     "  id {{ID}},\n"
+     "  effective_date TEXT NOT NULL,\n"
+     "  from_currency TEXT NOT NULL CHECK (length(from_currency) = 3),\n"
+     "  to_currency TEXT NOT NULL CHECK (length(to_currency) = 3),\n"
+     "  rate_ppm BIGINT NOT NULL CHECK (rate_ppm > 0),\n"
+     "  created_at BIGINT NOT NULL,\n"
+     "  UNIQUE (from_currency, to_currency, effective_date)\n"
+     ");\n"
+     "ALTER TABLE comp_lines ADD COLUMN corrects_run_id BIGINT REFERENCES comp_runs(id);\n"
+     "ALTER TABLE comp_runs ADD COLUMN closed_runs_seen BIGINT NOT NULL DEFAULT 0;\n"},
     /* A deal's forecast category as its owner judges it, beside the one its stage gives:
      * rows are never updated, so the category on any past day can be rebuilt; an empty
      * category hands the deal back to its stage's. */

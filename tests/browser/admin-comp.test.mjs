@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { setup, cleanup, newPage, login, screenshot, apiSession, unexpectedProblems } from './lib.mjs';
 
 const PLAN = {
-  name: 'AE browser', currency: 'USD', effective_from: '2026-01-01', quota_period: 'month', payout_period: 'month',
+  name: 'AE browser', currency: 'EUR', effective_from: '2026-01-01', quota_period: 'month', payout_period: 'month',
   components: [{ id: 'c', type: 'commission', mode: 'marginal', tiers: [
     { from_bp: 0, to_bp: 10000, rate_ppm: 100000 }, { from_bp: 10000, rate_ppm: 200000 }] }],
 };

@@ -66,10 +66,10 @@ static void test_plans_and_assignments(void **state)
     struct err e = {0};
     int64_t ana = fixture_person(db, "Ana", "ana@test.example", 0, 0, "2020-01-01", "active");
     int64_t v1, v2, o1;
-    assert_int_equal(comp_plan_store(db, PLAN, strlen(PLAN), 0, 100, &v1, NULL, &e), 0);
-    assert_int_equal(comp_plan_store(db, OTHER, strlen(OTHER), 0, 101, &o1, NULL, &e), 0);
-    assert_int_equal(comp_plan_store(db, PLAN, strlen(PLAN), 0, 102, &v2, NULL, &e), 0);
-    assert_int_equal(comp_assign(db, v2, ana, "2026-01-01", "2026-06-30", 103, NULL, &e), 0);
+    assert_int_equal(comp_plan_store(db, PLAN, strlen(PLAN), 0, 100, 0, &v1, NULL, &e), 0);
+    assert_int_equal(comp_plan_store(db, OTHER, strlen(OTHER), 0, 101, 0, &o1, NULL, &e), 0);
+    assert_int_equal(comp_plan_store(db, PLAN, strlen(PLAN), 0, 102, 0, &v2, NULL, &e), 0);
+    assert_int_equal(comp_assign(db, v2, ana, "2026-01-01", "2026-06-30", 0, 103, 0, NULL, &e), 0);
 
     json_t *plans;
     assert_int_equal(comp_admin_plans(db, &plans, &e), 0);
@@ -115,15 +115,15 @@ static void test_runs_payouts_disputes(void **state)
     int64_t ana = fixture_person(db, "Ana", "ana@test.example", 0, 0, "2020-01-01", "active");
     int64_t ben = fixture_person(db, "Ben", "ben@test.example", 0, 0, "2020-01-01", "active");
     int64_t plan, run, again;
-    assert_int_equal(comp_plan_store(db, PLAN, strlen(PLAN), 0, 1, &plan, NULL, &e), 0);
-    assert_int_equal(comp_assign(db, plan, ana, "2026-01-01", NULL, 1, NULL, &e), 0);
-    assert_int_equal(comp_assign(db, plan, ben, "2026-01-01", NULL, 1, NULL, &e), 0);
+    assert_int_equal(comp_plan_store(db, PLAN, strlen(PLAN), 0, 1, 0, &plan, NULL, &e), 0);
+    assert_int_equal(comp_assign(db, plan, ana, "2026-01-01", NULL, 0, 1, 0, NULL, &e), 0);
+    assert_int_equal(comp_assign(db, plan, ben, "2026-01-01", NULL, 0, 1, 0, NULL, &e), 0);
     add_quota(db, ana, 1000000);
     add_quota(db, ben, 1000000);
     add_deal(db, ana, "A1", 600000, "2026-01-10");
     add_deal(db, ana, "A2", 600000, "2026-01-20");
     add_deal(db, ben, "B1", 300000, "2026-01-15");
-    if (comp_payout_run(db, plan, "2026-01", 0, 50, &run, &e) < 0) fail_msg("%s", e.msg);
+    if (comp_payout_run(db, plan, "2026-01", 0, 50, 0, &run, &e) < 0) fail_msg("%s", e.msg);
 
     /* Ana: 6,000 + 4,000 at 10% and 2,000 at 20% = 1,400.00 in 3 lines; Ben 300.00 in 1 */
     json_t *runs, *r;
@@ -158,13 +158,13 @@ static void test_runs_payouts_disputes(void **state)
     int64_t first_line = fixture_count(db, "SELECT MIN(line_no) FROM comp_lines WHERE person_id ="
                                            " (SELECT id FROM people WHERE name = 'Ana')");
     int64_t d1, d2;
-    assert_int_equal(comp_dispute_open(db, run, first_line, ana, "first", 60, &d1, &e), 0);
-    assert_int_equal(comp_dispute_open(db, run, last_line, ana, "last", 61, &d2, &e), 0);
-    assert_int_equal(comp_dispute_resolve(db, d1, "fine", 62, &e), 0);
+    assert_int_equal(comp_dispute_open(db, run, first_line, ana, "first", 60, 0, &d1, &e), 0);
+    assert_int_equal(comp_dispute_open(db, run, last_line, ana, "last", 61, 0, &d2, &e), 0);
+    assert_int_equal(comp_dispute_resolve(db, d1, "fine", 62, 0, &e), 0);
     /* A2 is lost after all: the re-run has no line above quota, the dispute stays */
     if (store_exec(db, "UPDATE opportunities SET status = 'lost' WHERE name = 'A2'", &e) < 0)
         fail_msg("%s", e.msg);
-    if (comp_payout_run(db, plan, "2026-01", 0, 70, &again, &e) < 0) fail_msg("%s", e.msg);
+    if (comp_payout_run(db, plan, "2026-01", 0, 70, 0, &again, &e) < 0) fail_msg("%s", e.msg);
     assert_int_equal(again, run);
 
     json_t *ds;
@@ -196,7 +196,7 @@ static void test_runs_payouts_disputes(void **state)
     assert_string_equal(e.field, "run_id");
     assert_int_equal(x.len, 0);
     assert_int_equal(comp_payroll_xlsx(db, 9999, &x, &e), REINS_ENOTFOUND);
-    assert_int_equal(comp_run_close(db, run, 80, &e), 0);
+    assert_int_equal(comp_run_close(db, run, 0, 80, 0, &e), 0);
     assert_int_equal(comp_payroll_xlsx(db, run, &x, &e), 0);
     assert_true(x.len > 1000);
     assert_memory_equal(x.buf, "PK\x03\x04", 4);

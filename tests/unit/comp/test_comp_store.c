@@ -8,7 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "comp/comp_model.h"
 #include "comp/comp_store.h"
+#include "core/text.h"
+#include "recognition/recognition.h"
 #include "core/mem.h"
 #include "demo/demo.h"
 #include "quotas/quotas.h"
@@ -61,11 +64,13 @@ static struct world make_world(struct store *db)
     w.ana = fixture_person(db, "Ana", "ana@test.example", 0, 0, "2020-01-01", "active");
     w.ben = fixture_person(db, "Ben", "ben@test.example", 0, 0, "2025-12-01", "active");
     int version = 0;
-    if (comp_plan_store(db, PLAN, strlen(PLAN), 0, 1, &w.plan, &version, &e) < 0)
+    if (comp_plan_store(db, PLAN, strlen(PLAN), 0, 1, 0, &w.plan, &version, &e) < 0)
         fail_msg("plan: %s", e.msg);
     assert_int_equal(version, 1);
-    if (comp_assign(db, w.plan, w.ana, "2026-01-01", NULL, 1, NULL, &e) < 0) fail_msg("%s", e.msg);
-    if (comp_assign(db, w.plan, w.ben, "2026-02-01", NULL, 1, NULL, &e) < 0) fail_msg("%s", e.msg);
+    if (comp_assign(db, w.plan, w.ana, "2026-01-01", NULL, 0, 1, 0, NULL, &e) < 0)
+        fail_msg("%s", e.msg);
+    if (comp_assign(db, w.plan, w.ben, "2026-02-01", NULL, 0, 1, 0, NULL, &e) < 0)
+        fail_msg("%s", e.msg);
     add_quota(db, w.ana, "2026-01", 1000000);
     add_quota(db, w.ana, "2026-02", 1000000);
     add_quota(db, w.ben, "2026-01", 1000000);
@@ -73,7 +78,6 @@ static struct world make_world(struct store *db)
     add_deal(db, w.ana, 600000, "USD", "won", "2026-01-10");
     add_deal(db, w.ana, 600000, "USD", "won", "2026-01-20");
     add_deal(db, w.ana, 900000, "USD", "lost", "2026-01-21"); /* lost: no credit */
-    add_deal(db, w.ana, 900000, "EUR", "won", "2026-01-22");  /* not the plan's currency */
     add_deal(db, w.ben, 500000, "USD", "won", "2026-01-15");  /* before he was on the plan */
     add_deal(db, w.ben, 300000, "USD", "won", "2026-02-10");
     return w;
@@ -99,8 +103,8 @@ static void test_plan_versions(void **state)
     struct err e = {0};
     int64_t id1, id2;
     int v1, v2;
-    assert_int_equal(comp_plan_store(db, PLAN, strlen(PLAN), 0, 1, &id1, &v1, &e), 0);
-    assert_int_equal(comp_plan_store(db, PLAN, strlen(PLAN), 0, 2, &id2, &v2, &e), 0);
+    assert_int_equal(comp_plan_store(db, PLAN, strlen(PLAN), 0, 1, 0, &id1, &v1, &e), 0);
+    assert_int_equal(comp_plan_store(db, PLAN, strlen(PLAN), 0, 2, 0, &id2, &v2, &e), 0);
     assert_int_equal(v1, 1);
     assert_int_equal(v2, 2);
     assert_true(id1 != id2);
@@ -108,10 +112,11 @@ static void test_plan_versions(void **state)
         "{\"name\": \"x\", \"effective_from\": \"2026-01-01\", \"components\": ["
         "{\"id\": \"c\", \"type\": \"commission\", \"mode\": \"marginal\", \"tiers\": ["
         "{\"from_bp\": 0, \"rate_ppm\": 0.5}]}]}";
-    assert_int_equal(comp_plan_store(db, bad, strlen(bad), 0, 3, NULL, NULL, &e), REINS_EINVAL);
+    assert_int_equal(comp_plan_store(db, bad, strlen(bad), 0, 3, 0, NULL, NULL, &e), REINS_EINVAL);
     if (!strstr(e.msg, "components[0].tiers[0]")) fail_msg("%s", e.msg);
     assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_plans"), 2);
-    assert_int_equal(comp_assign(db, id1, 999999, "2026-01-01", NULL, 1, NULL, &e), REINS_EINVAL);
+    assert_int_equal(comp_assign(db, id1, 999999, "2026-01-01", NULL, 0, 1, 0, NULL, &e),
+                     REINS_EINVAL);
     assert_string_equal(e.field, "person_id");
     testdb_close(db);
 }
@@ -128,8 +133,8 @@ static void test_input_from_db(void **state)
     assert_int_equal(d.in.npeople, 2);
     assert_int_equal(d.person_ids[0], w.ana);
     assert_int_equal(d.person_ids[1], w.ben);
-    /* Ana's two January wins and Ben's February win; not the lost, the EUR one, nor Ben's
-     * January deal closed before he was on the plan. */
+    /* Ana's two January wins and Ben's February win; not the lost one, nor Ben's January
+     * deal closed before he was on the plan. */
     assert_int_equal(d.in.ncredits, 3);
     assert_int_equal(d.in.credits[0].amount, 600000);
     assert_int_equal(d.in.credits[2].person, 1);
@@ -151,23 +156,23 @@ static void test_run_lock_and_payroll(void **state)
     struct world w = make_world(db);
     struct err e = {0};
     int64_t jan = 0, again = 0;
-    if (comp_payout_run(db, w.plan, "2026-01", 0, 10, &jan, &e) < 0) fail_msg("%s", e.msg);
+    if (comp_payout_run(db, w.plan, "2026-01", 0, 10, 0, &jan, &e) < 0) fail_msg("%s", e.msg);
     /* 6,000 at 10% = 600.00; then 4,000 at 10% = 400.00 and 2,000 above quota at 20% = 400.00 */
     assert_int_equal(sum(db, SQL_RUN_TOTAL, jan), 140000);
     int64_t nlines = sum(db, SQL_RUN_LINES, jan);
     assert_true(nlines >= 3);
     /* open: running again replaces it, never doubles it */
-    if (comp_payout_run(db, w.plan, "2026-01", 0, 11, &again, &e) < 0) fail_msg("%s", e.msg);
+    if (comp_payout_run(db, w.plan, "2026-01", 0, 11, 0, &again, &e) < 0) fail_msg("%s", e.msg);
     assert_int_equal(again, jan);
     assert_int_equal(sum(db, SQL_RUN_LINES, jan), nlines);
     assert_int_equal(sum(db, SQL_RUN_TOTAL, jan), 140000);
     struct sb csv = SB_INIT;
     assert_int_equal(comp_payroll_csv(db, jan, &csv, &e), REINS_ECONFLICT);
-    assert_int_equal(comp_run_close(db, jan, 12, &e), 0);
-    assert_int_equal(comp_run_close(db, jan, 13, &e), REINS_ECONFLICT);
+    assert_int_equal(comp_run_close(db, jan, 0, 12, 0, &e), 0);
+    assert_int_equal(comp_run_close(db, jan, 0, 13, 0, &e), REINS_ECONFLICT);
     /* closed: the period is locked, even with a new deal in it */
     add_deal(db, w.ana, 100000, "USD", "won", "2026-01-25");
-    assert_int_equal(comp_payout_run(db, w.plan, "2026-01", 0, 14, NULL, &e), REINS_ECONFLICT);
+    assert_int_equal(comp_payout_run(db, w.plan, "2026-01", 0, 14, 0, NULL, &e), REINS_ECONFLICT);
     assert_string_equal(e.field, "period");
     assert_int_equal(sum(db, SQL_RUN_TOTAL, jan), 140000);
     assert_int_equal(comp_payroll_csv(db, jan, &csv, &e), 0);
@@ -176,13 +181,13 @@ static void test_run_lock_and_payroll(void **state)
     sb_release(&csv);
     /* February: Ana 1,000.00 (the late January deal) is not February's; Ben 3,000 at 10% */
     int64_t feb = 0;
-    if (comp_payout_run(db, w.plan, "2026-02", 0, 15, &feb, &e) < 0) fail_msg("%s", e.msg);
+    if (comp_payout_run(db, w.plan, "2026-02", 0, 15, 0, &feb, &e) < 0) fail_msg("%s", e.msg);
     assert_int_equal(sum(db,
                          "SELECT payout_minor FROM comp_payouts WHERE run_id = $1 AND"
                          " person_id = (SELECT id FROM people WHERE name = 'Ben')",
                          feb),
                      30000);
-    assert_int_equal(comp_payout_run(db, w.plan, "2026-Q1", 0, 16, NULL, &e), REINS_EINVAL);
+    assert_int_equal(comp_payout_run(db, w.plan, "2026-Q1", 0, 16, 0, NULL, &e), REINS_EINVAL);
     assert_string_equal(e.field, "period");
     testdb_close(db);
 }
@@ -193,19 +198,20 @@ static void test_run_all_or_nothing(void **state)
     struct world w = make_world(db);
     struct err e = {0};
     int64_t jan = 0;
-    if (comp_payout_run(db, w.plan, "2026-01", 0, 10, &jan, &e) < 0) fail_msg("%s", e.msg);
+    if (comp_payout_run(db, w.plan, "2026-01", 0, 10, 0, &jan, &e) < 0) fail_msg("%s", e.msg);
     int64_t nlines = sum(db, SQL_RUN_LINES, jan);
     /* Cara joins the plan with a January win but no quota: the engine refuses the run, and
      * the stored run is left exactly as it was. */
     int64_t cara = fixture_person(db, "Cara", "cara@test.example", 0, 0, "2020-01-01", "active");
-    if (comp_assign(db, w.plan, cara, "2026-01-01", NULL, 1, NULL, &e) < 0) fail_msg("%s", e.msg);
+    if (comp_assign(db, w.plan, cara, "2026-01-01", NULL, 0, 1, 0, NULL, &e) < 0)
+        fail_msg("%s", e.msg);
     add_deal(db, cara, 100000, "USD", "won", "2026-01-05");
-    assert_int_equal(comp_payout_run(db, w.plan, "2026-01", 0, 11, NULL, &e), REINS_EINVAL);
+    assert_int_equal(comp_payout_run(db, w.plan, "2026-01", 0, 11, 0, NULL, &e), REINS_EINVAL);
     assert_int_equal(sum(db, SQL_RUN_LINES, jan), nlines);
     assert_int_equal(sum(db, SQL_RUN_TOTAL, jan), 140000);
     assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_runs"), 1);
     /* a failing first run of a period leaves no run behind */
-    assert_int_equal(comp_payout_run(db, w.plan, "2026-02", 0, 12, NULL, &e), REINS_EINVAL);
+    assert_int_equal(comp_payout_run(db, w.plan, "2026-02", 0, 12, 0, NULL, &e), REINS_EINVAL);
     assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_runs"), 1);
     testdb_close(db);
 }
@@ -244,12 +250,363 @@ static void test_demo(void **state)
                                        " AND period = '2026-04'"),
                      1);
     assert_true(fixture_count(db, "SELECT COUNT(*) FROM comp_lines") > 0);
+    /* three deals split 60/40, one with an overlay */
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_splits WHERE kind = 'direct'"),
+                     6);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_splits WHERE kind = 'overlay'"),
+                     1);
     /* every payout's earnings are the sum of its stored lines less draws */
     assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_payouts c WHERE c.earned_minor <>"
                                        " (SELECT COALESCE(SUM(l.amount_minor), 0) FROM comp_lines l"
                                        " WHERE l.run_id = c.run_id AND l.person_id = c.person_id"
                                        " AND l.rule NOT LIKE 'draw%')"),
                      0);
+    testdb_close(db);
+}
+
+/* ---- splits, roll-up and overlay from the pipeline ------------------------------------ */
+
+/* Flat 10% on a monthly quota; overlay credit counted at 50%, roll-up at 100%. */
+static const char PLAN_SPLITS[] =
+    "{\"name\": \"AE splits\", \"currency\": \"USD\", \"effective_from\": \"2026-01-01\","
+    " \"quota_period\": \"month\", \"payout_period\": \"month\", \"components\": [{\"id\": \"c\","
+    " \"type\": \"commission\", \"mode\": \"marginal\","
+    " \"credit\": {\"direct\": 10000, \"overlay\": 5000, \"rollup\": 10000},"
+    " \"tiers\": [{\"from_bp\": 0, \"rate_ppm\": 100000}]}]}";
+
+static const char SQL_DEAL_ID[] =
+    "INSERT INTO opportunities (owner_id, name, amount_minor, currency, pipeline_id, stage_id,"
+    " probability_bp, forecast_category, status, close_date, created_date, created_at,"
+    " updated_at) SELECT $1, 'Deal', $2, 'USD', s.pipeline_id, s.id, 10000, 'closed', 'won', $3,"
+    " $3, 0, 0 FROM pipeline_stages s JOIN pipelines p ON p.id = s.pipeline_id"
+    " WHERE p.is_default = 1 AND s.is_won = 1 RETURNING id";
+
+static int64_t won_deal(struct store *db, int64_t owner, int64_t amount, const char *close)
+{
+    struct err e = {0};
+    int64_t id = 0;
+    if (store_int_query(db, SQL_DEAL_ID, PARAMS(SV_INT(owner), SV_INT(amount), SV_TEXT(close)), &id,
+                        &e) < 0)
+        fail_msg("deal: %s", e.msg);
+    return id;
+}
+
+/* Mia manages Ana, Ben and Cy; Olly is an overlay specialist. All but Cy are on the plan
+ * with a monthly quota of 10,000.00 for January to March. D1 (Ana's, 1,000.01, Jan 10) is
+ * split 33.33/33.33/33.34 between Ana, Ben and Cy with Olly as overlay at 100%; D2 (Ben's,
+ * 2,000.00, Jan 20) has no splits. */
+struct team {
+    int64_t plan, mia, ana, ben, cy, olly, d1, d2;
+};
+
+static struct team make_team(struct store *db)
+{
+    struct team t;
+    struct err e = {0};
+    t.mia = fixture_person(db, "Mia", "mia@test.example", 0, 0, "2020-01-01", "active");
+    t.ana = fixture_person(db, "Ana", "ana@test.example", t.mia, 0, "2020-01-01", "active");
+    t.ben = fixture_person(db, "Ben", "ben@test.example", t.mia, 0, "2020-01-01", "active");
+    t.cy = fixture_person(db, "Cy", "cy@test.example", t.mia, 0, "2020-01-01", "active");
+    t.olly = fixture_person(db, "Olly", "olly@test.example", 0, 0, "2020-01-01", "active");
+    if (comp_plan_store(db, PLAN_SPLITS, strlen(PLAN_SPLITS), 0, 1, 0, &t.plan, NULL, &e) < 0)
+        fail_msg("plan: %s", e.msg);
+    int64_t on[] = {t.mia, t.ana, t.ben, t.olly};
+    for (size_t i = 0; i < 4; i++) {
+        if (comp_assign(db, t.plan, on[i], "2026-01-01", NULL, 0, 1, 0, NULL, &e) < 0)
+            fail_msg("%s", e.msg);
+        add_quota(db, on[i], "2026-01", 1000000);
+        add_quota(db, on[i], "2026-02", 1000000);
+        add_quota(db, on[i], "2026-03", 1000000);
+    }
+    t.d1 = won_deal(db, t.ana, 100001, "2026-01-10");
+    t.d2 = won_deal(db, t.ben, 200000, "2026-01-20");
+    struct comp_split s[] = {{t.ana, COMP_ROLE_DIRECT, 3333},
+                             {t.ben, COMP_ROLE_DIRECT, 3333},
+                             {t.cy, COMP_ROLE_DIRECT, 3334},
+                             {t.olly, COMP_ROLE_OVERLAY, 10000}};
+    if (comp_splits_set(db, t.d1, s, 4, 0, 2, 0, &e) < 0) fail_msg("splits: %s", e.msg);
+    return t;
+}
+
+static int64_t payout_of(struct store *db, int64_t run, int64_t person)
+{
+    struct err e = {0};
+    int64_t v = -1;
+    if (store_int_query(
+            db, "SELECT payout_minor FROM comp_payouts WHERE run_id = $1 AND person_id = $2",
+            PARAMS(SV_INT(run), SV_INT(person)), &v, &e) < 0)
+        fail_msg("payout of %lld in run %lld: %s", (long long)person, (long long)run, e.msg);
+    return v;
+}
+
+static void test_splits_rollup_overlay(void **state)
+{
+    struct store *db = testdb_open(state);
+    struct team t = make_team(db);
+    struct err e = {0};
+    int64_t jan = 0;
+    if (comp_payout_run(db, t.plan, "2026-01", 0, 10, 0, &jan, &e) < 0) fail_msg("%s", e.msg);
+    /* D1 direct: floor(100001 x 3333 / 10000) = 33330 for Ana and Ben; Cy, the last direct
+     * split, takes 100001 - 66660 = 33341 (as the CLI splits a file).
+     * Ana: 33330 at 10% = 3333 (33.33).
+     * Ben: 3333 on D1 + D2 whole to its owner, 200000 at 10% = 20000: 23333.
+     * Cy is not on the plan: nothing, and no payout row.
+     * Olly, overlay 100% of 100001, counted at 50%: 50000.5 -> 50000 (half to even); at 10%
+     * = 5000.
+     * Mia, roll-up of every direct credit, Cy's too: 3333 + 3333 + round(3334.1) = 3334, and
+     * D2 20000: 30000. */
+    assert_int_equal(payout_of(db, jan, t.ana), 3333);
+    assert_int_equal(payout_of(db, jan, t.ben), 23333);
+    assert_int_equal(payout_of(db, jan, t.olly), 5000);
+    assert_int_equal(payout_of(db, jan, t.mia), 30000);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_payouts p JOIN people x"
+                                       " ON x.id = p.person_id WHERE x.name = 'Cy'"),
+                     0);
+    assert_int_equal(sum(db, SQL_RUN_TOTAL, jan), 3333 + 23333 + 5000 + 30000);
+    /* the lines say the split and the roll-up */
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_lines l JOIN people x ON"
+                                       " x.id = l.person_id WHERE x.name = 'Mia'"
+                                       " AND l.explanation LIKE '%rollup%'"),
+                     3 + 1);
+    assert_true(fixture_count(db, "SELECT COUNT(*) FROM comp_lines WHERE explanation LIKE"
+                                  " '%33.33% split%'") >= 2);
+    testdb_close(db);
+}
+
+static void test_splits_refused(void **state)
+{
+    struct store *db = testdb_open(state);
+    struct team t = make_team(db);
+    struct err e = {0};
+    struct comp_split short_of[] = {{t.ana, COMP_ROLE_DIRECT, 6000},
+                                    {t.ben, COMP_ROLE_DIRECT, 3000}};
+    assert_int_equal(comp_splits_set(db, t.d2, short_of, 2, 0, 3, 0, &e), REINS_EINVAL);
+    assert_string_equal(e.field, "splits");
+    if (!strstr(e.msg, "9000 bp")) fail_msg("%s", e.msg);
+    struct comp_split twice[] = {{t.ana, COMP_ROLE_DIRECT, 5000}, {t.ana, COMP_ROLE_DIRECT, 5000}};
+    assert_int_equal(comp_splits_set(db, t.d2, twice, 2, 0, 3, 0, &e), REINS_EINVAL);
+    assert_string_equal(e.field, "splits[1].person_id");
+    struct comp_split nobody[] = {{999999, COMP_ROLE_DIRECT, 10000}};
+    assert_int_equal(comp_splits_set(db, t.d2, nobody, 1, 0, 3, 0, &e), REINS_EINVAL);
+    assert_string_equal(e.field, "splits[0].person_id");
+    struct comp_split zero[] = {{t.ana, COMP_ROLE_OVERLAY, 0}};
+    assert_int_equal(comp_splits_set(db, t.d2, zero, 1, 0, 3, 0, &e), REINS_EINVAL);
+    assert_string_equal(e.field, "splits[0].share_bp");
+    assert_int_equal(comp_splits_set(db, 999999, zero, 0, 0, 3, 0, &e), REINS_ENOTFOUND);
+    assert_string_equal(e.field, "deal_id");
+    /* refused changes left D1's four splits and wrote no audit row */
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_splits"), 4);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_audit WHERE action ="
+                                       " 'splits.set'"),
+                     1);
+    /* overlay only: the owner keeps the whole deal as direct credit */
+    struct comp_split ol[] = {{t.olly, COMP_ROLE_OVERLAY, 5000}};
+    assert_int_equal(comp_splits_set(db, t.d2, ol, 1, 0, 3, 0, &e), 0);
+    int64_t jan = 0;
+    if (comp_payout_run(db, t.plan, "2026-01", 0, 10, 0, &jan, &e) < 0) fail_msg("%s", e.msg);
+    /* Ben still 23333; Olly 5000 + 200000 x 50% overlay = 100000, counted at 50% = 50000, at
+     * 10% = 5000: 10000 */
+    assert_int_equal(payout_of(db, jan, t.ben), 23333);
+    assert_int_equal(payout_of(db, jan, t.olly), 10000);
+    testdb_close(db);
+}
+
+static const char SQL_CORRECTIONS[] =
+    "SELECT COUNT(*) FROM comp_lines WHERE run_id = $1 AND rule = 'correction'";
+
+/* A closed period whose result changes: the next open run shows it, once. */
+static void test_correction_after_close(void **state)
+{
+    struct store *db = testdb_open(state);
+    struct team t = make_team(db);
+    struct err e = {0};
+    int64_t jan = 0, feb = 0, mar = 0, again = 0;
+    if (comp_payout_run(db, t.plan, "2026-01", 0, 10, 0, &jan, &e) < 0) fail_msg("%s", e.msg);
+    assert_int_equal(comp_run_close(db, jan, 0, 11, 0, &e), 0);
+    /* after the close, D2 is split half and half between Ben and Ana */
+    struct comp_split half[] = {{t.ben, COMP_ROLE_DIRECT, 5000}, {t.ana, COMP_ROLE_DIRECT, 5000}};
+    assert_int_equal(comp_splits_set(db, t.d2, half, 2, 0, 12, 0, &e), 0);
+    if (comp_payout_run(db, t.plan, "2026-02", 0, 13, 0, &feb, &e) < 0) fail_msg("%s", e.msg);
+    /* January now: Ana 3333 + 100000 at 10% = 13333, paid 3333: +10000; Ben 3333 + 10000 =
+     * 13333, paid 23333: -10000; Mia and Olly unchanged. February has no deals of its own. */
+    assert_int_equal(sum(db, SQL_CORRECTIONS, feb), 2);
+    assert_int_equal(payout_of(db, feb, t.ana), 10000);
+    assert_int_equal(payout_of(db, feb, t.ben), -10000);
+    assert_int_equal(payout_of(db, feb, t.mia), 0);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_lines WHERE rule ="
+                                       " 'correction' AND explanation LIKE 'Correction for"
+                                       " 2026-01, a closed period: earned now 133.33, paid"
+                                       " 33.33, difference 100.00%'"),
+                     1);
+    /* the closed run is as it was */
+    assert_int_equal(payout_of(db, jan, t.ana), 3333);
+    assert_int_equal(sum(db, SQL_RUN_TOTAL, jan), 3333 + 23333 + 5000 + 30000);
+    /* March computed while February is open carries the same corrections; February closes
+     * first (in order), and then March is stale until run again */
+    if (comp_payout_run(db, t.plan, "2026-03", 0, 14, 0, &mar, &e) < 0) fail_msg("%s", e.msg);
+    assert_int_equal(sum(db, SQL_CORRECTIONS, mar), 2);
+    assert_int_equal(comp_run_close(db, mar, 0, 15, 0, &e), REINS_ECONFLICT);
+    if (!strstr(e.msg, "close 2026-02 first")) fail_msg("%s", e.msg);
+    assert_int_equal(comp_run_close(db, feb, 0, 16, 0, &e), 0);
+    assert_int_equal(comp_run_close(db, mar, 0, 17, 0, &e), REINS_ECONFLICT);
+    if (!strstr(e.msg, "run 2026-03 again")) fail_msg("%s", e.msg);
+    /* run again: January's difference was paid in February, so nothing more */
+    if (comp_payout_run(db, t.plan, "2026-03", 0, 18, 0, &again, &e) < 0) fail_msg("%s", e.msg);
+    assert_int_equal(again, mar);
+    assert_int_equal(sum(db, SQL_CORRECTIONS, mar), 0);
+    assert_int_equal(payout_of(db, mar, t.ana), 0);
+    /* a cancellation: D1 is lost after all. January loses Ana 3333, Ben 3333, Olly 5000 and
+     * Mia's 10000 of roll-up on D1 */
+    if (store_run(db, "UPDATE opportunities SET status = 'lost' WHERE id = $1",
+                  PARAMS(SV_INT(t.d1)), NULL, &e) < 0)
+        fail_msg("%s", e.msg);
+    if (comp_payout_run(db, t.plan, "2026-03", 0, 19, 0, &again, &e) < 0) fail_msg("%s", e.msg);
+    assert_int_equal(sum(db, SQL_CORRECTIONS, mar), 4);
+    assert_int_equal(payout_of(db, mar, t.ana), -3333);
+    assert_int_equal(payout_of(db, mar, t.ben), -3333);
+    assert_int_equal(payout_of(db, mar, t.olly), -5000);
+    assert_int_equal(payout_of(db, mar, t.mia), -10000);
+    assert_int_equal(comp_run_close(db, mar, 0, 20, 0, &e), 0);
+    testdb_close(db);
+}
+
+/* Every change writes its audit row in its own transaction; a refused one writes none. */
+static void test_audit(void **state)
+{
+    struct store *db = testdb_open(state);
+    struct team t = make_team(db);
+    struct err e = {0};
+    int64_t jan = 0;
+    if (comp_payout_run(db, t.plan, "2026-01", 0, 10, 0, &jan, &e) < 0) fail_msg("%s", e.msg);
+    assert_int_equal(comp_run_close(db, jan, 0, 11, 0, &e), 0);
+    assert_int_equal(comp_run_close(db, jan, 0, 12, 0, &e), REINS_ECONFLICT);
+    int64_t d = 0, line = fixture_count(db, "SELECT MIN(l.line_no) FROM comp_lines l JOIN people"
+                                            " x ON x.id = l.person_id WHERE x.name = 'Ana'");
+    if (comp_dispute_open(db, jan, line, t.ana, "why?", 13, 0, &d, &e) < 0) fail_msg("%s", e.msg);
+    assert_int_equal(comp_dispute_resolve(db, d, "ok", 14, 0, &e), 0);
+    /* plan, 4 assignments, splits, run, close, dispute open and resolve */
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_audit"), 1 + 4 + 1 + 4);
+    json_t *a;
+    if (comp_audit_list(db, "run", jan, &a, &e) < 0) fail_msg("%s", e.msg);
+    assert_int_equal(json_array_size(a), 2);
+    json_t *close = json_array_get(a, 0), *run = json_array_get(a, 1);
+    assert_string_equal(json_string_value(json_object_get(close, "action")), "run.close");
+    assert_string_equal(json_string_value(json_object_get(run, "action")), "run.run");
+    json_t *s = json_object_get(run, "summary");
+    assert_int_equal(json_integer_value(json_object_get(s, "payout_minor")),
+                     3333 + 23333 + 5000 + 30000);
+    assert_string_equal(json_string_value(json_object_get(s, "period")), "2026-01");
+    json_decref(a);
+    if (comp_audit_list(db, "deal", t.d1, &a, &e) < 0) fail_msg("%s", e.msg);
+    assert_int_equal(json_array_size(a), 1);
+    s = json_object_get(json_array_get(a, 0), "summary");
+    assert_int_equal(json_array_size(json_object_get(s, "before")), 0);
+    assert_int_equal(json_array_size(json_object_get(s, "after")), 4);
+    json_decref(a);
+    testdb_close(db);
+}
+
+/* A deal in another currency: converted at its close date's rate, or the run fails. */
+static void test_fx(void **state)
+{
+    struct store *db = testdb_open(state);
+    struct world w = make_world(db);
+    struct err e = {0};
+    add_deal(db, w.ana, 900001, "EUR", "won", "2026-01-22");
+    assert_int_equal(comp_payout_run(db, w.plan, "2026-01", 0, 10, 0, NULL, &e), REINS_EINVAL);
+    assert_string_equal(e.field, "currency");
+    if (!strstr(e.msg, "is in EUR and closed on 2026-01-22") || !strstr(e.msg, "EUR to USD"))
+        fail_msg("%s", e.msg);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_runs"), 0);
+    assert_int_equal(comp_fx_rate_set(db, "2025-12-01", "EUR", "USD", 1000000, 1, 0, NULL, &e), 0);
+    assert_int_equal(comp_fx_rate_set(db, "2026-01-01", "EUR", "USD", 1400000, 1, 0, NULL, &e), 0);
+    /* the same day again replaces it (audited) */
+    assert_int_equal(comp_fx_rate_set(db, "2026-01-01", "EUR", "USD", 1500000, 1, 0, NULL, &e), 0);
+    assert_int_equal(comp_fx_rate_set(db, "2026-01-25", "EUR", "USD", 2000000, 1, 0, NULL, &e), 0);
+    assert_int_equal(comp_fx_rate_set(db, "2026-01-01", "EUR", "USD", 0, 1, 0, NULL, &e),
+                     REINS_EINVAL);
+    assert_string_equal(e.field, "rate_ppm");
+    assert_int_equal(comp_fx_rate_set(db, "2026-01-01", "eur", "USD", 1, 1, 0, NULL, &e),
+                     REINS_EINVAL);
+    assert_string_equal(e.field, "from_currency");
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_fx_rates"), 3);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_audit WHERE action = 'rate.set'"),
+                     4);
+    int64_t jan = 0;
+    if (comp_payout_run(db, w.plan, "2026-01", 0, 10, 0, &jan, &e) < 0) fail_msg("%s", e.msg);
+    /* the rate of Jan 22 is 2026-01-01's 1.5 (not the later 2.0): 900,001 x 1.5 =
+     * 1,350,001.5, half to even: 1,350,002. Ana is above quota after her 12,000.00, so it
+     * pays 20%: 270,000.4 -> 270,000. January: 140,000 (as before) + 270,000 = 410,000. */
+    assert_int_equal(sum(db, SQL_RUN_TOTAL, jan), 410000);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_lines WHERE explanation LIKE"
+                                       " '%The deal is 9,000.01 EUR, converted at 1.500000 USD"
+                                       " per EUR (the rate from 2026-01-01) into 13,500.02"
+                                       " USD.'"),
+                     1);
+    testdb_close(db);
+}
+
+/* Plan modelling: a draft at 12% without roll-up credit, beside the current plan, on
+ * January; nothing stored. */
+static void test_model(void **state)
+{
+    struct store *db = testdb_open(state);
+    struct team t = make_team(db);
+    struct err e = {0};
+    int64_t may1 = date_to_days("2026-05-01") * 86400;
+    int64_t value = fixture_count(db, "SELECT MIN(id) FROM company_values"), kudos = 0;
+    if (kudos_give(db, t.ana, t.mia, value, "Thanks for the deal review", may1 - 10 * 86400, &kudos,
+                   &e) < 0)
+        fail_msg("%s", e.msg);
+    static const char draft[] =
+        "{\"name\": \"AE 12\", \"currency\": \"USD\", \"effective_from\": \"2026-01-01\","
+        " \"quota_period\": \"month\", \"payout_period\": \"month\", \"components\": [{\"id\":"
+        " \"c\", \"type\": \"commission\", \"mode\": \"marginal\","
+        " \"credit\": {\"direct\": 10000, \"overlay\": 5000},"
+        " \"tiers\": [{\"from_bp\": 0, \"rate_ppm\": 120000}]}]}";
+    json_t *o;
+    if (comp_model(db, draft, strlen(draft), "2026-01", may1, &o, &e) < 0) fail_msg("%s", e.msg);
+    /* current (test_splits_rollup_overlay): Ana 3333, Ben 23333, Olly 5000, Mia 30000.
+     * draft at 12%: Ana 33330 x 12% = 3999.6 -> 4000 (+667); Ben 4000 + 200000 x 12% = 28000
+     * (+4667); Olly 50000 (overlay at 50%) x 12% = 6000 (+1000); Mia, no roll-up: 0 (-30000).
+     * Totals 61666 -> 38000: -23666. */
+    json_t *totals = json_object_get(o, "totals"), *people = json_object_get(o, "people");
+    assert_int_equal(json_integer_value(json_object_get(totals, "current_minor")), 61666);
+    assert_int_equal(json_integer_value(json_object_get(totals, "draft_minor")), 38000);
+    assert_int_equal(json_integer_value(json_object_get(totals, "change_minor")), -23666);
+    assert_int_equal(json_array_size(people), 4);
+    int64_t expect[4][3] = {
+        {t.mia, 30000, 0}, {t.ana, 3333, 4000}, {t.olly, 5000, 6000}, {t.ben, 23333, 28000}};
+    for (size_t i = 0; i < 4; i++) {
+        json_t *p = json_array_get(people, i);
+        assert_int_equal(json_integer_value(json_object_get(p, "person_id")), expect[i][0]);
+        assert_int_equal(json_integer_value(json_object_get(p, "current_minor")), expect[i][1]);
+        assert_int_equal(json_integer_value(json_object_get(p, "draft_minor")), expect[i][2]);
+        assert_int_equal(json_is_true(json_object_get(p, "flagged")), i == 0);
+    }
+    /* Mia, the only loser, with her facts: 300001 of 1,000,000 is 30.00% (no top performer),
+     * one kudos in the last 90 days, no goals */
+    json_t *mia = json_array_get(people, 0), *f = json_object_get(mia, "facts");
+    assert_string_equal(json_string_value(json_object_get(mia, "name")), "Mia");
+    assert_int_equal(json_integer_value(json_object_get(mia, "attainment_bp")), 3000);
+    assert_true(json_is_false(json_object_get(f, "top_performer")));
+    assert_int_equal(json_integer_value(json_object_get(f, "kudos_received")), 1);
+    assert_int_equal(json_integer_value(json_object_get(f, "last_kudos_at")), may1 - 10 * 86400);
+    assert_int_equal(json_integer_value(json_object_get(f, "open_goals")), 0);
+    assert_true(json_is_null(json_object_get(json_array_get(people, 1), "facts")));
+    json_decref(o);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_runs"), 0);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_lines"), 0);
+    /* the period must be over; a bad draft names its path */
+    assert_int_equal(comp_model(db, draft, strlen(draft), "2026-05", may1, &o, &e), REINS_EINVAL);
+    assert_string_equal(e.field, "period");
+    const char *bad =
+        "{\"name\": \"x\", \"effective_from\": \"2026-01-01\", \"components\": ["
+        "{\"id\": \"c\", \"type\": \"commission\", \"mode\": \"marginal\", \"tiers\": ["
+        "{\"from_bp\": 0, \"rate_ppm\": -1}]}]}";
+    assert_int_equal(comp_model(db, bad, strlen(bad), "2026-01", may1, &o, &e), REINS_EINVAL);
+    assert_string_equal(e.field, "plan");
+    if (!strstr(e.msg, "components[0].tiers[0]")) fail_msg("%s", e.msg);
     testdb_close(db);
 }
 
@@ -262,6 +619,12 @@ int main(void)
         TESTDB_BOTH(test_run_all_or_nothing),
         TESTDB_BOTH(test_estimate),
         TESTDB_BOTH(test_demo),
+        TESTDB_BOTH(test_splits_rollup_overlay),
+        TESTDB_BOTH(test_splits_refused),
+        TESTDB_BOTH(test_correction_after_close),
+        TESTDB_BOTH(test_audit),
+        TESTDB_BOTH(test_fx),
+        TESTDB_BOTH(test_model),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
