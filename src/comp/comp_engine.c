@@ -35,13 +35,33 @@ static int round_div(i128 num, int64_t den, int64_t *out)
     return 0;
 }
 
+/* round_div when the product fits 64 bits, as it nearly always does: no 128-bit
+ * division (a library call). The same rule; q +- 1 cannot overflow since den > 1. */
+static inline int64_t round_div64(int64_t num, int64_t den)
+{
+    int64_t q = num / den, r = num % den;
+    int64_t twice = (r < 0 ? -r : r) * 2; /* |r| < den */
+    if (twice > den || (twice == den && (q % 2 != 0))) q += num < 0 ? -1 : 1;
+    return q;
+}
+
 int comp_round_ppm(int64_t a, int64_t rate_ppm, int64_t *out)
 {
+    int64_t p;
+    if (!__builtin_mul_overflow(a, rate_ppm, &p)) {
+        *out = round_div64(p, COMP_PPM);
+        return 0;
+    }
     return round_div((i128)a * rate_ppm, COMP_PPM, out);
 }
 
 int comp_round_bp(int64_t a, int64_t bp, int64_t *out)
 {
+    int64_t p;
+    if (!__builtin_mul_overflow(a, bp, &p)) {
+        *out = round_div64(p, COMP_BP);
+        return 0;
+    }
     return round_div((i128)a * bp, COMP_BP, out);
 }
 
@@ -262,6 +282,8 @@ static int64_t bound_of(int64_t quota, int64_t bp)
 static int64_t attainment_bp(int64_t pos, int64_t quota)
 {
     if (quota <= 0) return -1;
+    int64_t p;
+    if (!__builtin_mul_overflow(pos, (int64_t)COMP_BP, &p)) return p / quota; /* no 128 bits */
     i128 a = (i128)pos * COMP_BP / quota;
     return a > INT64_MAX ? INT64_MAX : a < INT64_MIN ? INT64_MIN : (int64_t)a;
 }

@@ -152,7 +152,32 @@ struct cols {
     const char *const *names;
     const unsigned char *required;
     int at[16];
+    size_t nfields; /* in the header: every row must have as many */
 };
+
+/* Find the known columns in header row `h`; refuse unknown and missing ones. */
+static int read_header(const char *name, const struct csv_row *h, struct cols *c, struct err *e)
+{
+    size_t n = 0;
+    while (c->names[n])
+        c->at[n++] = -1;
+    c->nfields = h->nfields;
+    for (size_t f = 0; f < h->nfields; f++) {
+        size_t i = 0;
+        while (i < n && csv_row_find_column(h, c->names[i]) != (int)f)
+            i++;
+        if (i == n)
+            return err_set(e, REINS_EINVAL,
+                           "%s line %zu: unknown column '%s' (known: see docs/comp-plans.md)", name,
+                           h->line, h->fields[f]);
+        c->at[i] = (int)f;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (c->required[i] && c->at[i] < 0)
+            return err_set(e, REINS_EINVAL, "%s line %zu: missing column '%s'", name, h->line,
+                           c->names[i]);
+    return 0;
+}
 
 static int read_doc(const char *name, const char *csv, size_t len, struct cols *c,
                     struct csv_doc **doc, struct err *e)
@@ -164,27 +189,7 @@ static int read_doc(const char *name, const char *csv, size_t len, struct cols *
         return err_set(e, REINS_EINVAL, "%s: empty, a header line is needed", name);
     }
     const struct csv_row *h = &(*doc)->rows[0];
-    size_t n = 0;
-    while (c->names[n])
-        c->at[n++] = -1;
-    for (size_t f = 0; f < h->nfields; f++) {
-        size_t i = 0;
-        while (i < n && csv_find_column(*doc, c->names[i]) != (int)f)
-            i++;
-        if (i == n) {
-            err_set(e, REINS_EINVAL,
-                    "%s line %zu: unknown column '%s' (known: see docs/comp-plans.md)", name,
-                    h->line, h->fields[f]);
-            goto bad;
-        }
-        c->at[i] = (int)f;
-    }
-    for (size_t i = 0; i < n; i++)
-        if (c->required[i] && c->at[i] < 0) {
-            err_set(e, REINS_EINVAL, "%s line %zu: missing column '%s'", name, h->line,
-                    c->names[i]);
-            goto bad;
-        }
+    if (read_header(name, h, c, e)) goto bad;
     for (size_t r = 1; r < (*doc)->nrows; r++)
         if ((*doc)->rows[r].nfields != h->nfields) {
             err_set(e, REINS_EINVAL, "%s line %zu: %zu fields, but the header has %zu", name,
@@ -247,7 +252,7 @@ int comp_read_people(struct comp_data *d, const char *name, const char *csv, siz
 {
     static const char *const names[] = {"person", "manager", NULL};
     static const unsigned char req[] = {1, 0};
-    struct cols c = {names, req, {0}};
+    struct cols c = {names, req, {0}, 0};
     struct csv_doc *doc;
     if (read_doc(name, csv, len, &c, &doc, e)) return REINS_EINVAL;
     int rc = 0;
@@ -301,7 +306,7 @@ int comp_read_quotas(struct comp_data *d, const struct comp_plan *plan, const ch
 {
     static const char *const names[] = {"person", "period", "amount", "measure", NULL};
     static const unsigned char req[] = {1, 1, 1, 0};
-    struct cols c = {names, req, {0}};
+    struct cols c = {names, req, {0}, 0};
     struct csv_doc *doc;
     if (read_doc(name, csv, len, &c, &doc, e)) return REINS_EINVAL;
     struct comp_name_map seen = {0};
@@ -365,132 +370,277 @@ static struct comp_credit *new_credit(struct comp_data *d)
 
 /* What one deal's rows share, and its direct splits so far. */
 struct deal {
-    size_t first_row;   /* the first row naming it */
+    const char *name;   /* the stored copy that credits point to */
+    size_t first_line;  /* the first row naming it */
     size_t last_direct; /* credit index of its last direct row, or SIZE_MAX */
     int64_t split_sum, given, amount;
     int32_t date, cancelled;
 };
 
+/* The value of a decimal string of at most 18 digits (no sign, no leading zero unless
+ * it is "0"), or -1. Two strings with different values are different strings. */
+static int64_t small_decimal(const char *s)
+{
+    int64_t v = 0;
+    size_t n = 0;
+    for (; s[n]; n++) {
+        if (s[n] < '0' || s[n] > '9' || n == 18) return -1;
+        v = v * 10 + (s[n] - '0');
+    }
+    return n == 0 || (n > 1 && s[0] == '0') ? -1 : v;
+}
+
+/* Proves keys distinct without a hash map while they are `prefix` + a decimal number that
+ * goes up with every key (ids 1, 2, 3; deals D1, D2): most exports list them so. The first
+ * key that breaks the pattern switches its caller to a map of every key so far. */
+struct rising {
+    char prefix[16];
+    size_t plen;
+    int64_t last; /* -1 before the first key; INT64_MAX once broken */
+};
+
+static int rising_next(struct rising *k, const char *s)
+{
+    if (k->last == INT64_MAX) return 0;
+    size_t n = 0;
+    while (s[n] && (s[n] < '0' || s[n] > '9'))
+        n++;
+    int64_t v = small_decimal(s + n);
+    if (k->last < 0 && v >= 0 && n < sizeof k->prefix) {
+        memcpy(k->prefix, s, n);
+        k->plen = n;
+    } else if (v < 0 || n != k->plen || v <= k->last || memcmp(k->prefix, s, n)) {
+        k->last = INT64_MAX;
+        return 0;
+    }
+    k->last = v;
+    return 1;
+}
+
+/* Credits are streamed (csv_each): a row is checked, split and stored as it is read,
+ * so a file of ten million rows never exists in memory as a document. */
+struct credits_reader {
+    struct comp_data *d;
+    const struct comp_plan *plan;
+    const char *name;
+    struct err *e;
+    struct cols c;
+    int header, failed; /* failed: the error is ours, already naming the file */
+    size_t first_credit;
+    struct comp_name_map ids, deals;
+    struct rising id_order, deal_order;
+    struct deal *dl;
+    size_t ndeals, capdeals;
+    const char *bookings;              /* the measure of rows without one */
+    char date_text[11], canc_text[11]; /* the last date fields seen, and their days */
+    int32_t date_days, canc_days;
+};
+
+/* The plan's own copy of a measure it names: the engine compares pointers first. */
+static const char *measure_of(struct comp_data *d, const struct comp_plan *plan, const char *m)
+{
+    const char *out = *m ? atom(d, m) : "bookings";
+    for (size_t k = 0; k < plan->ncomponents; k++)
+        if (!strcmp(plan->components[k].measure, out)) out = plan->components[k].measure;
+    return out;
+}
+
+/* int_field, without strtoll for the plain numbers that fill big files. */
+static int int_field_fast(struct err *e, const char *name, const struct csv_row *row,
+                          const char *field, const char *v, int64_t min, int64_t max, int64_t *out)
+{
+    int64_t n = small_decimal(v);
+    if (n >= 0 && n >= min && n <= max) {
+        *out = n;
+        return 0;
+    }
+    return int_field(e, name, row, field, v, min, max, out);
+}
+
+/* date_field, remembering the last one: rows in date order repeat it. */
+static int date_field_memo(struct err *e, const char *name, const struct csv_row *row,
+                           const char *field, const char *v, char text[11], int32_t *days,
+                           int32_t *out)
+{
+    if (text[0] && !strcmp(text, v)) {
+        *out = *days;
+        return 0;
+    }
+    if (date_field(e, name, row, field, v, out)) return REINS_EINVAL;
+    memcpy(text, v, 11); /* a valid date is 10 bytes */
+    *days = *out;
+    return 0;
+}
+
+/* Every key so far into `m`, once its keys stop rising. */
+static void ids_to_map(struct credits_reader *cr)
+{
+    struct comp_data *d = cr->d;
+    map_grow_to(&cr->ids, d->ncredits - cr->first_credit);
+    for (size_t i = cr->first_credit; i < d->ncredits; i++) {
+        size_t slot;
+        map_find(&cr->ids, d->credits[i].id, &slot);
+        cr->ids.keys[slot] = d->credits[i].id;
+        cr->ids.n++;
+    }
+}
+
+static void deals_to_map(struct credits_reader *cr)
+{
+    map_grow_to(&cr->deals, cr->ndeals);
+    for (size_t i = 0; i < cr->ndeals; i++) {
+        size_t slot;
+        map_find(&cr->deals, cr->dl[i].name, &slot);
+        cr->deals.keys[slot] = cr->dl[i].name;
+        cr->deals.vals[slot] = (uint32_t)i;
+        cr->deals.n++;
+    }
+}
+
+enum { ID, DEAL, PERSON, DATE, AMOUNT, SPLIT, ROLE, MEASURE, PRODUCT, TYPE, CANCELLED };
+
+static int credit_row(void *ctx, struct csv_row *row)
+{
+    struct credits_reader *cr = ctx;
+    struct comp_data *d = cr->d;
+    const struct cols *c = &cr->c;
+    const char *name = cr->name;
+    struct err *e = cr->e;
+    cr->failed = 1; /* until the row is taken */
+    if (!cr->header) {
+        cr->header = 1;
+        if (read_header(name, row, &cr->c, e)) return REINS_EINVAL;
+        cr->failed = 0;
+        return 0;
+    }
+    if (row->nfields != cr->c.nfields)
+        return err_set(e, REINS_EINVAL, "%s line %zu: %zu fields, but the header has %zu", name,
+                       row->line, row->nfields, cr->c.nfields);
+    struct comp_credit cd = {.line = row->line, .source = -1, .cancelled = COMP_NO_DATE};
+    const char *id = fld(c, row, ID), *deal = fld(c, row, DEAL), *role = fld(c, row, ROLE);
+    const char *split = fld(c, row, SPLIT), *canc = fld(c, row, CANCELLED);
+    size_t slot;
+    if (req_text(e, name, row, "id", id) || req_text(e, name, row, "deal", deal) ||
+        person_field(d, e, name, row, fld(c, row, PERSON), &cd.person) ||
+        date_field_memo(e, name, row, "date", fld(c, row, DATE), cr->date_text, &cr->date_days,
+                        &cd.date) ||
+        int_field_fast(e, name, row, "amount", fld(c, row, AMOUNT), 0, INT64_MAX / COMP_BP,
+                       &cd.deal_amount))
+        return REINS_EINVAL;
+    if (!rising_next(&cr->id_order, id)) {
+        if (cr->ids.cap == 0) ids_to_map(cr);
+        if (map_find(&cr->ids, id, &slot))
+            return row_fail(e, name, row, "id", "is the id of an earlier row", id);
+        cr->ids.keys[slot] = cd.id = arena_strdup(&d->arena, id);
+        cr->ids.n++;
+    } else {
+        cd.id = arena_strdup(&d->arena, id);
+    }
+    cd.split_bp = COMP_BP;
+    if (*split && int_field_fast(e, name, row, "split_bp", split, 1, COMP_BP, &cd.split_bp))
+        return REINS_EINVAL;
+    if (!*role || !strcmp(role, "direct"))
+        cd.role = COMP_ROLE_DIRECT;
+    else if (!strcmp(role, "overlay"))
+        cd.role = COMP_ROLE_OVERLAY;
+    else
+        return row_fail(e, name, row, "role",
+                        "is not direct or overlay (roll-up credit is "
+                        "made from the people file)",
+                        role);
+    if (*canc && date_field_memo(e, name, row, "cancelled_on", canc, cr->canc_text, &cr->canc_days,
+                                 &cd.cancelled))
+        return REINS_EINVAL;
+    if (cd.cancelled != COMP_NO_DATE && cd.cancelled < cd.date)
+        return row_fail(e, name, row, "cancelled_on", "is before the close date", canc);
+    const char *measure = fld(c, row, MEASURE);
+    cd.measure = *measure ? measure_of(d, cr->plan, measure) : cr->bookings;
+    cd.product = atom(d, fld(c, row, PRODUCT));
+    cd.deal_type = atom(d, fld(c, row, TYPE));
+
+    /* the deal: same amount, date and cancellation on every row */
+    struct deal *g = NULL;
+    if (cr->ndeals && !strcmp(cr->dl[cr->ndeals - 1].name, deal)) {
+        g = &cr->dl[cr->ndeals - 1]; /* the rows of a deal usually come together */
+    } else if (!rising_next(&cr->deal_order, deal)) {
+        if (cr->deals.cap == 0) deals_to_map(cr);
+        if (map_find(&cr->deals, deal, &slot)) g = &cr->dl[cr->deals.vals[slot]];
+    } else {
+        slot = SIZE_MAX; /* a new deal, proven by its rising number */
+    }
+    if (g) {
+        const char *what = g->amount != cd.deal_amount    ? "amount"
+                           : g->date != cd.date           ? "date"
+                           : g->cancelled != cd.cancelled ? "cancelled_on"
+                                                          : NULL;
+        if (what)
+            return err_set(e, REINS_EINVAL,
+                           "%s line %zu: field %s: differs from line %zu for the same deal '%s'",
+                           name, row->line, what, g->first_line, deal);
+        cd.deal = g->name;
+    } else {
+        if (cr->ndeals == cr->capdeals) {
+            cr->capdeals = cr->capdeals ? 2 * cr->capdeals : 1024;
+            cr->dl = xrealloc(cr->dl, cr->capdeals * sizeof *cr->dl);
+        }
+        cd.deal = arena_strdup(&d->arena, deal);
+        if (slot != SIZE_MAX) {
+            cr->deals.keys[slot] = cd.deal;
+            cr->deals.vals[slot] = (uint32_t)cr->ndeals;
+            cr->deals.n++;
+        }
+        g = &cr->dl[cr->ndeals++];
+        *g = (struct deal){cd.deal, row->line,      SIZE_MAX, 0,
+                           0,       cd.deal_amount, cd.date,  cd.cancelled};
+    }
+    if (cd.role == COMP_ROLE_DIRECT) {
+        g->split_sum += cd.split_bp;
+        if (g->split_sum > COMP_BP)
+            return err_set(e, REINS_EINVAL,
+                           "%s line %zu: field split_bp: deal '%s' has direct splits of %" PRId64
+                           " bp so far, over 100%% (10000 bp)",
+                           name, row->line, deal, g->split_sum);
+        /* each direct share rounded down; the deal's last direct row takes the rest */
+        cd.amount = cd.deal_amount * cd.split_bp / COMP_BP;
+        g->given += cd.amount;
+        g->last_direct = d->ncredits;
+    } else if (comp_round_bp(cd.deal_amount, cd.split_bp, &cd.amount)) {
+        return row_fail(e, name, row, "amount", "is too large", fld(c, row, AMOUNT));
+    }
+    *new_credit(d) = cd;
+    cr->failed = 0;
+    return 0;
+}
+
 int comp_read_credits(struct comp_data *d, const struct comp_plan *plan, const char *name,
                       const char *csv, size_t len, struct err *e)
 {
-    enum { ID, DEAL, PERSON, DATE, AMOUNT, SPLIT, ROLE, MEASURE, PRODUCT, TYPE, CANCELLED };
     static const char *const names[] = {"id",      "deal",      "person",       "date",
                                         "amount",  "split_bp",  "role",         "measure",
                                         "product", "deal_type", "cancelled_on", NULL};
     static const unsigned char req[] = {1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0};
-    struct cols c = {names, req, {0}};
-    struct csv_doc *doc;
     if (comp_plan_uses_role(plan, COMP_ROLE_ROLLUP) && !d->have_people_file)
         return err_set(e, REINS_EINVAL,
                        "%s: the plan counts roll-up credit, which needs the people file "
                        "(--people) to know who manages whom",
                        name);
-    if (read_doc(name, csv, len, &c, &doc, e)) return REINS_EINVAL;
-    struct comp_name_map ids = {0}, deals = {0};
-    struct deal *dl = xmalloc(doc->nrows * sizeof *dl);
-    map_grow_to(&ids, doc->nrows);
-    map_grow_to(&deals, doc->nrows);
-    size_t ndeals = 0, first_credit = d->ncredits;
-    int rc = 0;
-    for (size_t r = 1; r < doc->nrows && !rc; r++) {
-        const struct csv_row *row = &doc->rows[r];
-        struct comp_credit cr = {.line = row->line, .source = -1, .cancelled = COMP_NO_DATE};
-        const char *id = fld(&c, row, ID), *deal = fld(&c, row, DEAL), *role = fld(&c, row, ROLE);
-        const char *split = fld(&c, row, SPLIT), *canc = fld(&c, row, CANCELLED);
-        size_t slot;
-        if ((rc = req_text(e, name, row, "id", id)) ||
-            (rc = req_text(e, name, row, "deal", deal)) ||
-            (rc = person_field(d, e, name, row, fld(&c, row, PERSON), &cr.person)) ||
-            (rc = date_field(e, name, row, "date", fld(&c, row, DATE), &cr.date)) ||
-            (rc = int_field(e, name, row, "amount", fld(&c, row, AMOUNT), 0, INT64_MAX / COMP_BP,
-                            &cr.deal_amount)))
-            break;
-        if (map_find(&ids, id, &slot)) {
-            rc = row_fail(e, name, row, "id", "is the id of an earlier row", id);
-            break;
-        }
-        ids.keys[slot] = cr.id = arena_strdup(&d->arena, id);
-        ids.n++;
-        cr.split_bp = COMP_BP;
-        if (*split && (rc = int_field(e, name, row, "split_bp", split, 1, COMP_BP, &cr.split_bp)))
-            break;
-        if (!*role || !strcmp(role, "direct"))
-            cr.role = COMP_ROLE_DIRECT;
-        else if (!strcmp(role, "overlay"))
-            cr.role = COMP_ROLE_OVERLAY;
-        else {
-            rc = row_fail(e, name, row, "role",
-                          "is not direct or overlay (roll-up credit is "
-                          "made from the people file)",
-                          role);
-            break;
-        }
-        if (*canc && (rc = date_field(e, name, row, "cancelled_on", canc, &cr.cancelled))) break;
-        if (cr.cancelled != COMP_NO_DATE && cr.cancelled < cr.date) {
-            rc = row_fail(e, name, row, "cancelled_on", "is before the close date", canc);
-            break;
-        }
-        const char *measure = fld(&c, row, MEASURE), *product = fld(&c, row, PRODUCT),
-                   *type = fld(&c, row, TYPE);
-        /* the plan's own copy of a measure it names: the engine compares pointers first */
-        cr.measure = *measure ? atom(d, measure) : "bookings";
-        for (size_t k = 0; k < plan->ncomponents; k++)
-            if (!strcmp(plan->components[k].measure, cr.measure))
-                cr.measure = plan->components[k].measure;
-        cr.product = atom(d, product);
-        cr.deal_type = atom(d, type);
-
-        /* the deal: same amount, date and cancellation on every row */
-        struct deal *g;
-        if (map_find(&deals, deal, &slot)) {
-            g = &dl[deals.vals[slot]];
-            const char *what = g->amount != cr.deal_amount    ? "amount"
-                               : g->date != cr.date           ? "date"
-                               : g->cancelled != cr.cancelled ? "cancelled_on"
-                                                              : NULL;
-            if (what) {
-                rc = err_set(e, REINS_EINVAL,
-                             "%s line %zu: field %s: differs from line %zu for the same deal '%s'",
-                             name, row->line, what, doc->rows[g->first_row].line, deal);
-                break;
-            }
-            cr.deal = d->credits[first_credit + g->first_row - 1].deal;
-        } else {
-            deals.keys[slot] = cr.deal = arena_strdup(&d->arena, deal);
-            deals.vals[slot] = (uint32_t)ndeals;
-            deals.n++;
-            g = &dl[ndeals++];
-            *g = (struct deal){r, SIZE_MAX, 0, 0, cr.deal_amount, cr.date, cr.cancelled};
-        }
-        if (cr.role == COMP_ROLE_DIRECT) {
-            g->split_sum += cr.split_bp;
-            if (g->split_sum > COMP_BP) {
-                rc = err_set(e, REINS_EINVAL,
-                             "%s line %zu: field split_bp: deal '%s' has direct splits of %" PRId64
-                             " bp so far, over 100%% (10000 bp)",
-                             name, row->line, deal, g->split_sum);
-                break;
-            }
-            /* each direct share rounded down; the deal's last direct row takes the rest */
-            cr.amount = cr.deal_amount * cr.split_bp / COMP_BP;
-            g->given += cr.amount;
-            g->last_direct = d->ncredits;
-        } else if (comp_round_bp(cr.deal_amount, cr.split_bp, &cr.amount)) {
-            rc = row_fail(e, name, row, "amount", "is too large", fld(&c, row, AMOUNT));
-            break;
-        }
-        *new_credit(d) = cr;
-    }
-    for (size_t i = 0; i < ndeals && !rc; i++) {
-        struct deal *g = &dl[i];
+    struct credits_reader cr = {.d = d, .plan = plan, .name = name, .e = e};
+    cr.c = (struct cols){names, req, {0}, 0};
+    cr.first_credit = d->ncredits;
+    cr.id_order.last = cr.deal_order.last = -1;
+    cr.bookings = measure_of(d, plan, "");
+    int rc = csv_each(csv, len, NULL, credit_row, &cr, e);
+    if (rc && !cr.failed) err_prefix(e, "%s: ", name); /* the CSV itself is malformed */
+    if (!rc && !cr.header)
+        rc = err_set(e, REINS_EINVAL, "%s: empty, a header line is needed", name);
+    for (size_t i = 0; i < cr.ndeals && !rc; i++) {
+        struct deal *g = &cr.dl[i];
         if (g->last_direct == SIZE_MAX) continue; /* overlay-only deal */
         if (g->split_sum != COMP_BP) {
             rc = err_set(e, REINS_EINVAL,
                          "%s line %zu: field split_bp: deal '%s' has direct splits of %" PRId64
                          " bp in all; they must come to exactly 10000 bp (100%%)",
-                         name, doc->rows[g->first_row].line, d->credits[g->last_direct].deal,
-                         g->split_sum);
+                         name, g->first_line, g->name, g->split_sum);
             break;
         }
         d->credits[g->last_direct].amount += g->amount - g->given;
@@ -502,7 +652,7 @@ int comp_read_credits(struct comp_data *d, const struct comp_plan *plan, const c
         for (size_t i = 0; i < d->nquotas; i++)
             on_plan[d->quotas[i].person] = 1;
         size_t end = d->ncredits;
-        for (size_t i = first_credit; i < end; i++) {
+        for (size_t i = cr.first_credit; i < end; i++) {
             if (d->credits[i].role != COMP_ROLE_DIRECT) continue;
             for (int32_t m = d->people[d->credits[i].person].manager; m >= 0;
                  m = d->people[m].manager) {
@@ -516,15 +666,14 @@ int comp_read_credits(struct comp_data *d, const struct comp_plan *plan, const c
         }
         free(on_plan);
     }
-    if (rc) d->ncredits = first_credit;
-    free(ids.keys);
-    free(ids.vals);
-    free(ids.hashes);
-    free(deals.keys);
-    free(deals.vals);
-    free(deals.hashes);
-    free(dl);
-    csv_doc_free(doc);
+    if (rc) d->ncredits = cr.first_credit;
+    free(cr.ids.keys);
+    free(cr.ids.vals);
+    free(cr.ids.hashes);
+    free(cr.deals.keys);
+    free(cr.deals.vals);
+    free(cr.deals.hashes);
+    free(cr.dl);
     return rc;
 }
 

@@ -488,11 +488,10 @@ static void test_large(void **state)
     sb_release(&sb);
 }
 
-
 /* ---- csv_each: the same records and errors as csv_parse, one record at a time ---------- */
 
 struct each_log {
-    struct sb sb; /* "line:field|field|...\n" per record */
+    struct sb sb;   /* "line:field|field|...\n" per record */
     size_t stop_at; /* stop (returning 7) at this record, 0 never */
     size_t n;
 };
