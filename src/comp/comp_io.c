@@ -11,10 +11,15 @@
 
 /* ---- a string -> index map (open addressing, FNV-1a) ----------------------------------- */
 
+struct map_slot {
+    const char *key; /* NULL: empty */
+    uint32_t val;
+    uint32_t hash; /* compared before the key: most probes end there */
+};
+
+/* One array of slots: a probe touches one cache line, not three. */
 struct comp_name_map {
-    const char **keys;
-    uint32_t *vals;
-    uint32_t *hashes; /* compared before the keys: most probes end there */
+    struct map_slot *slots;
     size_t cap, n;
 };
 
@@ -32,24 +37,16 @@ static void map_grow_to(struct comp_name_map *m, size_t n)
     size_t ncap = m->cap ? 2 * m->cap : 1024;
     while (ncap < 2 * n)
         ncap *= 2;
-    const char **keys = xcalloc(ncap, sizeof *keys);
-    uint32_t *vals = xcalloc(ncap, sizeof *vals);
-    uint32_t *hashes = xcalloc(ncap, sizeof *hashes);
+    struct map_slot *slots = xcalloc(ncap, sizeof *slots);
     for (size_t i = 0; i < m->cap; i++) {
-        if (!m->keys[i]) continue;
-        size_t j = hash(m->keys[i]) & (ncap - 1);
-        while (keys[j])
+        if (!m->slots[i].key) continue;
+        size_t j = hash(m->slots[i].key) & (ncap - 1);
+        while (slots[j].key)
             j = (j + 1) & (ncap - 1);
-        keys[j] = m->keys[i];
-        vals[j] = m->vals[i];
-        hashes[j] = m->hashes[i];
+        slots[j] = m->slots[i];
     }
-    free(m->keys);
-    free(m->vals);
-    free(m->hashes);
-    m->keys = keys;
-    m->vals = vals;
-    m->hashes = hashes;
+    free(m->slots);
+    m->slots = slots;
     m->cap = ncap;
 }
 
@@ -64,24 +61,29 @@ static int map_find(struct comp_name_map *m, const char *key, size_t *slot)
     if (2 * (m->n + 1) > m->cap) map_grow(m);
     uint64_t h = hash(key);
     size_t j = h & (m->cap - 1);
-    while (m->keys[j]) {
-        if (m->hashes[j] == (uint32_t)(h >> 32) && !strcmp(m->keys[j], key)) {
+    while (m->slots[j].key) {
+        if (m->slots[j].hash == (uint32_t)(h >> 32) && !strcmp(m->slots[j].key, key)) {
             *slot = j;
             return 1;
         }
         j = (j + 1) & (m->cap - 1);
     }
-    m->hashes[j] = (uint32_t)(h >> 32); /* the caller fills the slot, or leaves it empty */
+    m->slots[j].hash = (uint32_t)(h >> 32); /* the caller fills the slot, or leaves it empty */
     *slot = j;
     return 0;
+}
+
+/* Free a map's slots (not the map). */
+static void map_release(struct comp_name_map *m)
+{
+    free(m->slots);
+    memset(m, 0, sizeof *m);
 }
 
 static void map_free(struct comp_name_map *m)
 {
     if (!m) return;
-    free(m->keys);
-    free(m->vals);
-    free(m->hashes);
+    map_release(m);
     free(m);
 }
 
@@ -99,10 +101,10 @@ static const char *atom(struct comp_data *d, const char *s)
 {
     if (!*s) return NULL;
     size_t slot;
-    if (map_find(d->atoms, s, &slot)) return d->atoms->keys[slot];
-    d->atoms->keys[slot] = arena_strdup(&d->arena, s);
+    if (map_find(d->atoms, s, &slot)) return d->atoms->slots[slot].key;
+    d->atoms->slots[slot].key = arena_strdup(&d->arena, s);
     d->atoms->n++;
-    return d->atoms->keys[slot];
+    return d->atoms->slots[slot].key;
 }
 
 void comp_data_release(struct comp_data *d)
@@ -121,7 +123,7 @@ static int person_index(struct comp_data *d, const char *id, int may_add, uint32
 {
     size_t slot;
     if (map_find(d->names, id, &slot)) {
-        *out = d->names->vals[slot];
+        *out = d->names->slots[slot].val;
         return 0;
     }
     if (!may_add) return REINS_ENOTFOUND;
@@ -131,8 +133,8 @@ static int person_index(struct comp_data *d, const char *id, int may_add, uint32
     }
     const char *key = arena_strdup(&d->arena, id);
     d->people[d->npeople] = (struct comp_person){key, -1};
-    d->names->keys[slot] = key;
-    d->names->vals[slot] = (uint32_t)d->npeople;
+    d->names->slots[slot].key = key;
+    d->names->slots[slot].val = (uint32_t)d->npeople;
     d->names->n++;
     *out = (uint32_t)d->npeople++;
     return 0;
@@ -344,7 +346,7 @@ int comp_read_quotas(struct comp_data *d, const struct comp_plan *plan, const ch
                           period);
             break;
         }
-        seen.keys[slot] = key;
+        seen.slots[slot].key = key;
         seen.n++;
         if (d->nquotas == d->capquotas) {
             d->capquotas = d->capquotas ? 2 * d->capquotas : 256;
@@ -352,9 +354,7 @@ int comp_read_quotas(struct comp_data *d, const struct comp_plan *plan, const ch
         }
         d->quotas[d->nquotas++] = q;
     }
-    free(seen.keys);
-    free(seen.vals);
-    free(seen.hashes);
+    map_release(&seen);
     csv_doc_free(doc);
     return rc;
 }
@@ -480,7 +480,7 @@ static void ids_to_map(struct credits_reader *cr)
     for (size_t i = cr->first_credit; i < d->ncredits; i++) {
         size_t slot;
         map_find(&cr->ids, d->credits[i].id, &slot);
-        cr->ids.keys[slot] = d->credits[i].id;
+        cr->ids.slots[slot].key = d->credits[i].id;
         cr->ids.n++;
     }
 }
@@ -491,8 +491,8 @@ static void deals_to_map(struct credits_reader *cr)
     for (size_t i = 0; i < cr->ndeals; i++) {
         size_t slot;
         map_find(&cr->deals, cr->dl[i].name, &slot);
-        cr->deals.keys[slot] = cr->dl[i].name;
-        cr->deals.vals[slot] = (uint32_t)i;
+        cr->deals.slots[slot].key = cr->dl[i].name;
+        cr->deals.slots[slot].val = (uint32_t)i;
         cr->deals.n++;
     }
 }
@@ -531,7 +531,7 @@ static int credit_row(void *ctx, struct csv_row *row)
         if (cr->ids.cap == 0) ids_to_map(cr);
         if (map_find(&cr->ids, id, &slot))
             return row_fail(e, name, row, "id", "is the id of an earlier row", id);
-        cr->ids.keys[slot] = cd.id = arena_strdup(&d->arena, id);
+        cr->ids.slots[slot].key = cd.id = arena_strdup(&d->arena, id);
         cr->ids.n++;
     } else {
         cd.id = arena_strdup(&d->arena, id);
@@ -564,7 +564,7 @@ static int credit_row(void *ctx, struct csv_row *row)
         g = &cr->dl[cr->ndeals - 1]; /* the rows of a deal usually come together */
     } else if (!rising_next(&cr->deal_order, deal)) {
         if (cr->deals.cap == 0) deals_to_map(cr);
-        if (map_find(&cr->deals, deal, &slot)) g = &cr->dl[cr->deals.vals[slot]];
+        if (map_find(&cr->deals, deal, &slot)) g = &cr->dl[cr->deals.slots[slot].val];
     } else {
         slot = SIZE_MAX; /* a new deal, proven by its rising number */
     }
@@ -585,8 +585,8 @@ static int credit_row(void *ctx, struct csv_row *row)
         }
         cd.deal = arena_strdup(&d->arena, deal);
         if (slot != SIZE_MAX) {
-            cr->deals.keys[slot] = cd.deal;
-            cr->deals.vals[slot] = (uint32_t)cr->ndeals;
+            cr->deals.slots[slot].key = cd.deal;
+            cr->deals.slots[slot].val = (uint32_t)cr->ndeals;
             cr->deals.n++;
         }
         g = &cr->dl[cr->ndeals++];
@@ -667,12 +667,8 @@ int comp_read_credits(struct comp_data *d, const struct comp_plan *plan, const c
         free(on_plan);
     }
     if (rc) d->ncredits = cr.first_credit;
-    free(cr.ids.keys);
-    free(cr.ids.vals);
-    free(cr.ids.hashes);
-    free(cr.deals.keys);
-    free(cr.deals.vals);
-    free(cr.deals.hashes);
+    map_release(&cr.ids);
+    map_release(&cr.deals);
     free(cr.dl);
     return rc;
 }
