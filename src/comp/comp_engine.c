@@ -164,7 +164,8 @@ struct cell {
 struct ev {
     int64_t amount, deal_amount;
     const char *measure, *product, *deal_type;
-    int32_t idx; /* in in->credits: what lines name */
+    uint64_t idnum; /* the id's value when decimal, else UINT64_MAX: orders the day */
+    int32_t idx;    /* in in->credits: what lines name */
     int32_t date;
     int32_t split_bp;
     int32_t role;
@@ -223,7 +224,6 @@ struct run {
     void *sink_ctx;
     size_t base;         /* run line number of lines[0] */
     const struct ev *ev; /* the credits in the order they are applied */
-    int32_t *pos_of;     /* credit index -> event position */
     int32_t *first_line; /* per event: its latest gross line, chained by .next */
     struct kfixed kf[COMP_MAX_COMPONENTS];
     struct kstate ks[COMP_MAX_COMPONENTS];
@@ -836,6 +836,39 @@ static void sort_keys(struct key *k, size_t n, int32_t first_day, size_t npeople
     free(ib);
 }
 
+/* The order of a person's credits: date, decimal ids by value before other ids, which
+ * compare bytewise, then input order (cmp_key without the person). */
+static int ev_cmp(const void *a, const void *b, void *credits)
+{
+    const struct ev *x = a, *y = b;
+    if (x->date != y->date) return x->date < y->date ? -1 : 1;
+    if (x->idnum != y->idnum) return x->idnum < y->idnum ? -1 : 1;
+    if (x->idnum == UINT64_MAX) {
+        const struct comp_credit *c = credits;
+        int d = strcmp(c[x->idx].id, c[y->idx].id);
+        if (d) return d;
+    }
+    return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/* The event position of the credit a cancellation key names, in its person's events
+ * ev[from, to) (ordered by ev_cmp): a binary search. */
+static int32_t ev_find(const struct ev *ev, size_t from, size_t to, const struct key *k,
+                       const struct comp_credit *credits)
+{
+    struct ev want = {.date = credits[k->idx].date, .idnum = k->idnum, .idx = k->idx};
+    while (from < to) {
+        size_t mid = from + (to - from) / 2;
+        int c = ev_cmp(&want, &ev[mid], (void *)credits);
+        if (c == 0) return (int32_t)mid;
+        if (c < 0)
+            to = mid;
+        else
+            from = mid + 1;
+    }
+    return -1; /* not reached: every cancelled credit has its event */
+}
+
 /* ---- the run --------------------------------------------------------------------------- */
 
 /* Hand the person's lines to the sink, refs made run line numbers. */
@@ -896,10 +929,14 @@ int comp_run_stream(const struct comp_input *in, comp_line_sink sink, void *ctx,
     for (size_t i = 0; i < in->ncredits; i++)
         r->first_line[i] = -1;
 
-    /* Credits in the plan's dates, and cancellations, each ordered per person. */
-    struct key *cr = xmalloc((in->ncredits ? in->ncredits : 1) * sizeof *cr);
-    struct key *ca = xmalloc((in->ncredits ? in->ncredits : 1) * sizeof *ca);
-    size_t ncr = 0, nca = 0;
+    /* Credits in the plan's dates, into one bucket per person in input order, then ordered
+     * inside each bucket. Both passes over in->credits are sequential: gathering the
+     * credits in sorted order instead was the engine's hottest loop (cache misses), and a
+     * person's few credits sort in cache. Files usually come in date or id order, and then
+     * the buckets are already ordered. Cancellations (few) are sorted on their own. */
+    size_t *start = xcalloc(in->npeople + 1, sizeof *start);
+    struct key *ca = xmalloc(sizeof *ca);
+    size_t ncr = 0, nca = 0, capca = 1;
     for (size_t i = 0; i < in->ncredits; i++) {
         const struct comp_credit *c = &in->credits[i];
         if (c->cancelled != COMP_NO_DATE && c->cancelled < c->date) {
@@ -909,28 +946,41 @@ int comp_run_stream(const struct comp_input *in, comp_line_sink sink, void *ctx,
             break;
         }
         if (c->date < p->effective_from || c->date > end_day) continue;
-        uint64_t idn = id_number(c->id);
-        cr[ncr++] = (struct key){c->person, c->date, idn, (int32_t)i, c->id};
+        ncr++;
+        start[c->person + 1]++;
         if (c->cancelled == COMP_NO_DATE || c->cancelled > end_day) continue;
         if (p->clawback_days < 0 || (int64_t)c->cancelled - c->date > p->clawback_days) {
             out->late_cancellations++;
             continue;
         }
-        ca[nca++] = (struct key){c->person, c->cancelled, idn, (int32_t)i, c->id};
+        if (nca == capca) ca = xrealloc(ca, (capca *= 2) * sizeof *ca);
+        ca[nca++] = (struct key){c->person, c->cancelled, id_number(c->id), (int32_t)i, c->id};
     }
-    sort_keys(cr, ncr, p->effective_from, in->npeople);
+    for (size_t i = 1; i <= in->npeople; i++)
+        start[i] += start[i - 1];
     sort_keys(ca, nca, p->effective_from, in->npeople);
 
-    /* The credits in the order they will be applied (see struct ev). */
     struct ev *ev = xmalloc((ncr ? ncr : 1) * sizeof *ev);
-    r->pos_of = xmalloc((in->ncredits ? in->ncredits : 1) * sizeof *r->pos_of);
-    for (size_t i = 0; i < ncr; i++) {
-        if (i + 8 < ncr) __builtin_prefetch(&in->credits[cr[i + 8].idx]);
-        const struct comp_credit *c = &in->credits[cr[i].idx];
-        ev[i] = (struct ev){c->amount,  c->deal_amount,       c->measure,
-                            c->product, c->deal_type,         cr[i].idx,
-                            c->date,    (int32_t)c->split_bp, (int32_t)c->role};
-        r->pos_of[cr[i].idx] = (int32_t)i;
+    {
+        size_t *fill = xmalloc((in->npeople + 1) * sizeof *fill);
+        memcpy(fill, start, (in->npeople + 1) * sizeof *fill);
+        for (size_t i = 0; i < in->ncredits && !r->failed; i++) {
+            const struct comp_credit *c = &in->credits[i];
+            if (c->date < p->effective_from || c->date > end_day) continue;
+            ev[fill[c->person]++] =
+                (struct ev){c->amount,       c->deal_amount, c->measure,
+                            c->product,      c->deal_type,   id_number(c->id),
+                            (int32_t)i,      c->date,        (int32_t)c->split_bp,
+                            (int32_t)c->role};
+        }
+        free(fill);
+    }
+    for (size_t person = 0; person < in->npeople && !r->failed; person++) {
+        size_t from = start[person], to = start[person + 1];
+        size_t i = from + 1;
+        while (i < to && ev_cmp(&ev[i - 1], &ev[i], (void *)in->credits) < 0)
+            i++;
+        if (i < to) qsort_r(&ev[from], to - from, sizeof *ev, ev_cmp, (void *)in->credits);
     }
     r->ev = ev;
 
@@ -952,8 +1002,7 @@ int comp_run_stream(const struct comp_input *in, comp_line_sink sink, void *ctx,
     size_t a = 0, b = 0;
     for (uint32_t person = 0; person < in->npeople && !r->failed; person++) {
         size_t a0 = a, b0 = b;
-        while (a < ncr && cr[a].person == person)
-            a++;
+        a = start[person + 1];
         while (b < nca && ca[b].person == person)
             b++;
         r->pq = &qs[qstart[person]];
@@ -975,8 +1024,8 @@ int comp_run_stream(const struct comp_input *in, comp_line_sink sink, void *ctx,
         size_t i = a0, j = b0;
         while ((i < a || j < b) && !r->failed) {
             /* credits of a day before the cancellations of that day */
-            int take_credit = j == b || (i < a && cr[i].date <= ca[j].date);
-            int32_t day = take_credit ? cr[i].date : ca[j].date;
+            int take_credit = j == b || (i < a && ev[i].date <= ca[j].date);
+            int32_t day = take_credit ? ev[i].date : ca[j].date;
             while (month < payout_month(r, day)) {
                 close_period(r, month, index++);
                 month += (int32_t)p->payout_period;
@@ -984,7 +1033,7 @@ int comp_run_stream(const struct comp_input *in, comp_line_sink sink, void *ctx,
             if (take_credit) {
                 on_credit(r, (int32_t)i++);
             } else {
-                on_cancel(r, r->pos_of[ca[j++].idx]);
+                on_cancel(r, ev_find(ev, a0, a, &ca[j++], in->credits));
                 out->clawbacks++;
             }
         }
@@ -1002,10 +1051,9 @@ int comp_run_stream(const struct comp_input *in, comp_line_sink sink, void *ctx,
     }
     free(qstart);
     free(qs);
-    free(cr);
+    free(start);
     free(ca);
     free(r->first_line);
-    free(r->pos_of);
     free(ev);
     int failed = r->failed;
     if (sink) {
