@@ -548,18 +548,21 @@ static void add_volume(struct run *r, int k, int32_t pos, int64_t amount, int32_
     s->pos = p1;
     s->level = level_of(f, s, p1);
     int64_t att = attainment_bp(p1, s->quota);
-    f->seg_at[pos] = (uint32_t)s->nsegs + 1; /* a credit's parts are adjacent */
+    /* parts are kept only to be re-rated: a table whose rates never move needs none */
+    if (f->dynamic) f->seg_at[pos] = (uint32_t)s->nsegs + 1; /* a credit's parts are adjacent */
     for (int j = level_of(f, s, p0); j < f->nbands && p0 < p1; j++) {
         int64_t end = j + 1 < f->nbands && s->bound[j + 1] < p1 ? s->bound[j + 1] : p1;
         if (end <= p0) continue;
         int64_t piece = end - p0;
         const struct cell *c = &f->cells[s->level * f->nbands + j];
-        if (s->nsegs == s->capsegs) {
-            s->capsegs = s->capsegs ? 2 * s->capsegs : 64;
-            s->segs = xrealloc(s->segs, s->capsegs * sizeof *s->segs);
-        }
         int64_t paid = mul_ppm(r, piece, c->rate);
-        s->segs[s->nsegs++] = (struct seg){pos, j, piece, paid, c->rate, 1};
+        if (f->dynamic) {
+            if (s->nsegs == s->capsegs) {
+                s->capsegs = s->capsegs ? 2 * s->capsegs : 64;
+                s->segs = xrealloc(s->segs, s->capsegs * sizeof *s->segs);
+            }
+            s->segs[s->nsegs++] = (struct seg){pos, j, piece, paid, c->rate, 1};
+        }
         struct comp_line l = line_tmpl(date, k, COMP_RULE_TIER, r->ev[pos].idx);
         l.why = c->why;
         l.tier = f->bands[j].tier;
@@ -686,7 +689,7 @@ static void on_cancel(struct run *r, int32_t pos)
             milestones(r, (int)k, cancelled, pos);
             continue;
         }
-        for (size_t i = r->kf[k].seg_at[pos];
+        for (size_t i = r->kf[k].dynamic ? r->kf[k].seg_at[pos] : 0;
              i > 0 && i <= s->nsegs && s->segs[i - 1].credit == pos; i++)
             s->segs[i - 1].active = 0;
         int old = s->level;
@@ -916,7 +919,8 @@ int comp_run_stream(const struct comp_input *in, comp_line_sink sink, void *ctx,
     for (size_t k = 0; k < p->ncomponents; k++) {
         if (p->components[k].kind == COMP_COMMISSION) {
             kfixed_init(&r->kf[k], &p->components[k]);
-            r->kf[k].seg_at = xcalloc(in->ncredits ? in->ncredits : 1, sizeof(uint32_t));
+            if (r->kf[k].dynamic)
+                r->kf[k].seg_at = xcalloc(in->ncredits ? in->ncredits : 1, sizeof(uint32_t));
         }
         if (p->components[k].cap_per_credit >= 0)
             r->kf[k].credit_cap = xcalloc(2 * (in->ncredits ? in->ncredits : 1), sizeof(int64_t));
