@@ -15,6 +15,7 @@
  * sum is overflow-checked.
  */
 #include "comp/comp.h"
+#include "comp/comp_big.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -916,20 +917,20 @@ int comp_run_stream(const struct comp_input *in, comp_line_sink sink, void *ctx,
     int32_t end_day = comp_month_first_day(last_pay + (int32_t)p->payout_period) - 1;
     if (p->effective_to != COMP_NO_DATE && p->effective_to < end_day) end_day = p->effective_to;
 
+    size_t per_credit = in->ncredits ? in->ncredits : 1; /* per-credit arrays' length */
     for (size_t k = 0; k < p->ncomponents; k++) {
         if (p->components[k].kind == COMP_COMMISSION) {
             kfixed_init(&r->kf[k], &p->components[k]);
-            if (r->kf[k].dynamic)
-                r->kf[k].seg_at = xcalloc(in->ncredits ? in->ncredits : 1, sizeof(uint32_t));
+            if (r->kf[k].dynamic) r->kf[k].seg_at = comp_big_zalloc(per_credit * sizeof(uint32_t));
         }
         if (p->components[k].cap_per_credit >= 0)
-            r->kf[k].credit_cap = xcalloc(2 * (in->ncredits ? in->ncredits : 1), sizeof(int64_t));
+            r->kf[k].credit_cap = comp_big_zalloc(2 * per_credit * sizeof(int64_t));
     }
     r->memo_day = INT32_MIN;
     /* kept: about two lines a credit, so it grows less often; streamed: one person's */
     r->caplines = sink ? 4096 : 2 * in->ncredits + 1024;
     r->lines = xmalloc(r->caplines * sizeof *r->lines);
-    r->first_line = xmalloc((in->ncredits ? in->ncredits : 1) * sizeof *r->first_line);
+    r->first_line = comp_big_alloc(per_credit * sizeof *r->first_line);
     for (size_t i = 0; i < in->ncredits; i++)
         r->first_line[i] = -1;
 
@@ -964,7 +965,8 @@ int comp_run_stream(const struct comp_input *in, comp_line_sink sink, void *ctx,
         start[i] += start[i - 1];
     sort_keys(ca, nca, p->effective_from, in->npeople);
 
-    struct ev *ev = xmalloc((ncr ? ncr : 1) * sizeof *ev);
+    size_t ev_bytes = (ncr ? ncr : 1) * sizeof(struct ev);
+    struct ev *ev = comp_big_alloc(ev_bytes);
     {
         size_t *fill = xmalloc((in->npeople + 1) * sizeof *fill);
         memcpy(fill, start, (in->npeople + 1) * sizeof *fill);
@@ -1049,16 +1051,16 @@ int comp_run_stream(const struct comp_input *in, comp_line_sink sink, void *ctx,
 
     for (size_t k = 0; k < p->ncomponents; k++) {
         free(r->kf[k].cells);
-        free(r->kf[k].credit_cap);
-        free(r->kf[k].seg_at);
+        comp_big_free(r->kf[k].credit_cap, 2 * per_credit * sizeof(int64_t));
+        comp_big_free(r->kf[k].seg_at, per_credit * sizeof(uint32_t));
         free(r->ks[k].segs);
     }
     free(qstart);
     free(qs);
     free(start);
     free(ca);
-    free(r->first_line);
-    free(ev);
+    comp_big_free(r->first_line, per_credit * sizeof *r->first_line);
+    comp_big_free(ev, ev_bytes);
     int failed = r->failed;
     if (sink) {
         free(r->lines);
