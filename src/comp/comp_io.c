@@ -147,6 +147,24 @@ void comp_data_release(struct comp_data *d)
     memset(d, 0, sizeof *d);
 }
 
+/* A copy of a credit id or deal name, owned by d's arena. Ten million of each are
+ * packed end to end: arena_strdup would round each to 16 bytes and zero it. */
+static const char *keep_str(struct comp_data *d, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    enum { BLOCK = 1 << 20 };
+    if (n > BLOCK / 16) return arena_strdup(&d->arena, s);
+    if (d->strs_left < n) {
+        d->strs = arena_alloc(&d->arena, BLOCK);
+        d->strs_left = BLOCK;
+    }
+    char *out = d->strs;
+    memcpy(out, s, n);
+    d->strs += n;
+    d->strs_left -= n;
+    return out;
+}
+
 /* The index of person `id`, added when new (and allowed). */
 static int person_index(struct comp_data *d, const char *id, int may_add, uint32_t *out)
 {
@@ -560,10 +578,10 @@ static int credit_row(void *ctx, struct csv_row *row)
         if (cr->ids.cap == 0) ids_to_map(cr);
         if (map_find(&cr->ids, id, &slot))
             return row_fail(e, name, row, "id", "is the id of an earlier row", id);
-        cd.id = arena_strdup(&d->arena, id);
+        cd.id = keep_str(d, id);
         map_set(&cr->ids, slot, cd.id, 0);
     } else {
-        cd.id = arena_strdup(&d->arena, id);
+        cd.id = keep_str(d, id);
     }
     cd.split_bp = COMP_BP;
     if (*split && int_field_fast(e, name, row, "split_bp", split, 1, COMP_BP, &cd.split_bp))
@@ -612,7 +630,7 @@ static int credit_row(void *ctx, struct csv_row *row)
             cr->capdeals = cr->capdeals ? 2 * cr->capdeals : 1024;
             cr->dl = xrealloc(cr->dl, cr->capdeals * sizeof *cr->dl);
         }
-        cd.deal = arena_strdup(&d->arena, deal);
+        cd.deal = keep_str(d, deal);
         if (slot != SIZE_MAX) {
             map_set(&cr->deals, slot, cd.deal, (uint32_t)cr->ndeals);
         }
