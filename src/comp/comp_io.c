@@ -413,11 +413,10 @@ static struct comp_credit *new_credit(struct comp_data *d)
 
 /* What one deal's rows share, and its direct splits so far. */
 struct deal {
-    const char *name;   /* the stored copy that credits point to */
-    size_t first_line;  /* the first row naming it */
+    size_t first;       /* credit index of its first row: name, line, amount, dates */
     size_t last_direct; /* credit index of its last direct row, or SIZE_MAX */
-    int64_t split_sum, given, amount;
-    int32_t date, cancelled;
+    int64_t given;      /* direct shares so far, each rounded down */
+    int32_t split_sum;  /* direct splits so far, at most 2 * COMP_BP: checked at each row */
 };
 
 /* The value of a decimal string of at most 18 digits (no sign, no leading zero unless
@@ -532,8 +531,9 @@ static void deals_to_map(struct credits_reader *cr)
     map_grow_to(&cr->deals, cr->ndeals);
     for (size_t i = 0; i < cr->ndeals; i++) {
         size_t slot;
-        map_find(&cr->deals, cr->dl[i].name, &slot);
-        map_set(&cr->deals, slot, cr->dl[i].name, (uint32_t)i);
+        const char *name = cr->d->credits[cr->dl[i].first].deal;
+        map_find(&cr->deals, name, &slot);
+        map_set(&cr->deals, slot, name, (uint32_t)i);
     }
 }
 
@@ -607,7 +607,7 @@ static int credit_row(void *ctx, struct csv_row *row)
 
     /* the deal: same amount, date and cancellation on every row */
     struct deal *g = NULL;
-    if (cr->ndeals && !strcmp(cr->dl[cr->ndeals - 1].name, deal)) {
+    if (cr->ndeals && !strcmp(d->credits[cr->dl[cr->ndeals - 1].first].deal, deal)) {
         g = &cr->dl[cr->ndeals - 1]; /* the rows of a deal usually come together */
     } else if (!rising_next(&cr->deal_order, deal)) {
         if (cr->deals.cap == 0) deals_to_map(cr);
@@ -616,15 +616,16 @@ static int credit_row(void *ctx, struct csv_row *row)
         slot = SIZE_MAX; /* a new deal, proven by its rising number */
     }
     if (g) {
-        const char *what = g->amount != cd.deal_amount    ? "amount"
-                           : g->date != cd.date           ? "date"
-                           : g->cancelled != cd.cancelled ? "cancelled_on"
-                                                          : NULL;
+        const struct comp_credit *f = &d->credits[g->first];
+        const char *what = f->deal_amount != cd.deal_amount ? "amount"
+                           : f->date != cd.date             ? "date"
+                           : f->cancelled != cd.cancelled   ? "cancelled_on"
+                                                            : NULL;
         if (what)
             return err_set(e, REINS_EINVAL,
                            "%s line %zu: field %s: differs from line %zu for the same deal '%s'",
-                           name, row->line, what, g->first_line, deal);
-        cd.deal = g->name;
+                           name, row->line, what, f->line, deal);
+        cd.deal = f->deal;
     } else {
         if (cr->ndeals == cr->capdeals) {
             cr->capdeals = cr->capdeals ? 2 * cr->capdeals : 1024;
@@ -635,16 +636,15 @@ static int credit_row(void *ctx, struct csv_row *row)
             map_set(&cr->deals, slot, cd.deal, (uint32_t)cr->ndeals);
         }
         g = &cr->dl[cr->ndeals++];
-        *g = (struct deal){cd.deal, row->line,      SIZE_MAX, 0,
-                           0,       cd.deal_amount, cd.date,  cd.cancelled};
+        *g = (struct deal){d->ncredits, SIZE_MAX, 0, 0}; /* this row becomes that credit */
     }
     if (cd.role == COMP_ROLE_DIRECT) {
-        g->split_sum += cd.split_bp;
+        g->split_sum += (int32_t)cd.split_bp; /* 1..COMP_BP, and the sum is kept <= COMP_BP */
         if (g->split_sum > COMP_BP)
             return err_set(e, REINS_EINVAL,
                            "%s line %zu: field split_bp: deal '%s' has direct splits of %" PRId64
                            " bp so far, over 100%% (10000 bp)",
-                           name, row->line, deal, g->split_sum);
+                           name, row->line, deal, (int64_t)g->split_sum);
         /* each direct share rounded down; the deal's last direct row takes the rest */
         cd.amount = cd.deal_amount * cd.split_bp / COMP_BP;
         g->given += cd.amount;
@@ -682,13 +682,14 @@ int comp_read_credits(struct comp_data *d, const struct comp_plan *plan, const c
         struct deal *g = &cr.dl[i];
         if (g->last_direct == SIZE_MAX) continue; /* overlay-only deal */
         if (g->split_sum != COMP_BP) {
+            const struct comp_credit *f = &d->credits[g->first];
             rc = err_set(e, REINS_EINVAL,
                          "%s line %zu: field split_bp: deal '%s' has direct splits of %" PRId64
                          " bp in all; they must come to exactly 10000 bp (100%%)",
-                         name, g->first_line, g->name, g->split_sum);
+                         name, f->line, f->deal, (int64_t)g->split_sum);
             break;
         }
-        d->credits[g->last_direct].amount += g->amount - g->given;
+        d->credits[g->last_direct].amount += d->credits[g->first].deal_amount - g->given;
     }
     /* roll-up: every manager above a direct seller is credited the same amount */
     if (!rc && comp_plan_uses_role(plan, COMP_ROLE_ROLLUP)) {
