@@ -20,6 +20,39 @@ static void check(int ok, const char *what)
     abort();
 }
 
+/* csv_each must hand over exactly the records csv_parse makes, in order. */
+struct each_check {
+    const struct csv_doc *doc; /* NULL when csv_parse failed */
+    size_t n;
+};
+
+static int each_row(void *ctx, struct csv_row *row)
+{
+    struct each_check *c = ctx;
+    if (c->doc) {
+        check(c->n < c->doc->nrows, "csv_each: more records than csv_parse");
+        const struct csv_row *want = &c->doc->rows[c->n];
+        check(row->line == want->line && row->nfields == want->nfields, "csv_each: record differs");
+        for (size_t j = 0; j < row->nfields; j++)
+            check(!strcmp(row->fields[j], want->fields[j]), "csv_each: field differs");
+    }
+    c->n++;
+    return 0;
+}
+
+static void check_each(const uint8_t *data, size_t size, const struct csv_limits *lim,
+                       const struct csv_doc *doc, int rc, const struct err *e)
+{
+    struct each_check c = {doc, 0};
+    struct err e2 = {0};
+    int rc2 = csv_each((const char *)data, size, lim, each_row, &c, &e2);
+    check(rc2 == rc, "csv_each: another outcome than csv_parse");
+    if (rc)
+        check(!strcmp(e->msg, e2.msg) && e->line == e2.line, "csv_each: another error");
+    else
+        check(c.n == doc->nrows, "csv_each: fewer records than csv_parse");
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     /* small limits, so the fuzzer reaches every limit check */
@@ -28,6 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct csv_doc *doc;
     struct err e = {0};
     int rc = csv_parse((const char *)data, size, &lim, &doc, &e);
+    check_each(data, size, &lim, doc, rc, &e);
     if (rc != 0) {
         check(doc == NULL, "doc set on failure");
         check(rc == REINS_EINVAL || rc == REINS_ETOOBIG, "unexpected error code");

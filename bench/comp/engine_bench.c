@@ -1,6 +1,6 @@
 /* engine_bench.c -- time comp_run alone: read the files once, run the engine N times.
  *
- *   engine_bench PLAN CREDITS QUOTAS PEOPLE LAST_PERIOD RUNS
+ *   engine_bench PLAN CREDITS QUOTAS PEOPLE|- LAST_PERIOD RUNS
  *
  * Prints the best and median wall and CPU time of a run and credits per second
  * (credits after splits and roll-up). Lines are streamed to a sink that counts
@@ -77,9 +77,11 @@ int main(int argc, char **argv)
     free(text);
     struct comp_data d;
     comp_data_init(&d);
-    text = slurp(argv[4], &len);
-    if (comp_read_people(&d, "people.csv", text, len, &e)) die(&e);
-    free(text);
+    if (strcmp(argv[4], "-")) { /* "-": no people file (a plan without roll-up) */
+        text = slurp(argv[4], &len);
+        if (comp_read_people(&d, "people.csv", text, len, &e)) die(&e);
+        free(text);
+    }
     text = slurp(argv[3], &len);
     if (comp_read_quotas(&d, plan, "quotas.csv", text, len, &e)) die(&e);
     free(text);

@@ -1,44 +1,74 @@
 #!/usr/bin/env bash
-# Benchmark: `reins comp calc` on a year of a sales org's credits, and the engine alone.
+# Benchmark: `reins comp calc` and the engine alone, on two datasets.
 #
-#   bench/comp/run.sh [BUILD_DIR] [SELLERS] [CREDIT_ROWS]     (defaults: build 2000 500000)
+#   bench/comp/run.sh [BUILD_DIR] [SELLERS] [CREDIT_ROWS] [FLAT_PAYEES] [FLAT_ROWS]
+#       (defaults: build 2000 500000 10000 10000000; FLAT_ROWS=0 skips the flat case)
 #
-# gen.awk writes the org, quarterly quotas and a year of credits; plan.json is
-# a mixed plan with a hold threshold, roll-up to managers and directors, an
-# overlay share, a SPIF, caps per credit and per plan, milestone bonuses and a
-# recoverable draw. Wall times suffer when other work shares the cores; CPU
-# times (from --timings and engine_bench) are steadier.
+# 1. A year of a sales org (gen.awk, plan.json): a mixed plan with a hold
+#    threshold, roll-up to managers and directors, an overlay share, a SPIF,
+#    caps per credit and per plan, milestone bonuses and a recoverable draw.
+# 2. The issue's large case (gen_flat.c, plan-flat.json): 10 million credits for
+#    10,000 payees with marginal tiers, 60/40 splits, overlays, a SPIF and a cap
+#    per quarter; the credits file is about 640 MB.
+# The machine is shared: wall times suffer when other work holds the cores, so
+# each run prints the load average, and CPU times (user + sys, --timings and
+# engine_bench) are the steadier numbers.
 set -eu
 BUILD=${1:-build}
 SELLERS=${2:-2000}
 ROWS=${3:-500000}
+FLAT_PAYEES=${4:-10000}
+FLAT_ROWS=${5:-10000000}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 reins="$root/$BUILD/reins"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-
-awk -v sellers="$SELLERS" -v credits="$ROWS" -v out="$work" -f "$here/gen.awk"
-echo "data: $SELLERS sellers, $(($(wc -l <"$work/credits.csv") - 1)) credit rows," \
-     "$(($(wc -l <"$work/people.csv") - 1)) people, $(du -h "$work/credits.csv" | cut -f1) of CSV"
+libs="$(pkg-config --libs jansson sqlite3 libpq libsodium libmicrohttpd libxml-2.0) -lpthread -lm"
 
 cc -O2 -std=c11 -D_GNU_SOURCE -I"$root/src" -o "$work/engine_bench" "$here/engine_bench.c" \
-   "$root/$BUILD/libreins.a" $(pkg-config --libs jansson sqlite3 libpq libsodium libmicrohttpd) \
-   -lpthread -lm
+   "$root/$BUILD/libreins.a" $libs
+cc -O2 -std=c11 -o "$work/gen_flat" "$here/gen_flat.c"
 
-run() { # PERIOD: the whole year is computed; lines of PERIOD are written
+calc() { # DIR PLAN PERIOD [--people FILE]: the whole command, timed
+  local dir=$1 plan=$2 period=$3
+  shift 3
+  echo "  load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
   /usr/bin/time -f "  whole command: %e s wall, %U s user, %S s sys, peak RSS %M KB" \
-    "$reins" comp calc --plan "$here/plan.json" --credits "$work/credits.csv" \
-    --quotas "$work/quotas.csv" --people "$work/people.csv" --period "$1" \
-    --out "$work/lines.csv" --totals "$work/totals.csv" --timings >"$work/summary.txt"
-  sed 's/^/  /' "$work/summary.txt"
-  echo "  lines file: $(du -h "$work/lines.csv" | cut -f1)"
+    "$reins" comp calc --plan "$plan" --credits "$dir/credits.csv" \
+    --quotas "$dir/quotas.csv" "$@" --period "$period" \
+    --out "$dir/lines.csv" --totals "$dir/totals.csv" --timings >"$dir/summary.txt"
+  sed 's/^/  /' "$dir/summary.txt"
+  echo "  lines file: $(du -h "$dir/lines.csv" | cut -f1)"
+  rm -f "$dir/lines.csv"
 }
+
+engine() { # DIR PLAN PEOPLE|- RUNS
+  echo "  load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  /usr/bin/time -f "  peak RSS %M KB (reading included)" \
+    "$work/engine_bench" "$2" "$1/credits.csv" "$1/quotas.csv" "$3" 2026-12 "$4" | sed 's/^/  /'
+}
+
+year="$work/year"
+mkdir -p "$year"
+awk -v sellers="$SELLERS" -v credits="$ROWS" -v out="$year" -f "$here/gen.awk"
+echo "== year: $SELLERS sellers, $(($(wc -l <"$year/credits.csv") - 1)) credit rows," \
+     "$(($(wc -l <"$year/people.csv") - 1)) people, $(du -h "$year/credits.csv" | cut -f1) of CSV"
 echo "== reins comp calc --period 2026-12 (a year computed, December's lines written)"
-run 2026-12
+calc "$year" "$here/plan.json" 2026-12 --people "$year/people.csv"
 echo "== reins comp calc --period 2026 (every line of the year written, with its sentence)"
-run 2026
+calc "$year" "$here/plan.json" 2026 --people "$year/people.csv"
 echo "== the engine alone (comp_run_stream, 7 runs, lines counted and dropped)"
-/usr/bin/time -f "  peak RSS %M KB (reading included)" \
-  "$work/engine_bench" "$here/plan.json" "$work/credits.csv" "$work/quotas.csv" \
-  "$work/people.csv" 2026-12 7 | sed 's/^/  /'
+engine "$year" "$here/plan.json" "$year/people.csv" 7
+rm -rf "$year"
+
+[ "$FLAT_ROWS" -gt 0 ] || exit 0
+flat="$work/flat"
+mkdir -p "$flat"
+"$work/gen_flat" "$FLAT_PAYEES" "$FLAT_ROWS" "$flat"
+echo "== flat: $FLAT_PAYEES payees, $(($(wc -l <"$flat/credits.csv") - 1)) credit rows," \
+     "$(du -h "$flat/credits.csv" | cut -f1) of CSV"
+echo "== reins comp calc --period 2026-12 (a year computed, December's lines written)"
+calc "$flat" "$here/plan-flat.json" 2026-12
+echo "== the engine alone (comp_run_stream, 3 runs, lines counted and dropped)"
+engine "$flat" "$here/plan-flat.json" - 3

@@ -1,10 +1,14 @@
 /* cmd_comp.c -- reins comp calc: run a compensation plan on CSV files, no database. */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "comp/comp.h"
@@ -37,6 +41,43 @@ static int slurp(const char *path, char **out, size_t *len, struct err *e)
     *len = b.len;
     *out = sb_detach(&b);
     return 0;
+}
+
+/* A file mapped read-only: the credits file may be gigabytes, and its reader
+ * streams it (csv_each) without copying it or making a document of it. */
+struct mapped {
+    const char *data; /* NULL when the file is empty */
+    size_t len;
+};
+
+static int map_file(const char *path, struct mapped *m, struct err *e)
+{
+    *m = (struct mapped){NULL, 0};
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) return err_set(e, REINS_EIO, "%s: %s", path, strerror(errno));
+    struct stat st;
+    int rc = 0;
+    if (fstat(fd, &st) != 0) {
+        rc = err_set(e, REINS_EIO, "%s: %s", path, strerror(errno));
+    } else if (!S_ISREG(st.st_mode)) {
+        rc = err_set(e, REINS_EIO, "%s: not a regular file", path);
+    } else if (st.st_size > 0) {
+        void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+        if (p == MAP_FAILED) {
+            rc = err_set(e, REINS_EIO, "%s: %s", path, strerror(errno));
+        } else {
+            madvise(p, (size_t)st.st_size, MADV_SEQUENTIAL);
+            *m = (struct mapped){p, (size_t)st.st_size};
+        }
+    }
+    close(fd);
+    return rc;
+}
+
+static void unmap_file(struct mapped *m)
+{
+    if (m->data) munmap((void *)m->data, m->len);
+    *m = (struct mapped){NULL, 0};
 }
 
 static const char *base_name(const char *path)
@@ -191,7 +232,13 @@ static int comp_calc(int argc, char **argv)
     free(json);
     if (!rc && people) rc = read_with(people, &d, plan, read_people, &e);
     if (!rc) rc = read_with(quotas, &d, plan, comp_read_quotas, &e);
-    if (!rc) rc = read_with(credits, &d, plan, comp_read_credits, &e);
+    if (!rc) {
+        struct mapped m;
+        if (!(rc = map_file(credits, &m, &e))) {
+            rc = comp_read_credits(&d, plan, base_name(credits), m.data, m.len, &e);
+            unmap_file(&m);
+        }
+    }
     struct comp_input in = comp_data_input(&d, plan, to);
     if (!rc && comp_month_of_day(plan->effective_from) > to)
         rc = err_set(&e, REINS_EINVAL, "--period %s ends before the plan starts", period);

@@ -15,6 +15,7 @@
  * sum is overflow-checked.
  */
 #include "comp/comp.h"
+#include "comp/comp_big.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,13 +36,33 @@ static int round_div(i128 num, int64_t den, int64_t *out)
     return 0;
 }
 
+/* round_div when the product fits 64 bits, as it nearly always does: no 128-bit
+ * division (a library call). The same rule; q +- 1 cannot overflow since den > 1. */
+static inline int64_t round_div64(int64_t num, int64_t den)
+{
+    int64_t q = num / den, r = num % den;
+    int64_t twice = (r < 0 ? -r : r) * 2; /* |r| < den */
+    if (twice > den || (twice == den && (q % 2 != 0))) q += num < 0 ? -1 : 1;
+    return q;
+}
+
 int comp_round_ppm(int64_t a, int64_t rate_ppm, int64_t *out)
 {
+    int64_t p;
+    if (!__builtin_mul_overflow(a, rate_ppm, &p)) {
+        *out = round_div64(p, COMP_PPM);
+        return 0;
+    }
     return round_div((i128)a * rate_ppm, COMP_PPM, out);
 }
 
 int comp_round_bp(int64_t a, int64_t bp, int64_t *out)
 {
+    int64_t p;
+    if (!__builtin_mul_overflow(a, bp, &p)) {
+        *out = round_div64(p, COMP_BP);
+        return 0;
+    }
     return round_div((i128)a * bp, COMP_BP, out);
 }
 
@@ -144,7 +165,8 @@ struct cell {
 struct ev {
     int64_t amount, deal_amount;
     const char *measure, *product, *deal_type;
-    int32_t idx; /* in in->credits: what lines name */
+    uint64_t idnum; /* the id's value when decimal, else UINT64_MAX: orders the day */
+    int32_t idx;    /* in in->credits: what lines name */
     int32_t date;
     int32_t split_bp;
     int32_t role;
@@ -203,7 +225,6 @@ struct run {
     void *sink_ctx;
     size_t base;         /* run line number of lines[0] */
     const struct ev *ev; /* the credits in the order they are applied */
-    int32_t *pos_of;     /* credit index -> event position */
     int32_t *first_line; /* per event: its latest gross line, chained by .next */
     struct kfixed kf[COMP_MAX_COMPONENTS];
     struct kstate ks[COMP_MAX_COMPONENTS];
@@ -262,6 +283,8 @@ static int64_t bound_of(int64_t quota, int64_t bp)
 static int64_t attainment_bp(int64_t pos, int64_t quota)
 {
     if (quota <= 0) return -1;
+    int64_t p;
+    if (!__builtin_mul_overflow(pos, (int64_t)COMP_BP, &p)) return p / quota; /* no 128 bits */
     i128 a = (i128)pos * COMP_BP / quota;
     return a > INT64_MAX ? INT64_MAX : a < INT64_MIN ? INT64_MIN : (int64_t)a;
 }
@@ -526,18 +549,21 @@ static void add_volume(struct run *r, int k, int32_t pos, int64_t amount, int32_
     s->pos = p1;
     s->level = level_of(f, s, p1);
     int64_t att = attainment_bp(p1, s->quota);
-    f->seg_at[pos] = (uint32_t)s->nsegs + 1; /* a credit's parts are adjacent */
+    /* parts are kept only to be re-rated: a table whose rates never move needs none */
+    if (f->dynamic) f->seg_at[pos] = (uint32_t)s->nsegs + 1; /* a credit's parts are adjacent */
     for (int j = level_of(f, s, p0); j < f->nbands && p0 < p1; j++) {
         int64_t end = j + 1 < f->nbands && s->bound[j + 1] < p1 ? s->bound[j + 1] : p1;
         if (end <= p0) continue;
         int64_t piece = end - p0;
         const struct cell *c = &f->cells[s->level * f->nbands + j];
-        if (s->nsegs == s->capsegs) {
-            s->capsegs = s->capsegs ? 2 * s->capsegs : 64;
-            s->segs = xrealloc(s->segs, s->capsegs * sizeof *s->segs);
-        }
         int64_t paid = mul_ppm(r, piece, c->rate);
-        s->segs[s->nsegs++] = (struct seg){pos, j, piece, paid, c->rate, 1};
+        if (f->dynamic) {
+            if (s->nsegs == s->capsegs) {
+                s->capsegs = s->capsegs ? 2 * s->capsegs : 64;
+                s->segs = xrealloc(s->segs, s->capsegs * sizeof *s->segs);
+            }
+            s->segs[s->nsegs++] = (struct seg){pos, j, piece, paid, c->rate, 1};
+        }
         struct comp_line l = line_tmpl(date, k, COMP_RULE_TIER, r->ev[pos].idx);
         l.why = c->why;
         l.tier = f->bands[j].tier;
@@ -664,7 +690,7 @@ static void on_cancel(struct run *r, int32_t pos)
             milestones(r, (int)k, cancelled, pos);
             continue;
         }
-        for (size_t i = r->kf[k].seg_at[pos];
+        for (size_t i = r->kf[k].dynamic ? r->kf[k].seg_at[pos] : 0;
              i > 0 && i <= s->nsegs && s->segs[i - 1].credit == pos; i++)
             s->segs[i - 1].active = 0;
         int old = s->level;
@@ -814,6 +840,39 @@ static void sort_keys(struct key *k, size_t n, int32_t first_day, size_t npeople
     free(ib);
 }
 
+/* The order of a person's credits: date, decimal ids by value before other ids, which
+ * compare bytewise, then input order (cmp_key without the person). */
+static int ev_cmp(const void *a, const void *b, void *credits)
+{
+    const struct ev *x = a, *y = b;
+    if (x->date != y->date) return x->date < y->date ? -1 : 1;
+    if (x->idnum != y->idnum) return x->idnum < y->idnum ? -1 : 1;
+    if (x->idnum == UINT64_MAX) {
+        const struct comp_credit *c = credits;
+        int d = strcmp(c[x->idx].id, c[y->idx].id);
+        if (d) return d;
+    }
+    return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/* The event position of the credit a cancellation key names, in its person's events
+ * ev[from, to) (ordered by ev_cmp): a binary search. */
+static int32_t ev_find(const struct ev *ev, size_t from, size_t to, const struct key *k,
+                       const struct comp_credit *credits)
+{
+    struct ev want = {.date = credits[k->idx].date, .idnum = k->idnum, .idx = k->idx};
+    while (from < to) {
+        size_t mid = from + (to - from) / 2;
+        int c = ev_cmp(&want, &ev[mid], (void *)credits);
+        if (c == 0) return (int32_t)mid;
+        if (c < 0)
+            to = mid;
+        else
+            from = mid + 1;
+    }
+    return -1; /* not reached: every cancelled credit has its event */
+}
+
 /* ---- the run --------------------------------------------------------------------------- */
 
 /* Hand the person's lines to the sink, refs made run line numbers. */
@@ -858,26 +917,31 @@ int comp_run_stream(const struct comp_input *in, comp_line_sink sink, void *ctx,
     int32_t end_day = comp_month_first_day(last_pay + (int32_t)p->payout_period) - 1;
     if (p->effective_to != COMP_NO_DATE && p->effective_to < end_day) end_day = p->effective_to;
 
+    size_t per_credit = in->ncredits ? in->ncredits : 1; /* per-credit arrays' length */
     for (size_t k = 0; k < p->ncomponents; k++) {
         if (p->components[k].kind == COMP_COMMISSION) {
             kfixed_init(&r->kf[k], &p->components[k]);
-            r->kf[k].seg_at = xcalloc(in->ncredits ? in->ncredits : 1, sizeof(uint32_t));
+            if (r->kf[k].dynamic) r->kf[k].seg_at = comp_big_zalloc(per_credit * sizeof(uint32_t));
         }
         if (p->components[k].cap_per_credit >= 0)
-            r->kf[k].credit_cap = xcalloc(2 * (in->ncredits ? in->ncredits : 1), sizeof(int64_t));
+            r->kf[k].credit_cap = comp_big_zalloc(2 * per_credit * sizeof(int64_t));
     }
     r->memo_day = INT32_MIN;
     /* kept: about two lines a credit, so it grows less often; streamed: one person's */
     r->caplines = sink ? 4096 : 2 * in->ncredits + 1024;
     r->lines = xmalloc(r->caplines * sizeof *r->lines);
-    r->first_line = xmalloc((in->ncredits ? in->ncredits : 1) * sizeof *r->first_line);
+    r->first_line = comp_big_alloc(per_credit * sizeof *r->first_line);
     for (size_t i = 0; i < in->ncredits; i++)
         r->first_line[i] = -1;
 
-    /* Credits in the plan's dates, and cancellations, each ordered per person. */
-    struct key *cr = xmalloc((in->ncredits ? in->ncredits : 1) * sizeof *cr);
-    struct key *ca = xmalloc((in->ncredits ? in->ncredits : 1) * sizeof *ca);
-    size_t ncr = 0, nca = 0;
+    /* Credits in the plan's dates, into one bucket per person in input order, then ordered
+     * inside each bucket. Both passes over in->credits are sequential: gathering the
+     * credits in sorted order instead was the engine's hottest loop (cache misses), and a
+     * person's few credits sort in cache. Files usually come in date or id order, and then
+     * the buckets are already ordered. Cancellations (few) are sorted on their own. */
+    size_t *start = xcalloc(in->npeople + 1, sizeof *start);
+    struct key *ca = xmalloc(sizeof *ca);
+    size_t ncr = 0, nca = 0, capca = 1;
     for (size_t i = 0; i < in->ncredits; i++) {
         const struct comp_credit *c = &in->credits[i];
         if (c->cancelled != COMP_NO_DATE && c->cancelled < c->date) {
@@ -887,28 +951,42 @@ int comp_run_stream(const struct comp_input *in, comp_line_sink sink, void *ctx,
             break;
         }
         if (c->date < p->effective_from || c->date > end_day) continue;
-        uint64_t idn = id_number(c->id);
-        cr[ncr++] = (struct key){c->person, c->date, idn, (int32_t)i, c->id};
+        ncr++;
+        start[c->person + 1]++;
         if (c->cancelled == COMP_NO_DATE || c->cancelled > end_day) continue;
         if (p->clawback_days < 0 || (int64_t)c->cancelled - c->date > p->clawback_days) {
             out->late_cancellations++;
             continue;
         }
-        ca[nca++] = (struct key){c->person, c->cancelled, idn, (int32_t)i, c->id};
+        if (nca == capca) ca = xrealloc(ca, (capca *= 2) * sizeof *ca);
+        ca[nca++] = (struct key){c->person, c->cancelled, id_number(c->id), (int32_t)i, c->id};
     }
-    sort_keys(cr, ncr, p->effective_from, in->npeople);
+    for (size_t i = 1; i <= in->npeople; i++)
+        start[i] += start[i - 1];
     sort_keys(ca, nca, p->effective_from, in->npeople);
 
-    /* The credits in the order they will be applied (see struct ev). */
-    struct ev *ev = xmalloc((ncr ? ncr : 1) * sizeof *ev);
-    r->pos_of = xmalloc((in->ncredits ? in->ncredits : 1) * sizeof *r->pos_of);
-    for (size_t i = 0; i < ncr; i++) {
-        if (i + 8 < ncr) __builtin_prefetch(&in->credits[cr[i + 8].idx]);
-        const struct comp_credit *c = &in->credits[cr[i].idx];
-        ev[i] = (struct ev){c->amount,  c->deal_amount,       c->measure,
-                            c->product, c->deal_type,         cr[i].idx,
-                            c->date,    (int32_t)c->split_bp, (int32_t)c->role};
-        r->pos_of[cr[i].idx] = (int32_t)i;
+    size_t ev_bytes = (ncr ? ncr : 1) * sizeof(struct ev);
+    struct ev *ev = comp_big_alloc(ev_bytes);
+    {
+        size_t *fill = xmalloc((in->npeople + 1) * sizeof *fill);
+        memcpy(fill, start, (in->npeople + 1) * sizeof *fill);
+        for (size_t i = 0; i < in->ncredits && !r->failed; i++) {
+            const struct comp_credit *c = &in->credits[i];
+            if (c->date < p->effective_from || c->date > end_day) continue;
+            ev[fill[c->person]++] =
+                (struct ev){c->amount,       c->deal_amount, c->measure,
+                            c->product,      c->deal_type,   id_number(c->id),
+                            (int32_t)i,      c->date,        (int32_t)c->split_bp,
+                            (int32_t)c->role};
+        }
+        free(fill);
+    }
+    for (size_t person = 0; person < in->npeople && !r->failed; person++) {
+        size_t from = start[person], to = start[person + 1];
+        size_t i = from + 1;
+        while (i < to && ev_cmp(&ev[i - 1], &ev[i], (void *)in->credits) < 0)
+            i++;
+        if (i < to) qsort_r(&ev[from], to - from, sizeof *ev, ev_cmp, (void *)in->credits);
     }
     r->ev = ev;
 
@@ -930,8 +1008,7 @@ int comp_run_stream(const struct comp_input *in, comp_line_sink sink, void *ctx,
     size_t a = 0, b = 0;
     for (uint32_t person = 0; person < in->npeople && !r->failed; person++) {
         size_t a0 = a, b0 = b;
-        while (a < ncr && cr[a].person == person)
-            a++;
+        a = start[person + 1];
         while (b < nca && ca[b].person == person)
             b++;
         r->pq = &qs[qstart[person]];
@@ -953,8 +1030,8 @@ int comp_run_stream(const struct comp_input *in, comp_line_sink sink, void *ctx,
         size_t i = a0, j = b0;
         while ((i < a || j < b) && !r->failed) {
             /* credits of a day before the cancellations of that day */
-            int take_credit = j == b || (i < a && cr[i].date <= ca[j].date);
-            int32_t day = take_credit ? cr[i].date : ca[j].date;
+            int take_credit = j == b || (i < a && ev[i].date <= ca[j].date);
+            int32_t day = take_credit ? ev[i].date : ca[j].date;
             while (month < payout_month(r, day)) {
                 close_period(r, month, index++);
                 month += (int32_t)p->payout_period;
@@ -962,7 +1039,7 @@ int comp_run_stream(const struct comp_input *in, comp_line_sink sink, void *ctx,
             if (take_credit) {
                 on_credit(r, (int32_t)i++);
             } else {
-                on_cancel(r, r->pos_of[ca[j++].idx]);
+                on_cancel(r, ev_find(ev, a0, a, &ca[j++], in->credits));
                 out->clawbacks++;
             }
         }
@@ -974,17 +1051,16 @@ int comp_run_stream(const struct comp_input *in, comp_line_sink sink, void *ctx,
 
     for (size_t k = 0; k < p->ncomponents; k++) {
         free(r->kf[k].cells);
-        free(r->kf[k].credit_cap);
-        free(r->kf[k].seg_at);
+        comp_big_free(r->kf[k].credit_cap, 2 * per_credit * sizeof(int64_t));
+        comp_big_free(r->kf[k].seg_at, per_credit * sizeof(uint32_t));
         free(r->ks[k].segs);
     }
     free(qstart);
     free(qs);
-    free(cr);
+    free(start);
     free(ca);
-    free(r->first_line);
-    free(r->pos_of);
-    free(ev);
+    comp_big_free(r->first_line, per_credit * sizeof *r->first_line);
+    comp_big_free(ev, ev_bytes);
     int failed = r->failed;
     if (sink) {
         free(r->lines);

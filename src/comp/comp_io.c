@@ -11,19 +11,33 @@
 
 /* ---- a string -> index map (open addressing, FNV-1a) ----------------------------------- */
 
+struct map_slot {
+    const char *key; /* NULL: empty */
+    uint32_t val;
+    uint32_t hash;   /* compared before the key: most probes end there */
+    char short_[16]; /* a key under 16 bytes, NUL-padded: compared without reading *key */
+};
+
+/* One array of slots: a probe touches one cache line, not three or four. */
 struct comp_name_map {
-    const char **keys;
-    uint32_t *vals;
-    uint32_t *hashes; /* compared before the keys: most probes end there */
+    struct map_slot *slots;
     size_t cap, n;
 };
 
-static uint64_t hash(const char *s)
+static uint64_t hash_len(const char *s, size_t *len)
 {
     uint64_t h = 1469598103934665603ull;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    const char *p = s;
+    for (; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    *len = (size_t)(p - s);
     return h;
+}
+
+static uint64_t hash(const char *s)
+{
+    size_t len;
+    return hash_len(s, &len);
 }
 
 /* Room for `n` keys at most half full; n = 0 doubles. */
@@ -32,24 +46,16 @@ static void map_grow_to(struct comp_name_map *m, size_t n)
     size_t ncap = m->cap ? 2 * m->cap : 1024;
     while (ncap < 2 * n)
         ncap *= 2;
-    const char **keys = xcalloc(ncap, sizeof *keys);
-    uint32_t *vals = xcalloc(ncap, sizeof *vals);
-    uint32_t *hashes = xcalloc(ncap, sizeof *hashes);
+    struct map_slot *slots = xcalloc(ncap, sizeof *slots);
     for (size_t i = 0; i < m->cap; i++) {
-        if (!m->keys[i]) continue;
-        size_t j = hash(m->keys[i]) & (ncap - 1);
-        while (keys[j])
+        if (!m->slots[i].key) continue;
+        size_t j = hash(m->slots[i].key) & (ncap - 1);
+        while (slots[j].key)
             j = (j + 1) & (ncap - 1);
-        keys[j] = m->keys[i];
-        vals[j] = m->vals[i];
-        hashes[j] = m->hashes[i];
+        slots[j] = m->slots[i];
     }
-    free(m->keys);
-    free(m->vals);
-    free(m->hashes);
-    m->keys = keys;
-    m->vals = vals;
-    m->hashes = hashes;
+    free(m->slots);
+    m->slots = slots;
     m->cap = ncap;
 }
 
@@ -62,26 +68,52 @@ static void map_grow(struct comp_name_map *m)
 static int map_find(struct comp_name_map *m, const char *key, size_t *slot)
 {
     if (2 * (m->n + 1) > m->cap) map_grow(m);
-    uint64_t h = hash(key);
+    size_t len;
+    uint64_t h = hash_len(key, &len);
     size_t j = h & (m->cap - 1);
-    while (m->keys[j]) {
-        if (m->hashes[j] == (uint32_t)(h >> 32) && !strcmp(m->keys[j], key)) {
+    while (m->slots[j].key) {
+        if (m->slots[j].hash == (uint32_t)(h >> 32) &&
+            (len < sizeof m->slots[j].short_ ? !memcmp(m->slots[j].short_, key, len + 1)
+                                             : !strcmp(m->slots[j].key, key))) {
             *slot = j;
             return 1;
         }
         j = (j + 1) & (m->cap - 1);
     }
-    m->hashes[j] = (uint32_t)(h >> 32); /* the caller fills the slot, or leaves it empty */
+    m->slots[j].hash = (uint32_t)(h >> 32); /* the caller fills the slot, or leaves it empty */
     *slot = j;
     return 0;
+}
+
+/* Start loading the slot where `key` would be: a big map's slots are not in cache, and
+ * a row's other fields can be read meanwhile. */
+static void map_prefetch(const struct comp_name_map *m, const char *key)
+{
+    if (m->cap) __builtin_prefetch(&m->slots[hash(key) & (m->cap - 1)]);
+}
+
+/* Fill the empty slot map_find gave for `key` (a copy that outlives the map). */
+static void map_set(struct comp_name_map *m, size_t slot, const char *key, uint32_t val)
+{
+    struct map_slot *s = &m->slots[slot];
+    s->key = key;
+    s->val = val;
+    size_t len = strlen(key);
+    if (len < sizeof s->short_) memcpy(s->short_, key, len + 1); /* the rest stays 0 */
+    m->n++;
+}
+
+/* Free a map's slots (not the map). */
+static void map_release(struct comp_name_map *m)
+{
+    free(m->slots);
+    memset(m, 0, sizeof *m);
 }
 
 static void map_free(struct comp_name_map *m)
 {
     if (!m) return;
-    free(m->keys);
-    free(m->vals);
-    free(m->hashes);
+    map_release(m);
     free(m);
 }
 
@@ -99,10 +131,9 @@ static const char *atom(struct comp_data *d, const char *s)
 {
     if (!*s) return NULL;
     size_t slot;
-    if (map_find(d->atoms, s, &slot)) return d->atoms->keys[slot];
-    d->atoms->keys[slot] = arena_strdup(&d->arena, s);
-    d->atoms->n++;
-    return d->atoms->keys[slot];
+    if (map_find(d->atoms, s, &slot)) return d->atoms->slots[slot].key;
+    map_set(d->atoms, slot, arena_strdup(&d->arena, s), 0);
+    return d->atoms->slots[slot].key;
 }
 
 void comp_data_release(struct comp_data *d)
@@ -116,12 +147,30 @@ void comp_data_release(struct comp_data *d)
     memset(d, 0, sizeof *d);
 }
 
+/* A copy of a credit id or deal name, owned by d's arena. Ten million of each are
+ * packed end to end: arena_strdup would round each to 16 bytes and zero it. */
+static const char *keep_str(struct comp_data *d, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    enum { BLOCK = 1 << 20 };
+    if (n > BLOCK / 16) return arena_strdup(&d->arena, s);
+    if (d->strs_left < n) {
+        d->strs = arena_alloc(&d->arena, BLOCK);
+        d->strs_left = BLOCK;
+    }
+    char *out = d->strs;
+    memcpy(out, s, n);
+    d->strs += n;
+    d->strs_left -= n;
+    return out;
+}
+
 /* The index of person `id`, added when new (and allowed). */
 static int person_index(struct comp_data *d, const char *id, int may_add, uint32_t *out)
 {
     size_t slot;
     if (map_find(d->names, id, &slot)) {
-        *out = d->names->vals[slot];
+        *out = d->names->slots[slot].val;
         return 0;
     }
     if (!may_add) return REINS_ENOTFOUND;
@@ -131,9 +180,7 @@ static int person_index(struct comp_data *d, const char *id, int may_add, uint32
     }
     const char *key = arena_strdup(&d->arena, id);
     d->people[d->npeople] = (struct comp_person){key, -1};
-    d->names->keys[slot] = key;
-    d->names->vals[slot] = (uint32_t)d->npeople;
-    d->names->n++;
+    map_set(d->names, slot, key, (uint32_t)d->npeople);
     *out = (uint32_t)d->npeople++;
     return 0;
 }
@@ -152,7 +199,32 @@ struct cols {
     const char *const *names;
     const unsigned char *required;
     int at[16];
+    size_t nfields; /* in the header: every row must have as many */
 };
+
+/* Find the known columns in header row `h`; refuse unknown and missing ones. */
+static int read_header(const char *name, const struct csv_row *h, struct cols *c, struct err *e)
+{
+    size_t n = 0;
+    while (c->names[n])
+        c->at[n++] = -1;
+    c->nfields = h->nfields;
+    for (size_t f = 0; f < h->nfields; f++) {
+        size_t i = 0;
+        while (i < n && csv_row_find_column(h, c->names[i]) != (int)f)
+            i++;
+        if (i == n)
+            return err_set(e, REINS_EINVAL,
+                           "%s line %zu: unknown column '%s' (known: see docs/comp-plans.md)", name,
+                           h->line, h->fields[f]);
+        c->at[i] = (int)f;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (c->required[i] && c->at[i] < 0)
+            return err_set(e, REINS_EINVAL, "%s line %zu: missing column '%s'", name, h->line,
+                           c->names[i]);
+    return 0;
+}
 
 static int read_doc(const char *name, const char *csv, size_t len, struct cols *c,
                     struct csv_doc **doc, struct err *e)
@@ -164,27 +236,7 @@ static int read_doc(const char *name, const char *csv, size_t len, struct cols *
         return err_set(e, REINS_EINVAL, "%s: empty, a header line is needed", name);
     }
     const struct csv_row *h = &(*doc)->rows[0];
-    size_t n = 0;
-    while (c->names[n])
-        c->at[n++] = -1;
-    for (size_t f = 0; f < h->nfields; f++) {
-        size_t i = 0;
-        while (i < n && csv_find_column(*doc, c->names[i]) != (int)f)
-            i++;
-        if (i == n) {
-            err_set(e, REINS_EINVAL,
-                    "%s line %zu: unknown column '%s' (known: see docs/comp-plans.md)", name,
-                    h->line, h->fields[f]);
-            goto bad;
-        }
-        c->at[i] = (int)f;
-    }
-    for (size_t i = 0; i < n; i++)
-        if (c->required[i] && c->at[i] < 0) {
-            err_set(e, REINS_EINVAL, "%s line %zu: missing column '%s'", name, h->line,
-                    c->names[i]);
-            goto bad;
-        }
+    if (read_header(name, h, c, e)) goto bad;
     for (size_t r = 1; r < (*doc)->nrows; r++)
         if ((*doc)->rows[r].nfields != h->nfields) {
             err_set(e, REINS_EINVAL, "%s line %zu: %zu fields, but the header has %zu", name,
@@ -235,8 +287,7 @@ static int int_field(struct err *e, const char *name, const struct csv_row *row,
 static int date_field(struct err *e, const char *name, const struct csv_row *row, const char *field,
                       const char *v, int32_t *out)
 {
-    struct err tmp = {0};
-    if (date_check(v, field, &tmp))
+    if (date_check(v, field, NULL)) /* its own message is replaced by ours */
         return row_fail(e, name, row, field, "is not a date YYYY-MM-DD", v);
     *out = (int32_t)date_to_days(v);
     return 0;
@@ -247,7 +298,7 @@ int comp_read_people(struct comp_data *d, const char *name, const char *csv, siz
 {
     static const char *const names[] = {"person", "manager", NULL};
     static const unsigned char req[] = {1, 0};
-    struct cols c = {names, req, {0}};
+    struct cols c = {names, req, {0}, 0};
     struct csv_doc *doc;
     if (read_doc(name, csv, len, &c, &doc, e)) return REINS_EINVAL;
     int rc = 0;
@@ -301,7 +352,7 @@ int comp_read_quotas(struct comp_data *d, const struct comp_plan *plan, const ch
 {
     static const char *const names[] = {"person", "period", "amount", "measure", NULL};
     static const unsigned char req[] = {1, 1, 1, 0};
-    struct cols c = {names, req, {0}};
+    struct cols c = {names, req, {0}, 0};
     struct csv_doc *doc;
     if (read_doc(name, csv, len, &c, &doc, e)) return REINS_EINVAL;
     struct comp_name_map seen = {0};
@@ -339,17 +390,14 @@ int comp_read_quotas(struct comp_data *d, const struct comp_plan *plan, const ch
                           period);
             break;
         }
-        seen.keys[slot] = key;
-        seen.n++;
+        map_set(&seen, slot, key, 0);
         if (d->nquotas == d->capquotas) {
             d->capquotas = d->capquotas ? 2 * d->capquotas : 256;
             d->quotas = xrealloc(d->quotas, d->capquotas * sizeof *d->quotas);
         }
         d->quotas[d->nquotas++] = q;
     }
-    free(seen.keys);
-    free(seen.vals);
-    free(seen.hashes);
+    map_release(&seen);
     csv_doc_free(doc);
     return rc;
 }
@@ -365,182 +413,359 @@ static struct comp_credit *new_credit(struct comp_data *d)
 
 /* What one deal's rows share, and its direct splits so far. */
 struct deal {
-    size_t first;       /* credit index of the first row naming it */
+    size_t first;       /* credit index of its first row: name, line, amount, dates */
     size_t last_direct; /* credit index of its last direct row, or SIZE_MAX */
-    int64_t split_sum, given, amount;
-    int32_t date, cancelled;
+    int64_t given;      /* direct shares so far, each rounded down */
+    int32_t split_sum;  /* direct splits so far, at most 2 * COMP_BP: checked at each row */
 };
+
+/* The value of a decimal string of at most 18 digits (no sign, no leading zero unless
+ * it is "0"), or -1. Two strings with different values are different strings. */
+static int64_t small_decimal(const char *s)
+{
+    int64_t v = 0;
+    size_t n = 0;
+    for (; s[n]; n++) {
+        if (s[n] < '0' || s[n] > '9' || n == 18) return -1;
+        v = v * 10 + (s[n] - '0');
+    }
+    return n == 0 || (n > 1 && s[0] == '0') ? -1 : v;
+}
+
+/* Proves keys distinct without a hash map while they are `prefix` + a decimal number that
+ * goes up with every key (ids 1, 2, 3; deals D1, D2): most exports list them so. The first
+ * key that breaks the pattern switches its caller to a map of every key so far. */
+struct rising {
+    char prefix[16];
+    size_t plen;
+    int64_t last; /* -1 before the first key; INT64_MAX once broken */
+};
+
+static int rising_next(struct rising *k, const char *s)
+{
+    if (k->last == INT64_MAX) return 0;
+    size_t n = 0;
+    while (s[n] && (s[n] < '0' || s[n] > '9'))
+        n++;
+    int64_t v = small_decimal(s + n);
+    if (k->last < 0 && v >= 0 && n < sizeof k->prefix) {
+        memcpy(k->prefix, s, n);
+        k->plen = n;
+    } else if (v < 0 || n != k->plen || v <= k->last || memcmp(k->prefix, s, n)) {
+        k->last = INT64_MAX;
+        return 0;
+    }
+    k->last = v;
+    return 1;
+}
+
+/* The deals of the credits read so far: found by name (or proven new by a rising number). */
+struct deal_book {
+    struct deal *dl;
+    size_t ndeals, capdeals;
+    struct comp_name_map map; /* filled once names stop rising */
+    struct rising order;
+};
+
+static void deals_to_map(struct deal_book *b, const struct comp_data *d)
+{
+    map_grow_to(&b->map, b->ndeals);
+    for (size_t i = 0; i < b->ndeals; i++) {
+        size_t slot;
+        const char *name = d->credits[b->dl[i].first].deal;
+        map_find(&b->map, name, &slot);
+        map_set(&b->map, slot, name, (uint32_t)i);
+    }
+}
+
+/* Take credit `cd`, which is or will be d->credits[at], into its deal `deal`: the rows
+ * of a deal agree on amount, date and cancellation; direct splits may not pass 100%; each
+ * direct share is rounded down (the deal's last direct row takes the rest in
+ * deals_settle), overlay shares half to even. Sets cd->deal (kept once per deal) and
+ * cd->amount. */
+static int deal_take(struct deal_book *b, struct comp_data *d, struct comp_credit *cd,
+                     size_t at, const char *deal, const char *name, struct err *e)
+{
+    struct deal *g = NULL;
+    size_t slot;
+    if (b->ndeals && !strcmp(d->credits[b->dl[b->ndeals - 1].first].deal, deal)) {
+        g = &b->dl[b->ndeals - 1]; /* the rows of a deal usually come together */
+    } else if (!rising_next(&b->order, deal)) {
+        if (b->map.cap == 0) deals_to_map(b, d);
+        if (map_find(&b->map, deal, &slot)) g = &b->dl[b->map.slots[slot].val];
+    } else {
+        slot = SIZE_MAX; /* a new deal, proven by its rising number */
+    }
+    if (g) {
+        const struct comp_credit *f = &d->credits[g->first];
+        const char *what = f->deal_amount != cd->deal_amount ? "amount"
+                           : f->date != cd->date             ? "date"
+                           : f->cancelled != cd->cancelled   ? "cancelled_on"
+                                                             : NULL;
+        if (what)
+            return err_set(e, REINS_EINVAL,
+                           "%s line %zu: field %s: differs from line %zu for the same deal '%s'",
+                           name, cd->line, what, f->line, deal);
+        cd->deal = f->deal;
+    } else {
+        if (b->ndeals == b->capdeals) {
+            b->capdeals = b->capdeals ? 2 * b->capdeals : 1024;
+            b->dl = xrealloc(b->dl, b->capdeals * sizeof *b->dl);
+        }
+        if (!cd->deal) cd->deal = keep_str(d, deal);
+        if (slot != SIZE_MAX) map_set(&b->map, slot, cd->deal, (uint32_t)b->ndeals);
+        g = &b->dl[b->ndeals++];
+        *g = (struct deal){at, SIZE_MAX, 0, 0};
+    }
+    if (cd->role == COMP_ROLE_DIRECT) {
+        g->split_sum += (int32_t)cd->split_bp; /* 1..COMP_BP, and the sum is kept <= COMP_BP */
+        if (g->split_sum > COMP_BP)
+            return err_set(e, REINS_EINVAL,
+                           "%s line %zu: field split_bp: deal '%s' has direct splits of %" PRId64
+                           " bp so far, over 100%% (10000 bp)",
+                           name, cd->line, deal, (int64_t)g->split_sum);
+        cd->amount = cd->deal_amount * cd->split_bp / COMP_BP;
+        g->given += cd->amount;
+        g->last_direct = at;
+    } else if (comp_round_bp(cd->deal_amount, cd->split_bp, &cd->amount)) {
+        return err_set(e, REINS_EINVAL, "%s line %zu: field amount: '%" PRId64 "' is too large",
+                       name, cd->line, cd->deal_amount);
+    }
+    return 0;
+}
+
+/* Every deal's direct splits come to exactly 100%; its last direct row takes the cents
+ * the rounded-down shares left. */
+static int deals_settle(const struct deal_book *b, struct comp_data *d, const char *name,
+                        struct err *e)
+{
+    for (size_t i = 0; i < b->ndeals; i++) {
+        const struct deal *g = &b->dl[i];
+        if (g->last_direct == SIZE_MAX) continue; /* overlay-only deal */
+        if (g->split_sum != COMP_BP) {
+            const struct comp_credit *f = &d->credits[g->first];
+            return err_set(e, REINS_EINVAL,
+                           "%s line %zu: field split_bp: deal '%s' has direct splits of %" PRId64
+                           " bp in all; they must come to exactly 10000 bp (100%%)",
+                           name, f->line, f->deal, (int64_t)g->split_sum);
+        }
+        d->credits[g->last_direct].amount += d->credits[g->first].deal_amount - g->given;
+    }
+    return 0;
+}
+
+/* Roll-up: every manager above a direct seller of d->credits[first..] who has a quota
+ * (only they are on the plan) is credited the seller's direct credit. */
+static void credit_rollup(struct comp_data *d, const struct comp_plan *plan, size_t first)
+{
+    if (!comp_plan_uses_role(plan, COMP_ROLE_ROLLUP)) return;
+    unsigned char *on_plan = xcalloc(d->npeople ? d->npeople : 1, 1);
+    for (size_t i = 0; i < d->nquotas; i++)
+        on_plan[d->quotas[i].person] = 1;
+    size_t end = d->ncredits;
+    for (size_t i = first; i < end; i++) {
+        if (d->credits[i].role != COMP_ROLE_DIRECT) continue;
+        for (int32_t m = d->people[d->credits[i].person].manager; m >= 0;
+             m = d->people[m].manager) {
+            if (!on_plan[m]) continue;
+            struct comp_credit *u = new_credit(d);
+            *u = d->credits[i];
+            u->person = (uint32_t)m;
+            u->role = COMP_ROLE_ROLLUP;
+            u->source = (int32_t)i;
+        }
+    }
+    free(on_plan);
+}
+
+static void deal_book_release(struct deal_book *b)
+{
+    map_release(&b->map);
+    free(b->dl);
+}
 
 int comp_credit_deals(struct comp_data *d, const struct comp_plan *plan, size_t first,
                       const char *name, struct err *e)
 {
-    size_t n = d->ncredits - first, ndeals = 0;
-    struct comp_name_map deals = {0};
-    struct deal *dl = xmalloc((n ? n : 1) * sizeof *dl);
-    map_grow_to(&deals, n);
+    struct deal_book b = {.order.last = -1};
     int rc = 0;
     for (size_t i = first; i < d->ncredits && !rc; i++) {
-        struct comp_credit *cr = &d->credits[i];
-        size_t slot;
-        /* the deal: same amount, date and cancellation on every row */
-        struct deal *g;
-        if (map_find(&deals, cr->deal, &slot)) {
-            g = &dl[deals.vals[slot]];
-            const char *what = g->amount != cr->deal_amount    ? "amount"
-                               : g->date != cr->date           ? "date"
-                               : g->cancelled != cr->cancelled ? "cancelled_on"
-                                                               : NULL;
-            if (what) {
-                rc = err_set(e, REINS_EINVAL,
-                             "%s line %zu: field %s: differs from line %zu for the same deal '%s'",
-                             name, cr->line, what, d->credits[g->first].line, cr->deal);
-                break;
-            }
-            cr->deal = d->credits[g->first].deal; /* one copy of the name per deal */
-        } else {
-            deals.keys[slot] = cr->deal;
-            deals.vals[slot] = (uint32_t)ndeals;
-            deals.n++;
-            g = &dl[ndeals++];
-            *g = (struct deal){i, SIZE_MAX, 0, 0, cr->deal_amount, cr->date, cr->cancelled};
-        }
-        if (cr->role == COMP_ROLE_DIRECT) {
-            g->split_sum += cr->split_bp;
-            if (g->split_sum > COMP_BP) {
-                rc = err_set(e, REINS_EINVAL,
-                             "%s line %zu: field split_bp: deal '%s' has direct splits of %" PRId64
-                             " bp so far, over 100%% (10000 bp)",
-                             name, cr->line, cr->deal, g->split_sum);
-                break;
-            }
-            /* each direct share rounded down; the deal's last direct row takes the rest */
-            cr->amount = cr->deal_amount * cr->split_bp / COMP_BP;
-            g->given += cr->amount;
-            g->last_direct = i;
-        } else if (comp_round_bp(cr->deal_amount, cr->split_bp, &cr->amount)) {
-            rc =
-                err_set(e, REINS_EINVAL, "%s line %zu: field amount: is too large", name, cr->line);
-            break;
-        }
+        struct comp_credit cd = d->credits[i];
+        if ((rc = deal_take(&b, d, &cd, i, cd.deal, name, e)) == 0) d->credits[i] = cd;
     }
-    for (size_t i = 0; i < ndeals && !rc; i++) {
-        struct deal *g = &dl[i];
-        if (g->last_direct == SIZE_MAX) continue; /* overlay-only deal */
-        if (g->split_sum != COMP_BP) {
-            rc = err_set(e, REINS_EINVAL,
-                         "%s line %zu: field split_bp: deal '%s' has direct splits of %" PRId64
-                         " bp in all; they must come to exactly 10000 bp (100%%)",
-                         name, d->credits[g->first].line, d->credits[g->last_direct].deal,
-                         g->split_sum);
-            break;
-        }
-        d->credits[g->last_direct].amount += g->amount - g->given;
-    }
-    /* roll-up: every manager above a direct seller is credited the same amount */
-    if (!rc && comp_plan_uses_role(plan, COMP_ROLE_ROLLUP)) {
-        /* only managers with a quota are on the plan: credit nobody else */
-        unsigned char *on_plan = xcalloc(d->npeople ? d->npeople : 1, 1);
-        for (size_t i = 0; i < d->nquotas; i++)
-            on_plan[d->quotas[i].person] = 1;
-        size_t end = d->ncredits;
-        for (size_t i = first; i < end; i++) {
-            if (d->credits[i].role != COMP_ROLE_DIRECT) continue;
-            for (int32_t m = d->people[d->credits[i].person].manager; m >= 0;
-                 m = d->people[m].manager) {
-                if (!on_plan[m]) continue;
-                struct comp_credit *u = new_credit(d);
-                *u = d->credits[i];
-                u->person = (uint32_t)m;
-                u->role = COMP_ROLE_ROLLUP;
-                u->source = (int32_t)i;
-            }
-        }
-        free(on_plan);
-    }
+    if (!rc) rc = deals_settle(&b, d, name, e);
+    if (!rc) credit_rollup(d, plan, first);
     if (rc) d->ncredits = first;
-    free(deals.keys);
-    free(deals.vals);
-    free(deals.hashes);
-    free(dl);
+    deal_book_release(&b);
     return rc;
+}
+
+/* Credits are streamed (csv_each): a row is checked, split and stored as it is read,
+ * so a file of ten million rows never exists in memory as a document. */
+struct credits_reader {
+    struct comp_data *d;
+    const struct comp_plan *plan;
+    const char *name;
+    struct err *e;
+    struct cols c;
+    int header, failed; /* failed: the error is ours, already naming the file */
+    size_t first_credit;
+    struct comp_name_map ids;
+    struct rising id_order;
+    struct deal_book deals;
+    const char *bookings;              /* the measure of rows without one */
+    char date_text[11], canc_text[11]; /* the last date fields seen, and their days */
+    int32_t date_days, canc_days;
+};
+
+/* The plan's own copy of a measure it names: the engine compares pointers first. */
+static const char *measure_of(struct comp_data *d, const struct comp_plan *plan, const char *m)
+{
+    const char *out = *m ? atom(d, m) : "bookings";
+    for (size_t k = 0; k < plan->ncomponents; k++)
+        if (!strcmp(plan->components[k].measure, out)) out = plan->components[k].measure;
+    return out;
+}
+
+/* int_field, without strtoll for the plain numbers that fill big files. */
+static int int_field_fast(struct err *e, const char *name, const struct csv_row *row,
+                          const char *field, const char *v, int64_t min, int64_t max, int64_t *out)
+{
+    int64_t n = small_decimal(v);
+    if (n >= 0 && n >= min && n <= max) {
+        *out = n;
+        return 0;
+    }
+    return int_field(e, name, row, field, v, min, max, out);
+}
+
+/* date_field, remembering the last one: rows in date order repeat it. */
+static int date_field_memo(struct err *e, const char *name, const struct csv_row *row,
+                           const char *field, const char *v, char text[11], int32_t *days,
+                           int32_t *out)
+{
+    if (text[0] && !strcmp(text, v)) {
+        *out = *days;
+        return 0;
+    }
+    if (date_field(e, name, row, field, v, out)) return REINS_EINVAL;
+    memcpy(text, v, 11); /* a valid date is 10 bytes */
+    *days = *out;
+    return 0;
+}
+
+/* Every key so far into `m`, once its keys stop rising. */
+static void ids_to_map(struct credits_reader *cr)
+{
+    struct comp_data *d = cr->d;
+    map_grow_to(&cr->ids, d->ncredits - cr->first_credit);
+    for (size_t i = cr->first_credit; i < d->ncredits; i++) {
+        size_t slot;
+        map_find(&cr->ids, d->credits[i].id, &slot);
+        map_set(&cr->ids, slot, d->credits[i].id, 0);
+    }
+}
+
+enum { ID, DEAL, PERSON, DATE, AMOUNT, SPLIT, ROLE, MEASURE, PRODUCT, TYPE, CANCELLED };
+
+static int credit_row(void *ctx, struct csv_row *row)
+{
+    struct credits_reader *cr = ctx;
+    struct comp_data *d = cr->d;
+    const struct cols *c = &cr->c;
+    const char *name = cr->name;
+    struct err *e = cr->e;
+    cr->failed = 1; /* until the row is taken */
+    if (!cr->header) {
+        cr->header = 1;
+        if (read_header(name, row, &cr->c, e)) return REINS_EINVAL;
+        cr->failed = 0;
+        return 0;
+    }
+    if (row->nfields != cr->c.nfields)
+        return err_set(e, REINS_EINVAL, "%s line %zu: %zu fields, but the header has %zu", name,
+                       row->line, row->nfields, cr->c.nfields);
+    map_prefetch(d->names, fld(c, row, PERSON));
+    struct comp_credit cd = {.line = row->line, .source = -1, .cancelled = COMP_NO_DATE};
+    const char *id = fld(c, row, ID), *deal = fld(c, row, DEAL), *role = fld(c, row, ROLE);
+    const char *split = fld(c, row, SPLIT), *canc = fld(c, row, CANCELLED);
+    size_t slot;
+    /* the date and amount are read while the person's slot loads; their errors are
+     * still reported after the person's, as before (read again, into e) */
+    const char *date = fld(c, row, DATE), *amount = fld(c, row, AMOUNT);
+    int date_bad =
+        date_field_memo(NULL, name, row, "date", date, cr->date_text, &cr->date_days, &cd.date);
+    int amount_bad =
+        int_field_fast(NULL, name, row, "amount", amount, 0, INT64_MAX / COMP_BP, &cd.deal_amount);
+    if (req_text(e, name, row, "id", id) || req_text(e, name, row, "deal", deal) ||
+        person_field(d, e, name, row, fld(c, row, PERSON), &cd.person) ||
+        (date_bad && date_field(e, name, row, "date", date, &cd.date)) ||
+        (amount_bad &&
+         int_field(e, name, row, "amount", amount, 0, INT64_MAX / COMP_BP, &cd.deal_amount)))
+        return REINS_EINVAL;
+    if (!rising_next(&cr->id_order, id)) {
+        if (cr->ids.cap == 0) ids_to_map(cr);
+        if (map_find(&cr->ids, id, &slot))
+            return row_fail(e, name, row, "id", "is the id of an earlier row", id);
+        cd.id = keep_str(d, id);
+        map_set(&cr->ids, slot, cd.id, 0);
+    } else {
+        cd.id = keep_str(d, id);
+    }
+    cd.split_bp = COMP_BP;
+    if (*split && int_field_fast(e, name, row, "split_bp", split, 1, COMP_BP, &cd.split_bp))
+        return REINS_EINVAL;
+    if (!*role || !strcmp(role, "direct"))
+        cd.role = COMP_ROLE_DIRECT;
+    else if (!strcmp(role, "overlay"))
+        cd.role = COMP_ROLE_OVERLAY;
+    else
+        return row_fail(e, name, row, "role",
+                        "is not direct or overlay (roll-up credit is "
+                        "made from the people file)",
+                        role);
+    if (*canc && date_field_memo(e, name, row, "cancelled_on", canc, cr->canc_text, &cr->canc_days,
+                                 &cd.cancelled))
+        return REINS_EINVAL;
+    if (cd.cancelled != COMP_NO_DATE && cd.cancelled < cd.date)
+        return row_fail(e, name, row, "cancelled_on", "is before the close date", canc);
+    const char *measure = fld(c, row, MEASURE);
+    cd.measure = *measure ? measure_of(d, cr->plan, measure) : cr->bookings;
+    cd.product = atom(d, fld(c, row, PRODUCT));
+    cd.deal_type = atom(d, fld(c, row, TYPE));
+
+    if (deal_take(&cr->deals, d, &cd, d->ncredits, deal, name, e)) return REINS_EINVAL;
+    *new_credit(d) = cd;
+    cr->failed = 0;
+    return 0;
 }
 
 int comp_read_credits(struct comp_data *d, const struct comp_plan *plan, const char *name,
                       const char *csv, size_t len, struct err *e)
 {
-    enum { ID, DEAL, PERSON, DATE, AMOUNT, SPLIT, ROLE, MEASURE, PRODUCT, TYPE, CANCELLED };
     static const char *const names[] = {"id",      "deal",      "person",       "date",
                                         "amount",  "split_bp",  "role",         "measure",
                                         "product", "deal_type", "cancelled_on", NULL};
     static const unsigned char req[] = {1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0};
-    struct cols c = {names, req, {0}};
-    struct csv_doc *doc;
     if (comp_plan_uses_role(plan, COMP_ROLE_ROLLUP) && !d->have_people_file)
         return err_set(e, REINS_EINVAL,
                        "%s: the plan counts roll-up credit, which needs the people file "
                        "(--people) to know who manages whom",
                        name);
-    if (read_doc(name, csv, len, &c, &doc, e)) return REINS_EINVAL;
-    struct comp_name_map ids = {0};
-    map_grow_to(&ids, doc->nrows);
-    size_t first_credit = d->ncredits;
-    int rc = 0;
-    for (size_t r = 1; r < doc->nrows && !rc; r++) {
-        const struct csv_row *row = &doc->rows[r];
-        struct comp_credit cr = {.line = row->line, .source = -1, .cancelled = COMP_NO_DATE};
-        const char *id = fld(&c, row, ID), *deal = fld(&c, row, DEAL), *role = fld(&c, row, ROLE);
-        const char *split = fld(&c, row, SPLIT), *canc = fld(&c, row, CANCELLED);
-        size_t slot;
-        if ((rc = req_text(e, name, row, "id", id)) ||
-            (rc = req_text(e, name, row, "deal", deal)) ||
-            (rc = person_field(d, e, name, row, fld(&c, row, PERSON), &cr.person)) ||
-            (rc = date_field(e, name, row, "date", fld(&c, row, DATE), &cr.date)) ||
-            (rc = int_field(e, name, row, "amount", fld(&c, row, AMOUNT), 0, INT64_MAX / COMP_BP,
-                            &cr.deal_amount)))
-            break;
-        if (map_find(&ids, id, &slot)) {
-            rc = row_fail(e, name, row, "id", "is the id of an earlier row", id);
-            break;
-        }
-        ids.keys[slot] = cr.id = arena_strdup(&d->arena, id);
-        ids.n++;
-        cr.split_bp = COMP_BP;
-        if (*split && (rc = int_field(e, name, row, "split_bp", split, 1, COMP_BP, &cr.split_bp)))
-            break;
-        if (!*role || !strcmp(role, "direct"))
-            cr.role = COMP_ROLE_DIRECT;
-        else if (!strcmp(role, "overlay"))
-            cr.role = COMP_ROLE_OVERLAY;
-        else {
-            rc = row_fail(e, name, row, "role",
-                          "is not direct or overlay (roll-up credit is "
-                          "made from the people file)",
-                          role);
-            break;
-        }
-        if (*canc && (rc = date_field(e, name, row, "cancelled_on", canc, &cr.cancelled))) break;
-        if (cr.cancelled != COMP_NO_DATE && cr.cancelled < cr.date) {
-            rc = row_fail(e, name, row, "cancelled_on", "is before the close date", canc);
-            break;
-        }
-        const char *measure = fld(&c, row, MEASURE), *product = fld(&c, row, PRODUCT),
-                   *type = fld(&c, row, TYPE);
-        /* the plan's own copy of a measure it names: the engine compares pointers first */
-        cr.measure = *measure ? atom(d, measure) : "bookings";
-        for (size_t k = 0; k < plan->ncomponents; k++)
-            if (!strcmp(plan->components[k].measure, cr.measure))
-                cr.measure = plan->components[k].measure;
-        cr.product = atom(d, product);
-        cr.deal_type = atom(d, type);
-        cr.deal = arena_strdup(&d->arena, deal);
-        *new_credit(d) = cr;
-    }
-    if (!rc) rc = comp_credit_deals(d, plan, first_credit, name, e);
-    if (rc) d->ncredits = first_credit;
-    free(ids.keys);
-    free(ids.vals);
-    free(ids.hashes);
-    csv_doc_free(doc);
+    struct credits_reader cr = {.d = d, .plan = plan, .name = name, .e = e};
+    cr.c = (struct cols){names, req, {0}, 0};
+    cr.first_credit = d->ncredits;
+    cr.id_order.last = cr.deals.order.last = -1;
+    cr.bookings = measure_of(d, plan, "");
+    int rc = csv_each(csv, len, NULL, credit_row, &cr, e);
+    if (rc && !cr.failed) err_prefix(e, "%s: ", name); /* the CSV itself is malformed */
+    if (!rc && !cr.header)
+        rc = err_set(e, REINS_EINVAL, "%s: empty, a header line is needed", name);
+    if (!rc) rc = deals_settle(&cr.deals, d, name, e);
+    if (!rc) credit_rollup(d, plan, cr.first_credit);
+    if (rc) d->ncredits = cr.first_credit;
+    map_release(&cr.ids);
+    deal_book_release(&cr.deals);
     return rc;
 }
 

@@ -24,6 +24,8 @@ struct comp_data {
     int have_people_file; /* then every person must be in it */
     struct comp_name_map *names;
     struct comp_name_map *atoms; /* measures, products, deal types: stored once */
+    char *strs;                  /* room left for credit ids and deal names, in the arena */
+    size_t strs_left;
 };
 
 void comp_data_init(struct comp_data *d);

@@ -39,10 +39,13 @@ struct parser {
     size_t field; /* 1-based number of the field being read in its record */
     char *w;      /* write cursor in text */
     char *text;
+    size_t text_cap; /* csv_each: the scratch block grows; csv_parse sizes it up front */
+    int stream;      /* csv_each: ptrs hold only the current record's fields */
     char **ptrs;
     size_t nptrs, cap_ptrs;
     struct csv_row *rows;
     size_t nrows, cap_rows;
+    struct csv_row cur; /* csv_each: the record just read */
     struct err *e;
 };
 
@@ -93,9 +96,30 @@ static int fail_field(struct parser *ps, int code, const char *what)
     return fail_line(ps, ps->line, code, ", field %zu: %s", ps->field, what);
 }
 
-static int check_field_len(struct parser *ps, const char *start)
+/* Room for n more bytes at w. Only csv_each's scratch block can run out: it
+ * grows, and the current record's field pointers move with it. */
+static inline void reserve(struct parser *ps, size_t n)
 {
-    if ((size_t)(ps->w - start) <= ps->lim.max_field_len) return 0;
+    size_t used = (size_t)(ps->w - ps->text);
+    if (ps->text_cap - used >= n) return;
+    assert(ps->stream);
+    size_t cap = 2 * ps->text_cap;
+    while (cap - used < n)
+        cap *= 2;
+    char *text = xmalloc(cap);
+    memcpy(text, ps->text, used);
+    for (size_t i = 0; i < ps->nptrs; i++)
+        ps->ptrs[i] = text + (ps->ptrs[i] - ps->text);
+    free(ps->text);
+    ps->text = text;
+    ps->text_cap = cap;
+    ps->w = text + used;
+}
+
+/* `start` is the offset of the field's first byte in text: text may move. */
+static int check_field_len(struct parser *ps, size_t start)
+{
+    if ((size_t)(ps->w - ps->text) - start <= ps->lim.max_field_len) return 0;
     return fail_line(ps, ps->line, REINS_ETOOBIG, ", field %zu: field longer than %zu bytes",
                      ps->field, ps->lim.max_field_len);
 }
@@ -105,6 +129,7 @@ static int copy_utf8(struct parser *ps)
 {
     size_t n = utf8_seq_len(ps->p, ps->end);
     if (!n) return fail_field(ps, REINS_EINVAL, "invalid UTF-8");
+    reserve(ps, n);
     memcpy(ps->w, ps->p, n);
     ps->w += n;
     ps->p += n;
@@ -114,12 +139,13 @@ static int copy_utf8(struct parser *ps)
 static void copy_run(struct parser *ps, const unsigned char *from)
 {
     size_t n = (size_t)(ps->p - from);
+    reserve(ps, n);
     memcpy(ps->w, from, n);
     ps->w += n;
 }
 
 /* A quoted field, from its opening quote to just past its closing quote. */
-static int parse_quoted(struct parser *ps, const char *start)
+static int parse_quoted(struct parser *ps, size_t start)
 {
     size_t open_line = ps->line;
     int rc;
@@ -140,9 +166,11 @@ static int parse_quoted(struct parser *ps, const char *start)
         unsigned char c = *ps->p;
         if (c == '"') {
             if (ps->end - ps->p < 2 || ps->p[1] != '"') break;
+            reserve(ps, 1);
             *ps->w++ = '"';
             ps->p += 2;
         } else if (c == '\n') {
+            reserve(ps, 1);
             *ps->w++ = '\n';
             ps->p++;
             /* check before counting the line, which is where the byte is */
@@ -163,14 +191,37 @@ static int parse_quoted(struct parser *ps, const char *start)
     return fail_field(ps, REINS_EINVAL, "unexpected character after closing quote");
 }
 
+/* The first byte from p on that stops an unquoted run (stop[] & STOP_BARE), or end.
+ * Eight bytes at a time where it can: big exports are mostly unquoted runs. In each
+ * word a byte equal to b shows as 0x80 in has(w, b); the borrow trick can also flag
+ * bytes above a true match, never below one, so the lowest flag is exact. */
+static inline const unsigned char *scan_bare(const unsigned char *p, const unsigned char *end)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+#define HAS(w, b) ((((w) ^ (ones * (b))) - ones) & ~((w) ^ (ones * (b))) & highs)
+    while (end - p >= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        uint64_t m =
+            (w & highs) | HAS(w, ',') | HAS(w, '\n') | HAS(w, '"') | HAS(w, '\r') | HAS(w, 0);
+        if (m) return p + (__builtin_ctzll(m) >> 3);
+        p += 8;
+    }
+#undef HAS
+#endif
+    while (p < end && !(stop[*p] & STOP_BARE))
+        p++;
+    return p;
+}
+
 /* An unquoted field, up to (not including) its comma, line end or the end. */
-static int parse_bare(struct parser *ps, const char *start)
+static int parse_bare(struct parser *ps, size_t start)
 {
     int rc;
     for (;;) {
         const unsigned char *run = ps->p;
-        while (ps->p < ps->end && !(stop[*ps->p] & STOP_BARE))
-            ps->p++;
+        ps->p = scan_bare(ps->p, ps->end);
         copy_run(ps, run);
         if ((rc = check_field_len(ps, start))) return rc;
         if (ps->p == ps->end) return 0;
@@ -203,6 +254,11 @@ static void push_field(struct parser *ps, char *s)
 
 static void push_row(struct parser *ps, size_t line, size_t nfields)
 {
+    if (ps->stream) {
+        ps->cur = (struct csv_row){.line = line, .nfields = nfields, .fields = ps->ptrs};
+        ps->nrows++;
+        return;
+    }
     if (ps->nrows == ps->cap_rows) {
         ps->cap_rows = ps->cap_rows ? 2 * ps->cap_rows : 16;
         ps->rows = xrealloc(ps->rows, ps->cap_rows * sizeof *ps->rows);
@@ -224,14 +280,15 @@ static int parse_record(struct parser *ps)
             return fail_line(ps, ps->line, REINS_ETOOBIG, ": more than %zu fields",
                              ps->lim.max_fields);
         ps->field++;
-        char *start = ps->w;
+        size_t start = (size_t)(ps->w - ps->text);
         if (ps->p < ps->end && *ps->p == '"')
             rc = parse_quoted(ps, start);
         else
             rc = parse_bare(ps, start);
         if (rc) return rc;
+        reserve(ps, 1);
         *ps->w++ = '\0';
-        push_field(ps, start);
+        push_field(ps, ps->text + start);
         if (ps->p == ps->end) break;
         unsigned char c = *ps->p++;
         if (c == ',') continue;
@@ -274,6 +331,7 @@ int csv_parse(const char *data, size_t len, const struct csv_limits *lim, struct
     if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) ps.p += 3;
     size_t text_cap = (size_t)(ps.end - ps.p) + 1;
     ps.text = xmalloc(text_cap);
+    ps.text_cap = text_cap;
     ps.w = ps.text;
     int rc;
 
@@ -308,6 +366,52 @@ int csv_parse(const char *data, size_t len, const struct csv_limits *lim, struct
     assert(k == ps.nptrs);
     *out = doc;
     return 0;
+}
+
+int csv_each(const char *data, size_t len, const struct csv_limits *lim, csv_row_fn fn, void *ctx,
+             struct err *e)
+{
+    struct csv_limits l = {SIZE_MAX - 1, SIZE_MAX, 0, 0};
+    if (lim) {
+        if (lim->max_bytes) l.max_bytes = lim->max_bytes;
+        if (lim->max_rows) l.max_rows = lim->max_rows;
+        l.max_fields = lim->max_fields;
+        l.max_field_len = lim->max_field_len;
+    }
+    struct parser ps = {.lim = limits_resolve(&l), .line = 1, .e = e, .stream = 1};
+    if (len > ps.lim.max_bytes)
+        return err_set(e, REINS_ETOOBIG, "input is %zu bytes, more than the limit of %zu", len,
+                       ps.lim.max_bytes);
+    if (!data) {
+        assert(len == 0);
+        data = "";
+    }
+    ps.p = (const unsigned char *)data;
+    ps.end = ps.p + len;
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) ps.p += 3;
+    ps.text_cap = 4096;
+    ps.text = xmalloc(ps.text_cap);
+    int rc = 0;
+    while (ps.p < ps.end && !rc) {
+        /* blank lines are skipped as csv_parse skips them */
+        if (*ps.p == '\n') {
+            ps.p++;
+            ps.line++;
+            continue;
+        }
+        if (*ps.p == '\r' && ps.end - ps.p >= 2 && ps.p[1] == '\n') {
+            ps.p += 2;
+            ps.line++;
+            continue;
+        }
+        ps.w = ps.text;
+        ps.nptrs = 0;
+        if ((rc = parse_record(&ps))) break;
+        rc = fn(ctx, &ps.cur);
+    }
+    free(ps.text);
+    free(ps.ptrs);
+    return rc;
 }
 
 void csv_doc_free(struct csv_doc *doc)
@@ -350,10 +454,15 @@ static int ascii_eq_nocase(const char *a, const char *b, size_t n)
 
 int csv_find_column(const struct csv_doc *doc, const char *name)
 {
-    if (!doc || doc->nrows == 0 || !name) return -1;
+    if (!doc || doc->nrows == 0) return -1;
+    return csv_row_find_column(&doc->rows[0], name);
+}
+
+int csv_row_find_column(const struct csv_row *hdr, const char *name)
+{
+    if (!hdr || !name) return -1;
     const char *want;
     size_t want_len = trim(name, &want);
-    const struct csv_row *hdr = &doc->rows[0];
     for (size_t i = 0; i < hdr->nfields && i <= INT_MAX; i++) {
         const char *have;
         size_t have_len = trim(hdr->fields[i], &have);

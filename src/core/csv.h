@@ -72,6 +72,24 @@ struct csv_doc {
 int csv_parse(const char *data, size_t len, const struct csv_limits *lim, struct csv_doc **out,
               struct err *e);
 
+/* Called by csv_each with each record in turn. The row and its field strings
+ * live until the callback returns (copy what must stay); the strings may be
+ * modified in place. Return 0 to go on, anything else to stop: csv_each then
+ * returns that value, so fill the err the caller gave (through ctx) first. */
+typedef int (*csv_row_fn)(void *ctx, struct csv_row *row);
+
+/* Read `len` bytes at `data` exactly as csv_parse does (same rules, same
+ * errors and line numbers), but hand each record to `fn` as it is read
+ * instead of building a document: memory stays at one record, so files far
+ * larger than CSV_DEFAULT_MAX_BYTES can be read (from mmap, say). In `lim`
+ * (NULL for defaults) max_bytes and max_rows left 0 mean no limit; the
+ * other two take their defaults. Returns 0 when every record was handed
+ * over, REINS_EINVAL or REINS_ETOOBIG (with `e` filled as csv_parse fills
+ * it) at the first malformed or oversized record, or the callback's nonzero
+ * return. Records before a malformed one have already been handed over. */
+int csv_each(const char *data, size_t len, const struct csv_limits *lim, csv_row_fn fn, void *ctx,
+             struct err *e);
+
 /* Free `doc` and every string in it. NULL does nothing. */
 void csv_doc_free(struct csv_doc *doc);
 
@@ -79,6 +97,8 @@ void csv_doc_free(struct csv_doc *doc);
  * ASCII case-insensitively and ignoring leading and trailing spaces and tabs
  * on both sides. Returns -1 if there is no such field or no rows. */
 int csv_find_column(const struct csv_doc *doc, const char *name);
+/* The same for a header row read by csv_each (or any row). */
+int csv_row_find_column(const struct csv_row *header, const char *name);
 
 /* Append `value` as one CSV field to `out` (NULL is written as an empty
  * field). The value is quoted, its quotes doubled, when it contains a comma,

@@ -761,6 +761,48 @@ static void test_bad_plans(void **state)
     assert_non_null(strstr(e.msg, "plan: line 1"));
 }
 
+/* Rising ids and deal numbers are proven distinct without maps; the first key that does
+ * not rise must still find every earlier one. */
+static void test_reader_keys_out_of_order(void **state)
+{
+    (void)state;
+    struct fx f;
+    const char *c = "{'id': 'c', 'type': 'commission', 'mode': 'marginal', 'tiers': [{'from_bp':"
+                    " 0, 'rate_ppm': 100000}]}";
+    /* id 2 again after rising ids */
+    run(&f, "", c, NULL, QUOTA_ANA,
+        "id,deal,person,date,amount\n1,D1,ana,2026-01-10,1000\n2,D2,ana,2026-01-10,1000\n"
+        "3,D3,ana,2026-01-10,1000\n2,D4,ana,2026-01-10,1000\n",
+        "2026-01");
+    assert_int_equal(f.rc, REINS_EINVAL);
+    assert_non_null(strstr(f.e.msg, "credits.csv line 5: field id: '2' is the id of an earlier"));
+    done(&f);
+    /* deal D1 comes back after D2: its splits add up across the file (60% + 40%),
+     * so ana gets 600 and 400 of it; a later disagreement names D1's first line */
+    run_ok(&f, "", c, NULL, QUOTA_ANA,
+           "id,deal,person,date,amount,split_bp\n1,D1,ana,2026-01-10,1000,6000\n"
+           "2,D2,ana,2026-01-11,500,\n3,D1,ana,2026-01-10,1000,4000\n",
+           "2026-01");
+    assert_int_equal(f.d.ncredits, 3);
+    assert_int_equal(f.d.credits[0].amount, 600);
+    assert_int_equal(f.d.credits[2].amount, 400);
+    assert_ptr_equal(f.d.credits[0].deal, f.d.credits[2].deal);
+    done(&f);
+    run(&f, "", c, NULL, QUOTA_ANA,
+        "id,deal,person,date,amount,split_bp\n1,D1,ana,2026-01-10,1000,6000\n"
+        "2,D2,ana,2026-01-11,500,\n3,D1,ana,2026-01-12,1000,4000\n",
+        "2026-01");
+    assert_non_null(strstr(f.e.msg, "credits.csv line 4: field date: differs from line 2"));
+    done(&f);
+    /* ids that do not rise from the start, and "07" beside "7": different ids */
+    run_ok(&f, "", c, NULL, QUOTA_ANA,
+           "id,deal,person,date,amount\n7,D9,ana,2026-01-10,1000\n07,D10,ana,2026-01-10,1000\n"
+           "x,D8,ana,2026-01-10,1000\n",
+           "2026-01");
+    assert_int_equal(f.d.ncredits, 3);
+    done(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -774,6 +816,7 @@ int main(void)
         cmocka_unit_test(test_spifs),
         cmocka_unit_test(test_splits_overlay_rollup),
         cmocka_unit_test(test_split_refusals),
+        cmocka_unit_test(test_reader_keys_out_of_order),
         cmocka_unit_test(test_recoverable_draw),
         cmocka_unit_test(test_non_recoverable_draw),
         cmocka_unit_test(test_clawback),

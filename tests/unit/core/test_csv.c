@@ -488,6 +488,108 @@ static void test_large(void **state)
     sb_release(&sb);
 }
 
+/* ---- csv_each: the same records and errors as csv_parse, one record at a time ---------- */
+
+struct each_log {
+    struct sb sb;   /* "line:field|field|...\n" per record */
+    size_t stop_at; /* stop (returning 7) at this record, 0 never */
+    size_t n;
+};
+
+static void log_row(struct sb *sb, const struct csv_row *row)
+{
+    sb_addf(sb, "%zu:", row->line);
+    for (size_t i = 0; i < row->nfields; i++)
+        sb_addf(sb, "%s%s", i ? "|" : "", row->fields[i]);
+    sb_adds(sb, "\n");
+}
+
+static int each_cb(void *ctx, struct csv_row *row)
+{
+    struct each_log *l = ctx;
+    log_row(&l->sb, row);
+    return ++l->n == l->stop_at ? 7 : 0;
+}
+
+/* csv_each on s gives what csv_parse gives: records, or the same error. */
+static void same_as_parse(const char *s, size_t len, const struct csv_limits *lim)
+{
+    struct csv_doc *doc = NULL;
+    struct err e1 = {0}, e2 = {0};
+    int rc1 = csv_parse(s, len, lim, &doc, &e1);
+    struct each_log l = {SB_INIT, 0, 0};
+    int rc2 = csv_each(s, len, lim, each_cb, &l, &e2);
+    assert_int_equal(rc1, rc2);
+    if (rc1) {
+        assert_string_equal(e1.msg, e2.msg);
+        assert_int_equal(e1.line, e2.line);
+    } else {
+        struct sb want = SB_INIT;
+        for (size_t r = 0; r < doc->nrows; r++)
+            log_row(&want, &doc->rows[r]);
+        assert_int_equal(want.len, l.sb.len);
+        if (want.len) assert_memory_equal(want.buf, l.sb.buf, want.len);
+        sb_release(&want);
+    }
+    csv_doc_free(doc);
+    sb_release(&l.sb);
+}
+
+static void test_each(void **state)
+{
+    (void)state;
+    static const char *const inputs[] = {
+        "a,b\n1,2\n",
+        BOM "a,b\r\n\r\n1,\"x,\"\"y\"\"\nz\"\r\n\n3,4",
+        "",
+        "\n\n",
+        "a\n\"open\n",
+        "a,b\n1,\"x\"y\n",
+        "a\n1\"2\n",
+        "a\n1\r2\n",
+        "a\n\xC3\x28\n",
+        "h\n\xE2\x82\xAC,\xF0\x9F\x98\x80\n",
+    };
+    for (size_t i = 0; i < sizeof inputs / sizeof *inputs; i++)
+        same_as_parse(inputs[i], strlen(inputs[i]), NULL);
+    same_as_parse("a\0b\n", 4, NULL);
+    struct csv_limits few = {.max_fields = 2, .max_field_len = 3, .max_rows = 2};
+    same_as_parse("a,b\n1,2\n3,4\n", 12, &few);
+    same_as_parse("a,b,c\n", 6, &few);
+    same_as_parse("abcd\n", 5, &few);
+
+    /* fields far longer than the first scratch block, with "" and newlines in them */
+    struct sb big = SB_INIT;
+    sb_adds(&big, "id,note\n");
+    for (int r = 0; r < 3; r++) {
+        sb_addf(&big, "%d,\"", r);
+        for (int i = 0; i < 20000; i++)
+            sb_adds(&big, i % 100 ? "ab\"\"c" : "\n");
+        sb_adds(&big, "\"\n");
+    }
+    same_as_parse(big.buf, big.len, NULL);
+
+    /* no size or row limit by default: only what was asked */
+    struct csv_limits small = {.max_bytes = 4};
+    struct err e = {0};
+    struct each_log l = {SB_INIT, 0, 0};
+    assert_int_equal(csv_each(big.buf, big.len, &small, each_cb, &l, &e), REINS_ETOOBIG);
+    assert_int_equal(l.n, 0);
+
+    /* the callback stops the read, and its code comes back */
+    l = (struct each_log){SB_INIT, 2, 0};
+    assert_int_equal(csv_each("a\n1\n2\n3\n", 8, NULL, each_cb, &l, &e), 7);
+    assert_int_equal(l.n, 2);
+    sb_release(&l.sb);
+    sb_release(&big);
+
+    /* columns of a header row */
+    struct csv_row hdr = {1, 2, (char *[]){" Id ", "NAME"}};
+    assert_int_equal(csv_row_find_column(&hdr, "name"), 1);
+    assert_int_equal(csv_row_find_column(&hdr, "id"), 0);
+    assert_int_equal(csv_row_find_column(&hdr, "x"), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -516,6 +618,7 @@ int main(void)
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_find_column),
         cmocka_unit_test(test_large),
+        cmocka_unit_test(test_each),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
