@@ -82,7 +82,7 @@ int cli_open_db(const char *url, struct store **out)
     return 0;
 }
 
-int cli_load_secret(const char *flag, const char *db_url)
+int cli_load_secret(const char *flag, const char *db_url, struct store *db)
 {
     char path[4096];
     const char *env = getenv("REINS_SECRET_FILE");
@@ -93,7 +93,8 @@ int cli_load_secret(const char *flag, const char *db_url)
     else
         surveys_default_secret_path(db_url, path, sizeof path);
     struct err e = {0};
-    if (surveys_load_secret(path, &e) < 0) return cli_fail(&e);
+    if (surveys_load_secret(path, &e) < 0 || surveys_check_secret(db, path, &e) < 0)
+        return cli_fail(&e);
     return 0;
 }
 

@@ -58,10 +58,11 @@ int cli_import_file(const char *db_url, const char *file, cli_import_fn import, 
 /* Write an export to PATH, or to stdout when PATH is NULL; prints errors. 0 or 1. */
 struct sb;
 int cli_write_output(const char *path, const struct sb *out);
-/* Load the instance secret that keeps survey participation apart from the
- * database (surveys/surveys.h): from --secret-file, else REINS_SECRET_FILE,
- * else beside the database; created when absent. Prints errors; 0 or 1. */
-int cli_load_secret(const char *flag, const char *db_url);
+/* Load the instance secret that seals survey answers and keeps participation
+ * apart from the database (surveys/surveys.h): from --secret-file, else
+ * REINS_SECRET_FILE, else beside the database; created when absent, and
+ * refused when it is not the one `db` was written with. Prints errors; 0 or 1. */
+int cli_load_secret(const char *flag, const char *db_url, struct store *db);
 /* Print "reins: <message>" to stderr; returns 1. */
 int cli_fail(const struct err *e);
 

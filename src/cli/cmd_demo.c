@@ -36,7 +36,7 @@ int cmd_demo(int argc, char **argv, const char *db_url)
     if (password_hash(password, hash, &e) < 0) return cli_fail(&e);
     struct store *db;
     if (cli_open_db(db_url, &db)) return 1;
-    if (cli_load_secret(opt_get(opts, "secret-file"), db_url)) {
+    if (cli_load_secret(opt_get(opts, "secret-file"), db_url, db)) {
         store_close(db);
         return 1;
     }

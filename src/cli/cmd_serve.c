@@ -85,7 +85,7 @@ int cmd_serve(int argc, char **argv, const char *db_url)
     /* Migrate once, before any connection of the pool serves a request. */
     struct store *db;
     if (cli_open_db(db_url, &db)) return 1;
-    if (cli_load_secret(opt_get(opts, "secret-file"), db_url)) {
+    if (cli_load_secret(opt_get(opts, "secret-file"), db_url, db)) {
         store_close(db);
         return 1;
     }

@@ -671,6 +671,8 @@ const struct migration migrations[] = {
      ");\n"
      /* the card of gains and losses reads a scenario's changes */
      "CREATE INDEX account_owner_changes_scenario ON account_owner_changes(scenario_id);\n"},
+    {12, "the survey secret's check: a server refuses a secret file the answers were not sealed with",
+     "ALTER TABLE survey_settings ADD COLUMN secret_check TEXT;\n"},
 };
 
 const int migrations_count = (int)(sizeof migrations / sizeof migrations[0]);

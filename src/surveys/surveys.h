@@ -41,6 +41,12 @@ struct store;
 /* Read the secret from `path`, creating it (random, mode 0600) if absent.
  * Every server on one database must use the same file. */
 int surveys_load_secret(const char *path, struct err *e);
+/* Prove the loaded secret is the one this database's answers and participation
+ * marks were made with: the first time, record a keyed hash of a fixed text in
+ * the database; after that, refuse any other secret (REINS_EINVAL naming
+ * `path`), since with it answers could not be read and people could answer twice. */
+struct store;
+int surveys_check_secret(struct store *db, const char *path, struct err *e);
 /* Use `key` as the secret (tests). */
 void surveys_set_secret(const unsigned char key[SURVEY_SECRET_BYTES]);
 /* The default secret file for a database URL: PATH.secret beside a SQLite

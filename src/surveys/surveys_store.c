@@ -81,6 +81,37 @@ int surveys_load_secret(const char *path, struct err *e)
     return read_secret(path, e);
 }
 
+int surveys_check_secret(struct store *db, const char *path, struct err *e)
+{
+    if (!have_secret)
+        return err_set(e, REINS_EINTERNAL, "the survey secret is not loaded (see --secret-file)");
+    static const char text[] = "reins secret check 1";
+    unsigned char h[32];
+    crypto_generichash(h, sizeof h, (const unsigned char *)text, sizeof text - 1, secret,
+                       sizeof secret);
+    char mine[65];
+    sodium_bin2hex(mine, sizeof mine, h, sizeof h);
+    /* the first server on a database records its check; a second starting at
+     * the same moment finds it recorded and compares */
+    int rc = store_run(db, "UPDATE survey_settings SET secret_check = $1 WHERE secret_check IS NULL",
+                       PARAMS(SV_TEXT(mine)), NULL, e);
+    if (rc < 0) return rc;
+    struct store_rows *r;
+    if ((rc = store_query(db, "SELECT secret_check FROM survey_settings", NO_PARAMS, &r, e)) < 0)
+        return rc;
+    rc = store_next(r, e);
+    int same = rc > 0 && !strcmp(store_text(r, 0), mine);
+    store_rows_free(r);
+    if (rc < 0) return rc;
+    if (!same)
+        return err_set(e, REINS_EINVAL,
+                       "the secret file %s is not the one this database's survey answers were"
+                       " sealed with: start with --secret-file (or REINS_SECRET_FILE) naming that"
+                       " file",
+                       path);
+    return 0;
+}
+
 /* The participation key of `person` for `survey`: a keyed BLAKE2b, in hex. */
 int survey_person_key(int64_t survey, int64_t person, char out[65], struct err *e)
 {

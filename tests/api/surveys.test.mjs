@@ -476,17 +476,18 @@ test('after a restart with the same secret file, answers are still counted once'
   assert.equal(r.participation.answered, 2);
   await again.stop();
 
-  // Another secret file: the server can no longer tell who answered (the keys
-  // in the database are worthless without the secret they were made with).
+  // Another secret file: with it no answer could be opened and people could
+  // answer twice, so the server refuses to start on it and names the file.
   const other = path.join(tempDir(), 'other.secret');
-  const stranger = await startServer(dbUrl, { env: { REINS_SECRET_FILE: other } });
-  base = stranger.url;
-  const s1aOther = await login(base, ORG_EMAIL('s1a'), PASSWORD);
-  const seen = expectStatus(await call(base, 'GET', '/surveys', { session: s1aOther }), 200).surveys;
-  assert.equal(seen.find((x) => x.id === survey.id).answered, false);
+  await assert.rejects(startServer(dbUrl, { env: { REINS_SECRET_FILE: other } }), /other\.secret is not the one/);
+  const refused = reins(['--db', dbUrl, 'serve', '--listen', '127.0.0.1:0', '--secret-file', other], { timeout: 15_000 });
+  assert.equal(refused.status, 1);
+  assert.match(refused.stderr, /other\.secret is not the one this database's survey answers were sealed with/);
   assert.ok(existsSync(other));
   assert.notEqual(readFileSync(other, 'utf8').trim(), readFileSync(secretFile(dbUrl), 'utf8').trim());
-  await stranger.stop();
+  // the right one still works
+  const back = await startServer(dbUrl);
+  await back.stop();
 });
 
 // A server refuses to start on a secret file that is not one.

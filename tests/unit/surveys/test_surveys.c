@@ -517,6 +517,42 @@ static void test_responses_rewritten(void **state)
     testdb_close(db);
 }
 
+/* The first secret used on a database is recorded (as a keyed hash); any other
+ * is refused by name, the recorded one still passes. */
+static void test_secret_check(void **state)
+{
+    struct store *db = testdb_open(state);
+    struct err e = {0};
+    int64_t n = -1;
+    assert_int_equal(store_int_query(db, "SELECT COUNT(*) FROM survey_settings WHERE secret_check IS NULL",
+                                     NO_PARAMS, &n, &e),
+                     0);
+    assert_int_equal(n, 1);
+    use_secret(0x21);
+    assert_int_equal(surveys_check_secret(db, "first.secret", &e), 0);
+    assert_int_equal(surveys_check_secret(db, "first.secret", &e), 0);
+    use_secret(0x22);
+    assert_int_equal(surveys_check_secret(db, "/tmp/other.secret", &e), REINS_EINVAL);
+    assert_non_null(strstr(e.msg, "/tmp/other.secret is not the one"));
+    use_secret(0x21);
+    assert_int_equal(surveys_check_secret(db, "first.secret", &e), 0);
+    /* what is stored is no form of the secret itself */
+    char *check = NULL;
+    struct store_rows *r;
+    assert_int_equal(store_query(db, "SELECT secret_check FROM survey_settings", NO_PARAMS, &r, &e), 0);
+    assert_int_equal(store_next(r, &e), 1);
+    check = xstrdup(store_text(r, 0));
+    store_rows_free(r);
+    assert_int_equal(strlen(check), 64);
+    char hex[65];
+    unsigned char key[SURVEY_SECRET_BYTES];
+    memset(key, 0x21, sizeof key);
+    sodium_bin2hex(hex, sizeof hex, key, sizeof key);
+    assert_string_not_equal(check, hex);
+    free(check);
+    testdb_close(db);
+}
+
 /* ---- refusals ----------------------------------------------------------------------------- */
 
 static void expect_err(int rc, const struct err *e, int code, const char *field_name,
@@ -1086,6 +1122,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         TESTDB_BOTH(test_raw_tables_keep_answers_apart),
         TESTDB_BOTH(test_responses_rewritten),
+        TESTDB_BOTH(test_secret_check),
         TESTDB_BOTH(test_refusals),
         TESTDB_BOTH(test_min_group_floor),
         TESTDB_BOTH(test_results_rules),
