@@ -547,18 +547,27 @@ int territory_scenario_list(struct store *db, const struct principal *who, struc
     return 0;
 }
 
+/* Scenario `id`'s row of SQL_SCENARIO_GET, read and ready (the caller frees *r), or
+ * REINS_ENOTFOUND. */
+static int scenario_row(struct store *db, int64_t id, struct store_rows **r, struct err *e)
+{
+    int rc = store_query(db, SQL_SCENARIO_GET, PARAMS(SV_INT(id)), r, e);
+    if (rc < 0) return rc;
+    if ((rc = store_next(*r, e)) <= 0) {
+        store_rows_free(*r);
+        return rc < 0 ? rc
+                      : err_set(e, REINS_ENOTFOUND, "no territory scenario %lld", (long long)id);
+    }
+    return 0;
+}
+
 int territory_scenario_params(struct store *db, int64_t id, struct arena *arena,
                               struct tsc_params *p, struct err *e)
 {
     memset(p, 0, sizeof *p);
     struct store_rows *r;
-    int rc = store_query(db, SQL_SCENARIO_GET, PARAMS(SV_INT(id)), &r, e);
+    int rc = scenario_row(db, id, &r, e);
     if (rc < 0) return rc;
-    if ((rc = store_next(r, e)) <= 0) {
-        store_rows_free(r);
-        return rc < 0 ? rc
-                      : err_set(e, REINS_ENOTFOUND, "no territory scenario %lld", (long long)id);
-    }
     p->name = arena_strdup(arena, store_text(r, 1));
     p->segment = arena_strdup(arena, store_text(r, 3));
     p->industry = arena_strdup(arena, store_text(r, 4));
@@ -710,13 +719,8 @@ int territory_changes_json(struct store *db, int64_t root, json_t **out, struct 
 int territory_scenario_json(struct store *db, int64_t id, int accounts, json_t **out, struct err *e)
 {
     struct store_rows *r;
-    int rc = store_query(db, SQL_SCENARIO_GET, PARAMS(SV_INT(id)), &r, e);
+    int rc = scenario_row(db, id, &r, e);
     if (rc < 0) return rc;
-    if ((rc = store_next(r, e)) <= 0) {
-        store_rows_free(r);
-        return rc < 0 ? rc
-                      : err_set(e, REINS_ENOTFOUND, "no territory scenario %lld", (long long)id);
-    }
     json_t *s = json_pack(
         "{s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:I, s:I, s:I, s:b, s:I, s:b, s:I, s:I, s:I, s:I}",
         "id", (json_int_t)store_int(r, 0), "name", store_text(r, 1), "status", store_text(r, 2),
