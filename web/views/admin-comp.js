@@ -8,6 +8,7 @@ import { pageHeader, field, showError, clearErrors, busy, announce, confirmDialo
 import { formatMoney, formatBp } from '../quotas.js';
 import { formatStamp, formatDate, count } from '../format.js';
 import { importFailure } from './admin-import.js';
+import { modelCard, fxCard, auditCard } from './comp-tools.js';
 
 const SAMPLE = `{
   "name": "AE 2026",
@@ -269,12 +270,16 @@ export async function render(root, ctx) {
   const assignmentsBox = h('div');
   const runsBox = h('div', null, loading());
   const disputesBox = h('div', null, loading());
+  const modelBox = h('div');
   root.append(
     uploadCard(ctx, () => refresh()),
     h('section', { class: 'card comp-section' }, h('h2', null, 'Plans'), plansBox),
     assignmentsBox,
     h('section', { class: 'card comp-section' }, h('h2', null, 'Payout runs'), runsBox),
     h('section', { class: 'card comp-section' }, h('h2', null, 'Disputes'), disputesBox),
+    modelBox,
+    fxCard(ctx),
+    auditCard(ctx),
   );
   let assign = null, run = null;
   async function refresh() {
@@ -291,6 +296,11 @@ export async function render(root, ctx) {
       if (!ctx.isCurrent()) return;
       const versions = versionsOf(plans.plans);
       replace(plansBox, plansTable(ctx, plans.plans));
+      // the modelling card starts from the newest plan version's document, once
+      if (versions.length && !modelBox.firstChild) {
+        const newest = [...versions].sort((a, b) => b.created_at - a.created_at || b.id - a.id)[0];
+        replace(modelBox, modelCard(ctx, (await ctx.api.get(`/comp/plans/${newest.id}`)).document));
+      }
       // nothing to assign or run before the first plan
       for (const form of [assign, run]) {
         form.setVersions(versions);

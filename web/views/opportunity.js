@@ -5,6 +5,7 @@ import { h, replace } from '../dom.js';
 import { pageHeader, field, formError, showError, clearErrors, busy, announce } from '../ui.js';
 import { formatDate, formatStamp } from '../format.js';
 import { money, percent, categoryName, statusChip } from '../pipeline.js';
+import { splitsCard } from './comp-tools.js';
 
 const FIELD_NAMES = {
   created: 'Created',
@@ -140,7 +141,7 @@ export async function render(root, ctx) {
         o.closed_reason ? fact('Reason', o.closed_reason) : null,
         o.external_id ? fact('CRM id', `${o.source} ${o.external_id}`) : null,
       ),
-      h('div', { class: 'card-grid' }, stageForm, probForm),
+      h('div', { class: 'card-grid' }, stageForm, probForm, splitsCard(ctx, o)),
       h('h2', { class: 'section-title' }, 'History'),
       historyTable(o),
     );
