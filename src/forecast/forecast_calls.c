@@ -36,6 +36,18 @@ static int canonical_period(const char *period, char out[8], struct err *e)
     return rc;
 }
 
+/* A call or an adjustment after the period's end is hindsight, not a forecast (and the
+ * backtest could not score it). */
+static int period_open(const char *pname, int64_t now, struct err *e)
+{
+    struct fc_period p;
+    int rc = fc_period_parse(pname, &p, "period", e);
+    if (rc < 0) return rc;
+    if (now >= (int64_t)p.end * 86400)
+        return err_field(e, REINS_EINVAL, "period", "field period: %s has ended", pname);
+    return 0;
+}
+
 int fc_call_submit(struct store *db, const struct principal *who, const char *period,
                    int64_t commit, int64_t best_case, int64_t now, int64_t *id_out, struct err *e)
 {
@@ -46,11 +58,7 @@ int fc_call_submit(struct store *db, const struct principal *who, const char *pe
     if ((rc = fc_call_check(period, commit, best_case, e)) < 0 ||
         (rc = canonical_period(period, pname, e)) < 0)
         return rc;
-    /* a call after the end is hindsight, not a forecast (and the backtest could not score it) */
-    struct fc_period p;
-    fc_period_parse(pname, &p, "period", e);
-    if (now >= (int64_t)p.end * 86400)
-        return err_field(e, REINS_EINVAL, "period", "field period: %s has ended", pname);
+    if ((rc = period_open(pname, now, e)) < 0) return rc;
     return store_int_query(db, INSERT_CALL,
                            PARAMS(SV_INT(who->person_id), SV_TEXT(pname), SV_TEXT("call"),
                                   SV_INT(commit), SV_INT(best_case), SV_TEXT(""),
@@ -77,7 +85,7 @@ int fc_adjust(struct store *db, const struct principal *who, int64_t person_id, 
         return err_field(e, REINS_EFORBIDDEN, "person_id",
                          "field person_id: only a manager above a person adjusts their number");
     if ((rc = fc_call_check(period, commit, best_case, e)) < 0 ||
-        (rc = canonical_period(period, pname, e)) < 0)
+        (rc = canonical_period(period, pname, e)) < 0 || (rc = period_open(pname, now, e)) < 0)
         return rc;
     if (!comment || !*comment)
         return err_field(e, REINS_EINVAL, "comment",

@@ -138,4 +138,6 @@ test('accuracy: on the page for the forecaster and managers above only', async (
   isError(await get(S.m2, `/forecast?period=${period}&person_id=${P.s1a.id}`), 404, 'not_found');
   // a call for a quarter that has ended is hindsight: refused
   isError(await post(S.s1a, '/forecast/calls', { period: '2020-Q1', commit_minor: 1, best_case_minor: 2 }), 400, 'invalid', 'period');
+  // and so is a manager's adjustment of one
+  isError(await post(S.m1, '/forecast/adjustments', { person_id: P.s1a.id, period: '2020-Q1', commit_minor: 1, best_case_minor: 2, comment: 'hindsight' }), 400, 'invalid', 'period');
 });
