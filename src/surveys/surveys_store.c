@@ -81,6 +81,77 @@ int surveys_load_secret(const char *path, struct err *e)
     return read_secret(path, e);
 }
 
+/* What one question may take of an answer's compact JSON: its quoted key, a colon and a
+ * comma, and a score of two digits or a comment whose every byte may be escaped to two. */
+static size_t answer_room(const char *key, const char *kind)
+{
+    return strlen(key) + 4 + (!strcmp(kind, "text") ? 2 * SURVEY_COMMENT_MAX + 2 : 2);
+}
+
+/* Seal the answers a database stored before answers were sealed (plain JSON), each padded
+ * to its survey's room like every new one: one transaction, at start-up. */
+static int seal_plain_answers(struct store *db, struct err *e)
+{
+    int64_t plain = 0;
+    int rc = store_int_query(db,
+                             "SELECT COUNT(*) FROM survey_responses WHERE answers NOT LIKE 'x1:%'",
+                             NO_PARAMS, &plain, e);
+    if (rc < 0 || plain == 0) return rc;
+    if ((rc = store_begin(db, e)) < 0) return rc;
+    struct store_rows *r = NULL;
+    if ((rc = store_query(db,
+                          "SELECT r.id, r.survey_id, r.cell, r.answers FROM survey_responses r"
+                          " WHERE r.answers NOT LIKE 'x1:%' ORDER BY r.survey_id",
+                          NO_PARAMS, &r, e)) < 0)
+        r = NULL;
+    struct plain_row {
+        char *id, *sealed;
+    } *rows = xcalloc((size_t)plain, sizeof *rows);
+    size_t n = 0, room = 0;
+    int64_t room_of = -1;
+    while (rc >= 0 && (rc = store_next(r, e)) > 0 && n < (size_t)plain) {
+        int64_t survey = store_int(r, 1);
+        if (survey != room_of) { /* every row of a survey gets the same room */
+            struct store_rows *q;
+            room = 2;
+            room_of = survey;
+            if ((rc = store_query(db,
+                                  "SELECT q.id, q.kind FROM survey_items i JOIN survey_questions q"
+                                  " ON q.id = i.question_id WHERE i.survey_id = $1",
+                                  PARAMS(SV_INT(survey)), &q, e)) < 0)
+                break;
+            while ((rc = store_next(q, e)) > 0) {
+                char key[24];
+                snprintf(key, sizeof key, "%lld", (long long)store_int(q, 0));
+                room += answer_room(key, store_text(q, 1));
+            }
+            store_rows_free(q);
+            if (rc < 0) break;
+        }
+        rows[n].id = xstrdup(store_text(r, 0));
+        if ((rc = survey_answers_seal(survey, store_int(r, 2), store_text(r, 3), room,
+                                      &rows[n].sealed, e)) < 0) {
+            free(rows[n].id);
+            break;
+        }
+        n++;
+    }
+    if (r) store_rows_free(r);
+    for (size_t i = 0; i < n && rc >= 0; i++)
+        rc = store_run(db, "UPDATE survey_responses SET answers = $1 WHERE id = $2",
+                       PARAMS(SV_TEXT(rows[i].sealed), SV_TEXT(rows[i].id)), NULL, e);
+    for (size_t i = 0; i < n; i++) {
+        free(rows[i].id);
+        free(rows[i].sealed);
+    }
+    free(rows);
+    if (rc < 0) {
+        store_rollback(db);
+        return rc;
+    }
+    return store_commit(db, e);
+}
+
 int surveys_check_secret(struct store *db, const char *path, struct err *e)
 {
     if (!have_secret)
@@ -109,7 +180,7 @@ int surveys_check_secret(struct store *db, const char *path, struct err *e)
                        " sealed with: start with --secret-file (or REINS_SECRET_FILE) naming that"
                        " file",
                        path);
-    return 0;
+    return seal_plain_answers(db, e);
 }
 
 /* The participation key of `person` for `survey`: a keyed BLAKE2b, in hex. */
@@ -780,15 +851,12 @@ static int answers_text(struct store *db, int64_t survey, const struct survey_an
                          PARAMS(SV_INT(survey)), &r, e);
     if (rc < 0) return rc;
     json_t *kinds = json_object();
-    /* The longest answer this survey allows, as compact JSON: braces, then per
-     * question a quoted key, a colon and a comma, and a score of two digits or a
-     * comment whose every byte may be escaped to two. */
-    *room = 2;
+    *room = 2; /* the longest answer this survey allows: braces, then each question's room */
     while ((rc = store_next(r, e)) > 0) {
         char key[24];
         snprintf(key, sizeof key, "%lld", (long long)store_int(r, 0));
         json_object_set_new(kinds, key, json_string(store_text(r, 1)));
-        *room += strlen(key) + 4 + (!strcmp(store_text(r, 1), "text") ? 2 * SURVEY_COMMENT_MAX + 2 : 2);
+        *room += answer_room(key, store_text(r, 1));
     }
     store_rows_free(r);
     json_t *o = json_object();

@@ -707,6 +707,55 @@ static json_t *results(struct store *db, const struct principal *who, int64_t s)
     return out;
 }
 
+/* A database from before answers were sealed holds them as plain JSON: the first start with
+ * its secret seals each to its survey's one size, and results read them as before. */
+static void test_plain_answers_sealed(void **state)
+{
+    struct store *db = testdb_open(state);
+    use_secret(0x44);
+    struct org o = make_org(db);
+    struct qs q = questions(db);
+    struct principal admin = fixture_principal(ROLE_ADMIN, 0);
+    int64_t s = open_survey(db, &q, "From an older reins");
+    for (int i = 0; i < 5; i++)
+        answer(db, s, o.y[i], &q, 4, i == 2 ? "an old comment" : "");
+    struct err e = {0};
+    struct store_rows *r;
+    assert_int_equal(store_query(db, "SELECT id, cell, answers FROM survey_responses", NO_PARAMS, &r, &e), 0);
+    char ids[5][33], *plain[5];
+    size_t n = 0, size = 0;
+    while (store_next(r, &e) > 0 && n < 5) {
+        snprintf(ids[n], sizeof ids[n], "%s", store_text(r, 0));
+        size = strlen(store_text(r, 2));
+        plain[n++] = opened(s, store_int(r, 1), store_text(r, 2));
+    }
+    store_rows_free(r);
+    assert_int_equal(n, 5);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(store_run(db, "UPDATE survey_responses SET answers = $1 WHERE id = $2",
+                                   PARAMS(SV_TEXT(plain[i]), SV_TEXT(ids[i])), NULL, &e),
+                         0);
+        free(plain[i]);
+    }
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM survey_responses WHERE answers LIKE '%an old comment%'"), 1);
+
+    assert_int_equal(surveys_check_secret(db, "test.secret", &e), 0);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM survey_responses WHERE answers LIKE 'x1:%'"), 5);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM survey_responses WHERE answers LIKE '%an old comment%'"), 0);
+    assert_int_equal(store_query(db, "SELECT answers FROM survey_responses", NO_PARAMS, &r, &e), 0);
+    while (store_next(r, &e) > 0)
+        assert_int_equal(strlen(store_text(r, 0)), size);
+    store_rows_free(r);
+    json_t *res = results(db, &admin, s);
+    char *text = json_dumps(res, 0);
+    assert_non_null(strstr(text, "an old comment"));
+    free(text);
+    json_decref(res);
+    /* a second start finds nothing left to seal */
+    assert_int_equal(surveys_check_secret(db, "test.secret", &e), 0);
+    testdb_close(db);
+}
+
 static json_t *group(json_t *res, const char *key)
 {
     size_t i;
@@ -1123,6 +1172,7 @@ int main(void)
         TESTDB_BOTH(test_raw_tables_keep_answers_apart),
         TESTDB_BOTH(test_responses_rewritten),
         TESTDB_BOTH(test_secret_check),
+        TESTDB_BOTH(test_plain_answers_sealed),
         TESTDB_BOTH(test_refusals),
         TESTDB_BOTH(test_min_group_floor),
         TESTDB_BOTH(test_results_rules),
