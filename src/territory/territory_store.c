@@ -81,8 +81,9 @@ static const char SQL_ACCOUNT_MOVE[] =
 static const char SQL_AUDIT_INSERT[] =
     "INSERT INTO account_owner_changes (account_id, from_owner_id, to_owner_id, scenario_id,"
     " changed_by, changed_at) VALUES ($1, $2, $3, $4, $5, $6)";
-static const char SQL_OPEN_OPPS[] =
-    "SELECT id FROM opportunities WHERE account_id = $1 AND status = 'open' ORDER BY id";
+/* The open deals that follow an account: its previous owner's; others' deals on it stay. */
+static const char SQL_OPEN_OPPS[] = "SELECT id FROM opportunities WHERE account_id = $1"
+                                    " AND owner_id = $2 AND status = 'open' ORDER BY id";
 
 static const char *measures_text(int m, char out[32])
 {
@@ -518,7 +519,17 @@ int territory_scenario_visible(struct store *db, const struct principal *who, in
         ok = rc < 0 ? rc : rc ? 1 : 0;
     }
     arena_release(&arena);
-    return ok;
+    if (ok != 1) return ok;
+    /* and every account it holds owned in the manager's tree when it ran, so an admin's
+     * scenario over the whole company does not show a manager the other trees' accounts */
+    int64_t outside = 0;
+    rc = store_int_query(db,
+                         TREE_CTE(1) " SELECT COUNT(*) FROM territory_scenario_accounts r"
+                                     " WHERE r.scenario_id = $2 AND (r.from_owner_id IS NULL"
+                                     " OR r.from_owner_id NOT IN (SELECT id FROM tree))",
+                         PARAMS(SV_INT(who->person_id), SV_INT(id)), &outside, e);
+    if (rc < 0) return rc;
+    return outside == 0;
 }
 
 int territory_scenario_list(struct store *db, const struct principal *who, struct arena *arena,
@@ -886,8 +897,9 @@ int territory_scenario_apply(struct store *db, int64_t id, int64_t user_id, int6
             PARAMS(SV_INT(acc), SV_ID(from), SV_INT(to), SV_INT(id), SV_ID(user_id), SV_INT(now)),
             NULL, e);
         if (rc < 0) goto fail;
-        /* the account's open deals follow it, with a history row each */
-        if ((rc = store_query(db, SQL_OPEN_OPPS, PARAMS(SV_INT(acc)), &r, e)) < 0) goto fail;
+        /* the previous owner's open deals on it follow it, with a history row each */
+        if ((rc = store_query(db, SQL_OPEN_OPPS, PARAMS(SV_INT(acc), SV_INT(from)), &r, e)) < 0)
+            goto fail;
         size_t no = 0, ocap = 0;
         int64_t *opp = NULL;
         while ((rc = store_next(r, e)) > 0) {

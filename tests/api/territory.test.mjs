@@ -178,16 +178,22 @@ test('a manager plans for their tree, with locks and homes; bad ones name their 
   assert.equal(sa.lost, 3);
   assert.equal(sb.gained, 3);
 
-  // an admin's scenario over every account takes Cara's: Maya sees it (her sellers) but may not apply it
+  // an admin's scenario over every account takes Cara's: her sellers are Maya's, but it holds
+  // another tree's accounts, so Maya neither sees nor applies it
   everyone = expectStatus(await post(admin, '/territory/scenarios', body({ name: 'Everyone', tolerance_bp: 5000 })), 201);
   assert.ok(everyone.accounts.some((a) => a.name === 'Account C1'));
-  isError(await post(S.m1, `/territory/scenarios/${everyone.id}/apply`), 403, 'forbidden');
+  isError(await get(S.m1, `/territory/scenarios/${everyone.id}`), 404, 'not_found');
+  assert.ok(!expectStatus(await get(S.m1, '/territory/scenarios'), 200).scenarios.some((x) => x.id === everyone.id));
+  isError(await post(S.m1, `/territory/scenarios/${everyone.id}/apply`), 404, 'not_found');
   isError(await post(S.m2, `/territory/scenarios/${mayas.id}/apply`), 404, 'not_found');
 });
 
 test('compare three scenarios side by side', async () => {
-  const c = expectStatus(await get(S.m1, `/territory/compare?ids=${mayas.id},${everyone.id},${first.id}`), 200);
+  const c = expectStatus(await get(admin, `/territory/compare?ids=${mayas.id},${everyone.id},${first.id}`), 200);
   assert.deepEqual(c.scenarios.map((s) => s.id), [mayas.id, everyone.id, first.id]);
+  // a manager compares only what is all of her tree
+  isError(await get(S.m1, `/territory/compare?ids=${mayas.id},${everyone.id}`), 404, 'not_found');
+  expectStatus(await get(S.m1, `/territory/compare?ids=${mayas.id},${first.id}`), 200);
   assert.equal(c.assigned_differently.length, 3);
   assert.equal(c.assigned_differently[0], 0);
   assert.equal(c.a.id, mayas.id);
@@ -198,8 +204,19 @@ test('compare three scenarios side by side', async () => {
 });
 
 test('who gained and who lost: the manager applies, the tree sees it, others do not', async () => {
+  // on Account A1, which moves from Ana to Ben: Ana's open deal follows it, Cara's (another
+  // tree) stays hers
+  const deals = [
+    'Opportunity ID,Opportunity Name,Account ID,Account Name,Owner Email,Amount,Opportunity Currency,Stage,Close Date,Created Date',
+    `D8,Ana's deal,A1,Account A1,${ORG.s1a.email},5000,EUR,Prospecting,2026-12-31,2026-01-05`,
+    `D9,Cara's deal,A1,Account A1,${ORG.s2a.email},7000,EUR,Prospecting,2026-12-31,2026-01-05`,
+    '',
+  ].join('\n');
+  expectStatus(await call(base, 'POST', '/import/opportunities?source=salesforce', { session: admin, raw: deals, headers: CSV }), 200);
   const res = expectStatus(await post(S.m1, `/territory/scenarios/${mayas.id}/apply`), 200);
   assert.equal(res.accounts_changed, 3);
+  const onA1 = expectStatus(await get(admin, `/opportunities?account_id=${await accountId('Account A1')}`), 200).opportunities;
+  assert.deepEqual(onA1.map((o) => [o.name, o.owner.id]).sort(), [["Ana's deal", org.people.s1b.id], ["Cara's deal", org.people.s2a.id]]);
   const ch = expectStatus(await get(S.m1, '/territory/changes'), 200);
   assert.equal(ch.scenario.id, mayas.id);
   const byName = Object.fromEntries(ch.people.map((p) => [p.name, p]));
