@@ -245,9 +245,16 @@ static int place_locks(struct store *db, const struct tsc_params *p, struct tsc_
             return err_field(e, REINS_EINVAL, "locks",
                              "field locks: item %zu: account %lld has no coordinates", l,
                              (long long)acc);
-        int64_t c = 0;
+        /* an account outside a manager's tree is, to them, no account at all */
+        int64_t c = 0, owner = 0;
         int rc = store_int_query(db, "SELECT COUNT(*) FROM accounts WHERE id = $1",
                                  PARAMS(SV_INT(acc)), &c, e);
+        if (rc >= 0 && c && p->scope_person_id) {
+            rc = store_int_query(db, "SELECT COALESCE(owner_id, 0) FROM accounts WHERE id = $1",
+                                 PARAMS(SV_INT(acc)), &owner, e);
+            if (rc >= 0) rc = owner ? in_scope(db, p, owner, e) : 0;
+            if (rc == 0) c = 0;
+        }
         if (rc < 0) return rc;
         return c ? err_field(e, REINS_EINVAL, "locks",
                              "field locks: item %zu: account %lld is not among the chosen"

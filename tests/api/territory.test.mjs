@@ -149,7 +149,10 @@ test('a manager plans for their tree, with locks and homes; bad ones name their 
   const plan = (extra) => body({ name: 'Maya east', locks: [{ account_id: a1, person_id: ben }], homes: [{ person_id: ben, latitude: 50.1, longitude: 10.05 }, { person_id: ana, account_id: a2 }], ...extra });
   isError(await post(S.m1, '/territory/scenarios', plan({ locks: [{ account_id: 999999, person_id: ben }] })), 400, 'invalid', 'locks');
   isError(await post(S.m1, '/territory/scenarios', plan({ locks: [{ account_id: a1, person_id: cara }] })), 400, 'invalid', 'locks');
-  isError(await post(S.m1, '/territory/scenarios', plan({ locks: [{ account_id: c1id, person_id: ana }] })), 400, 'invalid', 'locks');
+  // another tree's account reads to Maya exactly as one that does not exist
+  const outside = isError(await post(S.m1, '/territory/scenarios', plan({ locks: [{ account_id: c1id, person_id: ana }] })), 400, 'invalid', 'locks');
+  const missing = isError(await post(S.m1, '/territory/scenarios', plan({ locks: [{ account_id: 999998, person_id: ana }] })), 400, 'invalid', 'locks');
+  assert.equal(outside.message, missing.message.replace('999998', String(c1id)));
   isError(await post(S.m1, '/territory/scenarios', plan({ locks: [{ account_id: n1, person_id: ana }] })), 400, 'invalid', 'locks');
   isError(await post(S.m1, '/territory/scenarios', plan({ locks: [{ account: a1 }] })), 400, 'invalid', 'locks');
   isError(await post(S.m1, '/territory/scenarios', plan({ homes: [{ person_id: ben, latitude: 95, longitude: 0 }] })), 400, 'invalid', 'homes');
