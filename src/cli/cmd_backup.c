@@ -32,7 +32,9 @@ static int backup_postgres(const char *url, const char *path)
         unlink(path);
         return 1;
     }
-    printf("reins: wrote %s (pg_dump custom format; restore with pg_restore)\n", path);
+    printf("reins: wrote %s (pg_dump custom format; restore with pg_restore; without the survey"
+           " secret file: serve it with --secret-file)\n",
+           path);
     return 0;
 }
 
@@ -48,7 +50,9 @@ int cmd_backup(int argc, char **argv, const char *db_url)
                "Write a consistent copy of the database to FILE while it is in use.\n"
                "SQLite: FILE is a SQLite database, usable directly with --db FILE.\n"
                "PostgreSQL: FILE is a pg_dump archive (restore with pg_restore).\n"
-               "An existing FILE is never overwritten.\n");
+               "An existing FILE is never overwritten. The copy does not hold the secret\n"
+               "file that seals survey answers (DB.secret, or --secret-file): keep that\n"
+               "apart, and serve a restored copy with --secret-file naming it.\n");
         return help ? 0 : 2;
     }
     struct store *db;
@@ -61,6 +65,7 @@ int cmd_backup(int argc, char **argv, const char *db_url)
     int rc = store_backup(db, pos[0], &e);
     store_close(db);
     if (rc < 0) return cli_fail(&e);
-    printf("reins: wrote %s\n", pos[0]);
+    printf("reins: wrote %s (without the survey secret file: serve it with --secret-file)\n",
+           pos[0]);
     return 0;
 }

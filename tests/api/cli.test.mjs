@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import {
   ON_PG, PASSWORD, byEmail, call, cleanup, csvRecords, login, newDatabase, reins, reinsOk,
-  startServer, tempDir,
+  secretFile, startServer, tempDir,
 } from './lib.mjs';
 
 after(cleanup);
@@ -140,7 +140,10 @@ test('backup FILE makes a database with the same people that a server can serve'
   await live.stop();
   assert.ok(existsSync(backup));
   assert.equal(reinsOk(['--db', backup, 'export', 'people']), original);
-  const server = await startServer(backup);
+  // the copy's survey answers are sealed under the original's secret file: a server given
+  // another (here a new backup.db.secret) refuses to start, and starts with the original's
+  await assert.rejects(startServer(backup), /backup\.db\.secret is not the one/);
+  const server = await startServer(backup, { env: { REINS_SECRET_FILE: secretFile(db) } });
   const s = await login(server.url, 'root@cli.example', PASSWORD);
   const res = await call(server.url, 'GET', '/people', { session: s });
   assert.deepEqual(res.body.people.map((p) => p.email).sort(), csvRecords(original).map((r) => r.email).sort());
