@@ -237,12 +237,12 @@ static void test_estimate(void **state)
 static void test_demo(void **state)
 {
     struct store *db = testdb_open(state);
-    struct demo_summary sum;
+    struct demo_summary summary;
     struct err e = {0};
-    if (demo_fill(db, 7, "2026-05-14", "$argon2id$not-a-real-hash", &sum, &e) < 0)
+    if (demo_fill(db, 7, "2026-05-14", "$argon2id$not-a-real-hash", &summary, &e) < 0)
         fail_msg("demo: %s", e.msg);
     assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_plans"), 1);
-    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_assignments"), sum.sellers);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_assignments"), summary.sellers);
     assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_runs WHERE status = 'closed'"
                                        " AND period IN ('2026-02', '2026-03')"),
                      2);
@@ -250,6 +250,11 @@ static void test_demo(void **state)
                                        " AND period = '2026-04'"),
                      1);
     assert_true(fixture_count(db, "SELECT COUNT(*) FROM comp_lines") > 0);
+    /* stored as done at 09:00 UTC on the as-of day, not at time 0 */
+    int64_t at = date_to_days("2026-05-14") * 86400 + 9 * 3600;
+    assert_int_equal(sum(db, "SELECT COUNT(*) FROM comp_plans WHERE created_at = $1", at), 1);
+    assert_int_equal(sum(db, "SELECT COUNT(*) FROM comp_runs WHERE created_at = $1", at), 3);
+    assert_int_equal(sum(db, "SELECT COUNT(*) FROM comp_runs WHERE closed_at = $1", at), 2);
     /* three deals split 60/40, one with an overlay */
     assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_splits WHERE kind = 'direct'"),
                      6);
