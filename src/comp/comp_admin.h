@@ -21,8 +21,9 @@ struct store;
 
 /* Every plan by name, each with its versions newest first:
  * [{"name", "versions": [{"id","version","effective_from","effective_to"
- * (null when open),"currency","created_at","assignments","runs"}]}],
- * names in alphabetical order. */
+ * (null when open),"currency","created_at","assignments","runs","uploaded_by"
+ * (the uploader's person name or email, from the audit log; null when
+ * unknown)}]}], names in alphabetical order. */
 int comp_admin_plans(struct store *db, json_t **out, struct err *e);
 
 /* One plan version with its document as uploaded (a JSON object under

@@ -9,7 +9,11 @@
 static const char SQL_PLANS[] =
     "SELECT p.id, p.name, p.version, p.effective_from, p.effective_to, p.document, p.created_at,"
     " (SELECT COUNT(*) FROM comp_assignments a WHERE a.plan_id = p.id),"
-    " (SELECT COUNT(*) FROM comp_runs r WHERE r.plan_id = p.id)"
+    " (SELECT COUNT(*) FROM comp_runs r WHERE r.plan_id = p.id),"
+    /* who uploaded it: the audit log's plan.upload row (none for the demo's or the CLI's) */
+    " (SELECT COALESCE(pe.name, u.email) FROM comp_audit au JOIN users u ON u.id = au.user_id"
+    "  LEFT JOIN people pe ON pe.id = u.person_id WHERE au.action = 'plan.upload'"
+    "  AND au.object = 'plan' AND au.object_id = p.id ORDER BY au.id LIMIT 1)"
     " FROM comp_plans p ORDER BY p.name, p.version DESC";
 static const char SQL_PLAN[] =
     "SELECT id, name, version, effective_from, effective_to, document, created_at"
@@ -135,6 +139,7 @@ int comp_admin_plans(struct store *db, json_t **out, struct err *e)
         json_object_del(v, "name");
         json_object_set_new(v, "assignments", json_integer(store_int(r, 7)));
         json_object_set_new(v, "runs", json_integer(store_int(r, 8)));
+        json_object_set_new(v, "uploaded_by", text_or_null(r, 9));
         json_array_append_new(versions, v);
     }
     store_rows_free(r);

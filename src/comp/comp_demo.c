@@ -39,7 +39,7 @@ static const char SQL_SPLITTABLE[] =
 #define DEMO_SPLITS 3 /* deals split 60/40 with a peer; the next one gets an overlay */
 
 /* Split a few demo deals so statements show split, and overlay, credit. */
-static int demo_splits(struct store *db, const char *from, struct err *e)
+static int demo_splits(struct store *db, const char *from, int64_t now, struct err *e)
 {
     struct store_rows *r;
     int rc = store_query(db, SQL_SPLITTABLE, PARAMS(SV_TEXT(from)), &r, e);
@@ -56,7 +56,7 @@ static int demo_splits(struct store *db, const char *from, struct err *e)
         struct comp_split s[2] = {{owner[i], COMP_ROLE_DIRECT, 6000},
                                   {peer[i], COMP_ROLE_DIRECT, 4000}};
         if (i == DEMO_SPLITS) s[0] = (struct comp_split){peer[i], COMP_ROLE_OVERLAY, 10000};
-        rc = comp_splits_set(db, deal[i], s, i == DEMO_SPLITS ? 1 : 2, 1, 0, 0, e);
+        rc = comp_splits_set(db, deal[i], s, i == DEMO_SPLITS ? 1 : 2, 1, now, 0, e);
     }
     return rc < 0 ? rc : 0;
 }
@@ -71,10 +71,12 @@ int comp_demo_fill(struct store *db, int64_t as_of_days, struct err *e)
     struct period fy, prev;
     period_of_day(PERIOD_YEAR, as_of_days, s.fiscal_start_month, &fy);
     period_shift(&fy, -1, s.fiscal_start_month, &prev);
+    /* stored as done at 09:00 UTC on the as-of day, so the admin page shows a time */
+    int64_t now = as_of_days * 86400 + 9 * 3600;
     char plan_json[2048];
     snprintf(plan_json, sizeof plan_json, PLAN_FMT, s.currency, prev.start);
     int64_t plan = 0;
-    if ((rc = comp_plan_store(db, plan_json, strlen(plan_json), 1, 0, 0, &plan, NULL, e)) < 0)
+    if ((rc = comp_plan_store(db, plan_json, strlen(plan_json), 1, now, 0, &plan, NULL, e)) < 0)
         return rc;
     struct store_rows *r;
     if ((rc = store_query(db, SQL_SELLERS, NO_PARAMS, &r, e)) < 0) return rc;
@@ -93,23 +95,23 @@ int comp_demo_fill(struct store *db, int64_t as_of_days, struct err *e)
     }
     store_rows_free(r);
     for (size_t i = 0; rc >= 0 && i < n; i++)
-        rc = comp_assign(db, plan, ids[i], starts[i], NULL, 1, 0, 0, NULL, e);
+        rc = comp_assign(db, plan, ids[i], starts[i], NULL, 1, now, 0, NULL, e);
     arena_release(&a);
     if (rc < 0) return rc;
     int32_t this_month = comp_month_of_day((int32_t)as_of_days);
     /* split deals of the months run, so their statements show it */
     char runs_from[11];
     date_from_days(comp_month_first_day(this_month - DEMO_RUNS), runs_from);
-    if ((rc = demo_splits(db, runs_from, e)) < 0) return rc;
+    if ((rc = demo_splits(db, runs_from, now, e)) < 0) return rc;
     for (int k = DEMO_RUNS; k >= 1; k--) {
         int32_t m = this_month - k;
         if (m < prev.first_month) continue; /* before the plan */
         char key[9];
         comp_period_label(m, COMP_PERIOD_MONTH, key);
         int64_t run = 0;
-        if ((rc = comp_payout_run(db, plan, key, 1, 0, 0, &run, e)) < 0)
+        if ((rc = comp_payout_run(db, plan, key, 1, now, 0, &run, e)) < 0)
             return err_prefix(e, "demo run %s", key);
-        if (k > 1 && (rc = comp_run_close(db, run, 1, 0, 0, e)) < 0) return rc;
+        if (k > 1 && (rc = comp_run_close(db, run, 1, now, 0, e)) < 0) return rc;
     }
     return 0;
 }

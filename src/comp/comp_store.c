@@ -35,11 +35,29 @@ static const char SQL_ORG[] = "SELECT id, COALESCE(manager_id, 0), start_date FR
                               " ORDER BY id";
 /* Won deals closed in [$1, $2], each with its splits (direct first, in the order they were
  * given) or one row without. */
+/* Won deals closed in [$1, $2], and deals that were won then left won (lost or reopened:
+ * column 8 is when, from opportunity_history), as they were when last won: w is the last
+ * won state, x the first change after it. History is ordered by (changed_at, id). */
+#define HIST_AFTER(l, h)                                                                           \
+    "(" l ".changed_at > " h ".changed_at OR (" l ".changed_at = " h ".changed_at AND " l         \
+    ".id > " h ".id))"
 static const char SQL_CREDITS[] =
     "SELECT o.id, o.owner_id, o.amount_minor, o.close_date, s.person_id, s.kind, s.share_bp,"
-    " o.currency FROM opportunities o LEFT JOIN comp_splits s ON s.opportunity_id = o.id"
+    " o.currency, CAST(NULL AS BIGINT), s.id FROM opportunities o"
+    " LEFT JOIN comp_splits s ON s.opportunity_id = o.id"
     " WHERE o.status = 'won' AND o.close_date >= $1 AND o.close_date <= $2"
-    " ORDER BY o.close_date, o.id, s.kind, s.id";
+    " UNION ALL"
+    " SELECT o.id, w.owner_id, w.amount_minor, w.close_date, s.person_id, s.kind, s.share_bp,"
+    " w.currency, x.changed_at, s.id FROM opportunities o"
+    " JOIN opportunity_history w ON w.opportunity_id = o.id AND w.status = 'won'"
+    " JOIN opportunity_history x ON x.opportunity_id = o.id AND x.status <> 'won'"
+    " AND " HIST_AFTER("x", "w") " LEFT JOIN comp_splits s ON s.opportunity_id = o.id"
+    " WHERE o.status <> 'won' AND w.close_date >= $1 AND w.close_date <= $2"
+    " AND NOT EXISTS (SELECT 1 FROM opportunity_history l WHERE l.opportunity_id = o.id"
+    "  AND l.status = 'won' AND " HIST_AFTER("l", "w") ")"
+    " AND NOT EXISTS (SELECT 1 FROM opportunity_history l WHERE l.opportunity_id = o.id"
+    "  AND " HIST_AFTER("l", "w") " AND " HIST_AFTER("x", "l") ")"
+    " ORDER BY 4, 1, 6, 10";
 /* Rates into currency $1, by currency and date. */
 static const char SQL_FX_INTO[] =
     "SELECT from_currency, effective_date, rate_ppm FROM comp_fx_rates WHERE to_currency = $1"
@@ -548,7 +566,10 @@ const struct comp_fx_note *comp_fx_note_of(const struct comp_db_input *d, int64_
 
 /* Every won deal closed in [from, to], one row per credit: the deal's splits, or, when it has
  * no direct split, the owner for the whole deal (plus any overlay splits); amounts in
- * another currency converted into the plan's. */
+ * another currency converted into the plan's. A deal that left won after closing is
+ * credited as it was won, cancelled on the day it left (UTC), so the engine claws it back
+ * in that period (or not, past the plan's window); one that left within its own payout
+ * period was never payable and is not credited at all. */
 static int load_credits(struct store *db, struct comp_db_input *d, struct org *o, const char *from,
                         const char *to, struct arena *a, struct err *e)
 {
@@ -561,15 +582,15 @@ static int load_credits(struct store *db, struct comp_db_input *d, struct org *o
         return rc;
     struct comp_data *cd = &d->data;
     int64_t deal = 0, owner = 0, amount = 0;
-    int32_t day = 0;
-    int has_direct = 1;
+    int32_t day = 0, cancelled = COMP_NO_DATE;
+    int has_direct = 1, skip = 0;
     const char *deal_id = NULL;
     size_t rows = 0;
     for (;;) {
         rc = store_next(r, e);
         if (rc < 0) break;
         /* a deal ends: credit its owner unless its direct splits say otherwise */
-        if ((rc == 0 || store_int(r, 0) != deal) && !has_direct) {
+        if ((rc == 0 || store_int(r, 0) != deal) && !has_direct && !skip) {
             ptrdiff_t k = org_find(o, owner);
             if (k >= 0)
                 *push_credit(cd) =
@@ -577,7 +598,7 @@ static int load_credits(struct store *db, struct comp_db_input *d, struct org *o
                                          .deal = deal_id,
                                          .role = COMP_ROLE_DIRECT,
                                          .date = day,
-                                         .cancelled = COMP_NO_DATE,
+                                         .cancelled = cancelled,
                                          .deal_amount = amount,
                                          .split_bp = COMP_BP,
                                          .measure = "bookings",
@@ -597,10 +618,20 @@ static int load_credits(struct store *db, struct comp_db_input *d, struct org *o
             day = (int32_t)date_to_days(store_text(r, 3));
             deal_id = arena_printf(a, "%lld", (long long)deal);
             has_direct = 0;
+            cancelled = COMP_NO_DATE;
+            if (!store_isnull(r, 8)) {
+                int64_t at = store_int(r, 8);
+                cancelled = (int32_t)((at - (at < 0 ? 86399 : 0)) / 86400); /* floor */
+                if (cancelled < day) cancelled = day; /* left won before its close date */
+            }
+            enum comp_period_kind pk = d->plan->payout_period;
+            skip = cancelled != COMP_NO_DATE &&
+                   comp_period_start(comp_month_of_day(cancelled), pk) ==
+                       comp_period_start(comp_month_of_day(day), pk);
             if (strcmp(store_text(r, 7), d->plan->currency))
                 fx_convert(d, rates, nrates, deal, store_text(r, 7), day, &amount, a);
         }
-        if (store_isnull(r, 4)) continue; /* no splits */
+        if (skip || store_isnull(r, 4)) continue; /* not credited, or no splits */
         ptrdiff_t k = org_find(o, store_int(r, 4));
         if (k < 0) continue;
         int direct = strcmp(store_text(r, 5), "direct") == 0;
@@ -610,7 +641,7 @@ static int load_credits(struct store *db, struct comp_db_input *d, struct org *o
                                  .deal = deal_id,
                                  .role = direct ? COMP_ROLE_DIRECT : COMP_ROLE_OVERLAY,
                                  .date = day,
-                                 .cancelled = COMP_NO_DATE,
+                                 .cancelled = cancelled,
                                  .deal_amount = amount,
                                  .split_bp = store_int(r, 6),
                                  .measure = "bookings",
@@ -923,6 +954,13 @@ static int store_run_lines(struct store *db, int64_t run_id, const struct comp_d
         int64_t deal = l->credit >= 0 ? d->deal_ids[l->credit] : 0;
         const struct comp_fx_note *fx = deal ? comp_fx_note_of(d, deal) : NULL;
         if (fx) fx_explain(&why, fx, d->plan->currency, d->data.credits[l->credit].deal_amount);
+        if (l->rule == COMP_RULE_CLAWBACK && l->ref >= 0 && res->lines[l->ref].month != month) {
+            /* the engine's line number is of the whole result: name the statement instead */
+            char label[9];
+            comp_period_label(res->lines[l->ref].month, d->plan->payout_period, label);
+            sb_addf(&why, " The reversed line was earned in %s and stays in that statement.",
+                    label);
+        }
         rc = store_run(db, SQL_LINE_INSERT,
                        PARAMS(SV_INT(run_id), SV_INT(d->person_ids[l->person]), SV_INT(i),
                               SV_TEXT(day), SV_TEXT(comp_rule_name((enum comp_rule)l->rule)),

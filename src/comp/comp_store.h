@@ -99,15 +99,18 @@ int comp_fx_rates_list(struct store *db, json_t **out, struct err *e);
 int comp_payout_run(struct store *db, int64_t plan_id, const char *period, int in_tx, int64_t now,
                     int64_t user_id, int64_t *run_id_out, struct err *e);
 /* A closed run never changes. When a closed period's result would now be different
- * (a deal corrected or added late, a split changed, a deal no longer won), the run of
+ * (a deal corrected or added late, a split changed), the run of
  * a later open period carries a "correction" line per person and closed period:
  * "earned now X, paid Y, difference Z", Y being the closed run's own lines plus the
  * corrections of it in closed runs since; the difference is added to that period's
- * earnings and payout. */
+ * earnings and payout. A won deal later lost or reopened in the pipeline (its
+ * opportunity_history says when) is not a correction: it stays credited on its close
+ * date and the plan's clawback rule reverses it in the period it left won. */
 
 /* The demo: the mixed plan of docs/comp-plans.md for every seller from the
  * previous fiscal year, and runs of the last three complete months before
- * `as_of_days`, all but the latest closed. In the caller's transaction. */
+ * `as_of_days`, all but the latest closed, all stored as done at 09:00 UTC
+ * that day. In the caller's transaction. */
 int comp_demo_fill(struct store *db, int64_t as_of_days, struct err *e);
 /* Close a run: its period is locked from then on. REINS_ECONFLICT when it is closed
  * already, when an earlier period's run is still open (periods close in order), or when

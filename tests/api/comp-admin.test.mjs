@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { ORG, call, cleanup, csvRecords, expectStatus, isError, setup, tempDir } from './lib.mjs';
+import { ADMIN_EMAIL, ORG, call, cleanup, csvRecords, expectStatus, isError, setup, tempDir } from './lib.mjs';
 
 // Monthly quota, paid monthly: 10% up to quota, 20% above it.
 const PLAN = {
@@ -58,6 +58,8 @@ test('plans: every version by name, newest first, with its document; admins only
     ['SDR Admin', [[o.id, 1, 'EUR', '2026-01-01', '2026-12-31']]],
   ]);
   assert.ok(list.plans[0].versions.every((v) => Number.isInteger(v.created_at) && v.assignments === 0 && v.runs === 0));
+  // who uploaded each version, from the audit log: the admin has no person, so the email
+  assert.deepEqual(list.plans.flatMap((p) => p.versions.map((v) => v.uploaded_by)), [ADMIN_EMAIL, ADMIN_EMAIL, ADMIN_EMAIL]);
   const one = expectStatus(await get(admin, `/comp/plans/${o.id}`), 200);
   assert.equal(one.name, 'SDR Admin');
   assert.deepEqual(one.document, OTHER);

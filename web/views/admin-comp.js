@@ -27,7 +27,7 @@ const cell = (label, ...content) => h('td', { 'data-label': label }, ...content)
 const num = (label, ...content) => h('td', { 'data-label': label, class: 'num' }, ...content);
 const headRow = (...titles) => h('thead', null, h('tr', null, titles.map((t) => h('th', { scope: 'col' }, t))));
 const table = (cls, caption, head, rows) => h('div', { class: 'table-wrap' }, h('table', { class: ['data-table', 'compact', cls] }, h('caption', { class: 'sr-only' }, caption), head, h('tbody', null, rows)));
-/* The demo stores its plans and runs without a time (0): shown as unknown, not as 1970. */
+/* A plan or run stored without a time (0, as older demos did): shown as unknown, not as 1970. */
 const stamp = (seconds) => (seconds ? formatStamp(seconds) : '—');
 const planLabel = (v) => `${v.name} v${v.version} (from ${formatDate(v.effective_from)}${v.effective_to ? ` to ${formatDate(v.effective_to)}` : ''}, ${v.currency})`;
 
@@ -99,7 +99,7 @@ function plansTable(ctx, plans) {
     versionsOf(plans).map((v) => h('tr', { dataset: { plan: v.id } },
       h('th', { scope: 'row' }, v.name), num('Version', String(v.version)),
       cell('Effective', `${formatDate(v.effective_from)} – ${v.effective_to ? formatDate(v.effective_to) : 'open'}`),
-      cell('Currency', v.currency), cell('Uploaded', stamp(v.created_at)),
+      cell('Currency', v.currency), cell('Uploaded', stamp(v.created_at), v.uploaded_by ? ` by ${v.uploaded_by}` : ''),
       num('People', String(v.assignments)), num('Runs', String(v.runs)), cell('Document', documentToggle(ctx, v)))));
 }
 

@@ -237,12 +237,12 @@ static void test_estimate(void **state)
 static void test_demo(void **state)
 {
     struct store *db = testdb_open(state);
-    struct demo_summary sum;
+    struct demo_summary summary;
     struct err e = {0};
-    if (demo_fill(db, 7, "2026-05-14", "$argon2id$not-a-real-hash", &sum, &e) < 0)
+    if (demo_fill(db, 7, "2026-05-14", "$argon2id$not-a-real-hash", &summary, &e) < 0)
         fail_msg("demo: %s", e.msg);
     assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_plans"), 1);
-    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_assignments"), sum.sellers);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_assignments"), summary.sellers);
     assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_runs WHERE status = 'closed'"
                                        " AND period IN ('2026-02', '2026-03')"),
                      2);
@@ -250,6 +250,11 @@ static void test_demo(void **state)
                                        " AND period = '2026-04'"),
                      1);
     assert_true(fixture_count(db, "SELECT COUNT(*) FROM comp_lines") > 0);
+    /* stored as done at 09:00 UTC on the as-of day, not at time 0 */
+    int64_t at = date_to_days("2026-05-14") * 86400 + 9 * 3600;
+    assert_int_equal(sum(db, "SELECT COUNT(*) FROM comp_plans WHERE created_at = $1", at), 1);
+    assert_int_equal(sum(db, "SELECT COUNT(*) FROM comp_runs WHERE created_at = $1", at), 3);
+    assert_int_equal(sum(db, "SELECT COUNT(*) FROM comp_runs WHERE closed_at = $1", at), 2);
     /* three deals split 60/40, one with an overlay */
     assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_splits WHERE kind = 'direct'"),
                      6);
@@ -470,6 +475,107 @@ static void test_correction_after_close(void **state)
     testdb_close(db);
 }
 
+/* The monthly plan with a 30-day clawback window, 10% flat to quota, 20% above. */
+static const char PLAN_CLAWBACK[] =
+    "{\"name\": \"AE clawback\", \"currency\": \"USD\", \"effective_from\": \"2026-01-01\","
+    " \"quota_period\": \"month\", \"payout_period\": \"month\", \"clawback_days\": 30,"
+    " \"components\": [{\"id\": \"c\", \"type\": \"commission\", \"mode\": \"marginal\","
+    " \"tiers\": [{\"from_bp\": 0, \"to_bp\": 10000, \"rate_ppm\": 100000},"
+    " {\"from_bp\": 10000, \"rate_ppm\": 200000}]}]}";
+
+/* One row of opportunity_history: the deal's state after a change at `at` (seconds). */
+static void history(struct store *db, int64_t deal, int64_t at, const char *status)
+{
+    struct err e = {0};
+    if (store_run(db,
+                  "INSERT INTO opportunity_history (opportunity_id, changed_at, source, user_id,"
+                  " changes, owner_id, pipeline_id, stage_id, amount_minor, currency, close_date,"
+                  " probability_bp, forecast_category, status) SELECT id, $2, 'manual', NULL,"
+                  " '{}', owner_id, pipeline_id, stage_id, amount_minor, currency, close_date,"
+                  " probability_bp, forecast_category, $3 FROM opportunities WHERE id = $1",
+                  PARAMS(SV_INT(deal), SV_INT(at), SV_TEXT(status)), NULL, &e) < 0)
+        fail_msg("history: %s", e.msg);
+}
+
+/* Mark a won deal lost on `day` (noon UTC), as the pipeline does: the row, then its history. */
+static void lose(struct store *db, int64_t deal, const char *day)
+{
+    struct err e = {0};
+    if (store_run(db, "UPDATE opportunities SET status = 'lost' WHERE id = $1",
+                  PARAMS(SV_INT(deal)), NULL, &e) < 0)
+        fail_msg("%s", e.msg);
+    history(db, deal, (int64_t)date_to_days(day) * 86400 + 12 * 3600, "lost");
+}
+
+static int64_t deal_sum(struct store *db, int64_t run, int64_t deal, const char *rule)
+{
+    struct err e = {0};
+    int64_t v = -1;
+    if (store_int_query(db,
+                        "SELECT COALESCE(SUM(amount_minor), 0) FROM comp_lines WHERE run_id = $1"
+                        " AND deal_id = $2 AND rule = $3",
+                        PARAMS(SV_INT(run), SV_INT(deal), SV_TEXT(rule)), &v, &e) < 0)
+        fail_msg("%s", e.msg);
+    return v;
+}
+
+/* A won deal lost later is clawed back in the period it was lost, within the window only,
+ * and its closed period is not corrected: the engine pays the original in its period. */
+static void test_clawback_from_pipeline(void **state)
+{
+    struct store *db = testdb_open(state);
+    struct err e = {0};
+    int64_t plan = 0, jan = 0, feb = 0;
+    int64_t ana = fixture_person(db, "Ana", "ana@test.example", 0, 0, "2020-01-01", "active");
+    if (comp_plan_store(db, PLAN_CLAWBACK, strlen(PLAN_CLAWBACK), 0, 1, 0, &plan, NULL, &e) < 0)
+        fail_msg("plan: %s", e.msg);
+    if (comp_assign(db, plan, ana, "2026-01-01", NULL, 0, 1, 0, NULL, &e) < 0)
+        fail_msg("%s", e.msg);
+    add_quota(db, ana, "2026-01", 1000000);
+    add_quota(db, ana, "2026-02", 1000000);
+    /* D2 4,000.00 won Jan 5, D1 6,000.00 won Jan 10: each won in the pipeline's history */
+    int64_t d2 = won_deal(db, ana, 400000, "2026-01-05");
+    int64_t d1 = won_deal(db, ana, 600000, "2026-01-10");
+    history(db, d2, (int64_t)date_to_days("2026-01-05") * 86400, "won");
+    history(db, d1, (int64_t)date_to_days("2026-01-10") * 86400, "won");
+    /* January: 4,000 + 6,000 = 10,000.00, exactly the quota, all at 10%: 400.00 + 600.00 */
+    if (comp_payout_run(db, plan, "2026-01", 0, 10, 0, &jan, &e) < 0) fail_msg("%s", e.msg);
+    assert_int_equal(sum(db, SQL_RUN_TOTAL, jan), 40000 + 60000);
+    assert_int_equal(comp_run_close(db, jan, 0, 11, 0, &e), 0);
+
+    /* February: D1 lost Feb 5, 26 days after closing (Jan 10 -> Feb 5: 21 + 5), within 30:
+     * clawed back, -600.00. D2 lost Feb 20, 46 days after closing (Jan 5 -> Feb 20: 26 +
+     * 20), past the window: nothing reversed. D3 2,000.00 won Feb 3 and lost Feb 12 in the
+     * open month: never payable, nothing. D4 1,000.00 won Feb 15: 10% = 100.00. */
+    lose(db, d1, "2026-02-05");
+    lose(db, d2, "2026-02-20");
+    int64_t d3 = won_deal(db, ana, 200000, "2026-02-03");
+    history(db, d3, (int64_t)date_to_days("2026-02-03") * 86400, "won");
+    lose(db, d3, "2026-02-12");
+    int64_t d4 = won_deal(db, ana, 100000, "2026-02-15");
+    if (comp_payout_run(db, plan, "2026-02", 0, 12, 0, &feb, &e) < 0) fail_msg("%s", e.msg);
+    assert_int_equal(deal_sum(db, feb, d1, "clawback"), -60000);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_lines WHERE rule = 'clawback'"
+                                       " AND line_date = '2026-02-05' AND explanation LIKE"
+                                       " '%cancelled on 2026-02-05, 26 days after closing"
+                                       " (clawback window 30 days)%earned in 2026-01%'"),
+                     1);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_lines WHERE rule ="
+                                       " 'clawback'"),
+                     1); /* not D2 */
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_lines WHERE deal_id IN"
+                                       " (SELECT id FROM opportunities WHERE close_date ="
+                                       " '2026-02-03')"),
+                     0); /* not D3 */
+    assert_int_equal(deal_sum(db, feb, d4, "tier"), 10000);
+    /* January is unchanged now (it still pays D1 and D2), so no correction line */
+    assert_int_equal(sum(db, SQL_CORRECTIONS, feb), 0);
+    assert_int_equal(sum(db, SQL_RUN_TOTAL, jan), 100000);
+    /* February: 100.00 - 600.00 = -500.00 */
+    assert_int_equal(sum(db, SQL_RUN_TOTAL, feb), 10000 - 60000);
+    testdb_close(db);
+}
+
 /* Every change writes its audit row in its own transaction; a refused one writes none. */
 static void test_audit(void **state)
 {
@@ -622,6 +728,7 @@ int main(void)
         TESTDB_BOTH(test_splits_rollup_overlay),
         TESTDB_BOTH(test_splits_refused),
         TESTDB_BOTH(test_correction_after_close),
+        TESTDB_BOTH(test_clawback_from_pipeline),
         TESTDB_BOTH(test_audit),
         TESTDB_BOTH(test_fx),
         TESTDB_BOTH(test_model),
