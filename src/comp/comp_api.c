@@ -264,6 +264,25 @@ static int read_splits(struct api_call *call, json_t *body, struct comp_split *s
     return 0;
 }
 
+/* A manager credits only people of their own tree, and never themself: commission is not
+ * theirs to hand out across the company, and a person out of sight reads as no person. */
+static int splits_in_sight(struct api_call *call, const struct comp_split *s, size_t n)
+{
+    if (call->who.role == ROLE_ADMIN) return 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *field = comp_split_field(i, "person_id");
+        if (s[i].person_id == call->who.person_id)
+            return err_field(&call->err, REINS_EFORBIDDEN, field,
+                             "%s: you may not credit yourself; ask an admin", field);
+        int rc = access_can_see_person(call->db, &call->who, s[i].person_id, &call->err);
+        if (rc < 0) return rc;
+        if (!rc)
+            return err_field(&call->err, REINS_EINVAL, field, "%s: no person %lld", field,
+                             (long long)s[i].person_id);
+    }
+    return 0;
+}
+
 static void set_splits(struct api_call *call)
 {
     if (deal_access(call, 1) < 0) return api_fail(call);
@@ -273,6 +292,7 @@ static void set_splits(struct api_call *call)
     size_t n = 0;
     int rc = read_splits(call, body, s, &n);
     json_decref(body);
+    if (rc >= 0) rc = splits_in_sight(call, s, n);
     if (rc >= 0)
         rc = comp_splits_set(call->db, call->ids[0], s, n, 0, (int64_t)time(NULL),
                              call->who.user_id, &call->err);
@@ -300,6 +320,10 @@ static void audit(struct api_call *call)
         }
     }
     if (api_query_int(call, "object_id", 1, INT64_MAX, &id) < 0) return api_fail(call);
+    if (id && !object) { /* ids are per kind of object: one alone names nothing */
+        err_field(&call->err, REINS_EINVAL, "object", "query object: required with object_id");
+        return api_fail(call);
+    }
     json_t *a;
     if (comp_audit_list(call->db, object, id, &a, &call->err) < 0) return api_fail(call);
     reply_json(call->req, call->res, 200, json_pack("{s:o}", "audit", a));

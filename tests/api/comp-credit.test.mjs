@@ -54,6 +54,10 @@ test('splits: admins and managers at or above the owner set them; others are ref
   isError(await bad([{ person_id: P.s1a.id, kind: 'direct', share_bp: 6000 }, { person_id: P.s1b.id, kind: 'direct', share_bp: 3000 }]), 400, 'invalid', 'splits');
   isError(await bad([{ person_id: P.s1a.id, kind: 'direct', share_bp: 5000 }, { person_id: P.s1a.id, kind: 'direct', share_bp: 5000 }]), 400, 'invalid', 'splits[1].person_id');
   isError(await bad([{ person_id: 99999, kind: 'direct', share_bp: 10000 }]), 400, 'invalid', 'splits[0].person_id');
+  // a manager credits only people of their tree (another branch reads as no one), never themself
+  const other = isError(await bad([{ person_id: P.m2.id, kind: 'direct', share_bp: 10000 }]), 400, 'invalid', 'splits[0].person_id');
+  assert.match(other.message, new RegExp(`no person ${P.m2.id}$`));
+  isError(await bad([{ person_id: P.s1a.id, kind: 'direct', share_bp: 10000 }, { person_id: P.m1.id, kind: 'overlay', share_bp: 10000 }]), 403, 'forbidden', 'splits[1].person_id');
   isError(await bad([{ person_id: P.s1a.id, kind: 'rollup', share_bp: 10000 }]), 400, 'invalid', 'splits[0].kind');
   isError(await bad([{ person_id: P.s1a.id, kind: 'direct', share_bp: 10001 }]), 400, 'invalid', 'splits[0].share_bp');
   isError(await put(S.m1, `/comp/deals/${w1}/splits`, { splits: [], extra: 1 }), 400, 'invalid');
@@ -95,6 +99,7 @@ test('audit: admins read who changed what; everyone else is refused', async () =
   isError(await get(S.m1, '/comp/audit'), 403, 'forbidden');
   isError(await get(S.s1a, `/comp/audit?object=deal&object_id=${w1}`), 403, 'forbidden');
   isError(await get(admin, '/comp/audit?object=bogus'), 400, 'invalid', 'object');
+  isError(await get(admin, `/comp/audit?object_id=${w1}`), 400, 'invalid', 'object');
   const deal = expectStatus(await get(admin, `/comp/audit?object=deal&object_id=${w1}`), 200).audit;
   // the VP's empty split, the manager's 50/50, the manager's reset: newest first
   assert.deepEqual(deal.map((a) => [a.action, a.summary.after.length]), [['splits.set', 0], ['splits.set', 2], ['splits.set', 0]]);
