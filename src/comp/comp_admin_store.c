@@ -53,7 +53,8 @@ static const char SQL_RUN_PAYOUTS[] =
     " FROM comp_payouts c JOIN people pe ON pe.id = c.person_id WHERE c.run_id = $1"
     " ORDER BY pe.name, pe.id";
 
-/* A dispute names its line by run and number; the line may be gone after a re-run. */
+/* A dispute names its line by run and number, always one of the disputing person's own (a
+ * re-run renumbers lines: another person's line at that number is never shown); it may be gone. */
 static const char SQL_DISPUTES[] =
     "SELECT d.id, d.run_id, r.plan_id, p.name, r.period, d.line_no, d.person_id, pe.name,"
     " d.comment, d.status, d.resolution, d.opened_at, d.resolved_at,"
@@ -61,6 +62,7 @@ static const char SQL_DISPUTES[] =
     " FROM comp_disputes d JOIN comp_runs r ON r.id = d.run_id"
     " JOIN comp_plans p ON p.id = r.plan_id JOIN people pe ON pe.id = d.person_id"
     " LEFT JOIN comp_lines l ON l.run_id = d.run_id AND l.line_no = d.line_no"
+    " AND l.person_id = d.person_id"
     " ORDER BY CASE WHEN d.status = 'open' THEN 0 ELSE 1 END,"
     " CASE WHEN d.status = 'open' THEN d.id ELSE -d.id END";
 

@@ -184,6 +184,28 @@ static void test_runs_payouts_disputes(void **state)
     assert_int_equal(geti(line, "amount_minor"), 60000);
     json_decref(ds);
 
+    /* a re-run renumbers lines: should Ana's number now be one of Ben's lines, her
+     * dispute shows no line rather than his pay */
+    int64_t bens = fixture_count(db, "SELECT MIN(line_no) FROM comp_lines WHERE person_id ="
+                                     " (SELECT id FROM people WHERE name = 'Ben')");
+    if (store_run(db,
+                  "INSERT INTO comp_disputes (run_id, line_no, person_id, comment, status,"
+                  " opened_at) VALUES ($1, $2, $3, 'renumbered', 'resolved', 63)",
+                  PARAMS(SV_INT(run), SV_INT(bens), SV_INT(ana)), NULL, &e) < 0)
+        fail_msg("%s", e.msg);
+    assert_int_equal(comp_admin_disputes(db, &ds, &e), 0);
+    size_t k;
+    json_t *dd;
+    int seen = 0;
+    json_array_foreach(ds, k, dd)
+    {
+        if (strcmp(gets(dd, "comment"), "renumbered")) continue;
+        seen = 1;
+        assert_true(json_is_null(json_object_get(dd, "line")));
+    }
+    assert_true(seen);
+    json_decref(ds);
+
     assert_int_equal(comp_admin_runs(db, &runs, &e), 0);
     r = json_array_get(runs, 0);
     assert_int_equal(geti(r, "open_disputes"), 1);
