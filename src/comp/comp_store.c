@@ -1044,6 +1044,21 @@ int comp_payout_run(struct store *db, int64_t plan_id, const char *period, int i
     }
     store_rows_free(r);
     if (rc < 0) goto out;
+    /* a period before a closed one was settled when that one closed: paying it now would
+     * pay its earnings twice */
+    int64_t later = 0;
+    if ((rc = store_int_query(db,
+                              "SELECT COUNT(*) FROM comp_runs WHERE plan_id = $1"
+                              " AND status = 'closed' AND period > $2",
+                              PARAMS(SV_INT(plan_id), SV_TEXT(period)), &later, e)) < 0)
+        goto out;
+    if (later) {
+        rc = err_field(e, REINS_ECONFLICT, "period",
+                       "%s comes before a closed period of this plan: periods are run and closed"
+                       " in order",
+                       period);
+        goto out;
+    }
     if (run_id) {
         if ((rc = store_run(db, SQL_RUN_DELETE_LINES, PARAMS(SV_INT(run_id)), NULL, e)) < 0 ||
             (rc = store_run(db, SQL_RUN_DELETE_PAYOUTS, PARAMS(SV_INT(run_id)), NULL, e)) < 0 ||

@@ -453,6 +453,10 @@ static void test_correction_after_close(void **state)
     assert_int_equal(comp_run_close(db, mar, 0, 15, 0, &e), REINS_ECONFLICT);
     if (!strstr(e.msg, "close 2026-02 first")) fail_msg("%s", e.msg);
     assert_int_equal(comp_run_close(db, feb, 0, 16, 0, &e), 0);
+    /* with February closed, a period before it never run (December) is not paid now */
+    int64_t dec = 0;
+    assert_int_equal(comp_payout_run(db, t.plan, "2025-12", 0, 16, 0, &dec, &e), REINS_ECONFLICT);
+    if (!strstr(e.msg, "2025-12 comes before a closed period")) fail_msg("%s", e.msg);
     assert_int_equal(comp_run_close(db, mar, 0, 17, 0, &e), REINS_ECONFLICT);
     if (!strstr(e.msg, "run 2026-03 again")) fail_msg("%s", e.msg);
     /* run again: January's difference was paid in February, so nothing more */
