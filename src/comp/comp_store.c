@@ -405,18 +405,24 @@ static int org_load(struct store *db, struct org *o, struct arena *a, struct err
     return rc < 0 ? rc : 0;
 }
 
-/* The index in o->ids of person `id` (ids are sorted), or -1. */
-static ptrdiff_t org_find(const struct org *o, int64_t id)
+/* The index of `id` in the ascending ids[0..n), or -1. */
+static ptrdiff_t sorted_find(const int64_t *ids, size_t n, int64_t id)
 {
-    size_t lo = 0, hi = o->n;
+    size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (o->ids[mid] < id)
+        if (ids[mid] < id)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return lo < o->n && o->ids[lo] == id ? (ptrdiff_t)lo : -1;
+    return lo < n && ids[lo] == id ? (ptrdiff_t)lo : -1;
+}
+
+/* The index in o->ids of person `id` (ids are sorted), or -1. */
+static ptrdiff_t org_find(const struct org *o, int64_t id)
+{
+    return sorted_find(o->ids, o->n, id);
 }
 
 /* The engine's index of org person k, adding them (and, when `link`, their managers up the
@@ -854,15 +860,7 @@ struct correction {
 /* The payee index of `person_id` (payees are in id order), or -1. */
 static ptrdiff_t payee_index(const struct comp_db_input *d, int64_t person_id)
 {
-    size_t lo = 0, hi = d->npayees;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (d->person_ids[mid] < person_id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < d->npayees && d->person_ids[lo] == person_id ? (ptrdiff_t)lo : -1;
+    return sorted_find(d->person_ids, d->npayees, person_id);
 }
 
 /* The corrections of the closed periods before `period` (run period labels sort in time
