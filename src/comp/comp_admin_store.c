@@ -53,12 +53,16 @@ static const char SQL_RUN_PAYOUTS[] =
     " FROM comp_payouts c JOIN people pe ON pe.id = c.person_id WHERE c.run_id = $1"
     " ORDER BY pe.name, pe.id";
 
-/* A dispute names its line by run and number, always one of the disputing person's own (a
- * re-run renumbers lines: another person's line at that number is never shown); it may be gone. */
+/* A dispute shows the line as it was when opened (kept in the dispute since migration 13);
+ * an older dispute names its line by run and number, always one of the disputing person's own
+ * (a re-run renumbers lines: another person's line at that number is never shown), or none. */
+#define KEPT(col, now) " CASE WHEN d.line_rule IS NOT NULL THEN d." col " ELSE " now " END"
 static const char SQL_DISPUTES[] =
     "SELECT d.id, d.run_id, r.plan_id, p.name, r.period, d.line_no, d.person_id, pe.name,"
     " d.comment, d.status, d.resolution, d.opened_at, d.resolved_at,"
-    " l.id, l.line_date, l.rule, l.deal_id, l.amount_minor, l.explanation"
+    " CASE WHEN d.line_rule IS NOT NULL THEN d.id ELSE l.id END," KEPT("line_date", "l.line_date")
+    "," KEPT("line_rule", "l.rule") "," KEPT("line_deal_id", "l.deal_id") ","
+    KEPT("line_amount_minor", "l.amount_minor") "," KEPT("line_explanation", "l.explanation")
     " FROM comp_disputes d JOIN comp_runs r ON r.id = d.run_id"
     " JOIN comp_plans p ON p.id = r.plan_id JOIN people pe ON pe.id = d.person_id"
     " LEFT JOIN comp_lines l ON l.run_id = d.run_id AND l.line_no = d.line_no"

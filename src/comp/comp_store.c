@@ -139,9 +139,13 @@ static const char SQL_STATEMENT_DISPUTES[] =
     " WHERE run_id = $1 AND person_id = $2 ORDER BY id";
 static const char SQL_LINE_OWNER[] =
     "SELECT COUNT(*) FROM comp_lines WHERE run_id = $1 AND line_no = $2 AND person_id = $3";
+/* The dispute with a copy of its line as it is now (see migration 13). */
 static const char SQL_DISPUTE_INSERT[] =
-    "INSERT INTO comp_disputes (run_id, line_no, person_id, comment, status, opened_at)"
-    " VALUES ($1, $2, $3, $4, 'open', $5) RETURNING id";
+    "INSERT INTO comp_disputes (run_id, line_no, person_id, comment, status, opened_at,"
+    " line_date, line_rule, line_deal_id, line_amount_minor, line_explanation)"
+    " SELECT $1, $2, $3, $4, 'open', $5, l.line_date, l.rule, l.deal_id, l.amount_minor,"
+    " l.explanation FROM comp_lines l WHERE l.run_id = $1 AND l.line_no = $2"
+    " AND l.person_id = $3 RETURNING id";
 static const char SQL_DISPUTE_STATUS[] = "SELECT status FROM comp_disputes WHERE id = $1";
 static const char SQL_DISPUTE_RESOLVE[] =
     "UPDATE comp_disputes SET status = 'resolved', resolution = $2, resolved_at = $3"

@@ -673,6 +673,14 @@ const struct migration migrations[] = {
      "CREATE INDEX account_owner_changes_scenario ON account_owner_changes(scenario_id);\n"},
     {12, "the survey secret's check: a server refuses a secret file the answers were not sealed with",
      "ALTER TABLE survey_settings ADD COLUMN secret_check TEXT;\n"},
+    /* A dispute keeps the line it disputes as it was when opened: a re-run renumbers a
+     * period's lines, and the admin resolving it must read what the seller read. */
+    {13, "disputes keep their line: date, rule, deal, amount and explanation when opened",
+     "ALTER TABLE comp_disputes ADD COLUMN line_date TEXT;\n"
+     "ALTER TABLE comp_disputes ADD COLUMN line_rule TEXT;\n"
+     "ALTER TABLE comp_disputes ADD COLUMN line_deal_id BIGINT;\n"
+     "ALTER TABLE comp_disputes ADD COLUMN line_amount_minor BIGINT;\n"
+     "ALTER TABLE comp_disputes ADD COLUMN line_explanation TEXT;\n"},
 };
 
 const int migrations_count = (int)(sizeof migrations / sizeof migrations[0]);
