@@ -402,7 +402,7 @@ int comp_read_quotas(struct comp_data *d, const struct comp_plan *plan, const ch
     return rc;
 }
 
-static struct comp_credit *new_credit(struct comp_data *d)
+struct comp_credit *comp_credit_new(struct comp_data *d)
 {
     if (d->ncredits == d->capcredits) {
         d->capcredits = d->capcredits ? 2 * d->capcredits : 1024;
@@ -568,7 +568,7 @@ static void credit_rollup(struct comp_data *d, const struct comp_plan *plan, siz
         for (int32_t m = d->people[d->credits[i].person].manager; m >= 0;
              m = d->people[m].manager) {
             if (!on_plan[m]) continue;
-            struct comp_credit *u = new_credit(d);
+            struct comp_credit *u = comp_credit_new(d);
             *u = d->credits[i];
             u->person = (uint32_t)m;
             u->role = COMP_ROLE_ROLLUP;
@@ -735,7 +735,7 @@ static int credit_row(void *ctx, struct csv_row *row)
     cd.deal_type = atom(d, fld(c, row, TYPE));
 
     if (deal_take(&cr->deals, d, &cd, d->ncredits, deal, name, e)) return REINS_EINVAL;
-    *new_credit(d) = cd;
+    *comp_credit_new(d) = cd;
     cr->failed = 0;
     return 0;
 }

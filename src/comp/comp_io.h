@@ -48,6 +48,8 @@ int comp_read_quotas(struct comp_data *d, const struct comp_plan *plan, const ch
  * quota (which needs people, and quotas read first). */
 int comp_read_credits(struct comp_data *d, const struct comp_plan *plan, const char *name,
                       const char *csv, size_t len, struct err *e);
+/* Room for one more credit at the end of d->credits (grown as needed); the caller fills it. */
+struct comp_credit *comp_credit_new(struct comp_data *d);
 
 /* Credit the deals of d->credits[first..], rows as read (deal, person, date, deal_amount,
  * split_bp, role, cancelled; amount not yet set), shared by comp_read_credits and the

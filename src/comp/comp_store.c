@@ -503,15 +503,6 @@ static int on_plan(const struct window *w, size_t n, int64_t person, int32_t day
     return 0;
 }
 
-static struct comp_credit *push_credit(struct comp_data *cd)
-{
-    if (cd->ncredits == cd->capcredits) {
-        cd->capcredits = cd->capcredits ? 2 * cd->capcredits : 64;
-        cd->credits = xrealloc(cd->credits, cd->capcredits * sizeof *cd->credits);
-    }
-    return &cd->credits[cd->ncredits++];
-}
-
 /* The rates into the plan's currency: from_currency, effective day, ppm. */
 struct fx_rate {
     char from[4];
@@ -603,7 +594,7 @@ static int load_credits(struct store *db, struct comp_db_input *d, struct org *o
         if ((rc == 0 || store_int(r, 0) != deal) && !has_direct && !skip) {
             ptrdiff_t k = org_find(o, owner);
             if (k >= 0)
-                *push_credit(cd) =
+                *comp_credit_new(cd) =
                     (struct comp_credit){.id = deal_id,
                                          .deal = deal_id,
                                          .role = COMP_ROLE_DIRECT,
@@ -646,7 +637,7 @@ static int load_credits(struct store *db, struct comp_db_input *d, struct org *o
         if (k < 0) continue;
         int direct = strcmp(store_text(r, 5), "direct") == 0;
         has_direct |= direct;
-        *push_credit(cd) =
+        *comp_credit_new(cd) =
             (struct comp_credit){.id = deal_id,
                                  .deal = deal_id,
                                  .role = direct ? COMP_ROLE_DIRECT : COMP_ROLE_OVERLAY,
@@ -771,7 +762,7 @@ int comp_input_load_plan(struct store *db, int64_t plan_id, struct comp_plan *pl
                            (long long)extra_person);
             goto fail;
         }
-        *push_credit(&d->data) = (struct comp_credit){
+        *comp_credit_new(&d->data) = (struct comp_credit){
             .id = "estimate",
             .deal = "estimate",
             .person = (uint32_t)who,

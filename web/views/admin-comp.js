@@ -8,7 +8,7 @@ import { pageHeader, field, showError, clearErrors, busy, announce, confirmDialo
 import { formatMoney, formatBp } from '../quotas.js';
 import { formatStamp, formatDate, count } from '../format.js';
 import { importFailure } from './admin-import.js';
-import { modelCard, fxCard, auditCard } from './comp-tools.js';
+import { modelCard, fxCard, auditCard, cell, num, headRow, table } from './comp-tools.js';
 
 const SAMPLE = `{
   "name": "AE 2026",
@@ -23,10 +23,6 @@ const SAMPLE = `{
   ]
 }`;
 
-const cell = (label, ...content) => h('td', { 'data-label': label }, ...content);
-const num = (label, ...content) => h('td', { 'data-label': label, class: 'num' }, ...content);
-const headRow = (...titles) => h('thead', null, h('tr', null, titles.map((t) => h('th', { scope: 'col' }, t))));
-const table = (cls, caption, head, rows) => h('div', { class: 'table-wrap' }, h('table', { class: ['data-table', 'compact', cls] }, h('caption', { class: 'sr-only' }, caption), head, h('tbody', null, rows)));
 /* A plan or run stored without a time (0, as older demos did): shown as unknown, not as 1970. */
 const stamp = (seconds) => (seconds ? formatStamp(seconds) : '—');
 const planLabel = (v) => `${v.name} v${v.version} (from ${formatDate(v.effective_from)}${v.effective_to ? ` to ${formatDate(v.effective_to)}` : ''}, ${v.currency})`;

@@ -7,10 +7,11 @@ import { field, showError, clearErrors, busy, announce, loading, errorBox, empty
 import { formatMoney, formatBp } from '../quotas.js';
 import { formatStamp, formatDate } from '../format.js';
 
-const cell = (label, ...content) => h('td', { 'data-label': label }, ...content);
-const num = (label, ...content) => h('td', { 'data-label': label, class: 'num' }, ...content);
-const headRow = (...titles) => h('thead', null, h('tr', null, titles.map((t) => h('th', { scope: 'col' }, t))));
-const table = (cls, caption, head, rows) => h('div', { class: 'table-wrap' }, h('table', { class: ['data-table', 'compact', cls] }, h('caption', { class: 'sr-only' }, caption), head, h('tbody', null, rows)));
+// table helpers, shared with views/admin-comp.js
+export const cell = (label, ...content) => h('td', { 'data-label': label }, ...content);
+export const num = (label, ...content) => h('td', { 'data-label': label, class: 'num' }, ...content);
+export const headRow = (...titles) => h('thead', null, h('tr', null, titles.map((t) => h('th', { scope: 'col' }, t))));
+export const table = (cls, caption, head, rows) => h('div', { class: 'table-wrap' }, h('table', { class: ['data-table', 'compact', cls] }, h('caption', { class: 'sr-only' }, caption), head, h('tbody', null, rows)));
 const signed = (minor, currency) => (minor > 0 ? `+${formatMoney(minor, currency)}` : formatMoney(minor, currency));
 
 /* What we know of a flagged person, in words: why losing money would hurt. */
