@@ -2,6 +2,7 @@
 #include "comp/comp_io.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -438,7 +439,8 @@ static int64_t small_decimal(const char *s)
 struct rising {
     char prefix[16];
     size_t plen;
-    int64_t last; /* -1 before the first key; INT64_MAX once broken */
+    int64_t first; /* the first key's number */
+    int64_t last;  /* -1 before the first key; INT64_MAX once broken */
 };
 
 static int rising_next(struct rising *k, const char *s)
@@ -451,6 +453,7 @@ static int rising_next(struct rising *k, const char *s)
     if (k->last < 0 && v >= 0 && n < sizeof k->prefix) {
         memcpy(k->prefix, s, n);
         k->plen = n;
+        k->first = v;
     } else if (v < 0 || n != k->plen || v <= k->last || memcmp(k->prefix, s, n)) {
         k->last = INT64_MAX;
         return 0;
@@ -459,12 +462,21 @@ static int rising_next(struct rising *k, const char *s)
     return 1;
 }
 
+/* Whether the keys of `b` continue those of `a`: both still rising, with one prefix, and
+ * b's first above a's last. */
+static int rising_continues(const struct rising *a, const struct rising *b)
+{
+    return a->last >= 0 && a->last != INT64_MAX && b->last >= 0 && b->last != INT64_MAX &&
+           a->plen == b->plen && !memcmp(a->prefix, b->prefix, a->plen) && b->first > a->last;
+}
+
 /* The deals of the credits read so far: found by name (or proven new by a rising number). */
 struct deal_book {
     struct deal *dl;
     size_t ndeals, capdeals;
     struct comp_name_map map; /* filled once names stop rising */
     struct rising order;
+    int piece; /* reading a file's second half alone: a name that does not rise stops it */
 };
 
 static void deals_to_map(struct deal_book *b, const struct comp_data *d)
@@ -491,6 +503,7 @@ static int deal_take(struct deal_book *b, struct comp_data *d, struct comp_credi
     if (b->ndeals && !strcmp(d->credits[b->dl[b->ndeals - 1].first].deal, deal)) {
         g = &b->dl[b->ndeals - 1]; /* the rows of a deal usually come together */
     } else if (!rising_next(&b->order, deal)) {
+        if (b->piece) return REINS_EINVAL; /* the first half may hold it: read in order */
         if (b->map.cap == 0) deals_to_map(b, d);
         if (map_find(&b->map, deal, &slot)) g = &b->dl[b->map.slots[slot].val];
     } else {
@@ -616,6 +629,7 @@ struct credits_reader {
     const char *bookings;              /* the measure of rows without one */
     char date_text[11], canc_text[11]; /* the last date fields seen, and their days */
     int32_t date_days, canc_days;
+    int piece; /* reading a file's second half alone (read_halves): stop at what needs the first */
 };
 
 /* The plan's own copy of a measure it names: the engine compares pointers first. */
@@ -676,6 +690,7 @@ static int credit_row(void *ctx, struct csv_row *row)
     const char *name = cr->name;
     struct err *e = cr->e;
     cr->failed = 1; /* until the row is taken */
+    if (cr->piece && d->ncredits == d->capcredits) return REINS_ETOOBIG; /* not reached */
     if (!cr->header) {
         cr->header = 1;
         if (read_header(name, row, &cr->c, e)) return REINS_EINVAL;
@@ -704,6 +719,7 @@ static int credit_row(void *ctx, struct csv_row *row)
          int_field(e, name, row, "amount", amount, 0, INT64_MAX / COMP_BP, &cd.deal_amount)))
         return REINS_EINVAL;
     if (!rising_next(&cr->id_order, id)) {
+        if (cr->piece) return REINS_EINVAL; /* the first half may hold it: read in order */
         if (cr->ids.cap == 0) ids_to_map(cr);
         if (map_find(&cr->ids, id, &slot))
             return row_fail(e, name, row, "id", "is the id of an earlier row", id);
@@ -740,32 +756,226 @@ static int credit_row(void *ctx, struct csv_row *row)
     return 0;
 }
 
+static const char *const credit_cols[] = {"id",      "deal",      "person",       "date",
+                                          "amount",  "split_bp",  "role",         "measure",
+                                          "product", "deal_type", "cancelled_on", NULL};
+static const unsigned char credit_cols_required[] = {1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0};
+
+static void reader_init(struct credits_reader *cr, struct comp_data *d,
+                        const struct comp_plan *plan, const char *name, struct err *e)
+{
+    *cr = (struct credits_reader){.d = d, .plan = plan, .name = name, .e = e};
+    cr->c = (struct cols){credit_cols, credit_cols_required, {0}, 0};
+    cr->first_credit = d->ncredits;
+    cr->id_order.last = cr->deals.order.last = -1;
+    cr->bookings = measure_of(d, plan, "");
+}
+
+static void reader_release(struct credits_reader *cr)
+{
+    map_release(&cr->ids);
+    deal_book_release(&cr->deals);
+}
+
+/* Rows of csv[0, len), which starts on physical line `first_line` at a record boundary. */
+static int read_rows(struct credits_reader *cr, const char *csv, size_t len, size_t first_line)
+{
+    int rc = csv_each_from(csv, len, first_line, NULL, credit_row, cr, cr->e);
+    if (rc && !cr->failed) err_prefix(cr->e, "%s: ", cr->name); /* the CSV itself is malformed */
+    return rc;
+}
+
+/* ---- reading on two cores --------------------------------------------------------------- */
+
+/* Ten million rows take seconds to read on one core. A big file is cut in two at a line
+ * end; this thread reads the first half while a second one reads the rest into its own
+ * comp_data whose credits array is the tail of d->credits, where they belong. The second
+ * half is taken only if reading it alone could not have differed from reading the file in
+ * one go: no quote in the first half (so the cut is a record boundary), no error, its ids
+ * and deal names still rising past the first half's, the first half's rows filling exactly
+ * the room left for them. Otherwise it is read again after the first half, in order, so
+ * results and errors are always those of one pass. People of the second half are numbered
+ * after the first half's, in the order met, as one pass numbers them. */
+
+#define COMP_TWO_HALVES_MIN_BYTES ((size_t)32 << 20)
+
+struct half {
+    struct credits_reader cr;
+    struct comp_data d; /* its credits are the tail of the main d->credits */
+    const char *csv;
+    size_t len, first_line;
+    struct err e; /* its own: a failure only means the half is read again */
+    int rc;
+};
+
+static void *read_half(void *arg)
+{
+    struct half *h = arg;
+    h->rc = read_rows(&h->cr, h->csv, h->len, h->first_line);
+    return NULL;
+}
+
+static size_t count_lines(const char *s, size_t len)
+{
+    size_t n = 0;
+    const char *end = s + len;
+    while ((s = memchr(s, '\n', (size_t)(end - s)))) {
+        n++;
+        s++;
+    }
+    return n;
+}
+
+static int header_only(void *ctx, struct csv_row *row)
+{
+    struct credits_reader *cr = ctx;
+    return read_header(cr->name, row, &cr->c, cr->e) ? REINS_EINVAL : 1;
+}
+
+/* Field `col` of the line at `s` (no quotes), as [*out, *out + *n); 0 if it has none. */
+static int line_field(const char *s, const char *end, int col, const char **out, size_t *n)
+{
+    for (; col > 0; col--) {
+        while (s < end && *s != ',' && *s != '\n')
+            s++;
+        if (s == end || *s != ',') return 0;
+        s++;
+    }
+    const char *f = s;
+    while (s < end && *s != ',' && *s != '\n' && *s != '\r' && *s != '"')
+        s++;
+    if (s < end && *s == '"') return 0;
+    *out = f;
+    *n = (size_t)(s - f);
+    return 1;
+}
+
+/* Where to cut csv[0, len): after a line end near the middle, between two deals (a deal
+ * cut in two would send the second half back to be read again). 0: do not cut. */
+static size_t cut_point(const char *csv, size_t len, int deal_col)
+{
+    const char *end = csv + len, *nl = memchr(csv + len / 2, '\n', len - len / 2);
+    for (int tries = 0; nl && nl + 1 < end && tries < 1000; tries++) {
+        const char *prev = nl - 1; /* start of the line that ends at nl */
+        while (prev > csv && prev[-1] != '\n')
+            prev--;
+        const char *a, *b;
+        size_t an, bn;
+        if (!line_field(prev, nl, deal_col, &a, &an) ||
+            !line_field(nl + 1, end, deal_col, &b, &bn))
+            break;
+        if (an != bn || memcmp(a, b, an)) return (size_t)(nl + 1 - csv);
+        nl = memchr(nl + 1, '\n', (size_t)(end - nl - 1));
+    }
+    return nl && nl + 1 < end ? (size_t)(nl + 1 - csv) : 0;
+}
+
+/* Give the second half's people their numbers in d (new ones after everyone so far). */
+static void renumber_people(struct comp_data *d, struct comp_data *half, size_t from, size_t n)
+{
+    uint32_t *to = xmalloc((half->npeople ? half->npeople : 1) * sizeof *to);
+    int same = 1;
+    for (size_t i = 0; i < half->npeople; i++) {
+        person_index(d, half->people[i].id, 1, &to[i]);
+        same &= to[i] == i;
+    }
+    for (size_t i = from; i < from + n && !same; i++)
+        d->credits[i].person = to[d->credits[i].person];
+    free(to);
+}
+
+/* Read csv[0, len) on two threads when it is big and may be cut (see above). Returns 1
+ * when done (the whole file, result in *rc), 0 to read it in one pass instead. */
+static int read_halves(struct credits_reader *cr, const char *csv, size_t len, size_t min_bytes,
+                       int *rc)
+{
+    struct comp_data *d = cr->d;
+    if (len < min_bytes || len < 2) return 0;
+    struct credits_reader hdr = *cr;
+    struct err he = {0};
+    hdr.e = &he;
+    if (csv_each(csv, len, NULL, header_only, &hdr, &he) != 1 || hdr.c.at[DEAL] < 0) return 0;
+    size_t cut = cut_point(csv, len, hdr.c.at[DEAL]);
+    if (cut == 0 || memchr(csv, '"', cut)) return 0;
+    size_t lines1 = count_lines(csv, cut), lines = lines1 + count_lines(csv + cut, len - cut);
+    /* Rows of the first half <= its line ends (the header is one of them), rows of the
+     * second <= its line ends + 1 (its last line may have none). */
+    size_t base = cr->first_credit + lines1 - 1, cap = cr->first_credit + lines + 1;
+    if (cap > d->capcredits) {
+        struct comp_credit *grown = realloc(d->credits, cap * sizeof *grown);
+        if (!grown) return 0;
+        d->credits = grown;
+        d->capcredits = cap;
+    }
+    struct half *h = xcalloc(1, sizeof *h);
+    comp_data_init(&h->d);
+    h->d.credits = d->credits + base;
+    h->d.capcredits = cap - base;
+    if (d->have_people_file) { /* the same numbers: no person is added while reading */
+        for (size_t i = 0; i < d->npeople; i++) {
+            uint32_t idx;
+            person_index(&h->d, d->people[i].id, 1, &idx);
+        }
+        h->d.have_people_file = 1;
+    }
+    reader_init(&h->cr, &h->d, cr->plan, cr->name, &h->e);
+    h->cr.c = hdr.c;
+    h->cr.header = 1;
+    h->cr.piece = h->cr.deals.piece = 1;
+    h->csv = csv + cut;
+    h->len = len - cut;
+    h->first_line = lines1 + 1;
+    pthread_t t;
+    int threaded = pthread_create(&t, NULL, read_half, h) == 0;
+    if (!threaded) read_half(h);
+    *rc = read_rows(cr, csv, cut, 1);
+    if (threaded) pthread_join(t, NULL);
+    int take = !*rc && h->rc == 0 && d->ncredits == base &&
+               rising_continues(&cr->id_order, &h->cr.id_order) &&
+               rising_continues(&cr->deals.order, &h->cr.deals.order);
+    if (take) {
+        /* the deals of the second half settle here, after the first half's */
+        if ((*rc = deals_settle(&cr->deals, d, cr->name, cr->e)) == 0)
+            *rc = deals_settle(&h->cr.deals, &h->d, cr->name, cr->e);
+        if (*rc == 0) {
+            d->halves_taken = 1;
+            renumber_people(d, &h->d, base, h->d.ncredits);
+            d->ncredits += h->d.ncredits;
+            arena_adopt(&d->arena, &h->d.arena);
+        }
+    } else if (!*rc) {
+        *rc = read_rows(cr, csv + cut, len - cut, lines1 + 1);
+        if (*rc == 0) *rc = deals_settle(&cr->deals, d, cr->name, cr->e);
+    }
+    reader_release(&h->cr);
+    h->d.credits = NULL; /* d's */
+    comp_data_release(&h->d);
+    free(h);
+    return 1;
+}
+
 int comp_read_credits(struct comp_data *d, const struct comp_plan *plan, const char *name,
                       const char *csv, size_t len, struct err *e)
 {
-    static const char *const names[] = {"id",      "deal",      "person",       "date",
-                                        "amount",  "split_bp",  "role",         "measure",
-                                        "product", "deal_type", "cancelled_on", NULL};
-    static const unsigned char req[] = {1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0};
     if (comp_plan_uses_role(plan, COMP_ROLE_ROLLUP) && !d->have_people_file)
         return err_set(e, REINS_EINVAL,
                        "%s: the plan counts roll-up credit, which needs the people file "
                        "(--people) to know who manages whom",
                        name);
-    struct credits_reader cr = {.d = d, .plan = plan, .name = name, .e = e};
-    cr.c = (struct cols){names, req, {0}, 0};
-    cr.first_credit = d->ncredits;
-    cr.id_order.last = cr.deals.order.last = -1;
-    cr.bookings = measure_of(d, plan, "");
-    int rc = csv_each(csv, len, NULL, credit_row, &cr, e);
-    if (rc && !cr.failed) err_prefix(e, "%s: ", name); /* the CSV itself is malformed */
+    struct credits_reader cr;
+    reader_init(&cr, d, plan, name, e);
+    d->halves_taken = 0;
+    int rc = 0;
+    size_t min_bytes = d->two_halves_from ? d->two_halves_from : COMP_TWO_HALVES_MIN_BYTES;
+    if (!read_halves(&cr, csv, len, min_bytes, &rc)) {
+        rc = read_rows(&cr, csv, len, 1);
+        if (!rc && cr.header) rc = deals_settle(&cr.deals, d, name, e);
+    }
     if (!rc && !cr.header)
         rc = err_set(e, REINS_EINVAL, "%s: empty, a header line is needed", name);
-    if (!rc) rc = deals_settle(&cr.deals, d, name, e);
     if (!rc) credit_rollup(d, plan, cr.first_credit);
     if (rc) d->ncredits = cr.first_credit;
-    map_release(&cr.ids);
-    deal_book_release(&cr.deals);
+    reader_release(&cr);
     return rc;
 }
 

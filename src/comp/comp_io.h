@@ -26,6 +26,8 @@ struct comp_data {
     struct comp_name_map *atoms; /* measures, products, deal types: stored once */
     char *strs;                  /* room left for credit ids and deal names, in the arena */
     size_t strs_left;
+    size_t two_halves_from; /* credits files this long are read on two threads; 0: 32 MiB */
+    int halves_taken;       /* the last credits file was read on two threads */
 };
 
 void comp_data_init(struct comp_data *d);
@@ -45,7 +47,8 @@ int comp_read_quotas(struct comp_data *d, const struct comp_plan *plan, const ch
  * product, deal_type, cancelled_on]): checks that each deal's direct splits
  * come to exactly 100%, splits each person's share, and, when the plan counts
  * roll-up credit, credits every manager above a direct seller who has a
- * quota (which needs people, and quotas read first). */
+ * quota (which needs people, and quotas read first). A big file is read on
+ * two threads, with the results and errors of reading it in one pass. */
 int comp_read_credits(struct comp_data *d, const struct comp_plan *plan, const char *name,
                       const char *csv, size_t len, struct err *e);
 /* Room for one more credit at the end of d->credits (grown as needed); the caller fills it. */

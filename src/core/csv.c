@@ -371,6 +371,12 @@ int csv_parse(const char *data, size_t len, const struct csv_limits *lim, struct
 int csv_each(const char *data, size_t len, const struct csv_limits *lim, csv_row_fn fn, void *ctx,
              struct err *e)
 {
+    return csv_each_from(data, len, 1, lim, fn, ctx, e);
+}
+
+int csv_each_from(const char *data, size_t len, size_t first_line, const struct csv_limits *lim,
+                  csv_row_fn fn, void *ctx, struct err *e)
+{
     struct csv_limits l = {SIZE_MAX - 1, SIZE_MAX, 0, 0};
     if (lim) {
         if (lim->max_bytes) l.max_bytes = lim->max_bytes;
@@ -378,7 +384,7 @@ int csv_each(const char *data, size_t len, const struct csv_limits *lim, csv_row
         l.max_fields = lim->max_fields;
         l.max_field_len = lim->max_field_len;
     }
-    struct parser ps = {.lim = limits_resolve(&l), .line = 1, .e = e, .stream = 1};
+    struct parser ps = {.lim = limits_resolve(&l), .line = first_line, .e = e, .stream = 1};
     if (len > ps.lim.max_bytes)
         return err_set(e, REINS_ETOOBIG, "input is %zu bytes, more than the limit of %zu", len,
                        ps.lim.max_bytes);
@@ -388,7 +394,7 @@ int csv_each(const char *data, size_t len, const struct csv_limits *lim, csv_row
     }
     ps.p = (const unsigned char *)data;
     ps.end = ps.p + len;
-    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) ps.p += 3;
+    if (first_line == 1 && len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) ps.p += 3;
     ps.text_cap = 4096;
     ps.text = xmalloc(ps.text_cap);
     int rc = 0;

@@ -90,6 +90,11 @@ typedef int (*csv_row_fn)(void *ctx, struct csv_row *row);
 int csv_each(const char *data, size_t len, const struct csv_limits *lim, csv_row_fn fn, void *ctx,
              struct err *e);
 
+/* csv_each over a piece of a larger input that begins at a record boundary (not inside a
+ * quoted field) on physical line `first_line`: rows and errors count lines from there, and
+ * a byte order mark is skipped only when first_line is 1 (the input's start). */
+int csv_each_from(const char *data, size_t len, size_t first_line, const struct csv_limits *lim,
+                  csv_row_fn fn, void *ctx, struct err *e);
 /* Free `doc` and every string in it. NULL does nothing. */
 void csv_doc_free(struct csv_doc *doc);
 

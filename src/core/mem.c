@@ -145,6 +145,21 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
     return p;
 }
 
+void arena_adopt(struct arena *into, struct arena *from)
+{
+    struct arena_chunk *c = from->head;
+    if (!c) return;
+    while (c->next)
+        c = c->next;
+    if (into->head) { /* into's head stays in front: it may still have room */
+        c->next = into->head->next;
+        into->head->next = from->head;
+    } else {
+        into->head = from->head;
+    }
+    from->head = NULL;
+}
+
 void arena_release(struct arena *a)
 {
     struct arena_chunk *c = a->head;

@@ -38,6 +38,8 @@ char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(
 void *arena_grow(struct arena *a, void *v, size_t elem_size, size_t len, size_t *cap);
 /* Free every allocation of the arena; it can be used again afterwards. */
 void arena_release(struct arena *a);
+/* Move every allocation of `from` into `into` (freed with it); `from` is left empty. */
+void arena_adopt(struct arena *into, struct arena *from);
 
 /* A growable string. Initialise with SB_INIT; sb_release frees it. */
 struct sb {

@@ -590,9 +590,25 @@ static void test_each(void **state)
     assert_int_equal(csv_row_find_column(&hdr, "x"), -1);
 }
 
+/* csv_each_from: a piece read from a record boundary counts lines from there. */
+static void test_each_from(void **state)
+{
+    (void)state;
+    static const char whole[] = "a,b\n1,2\n\n" BOM "3,4\n5,\"x\n";
+    const char *piece = strstr(whole, "\n\n") + 2; /* line 4: the BOM is a field's bytes */
+    struct each_log l = {SB_INIT, 0, 0};
+    struct err e = {0};
+    assert_int_equal(csv_each_from(piece, strlen(piece), 4, NULL, each_cb, &l, &e), REINS_EINVAL);
+    assert_string_equal(l.sb.buf, "4:" BOM "3|4\n");
+    assert_string_equal(e.msg, "line 5: unterminated quoted field (opened on line 5)");
+    assert_int_equal(e.line, 5);
+    sb_release(&l.sb);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_each_from),
         cmocka_unit_test(test_simple),
         cmocka_unit_test(test_no_final_newline_and_empty_fields),
         cmocka_unit_test(test_fields_are_not_trimmed),

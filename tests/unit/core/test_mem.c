@@ -303,9 +303,33 @@ static void test_arena_grow(void **state)
     arena_release(&a);
 }
 
+/* arena_adopt: what `from` allocated lives on in `into`, and is freed with it. */
+static void test_arena_adopt(void **state)
+{
+    (void)state;
+    struct arena into = ARENA_INIT, from = ARENA_INIT, empty = ARENA_INIT;
+    char *a = arena_strdup(&into, "kept");
+    char *b = arena_strdup(&from, "moved");
+    char *big = arena_alloc(&from, (size_t)1 << 20); /* a chunk of its own */
+    big[0] = 'x';
+    arena_adopt(&into, &from);
+    assert_null(from.head);
+    arena_adopt(&into, &empty); /* nothing to move */
+    char *c = arena_strdup(&into, "after");
+    assert_string_equal(a, "kept");
+    assert_string_equal(b, "moved");
+    assert_string_equal(c, "after");
+    arena_adopt(&empty, &into); /* into an empty arena */
+    assert_null(into.head);
+    assert_string_equal(b, "moved");
+    arena_release(&empty); /* ASan: nothing leaks, nothing is freed twice */
+    arena_release(&from);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_arena_adopt),
         cmocka_unit_test(test_arena_grow),
         cmocka_unit_test(test_arena_many_small),
         cmocka_unit_test(test_arena_large_and_edges),

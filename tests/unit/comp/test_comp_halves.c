@@ -1,0 +1,308 @@
+/* test_comp_halves.c -- a credits file read on two threads gives what one pass gives.
+ *
+ * comp_read_credits cuts a big file in two and reads the halves at once, taking the second
+ * half only when reading it alone cannot differ from reading the file in order. Each test
+ * reads one file both ways (two_halves_from = 1 forces the cut, SIZE_MAX forbids it) and
+ * compares every credit, or the error message, and whether the second half was taken. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "comp/comp.h"
+#include "comp/comp_io.h"
+#include "core/mem.h"
+
+static const char plan_direct[] =
+    "{\"name\": \"p\", \"effective_from\": \"2026-01-01\", \"components\": [{\"id\": \"c\", "
+    "\"type\": \"commission\", \"mode\": \"marginal\", \"credit\": {\"direct\": 10000, "
+    "\"overlay\": 5000}, \"tiers\": [{\"from_bp\": 0, \"rate_ppm\": 50000}]}]}";
+static const char plan_rollup[] =
+    "{\"name\": \"p\", \"effective_from\": \"2026-01-01\", \"components\": [{\"id\": \"c\", "
+    "\"type\": \"commission\", \"mode\": \"marginal\", \"credit\": {\"direct\": 10000, "
+    "\"rollup\": 10000}, \"tiers\": [{\"from_bp\": 0, \"rate_ppm\": 50000}]}]}";
+
+struct outcome {
+    int rc, taken;
+    char msg[512];
+    struct sb credits; /* every field of every credit, one line each */
+};
+
+static void read_file(const char *plan_json, const char *people, const char *quotas,
+                      const struct sb *credits, size_t two_halves_from, struct outcome *o)
+{
+    struct err e = {0};
+    struct comp_plan *plan;
+    assert_int_equal(comp_plan_parse(plan_json, strlen(plan_json), &plan, &e), 0);
+    struct comp_data d;
+    comp_data_init(&d);
+    d.two_halves_from = two_halves_from;
+    memset(o, 0, sizeof *o);
+    if (people) assert_int_equal(comp_read_people(&d, "people.csv", people, strlen(people), &e), 0);
+    if (quotas)
+        assert_int_equal(comp_read_quotas(&d, plan, "quotas.csv", quotas, strlen(quotas), &e), 0);
+    o->rc = comp_read_credits(&d, plan, "credits.csv", credits->buf, credits->len, &e);
+    o->taken = d.halves_taken;
+    snprintf(o->msg, sizeof o->msg, "%s", o->rc ? e.msg : "");
+    o->credits = (struct sb)SB_INIT;
+    for (size_t i = 0; i < d.ncredits; i++) {
+        const struct comp_credit *c = &d.credits[i];
+        sb_addf(&o->credits, "%s|%s|%s|%d|%d|%lld|%lld|%lld|%d|%s|%s|%s|%d|%zu\n", c->id, c->deal,
+                d.people[c->person].id, c->date, c->cancelled, (long long)c->amount,
+                (long long)c->deal_amount, (long long)c->split_bp, (int)c->role,
+                c->measure ? c->measure : "-", c->product ? c->product : "-",
+                c->deal_type ? c->deal_type : "-", c->source, c->line);
+    }
+    for (size_t i = 0; i < d.npeople; i++) /* people are numbered in the order met */
+        sb_addf(&o->credits, "person %zu %s\n", i, d.people[i].id);
+    comp_data_release(&d);
+    comp_plan_free(plan);
+}
+
+/* Read both ways; the results must be equal. Returns whether the halves were taken. */
+static int same_both_ways(const char *plan, const char *people, const char *quotas,
+                          const struct sb *credits, const char *want_msg)
+{
+    struct outcome one, two;
+    read_file(plan, people, quotas, credits, SIZE_MAX, &one);
+    read_file(plan, people, quotas, credits, 1, &two);
+    assert_int_equal(one.taken, 0);
+    assert_string_equal(two.msg, one.msg);
+    assert_int_equal(two.rc, one.rc);
+    assert_int_equal(two.credits.len, one.credits.len);
+    assert_true(one.credits.len == 0 || !memcmp(two.credits.buf, one.credits.buf, one.credits.len));
+    if (want_msg) {
+        assert_int_not_equal(one.rc, 0);
+        assert_non_null(strstr(one.msg, want_msg));
+    } else if (one.rc) {
+        fail_msg("unexpected error: %s", one.msg);
+    }
+    sb_release(&one.credits);
+    sb_release(&two.credits);
+    return two.taken;
+}
+
+enum { ROWS = 2000, SELLERS = 37 };
+
+static uint32_t seed;
+static uint32_t rnd(uint32_t n)
+{
+    seed = seed * 1103515245u + 12345u;
+    return (seed >> 8) % n;
+}
+
+/* Deals D1.. in date order, ids rising, sellers met in a scrambled order; about one deal in
+ * six split 60/40 between two rows, one in ten with an overlay row and a few cancelled. */
+static void make_credits(struct sb *out)
+{
+    *out = (struct sb)SB_INIT;
+    seed = 11;
+    sb_adds(out, "id,deal,person,date,amount,split_bp,role,product,deal_type,cancelled_on\n");
+    int id = 1;
+    for (int k = 1; id <= ROWS; k++) {
+        int day = 1 + k * 300 / ROWS, s = (int)rnd(SELLERS), r = (int)rnd(60);
+        long amount = 1000 + (long)rnd(900000);
+        const char *canc = r == 7 ? "2026-12-30" : "";
+        const char *prod = r % 3 ? "Core" : "Platform";
+        char date[16];
+        snprintf(date, sizeof date, "2026-%02d-%02d", 1 + (day - 1) / 28 % 12, 1 + (day - 1) % 28);
+        if (r < 10) {
+            sb_addf(out, "%d,D%d,s%d,%s,%ld,6000,direct,%s,new,%s\n", id++, k, s, date, amount,
+                    prod, canc);
+            sb_addf(out, "%d,D%d,s%d,%s,%ld,4000,direct,%s,new,%s\n", id++, k, (s + 1) % SELLERS,
+                    date, amount, prod, canc);
+        } else {
+            sb_addf(out, "%d,D%d,s%d,%s,%ld,,,%s,renewal,%s\n", id++, k, s, date, amount, prod,
+                    canc);
+        }
+        if (r >= 54)
+            sb_addf(out, "%d,D%d,s%d,%s,%ld,10000,overlay,%s,new,%s\n", id++, k,
+                    (s + 5) % SELLERS, date, amount, prod, canc);
+    }
+}
+
+/* The byte offset of line `n` (1-based) of `s`. */
+static size_t line_at(const struct sb *s, size_t n)
+{
+    size_t at = 0;
+    for (size_t line = 1; line < n; line++)
+        at = (size_t)((const char *)memchr(s->buf + at, '\n', s->len - at) - s->buf) + 1;
+    return at;
+}
+
+/* Replace line `n` (1-based, without its line end) by `text`. */
+static void set_line(struct sb *s, size_t n, const char *text)
+{
+    size_t from = line_at(s, n);
+    size_t to = (size_t)((const char *)memchr(s->buf + from, '\n', s->len - from) - s->buf);
+    struct sb out = SB_INIT;
+    sb_add(&out, s->buf, from);
+    sb_adds(&out, text);
+    sb_add(&out, s->buf + to, s->len - to);
+    sb_release(s);
+    *s = out;
+}
+
+/* Line `n` as a string (malloc'd). */
+static char *get_line(const struct sb *s, size_t n)
+{
+    size_t from = line_at(s, n);
+    size_t to = (size_t)((const char *)memchr(s->buf + from, '\n', s->len - from) - s->buf);
+    return xstrndup(s->buf + from, to - from);
+}
+
+static void test_plain_file_is_read_in_halves(void **state)
+{
+    (void)state;
+    struct sb c;
+    make_credits(&c);
+    assert_true(same_both_ways(plan_direct, NULL, NULL, &c, NULL));
+    /* the same without a line end after the last row */
+    c.len--;
+    assert_true(same_both_ways(plan_direct, NULL, NULL, &c, NULL));
+    sb_release(&c);
+}
+
+static void test_people_file_and_rollup(void **state)
+{
+    (void)state;
+    struct sb people = SB_INIT, quotas = SB_INIT, c;
+    sb_adds(&people, "person,manager\nboss,\nm0,boss\nm1,boss\n");
+    for (int s = SELLERS - 1; s >= 0; s--)
+        sb_addf(&people, "s%d,m%d\n", s, s % 2);
+    sb_adds(&quotas, "person,period,amount\nm0,2026-Q1,100000000\nboss,2026-Q2,100000000\n");
+    make_credits(&c);
+    assert_true(same_both_ways(plan_rollup, people.buf, quotas.buf, &c, NULL));
+    sb_release(&people);
+    sb_release(&quotas);
+    sb_release(&c);
+}
+
+/* A fault in the second half is the one a single pass reports, at its line. */
+static void test_faults_of_the_second_half(void **state)
+{
+    (void)state;
+    struct sb c;
+    make_credits(&c);
+    size_t late = ROWS * 3 / 4;
+    char *row = get_line(&c, late);
+    static const struct {
+        const char *edit, *msg;
+    } cases[] = {
+        {"bad amount", "field amount: 'x'"},
+        {"duplicate id", "is the id of an earlier row"},
+        {"deal seen before", "differs from line"},
+        {"unterminated quote", "unterminated quoted field"},
+        {"short row", "fields, but the header has"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct sb f = SB_INIT;
+        sb_add(&f, c.buf, c.len);
+        char text[256];
+        const char *comma = strchr(row, ','); /* after the id */
+        if (i == 0) {
+            snprintf(text, sizeof text, "%d,D%d,s1,2026-06-01,x,,,,,", 900000, 900000);
+            set_line(&f, late, text);
+        } else if (i == 1) {
+            snprintf(text, sizeof text, "5%s", comma); /* id 5 is in the first half */
+            set_line(&f, late, text);
+        } else if (i == 2) {
+            snprintf(text, sizeof text, "%d,D2,s1,2026-06-01,1,,,,,", 900000);
+            sb_addf(&f, "%s\n", text);
+        } else if (i == 3) {
+            sb_adds(&f, "900001,\"D900001,s1,2026-06-01,1,,,,,\n");
+        } else {
+            set_line(&f, late, "900002,D900002,s1");
+        }
+        assert_false(same_both_ways(plan_direct, NULL, NULL, &f, cases[i].msg));
+        sb_release(&f);
+    }
+    free(row);
+    sb_release(&c);
+}
+
+/* With faults in both halves, the first half's is reported. */
+static void test_first_fault_wins(void **state)
+{
+    (void)state;
+    struct sb c;
+    make_credits(&c);
+    set_line(&c, ROWS / 4, "1000000,D1000000,s1,2026-13-01,1,,,,,");
+    set_line(&c, ROWS * 3 / 4, "1000001,D1000001,s1,2026-06-01,x,,,,,");
+    assert_false(same_both_ways(plan_direct, NULL, NULL, &c, "field date"));
+    sb_release(&c);
+}
+
+/* Files the second half cannot be read alone for are read in order, with the same result. */
+static void test_files_read_in_order(void **state)
+{
+    (void)state;
+    struct sb c, f;
+    make_credits(&c);
+
+    /* a quote in the first half: the cut might fall inside a quoted field */
+    f = (struct sb)SB_INIT;
+    sb_add(&f, c.buf, c.len);
+    char *row = get_line(&f, 10);
+    char *person = strchr(strchr(row, ',') + 1, ',') + 1, *rest = strchr(person, ',');
+    char text[256];
+    snprintf(text, sizeof text, "%.*s\"%.*s\"%s", (int)(person - row), row,
+             (int)(rest - person), person, rest);
+    set_line(&f, 10, text);
+    free(row);
+    assert_false(same_both_ways(plan_direct, NULL, NULL, &f, NULL));
+    sb_release(&f);
+
+    /* blank lines in the first half: fewer rows than line ends */
+    f = (struct sb)SB_INIT;
+    size_t at = line_at(&c, 20);
+    sb_add(&f, c.buf, at);
+    sb_adds(&f, "\n\r\n");
+    sb_add(&f, c.buf + at, c.len - at);
+    assert_false(same_both_ways(plan_direct, NULL, NULL, &f, NULL));
+    sb_release(&f);
+
+    /* ids that stop rising in the second half (two rows swapped) */
+    f = (struct sb)SB_INIT;
+    sb_add(&f, c.buf, c.len);
+    size_t late = ROWS * 3 / 4;
+    char *a = get_line(&f, late), *b = get_line(&f, late + 1);
+    set_line(&f, late, b);
+    set_line(&f, late + 1, a);
+    free(a);
+    free(b);
+    assert_false(same_both_ways(plan_direct, NULL, NULL, &f, NULL));
+    sb_release(&f);
+    sb_release(&c);
+}
+
+/* A deal whose rows meet at the middle is not cut: the cut moves to the next deal. */
+static void test_cut_between_deals(void **state)
+{
+    (void)state;
+    struct sb c = SB_INIT;
+    sb_adds(&c, "id,deal,person,date,amount,split_bp\n");
+    for (int k = 1; k <= 400; k++)
+        for (int part = 0; part < 4; part++) /* every deal has four rows of 25% */
+            sb_addf(&c, "%d,D%d,s%d,2026-02-01,1003,2500\n", 4 * k + part, k, (k + part) % 9);
+    assert_true(same_both_ways(plan_direct, NULL, NULL, &c, NULL));
+    sb_release(&c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_plain_file_is_read_in_halves),
+        cmocka_unit_test(test_people_file_and_rollup),
+        cmocka_unit_test(test_faults_of_the_second_half),
+        cmocka_unit_test(test_first_fault_wins),
+        cmocka_unit_test(test_files_read_in_order),
+        cmocka_unit_test(test_cut_between_deals),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
