@@ -163,14 +163,15 @@ struct cell {
  * engine's hottest instruction under perf; one gathering pass takes those
  * misses together. Per-credit state is indexed by this position too. */
 struct ev {
-    int64_t amount, deal_amount;
-    const char *measure, *product, *deal_type;
+    int64_t amount;
     uint64_t idnum; /* the id's value when decimal, else UINT64_MAX: orders the day */
     int32_t idx;    /* in in->credits: what lines name */
     int32_t date;
-    int32_t split_bp;
-    int32_t role;
+    uint32_t counts; /* bit k: component k counts this credit (measure, SPIF filter) */
+    int16_t split_bp;
+    uint8_t role;
 };
+_Static_assert(sizeof(struct ev) == 32, "ten million of them are gathered: keep them small");
 
 /* A part of a credit in one band; `credit` is its event position. */
 struct seg {
@@ -579,7 +580,7 @@ static void add_volume(struct run *r, int k, int32_t pos, int64_t amount, int32_
     if (f->dynamic && s->level != old_level) rerate(r, k, date);
 }
 
-static int filter_match(const struct comp_filter *f, const struct ev *c)
+static int filter_match(const struct comp_filter *f, const struct comp_credit *c)
 {
     if (f->from != COMP_NO_DATE && c->date < f->from) return 0;
     if (f->to != COMP_NO_DATE && c->date > f->to) return 0;
@@ -599,14 +600,65 @@ static int filter_match(const struct comp_filter *f, const struct ev *c)
     return 1;
 }
 
+/* The components that count credit c (struct ev's counts): those of its measure, and of
+ * SPIFs only those whose filter it matches. The strings' part is remembered per measure,
+ * product and deal type pointers (stored once by the readers), so strings are compared
+ * only for a combination not seen yet. */
+struct counts_slot {
+    const char *measure, *product, *deal_type;
+    uint32_t strings; /* the bits that depend only on the three strings */
+    int valid;
+};
+
+struct counts_memo {
+    struct counts_slot slot[64];
+};
+
+static uint32_t counts_of(const struct comp_plan *p, const struct comp_credit *c,
+                          struct counts_memo *m)
+{
+    uintptr_t h = (uintptr_t)c->measure * 3 + (uintptr_t)c->product * 5 + (uintptr_t)c->deal_type;
+    struct counts_slot *s = &m->slot[(h ^ h >> 7 ^ h >> 13) & 63];
+    if (!s->valid || s->measure != c->measure || s->product != c->product ||
+        s->deal_type != c->deal_type) {
+        struct comp_credit strings_only = {.measure = c->measure,
+                                           .product = c->product,
+                                           .deal_type = c->deal_type,
+                                           .date = COMP_NO_DATE};
+        uint32_t bits = 0;
+        for (size_t k = 0; k < p->ncomponents; k++) {
+            const struct comp_component *kc = &p->components[k];
+            if (c->measure != kc->measure &&
+                strcmp(kc->measure, c->measure ? c->measure : "bookings"))
+                continue;
+            struct comp_filter f = kc->filter; /* the strings: dates and amount below */
+            f.from = f.to = COMP_NO_DATE;
+            f.min_amount = 0;
+            if (kc->kind == COMP_SPIF && !filter_match(&f, &strings_only)) continue;
+            bits |= (uint32_t)1 << k;
+        }
+        s->measure = c->measure;
+        s->product = c->product;
+        s->deal_type = c->deal_type;
+        s->strings = bits;
+        s->valid = 1;
+    }
+    uint32_t out = s->strings;
+    for (size_t k = 0; k < p->ncomponents; k++) {
+        const struct comp_filter *f = &p->components[k].filter;
+        if (p->components[k].kind != COMP_SPIF || !(out >> k & 1)) continue;
+        if ((f->from != COMP_NO_DATE && c->date < f->from) ||
+            (f->to != COMP_NO_DATE && c->date > f->to) || c->deal_amount < f->min_amount)
+            out &= ~((uint32_t)1 << k);
+    }
+    return out;
+}
+
 /* The credited amount component k counts for credit c, or -1 if none. */
 static int64_t counted(struct run *r, int k, const struct ev *c)
 {
-    const struct comp_component *kc = &r->plan->components[k];
-    int64_t w = kc->credit_bp[c->role];
-    if (w == 0) return -1;
-    if (c->measure != kc->measure && strcmp(kc->measure, c->measure ? c->measure : "bookings"))
-        return -1;
+    int64_t w = r->plan->components[k].credit_bp[c->role];
+    if (w == 0 || !(c->counts >> k & 1)) return -1;
     int64_t out = c->amount;
     if (w != COMP_BP && comp_round_bp(c->amount, w, &out)) return -1;
     return out;
@@ -621,7 +673,6 @@ static void on_credit(struct run *r, int32_t pos)
         int64_t amount = counted(r, (int)k, c);
         if (amount < 0) continue;
         if (kc->kind == COMP_SPIF) {
-            if (!filter_match(&kc->filter, c)) continue;
             struct comp_line l = line_tmpl(c->date, (int)k, COMP_RULE_SPIF_RATE, c->idx);
             if (kc->spif_amount >= 0) {
                 l.rule = COMP_RULE_SPIF_FIXED;
@@ -970,15 +1021,19 @@ int comp_run_stream(const struct comp_input *in, comp_line_sink sink, void *ctx,
     {
         size_t *fill = xmalloc((in->npeople + 1) * sizeof *fill);
         memcpy(fill, start, (in->npeople + 1) * sizeof *fill);
+        struct counts_memo *memo = xcalloc(1, sizeof *memo);
         for (size_t i = 0; i < in->ncredits && !r->failed; i++) {
             const struct comp_credit *c = &in->credits[i];
             if (c->date < p->effective_from || c->date > end_day) continue;
-            ev[fill[c->person]++] =
-                (struct ev){c->amount,       c->deal_amount, c->measure,
-                            c->product,      c->deal_type,   id_number(c->id),
-                            (int32_t)i,      c->date,        (int32_t)c->split_bp,
-                            (int32_t)c->role};
+            ev[fill[c->person]++] = (struct ev){c->amount,
+                                                id_number(c->id),
+                                                (int32_t)i,
+                                                c->date,
+                                                counts_of(p, c, memo),
+                                                (int16_t)c->split_bp,
+                                                (uint8_t)c->role};
         }
+        free(memo);
         free(fill);
     }
     for (size_t person = 0; person < in->npeople && !r->failed; person++) {
