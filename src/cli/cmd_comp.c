@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,16 +117,109 @@ static int flush(FILE *f, struct sb *b, int all)
     return 0;
 }
 
-/* Where the lines go as the engine makes them, one person at a time. */
+/* ---- the lines file, written on a second thread ------------------------------------------
+ *
+ * A line's sentence costs more to write than the line does to compute. The engine hands
+ * the lines chosen for the file (with the line each links to) over in chunks to a writer
+ * thread and goes on with the next person. When the writer falls behind, the engine's
+ * thread formats its chunk itself before handing it over, so the work splits between the
+ * two cores. Chunks are written in order and reused: memory stays at a few of them. */
+
+struct pending {
+    struct comp_line line, ref;
+    size_t index; /* the line's number in the run */
+    int has_ref;
+};
+
+struct chunk {
+    struct pending *v;
+    size_t n, cap;
+    struct sb text; /* v formatted, once `formatted` */
+    int formatted;
+};
+
+enum { CHUNKS = 8, CHUNK_LINES = 4096 };
+
 struct line_out {
     FILE *f;
     const char *path;
-    struct sb buf;
     const struct comp_input *in;
     int32_t from, to;
     size_t written;
     struct err *e;
+    struct chunk ring[CHUNKS]; /* the engine fills ring[filled % CHUNKS] */
+    size_t filled, taken;      /* chunks handed over, and chunks written */
+    int done, failed;          /* no more chunks; a write failed */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int threaded;
 };
+
+static void chunk_format(const struct comp_input *in, struct chunk *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        const struct pending *p = &c->v[i];
+        comp_line_csv(in, &p->line, p->index, p->has_ref ? &p->ref : NULL, &c->text);
+    }
+    c->formatted = 1;
+}
+
+/* Format (unless done) and write chunk c; returns 0 or -1 when the write failed. */
+static int chunk_write(struct line_out *o, struct chunk *c)
+{
+    if (!c->formatted) chunk_format(o->in, c);
+    int bad = c->text.len && fwrite(c->text.buf, 1, c->text.len, o->f) != c->text.len;
+    c->text.len = 0;
+    c->n = 0;
+    c->formatted = 0;
+    return bad ? -1 : 0;
+}
+
+static void *writer_main(void *arg)
+{
+    struct line_out *o = arg;
+    pthread_mutex_lock(&o->mu);
+    for (;;) {
+        while (o->taken == o->filled && !o->done)
+            pthread_cond_wait(&o->cv, &o->mu);
+        if (o->taken == o->filled) break;
+        struct chunk *c = &o->ring[o->taken % CHUNKS];
+        int skip = o->failed;
+        pthread_mutex_unlock(&o->mu);
+        int bad = skip ? 0 : chunk_write(o, c);
+        pthread_mutex_lock(&o->mu);
+        if (bad) o->failed = 1;
+        o->taken++;
+        pthread_cond_broadcast(&o->cv);
+    }
+    pthread_mutex_unlock(&o->mu);
+    return NULL;
+}
+
+/* Hand the engine's chunk to the writer; `last` for the final one. */
+static int hand_over(struct line_out *o, int last)
+{
+    struct chunk *c = &o->ring[o->filled % CHUNKS];
+    int failed;
+    if (!o->threaded) {
+        failed = o->failed = o->failed || chunk_write(o, c);
+    } else {
+        pthread_mutex_lock(&o->mu);
+        int behind = o->filled - o->taken >= CHUNKS / 2;
+        pthread_mutex_unlock(&o->mu);
+        if (behind && !last) chunk_format(o->in, c); /* help the writer */
+        pthread_mutex_lock(&o->mu);
+        o->filled++;
+        o->done = last;
+        pthread_cond_broadcast(&o->cv);
+        while (o->filled - o->taken >= CHUNKS && !o->failed)
+            pthread_cond_wait(&o->cv, &o->mu);
+        failed = o->failed;
+        pthread_mutex_unlock(&o->mu);
+    }
+    if (failed) return err_set(o->e, REINS_EIO, "%s: write failed", o->path);
+    return 0;
+}
 
 static int write_lines(void *ctx, const struct comp_line *lines, size_t n, size_t first)
 {
@@ -133,13 +227,50 @@ static int write_lines(void *ctx, const struct comp_line *lines, size_t n, size_
     for (size_t i = 0; i < n; i++) {
         const struct comp_line *l = &lines[i];
         if (l->month < o->from || l->month > o->to) continue;
+        struct chunk *c = &o->ring[o->filled % CHUNKS];
+        if (c->n == c->cap) {
+            c->cap = c->cap ? 2 * c->cap : CHUNK_LINES;
+            c->v = xrealloc(c->v, c->cap * sizeof *c->v);
+        }
+        struct pending *p = &c->v[c->n++];
+        p->line = *l;
+        p->index = first + i;
         /* a line links only to an earlier line of the same person: in this batch */
-        const struct comp_line *ref = l->ref >= 0 ? &lines[(size_t)l->ref - first] : NULL;
-        comp_line_csv(o->in, l, first + i, ref, &o->buf);
+        p->has_ref = l->ref >= 0;
+        if (p->has_ref) p->ref = lines[(size_t)l->ref - first];
         o->written++;
-        if (flush(o->f, &o->buf, 0)) return err_set(o->e, REINS_EIO, "%s: write failed", o->path);
+        if (c->n == CHUNK_LINES && hand_over(o, 0)) return REINS_EIO;
     }
     return 0;
+}
+
+/* The last chunk, then wait for the writer; returns 0 or the write's error. */
+static int lines_finish(struct line_out *o, pthread_t *t, int ok)
+{
+    int rc = 0;
+    if (o->threaded) {
+        if (ok) {
+            rc = hand_over(o, 1);
+        } else {
+            pthread_mutex_lock(&o->mu);
+            o->done = 1;
+            o->failed = 1; /* nothing more is written */
+            pthread_cond_broadcast(&o->cv);
+            pthread_mutex_unlock(&o->mu);
+        }
+        pthread_join(*t, NULL);
+    } else if (ok) {
+        rc = hand_over(o, 1);
+    }
+    if (ok && !rc && o->failed) /* the writer is gone: no lock needed */
+        rc = err_set(o->e, REINS_EIO, "%s: write failed", o->path);
+    for (size_t i = 0; i < CHUNKS; i++) {
+        free(o->ring[i].v);
+        sb_release(&o->ring[i].text);
+    }
+    pthread_cond_destroy(&o->cv);
+    pthread_mutex_destroy(&o->mu);
+    return rc;
 }
 
 static int write_totals(const char *path, const struct comp_input *in, const struct comp_result *r,
@@ -244,20 +375,22 @@ static int comp_calc(int argc, char **argv)
         rc = err_set(&e, REINS_EINVAL, "--period %s ends before the plan starts", period);
     struct stamp t1 = now();
     /* lines are written as each person's are made: memory stays small */
-    struct line_out lo = {NULL, out, SB_INIT, &in, from, to, 0, &e};
+    struct line_out lo = {.path = out, .in = &in, .from = from, .to = to, .e = &e};
     if (!rc && !(lo.f = fopen(out, "wb")))
         rc = err_set(&e, REINS_EIO, "%s: %s", out, strerror(errno));
-    if (!rc) {
-        comp_lines_csv_header(&lo.buf);
-        rc = comp_run_stream(&in, write_lines, &lo, &r, &e);
-    }
     if (lo.f) {
-        int bad = !rc && flush(lo.f, &lo.buf, 1);
-        if (fclose(lo.f) != 0) bad = 1;
-        if (bad && !rc) rc = err_set(&e, REINS_EIO, "%s: write failed", out);
+        pthread_t writer;
+        pthread_mutex_init(&lo.mu, NULL);
+        pthread_cond_init(&lo.cv, NULL);
+        comp_lines_csv_header(&lo.ring[0].text); /* written first, with the first chunk */
+        lo.ring[0].formatted = 0;
+        lo.threaded = pthread_create(&writer, NULL, writer_main, &lo) == 0;
+        rc = comp_run_stream(&in, write_lines, &lo, &r, &e);
+        int wrc = lines_finish(&lo, &writer, !rc);
+        if (!rc) rc = wrc;
+        if (fclose(lo.f) != 0 && !rc) rc = err_set(&e, REINS_EIO, "%s: write failed", out);
         if (rc) remove(out); /* no half-written file that looks like a result */
     }
-    sb_release(&lo.buf);
     struct stamp t2 = now();
     if (!rc && totals) rc = write_totals(totals, &in, &r, from, to, &e);
     struct stamp t3 = now();

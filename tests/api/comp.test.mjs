@@ -110,6 +110,51 @@ test('a bad credits row names file, line and field', () => {
   assert.match(r.stderr, /credits\.csv line 5: field split_bp: deal 'D-3' has direct splits of 11000 bp/);
 });
 
+test('many lines: written in order, every one, across the writer thread\'s chunks', () => {
+  // 12,000 deals for 30 sellers over 2026, some cancelled: over 15,000 lines, so
+  // the lines file is handed to the writer thread in many chunks. Asked for the whole year,
+  // the file must hold every line of the run, numbered 1..N in order, and its amounts must
+  // add up to the totals.
+  const dir = tempDir();
+  const rows = ['id,deal,person,date,amount,split_bp,product,deal_type,cancelled_on'];
+  const quotas = ['person,period,amount'];
+  for (let s = 0; s < 30; s++)
+    for (let q = 1; q <= 4; q++) quotas.push(`s${s},2026-Q${q},${50000000 + s * 100000}`);
+  let id = 1;
+  for (let k = 0; k < 12000; k++) {
+    const day = 1 + Math.floor((k * 364) / 12000);
+    const date = new Date(Date.UTC(2026, 0, day)).toISOString().slice(0, 10);
+    const cancel = k % 97 === 0 ? new Date(Date.UTC(2026, 0, day + 20)).toISOString().slice(0, 10) : '';
+    const s = (k * 7) % 30;
+    const product = k % 3 ? 'Core' : 'Analytics';
+    if (k % 5 === 0) {
+      rows.push(`${id++},D${k},s${s},${date},${100000 + k},6000,${product},new,${cancel}`);
+      rows.push(`${id++},D${k},s${(s + 1) % 30},${date},${100000 + k},4000,${product},new,${cancel}`);
+    } else {
+      rows.push(`${id++},D${k},s${s},${date},${100000 + k},,${product},renewal,${cancel}`);
+    }
+  }
+  const credits = path.join(dir, 'credits.csv');
+  const quotaFile = path.join(dir, 'quotas.csv');
+  writeFileSync(credits, rows.join('\n') + '\n');
+  writeFileSync(quotaFile, quotas.join('\n') + '\n');
+  const out = path.join(dir, 'lines.csv');
+  const totals = path.join(dir, 'totals.csv');
+  const r = reins(['comp', 'calc', '--plan', ex('plan-mixed.json'), '--credits', credits,
+    '--quotas', quotaFile, '--period', '2026', '--out', out, '--totals', totals]);
+  assert.equal(r.status, 0, r.stderr);
+  const lines = csvRecords(readFileSync(out, 'utf8'));
+  const written = Number(/(\d+) lines written/.exec(r.stdout)[1]);
+  assert.ok(written > 3 * 4096, `${written} lines: more than three chunks`);
+  assert.equal(lines.length, written);
+  lines.forEach((l, i) => assert.equal(l.line, String(i + 1)));
+  for (const l of lines) if (l.ref_line) assert.ok(Number(l.ref_line) < Number(l.line));
+  const sumLines = lines.reduce((a, l) => a + BigInt(l.amount), 0n);
+  const sumTotals = csvRecords(readFileSync(totals, 'utf8')).reduce((a, t) => a + BigInt(t.payout), 0n);
+  assert.equal(sumLines, sumTotals);
+  assert.ok(lines.some((l) => l.rule === 'clawback'));
+});
+
 test('usage errors exit 2', () => {
   assert.equal(reins(['comp', 'calc', '--plan', ex('plan-mixed.json')]).status, 2);
   assert.equal(reins(['comp', 'calc', '--plan', 'p', '--credits', 'c', '--quotas', 'q', '--period', '2026-13', '--out', 'o']).status, 2);
