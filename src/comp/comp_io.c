@@ -1005,49 +1005,67 @@ void comp_lines_csv_header(struct sb *out)
     csv_write_row(out, h, sizeof h / sizeof *h);
 }
 
+/* A number field and its comma: never quoted. */
+static void num_field(struct sb *out, int64_t v)
+{
+    char buf[24];
+    const char *s = i64s(v, buf);
+    sb_add(out, s, (size_t)(buf + 23 - s));
+    sb_add(out, ",", 1);
+}
+
+static void text_field(struct sb *out, const char *v)
+{
+    csv_write_field(out, v);
+    sb_add(out, ",", 1);
+}
+
+/* The record csv_write_row would write, written field by field: a run writes millions. */
 void comp_line_csv(const struct comp_input *in, const struct comp_line *l, size_t i,
                    const struct comp_line *ref, struct sb *out)
 {
     const struct comp_plan *p = in->plan;
-    char num[12][24], period[9], date[11];
+    char period[9], date[11];
     comp_period_label(l->month, p->payout_period, period);
     date_from_days(l->date, date);
     const struct comp_credit *c = l->credit >= 0 ? &in->credits[l->credit] : NULL;
-    const char *n0 = i64s((int64_t)i + 1, num[0]);
-    const char *n1 = i64s(l->tier >= 0 ? l->tier + 1 : 0, num[1]);
-    const char *n2 = i64s(l->rate_tier >= 0 ? l->rate_tier + 1 : 0, num[2]);
-    const char *n3 = i64s(l->rate_ppm, num[3]);
-    const char *n4 = i64s(l->prev_rate_ppm, num[4]);
-    const char *n5 = i64s(l->base, num[5]);
-    const char *n6 = i64s(l->amount, num[6]);
-    const char *n7 = i64s(l->already, num[7]);
-    const char *n8 = i64s(l->attainment_bp, num[8]);
-    const char *n9 = i64s(l->quota, num[9]);
-    const char *n10 = i64s(l->ref >= 0 ? l->ref + 1 : 0, num[10]);
-    struct sb why = SB_INIT;
-    comp_line_explain(in, l, ref, &why);
-    const char *f[] = {n0,
-                       period,
-                       in->people[l->person].id,
-                       date,
-                       l->component >= 0 ? p->components[l->component].id : "",
-                       comp_rule_name(l->rule),
-                       c ? c->id : "",
-                       c ? c->deal : "",
-                       c ? comp_role_name(c->role) : "",
-                       l->tier >= 0 && l->component >= 0 ? n1 : "",
-                       l->rate_tier >= 0 ? n2 : "",
-                       n3,
-                       n4,
-                       n5,
-                       n6,
-                       n7,
-                       l->attainment_bp >= 0 ? n8 : "",
-                       n9,
-                       l->ref >= 0 ? n10 : "",
-                       why.buf ? why.buf : ""};
-    csv_write_row(out, f, sizeof f / sizeof *f);
-    sb_release(&why);
+    num_field(out, (int64_t)i + 1);
+    sb_adds(out, period);
+    sb_add(out, ",", 1);
+    text_field(out, in->people[l->person].id);
+    sb_adds(out, date);
+    sb_add(out, ",", 1);
+    text_field(out, l->component >= 0 ? p->components[l->component].id : "");
+    text_field(out, comp_rule_name(l->rule));
+    text_field(out, c ? c->id : "");
+    text_field(out, c ? c->deal : "");
+    text_field(out, c ? comp_role_name(c->role) : "");
+    if (l->tier >= 0 && l->component >= 0)
+        num_field(out, l->tier + 1);
+    else
+        sb_add(out, ",", 1);
+    if (l->rate_tier >= 0)
+        num_field(out, l->rate_tier + 1);
+    else
+        sb_add(out, ",", 1);
+    num_field(out, l->rate_ppm);
+    num_field(out, l->prev_rate_ppm);
+    num_field(out, l->base);
+    num_field(out, l->amount);
+    num_field(out, l->already);
+    if (l->attainment_bp >= 0)
+        num_field(out, l->attainment_bp);
+    else
+        sb_add(out, ",", 1);
+    num_field(out, l->quota);
+    if (l->ref >= 0)
+        num_field(out, (int64_t)l->ref + 1);
+    else
+        sb_add(out, ",", 1);
+    size_t why = out->len;
+    comp_line_explain(in, l, ref, out);
+    csv_field_in_place(out, why);
+    sb_add(out, "\r\n", 2);
 }
 
 void comp_payouts_csv_header(struct sb *out)

@@ -506,6 +506,30 @@ void csv_write_field(struct sb *out, const char *value)
     sb_add(out, "\"", 1);
 }
 
+void csv_field_in_place(struct sb *out, size_t from)
+{
+    size_t n = out->len - from;
+    if (!needs_quotes(out->buf + from, n)) return;
+    size_t quotes = 0;
+    for (const char *q = out->buf + from; (q = memchr(q, '"', (size_t)(out->buf + out->len - q)));
+         q++)
+        quotes++;
+    size_t extra = quotes + 2;
+    for (size_t left = extra; left > 0;) { /* room at the end, filled below */
+        size_t k = left < 8 ? left : 8;
+        sb_add(out, "\"\"\"\"\"\"\"\"", k);
+        left -= k;
+    }
+    char *b = out->buf + from;
+    size_t d = n + extra - 1;
+    b[d--] = '"';
+    for (size_t i = n; i-- > 0;) { /* from the back, doubling quotes */
+        b[d--] = b[i];
+        if (b[i] == '"') b[d--] = '"';
+    }
+    b[0] = '"';
+}
+
 void csv_write_row(struct sb *out, const char *const *fields, size_t n)
 {
     assert(n >= 1);

@@ -114,6 +114,10 @@ int csv_row_find_column(const struct csv_row *header, const char *name);
  * care must handle that themselves. */
 void csv_write_field(struct sb *out, const char *value);
 
+/* Make the bytes appended to `out` since offset `from` one field, as csv_write_field would
+ * have written them: quoted in place, quotes doubled, when they need it. For a long field
+ * composed straight into the output, without a copy of its own. */
+void csv_field_in_place(struct sb *out, size_t from);
 /* Append a record of `n` fields (n >= 1) to `out`, ending it with CRLF. A record
  * of one empty field is written as "" so that it does not read back as a
  * blank line. csv_parse reads back exactly the fields written. */

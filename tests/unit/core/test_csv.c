@@ -590,6 +590,29 @@ static void test_each(void **state)
     assert_int_equal(csv_row_find_column(&hdr, "x"), -1);
 }
 
+/* csv_field_in_place quotes what csv_write_field quotes, the same way. */
+static void test_field_in_place(void **state)
+{
+    (void)state;
+    static const char *const values[] = {
+        "", "plain", "a,b", "say \"hi\"", "\"", "\"\"\"", " lead", "trail\t", "x\ny", "\r",
+        BOM "bom", "many \"quotes\" \"in\" \"one\" \"field\" to grow it by more than eight",
+    };
+    for (size_t i = 0; i < sizeof values / sizeof *values; i++) {
+        struct sb want = SB_INIT, got = SB_INIT;
+        sb_adds(&want, "head,");
+        csv_write_field(&want, values[i]);
+        sb_adds(&got, "head,");
+        size_t from = got.len;
+        sb_adds(&got, values[i]);
+        csv_field_in_place(&got, from);
+        assert_int_equal(got.len, want.len);
+        assert_string_equal(got.buf, want.buf);
+        sb_release(&want);
+        sb_release(&got);
+    }
+}
+
 /* csv_each_from: a piece read from a record boundary counts lines from there. */
 static void test_each_from(void **state)
 {
@@ -609,6 +632,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_each_from),
+        cmocka_unit_test(test_field_in_place),
         cmocka_unit_test(test_simple),
         cmocka_unit_test(test_no_final_newline_and_empty_fields),
         cmocka_unit_test(test_fields_are_not_trimmed),
