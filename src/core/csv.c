@@ -215,14 +215,42 @@ static inline const unsigned char *scan_bare(const unsigned char *p, const unsig
     return p;
 }
 
+/* scan_bare that also copies the run to ps->w: each word is stored whole (room for it
+ * is reserved) and the cursor advances by the bytes that belong to the run. */
+static inline void copy_bare(struct parser *ps)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+#define HAS(w, b) ((((w) ^ (ones * (b))) - ones) & ~((w) ^ (ones * (b))) & highs)
+    while (ps->end - ps->p >= 8) {
+        uint64_t w;
+        memcpy(&w, ps->p, 8);
+        reserve(ps, 8);
+        memcpy(ps->w, &w, 8);
+        uint64_t m =
+            (w & highs) | HAS(w, ',') | HAS(w, '\n') | HAS(w, '"') | HAS(w, '\r') | HAS(w, 0);
+        if (m) {
+            size_t n = (size_t)__builtin_ctzll(m) >> 3;
+            ps->w += n;
+            ps->p += n;
+            return;
+        }
+        ps->w += 8;
+        ps->p += 8;
+    }
+#undef HAS
+#endif
+    const unsigned char *run = ps->p;
+    ps->p = scan_bare(ps->p, ps->end);
+    copy_run(ps, run);
+}
+
 /* An unquoted field, up to (not including) its comma, line end or the end. */
 static int parse_bare(struct parser *ps, size_t start)
 {
     int rc;
     for (;;) {
-        const unsigned char *run = ps->p;
-        ps->p = scan_bare(ps->p, ps->end);
-        copy_run(ps, run);
+        copy_bare(ps);
         if ((rc = check_field_len(ps, start))) return rc;
         if (ps->p == ps->end) return 0;
         switch (*ps->p) {
