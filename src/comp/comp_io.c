@@ -470,17 +470,68 @@ static int rising_continues(const struct rising *a, const struct rising *b)
            a->plen == b->plen && !memcmp(a->prefix, b->prefix, a->plen) && b->first > a->last;
 }
 
-/* The deals of the credits read so far: found by name (or proven new by a rising number). */
+/* The deals of the credits read so far. While deal names rise (D1, D2, ...) a deal's rows
+ * come together and a new name proves a new deal: only the current deal is kept, and each
+ * deal is settled as the next one starts (ten million deals would take 300 MB otherwise).
+ * The first name that does not rise turns the book into one of every deal, found by name:
+ * the deals so far are rebuilt from their rows, their settlement undone until the end. */
 struct deal_book {
+    size_t base;  /* credit index of the book's first row */
+    int by_name;  /* names stopped rising: every deal is in dl and map */
     struct deal *dl;
     size_t ndeals, capdeals;
-    struct comp_name_map map; /* filled once names stop rising */
+    struct comp_name_map map;
     struct rising order;
+    struct deal cur; /* while names rise: the current deal, if have_cur */
+    int have_cur;
+    struct deal short_deal; /* while names rise: the first settled deal short of 100% */
+    int have_short;
     int piece; /* reading a file's second half alone: a name that does not rise stops it */
 };
 
-static void deals_to_map(struct deal_book *b, const struct comp_data *d)
+static struct deal *book_add(struct deal_book *b, size_t first)
 {
+    if (b->ndeals == b->capdeals) {
+        b->capdeals = b->capdeals ? 2 * b->capdeals : 1024;
+        b->dl = xrealloc(b->dl, b->capdeals * sizeof *b->dl);
+    }
+    struct deal *g = &b->dl[b->ndeals++];
+    *g = (struct deal){first, SIZE_MAX, 0, 0};
+    return g;
+}
+
+/* A deal's last direct row takes the cents its rounded-down shares left; a deal short of
+ * 100% is remembered, and refused once every row is read. */
+static void settle_one(struct deal_book *b, struct comp_data *d, const struct deal *g)
+{
+    if (g->last_direct == SIZE_MAX) return; /* overlay-only deal */
+    if (g->split_sum != COMP_BP) {
+        if (!b->have_short) b->short_deal = *g;
+        b->have_short = 1;
+        return;
+    }
+    d->credits[g->last_direct].amount += d->credits[g->first].deal_amount - g->given;
+}
+
+/* Names stopped rising at row `at`: rebuild every deal of rows [base, at), in which each
+ * deal's rows are together, undoing their settlement, and index them by name. */
+static void book_by_name(struct deal_book *b, struct comp_data *d, size_t at)
+{
+    b->by_name = 1;
+    b->have_cur = b->have_short = 0;
+    b->ndeals = 0;
+    for (size_t i = b->base; i < at;) {
+        struct deal *g = book_add(b, i);
+        const char *name = d->credits[i].deal;
+        for (; i < at && (d->credits[i].deal == name || !strcmp(d->credits[i].deal, name)); i++) {
+            struct comp_credit *c = &d->credits[i];
+            if (c->role != COMP_ROLE_DIRECT) continue;
+            c->amount = c->deal_amount * c->split_bp / COMP_BP; /* as deal_take made it */
+            g->given += c->amount;
+            g->split_sum += (int32_t)c->split_bp;
+            g->last_direct = i;
+        }
+    }
     map_grow_to(&b->map, b->ndeals);
     for (size_t i = 0; i < b->ndeals; i++) {
         size_t slot;
@@ -492,24 +543,40 @@ static void deals_to_map(struct deal_book *b, const struct comp_data *d)
 
 /* Take credit `cd`, which is or will be d->credits[at], into its deal `deal`: the rows
  * of a deal agree on amount, date and cancellation; direct splits may not pass 100%; each
- * direct share is rounded down (the deal's last direct row takes the rest in
- * deals_settle), overlay shares half to even. Sets cd->deal (kept once per deal) and
+ * direct share is rounded down (the deal's last direct row takes the rest when the deal
+ * is settled), overlay shares half to even. Sets cd->deal (kept once per deal) and
  * cd->amount. */
 static int deal_take(struct deal_book *b, struct comp_data *d, struct comp_credit *cd,
                      size_t at, const char *deal, const char *name, struct err *e)
 {
     struct deal *g = NULL;
-    size_t slot;
-    if (b->ndeals && !strcmp(d->credits[b->dl[b->ndeals - 1].first].deal, deal)) {
-        g = &b->dl[b->ndeals - 1]; /* the rows of a deal usually come together */
-    } else if (!rising_next(&b->order, deal)) {
-        if (b->piece) return REINS_EINVAL; /* the first half may hold it: read in order */
-        if (b->map.cap == 0) deals_to_map(b, d);
-        if (map_find(&b->map, deal, &slot)) g = &b->dl[b->map.slots[slot].val];
-    } else {
-        slot = SIZE_MAX; /* a new deal, proven by its rising number */
+    size_t slot = SIZE_MAX;
+    int is_new = 0;
+    if (!b->by_name) {
+        if (b->have_cur && !strcmp(d->credits[b->cur.first].deal, deal)) {
+            g = &b->cur; /* the rows of a deal come together */
+        } else if (rising_next(&b->order, deal)) {
+            if (b->have_cur) settle_one(b, d, &b->cur);
+            b->cur = (struct deal){at, SIZE_MAX, 0, 0};
+            b->have_cur = 1;
+            g = &b->cur;
+            is_new = 1;
+        } else {
+            if (b->piece) return REINS_EINVAL; /* the first half may hold it: read in order */
+            book_by_name(b, d, at);
+        }
     }
-    if (g) {
+    if (b->by_name) {
+        if (b->ndeals && !strcmp(d->credits[b->dl[b->ndeals - 1].first].deal, deal)) {
+            g = &b->dl[b->ndeals - 1];
+        } else if (map_find(&b->map, deal, &slot)) {
+            g = &b->dl[b->map.slots[slot].val];
+        } else {
+            g = book_add(b, at);
+            is_new = 1;
+        }
+    }
+    if (!is_new) {
         const struct comp_credit *f = &d->credits[g->first];
         const char *what = f->deal_amount != cd->deal_amount ? "amount"
                            : f->date != cd->date             ? "date"
@@ -521,14 +588,8 @@ static int deal_take(struct deal_book *b, struct comp_data *d, struct comp_credi
                            name, cd->line, what, f->line, deal);
         cd->deal = f->deal;
     } else {
-        if (b->ndeals == b->capdeals) {
-            b->capdeals = b->capdeals ? 2 * b->capdeals : 1024;
-            b->dl = xrealloc(b->dl, b->capdeals * sizeof *b->dl);
-        }
         if (!cd->deal) cd->deal = keep_str(d, deal);
-        if (slot != SIZE_MAX) map_set(&b->map, slot, cd->deal, (uint32_t)b->ndeals);
-        g = &b->dl[b->ndeals++];
-        *g = (struct deal){at, SIZE_MAX, 0, 0};
+        if (slot != SIZE_MAX) map_set(&b->map, slot, cd->deal, (uint32_t)(g - b->dl));
     }
     if (cd->role == COMP_ROLE_DIRECT) {
         g->split_sum += (int32_t)cd->split_bp; /* 1..COMP_BP, and the sum is kept <= COMP_BP */
@@ -547,24 +608,22 @@ static int deal_take(struct deal_book *b, struct comp_data *d, struct comp_credi
     return 0;
 }
 
-/* Every deal's direct splits come to exactly 100%; its last direct row takes the cents
- * the rounded-down shares left. */
-static int deals_settle(const struct deal_book *b, struct comp_data *d, const char *name,
+/* Once every row is read: every deal's direct splits come to exactly 100% (the first deal
+ * that does not is refused, at its first row), and each deal's last direct row takes the
+ * cents the rounded-down shares left. */
+static int deals_settle(struct deal_book *b, struct comp_data *d, const char *name,
                         struct err *e)
 {
-    for (size_t i = 0; i < b->ndeals; i++) {
-        const struct deal *g = &b->dl[i];
-        if (g->last_direct == SIZE_MAX) continue; /* overlay-only deal */
-        if (g->split_sum != COMP_BP) {
-            const struct comp_credit *f = &d->credits[g->first];
-            return err_set(e, REINS_EINVAL,
-                           "%s line %zu: field split_bp: deal '%s' has direct splits of %" PRId64
-                           " bp in all; they must come to exactly 10000 bp (100%%)",
-                           name, f->line, f->deal, (int64_t)g->split_sum);
-        }
-        d->credits[g->last_direct].amount += d->credits[g->first].deal_amount - g->given;
-    }
-    return 0;
+    if (b->have_cur) settle_one(b, d, &b->cur);
+    b->have_cur = 0;
+    for (size_t i = 0; i < b->ndeals && !b->have_short; i++) /* by_name only */
+        settle_one(b, d, &b->dl[i]);
+    if (!b->have_short) return 0;
+    const struct comp_credit *f = &d->credits[b->short_deal.first];
+    return err_set(e, REINS_EINVAL,
+                   "%s line %zu: field split_bp: deal '%s' has direct splits of %" PRId64
+                   " bp in all; they must come to exactly 10000 bp (100%%)",
+                   name, f->line, f->deal, (int64_t)b->short_deal.split_sum);
 }
 
 /* Roll-up: every manager above a direct seller of d->credits[first..] who has a quota
@@ -600,7 +659,7 @@ static void deal_book_release(struct deal_book *b)
 int comp_credit_deals(struct comp_data *d, const struct comp_plan *plan, size_t first,
                       const char *name, struct err *e)
 {
-    struct deal_book b = {.order.last = -1};
+    struct deal_book b = {.base = first, .order.last = -1};
     int rc = 0;
     for (size_t i = first; i < d->ncredits && !rc; i++) {
         struct comp_credit cd = d->credits[i];
@@ -768,6 +827,7 @@ static void reader_init(struct credits_reader *cr, struct comp_data *d,
     cr->c = (struct cols){credit_cols, credit_cols_required, {0}, 0};
     cr->first_credit = d->ncredits;
     cr->id_order.last = cr->deals.order.last = -1;
+    cr->deals.base = d->ncredits;
     cr->bookings = measure_of(d, plan, "");
 }
 

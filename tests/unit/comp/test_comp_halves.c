@@ -1,4 +1,5 @@
-/* test_comp_halves.c -- a credits file read on two threads gives what one pass gives.
+/* test_comp_halves.c -- a credits file read on two threads gives what one pass gives, and
+ * deals settled as they end give what deals settled at the end give.
  *
  * comp_read_credits cuts a big file in two and reads the halves at once, taking the second
  * half only when reading it alone cannot differ from reading the file in order. Each test
@@ -294,6 +295,94 @@ static void test_cut_between_deals(void **state)
     sb_release(&c);
 }
 
+/* "id=amount" of every credit read from `csv` in one pass, or the error. */
+static void amounts_of(const char *csv, struct sb *out)
+{
+    struct err e = {0};
+    struct comp_plan *plan;
+    assert_int_equal(comp_plan_parse(plan_direct, strlen(plan_direct), &plan, &e), 0);
+    struct comp_data d;
+    comp_data_init(&d);
+    *out = (struct sb)SB_INIT;
+    if (comp_read_credits(&d, plan, "credits.csv", csv, strlen(csv), &e))
+        sb_addf(out, "error: %s", e.msg);
+    for (size_t i = 0; i < d.ncredits; i++)
+        sb_addf(out, "%s=%lld\n", d.credits[i].id, (long long)d.credits[i].amount);
+    comp_data_release(&d);
+    comp_plan_free(plan);
+}
+
+static void assert_same_amounts(const char *a, const char *b)
+{
+    struct sb x, y;
+    amounts_of(a, &x);
+    amounts_of(b, &y);
+    assert_string_equal(x.buf, y.buf);
+    sb_release(&x);
+    sb_release(&y);
+}
+
+/* While deal names rise, each deal is settled as the next starts; the first name that does
+ * not rise rebuilds every deal so far. Both ways give the same cents and the same errors. */
+static void test_deals_settle_the_same_either_way(void **state)
+{
+    (void)state;
+    static const char head[] = "id,deal,person,date,amount,split_bp\n";
+    /* D1: three shares of 1001 round down to 333 + 333 + 333, the last takes the 2 left;
+     * D2: 999 as 499 + 499, the last takes 1 */
+    char rising[512], renamed[512];
+    snprintf(rising, sizeof rising,
+             "%s1,D1,a,2026-01-05,1001,3333\n2,D1,b,2026-01-05,1001,3333\n"
+             "3,D1,c,2026-01-05,1001,3334\n4,D2,a,2026-01-06,999,5001\n"
+             "5,D2,b,2026-01-06,999,4999\n6,D3,c,2026-01-07,7,10000\n",
+             head);
+    /* D2 renamed X: not a rising name, so every deal is found by name from there on */
+    snprintf(renamed, sizeof renamed, "%s", rising);
+    for (char *p = renamed; (p = strstr(p, "D2")); p++)
+        p[0] = 'X', p[1] = 'X';
+    assert_same_amounts(rising, renamed);
+    struct sb got;
+    amounts_of(renamed, &got);
+    assert_string_equal(got.buf, "1=333\n2=333\n3=335\n4=499\n5=500\n6=7\n");
+    sb_release(&got);
+
+    /* D1's rows apart: 6000 bp, then D2, then D1's other 4000 bp. Settled when D2 started,
+     * D1 looked short; the rebuild forgets that, and the cents match the rows together. */
+    char apart[512], together[512];
+    snprintf(apart, sizeof apart,
+             "%s1,D1,a,2026-01-05,1001,6000\n2,D2,b,2026-01-06,10,10000\n"
+             "3,D1,c,2026-01-05,1001,4000\n",
+             head);
+    snprintf(together, sizeof together,
+             "%s1,D1,a,2026-01-05,1001,6000\n3,D1,c,2026-01-05,1001,4000\n"
+             "2,D2,b,2026-01-06,10,10000\n",
+             head);
+    struct sb x, y;
+    amounts_of(apart, &x);
+    amounts_of(together, &y);
+    assert_string_equal(x.buf, "1=600\n2=10\n3=401\n"); /* 600 + 400, and 1 left over */
+    assert_string_equal(y.buf, "1=600\n3=401\n2=10\n");
+    sb_release(&x);
+    sb_release(&y);
+
+    /* a deal short of 100% is refused at its first row, after every row was read: the row
+     * fault at line 5 comes first, and without it the short deal D1 */
+    char short_only[512], short_then_bad[600];
+    snprintf(short_only, sizeof short_only,
+             "%s1,D1,a,2026-01-05,1001,6000\n2,D2,b,2026-01-06,10,10000\n"
+             "3,D3,b,2026-01-06,10,9000\n",
+             head);
+    snprintf(short_then_bad, sizeof short_then_bad, "%s4,D4,b,2026-01-07,x,\n", short_only);
+    amounts_of(short_only, &x);
+    amounts_of(short_then_bad, &y);
+    assert_string_equal(x.buf, "error: credits.csv line 2: field split_bp: deal 'D1' has direct "
+                               "splits of 6000 bp in all; they must come to exactly 10000 bp "
+                               "(100%)");
+    assert_non_null(strstr(y.buf, "credits.csv line 5: field amount: 'x'"));
+    sb_release(&x);
+    sb_release(&y);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -303,6 +392,7 @@ int main(void)
         cmocka_unit_test(test_first_fault_wins),
         cmocka_unit_test(test_files_read_in_order),
         cmocka_unit_test(test_cut_between_deals),
+        cmocka_unit_test(test_deals_settle_the_same_either_way),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
