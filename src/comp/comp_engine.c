@@ -195,8 +195,8 @@ struct kfixed {
     int tier_band[COMP_MAX_TIERS];
     int dynamic;         /* some rate depends on the level: re-rates may happen */
     struct cell *cells;  /* [level * nbands + band] */
-    int64_t *credit_cap; /* per event: uncapped, capped; NULL without cap_per_credit */
-    uint32_t *seg_at;    /* per event: 1 + index of its first part this period, 0 none */
+    int64_t *credit_cap; /* per event of the person: uncapped, capped; NULL without a cap */
+    uint32_t *seg_at;    /* per event of the person: 1 + index of its first part this period */
 };
 
 /* A component's state for the current person and quota period. */
@@ -226,6 +226,10 @@ struct run {
     void *sink_ctx;
     size_t base;         /* run line number of lines[0] */
     const struct ev *ev; /* the credits in the order they are applied */
+    /* Per-event state is the current person's only, indexed by event position less
+     * ev_base (the person's first): arrays of the largest person's size, not of every
+     * credit (fresh memory is what big runs pay most for). */
+    size_t ev_base;
     int32_t *first_line; /* per event: its latest gross line, chained by .next */
     struct kfixed kf[COMP_MAX_COMPONENTS];
     struct kstate ks[COMP_MAX_COMPONENTS];
@@ -420,17 +424,18 @@ static int32_t emit(struct run *r, const struct comp_line *tmpl, int32_t pos, in
     int32_t i = push_line(r, tmpl);
     int64_t d = tmpl->amount;
     if (chain && pos >= 0) {
-        r->lines[i].next = r->first_line[pos];
-        r->first_line[pos] = i;
+        r->lines[i].next = r->first_line[(size_t)pos - r->ev_base];
+        r->first_line[(size_t)pos - r->ev_base] = i;
     }
     if (tmpl->component >= 0) {
         const struct comp_component *k = &r->plan->components[tmpl->component];
         struct kfixed *f = &r->kf[tmpl->component];
         if (f->credit_cap && pos >= 0) {
-            struct capt t = {0, f->credit_cap[2 * pos], f->credit_cap[2 * pos + 1]};
+            int64_t *cc = &f->credit_cap[2 * ((size_t)pos - r->ev_base)];
+            struct capt t = {0, cc[0], cc[1]};
             d = through_cap(r, &t, k->cap_per_credit, 0, 0, COMP_RULE_CAP_CREDIT, i, d);
-            f->credit_cap[2 * pos] = t.uncapped;
-            f->credit_cap[2 * pos + 1] = t.capped;
+            cc[0] = t.uncapped;
+            cc[1] = t.capped;
         }
         if (k->cap.amount >= 0)
             d = through_cap(r, &r->ks[tmpl->component].cap, k->cap.amount, k->cap.period, 1,
@@ -551,7 +556,8 @@ static void add_volume(struct run *r, int k, int32_t pos, int64_t amount, int32_
     s->level = level_of(f, s, p1);
     int64_t att = attainment_bp(p1, s->quota);
     /* parts are kept only to be re-rated: a table whose rates never move needs none */
-    if (f->dynamic) f->seg_at[pos] = (uint32_t)s->nsegs + 1; /* a credit's parts are adjacent */
+    if (f->dynamic) /* a credit's parts are adjacent */
+        f->seg_at[(size_t)pos - r->ev_base] = (uint32_t)s->nsegs + 1;
     for (int j = level_of(f, s, p0); j < f->nbands && p0 < p1; j++) {
         int64_t end = j + 1 < f->nbands && s->bound[j + 1] < p1 ? s->bound[j + 1] : p1;
         if (end <= p0) continue;
@@ -716,7 +722,8 @@ static void on_cancel(struct run *r, int32_t pos)
     int32_t cancelled = r->in->credits[c->idx].cancelled;
     /* Reverse every gross line of the credit (parts, re-rates, SPIFs), each
      * linked to the line it reverses; the caps see the reversals too. */
-    for (int32_t i = r->first_line[pos]; i >= 0 && !r->failed; i = r->lines[i].next) {
+    for (int32_t i = r->first_line[(size_t)pos - r->ev_base]; i >= 0 && !r->failed;
+         i = r->lines[i].next) {
         struct comp_line l = r->lines[i];
         l.rule = COMP_RULE_CLAWBACK;
         l.date = cancelled;
@@ -741,7 +748,7 @@ static void on_cancel(struct run *r, int32_t pos)
             milestones(r, (int)k, cancelled, pos);
             continue;
         }
-        for (size_t i = r->kf[k].dynamic ? r->kf[k].seg_at[pos] : 0;
+        for (size_t i = r->kf[k].dynamic ? r->kf[k].seg_at[(size_t)pos - r->ev_base] : 0;
              i > 0 && i <= s->nsegs && s->segs[i - 1].credit == pos; i++)
             s->segs[i - 1].active = 0;
         int old = s->level;
@@ -968,22 +975,12 @@ int comp_run_stream(const struct comp_input *in, comp_line_sink sink, void *ctx,
     int32_t end_day = comp_month_first_day(last_pay + (int32_t)p->payout_period) - 1;
     if (p->effective_to != COMP_NO_DATE && p->effective_to < end_day) end_day = p->effective_to;
 
-    size_t per_credit = in->ncredits ? in->ncredits : 1; /* per-credit arrays' length */
-    for (size_t k = 0; k < p->ncomponents; k++) {
-        if (p->components[k].kind == COMP_COMMISSION) {
-            kfixed_init(&r->kf[k], &p->components[k]);
-            if (r->kf[k].dynamic) r->kf[k].seg_at = comp_big_zalloc(per_credit * sizeof(uint32_t));
-        }
-        if (p->components[k].cap_per_credit >= 0)
-            r->kf[k].credit_cap = comp_big_zalloc(2 * per_credit * sizeof(int64_t));
-    }
+    for (size_t k = 0; k < p->ncomponents; k++)
+        if (p->components[k].kind == COMP_COMMISSION) kfixed_init(&r->kf[k], &p->components[k]);
     r->memo_day = INT32_MIN;
     /* kept: about two lines a credit, so it grows less often; streamed: one person's */
     r->caplines = sink ? 4096 : 2 * in->ncredits + 1024;
     r->lines = xmalloc(r->caplines * sizeof *r->lines);
-    r->first_line = comp_big_alloc(per_credit * sizeof *r->first_line);
-    for (size_t i = 0; i < in->ncredits; i++)
-        r->first_line[i] = -1;
 
     /* Credits in the plan's dates, into one bucket per person in input order, then ordered
      * inside each bucket. Both passes over in->credits are sequential: gathering the
@@ -1012,8 +1009,17 @@ int comp_run_stream(const struct comp_input *in, comp_line_sink sink, void *ctx,
         if (nca == capca) ca = xrealloc(ca, (capca *= 2) * sizeof *ca);
         ca[nca++] = (struct key){c->person, c->cancelled, id_number(c->id), (int32_t)i, c->id};
     }
-    for (size_t i = 1; i <= in->npeople; i++)
+    size_t per_person = 1; /* the most credits of one person: per-event arrays' length */
+    for (size_t i = 1; i <= in->npeople; i++) {
+        if (start[i] > per_person) per_person = start[i];
         start[i] += start[i - 1];
+    }
+    for (size_t k = 0; k < p->ncomponents; k++) {
+        if (r->kf[k].dynamic) r->kf[k].seg_at = xmalloc(per_person * sizeof(uint32_t));
+        if (p->components[k].cap_per_credit >= 0)
+            r->kf[k].credit_cap = xmalloc(2 * per_person * sizeof(int64_t));
+    }
+    r->first_line = xmalloc(per_person * sizeof *r->first_line);
     sort_keys(ca, nca, p->effective_from, in->npeople);
 
     size_t ev_bytes = (ncr ? ncr : 1) * sizeof(struct ev);
@@ -1075,6 +1081,13 @@ int comp_run_stream(const struct comp_input *in, comp_line_sink sink, void *ctx,
             if (own == a) continue;
         }
         r->person = person;
+        r->ev_base = a0;
+        for (size_t i = 0; i < a - a0; i++)
+            r->first_line[i] = -1;
+        for (size_t k = 0; k < p->ncomponents; k++) {
+            if (r->kf[k].seg_at) memset(r->kf[k].seg_at, 0, (a - a0) * sizeof(uint32_t));
+            if (r->kf[k].credit_cap) memset(r->kf[k].credit_cap, 0, 2 * (a - a0) * sizeof(int64_t));
+        }
         r->plan_cap = (struct capt){INT32_MIN, 0, 0};
         r->period_sum = r->earned_to_date = r->paid_to_date = r->draw_balance = 0;
         for (size_t k = 0; k < p->ncomponents; k++) {
@@ -1106,15 +1119,15 @@ int comp_run_stream(const struct comp_input *in, comp_line_sink sink, void *ctx,
 
     for (size_t k = 0; k < p->ncomponents; k++) {
         free(r->kf[k].cells);
-        comp_big_free(r->kf[k].credit_cap, 2 * per_credit * sizeof(int64_t));
-        comp_big_free(r->kf[k].seg_at, per_credit * sizeof(uint32_t));
+        free(r->kf[k].credit_cap);
+        free(r->kf[k].seg_at);
         free(r->ks[k].segs);
     }
     free(qstart);
     free(qs);
     free(start);
     free(ca);
-    comp_big_free(r->first_line, per_credit * sizeof *r->first_line);
+    free(r->first_line);
     comp_big_free(ev, ev_bytes);
     int failed = r->failed;
     if (sink) {
