@@ -295,12 +295,90 @@ static void push_row(struct parser *ps, size_t line, size_t nfields)
     ps->rows[ps->nrows++] = (struct csv_row){.line = line, .nfields = nfields, .fields = NULL};
 }
 
+/* A record on one line with nothing to unquote or check: printable ASCII and commas, up
+ * to LF, CRLF or the end. Most records of big exports are such; they are copied whole and
+ * split at the commas, which is what parse_record would make of them. Returns 0 (nothing
+ * read) for any other record, or one over a limit: parse_record reads it, or names what
+ * is wrong. */
+static int parse_plain_record(struct parser *ps, size_t line)
+{
+    const unsigned char *s = ps->p, *end = ps->end;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+#define HAS(w, b) ((((w) ^ (ones * (b))) - ones) & ~((w) ^ (ones * (b))) & highs)
+    while (end - s >= 8) { /* the lowest flag is exact, as in scan_bare */
+        uint64_t w;
+        memcpy(&w, s, 8);
+        uint64_t m = (w & highs) | HAS(w, '\n') | HAS(w, '"') | HAS(w, '\r') | HAS(w, 0);
+        if (m) {
+            s += __builtin_ctzll(m) >> 3;
+            break;
+        }
+        s += 8;
+    }
+#undef HAS
+#endif
+    while (s < end && !(stop[*s] & STOP_QUOTED) && *s != '\r') /* LF, quote, NUL, non-ASCII */
+        s++;
+    size_t skip = 0; /* the line end */
+    if (s < end) {
+        if (*s == '\n')
+            skip = 1;
+        else if (*s == '\r' && end - s >= 2 && s[1] == '\n')
+            skip = 2;
+        else
+            return 0; /* a quote, a lone CR, a NUL or a byte to check as UTF-8 */
+    }
+    size_t n = (size_t)(s - ps->p), first = ps->nptrs;
+    reserve(ps, n + 1);
+    char *text = ps->w;
+    memcpy(text, ps->p, n);
+    text[n] = '\0';
+    push_field(ps, text);
+    size_t i = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const uint64_t low7 = 0x7f7f7f7f7f7f7f7full, commas = 0x2c2c2c2c2c2c2c2cull;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, text + i, 8);
+        uint64_t t = w ^ commas;
+        /* 0x80 exactly in the bytes that are commas: no borrow between bytes */
+        for (uint64_t z = ~(((t & low7) + low7) | t | low7); z; z &= z - 1) {
+            size_t k = i + ((size_t)__builtin_ctzll(z) >> 3);
+            text[k] = '\0';
+            push_field(ps, text + k + 1);
+        }
+    }
+#endif
+    for (; i < n; i++)
+        if (text[i] == ',') {
+            text[i] = '\0';
+            push_field(ps, text + i + 1);
+        }
+    size_t nfields = ps->nptrs - first;
+    int over = nfields > ps->lim.max_fields;
+    for (size_t f = first; f < ps->nptrs && !over; f++) {
+        const char *next = f + 1 < ps->nptrs ? ps->ptrs[f + 1] : text + n + 1;
+        over = (size_t)(next - ps->ptrs[f] - 1) > ps->lim.max_field_len;
+    }
+    if (over) {
+        ps->nptrs = first; /* over a limit: parse_record says which */
+        return 0;
+    }
+    ps->w += n + 1;
+    ps->p = s + skip;
+    if (skip) ps->line++;
+    push_row(ps, line, nfields);
+    return 1;
+}
+
 /* One record, from its first byte to just past its line end (or the end). */
 static int parse_record(struct parser *ps)
 {
     if (ps->nrows == ps->lim.max_rows)
         return fail_line(ps, ps->line, REINS_ETOOBIG, ": more than %zu rows", ps->lim.max_rows);
     size_t line = ps->line, first = ps->nptrs;
+    if (parse_plain_record(ps, line)) return 0;
     int rc;
     ps->field = 0;
     for (;;) {

@@ -590,6 +590,81 @@ static void test_each(void **state)
     assert_int_equal(csv_row_find_column(&hdr, "x"), -1);
 }
 
+/* Plain records (one line, nothing quoted) take a short path; the same records with every
+ * field quoted take the long one. Both must give the fields they were made of, or the same
+ * error when a limit is passed. */
+static void test_plain_records_as_quoted_ones(void **state)
+{
+    (void)state;
+    uint32_t seed = 5;
+    static const char alphabet[] = "ab x;=9";
+    const struct csv_limits tight = {.max_fields = 4, .max_field_len = 5};
+    for (int round = 0; round < 3000; round++) {
+        struct sb plain = SB_INIT, quoted = SB_INIT, want = SB_INIT;
+        seed = seed * 1103515245u + 12345u;
+        int nrec = 1 + (int)(seed >> 16) % 5, line = 1;
+        for (int r = 0; r < nrec; r++) {
+            seed = seed * 1103515245u + 12345u;
+            if ((seed >> 20) % 7 == 0) { /* a blank line */
+                sb_adds(&plain, "\n");
+                sb_adds(&quoted, "\n");
+                line++;
+            }
+            int nf = 1 + (int)(seed >> 8) % 6;
+            sb_addf(&want, "%d:", line);
+            for (int f = 0; f < nf; f++) {
+                seed = seed * 1103515245u + 12345u;
+                int len = (int)(seed >> 12) % 8;
+                if (nf == 1 && len == 0) len = 1; /* a lone empty field is a blank line */
+                char field[16];
+                for (int i = 0; i < len; i++) {
+                    seed = seed * 1103515245u + 12345u;
+                    field[i] = alphabet[(seed >> 16) % (sizeof alphabet - 1)];
+                }
+                field[len] = 0;
+                sb_addf(&plain, "%s%s", f ? "," : "", field);
+                sb_addf(&quoted, "%s\"%s\"", f ? "," : "", field);
+                sb_addf(&want, "%s%s", f ? "|" : "", field);
+            }
+            sb_adds(&want, "\n");
+            seed = seed * 1103515245u + 12345u;
+            if (r < nrec - 1 || (seed >> 24) % 2) {
+                const char *end = (seed >> 10) % 3 ? "\n" : "\r\n";
+                sb_adds(&plain, end);
+                sb_adds(&quoted, end);
+                line++;
+            }
+        }
+        for (int limited = 0; limited < 2; limited++) {
+            const struct csv_limits *lim = limited ? &tight : NULL;
+            struct csv_doc *a = NULL, *b = NULL;
+            struct err ea = {0}, eb = {0};
+            int ra = csv_parse(plain.buf, plain.len, lim, &a, &ea);
+            int rb = csv_parse(quoted.buf, quoted.len, lim, &b, &eb);
+            assert_int_equal(ra, rb);
+            if (ra) {
+                assert_string_equal(ea.msg, eb.msg);
+                continue;
+            }
+            struct sb got = SB_INIT;
+            for (size_t i = 0; i < a->nrows; i++)
+                log_row(&got, &a->rows[i]);
+            assert_string_equal(got.buf, want.buf);
+            sb_release(&got);
+            for (size_t i = 0; i < b->nrows; i++)
+                log_row(&got, &b->rows[i]);
+            assert_string_equal(got.buf, want.buf);
+            sb_release(&got);
+            csv_doc_free(a);
+            csv_doc_free(b);
+            same_as_parse(plain.buf, plain.len, lim); /* and csv_each agrees */
+        }
+        sb_release(&plain);
+        sb_release(&quoted);
+        sb_release(&want);
+    }
+}
+
 /* csv_field_in_place quotes what csv_write_field quotes, the same way. */
 static void test_field_in_place(void **state)
 {
@@ -633,6 +708,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_each_from),
         cmocka_unit_test(test_field_in_place),
+        cmocka_unit_test(test_plain_records_as_quoted_ones),
         cmocka_unit_test(test_simple),
         cmocka_unit_test(test_no_final_newline_and_empty_fields),
         cmocka_unit_test(test_fields_are_not_trimmed),
