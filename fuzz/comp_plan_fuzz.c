@@ -55,22 +55,24 @@ static void run_engine(const struct comp_plan *p)
             quotas[nq++] = (struct comp_quota){person, "bookings", m, 1000000 + person, 0};
     int32_t d0 = p->effective_from;
     struct comp_credit c[] = {
-        {"1", "A", 1, COMP_ROLE_DIRECT, d0 + 3, COMP_NO_DATE, 600000, 1000000, 6000, "bookings",
-         "Analytics", "new", -1, 2},
-        {"2", "A", 2, COMP_ROLE_DIRECT, d0 + 3, d0 + 40, 400000, 1000000, 4000, "bookings",
-         "Analytics", "new", -1, 3},
-        {"3", "A", 0, COMP_ROLE_OVERLAY, d0 + 3, COMP_NO_DATE, 500000, 1000000, 5000, "bookings",
-         NULL, NULL, -1, 4},
-        {"4", "B", 1, COMP_ROLE_DIRECT, d0 + 50, d0 + 400, 1500001, 1500001, 10000, "bookings",
-         "Core", "renewal", -1, 5},
-        {"5", "C", 2, COMP_ROLE_DIRECT, d0 + 95, COMP_NO_DATE, 777777, 777777, 10000, "bookings",
-         NULL, "new", -1, 6},
-        {"6", "D", 1, COMP_ROLE_DIRECT, d0 + 95, d0 + 96, 3000000, 3000000, 10000, "other", NULL,
-         NULL, -1, 7},
-        {"1", "A", 0, COMP_ROLE_ROLLUP, d0 + 3, COMP_NO_DATE, 600000, 1000000, 6000, "bookings",
-         "Analytics", "new", 0, 0},
-        {"7", "E", 2, COMP_ROLE_DIRECT, d0 + 300, d0 + 310, 0, 0, 10000, "bookings", NULL, NULL, -1,
-         8},
+        /* id, deal, measure, product, type, amount, deal amount, person,
+         * date, cancelled, source, line, split, role */
+        {"1", "A", "bookings", "Analytics", "new", 600000, 1000000, 1, d0 + 3, COMP_NO_DATE, -1, 2,
+         6000, COMP_ROLE_DIRECT},
+        {"2", "A", "bookings", "Analytics", "new", 400000, 1000000, 2, d0 + 3, d0 + 40, -1, 3, 4000,
+         COMP_ROLE_DIRECT},
+        {"3", "A", "bookings", NULL, NULL, 500000, 1000000, 0, d0 + 3, COMP_NO_DATE, -1, 4, 5000,
+         COMP_ROLE_OVERLAY},
+        {"4", "B", "bookings", "Core", "renewal", 1500001, 1500001, 1, d0 + 50, d0 + 400, -1, 5,
+         10000, COMP_ROLE_DIRECT},
+        {"5", "C", "bookings", NULL, "new", 777777, 777777, 2, d0 + 95, COMP_NO_DATE, -1, 6, 10000,
+         COMP_ROLE_DIRECT},
+        {"6", "D", "other", NULL, NULL, 3000000, 3000000, 1, d0 + 95, d0 + 96, -1, 7, 10000,
+         COMP_ROLE_DIRECT},
+        {"1", "A", "bookings", "Analytics", "new", 600000, 1000000, 0, d0 + 3, COMP_NO_DATE, 0, 0,
+         6000, COMP_ROLE_ROLLUP},
+        {"7", "E", "bookings", NULL, NULL, 0, 0, 2, d0 + 300, d0 + 310, -1, 8, 10000,
+         COMP_ROLE_DIRECT},
     };
     struct comp_input in = {p, people, 3, c, sizeof c / sizeof *c, quotas, nq, m0 + 23};
     struct comp_result r;

@@ -129,20 +129,21 @@ struct comp_person {
     int32_t manager; /* index into the people array, -1 for none */
 };
 
-/* One person's credit for one deal, after splitting. */
+/* One person's credit for one deal, after splitting. Ten million of them make a big run:
+ * 80 bytes each. */
 struct comp_credit {
     const char *id; /* the credit row's id; with the date, it orders credits */
     const char *deal;
-    uint32_t person;
-    enum comp_role role;
-    int32_t date;        /* the close date */
-    int32_t cancelled;   /* COMP_NO_DATE, or the date the deal was cancelled */
+    const char *measure, *product, *deal_type;
     int64_t amount;      /* credited to this person */
     int64_t deal_amount; /* the whole deal */
-    int64_t split_bp;
-    const char *measure, *product, *deal_type;
-    int32_t source; /* roll-up credit: index of the direct credit it rolls up */
-    size_t line;    /* the input line, for messages; 0 when none */
+    uint32_t person;
+    int32_t date;      /* the close date */
+    int32_t cancelled; /* COMP_NO_DATE, or the date the deal was cancelled */
+    int32_t source;    /* roll-up credit: index of the direct credit it rolls up */
+    uint32_t line;     /* the input line, for messages; 0 when none */
+    int16_t split_bp;  /* 1..COMP_BP */
+    uint8_t role;      /* enum comp_role */
 };
 
 struct comp_quota {

@@ -703,7 +703,7 @@ static void on_credit(struct run *r, int32_t pos)
             err_set(r->e, REINS_EINVAL,
                     "credits line %zu: person '%s' has no quota for measure '%s' in %s "
                     "(component %s needs one to measure attainment)",
-                    cr->line, r->in->people[cr->person].id, kc->measure, label, kc->id);
+                    (size_t)cr->line, r->in->people[cr->person].id, kc->measure, label, kc->id);
             return;
         }
         if (amount == 0) continue;
@@ -995,7 +995,7 @@ int comp_run_stream(const struct comp_input *in, comp_line_sink sink, void *ctx,
         if (c->cancelled != COMP_NO_DATE && c->cancelled < c->date) {
             r->failed = 1;
             err_set(e, REINS_EINVAL, "credits line %zu: field cancelled_on: before the close date",
-                    c->line);
+                    (size_t)c->line);
             break;
         }
         if (c->date < p->effective_from || c->date > end_day) continue;
@@ -1031,13 +1031,10 @@ int comp_run_stream(const struct comp_input *in, comp_line_sink sink, void *ctx,
         for (size_t i = 0; i < in->ncredits && !r->failed; i++) {
             const struct comp_credit *c = &in->credits[i];
             if (c->date < p->effective_from || c->date > end_day) continue;
-            ev[fill[c->person]++] = (struct ev){c->amount,
-                                                id_number(c->id),
-                                                (int32_t)i,
-                                                c->date,
-                                                counts_of(p, c, memo),
-                                                (int16_t)c->split_bp,
-                                                (uint8_t)c->role};
+            ev[fill[c->person]++] =
+                (struct ev){c->amount,       id_number(c->id),      (int32_t)i,
+                            c->date,         counts_of(p, c, memo), (int16_t)c->split_bp,
+                            (uint8_t)c->role};
         }
         free(memo);
         free(fill);

@@ -476,8 +476,8 @@ static int rising_continues(const struct rising *a, const struct rising *b)
  * The first name that does not rise turns the book into one of every deal, found by name:
  * the deals so far are rebuilt from their rows, their settlement undone until the end. */
 struct deal_book {
-    size_t base;  /* credit index of the book's first row */
-    int by_name;  /* names stopped rising: every deal is in dl and map */
+    size_t base; /* credit index of the book's first row */
+    int by_name; /* names stopped rising: every deal is in dl and map */
     struct deal *dl;
     size_t ndeals, capdeals;
     struct comp_name_map map;
@@ -546,8 +546,8 @@ static void book_by_name(struct deal_book *b, struct comp_data *d, size_t at)
  * direct share is rounded down (the deal's last direct row takes the rest when the deal
  * is settled), overlay shares half to even. Sets cd->deal (kept once per deal) and
  * cd->amount. */
-static int deal_take(struct deal_book *b, struct comp_data *d, struct comp_credit *cd,
-                     size_t at, const char *deal, const char *name, struct err *e)
+static int deal_take(struct deal_book *b, struct comp_data *d, struct comp_credit *cd, size_t at,
+                     const char *deal, const char *name, struct err *e)
 {
     struct deal *g = NULL;
     size_t slot = SIZE_MAX;
@@ -585,7 +585,7 @@ static int deal_take(struct deal_book *b, struct comp_data *d, struct comp_credi
         if (what)
             return err_set(e, REINS_EINVAL,
                            "%s line %zu: field %s: differs from line %zu for the same deal '%s'",
-                           name, cd->line, what, f->line, deal);
+                           name, (size_t)cd->line, what, (size_t)f->line, deal);
         cd->deal = f->deal;
     } else {
         if (!cd->deal) cd->deal = keep_str(d, deal);
@@ -597,13 +597,13 @@ static int deal_take(struct deal_book *b, struct comp_data *d, struct comp_credi
             return err_set(e, REINS_EINVAL,
                            "%s line %zu: field split_bp: deal '%s' has direct splits of %" PRId64
                            " bp so far, over 100%% (10000 bp)",
-                           name, cd->line, deal, (int64_t)g->split_sum);
+                           name, (size_t)cd->line, deal, (int64_t)g->split_sum);
         cd->amount = cd->deal_amount * cd->split_bp / COMP_BP;
         g->given += cd->amount;
         g->last_direct = at;
     } else if (comp_round_bp(cd->deal_amount, cd->split_bp, &cd->amount)) {
         return err_set(e, REINS_EINVAL, "%s line %zu: field amount: '%" PRId64 "' is too large",
-                       name, cd->line, cd->deal_amount);
+                       name, (size_t)cd->line, cd->deal_amount);
     }
     return 0;
 }
@@ -611,8 +611,7 @@ static int deal_take(struct deal_book *b, struct comp_data *d, struct comp_credi
 /* Once every row is read: every deal's direct splits come to exactly 100% (the first deal
  * that does not is refused, at its first row), and each deal's last direct row takes the
  * cents the rounded-down shares left. */
-static int deals_settle(struct deal_book *b, struct comp_data *d, const char *name,
-                        struct err *e)
+static int deals_settle(struct deal_book *b, struct comp_data *d, const char *name, struct err *e)
 {
     if (b->have_cur) settle_one(b, d, &b->cur);
     b->have_cur = 0;
@@ -623,7 +622,7 @@ static int deals_settle(struct deal_book *b, struct comp_data *d, const char *na
     return err_set(e, REINS_EINVAL,
                    "%s line %zu: field split_bp: deal '%s' has direct splits of %" PRId64
                    " bp in all; they must come to exactly 10000 bp (100%%)",
-                   name, f->line, f->deal, (int64_t)b->short_deal.split_sum);
+                   name, (size_t)f->line, f->deal, (int64_t)b->short_deal.split_sum);
 }
 
 /* Roll-up: every manager above a direct seller of d->credits[first..] who has a quota
@@ -759,8 +758,11 @@ static int credit_row(void *ctx, struct csv_row *row)
     if (row->nfields != cr->c.nfields)
         return err_set(e, REINS_EINVAL, "%s line %zu: %zu fields, but the header has %zu", name,
                        row->line, row->nfields, cr->c.nfields);
+    if (row->line > UINT32_MAX) /* lines are kept in 32 bits */
+        return err_set(e, REINS_ETOOBIG, "%s line %zu: more than %" PRIu32 " lines", name,
+                       row->line, UINT32_MAX);
     map_prefetch(d->names, fld(c, row, PERSON));
-    struct comp_credit cd = {.line = row->line, .source = -1, .cancelled = COMP_NO_DATE};
+    struct comp_credit cd = {.line = (uint32_t)row->line, .source = -1, .cancelled = COMP_NO_DATE};
     const char *id = fld(c, row, ID), *deal = fld(c, row, DEAL), *role = fld(c, row, ROLE);
     const char *split = fld(c, row, SPLIT), *canc = fld(c, row, CANCELLED);
     size_t slot;
@@ -787,9 +789,10 @@ static int credit_row(void *ctx, struct csv_row *row)
     } else {
         cd.id = keep_str(d, id);
     }
-    cd.split_bp = COMP_BP;
-    if (*split && int_field_fast(e, name, row, "split_bp", split, 1, COMP_BP, &cd.split_bp))
+    int64_t split_bp = COMP_BP;
+    if (*split && int_field_fast(e, name, row, "split_bp", split, 1, COMP_BP, &split_bp))
         return REINS_EINVAL;
+    cd.split_bp = (int16_t)split_bp;
     if (!*role || !strcmp(role, "direct"))
         cd.role = COMP_ROLE_DIRECT;
     else if (!strcmp(role, "overlay"))
@@ -921,8 +924,7 @@ static size_t cut_point(const char *csv, size_t len, int deal_col)
             prev--;
         const char *a, *b;
         size_t an, bn;
-        if (!line_field(prev, nl, deal_col, &a, &an) ||
-            !line_field(nl + 1, end, deal_col, &b, &bn))
+        if (!line_field(prev, nl, deal_col, &a, &an) || !line_field(nl + 1, end, deal_col, &b, &bn))
             break;
         if (an != bn || memcmp(a, b, an)) return (size_t)(nl + 1 - csv);
         nl = memchr(nl + 1, '\n', (size_t)(end - nl - 1));

@@ -57,7 +57,7 @@ static void read_file(const char *plan_json, const char *people, const char *quo
                 d.people[c->person].id, c->date, c->cancelled, (long long)c->amount,
                 (long long)c->deal_amount, (long long)c->split_bp, (int)c->role,
                 c->measure ? c->measure : "-", c->product ? c->product : "-",
-                c->deal_type ? c->deal_type : "-", c->source, c->line);
+                c->deal_type ? c->deal_type : "-", c->source, (size_t)c->line);
     }
     for (size_t i = 0; i < d.npeople; i++) /* people are numbered in the order met */
         sb_addf(&o->credits, "person %zu %s\n", i, d.people[i].id);
@@ -122,8 +122,8 @@ static void make_credits(struct sb *out)
                     canc);
         }
         if (r >= 54)
-            sb_addf(out, "%d,D%d,s%d,%s,%ld,10000,overlay,%s,new,%s\n", id++, k,
-                    (s + 5) % SELLERS, date, amount, prod, canc);
+            sb_addf(out, "%d,D%d,s%d,%s,%ld,10000,overlay,%s,new,%s\n", id++, k, (s + 5) % SELLERS,
+                    date, amount, prod, canc);
     }
 }
 
@@ -252,8 +252,8 @@ static void test_files_read_in_order(void **state)
     char *row = get_line(&f, 10);
     char *person = strchr(strchr(row, ',') + 1, ',') + 1, *rest = strchr(person, ',');
     char text[256];
-    snprintf(text, sizeof text, "%.*s\"%.*s\"%s", (int)(person - row), row,
-             (int)(rest - person), person, rest);
+    snprintf(text, sizeof text, "%.*s\"%.*s\"%s", (int)(person - row), row, (int)(rest - person),
+             person, rest);
     set_line(&f, 10, text);
     free(row);
     assert_false(same_both_ways(plan_direct, NULL, NULL, &f, NULL));
