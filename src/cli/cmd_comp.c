@@ -383,7 +383,6 @@ static int comp_calc(int argc, char **argv)
         pthread_mutex_init(&lo.mu, NULL);
         pthread_cond_init(&lo.cv, NULL);
         comp_lines_csv_header(&lo.ring[0].text); /* written first, with the first chunk */
-        lo.ring[0].formatted = 0;
         lo.threaded = pthread_create(&writer, NULL, writer_main, &lo) == 0;
         rc = comp_run_stream(&in, write_lines, &lo, &r, &e);
         int wrc = lines_finish(&lo, &writer, !rc);
