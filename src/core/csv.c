@@ -191,58 +191,32 @@ static int parse_quoted(struct parser *ps, size_t start)
     return fail_field(ps, REINS_EINVAL, "unexpected character after closing quote");
 }
 
-/* The first byte from p on that stops an unquoted run (stop[] & STOP_BARE), or end.
- * Eight bytes at a time where it can: big exports are mostly unquoted runs. In each
- * word a byte equal to b shows as 0x80 in has(w, b); the borrow trick can also flag
- * bytes above a true match, never below one, so the lowest flag is exact. */
-static inline const unsigned char *scan_bare(const unsigned char *p, const unsigned char *end)
+/* The first byte from p on that stops an unquoted run, or end: a comma (when `commas`),
+ * LF, CR, quote, NUL or non-ASCII byte. Eight bytes at a time where it can: big exports
+ * are mostly unquoted runs. In each word a byte equal to b shows as 0x80 in has(w, b); the
+ * borrow trick can also flag bytes above a true match, never below one, so the lowest
+ * flag is exact. */
+static inline const unsigned char *scan_run(const unsigned char *p, const unsigned char *end,
+                                            int commas)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    const uint64_t comma_mask = commas ? ~0ull : 0;
 #define HAS(w, b) ((((w) ^ (ones * (b))) - ones) & ~((w) ^ (ones * (b))) & highs)
     while (end - p >= 8) {
         uint64_t w;
         memcpy(&w, p, 8);
-        uint64_t m =
-            (w & highs) | HAS(w, ',') | HAS(w, '\n') | HAS(w, '"') | HAS(w, '\r') | HAS(w, 0);
+        uint64_t m = (w & highs) | (HAS(w, ',') & comma_mask) | HAS(w, '\n') | HAS(w, '"') |
+                     HAS(w, '\r') | HAS(w, 0);
         if (m) return p + (__builtin_ctzll(m) >> 3);
         p += 8;
     }
 #undef HAS
 #endif
-    while (p < end && !(stop[*p] & STOP_BARE))
+    /* STOP_QUOTED: LF, quote, NUL and non-ASCII; STOP_BARE: the comma, LF and CR too */
+    while (p < end && !(stop[*p] & (commas ? STOP_BARE : STOP_QUOTED)) && *p != '\r')
         p++;
     return p;
-}
-
-/* scan_bare that also copies the run to ps->w: each word is stored whole (room for it
- * is reserved) and the cursor advances by the bytes that belong to the run. */
-static inline void copy_bare(struct parser *ps)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-#define HAS(w, b) ((((w) ^ (ones * (b))) - ones) & ~((w) ^ (ones * (b))) & highs)
-    while (ps->end - ps->p >= 8) {
-        uint64_t w;
-        memcpy(&w, ps->p, 8);
-        reserve(ps, 8);
-        memcpy(ps->w, &w, 8);
-        uint64_t m =
-            (w & highs) | HAS(w, ',') | HAS(w, '\n') | HAS(w, '"') | HAS(w, '\r') | HAS(w, 0);
-        if (m) {
-            size_t n = (size_t)__builtin_ctzll(m) >> 3;
-            ps->w += n;
-            ps->p += n;
-            return;
-        }
-        ps->w += 8;
-        ps->p += 8;
-    }
-#undef HAS
-#endif
-    const unsigned char *run = ps->p;
-    ps->p = scan_bare(ps->p, ps->end);
-    copy_run(ps, run);
 }
 
 /* An unquoted field, up to (not including) its comma, line end or the end. */
@@ -250,7 +224,9 @@ static int parse_bare(struct parser *ps, size_t start)
 {
     int rc;
     for (;;) {
-        copy_bare(ps);
+        const unsigned char *run = ps->p;
+        ps->p = scan_run(ps->p, ps->end, 1);
+        copy_run(ps, run);
         if ((rc = check_field_len(ps, start))) return rc;
         if (ps->p == ps->end) return 0;
         switch (*ps->p) {
@@ -302,24 +278,7 @@ static void push_row(struct parser *ps, size_t line, size_t nfields)
  * is wrong. */
 static int parse_plain_record(struct parser *ps, size_t line)
 {
-    const unsigned char *s = ps->p, *end = ps->end;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-#define HAS(w, b) ((((w) ^ (ones * (b))) - ones) & ~((w) ^ (ones * (b))) & highs)
-    while (end - s >= 8) { /* the lowest flag is exact, as in scan_bare */
-        uint64_t w;
-        memcpy(&w, s, 8);
-        uint64_t m = (w & highs) | HAS(w, '\n') | HAS(w, '"') | HAS(w, '\r') | HAS(w, 0);
-        if (m) {
-            s += __builtin_ctzll(m) >> 3;
-            break;
-        }
-        s += 8;
-    }
-#undef HAS
-#endif
-    while (s < end && !(stop[*s] & STOP_QUOTED) && *s != '\r') /* LF, quote, NUL, non-ASCII */
-        s++;
+    const unsigned char *end = ps->end, *s = scan_run(ps->p, end, 0);
     size_t skip = 0; /* the line end */
     if (s < end) {
         if (*s == '\n')
