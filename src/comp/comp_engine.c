@@ -161,7 +161,8 @@ struct cell {
 /* A credit as the engine reads it, copied in the order credits are applied.
  * Read where they lie (file order), the first touch of each credit was the
  * engine's hottest instruction under perf; one gathering pass takes those
- * misses together. Per-credit state is indexed by this position too. */
+ * misses together. Per-credit state is indexed by this position, less the person's
+ * first. */
 struct ev {
     int64_t amount;
     uint64_t idnum; /* the id's value when decimal, else UINT64_MAX: orders the day */
