@@ -396,9 +396,10 @@ static int comp_calc(int argc, char **argv)
     if (!rc && opt_get(opts, "timings"))
         fprintf(stderr,
                 "reins: comp calc: read %.0f ms (cpu %.0f; %zu credits after splits and "
-                "roll-up), compute and write lines %.0f ms (cpu %.0f; %zu lines, %zu written), "
+                "roll-up%s), compute and write lines %.0f ms (cpu %.0f; %zu lines, %zu written), "
                 "totals %.0f ms\n",
-                t1.wall - t0.wall, t1.cpu - t0.cpu, d.ncredits, t2.wall - t1.wall, t2.cpu - t1.cpu,
+                t1.wall - t0.wall, t1.cpu - t0.cpu, d.ncredits,
+                d.halves_taken ? "; read on two threads" : "", t2.wall - t1.wall, t2.cpu - t1.cpu,
                 r.nlines, lo.written, t3.wall - t2.wall);
     if (!rc) {
         int64_t sum = 0;

@@ -28,12 +28,6 @@ void *comp_big_alloc(size_t n)
     return p;
 }
 
-void *comp_big_zalloc(size_t n)
-{
-    if (n < COMP_BIG_MIN) return xcalloc(1, n ? n : 1);
-    return comp_big_alloc(n); /* a new anonymous mapping is zeroed */
-}
-
 void comp_big_free(void *p, size_t n)
 {
     if (!p) return;

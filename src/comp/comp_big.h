@@ -1,6 +1,7 @@
 /* comp_big.h -- arrays of millions of credits, on huge pages where the kernel agrees.
  *
- * Ten million credits make arrays of hundreds of megabytes that are filled once
+ * Ten million credits make arrays of hundreds of megabytes (the engine's events) that are
+ * filled once
  * and then read or written out of order (scattered by person). With 4 KiB pages
  * nearly every such access missed the TLB and every 4 KiB was a page fault; on
  * the benchmark (bench/comp) asking for transparent huge pages halved the
@@ -18,8 +19,6 @@
 
 /* n bytes, uninitialised; aborts (as xmalloc does) when memory runs out. */
 void *comp_big_alloc(size_t n);
-/* n bytes, zeroed. */
-void *comp_big_zalloc(size_t n);
 /* Free p of n bytes; NULL does nothing. */
 void comp_big_free(void *p, size_t n);
 

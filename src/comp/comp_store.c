@@ -565,6 +565,26 @@ const struct comp_fx_note *comp_fx_note_of(const struct comp_db_input *d, int64_
     return d->nfx ? bsearch(&key, d->fx, d->nfx, sizeof *d->fx, fx_by_deal) : NULL;
 }
 
+/* One row of a deal for comp_credit_deals to credit (the amount is its share, made there). */
+static void credit_add(struct comp_data *cd, const char *deal_id, enum comp_role role,
+                       int64_t split_bp, int32_t day, int32_t cancelled, int64_t deal_amount,
+                       size_t line, uint32_t person)
+{
+    *comp_credit_new(cd) = (struct comp_credit){.id = deal_id,
+                                                .deal = deal_id,
+                                                .role = (uint8_t)role,
+                                                .date = day,
+                                                .cancelled = cancelled,
+                                                .deal_amount = deal_amount,
+                                                .split_bp = (int16_t)split_bp,
+                                                .measure = "bookings",
+                                                .product = "",
+                                                .deal_type = "",
+                                                .source = -1,
+                                                .line = (uint32_t)line,
+                                                .person = person};
+}
+
 /* Every won deal closed in [from, to], one row per credit: the deal's splits, or, when it has
  * no direct split, the owner for the whole deal (plus any overlay splits); amounts in
  * another currency converted into the plan's. A deal that left won after closing is
@@ -594,20 +614,8 @@ static int load_credits(struct store *db, struct comp_db_input *d, struct org *o
         if ((rc == 0 || store_int(r, 0) != deal) && !has_direct && !skip) {
             ptrdiff_t k = org_find(o, owner);
             if (k >= 0)
-                *comp_credit_new(cd) =
-                    (struct comp_credit){.id = deal_id,
-                                         .deal = deal_id,
-                                         .role = COMP_ROLE_DIRECT,
-                                         .date = day,
-                                         .cancelled = cancelled,
-                                         .deal_amount = amount,
-                                         .split_bp = COMP_BP,
-                                         .measure = "bookings",
-                                         .product = "",
-                                         .deal_type = "",
-                                         .source = -1,
-                                         .line = rows,
-                                         .person = org_person(d, o, (size_t)k, 1, a)};
+                credit_add(cd, deal_id, COMP_ROLE_DIRECT, COMP_BP, day, cancelled, amount, rows,
+                           org_person(d, o, (size_t)k, 1, a));
             has_direct = 1;
         }
         if (rc == 0) break;
@@ -637,20 +645,8 @@ static int load_credits(struct store *db, struct comp_db_input *d, struct org *o
         if (k < 0) continue;
         int direct = strcmp(store_text(r, 5), "direct") == 0;
         has_direct |= direct;
-        *comp_credit_new(cd) =
-            (struct comp_credit){.id = deal_id,
-                                 .deal = deal_id,
-                                 .role = direct ? COMP_ROLE_DIRECT : COMP_ROLE_OVERLAY,
-                                 .date = day,
-                                 .cancelled = cancelled,
-                                 .deal_amount = amount,
-                                 .split_bp = store_int(r, 6),
-                                 .measure = "bookings",
-                                 .product = "",
-                                 .deal_type = "",
-                                 .source = -1,
-                                 .line = rows,
-                                 .person = org_person(d, o, (size_t)k, 1, a)};
+        credit_add(cd, deal_id, direct ? COMP_ROLE_DIRECT : COMP_ROLE_OVERLAY, store_int(r, 6),
+                   day, cancelled, amount, rows, org_person(d, o, (size_t)k, 1, a));
     }
     store_rows_free(r);
     if (d->nfx) qsort(d->fx, d->nfx, sizeof *d->fx, fx_by_deal); /* for comp_fx_note_of */
