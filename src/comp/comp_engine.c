@@ -20,8 +20,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <pthread.h>
 
 __extension__ typedef __int128 i128;
+__extension__ typedef unsigned __int128 u128;
 
 /* ---- arithmetic ------------------------------------------------------------------------ */
 
@@ -93,9 +96,23 @@ int32_t comp_month_first_day(int32_t month)
     return (int32_t)(era * 146097 + doe - 719468);
 }
 
+/* A switch, so that each case divides by a constant: this runs for every line. */
+static inline int32_t period_start(int32_t month, enum comp_period_kind kind)
+{
+    switch (kind) {
+    case COMP_PERIOD_MONTH:
+        return month;
+    case COMP_PERIOD_QUARTER:
+        return month - month % 3;
+    case COMP_PERIOD_YEAR:
+        return month - month % 12;
+    }
+    return month - month % (int32_t)kind;
+}
+
 int32_t comp_period_start(int32_t month, enum comp_period_kind kind)
 {
-    return month - month % (int32_t)kind;
+    return period_start(month, kind);
 }
 
 int comp_period_parse(const char *s, int32_t *first, int32_t *last, enum comp_period_kind *kind)
@@ -162,17 +179,16 @@ struct cell {
  * Read where they lie (file order), the first touch of each credit was the
  * engine's hottest instruction under perf; one gathering pass takes those
  * misses together. Per-credit state is indexed by this position, less the person's
- * first. */
+ * first. Ten million of them are written out of order: every byte counts. */
 struct ev {
     int64_t amount;
-    uint64_t idnum; /* the id's value when decimal, else UINT64_MAX: orders the day */
-    int32_t idx;    /* in in->credits: what lines name */
+    int32_t idx; /* in in->credits: what lines name */
     int32_t date;
     uint32_t counts; /* bit k: component k counts this credit (measure, SPIF filter) */
     int16_t split_bp;
     uint8_t role;
 };
-_Static_assert(sizeof(struct ev) == 32, "ten million of them are gathered: keep them small");
+_Static_assert(sizeof(struct ev) == 24, "ten million of them are gathered: keep them small");
 
 /* A part of a credit in one band; `credit` is its event position. */
 struct seg {
@@ -202,10 +218,11 @@ struct kfixed {
 
 /* A component's state for the current person and quota period. */
 struct kstate {
-    int32_t qmonth; /* INT32_MIN before the first credit */
-    int64_t quota;  /* 0: the person has no quota for this period */
-    int64_t pos;    /* credited volume so far */
-    int level;      /* the band pos is in */
+    int32_t qmonth;     /* INT32_MIN before the first credit */
+    int64_t quota;      /* 0: the person has no quota for this period */
+    uint64_t quota_inv; /* floor(2^64 / quota) when quota > 1 */
+    int64_t pos;        /* credited volume so far */
+    int level;          /* the band pos is in */
     int64_t bound[2 * COMP_MAX_TIERS + 1];
     struct seg *segs;
     size_t nsegs, capsegs;
@@ -214,18 +231,31 @@ struct kstate {
     struct capt cap;
 };
 
-struct run {
-    const struct comp_input *in;
-    const struct comp_plan *plan;
-    struct err *e;
-    int failed;
+/* A chunk's lines and payouts, kept until every earlier chunk is handed on. Line numbers
+ * (refs included) count from lines[0] until then. */
+struct batch {
     struct comp_line *lines;
     size_t nlines, caplines;
     struct comp_payout *payouts;
     size_t npayouts, cappayouts;
-    comp_line_sink sink; /* NULL: keep every line */
-    void *sink_ctx;
-    size_t base;         /* run line number of lines[0] */
+    size_t *ends; /* the sink gets each person's lines: lines[ends[i - 1], ends[i]) */
+    size_t nends, capends;
+    size_t credits_used, clawbacks;
+    int failed;
+    struct err err;
+};
+
+struct setup;
+
+/* A worker's state: the person it is computing and the chunk it fills. */
+struct run {
+    const struct comp_input *in;
+    const struct comp_plan *plan;
+    const struct setup *su;
+    struct err *e; /* &err */
+    struct err err;
+    int failed;
+    struct batch *b;
     const struct ev *ev; /* the credits in the order they are applied */
     /* Per-event state is the current person's only, indexed by event position less
      * ev_base (the person's first): arrays of the largest person's size, not of every
@@ -239,8 +269,10 @@ struct run {
     struct capt plan_cap;
     int64_t period_sum; /* net lines of the open payout period */
     int64_t earned_to_date, paid_to_date, draw_balance;
-    int32_t memo_day, memo_month; /* payout_month's last answer */
-    const struct comp_quota *pq;  /* the person's quotas */
+    const struct day_months *days; /* the setup's */
+    int32_t days_from;
+    uint32_t ndays;
+    const struct comp_quota *pq; /* the person's quotas */
     size_t npq;
 };
 
@@ -293,6 +325,19 @@ static int64_t attainment_bp(int64_t pos, int64_t quota)
     if (!__builtin_mul_overflow(pos, (int64_t)COMP_BP, &p)) return p / quota; /* no 128 bits */
     i128 a = (i128)pos * COMP_BP / quota;
     return a > INT64_MAX ? INT64_MAX : a < INT64_MIN ? INT64_MIN : (int64_t)a;
+}
+
+/* attainment_bp against the component's quota for the period, by a multiply with its
+ * reciprocal (kstate.quota_inv): a 64-bit division per credit showed under perf. For
+ * 0 <= n < 2^63, floor(n * floor(2^64 / q) / 2^64) is floor(n / q) or one less. */
+static inline int64_t attainment_of(int64_t pos, int64_t quota, uint64_t quota_inv)
+{
+    int64_t n;
+    if (pos < 0 || quota <= 1 || __builtin_mul_overflow(pos, (int64_t)COMP_BP, &n))
+        return attainment_bp(pos, quota);
+    uint64_t q = (uint64_t)(((u128)(uint64_t)n * quota_inv) >> 64);
+    if ((uint64_t)n - q * (uint64_t)quota >= (uint64_t)quota) q++;
+    return (int64_t)q;
 }
 
 static int cmp_i64(const void *a, const void *b)
@@ -354,39 +399,71 @@ static void kfixed_init(struct kfixed *f, const struct comp_component *k)
 
 /* ---- lines ----------------------------------------------------------------------------- */
 
-/* The month of `day`. Events come in date order, so one remembered day saves
- * nearly all the calendar arithmetic. */
-static int32_t month_of(struct run *r, int32_t day)
+struct day_months {
+    int32_t month, payout, quota; /* the day's month, and the first of its periods */
+};
+
+#define DAYS_TABLE_MAX (1 << 16)
+
+/* The months of the run's days, looked up: calendar arithmetic for each line showed
+ * under perf. Days outside the table (a run of centuries) are computed. */
+static struct day_months *days_table(const struct comp_plan *p, int32_t from, int32_t to,
+                                     uint32_t *n)
 {
-    if (day != r->memo_day) {
-        r->memo_day = day;
-        r->memo_month = comp_month_of_day(day);
+    *n = 0;
+    if (to < from || (int64_t)to - from >= DAYS_TABLE_MAX) return NULL;
+    *n = (uint32_t)(to - from + 1);
+    struct day_months *days = xmalloc(*n * sizeof *days);
+    for (uint32_t i = 0; i < *n; i++) {
+        int32_t m = comp_month_of_day(from + (int32_t)i);
+        days[i] = (struct day_months){m, period_start(m, p->payout_period),
+                                      period_start(m, p->quota_period)};
     }
-    return r->memo_month;
+    return days;
 }
 
-static int32_t payout_month(struct run *r, int32_t day)
+static inline struct day_months day_months(const struct run *r, int32_t day)
 {
-    return comp_period_start(month_of(r, day), r->plan->payout_period);
+    uint64_t i = (uint64_t)((int64_t)day - r->days_from);
+    if (i < r->ndays) return r->days[i];
+    int32_t m = comp_month_of_day(day);
+    return (struct day_months){m, period_start(m, r->plan->payout_period),
+                               period_start(m, r->plan->quota_period)};
+}
+
+static inline int32_t month_of(const struct run *r, int32_t day)
+{
+    return day_months(r, day).month;
+}
+
+static inline int32_t payout_month(const struct run *r, int32_t day)
+{
+    return day_months(r, day).payout;
+}
+
+static inline int32_t quota_month(const struct run *r, int32_t day)
+{
+    return day_months(r, day).quota;
 }
 
 static int32_t push_line(struct run *r, const struct comp_line *tmpl)
 {
-    if (r->base + r->nlines >= (size_t)INT32_MAX - 1) { /* line numbers are int32 */
+    struct batch *b = r->b;
+    if (b->nlines >= (size_t)INT32_MAX - 1) { /* line numbers are int32 */
         if (!r->failed) err_set(r->e, REINS_ETOOBIG, "more than %d lines in one run", INT32_MAX);
         r->failed = 1;
-        r->nlines = 0; /* the run is lost: reuse the space */
+        b->nlines = 0; /* the run is lost: reuse the space */
     }
-    if (r->nlines == r->caplines) {
-        r->caplines = r->caplines ? 2 * r->caplines : 1024;
-        r->lines = xrealloc(r->lines, r->caplines * sizeof *r->lines);
+    if (b->nlines == b->caplines) {
+        b->caplines = b->caplines ? 2 * b->caplines : 4096;
+        b->lines = xrealloc(b->lines, b->caplines * sizeof *b->lines);
     }
-    struct comp_line *l = &r->lines[r->nlines];
+    struct comp_line *l = &b->lines[b->nlines];
     *l = *tmpl;
     l->person = r->person;
     l->month = payout_month(r, l->date);
     l->next = -1;
-    return (int32_t)r->nlines++;
+    return (int32_t)b->nlines++;
 }
 
 /* Run `delta` through one cap; returns what passes. A cap that changes it
@@ -394,9 +471,9 @@ static int32_t push_line(struct run *r, const struct comp_line *tmpl)
 static int64_t through_cap(struct run *r, struct capt *t, int64_t cap, enum comp_period_kind kind,
                            int per_period, enum comp_rule rule, int32_t ref, int64_t delta)
 {
-    const struct comp_line *src = &r->lines[ref];
+    const struct comp_line *src = &r->b->lines[ref];
     if (per_period) {
-        int32_t p = comp_period_start(month_of(r, src->date), kind);
+        int32_t p = period_start(month_of(r, src->date), kind);
         if (t->period != p) *t = (struct capt){p, 0, 0};
     }
     t->uncapped = add(r, t->uncapped, delta);
@@ -425,7 +502,7 @@ static int32_t emit(struct run *r, const struct comp_line *tmpl, int32_t pos, in
     int32_t i = push_line(r, tmpl);
     int64_t d = tmpl->amount;
     if (chain && pos >= 0) {
-        r->lines[i].next = r->first_line[(size_t)pos - r->ev_base];
+        r->b->lines[i].next = r->first_line[(size_t)pos - r->ev_base];
         r->first_line[(size_t)pos - r->ev_base] = i;
     }
     if (tmpl->component >= 0) {
@@ -451,16 +528,19 @@ static int32_t emit(struct run *r, const struct comp_line *tmpl, int32_t pos, in
 
 static struct comp_line line_tmpl(int32_t date, int k, enum comp_rule rule, int32_t credit)
 {
-    return (struct comp_line){.date = date,
-                              .component = k,
-                              .rule = rule,
-                              .why = COMP_WHY_TIER,
-                              .credit = credit,
-                              .tier = -1,
-                              .rate_tier = -1,
-                              .attainment_bp = -1,
-                              .ref = -1,
-                              .next = -1};
+    /* copied, not built: a compound literal was zeroed with `rep stos`, slow at this size */
+    static const struct comp_line blank = {.why = COMP_WHY_TIER,
+                                           .tier = -1,
+                                           .rate_tier = -1,
+                                           .attainment_bp = -1,
+                                           .ref = -1,
+                                           .next = -1};
+    struct comp_line l = blank;
+    l.date = date;
+    l.component = (int16_t)k;
+    l.rule = (uint8_t)rule;
+    l.credit = credit;
+    return l;
 }
 
 /* ---- components ------------------------------------------------------------------------ */
@@ -480,6 +560,7 @@ static void enter_period(struct run *r, int k, int32_t qmonth)
     const struct comp_component *c = &r->plan->components[k];
     s->qmonth = qmonth;
     s->quota = quota_for(r, c->measure, qmonth);
+    s->quota_inv = s->quota > 1 ? (uint64_t)(((u128)1 << 64) / (uint64_t)s->quota) : 0;
     s->pos = 0;
     s->level = 0;
     s->nsegs = 0;
@@ -516,7 +597,7 @@ static void rerate(struct run *r, int k, int32_t date)
         l.base = g->base;
         l.already = g->paid;
         l.amount = target - g->paid;
-        l.attainment_bp = attainment_bp(s->pos, s->quota);
+        l.attainment_bp = attainment_of(s->pos, s->quota, s->quota_inv);
         l.quota = s->quota;
         g->paid = target;
         g->rate = c->rate;
@@ -535,7 +616,7 @@ static void milestones(struct run *r, int k, int32_t date, int32_t pos)
             date, k, now ? COMP_RULE_MILESTONE : COMP_RULE_MILESTONE_LOST, r->ev[pos].idx);
         l.base = c->milestones[i].at_bp;
         l.amount = now ? c->milestones[i].amount : -c->milestones[i].amount;
-        l.attainment_bp = attainment_bp(s->pos, s->quota);
+        l.attainment_bp = attainment_of(s->pos, s->quota, s->quota_inv);
         l.quota = s->quota;
         l.tier = (int32_t)i;
         l.ref = now ? -1 : s->ms_line[i];
@@ -555,7 +636,7 @@ static void add_volume(struct run *r, int k, int32_t pos, int64_t amount, int32_
     int old_level = s->level;
     s->pos = p1;
     s->level = level_of(f, s, p1);
-    int64_t att = attainment_bp(p1, s->quota);
+    int64_t att = attainment_of(p1, s->quota, s->quota_inv);
     /* parts are kept only to be re-rated: a table whose rates never move needs none */
     if (f->dynamic) /* a credit's parts are adjacent */
         f->seg_at[(size_t)pos - r->ev_base] = (uint32_t)s->nsegs + 1;
@@ -674,7 +755,7 @@ static int64_t counted(struct run *r, int k, const struct ev *c)
 static void on_credit(struct run *r, int32_t pos)
 {
     const struct ev *c = &r->ev[pos];
-    int32_t qmonth = comp_period_start(month_of(r, c->date), r->plan->quota_period);
+    int32_t qmonth = quota_month(r, c->date);
     for (size_t k = 0; k < r->plan->ncomponents && !r->failed; k++) {
         const struct comp_component *kc = &r->plan->components[k];
         int64_t amount = counted(r, (int)k, c);
@@ -717,15 +798,14 @@ static void on_credit(struct run *r, int32_t pos)
     }
 }
 
-static void on_cancel(struct run *r, int32_t pos)
+static void on_cancel(struct run *r, int32_t pos, int32_t cancelled)
 {
     const struct ev *c = &r->ev[pos];
-    int32_t cancelled = r->in->credits[c->idx].cancelled;
     /* Reverse every gross line of the credit (parts, re-rates, SPIFs), each
      * linked to the line it reverses; the caps see the reversals too. */
     for (int32_t i = r->first_line[(size_t)pos - r->ev_base]; i >= 0 && !r->failed;
-         i = r->lines[i].next) {
-        struct comp_line l = r->lines[i];
+         i = r->b->lines[i].next) {
+        struct comp_line l = r->b->lines[i];
         l.rule = COMP_RULE_CLAWBACK;
         l.date = cancelled;
         l.attainment_bp = -1;
@@ -736,8 +816,8 @@ static void on_cancel(struct run *r, int32_t pos)
     /* Within the same quota period the cancelled volume also leaves attainment:
      * later credits fill from the lower position, and rates or bonuses that
      * depended on the higher one are taken back. */
-    int32_t qmonth = comp_period_start(month_of(r, c->date), r->plan->quota_period);
-    if (comp_period_start(comp_month_of_day(cancelled), r->plan->quota_period) != qmonth) return;
+    int32_t qmonth = quota_month(r, c->date);
+    if (quota_month(r, cancelled) != qmonth) return;
     for (size_t k = 0; k < r->plan->ncomponents && !r->failed; k++) {
         const struct comp_component *kc = &r->plan->components[k];
         struct kstate *s = &r->ks[k];
@@ -788,8 +868,8 @@ static void close_period(struct run *r, int32_t month, int32_t index)
         l.attainment_bp = -1;
         l.tier = -1;
         int32_t i = push_line(r, &l);
-        r->lines[i].base = earned;
-        r->lines[i].already = r->draw_balance;
+        r->b->lines[i].base = earned;
+        r->b->lines[i].already = r->draw_balance;
         draw = l.amount;
     }
     /* attainment of the first commission component at the period's end */
@@ -802,13 +882,14 @@ static void close_period(struct run *r, int32_t month, int32_t index)
         att = attainment_bp(r->ks[k].qmonth == q ? r->ks[k].pos : 0, quota);
         break;
     }
-    if (r->npayouts == r->cappayouts) {
-        r->cappayouts = r->cappayouts ? 2 * r->cappayouts : 256;
-        r->payouts = xrealloc(r->payouts, r->cappayouts * sizeof *r->payouts);
+    struct batch *b = r->b;
+    if (b->npayouts == b->cappayouts) {
+        b->cappayouts = b->cappayouts ? 2 * b->cappayouts : 256;
+        b->payouts = xrealloc(b->payouts, b->cappayouts * sizeof *b->payouts);
     }
     int64_t payout = add(r, earned, draw);
     r->earned_to_date = add(r, r->earned_to_date, earned);
-    r->payouts[r->npayouts++] =
+    b->payouts[b->npayouts++] =
         (struct comp_payout){r->person,         month,           earned,          draw, payout,
                              r->earned_to_date, r->paid_to_date, r->draw_balance, att};
     r->paid_to_date = add(r, r->paid_to_date, payout);
@@ -822,6 +903,7 @@ struct key {
     int32_t date;
     uint64_t idnum; /* decimal ids by value; UINT64_MAX for the others */
     int32_t idx;
+    int32_t closed; /* the credit's date (a cancellation's credit is looked for by it) */
     const char *id;
 };
 
@@ -900,29 +982,63 @@ static void sort_keys(struct key *k, size_t n, int32_t first_day, size_t npeople
 }
 
 /* The order of a person's credits: date, decimal ids by value before other ids, which
- * compare bytewise, then input order (cmp_key without the person). */
-static int ev_cmp(const void *a, const void *b, void *credits)
+ * compare bytewise, then input order (cmp_key without the person). `xid` and `yid` are
+ * the ids' id_number. */
+static int ev_order(const struct comp_credit *credits, const struct ev *x, uint64_t xid,
+                    const struct ev *y, uint64_t yid)
 {
-    const struct ev *x = a, *y = b;
     if (x->date != y->date) return x->date < y->date ? -1 : 1;
-    if (x->idnum != y->idnum) return x->idnum < y->idnum ? -1 : 1;
-    if (x->idnum == UINT64_MAX) {
-        const struct comp_credit *c = credits;
-        int d = strcmp(c[x->idx].id, c[y->idx].id);
+    if (xid != yid) return xid < yid ? -1 : 1;
+    if (xid == UINT64_MAX) {
+        int d = strcmp(credits[x->idx].id, credits[y->idx].id);
         if (d) return d;
     }
     return (x->idx > y->idx) - (x->idx < y->idx);
 }
 
-/* The event position of the credit a cancellation key names, in its person's events
- * ev[from, to) (ordered by ev_cmp): a binary search. */
-static int32_t ev_find(const struct ev *ev, size_t from, size_t to, const struct key *k,
-                       const struct comp_credit *credits)
+/* A person's credits as they are bucketed: where the next goes, and whether they came in
+ * the order they are applied in (the last one's date and id tell). */
+struct bucket {
+    uint32_t fill;
+    int32_t last; /* the last credit's index, -1 before the first */
+    uint64_t last_id;
+    int32_t last_date;
+    uint8_t unordered;
+};
+
+struct sort_ev {
+    struct ev ev;
+    uint64_t id;
+};
+
+static int sort_ev_cmp(const void *a, const void *b, void *credits)
 {
-    struct ev want = {.date = credits[k->idx].date, .idnum = k->idnum, .idx = k->idx};
+    const struct sort_ev *x = a, *y = b;
+    return ev_order(credits, &x->ev, x->id, &y->ev, y->id);
+}
+
+/* Order a bucket that came out of order; `tmp` has room for n. */
+static void bucket_sort(struct ev *ev, size_t n, struct sort_ev *tmp,
+                        const struct comp_credit *credits)
+{
+    for (size_t i = 0; i < n; i++)
+        tmp[i] = (struct sort_ev){ev[i], id_number(credits[ev[i].idx].id)};
+    qsort_r(tmp, n, sizeof *tmp, sort_ev_cmp, (void *)credits);
+    for (size_t i = 0; i < n; i++)
+        ev[i] = tmp[i].ev;
+}
+
+/* The event position of the credit a cancellation key names, in its person's events
+ * ev[from, to): a binary search, on the credit index where the bucket kept input order. */
+static int32_t ev_find(const struct ev *ev, size_t from, size_t to, const struct key *k,
+                       const struct comp_credit *credits, int unordered)
+{
+    struct ev want = {.date = k->closed, .idx = k->idx};
     while (from < to) {
         size_t mid = from + (to - from) / 2;
-        int c = ev_cmp(&want, &ev[mid], (void *)credits);
+        int c = unordered ? ev_order(credits, &want, k->idnum, &ev[mid],
+                                     id_number(credits[ev[mid].idx].id))
+                          : (want.idx > ev[mid].idx) - (want.idx < ev[mid].idx);
         if (c == 0) return (int32_t)mid;
         if (c < 0)
             to = mid;
@@ -934,19 +1050,525 @@ static int32_t ev_find(const struct ev *ev, size_t from, size_t to, const struct
 
 /* ---- the run --------------------------------------------------------------------------- */
 
-/* Hand the person's lines to the sink, refs made run line numbers. */
-static void flush_person(struct run *r)
+/* A run is set up once: credits bucketed per person and ordered, cancellations and quotas
+ * by person. People are then computed in chunks of neighbours, on one thread per core
+ * (struct comp_input's workers), each chunk into a batch of its own. A batch is handed on
+ * (to the sink, or to the kept lines) once every earlier one has been, by whichever worker
+ * finds it next in turn: the sink sees people in order, one at a time, from one thread at
+ * a time, exactly as in a run on one thread. SLOTS batches at most wait, so memory stays
+ * at a few chunks' lines however long the run. */
+#define SLOTS 4
+#define CHUNK_CREDITS ((size_t)1 << 14)
+#define PERSON_WEIGHT 16 /* a person's periods cost about as much as this many credits */
+#define MAX_WORKERS 8
+
+struct slot {
+    size_t turn; /* the chunk it holds, or will hold next */
+    int done;    /* chunk `turn` is computed */
+    struct batch b;
+};
+
+struct setup {
+    const struct comp_input *in;
+    int32_t first_pay, last_pay;
+    size_t *start; /* people's first events, npeople + 1 */
+    size_t per_person;
+    struct ev *ev;
+    size_t ev_bytes;
+    struct bucket *bk;
+    struct key *ca; /* cancellations clawed back, by person and date */
+    size_t nca;
+    struct comp_quota *qs; /* by person, from qstart */
+    size_t *qstart;
+    struct kfixed kf[COMP_MAX_COMPONENTS]; /* owns the cells; no per-event arrays */
+    struct day_months *days;
+    int32_t days_from;
+    uint32_t ndays;
+    uint32_t *chunk; /* chunk k: people chunk[k] to chunk[k + 1] */
+    size_t nchunks;
+    /* handing on, under mu */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    size_t next;   /* the next chunk to compute */
+    size_t handed; /* chunks handed on */
+    int handing;   /* a worker is handing batches on */
+    int stop;      /* failed: compute and hand on nothing more */
+    struct slot slots[SLOTS];
+    /* where batches go */
+    comp_line_sink sink;
+    void *sink_ctx;
+    struct comp_result *out;
+    size_t caplines, cappayouts;
+    size_t base; /* run line number of the next batch's first line */
+    struct err *e;
+    int failed;
+};
+
+/* One person: credits and cancellations replayed in date order, periods closed. `j` is
+ * the person's first cancellation in su->ca, moved past the last. */
+static void run_person(struct run *r, uint32_t person, size_t *j)
 {
-    if (!r->sink || r->failed) return;
-    for (size_t i = 0; i < r->nlines; i++)
-        if (r->lines[i].ref >= 0) r->lines[i].ref += (int32_t)r->base;
-    int rc = r->sink(r->sink_ctx, r->lines, r->nlines, r->base);
-    if (rc < 0) {
-        r->failed = 1;
-        if (r->e && !r->e->code) err_set(r->e, rc, "writing the lines failed");
+    const struct setup *su = r->su;
+    const struct comp_plan *p = r->plan;
+    const struct ev *ev = su->ev;
+    size_t a0 = su->start[person], a = su->start[person + 1];
+    size_t b0 = *j, b = b0;
+    while (b < su->nca && su->ca[b].person == person)
+        b++;
+    *j = b;
+    r->pq = &su->qs[su->qstart[person]];
+    r->npq = su->qstart[person + 1] - su->qstart[person];
+    if (r->npq == 0) { /* a payee only with credits of their own (roll-up is not) */
+        size_t own = a0;
+        while (own < a && ev[own].role == COMP_ROLE_ROLLUP)
+            own++;
+        if (own == a) return;
     }
-    r->base += r->nlines;
-    r->nlines = 0;
+    r->person = person;
+    r->ev_base = a0;
+    for (size_t i = 0; i < a - a0; i++)
+        r->first_line[i] = -1;
+    for (size_t k = 0; k < p->ncomponents; k++) {
+        if (r->kf[k].seg_at) memset(r->kf[k].seg_at, 0, (a - a0) * sizeof(uint32_t));
+        if (r->kf[k].credit_cap) memset(r->kf[k].credit_cap, 0, 2 * (a - a0) * sizeof(int64_t));
+    }
+    r->plan_cap = (struct capt){INT32_MIN, 0, 0};
+    r->period_sum = r->earned_to_date = r->paid_to_date = r->draw_balance = 0;
+    for (size_t k = 0; k < p->ncomponents; k++) {
+        r->ks[k].qmonth = INT32_MIN;
+        r->ks[k].cap = (struct capt){INT32_MIN, 0, 0};
+    }
+    int32_t month = su->first_pay, index = 0;
+    size_t i = a0;
+    while ((i < a || b0 < b) && !r->failed) {
+        /* credits of a day before the cancellations of that day */
+        int take_credit = b0 == b || (i < a && ev[i].date <= su->ca[b0].date);
+        int32_t day = take_credit ? ev[i].date : su->ca[b0].date;
+        while (month < payout_month(r, day)) {
+            close_period(r, month, index++);
+            month += (int32_t)p->payout_period;
+        }
+        if (take_credit) {
+            on_credit(r, (int32_t)i++);
+        } else {
+            const struct key *k = &su->ca[b0++];
+            on_cancel(r, ev_find(ev, a0, a, k, r->in->credits, su->bk[person].unordered), k->date);
+            r->b->clawbacks++;
+        }
+    }
+    for (; month <= su->last_pay && !r->failed; month += (int32_t)p->payout_period)
+        close_period(r, month, index++);
+    struct batch *out = r->b;
+    if (out->nends == out->capends) {
+        out->capends = out->capends ? 2 * out->capends : 64;
+        out->ends = xrealloc(out->ends, out->capends * sizeof *out->ends);
+    }
+    out->ends[out->nends++] = out->nlines;
+    out->credits_used += a - a0;
+}
+
+static void run_chunk(struct run *r, size_t k, struct batch *b)
+{
+    const struct setup *su = r->su;
+    r->b = b;
+    b->nlines = b->npayouts = b->nends = 0;
+    b->credits_used = b->clawbacks = 0;
+    uint32_t first = su->chunk[k], end = su->chunk[k + 1];
+    size_t lo = 0, hi = su->nca; /* the chunk's first cancellation */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (su->ca[mid].person < first)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (uint32_t person = first; person < end && !r->failed; person++)
+        run_person(r, person, &lo);
+    b->failed = r->failed;
+    if (r->failed) b->err = r->err;
+}
+
+/* Hand batch b on; returns 0, or -1 when the run has failed. Called by one worker at a
+ * time, in chunk order. */
+static int hand_batch(struct setup *su, struct batch *b)
+{
+    if (b->failed) {
+        if (su->e) *su->e = b->err;
+        return -1;
+    }
+    if (su->base + b->nlines >= (size_t)INT32_MAX - 1) { /* line numbers are int32 */
+        err_set(su->e, REINS_ETOOBIG, "more than %d lines in one run", INT32_MAX);
+        return -1;
+    }
+    struct comp_result *out = su->out;
+    if (su->sink) {
+        for (size_t i = 0, from = 0; i < b->nends; from = b->ends[i++]) {
+            /* refs made run line numbers a person at a time, while the lines are in cache */
+            for (size_t j = from; j < b->ends[i]; j++)
+                if (b->lines[j].ref >= 0) b->lines[j].ref += (int32_t)su->base;
+            int rc = su->sink(su->sink_ctx, b->lines + from, b->ends[i] - from, su->base + from);
+            if (rc < 0) {
+                if (su->e && !su->e->code) err_set(su->e, rc, "writing the lines failed");
+                return -1;
+            }
+        }
+    } else {
+        if (out->nlines + b->nlines > su->caplines) {
+            while (out->nlines + b->nlines > su->caplines)
+                su->caplines = su->caplines ? 2 * su->caplines : 2 * su->in->ncredits + 1024;
+            out->lines = xrealloc(out->lines, su->caplines * sizeof *out->lines);
+        }
+        for (size_t j = 0; j < b->nlines; j++) {
+            struct comp_line *l = &out->lines[out->nlines + j];
+            *l = b->lines[j];
+            if (l->ref >= 0) l->ref += (int32_t)su->base;
+        }
+    }
+    out->nlines += b->nlines;
+    if (out->npayouts + b->npayouts > su->cappayouts) {
+        while (out->npayouts + b->npayouts > su->cappayouts)
+            su->cappayouts = su->cappayouts ? 2 * su->cappayouts : 256;
+        out->payouts = xrealloc(out->payouts, su->cappayouts * sizeof *out->payouts);
+    }
+    if (b->npayouts)
+        memcpy(out->payouts + out->npayouts, b->payouts, b->npayouts * sizeof *b->payouts);
+    out->npayouts += b->npayouts;
+    out->credits_used += b->credits_used;
+    out->clawbacks += b->clawbacks;
+    su->base += b->nlines;
+    return 0;
+}
+
+/* Hand on every computed batch that is next in turn; su->mu held. */
+static void hand_on(struct setup *su)
+{
+    if (su->handing) return; /* that worker will find ours too */
+    su->handing = 1;
+    for (;;) {
+        struct slot *s = &su->slots[su->handed % SLOTS];
+        if (su->stop || s->turn != su->handed || !s->done) break;
+        pthread_mutex_unlock(&su->mu);
+        int rc = hand_batch(su, &s->b);
+        pthread_mutex_lock(&su->mu);
+        if (rc) su->stop = su->failed = 1;
+        s->done = 0;
+        s->turn += SLOTS;
+        su->handed++;
+        pthread_cond_broadcast(&su->cv);
+    }
+    su->handing = 0;
+}
+
+static void *worker_main(void *arg)
+{
+    struct run *r = arg;
+    struct setup *su = (struct setup *)r->su;
+    pthread_mutex_lock(&su->mu);
+    while (!su->stop && su->next < su->nchunks) {
+        size_t k = su->next++;
+        struct slot *s = &su->slots[k % SLOTS];
+        while (s->turn != k && !su->stop)
+            pthread_cond_wait(&su->cv, &su->mu);
+        if (su->stop) break;
+        pthread_mutex_unlock(&su->mu);
+        run_chunk(r, k, &s->b);
+        pthread_mutex_lock(&su->mu);
+        s->done = 1;
+        hand_on(su);
+    }
+    pthread_mutex_unlock(&su->mu);
+    return NULL;
+}
+
+static void worker_init(struct run *r, const struct setup *su)
+{
+    memset(r, 0, sizeof *r);
+    const struct comp_plan *p = su->in->plan;
+    r->in = su->in;
+    r->plan = p;
+    r->su = su;
+    r->e = &r->err;
+    r->ev = su->ev;
+    r->days = su->days;
+    r->days_from = su->days_from;
+    r->ndays = su->ndays;
+    for (size_t k = 0; k < p->ncomponents; k++) {
+        r->kf[k] = su->kf[k];
+        if (r->kf[k].dynamic) r->kf[k].seg_at = xmalloc(su->per_person * sizeof(uint32_t));
+        if (p->components[k].cap_per_credit >= 0)
+            r->kf[k].credit_cap = xmalloc(2 * su->per_person * sizeof(int64_t));
+    }
+    r->first_line = xmalloc(su->per_person * sizeof *r->first_line);
+}
+
+static void worker_release(struct run *r)
+{
+    for (size_t k = 0; k < r->plan->ncomponents; k++) {
+        free(r->kf[k].credit_cap);
+        free(r->kf[k].seg_at);
+        free(r->ks[k].segs);
+    }
+    free(r->first_line);
+}
+
+/* The setup's passes over the credits run on the workers too, each over its part of
+ * the credits (in file order): counted per person first, then put in place, a part's
+ * credits for a person after the earlier parts'. */
+struct part {
+    struct setup *su;
+    size_t from, to; /* credits */
+    int32_t end_day;
+    struct bucket *bk; /* per person: a count, then where the next credit goes */
+    struct key *ca;    /* cancellations clawed back */
+    size_t nca, capca, late;
+    size_t bad; /* the first credit cancelled before its close date, or SIZE_MAX */
+};
+
+static void *count_part(void *arg)
+{
+    struct part *pt = arg;
+    const struct comp_input *in = pt->su->in;
+    const struct comp_plan *p = in->plan;
+    pt->bk = xcalloc(in->npeople ? in->npeople : 1, sizeof *pt->bk);
+    pt->bad = SIZE_MAX;
+    for (size_t i = pt->from; i < pt->to; i++) {
+        const struct comp_credit *c = &in->credits[i];
+        if (c->cancelled != COMP_NO_DATE && c->cancelled < c->date) {
+            pt->bad = i;
+            break;
+        }
+        if (c->date < p->effective_from || c->date > pt->end_day) continue;
+        pt->bk[c->person].fill++;
+        if (c->cancelled == COMP_NO_DATE || c->cancelled > pt->end_day) continue;
+        if (p->clawback_days < 0 || (int64_t)c->cancelled - c->date > p->clawback_days) {
+            pt->late++;
+            continue;
+        }
+        if (pt->nca == pt->capca)
+            pt->ca =
+                xrealloc(pt->ca, (pt->capca = pt->capca ? 2 * pt->capca : 64) * sizeof *pt->ca);
+        pt->ca[pt->nca++] =
+            (struct key){c->person, c->cancelled, id_number(c->id), (int32_t)i, c->date, c->id};
+    }
+    return NULL;
+}
+
+/* Each person's first event (su->start), the parts' places in each bucket, the
+ * cancellations by person; fails on a credit cancelled before its close date. */
+static int count_merge(struct setup *su, struct part *pt, int nparts, struct err *e)
+{
+    const struct comp_input *in = su->in;
+    for (int t = 0; t < nparts; t++)
+        if (pt[t].bad != SIZE_MAX)
+            return err_set(e, REINS_EINVAL,
+                           "credits line %zu: field cancelled_on: before the close date",
+                           (size_t)in->credits[pt[t].bad].line);
+    su->start = xcalloc(in->npeople + 1, sizeof *su->start);
+    su->per_person = 1; /* the most credits of one person: per-event arrays' length */
+    size_t at = 0;
+    for (size_t person = 0; person < in->npeople; person++) {
+        su->start[person] = at;
+        for (int t = 0; t < nparts; t++) {
+            size_t n = pt[t].bk[person].fill;
+            pt[t].bk[person] = (struct bucket){.fill = (uint32_t)at, .last = -1};
+            at += n;
+        }
+        if (at - su->start[person] > su->per_person) su->per_person = at - su->start[person];
+    }
+    su->start[in->npeople] = at;
+    size_t nca = 0;
+    for (int t = 0; t < nparts; t++)
+        nca += pt[t].nca;
+    su->ca = xmalloc((nca ? nca : 1) * sizeof *su->ca);
+    for (int t = 0; t < nparts; t++) {
+        if (pt[t].nca) memcpy(su->ca + su->nca, pt[t].ca, pt[t].nca * sizeof *pt[t].ca);
+        su->nca += pt[t].nca;
+        su->out->late_cancellations += pt[t].late;
+    }
+    sort_keys(su->ca, su->nca, in->plan->effective_from, in->npeople);
+    return 0;
+}
+
+/* The part's credits into their persons' buckets, in input order, noting whether they
+ * came in the order they are applied in. */
+static void *bucket_part(void *arg)
+{
+    struct part *pt = arg;
+    const struct comp_input *in = pt->su->in;
+    const struct comp_plan *p = in->plan;
+    struct ev *ev = pt->su->ev;
+    struct counts_memo *memo = xcalloc(1, sizeof *memo);
+    for (size_t i = pt->from; i < pt->to; i++) {
+        const struct comp_credit *c = &in->credits[i];
+        if (c->date < p->effective_from || c->date > pt->end_day) continue;
+        struct bucket *b = &pt->bk[c->person];
+        struct ev one = {
+            c->amount,       (int32_t)i, c->date, counts_of(p, c, memo), (int16_t)c->split_bp,
+            (uint8_t)c->role};
+        uint64_t id = id_number(c->id);
+        if (b->last >= 0 && !b->unordered) {
+            struct ev prev = {.idx = b->last, .date = b->last_date};
+            b->unordered = ev_order(in->credits, &prev, b->last_id, &one, id) > 0;
+        }
+        b->last = (int32_t)i;
+        b->last_id = id;
+        b->last_date = c->date;
+        ev[b->fill++] = one;
+    }
+    free(memo);
+    return NULL;
+}
+
+/* Whether each person's bucket is in order: each part's was, and where two parts meet. */
+static void bucket_merge(struct setup *su, struct part *pt, int nparts)
+{
+    const struct comp_input *in = su->in;
+    su->bk = pt[0].bk;
+    pt[0].bk = NULL;
+    for (size_t person = 0; person < in->npeople; person++) {
+        struct bucket *b = &su->bk[person];
+        for (int t = 1; t < nparts && !b->unordered; t++) {
+            size_t at = pt[t - 1].bk ? pt[t - 1].bk[person].fill : b->fill; /* where t begins */
+            b->unordered = pt[t].bk[person].unordered;
+            if (at > su->start[person] && at < su->start[person + 1] && !b->unordered) {
+                const struct ev *x = &su->ev[at - 1], *y = &su->ev[at];
+                b->unordered = ev_order(in->credits, x, id_number(in->credits[x->idx].id), y,
+                                        id_number(in->credits[y->idx].id)) > 0;
+            }
+        }
+    }
+}
+
+struct sort_part {
+    struct setup *su;
+    size_t from, to; /* people */
+};
+
+static void *sort_part(void *arg)
+{
+    struct sort_part *sp = arg;
+    struct setup *su = sp->su;
+    struct sort_ev *tmp = NULL;
+    for (size_t person = sp->from; person < sp->to; person++) {
+        if (!su->bk[person].unordered) continue;
+        if (!tmp) tmp = xmalloc(su->per_person * sizeof *tmp);
+        bucket_sort(&su->ev[su->start[person]], su->start[person + 1] - su->start[person], tmp,
+                    su->in->credits);
+    }
+    free(tmp);
+    return NULL;
+}
+
+/* Threads for a run: one per core (or in->workers), at most one per chunk of credits. */
+static int workers_for(const struct comp_input *in)
+{
+    long n = in->workers;
+    if (n <= 0) n = sysconf(_SC_NPROCESSORS_ONLN);
+    if (n > MAX_WORKERS) n = MAX_WORKERS;
+    size_t chunks = in->ncredits / (in->chunk_credits ? in->chunk_credits : CHUNK_CREDITS) + 1;
+    if ((size_t)n > chunks) n = (long)chunks;
+    return n < 1 ? 1 : (int)n;
+}
+
+/* fn on each of n args (size bytes apart), on up to n threads, this one included. */
+static void in_parallel(int n, void *(*fn)(void *), void *args, size_t size)
+{
+    pthread_t t[MAX_WORKERS];
+    int started = 1;
+    for (; started < n; started++)
+        if (pthread_create(&t[started], NULL, fn, (char *)args + (size_t)started * size)) break;
+    fn(args);
+    for (int i = started; i < n; i++) /* threads that could not start: here */
+        fn((char *)args + (size_t)i * size);
+    for (int i = 1; i < started; i++)
+        pthread_join(t[i], NULL);
+}
+
+/* Credits in the plan's dates, into one bucket per person in input order, then ordered
+ * inside each bucket. Both passes over in->credits are sequential: gathering the
+ * credits in sorted order instead was the engine's hottest loop (cache misses), and a
+ * person's few credits sort in cache. Files usually come in date or id order, and then
+ * the buckets are already ordered. Cancellations (few) are sorted on their own. */
+static int bucket_credits(struct setup *su, int32_t end_day, int nparts, struct err *e)
+{
+    const struct comp_input *in = su->in;
+    struct part pt[MAX_WORKERS];
+    for (int t = 0; t < nparts; t++)
+        pt[t] = (struct part){su, in->ncredits * (size_t)t / (size_t)nparts,
+                              in->ncredits * (size_t)(t + 1) / (size_t)nparts, end_day};
+    in_parallel(nparts, count_part, pt, sizeof *pt);
+    int rc = count_merge(su, pt, nparts, e);
+    if (!rc) {
+        size_t ncr = su->start[in->npeople];
+        su->ev_bytes = (ncr ? ncr : 1) * sizeof(struct ev);
+        su->ev = comp_big_alloc(su->ev_bytes);
+        in_parallel(nparts, bucket_part, pt, sizeof *pt);
+        bucket_merge(su, pt, nparts);
+        struct sort_part sp[MAX_WORKERS];
+        for (int t = 0; t < nparts; t++)
+            sp[t] = (struct sort_part){su, in->npeople * (size_t)t / (size_t)nparts,
+                                       in->npeople * (size_t)(t + 1) / (size_t)nparts};
+        in_parallel(nparts, sort_part, sp, sizeof *sp);
+    }
+    for (int t = 0; t < nparts; t++) {
+        free(pt[t].bk);
+        free(pt[t].ca);
+    }
+    return rc;
+}
+
+/* Quotas per person: a counting sort. */
+static void quotas_by_person(struct setup *su)
+{
+    const struct comp_input *in = su->in;
+    su->qstart = xcalloc(in->npeople + 1, sizeof *su->qstart);
+    su->qs = xmalloc((in->nquotas ? in->nquotas : 1) * sizeof *su->qs);
+    for (size_t i = 0; i < in->nquotas; i++)
+        su->qstart[in->quotas[i].person + 1]++;
+    for (size_t i = 0; i < in->npeople; i++)
+        su->qstart[i + 1] += su->qstart[i];
+    size_t *fill = xmalloc((in->npeople + 1) * sizeof *fill);
+    memcpy(fill, su->qstart, (in->npeople + 1) * sizeof *fill);
+    for (size_t i = 0; i < in->nquotas; i++)
+        su->qs[fill[in->quotas[i].person]++] = in->quotas[i];
+    free(fill);
+}
+
+/* Neighbouring people into chunks of about `size` credits (a person counting as
+ * PERSON_WEIGHT more). */
+static void chunks_make(struct setup *su, size_t size)
+{
+    size_t npeople = su->in->npeople;
+    su->chunk = xmalloc((npeople + 2) * sizeof *su->chunk);
+    su->nchunks = 0;
+    size_t weight = 0;
+    for (size_t person = 0; person < npeople; person++) {
+        if (person == 0 || weight >= size) {
+            su->chunk[su->nchunks++] = (uint32_t)person;
+            weight = 0;
+        }
+        weight += su->start[person + 1] - su->start[person] + PERSON_WEIGHT;
+    }
+    su->chunk[su->nchunks] = (uint32_t)npeople;
+}
+
+static void setup_release(struct setup *su)
+{
+    for (size_t k = 0; k < su->in->plan->ncomponents; k++)
+        free(su->kf[k].cells);
+    for (size_t i = 0; i < SLOTS; i++) {
+        free(su->slots[i].b.lines);
+        free(su->slots[i].b.payouts);
+        free(su->slots[i].b.ends);
+    }
+    free(su->chunk);
+    free(su->qstart);
+    free(su->qs);
+    free(su->start);
+    free(su->ca);
+    free(su->days);
+    free(su->bk);
+    comp_big_free(su->ev, su->ev_bytes);
 }
 
 int comp_run(const struct comp_input *in, struct comp_result *out, struct err *e)
@@ -961,183 +1583,50 @@ int comp_run_stream(const struct comp_input *in, comp_line_sink sink, void *ctx,
     const struct comp_plan *p = in->plan;
     if (in->ncredits > INT32_MAX / 2 || in->npeople > INT32_MAX)
         return err_set(e, REINS_ETOOBIG, "too many credits or people for one run");
-    struct run *r = xcalloc(1, sizeof *r);
-    r->in = in;
-    r->plan = p;
-    r->e = e;
-    r->sink = sink;
-    r->sink_ctx = ctx;
+    struct setup *su = xcalloc(1, sizeof *su);
+    su->in = in;
+    su->sink = sink;
+    su->sink_ctx = ctx;
+    su->out = out;
+    su->e = e;
     int32_t first = comp_month_of_day(p->effective_from);
     int32_t last = in->last_month;
     if (p->effective_to != COMP_NO_DATE && comp_month_of_day(p->effective_to) < last)
         last = comp_month_of_day(p->effective_to);
-    int32_t first_pay = comp_period_start(first, p->payout_period);
-    int32_t last_pay = comp_period_start(last, p->payout_period);
-    int32_t end_day = comp_month_first_day(last_pay + (int32_t)p->payout_period) - 1;
+    su->first_pay = comp_period_start(first, p->payout_period);
+    su->last_pay = comp_period_start(last, p->payout_period);
+    int32_t end_day = comp_month_first_day(su->last_pay + (int32_t)p->payout_period) - 1;
+    su->days_from = p->effective_from;
+    su->days = days_table(p, p->effective_from, end_day, &su->ndays);
     if (p->effective_to != COMP_NO_DATE && p->effective_to < end_day) end_day = p->effective_to;
-
     for (size_t k = 0; k < p->ncomponents; k++)
-        if (p->components[k].kind == COMP_COMMISSION) kfixed_init(&r->kf[k], &p->components[k]);
-    r->memo_day = INT32_MIN;
-    /* kept: about two lines a credit, so it grows less often; streamed: one person's */
-    r->caplines = sink ? 4096 : 2 * in->ncredits + 1024;
-    r->lines = xmalloc(r->caplines * sizeof *r->lines);
+        if (p->components[k].kind == COMP_COMMISSION) kfixed_init(&su->kf[k], &p->components[k]);
 
-    /* Credits in the plan's dates, into one bucket per person in input order, then ordered
-     * inside each bucket. Both passes over in->credits are sequential: gathering the
-     * credits in sorted order instead was the engine's hottest loop (cache misses), and a
-     * person's few credits sort in cache. Files usually come in date or id order, and then
-     * the buckets are already ordered. Cancellations (few) are sorted on their own. */
-    size_t *start = xcalloc(in->npeople + 1, sizeof *start);
-    struct key *ca = xmalloc(sizeof *ca);
-    size_t ncr = 0, nca = 0, capca = 1;
-    for (size_t i = 0; i < in->ncredits; i++) {
-        const struct comp_credit *c = &in->credits[i];
-        if (c->cancelled != COMP_NO_DATE && c->cancelled < c->date) {
-            r->failed = 1;
-            err_set(e, REINS_EINVAL, "credits line %zu: field cancelled_on: before the close date",
-                    (size_t)c->line);
-            break;
-        }
-        if (c->date < p->effective_from || c->date > end_day) continue;
-        ncr++;
-        start[c->person + 1]++;
-        if (c->cancelled == COMP_NO_DATE || c->cancelled > end_day) continue;
-        if (p->clawback_days < 0 || (int64_t)c->cancelled - c->date > p->clawback_days) {
-            out->late_cancellations++;
-            continue;
-        }
-        if (nca == capca) ca = xrealloc(ca, (capca *= 2) * sizeof *ca);
-        ca[nca++] = (struct key){c->person, c->cancelled, id_number(c->id), (int32_t)i, c->id};
-    }
-    size_t per_person = 1; /* the most credits of one person: per-event arrays' length */
-    for (size_t i = 1; i <= in->npeople; i++) {
-        if (start[i] > per_person) per_person = start[i];
-        start[i] += start[i - 1];
-    }
-    for (size_t k = 0; k < p->ncomponents; k++) {
-        if (r->kf[k].dynamic) r->kf[k].seg_at = xmalloc(per_person * sizeof(uint32_t));
-        if (p->components[k].cap_per_credit >= 0)
-            r->kf[k].credit_cap = xmalloc(2 * per_person * sizeof(int64_t));
-    }
-    r->first_line = xmalloc(per_person * sizeof *r->first_line);
-    sort_keys(ca, nca, p->effective_from, in->npeople);
-
-    size_t ev_bytes = (ncr ? ncr : 1) * sizeof(struct ev);
-    struct ev *ev = comp_big_alloc(ev_bytes);
-    {
-        size_t *fill = xmalloc((in->npeople + 1) * sizeof *fill);
-        memcpy(fill, start, (in->npeople + 1) * sizeof *fill);
-        struct counts_memo *memo = xcalloc(1, sizeof *memo);
-        for (size_t i = 0; i < in->ncredits && !r->failed; i++) {
-            const struct comp_credit *c = &in->credits[i];
-            if (c->date < p->effective_from || c->date > end_day) continue;
-            ev[fill[c->person]++] =
-                (struct ev){c->amount,       id_number(c->id),      (int32_t)i,
-                            c->date,         counts_of(p, c, memo), (int16_t)c->split_bp,
-                            (uint8_t)c->role};
-        }
-        free(memo);
-        free(fill);
-    }
-    for (size_t person = 0; person < in->npeople && !r->failed; person++) {
-        size_t from = start[person], to = start[person + 1];
-        size_t i = from + 1;
-        while (i < to && ev_cmp(&ev[i - 1], &ev[i], (void *)in->credits) < 0)
-            i++;
-        if (i < to) qsort_r(&ev[from], to - from, sizeof *ev, ev_cmp, (void *)in->credits);
-    }
-    r->ev = ev;
-
-    /* Quotas per person: counting sort by person. */
-    size_t *qstart = xcalloc(in->npeople + 1, sizeof *qstart);
-    struct comp_quota *qs = xmalloc((in->nquotas ? in->nquotas : 1) * sizeof *qs);
-    for (size_t i = 0; i < in->nquotas; i++)
-        qstart[in->quotas[i].person + 1]++;
-    for (size_t i = 0; i < in->npeople; i++)
-        qstart[i + 1] += qstart[i];
-    {
-        size_t *fill = xmalloc((in->npeople + 1) * sizeof *fill);
-        memcpy(fill, qstart, (in->npeople + 1) * sizeof *fill);
-        for (size_t i = 0; i < in->nquotas; i++)
-            qs[fill[in->quotas[i].person]++] = in->quotas[i];
-        free(fill);
-    }
-
-    size_t a = 0, b = 0;
-    for (uint32_t person = 0; person < in->npeople && !r->failed; person++) {
-        size_t a0 = a, b0 = b;
-        a = start[person + 1];
-        while (b < nca && ca[b].person == person)
-            b++;
-        r->pq = &qs[qstart[person]];
-        r->npq = qstart[person + 1] - qstart[person];
-        if (r->npq == 0) { /* a payee only with credits of their own (roll-up is not) */
-            size_t own = a0;
-            while (own < a && ev[own].role == COMP_ROLE_ROLLUP)
-                own++;
-            if (own == a) continue;
-        }
-        r->person = person;
-        r->ev_base = a0;
-        for (size_t i = 0; i < a - a0; i++)
-            r->first_line[i] = -1;
-        for (size_t k = 0; k < p->ncomponents; k++) {
-            if (r->kf[k].seg_at) memset(r->kf[k].seg_at, 0, (a - a0) * sizeof(uint32_t));
-            if (r->kf[k].credit_cap) memset(r->kf[k].credit_cap, 0, 2 * (a - a0) * sizeof(int64_t));
-        }
-        r->plan_cap = (struct capt){INT32_MIN, 0, 0};
-        r->period_sum = r->earned_to_date = r->paid_to_date = r->draw_balance = 0;
-        for (size_t k = 0; k < p->ncomponents; k++) {
-            r->ks[k].qmonth = INT32_MIN;
-            r->ks[k].cap = (struct capt){INT32_MIN, 0, 0};
-        }
-        int32_t month = first_pay, index = 0;
-        size_t i = a0, j = b0;
-        while ((i < a || j < b) && !r->failed) {
-            /* credits of a day before the cancellations of that day */
-            int take_credit = j == b || (i < a && ev[i].date <= ca[j].date);
-            int32_t day = take_credit ? ev[i].date : ca[j].date;
-            while (month < payout_month(r, day)) {
-                close_period(r, month, index++);
-                month += (int32_t)p->payout_period;
-            }
-            if (take_credit) {
-                on_credit(r, (int32_t)i++);
-            } else {
-                on_cancel(r, ev_find(ev, a0, a, &ca[j++], in->credits));
-                out->clawbacks++;
-            }
-        }
-        for (; month <= last_pay && !r->failed; month += (int32_t)p->payout_period)
-            close_period(r, month, index++);
-        flush_person(r);
-        out->credits_used += a - a0;
-    }
-
-    for (size_t k = 0; k < p->ncomponents; k++) {
-        free(r->kf[k].cells);
-        free(r->kf[k].credit_cap);
-        free(r->kf[k].seg_at);
-        free(r->ks[k].segs);
-    }
-    free(qstart);
-    free(qs);
-    free(start);
-    free(ca);
-    free(r->first_line);
-    comp_big_free(ev, ev_bytes);
-    int failed = r->failed;
-    if (sink) {
-        free(r->lines);
-        out->nlines = r->base;
+    int nworkers = workers_for(in);
+    if (bucket_credits(su, end_day, nworkers, e)) {
+        su->failed = 1;
     } else {
-        out->lines = r->lines;
-        out->nlines = r->nlines;
+        quotas_by_person(su);
+        chunks_make(su, in->chunk_credits ? in->chunk_credits : CHUNK_CREDITS);
+        for (size_t i = 0; i < SLOTS; i++)
+            su->slots[i].turn = i;
+        pthread_mutex_init(&su->mu, NULL);
+        pthread_cond_init(&su->cv, NULL);
+        if ((size_t)nworkers > su->nchunks) nworkers = su->nchunks ? (int)su->nchunks : 1;
+        struct run *w = xcalloc((size_t)nworkers, sizeof *w);
+        for (int i = 0; i < nworkers; i++)
+            worker_init(&w[i], su);
+        in_parallel(nworkers, worker_main, w, sizeof *w);
+        for (int i = 0; i < nworkers; i++)
+            worker_release(&w[i]);
+        free(w);
+        pthread_cond_destroy(&su->cv);
+        pthread_mutex_destroy(&su->mu);
     }
-    out->payouts = r->payouts;
-    out->npayouts = r->npayouts;
-    free(r);
+    int failed = su->failed;
+    if (sink) out->lines = NULL;
+    setup_release(su);
+    free(su);
     if (failed) {
         comp_result_release(out);
         return e && e->code ? e->code : REINS_EINVAL;
