@@ -251,12 +251,13 @@ int comp_run(const struct comp_input *in, struct comp_result *out, struct err *e
 
 /* Receives one person's lines, lines[0] being line number `first` of the
  * run (0-based; refs are run line numbers too and point into the same
- * batch). Returns 0, or a negative code to stop the run (after filling the
- * err it was given through ctx). */
+ * batch). People come in order, one call at a time, though not always from
+ * the same thread. Returns 0, or a negative code to stop the run (after
+ * filling the err it was given through ctx). */
 typedef int (*comp_line_sink)(void *ctx, const struct comp_line *lines, size_t n, size_t first);
 
 /* comp_run, handing each person's lines to `sink` instead of keeping them:
- * memory stays at one person's lines, however long the run. out->lines is
+ * memory stays at a few chunks' lines, however long the run. out->lines is
  * NULL. Fails as comp_run does, or with the sink's code. */
 int comp_run_stream(const struct comp_input *in, comp_line_sink sink, void *ctx,
                     struct comp_result *out, struct err *e);
