@@ -43,10 +43,11 @@ calc() { # DIR PLAN PERIOD [--people FILE]: the whole command, timed
   rm -f "$dir/lines.csv"
 }
 
-engine() { # DIR PLAN PEOPLE|- RUNS
+engine() { # DIR PLAN PEOPLE|- RUNS [WORKERS]
   echo "  load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
   /usr/bin/time -f "  peak RSS %M KB (reading included)" \
-    "$work/engine_bench" "$2" "$1/credits.csv" "$1/quotas.csv" "$3" 2026-12 "$4" | sed 's/^/  /'
+    "$work/engine_bench" "$2" "$1/credits.csv" "$1/quotas.csv" "$3" 2026-12 "$4" ${5:-} |
+    sed 's/^/  /'
 }
 
 year="$work/year"
@@ -70,5 +71,7 @@ echo "== flat: $FLAT_PAYEES payees, $(($(wc -l <"$flat/credits.csv") - 1)) credi
      "$(du -h "$flat/credits.csv" | cut -f1) of CSV"
 echo "== reins comp calc --period 2026-12 (a year computed, December's lines written)"
 calc "$flat" "$here/plan-flat.json" 2026-12
-echo "== the engine alone (comp_run_stream, 3 runs, lines counted and dropped)"
+echo "== the engine alone (comp_run_stream, 3 runs, lines counted and dropped), every core"
 engine "$flat" "$here/plan-flat.json" - 3
+echo "== the engine alone on one thread"
+engine "$flat" "$here/plan-flat.json" - 3 1
