@@ -1645,7 +1645,6 @@ int comp_run_stream(const struct comp_input *in, comp_line_sink sink, void *ctx,
         pthread_mutex_destroy(&su->mu);
     }
     int failed = su->failed;
-    if (sink) out->lines = NULL;
     setup_release(su);
     free(su);
     if (failed) {
