@@ -134,9 +134,21 @@ static const char SQL_STATEMENT_RUN[] =
 static const char SQL_STATEMENT_LINES[] =
     "SELECT line_date, rule, deal_id, amount_minor, explanation, line_no FROM comp_lines"
     " WHERE run_id = $1 AND person_id = $2 ORDER BY line_no";
+/* A dispute with its line as it was when opened (kept since migration 13), and whether the
+ * line now at its number is another: a re-run of an open period renumbers lines, and the
+ * dispute must not land on a line it was never about. An older dispute kept no copy: its
+ * line is the one at its number. */
 static const char SQL_STATEMENT_DISPUTES[] =
-    "SELECT id, line_no, comment, status, resolution, opened_at FROM comp_disputes"
-    " WHERE run_id = $1 AND person_id = $2 ORDER BY id";
+    "SELECT d.id, d.line_no, d.comment, d.status, d.resolution, d.opened_at,"
+    " CASE WHEN d.line_rule IS NULL THEN 0"
+    " WHEN l.id IS NOT NULL AND l.line_date = d.line_date AND l.rule = d.line_rule"
+    " AND COALESCE(l.deal_id, -1) = COALESCE(d.line_deal_id, -1)"
+    " AND l.amount_minor = d.line_amount_minor AND l.explanation = d.line_explanation THEN 0"
+    " ELSE 1 END,"
+    " d.line_date, d.line_rule, d.line_deal_id, d.line_amount_minor, d.line_explanation"
+    " FROM comp_disputes d LEFT JOIN comp_lines l ON l.run_id = d.run_id"
+    " AND l.line_no = d.line_no AND l.person_id = d.person_id"
+    " WHERE d.run_id = $1 AND d.person_id = $2 ORDER BY d.id";
 static const char SQL_LINE_OWNER[] =
     "SELECT COUNT(*) FROM comp_lines WHERE run_id = $1 AND line_no = $2 AND person_id = $3";
 /* The dispute with a copy of its line as it is now (see migration 13). */
@@ -1248,6 +1260,16 @@ int comp_statement(struct store *db, int64_t plan_id, int64_t person_id, const c
                               "status", store_text(r, 3), "opened_at", (json_int_t)store_int(r, 5));
         json_object_set_new(d, "resolution",
                             store_isnull(r, 4) ? json_null() : json_string(store_text(r, 4)));
+        json_object_set_new(d, "line_changed", json_boolean(store_int(r, 6)));
+        json_object_set_new(
+            d, "line",
+            store_isnull(r, 8)
+                ? json_null()
+                : json_pack("{s:s, s:s, s:o, s:I, s:s}", "date", store_text(r, 7), "rule",
+                            store_text(r, 8), "deal_id",
+                            store_isnull(r, 9) ? json_null() : json_integer(store_int(r, 9)),
+                            "amount_minor", (json_int_t)store_int(r, 10), "explanation",
+                            store_text(r, 11)));
         json_array_append_new(disputes, d);
     }
     store_rows_free(r);

@@ -125,3 +125,35 @@ test('disputes: a seller disputes their own line; an admin resolves it with a co
   seen = expectStatus(await get(S.s1a, `/comp/statement?plan_id=${plan}&period=2026-01`), 200);
   assert.deepEqual(seen.disputes.map((x) => [x.status, x.resolution]), [['resolved', 'Checked: new business, paid right.']]);
 });
+
+test('disputes: a re-run that renumbers an open period keeps each dispute on the line it was about', async () => {
+  const head = 'Opportunity ID,Opportunity Name,Account ID,Account Name,Owner Email,Amount,Opportunity Currency,Stage,Close Date,Created Date';
+  const deal = async (id, amount, close) => expectStatus(await call(base, 'POST', '/import/opportunities?source=salesforce', {
+    session: admin, raw: `${head}\n${id},Deal ${id},A-${id},Acme ${id},${ORG.s1a.email},${amount},USD,Closed Won,${close},2026-02-01\n`, headers: { 'content-type': 'text/csv' },
+  }), 200);
+  expectStatus(await call(base, 'PUT', '/quotas', { session: admin, body: { person_id: P.s1a.id, period: '2026-02', amount_minor: 1000000, currency: 'USD' } }), 200);
+  await deal('W5', '3000', '2026-02-20');
+  const run = expectStatus(await post(admin, `/comp/plans/${plan}/runs`, { period: '2026-02' }), 201);
+  const q = `/comp/statement?plan_id=${plan}&period=2026-02`;
+  let st = expectStatus(await get(S.s1a, q), 200);
+  assert.deepEqual(st.lines.map((l) => l.amount_minor), [30000]); // W5: 3,000 at 10%
+  const w5 = st.lines[0];
+  const d5 = expectStatus(await post(S.s1a, '/comp/disputes', { run_id: run.id, line_no: w5.line_no, comment: 'W5 was bigger.' }), 201);
+  st = expectStatus(await get(S.s1a, q), 200);
+  assert.deepEqual(st.disputes.map((x) => [x.id, x.line_no, x.line_changed]), [[d5.id, w5.line_no, false]]);
+
+  // W4 closed earlier in February: the re-run puts its line first, at W5's old number
+  await deal('W4', '2000', '2026-02-05');
+  expectStatus(await post(admin, `/comp/plans/${plan}/runs`, { period: '2026-02' }), 201);
+  st = expectStatus(await get(S.s1a, q), 200);
+  assert.deepEqual(st.lines.map((l) => l.amount_minor), [20000, 30000]);
+  assert.equal(st.lines[0].line_no, w5.line_no, 'W4 now holds the number W5 had');
+  const [kept] = st.disputes;
+  assert.equal(kept.line_changed, true);
+  assert.deepEqual(kept.line, { date: w5.date, rule: w5.rule, deal_id: w5.deal_id, amount_minor: 30000, explanation: w5.explanation });
+
+  // a dispute about W4's line, opened now, is on the line at its number
+  const d4 = expectStatus(await post(S.s1a, '/comp/disputes', { run_id: run.id, line_no: st.lines[0].line_no, comment: 'W4 too.' }), 201);
+  st = expectStatus(await get(S.m1, `${q}&person_id=${P.s1a.id}`), 200);
+  assert.deepEqual(st.disputes.map((x) => [x.id, x.line_changed, x.line.amount_minor]), [[d5.id, true, 30000], [d4.id, false, 20000]]);
+});

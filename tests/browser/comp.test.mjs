@@ -3,7 +3,7 @@
 // dispute of one line.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, cleanup, newPage, login, screenshot, unexpectedProblems } from './lib.mjs';
+import { setup, cleanup, newPage, login, screenshot, unexpectedProblems, apiSession } from './lib.mjs';
 
 let env;
 before(async () => {
@@ -33,7 +33,32 @@ test('a seller reads their explained statement and estimates a deal', async () =
   await first.getByLabel('Why this line is wrong').fill('This was a renewal, not new business.');
   await first.getByRole('button', { name: 'Send' }).click();
   await first.locator('.comp-dispute', { hasText: 'Disputed: This was a renewal, not new business.' }).waitFor();
+  const disputedText = await first.innerText();
   await screenshot(page, 'seller-statement');
+
+  // A deal closes on the period's first day and the open period is re-run: its line comes
+  // first and takes the disputed line's number. The dispute stays with the line it was
+  // about, shown as it was, and the new first line carries no dispute.
+  const admin = await apiSession(env.url, env.logins.admin);
+  const seller = await apiSession(env.url, env.logins.seller);
+  const [latest] = (await seller.get('/comp/statements')).statements;
+  assert.equal(latest.status, 'open', 'the demo leaves its latest run open');
+  const { currency } = await seller.get(`/comp/statement?plan_id=${latest.plan_id}&period=${latest.period}`);
+  const day1 = `${latest.period}-01`;
+  const csv = 'Opportunity ID,Opportunity Name,Account ID,Account Name,Owner Email,Amount,Opportunity Currency,Stage,Close Date,Created Date\n' +
+    `LATE-1,Late deal,A-LATE-1,Late Account,${env.logins.seller},12000,${currency},Closed Won,${day1},${day1}\n`;
+  assert.equal((await admin.call('POST', '/import/opportunities?source=salesforce', csv)).status, 200);
+  const rerun = await admin.call('POST', `/comp/plans/${latest.plan_id}/runs`, { period: latest.period });
+  assert.equal(rerun.status, 201, JSON.stringify(rerun.body));
+  await page.reload();
+  await card.locator('.comp-statement').waitFor();
+  const moved = card.locator('.comp-disputes-changed li');
+  await moved.locator('.comp-dispute', { hasText: 'Disputed: This was a renewal, not new business.' }).waitFor();
+  assert.match(await moved.innerText(), /\(as it was\)/);
+  assert.equal((await moved.innerText()).split(' (as it was)')[0], disputedText.split('\nDisputed:')[0].replace(/\n/g, ' ').trim());
+  const nowFirst = card.locator('.comp-lines li').first();
+  assert.match(await nowFirst.innerText(), new RegExp(`closed ${day1}, direct\\): 12,000\\.00 of it`));
+  assert.equal(await nowFirst.locator('.comp-dispute', { hasText: 'Disputed:' }).count(), 0);
   assert.deepEqual(unexpectedProblems(page, [401]), []);
   await page.context().close();
 });

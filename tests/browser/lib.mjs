@@ -186,11 +186,13 @@ export async function apiSession(baseURL, email, password = PASSWORD) {
   if (res.status !== 200) throw new Error(`API login as ${email}: ${res.status} ${await res.text()}`);
   const cookie = res.headers.get('set-cookie').split(';')[0];
   const { csrf_token: csrf } = await res.json();
+  // a string body is sent as it is, as CSV (the imports); anything else as JSON
   const call = async (method, p, body) => {
+    const csv = typeof body === 'string';
     const r = await fetch(`${baseURL}/api/v1${p}`, {
       method,
-      headers: { Cookie: cookie, 'X-CSRF-Token': csrf, ...(body ? { 'Content-Type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
+      headers: { Cookie: cookie, 'X-CSRF-Token': csrf, ...(body ? { 'Content-Type': csv ? 'text/csv' : 'application/json' } : {}) },
+      body: body ? (csv ? body : JSON.stringify(body)) : undefined,
     });
     const text = await r.text();
     return { status: r.status, body: text && r.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text };

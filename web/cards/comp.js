@@ -26,10 +26,13 @@ function estimator(ctx, st) {
   return h('form', { class: 'comp-estimate', onsubmit: go }, h('label', null, 'What would my next deal earn? ', input), ' ', h('button', { type: 'submit' }, 'Estimate'), out);
 }
 
-/** A line's dispute state, or a small form for the person paid to open one. */
+const disputeText = (d) => (d.status === 'resolved' ? `Dispute resolved: ${d.resolution}` : `Disputed: ${d.comment}`);
+
+/** A line's dispute state, or a small form for the person paid to open one. A dispute whose
+ * line a re-run has changed (lines are renumbered) is not this line's: see changedDisputes. */
 function disputeOf(ctx, st, line) {
-  const d = st.disputes.filter((x) => x.line_no === line.line_no).pop();
-  if (d) return h('p', { class: 'muted comp-dispute' }, d.status === 'resolved' ? `Dispute resolved: ${d.resolution}` : `Disputed: ${d.comment}`);
+  const d = st.disputes.filter((x) => x.line_no === line.line_no && !x.line_changed).pop();
+  if (d) return h('p', { class: 'muted comp-dispute' }, disputeText(d));
   if (!ctx.me || ctx.me.id !== st.person_id) return null;
   const text = h('input', { type: 'text', 'aria-label': 'Why this line is wrong', maxlength: 2000 });
   const note = h('span', { class: 'muted', 'aria-live': 'polite' });
@@ -44,6 +47,18 @@ function disputeOf(ctx, st, line) {
   };
   const form = h('details', { class: 'comp-dispute' }, h('summary', null, 'Dispute this line'), h('form', { onsubmit: send }, text, ' ', h('button', { type: 'submit' }, 'Send'), note));
   return form;
+}
+
+/** Disputes about lines the period's re-run has since changed, each with its line as it was. */
+function changedDisputes(st, cur) {
+  const changed = st.disputes.filter((x) => x.line_changed && x.line);
+  if (!changed.length) return null;
+  return h(
+    'div',
+    { class: 'comp-disputes-changed' },
+    h('p', { class: 'fact-heading' }, 'Disputed lines the period has been re-run over'),
+    h('ul', { class: 'comp-lines' }, changed.map((d) => h('li', { dataset: { dispute: d.id } }, h('strong', null, formatMoney(d.line.amount_minor, cur)), ` · ${d.line.date} · `, d.line.explanation, ' (as it was)', h('p', { class: 'muted comp-dispute' }, disputeText(d))))),
+  );
 }
 
 registerCard({
@@ -78,6 +93,7 @@ registerCard({
       st.lines.length
         ? h('ol', { class: 'comp-lines' }, st.lines.map((l) => h('li', { dataset: { rule: l.rule } }, h('strong', null, formatMoney(l.amount_minor, cur)), ` · ${l.date} · `, l.explanation, disputeOf(ctx, st, l))))
         : h('p', { class: 'muted' }, 'No lines this period.'),
+      changedDisputes(st, cur),
       estimator(ctx, st),
     );
   },
