@@ -627,6 +627,75 @@ static void test_missing_quota_names_the_line(void **state)
     done(&f);
 }
 
+/* A run shared out over threads fails as a run on one thread does: with the first failing
+ * person's error, after handing the sink every person before, and no one after. */
+struct sink_count {
+    size_t calls;
+    uint32_t last_person;
+    size_t fail_at; /* the call that fails, 0 for none */
+    struct err *e;
+};
+
+static int count_sink(void *ctx, const struct comp_line *lines, size_t n, size_t first)
+{
+    (void)first;
+    struct sink_count *s = ctx;
+    if (++s->calls == s->fail_at) return err_set(s->e, REINS_EIO, "the sink is full");
+    if (n) s->last_person = lines[0].person;
+    return 0;
+}
+
+static void test_shared_run_fails_as_one_thread_does(void **state)
+{
+    (void)state;
+    /* forty sellers (numbered in the quotas file's order) with a January credit each; s25
+     * and s33 have a quota for the second quarter only */
+    struct sb quotas = SB_INIT, credits = SB_INIT;
+    sb_adds(&quotas, "person,period,amount\n");
+    sb_adds(&credits, "id,deal,person,date,amount\n");
+    for (int i = 0; i < 40; i++) {
+        sb_addf(&quotas, "s%d,2026-Q%d,1000000\n", i, i == 25 || i == 33 ? 2 : 1);
+        sb_addf(&credits, "%d,D%d,s%d,2026-01-%02d,100000\n", i + 1, i + 1, i, 1 + i % 28);
+    }
+    static const int workers[] = {1, 2, 4};
+    for (size_t w = 0; w < sizeof workers / sizeof *workers; w++) {
+        for (int sink_fails = 0; sink_fails < 2; sink_fails++) {
+            struct fx f;
+            memset(&f, 0, sizeof f);
+            comp_data_init(&f.d);
+            char *plan = plan_text("", TIERS_3("marginal", 50000, 100000, 150000, ""));
+            assert_int_equal(comp_plan_parse(plan, strlen(plan), &f.plan, &f.e), 0);
+            free(plan);
+            assert_int_equal(
+                comp_read_quotas(&f.d, f.plan, "quotas.csv", quotas.buf, quotas.len, &f.e), 0);
+            assert_int_equal(
+                comp_read_credits(&f.d, f.plan, "credits.csv", credits.buf, credits.len, &f.e), 0);
+            f.in = comp_data_input(&f.d, f.plan, month_of("2026-03"));
+            f.in.workers = workers[w];
+            f.in.chunk_credits = 1; /* a chunk per person */
+            struct sink_count sc = {0, UINT32_MAX, sink_fails ? 10 : 0, &f.e};
+            f.rc = comp_run_stream(&f.in, count_sink, &sc, &f.r, &f.e);
+            if (sink_fails) {
+                /* the tenth person's batch is refused: nine were taken, none after */
+                assert_int_equal(f.rc, REINS_EIO);
+                assert_string_equal(f.e.msg, "the sink is full");
+                assert_int_equal(sc.calls, 10);
+                assert_int_equal(sc.last_person, 8);
+            } else {
+                /* s25, on line 27, is the first without a quota: s0 to s24 were handed on */
+                assert_int_equal(f.rc, REINS_EINVAL);
+                assert_non_null(strstr(f.e.msg, "credits line 27: person 's25' has no quota"));
+                assert_int_equal(sc.calls, 25);
+                assert_int_equal(sc.last_person, 24);
+            }
+            assert_null(f.r.payouts);
+            done(&f);
+        }
+    }
+    sb_release(&quotas);
+    sb_release(&credits);
+}
+
 static void test_bad_csv(void **state)
 {
     (void)state;
@@ -822,6 +891,7 @@ int main(void)
         cmocka_unit_test(test_clawback),
         cmocka_unit_test(test_order_date_then_id),
         cmocka_unit_test(test_missing_quota_names_the_line),
+        cmocka_unit_test(test_shared_run_fails_as_one_thread_does),
         cmocka_unit_test(test_bad_csv),
         cmocka_unit_test(test_bad_plans),
     };
