@@ -24,9 +24,10 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 #include <pthread.h>
+#include <string.h>
+
+#include "core/threads.h"
 
 __extension__ typedef __int128 i128;
 __extension__ typedef unsigned __int128 u128;
@@ -1483,26 +1484,9 @@ static void *sort_part(void *arg)
 /* Threads for a run: one per core (or in->workers), at most one per chunk of credits. */
 static int workers_for(const struct comp_input *in)
 {
-    long n = in->workers;
-    if (n <= 0) n = sysconf(_SC_NPROCESSORS_ONLN);
-    if (n > MAX_WORKERS) n = MAX_WORKERS;
+    int n = threads_count(in->workers, MAX_WORKERS);
     size_t chunks = in->ncredits / (in->chunk_credits ? in->chunk_credits : CHUNK_CREDITS) + 1;
-    if ((size_t)n > chunks) n = (long)chunks;
-    return n < 1 ? 1 : (int)n;
-}
-
-/* fn on each of n args (size bytes apart), on up to n threads, this one included. */
-static void in_parallel(int n, void *(*fn)(void *), void *args, size_t size)
-{
-    pthread_t t[MAX_WORKERS];
-    int started = 1;
-    for (; started < n; started++)
-        if (pthread_create(&t[started], NULL, fn, (char *)args + (size_t)started * size)) break;
-    fn(args);
-    for (int i = started; i < n; i++) /* threads that could not start: here */
-        fn((char *)args + (size_t)i * size);
-    for (int i = 1; i < started; i++)
-        pthread_join(t[i], NULL);
+    return (size_t)n > chunks ? (int)chunks : n;
 }
 
 /* Credits in the plan's dates, into one bucket per person in input order, then ordered
@@ -1517,19 +1501,19 @@ static int bucket_credits(struct setup *su, int32_t end_day, int nparts, struct 
     for (int t = 0; t < nparts; t++)
         pt[t] = (struct part){su, in->ncredits * (size_t)t / (size_t)nparts,
                               in->ncredits * (size_t)(t + 1) / (size_t)nparts, end_day};
-    in_parallel(nparts, count_part, pt, sizeof *pt);
+    threads_run(nparts, count_part, pt, sizeof *pt);
     int rc = count_merge(su, pt, nparts, e);
     if (!rc) {
         size_t ncr = su->start[in->npeople];
         su->ev_bytes = (ncr ? ncr : 1) * sizeof(struct ev);
         su->ev = comp_big_alloc(su->ev_bytes);
-        in_parallel(nparts, bucket_part, pt, sizeof *pt);
+        threads_run(nparts, bucket_part, pt, sizeof *pt);
         bucket_merge(su, pt, nparts);
         struct sort_part sp[MAX_WORKERS];
         for (int t = 0; t < nparts; t++)
             sp[t] = (struct sort_part){su, in->npeople * (size_t)t / (size_t)nparts,
                                        in->npeople * (size_t)(t + 1) / (size_t)nparts};
-        in_parallel(nparts, sort_part, sp, sizeof *sp);
+        threads_run(nparts, sort_part, sp, sizeof *sp);
     }
     for (int t = 0; t < nparts; t++) {
         free(pt[t].bk);
@@ -1637,7 +1621,7 @@ int comp_run_stream(const struct comp_input *in, comp_line_sink sink, void *ctx,
         struct run *w = xcalloc((size_t)nworkers, sizeof *w);
         for (int i = 0; i < nworkers; i++)
             worker_init(&w[i], su);
-        in_parallel(nworkers, worker_main, w, sizeof *w);
+        threads_run(nworkers, worker_main, w, sizeof *w);
         for (int i = 0; i < nworkers; i++)
             worker_release(&w[i]);
         free(w);

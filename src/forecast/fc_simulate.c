@@ -9,11 +9,10 @@
  * them.
  */
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "core/threads.h"
 #include "forecast/forecast.h"
 
 #define LANES 8 /* trials per block: two vectors of four */
@@ -413,28 +412,13 @@ int fc_simulate(const struct fc_sim_input *in, struct fc_range *out, struct fc_r
     S.new_p0 = new_p0;
     S.tot = xcalloc(nn * S.stride, sizeof *S.tot);
 
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    int nt = in->threads > 0 ? in->threads : (cpus > 0 ? (int)cpus : 1);
-    if (nt > MAX_THREADS) nt = MAX_THREADS;
+    int nt = threads_count(in->threads, MAX_THREADS);
     if ((size_t)nt > S.nblocks) nt = (int)S.nblocks;
     S.nthreads = nt;
-    pthread_t th[MAX_THREADS];
     struct worker w[MAX_THREADS];
-    int started = 0;
-    for (int i = 1; i < nt; i++) {
+    for (int i = 0; i < nt; i++)
         w[i] = (struct worker){&S, i};
-        if (pthread_create(&th[i], NULL, sim_worker, &w[i])) break;
-        started = i;
-    }
-    /* blocks of threads that failed to start are done here, in this thread */
-    w[0] = (struct worker){&S, 0};
-    sim_worker(&w[0]);
-    for (int i = 1; i <= started; i++)
-        pthread_join(th[i], NULL);
-    for (int i = started + 1; i < nt; i++) {
-        for (size_t b = (size_t)i; b < S.nblocks; b += (size_t)nt)
-            sim_block(&S, b * LANES);
-    }
+    threads_run(nt, sim_worker, w, sizeof *w);
 
     /* roll up: deepest first, each node's trials into its parent's */
     size_t T = in->trials;
@@ -454,20 +438,9 @@ int fc_simulate(const struct fc_sim_input *in, struct fc_range *out, struct fc_r
     /* then each node's quantiles, which reorder its trials, split over the threads */
     struct ranges R = {&S, out};
     struct range_worker rw[MAX_THREADS];
-    started = 0;
-    for (int i = 1; i < nt; i++) {
+    for (int i = 0; i < nt; i++)
         rw[i] = (struct range_worker){&R, i};
-        if (pthread_create(&th[i], NULL, ranges_worker, &rw[i])) break;
-        started = i;
-    }
-    rw[0] = (struct range_worker){&R, 0};
-    ranges_worker(&rw[0]);
-    for (int i = 1; i <= started; i++)
-        pthread_join(th[i], NULL);
-    for (int i = started + 1; i < nt; i++) {
-        rw[i] = (struct range_worker){&R, i};
-        ranges_worker(&rw[i]);
-    }
+    threads_run(nt, ranges_worker, rw, sizeof *rw);
     range_of(all, T, in->total_quota, total);
     free(all);
     free(S.tot);
