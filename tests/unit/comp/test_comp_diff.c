@@ -181,6 +181,35 @@ static const char plan_rollup[] =
 
 /* ---- the check ------------------------------------------------------------------------- */
 
+/* A plan and the dataset, with these credit rows, read into in; r for a run of it. */
+struct run_of {
+    struct comp_plan *plan;
+    struct comp_data d;
+    struct comp_input in;
+    struct comp_result r;
+};
+
+static void read_of(struct run_of *x, const char *plan, const struct dataset *ds,
+                    const struct sb *credits)
+{
+    memset(x, 0, sizeof *x);
+    struct err e = {0};
+    if (comp_plan_parse(plan, strlen(plan), &x->plan, &e)) fail_msg("%s", e.msg);
+    comp_data_init(&x->d);
+    if (comp_read_people(&x->d, "people.csv", ds->people.buf, ds->people.len, &e) ||
+        comp_read_quotas(&x->d, x->plan, "quotas.csv", ds->quotas.buf, ds->quotas.len, &e) ||
+        comp_read_credits(&x->d, x->plan, "credits.csv", credits->buf, credits->len, &e))
+        fail_msg("%s", e.msg);
+    x->in = comp_data_input(&x->d, x->plan, 2026 * 12 + 11);
+}
+
+static void run_of_release(struct run_of *x)
+{
+    comp_result_release(&x->r);
+    comp_data_release(&x->d);
+    comp_plan_free(x->plan);
+}
+
 struct digest {
     const struct comp_input *in;
     struct sb buf;
@@ -220,15 +249,9 @@ struct expect {
 static void check(const struct dataset *ds, const struct expect *x)
 {
     struct err e = {0};
-    struct comp_plan *plan;
-    if (comp_plan_parse(x->plan, strlen(x->plan), &plan, &e)) fail_msg("%s: %s", x->name, e.msg);
-    struct comp_data d;
-    comp_data_init(&d);
-    if (comp_read_people(&d, "people.csv", ds->people.buf, ds->people.len, &e) ||
-        comp_read_quotas(&d, plan, "quotas.csv", ds->quotas.buf, ds->quotas.len, &e) ||
-        comp_read_credits(&d, plan, "credits.csv", ds->credits.buf, ds->credits.len, &e))
-        fail_msg("%s: %s", x->name, e.msg);
-    struct comp_input in = comp_data_input(&d, plan, 2026 * 12 + 11);
+    struct run_of rd;
+    read_of(&rd, x->plan, ds, &ds->credits);
+    struct comp_input in = rd.in;
     /* however the run is shared out: the default, a chunk per person on two threads,
      * small chunks on three threads, and one thread */
     static const struct {
@@ -246,7 +269,7 @@ static void check(const struct dataset *ds, const struct expect *x)
         digest_bytes(&g);
         if (v == 0)
             printf("%s: %zu credits, %zu lines, sum %" PRId64 ", hash 0x%016" PRIx64 "\n", x->name,
-                   d.ncredits, g.lines, g.sum, g.hash);
+                   rd.d.ncredits, g.lines, g.sum, g.hash);
         assert_int_equal(g.lines, x->lines);
         assert_true(g.sum == x->sum);
         assert_true(g.hash == x->hash);
@@ -267,8 +290,7 @@ static void check(const struct dataset *ds, const struct expect *x)
         sb_release(&g.buf);
         sb_release(&k.buf);
     }
-    comp_data_release(&d);
-    comp_plan_free(plan);
+    run_of_release(&rd);
 }
 
 static const struct expect expected[] = {
@@ -333,34 +355,14 @@ static void sort_by_date(const struct sb *credits, struct sb *out, int rotate)
     free(rows);
 }
 
-struct run_of {
-    struct comp_plan *plan;
-    struct comp_data d;
-    struct comp_input in;
-    struct comp_result r;
-};
-
 static void run_of(struct run_of *x, const char *plan, const struct dataset *ds,
                    const struct sb *credits, int workers)
 {
-    struct err e = {0};
-    if (comp_plan_parse(plan, strlen(plan), &x->plan, &e)) fail_msg("%s", e.msg);
-    comp_data_init(&x->d);
-    if (comp_read_people(&x->d, "people.csv", ds->people.buf, ds->people.len, &e) ||
-        comp_read_quotas(&x->d, x->plan, "quotas.csv", ds->quotas.buf, ds->quotas.len, &e) ||
-        comp_read_credits(&x->d, x->plan, "credits.csv", credits->buf, credits->len, &e))
-        fail_msg("%s", e.msg);
-    x->in = comp_data_input(&x->d, x->plan, 2026 * 12 + 11);
+    read_of(x, plan, ds, credits);
     x->in.workers = workers;
     x->in.chunk_credits = workers ? 300 : 0;
+    struct err e = {0};
     if (comp_run(&x->in, &x->r, &e)) fail_msg("%s", e.msg);
-}
-
-static void run_of_release(struct run_of *x)
-{
-    comp_result_release(&x->r);
-    comp_data_release(&x->d);
-    comp_plan_free(x->plan);
 }
 
 static void test_file_order_does_not_matter(void **state)
