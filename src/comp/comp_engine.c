@@ -268,8 +268,8 @@ struct setup;
 struct run {
     const struct comp_input *in;
     const struct comp_plan *plan;
-    const struct setup *su;
-    struct err *e; /* &err */
+    struct setup *su; /* shared: read-only but for handing on, under its mutex */
+    struct err *e;    /* &err */
     struct err err;
     int failed;
     struct batch *b;
@@ -1279,7 +1279,7 @@ static void hand_on(struct setup *su)
 static void *worker_main(void *arg)
 {
     struct run *r = arg;
-    struct setup *su = (struct setup *)r->su;
+    struct setup *su = r->su;
     pthread_mutex_lock(&su->mu);
     while (!su->stop && su->next < su->nchunks) {
         size_t k = su->next++;
@@ -1297,7 +1297,7 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-static void worker_init(struct run *r, const struct setup *su)
+static void worker_init(struct run *r, struct setup *su)
 {
     memset(r, 0, sizeof *r);
     const struct comp_plan *p = su->in->plan;
