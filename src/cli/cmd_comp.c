@@ -122,8 +122,9 @@ static int flush(FILE *f, struct sb *b, int all)
  * A line's sentence costs more to write than the line does to compute. The engine hands
  * the lines chosen for the file (with the line each links to) over in chunks to a writer
  * thread and goes on with the next person. When the writer falls behind, the engine's
- * thread formats its chunk itself before handing it over, so the work splits between the
- * two cores. Chunks are written in order and reused: memory stays at a few of them. */
+ * worker handing lines on (one at a time, people in order: comp_line_sink) formats its
+ * chunk itself before handing it over, so the work splits between the cores. Chunks are
+ * written in order and reused: memory stays at a few of them. */
 
 struct pending {
     struct comp_line line, ref;

@@ -1109,7 +1109,7 @@ struct setup {
     size_t next;   /* the next chunk to compute */
     size_t handed; /* chunks handed on */
     int handing;   /* a worker is handing batches on */
-    int stop;      /* failed: compute and hand on nothing more */
+    int failed;    /* compute and hand on nothing more */
     struct slot slots[SLOTS];
     /* where batches go */
     comp_line_sink sink;
@@ -1118,7 +1118,6 @@ struct setup {
     size_t caplines, cappayouts;
     size_t base; /* run line number of the next batch's first line */
     struct err *e;
-    int failed;
 };
 
 /* One person: credits and cancellations replayed in date order, periods closed. `j` is
@@ -1263,11 +1262,11 @@ static void hand_on(struct setup *su)
     su->handing = 1;
     for (;;) {
         struct slot *s = &su->slots[su->handed % SLOTS];
-        if (su->stop || s->turn != su->handed || !s->done) break;
+        if (su->failed || s->turn != su->handed || !s->done) break;
         pthread_mutex_unlock(&su->mu);
         int rc = hand_batch(su, &s->b);
         pthread_mutex_lock(&su->mu);
-        if (rc) su->stop = su->failed = 1;
+        if (rc) su->failed = 1;
         s->done = 0;
         s->turn += SLOTS;
         su->handed++;
@@ -1281,12 +1280,12 @@ static void *worker_main(void *arg)
     struct run *r = arg;
     struct setup *su = r->su;
     pthread_mutex_lock(&su->mu);
-    while (!su->stop && su->next < su->nchunks) {
+    while (!su->failed && su->next < su->nchunks) {
         size_t k = su->next++;
         struct slot *s = &su->slots[k % SLOTS];
-        while (s->turn != k && !su->stop)
+        while (s->turn != k && !su->failed)
             pthread_cond_wait(&su->cv, &su->mu);
-        if (su->stop) break;
+        if (su->failed) break;
         pthread_mutex_unlock(&su->mu);
         run_chunk(r, k, &s->b);
         pthread_mutex_lock(&su->mu);
