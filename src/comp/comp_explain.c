@@ -50,7 +50,7 @@ static const char *money(int64_t v, char out[40])
     uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
     char buf[24];
     const char *d = digits(a / 100, buf + sizeof buf);
-    size_t n = strlen(d);
+    size_t n = (size_t)(buf + sizeof buf - 1 - d);
     char *o = out;
     if (v < 0) *o++ = '-';
     for (size_t i = 0; i < n; i++) {
@@ -92,25 +92,24 @@ static void say(struct sb *o, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    const char *run = fmt;
-    for (const char *f = fmt; *f; f++) {
-        if (*f != '%') continue;
-        sb_add(o, run, (size_t)(f - run));
-        f++;
-        if (*f == 's') {
+    for (const char *f = fmt;;) {
+        const char *pc = strchrnul(f, '%');
+        sb_add(o, f, (size_t)(pc - f));
+        if (!*pc) break;
+        if (pc[1] == 's') {
             sb_adds(o, va_arg(ap, const char *));
-        } else if (*f == 'd') {
+        } else if (pc[1] == 'd') {
             int v = va_arg(ap, int);
             char buf[24];
             if (v < 0) sb_add(o, "-", 1);
-            sb_adds(o, digits(v < 0 ? (uint64_t)0 - (uint64_t)(int64_t)v : (uint64_t)v,
-                              buf + sizeof buf));
+            const char *d =
+                digits(v < 0 ? (uint64_t)0 - (uint64_t)(int64_t)v : (uint64_t)v, buf + sizeof buf);
+            sb_add(o, d, (size_t)(buf + sizeof buf - 1 - d));
         } else {
-            sb_add(o, f, 1); /* %% */
+            sb_add(o, pc + 1, 1); /* %% */
         }
-        run = f + 1;
+        f = pc + 2;
     }
-    sb_adds(o, run);
     va_end(ap);
 }
 

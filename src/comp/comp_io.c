@@ -1124,9 +1124,9 @@ void comp_line_csv(const struct comp_input *in, const struct comp_line *l, size_
         num_field(out, (int64_t)l->ref + 1);
     else
         sb_add(out, ",", 1);
-    size_t why = out->len;
+    size_t why = csv_field_begin(out);
     comp_line_explain(in, l, ref, out);
-    csv_field_in_place(out, why);
+    csv_field_end(out, why);
     sb_add(out, "\r\n", 2);
 }
 

@@ -549,7 +549,10 @@ static int needs_quotes(const char *v, size_t n)
     if (is_blank(v[0]) || is_blank(v[n - 1])) return 1;
     /* at the start of a file, a reader would take it for the BOM and drop it */
     if (n >= 3 && memcmp(v, "\xEF\xBB\xBF", 3) == 0) return 1;
-    return v[strcspn(v, ",\"\r\n")] != '\0';
+    if (n >= 32) return v[strcspn(v, ",\"\r\n")] != '\0';
+    for (size_t i = 0; i < n; i++) /* ids and names: shorter than strcspn's set-up */
+        if (v[i] == ',' || v[i] == '"' || v[i] == '\r' || v[i] == '\n') return 1;
+    return 0;
 }
 
 void csv_write_field(struct sb *out, const char *value)
@@ -571,28 +574,39 @@ void csv_write_field(struct sb *out, const char *value)
     sb_add(out, "\"", 1);
 }
 
-void csv_field_in_place(struct sb *out, size_t from)
+size_t csv_field_begin(struct sb *out)
 {
-    size_t n = out->len - from;
-    if (!needs_quotes(out->buf + from, n)) return;
+    sb_add(out, "\"", 1);
+    return out->len - 1;
+}
+
+void csv_field_end(struct sb *out, size_t at)
+{
+    char *v = out->buf + at + 1;
+    size_t n = out->len - at - 1;
+    if (!needs_quotes(v, n)) { /* unquoted after all */
+        memmove(v - 1, v, n + 1);
+        out->len--;
+        return;
+    }
     size_t quotes = 0;
-    for (const char *q = out->buf + from; (q = memchr(q, '"', (size_t)(out->buf + out->len - q)));
-         q++)
+    for (const char *q = v; (q = memchr(q, '"', (size_t)(v + n - q))); q++)
         quotes++;
-    size_t extra = quotes + 2;
-    for (size_t left = extra; left > 0;) { /* room at the end, filled below */
+    for (size_t left = quotes + 1; left > 0;) { /* room for the doubles and the close */
         size_t k = left < 8 ? left : 8;
         sb_add(out, "\"\"\"\"\"\"\"\"", k);
         left -= k;
     }
-    char *b = out->buf + from;
-    size_t d = n + extra - 1;
+    char *b = out->buf + at + 1;
+    size_t d = n + quotes;
     b[d--] = '"';
-    for (size_t i = n; i-- > 0;) { /* from the back, doubling quotes */
+    for (size_t i = n; quotes > 0 && i-- > 0;) { /* from the back, doubling quotes */
         b[d--] = b[i];
-        if (b[i] == '"') b[d--] = '"';
+        if (b[i] == '"') {
+            b[d--] = '"';
+            quotes--;
+        }
     }
-    b[0] = '"';
 }
 
 void csv_write_row(struct sb *out, const char *const *fields, size_t n)

@@ -114,10 +114,12 @@ int csv_row_find_column(const struct csv_row *header, const char *name);
  * care must handle that themselves. */
 void csv_write_field(struct sb *out, const char *value);
 
-/* Make the bytes appended to `out` since offset `from` one field, as csv_write_field would
- * have written them: quoted in place, quotes doubled, when they need it. For a long field
- * composed straight into the output, without a copy of its own. */
-void csv_field_in_place(struct sb *out, size_t from);
+/* A long field composed straight into `out`, without a copy of its own: csv_field_begin
+ * appends an opening quote and returns its offset; once the field's bytes are appended,
+ * csv_field_end(out, at) leaves them as csv_write_field would have written them. Most
+ * such fields need their quotes, so most are then only closed, not moved. */
+size_t csv_field_begin(struct sb *out);
+void csv_field_end(struct sb *out, size_t at);
 /* Append a record of `n` fields (n >= 1) to `out`, ending it with CRLF. A record
  * of one empty field is written as "" so that it does not read back as a
  * blank line. csv_parse reads back exactly the fields written. */

@@ -171,7 +171,7 @@ void arena_release(struct arena *a)
     a->head = NULL;
 }
 
-static void sb_grow(struct sb *sb, size_t extra)
+void sb_reserve(struct sb *sb, size_t extra)
 {
     if (sb->len + extra + 1 <= sb->cap) return;
     size_t cap = sb->cap ? sb->cap : 64;
@@ -179,19 +179,6 @@ static void sb_grow(struct sb *sb, size_t extra)
         cap *= 2;
     sb->buf = xrealloc(sb->buf, cap);
     sb->cap = cap;
-}
-
-void sb_add(struct sb *sb, const char *s, size_t n)
-{
-    sb_grow(sb, n);
-    memcpy(sb->buf + sb->len, s, n);
-    sb->len += n;
-    sb->buf[sb->len] = '\0';
-}
-
-void sb_adds(struct sb *sb, const char *s)
-{
-    sb_add(sb, s, strlen(s));
 }
 
 void sb_addf(struct sb *sb, const char *fmt, ...)
@@ -202,7 +189,7 @@ void sb_addf(struct sb *sb, const char *fmt, ...)
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
     if (n > 0) {
-        sb_grow(sb, (size_t)n);
+        sb_reserve(sb, (size_t)n);
         vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap2);
         sb->len += (size_t)n;
     }

@@ -9,6 +9,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t count, size_t size);
@@ -50,8 +51,20 @@ struct sb {
     {                                                                                              \
         NULL, 0, 0                                                                                 \
     }
-void sb_add(struct sb *sb, const char *s, size_t n);
-void sb_adds(struct sb *sb, const char *s);
+/* Make room for `extra` more bytes and the NUL. */
+void sb_reserve(struct sb *sb, size_t extra);
+/* Inline: writers of big files add millions of short pieces. */
+static inline void sb_add(struct sb *sb, const char *s, size_t n)
+{
+    if (sb->len + n + 1 > sb->cap) sb_reserve(sb, n);
+    memcpy(sb->buf + sb->len, s, n);
+    sb->len += n;
+    sb->buf[sb->len] = '\0';
+}
+static inline void sb_adds(struct sb *sb, const char *s)
+{
+    sb_add(sb, s, strlen(s));
+}
 void sb_addf(struct sb *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Hand the buffer to the caller (who frees it) and reset sb. Never NULL. */
 char *sb_detach(struct sb *sb);
