@@ -168,6 +168,11 @@ struct comp_input {
      * core, at most 8). Results do not depend on either. */
     size_t chunk_credits;
     int workers;
+    /* The caller's promise that every credit's id is a decimal number (digits only, no
+     * leading zero, at most 18) greater than the id of the credit before it: then the
+     * credits of a day are applied in array order and the engine reads no id to order
+     * them. comp_data_input sets it when the reader saw so; 0 claims nothing. */
+    int ids_ascending;
 };
 
 /* ---- the engine's output ----------------------------------------------------------------- */

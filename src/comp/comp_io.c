@@ -189,8 +189,10 @@ static int person_index(struct comp_data *d, const char *id, int may_add, uint32
 struct comp_input comp_data_input(const struct comp_data *d, const struct comp_plan *plan,
                                   int32_t last_month)
 {
-    return (struct comp_input){plan,        d->people, d->npeople, d->credits,
-                               d->ncredits, d->quotas, d->nquotas, last_month};
+    struct comp_input in = {plan,        d->people, d->npeople, d->credits,
+                            d->ncredits, d->quotas, d->nquotas, last_month};
+    in.ids_ascending = d->ncredits > 0 && d->ascending_ids == d->ncredits;
+    return in;
 }
 
 /* ---- reading --------------------------------------------------------------------------- */
@@ -1035,6 +1037,11 @@ int comp_read_credits(struct comp_data *d, const struct comp_plan *plan, const c
     }
     if (!rc && !cr.header)
         rc = err_set(e, REINS_EINVAL, "%s: empty, a header line is needed", name);
+    /* ids 1, 2, 3, ... from the first credit on (roll-up copies, added next, repeat ids) */
+    d->ascending_ids = !rc && cr.first_credit == 0 && cr.id_order.plen == 0 &&
+                               cr.id_order.last >= 0 && cr.id_order.last != INT64_MAX
+                           ? d->ncredits
+                           : 0;
     if (!rc) credit_rollup(d, plan, cr.first_credit);
     if (rc) d->ncredits = cr.first_credit;
     reader_release(&cr);

@@ -28,6 +28,7 @@ struct comp_data {
     size_t strs_left;
     size_t two_halves_from; /* credits files this long are read on two threads; 0: 32 MiB */
     int halves_taken;       /* the last credits file was read on two threads */
+    size_t ascending_ids;   /* credits [0, this) have ids as comp_input.ids_ascending says */
 };
 
 void comp_data_init(struct comp_data *d);

@@ -355,14 +355,52 @@ static void sort_by_date(const struct sb *credits, struct sb *out, int rotate)
     free(rows);
 }
 
-static void run_of(struct run_of *x, const char *plan, const struct dataset *ds,
-                   const struct sb *credits, int workers)
+/* Run what read_of read, on `workers` threads (0: the default). */
+static void run_read(struct run_of *x, int workers)
 {
-    read_of(x, plan, ds, credits);
     x->in.workers = workers;
     x->in.chunk_credits = workers ? 300 : 0;
     struct err e = {0};
     if (comp_run(&x->in, &x->r, &e)) fail_msg("%s", e.msg);
+}
+
+static void run_of(struct run_of *x, const char *plan, const struct dataset *ds,
+                   const struct sb *credits, int workers)
+{
+    read_of(x, plan, ds, credits);
+    run_read(x, workers);
+}
+
+/* Every field of every line and payout of two runs is equal, a line's credit named by id
+ * (the same credit may lie at another index). Returns the clawbacks seen. */
+static size_t assert_same_run(const struct run_of *a, const struct run_of *b)
+{
+    size_t clawbacks = 0;
+    assert_int_equal(a->r.nlines, b->r.nlines);
+    assert_int_equal(a->r.npayouts, b->r.npayouts);
+    for (size_t j = 0; j < a->r.nlines; j++) {
+        const struct comp_line *x = &a->r.lines[j], *y = &b->r.lines[j];
+        assert_int_equal(x->credit < 0, y->credit < 0);
+        if (x->credit >= 0)
+            assert_string_equal(a->in.credits[x->credit].id, b->in.credits[y->credit].id);
+        assert_int_equal(x->person, y->person);
+        assert_int_equal(x->date, y->date);
+        assert_int_equal(x->month, y->month);
+        assert_int_equal(x->ref, y->ref);
+        assert_int_equal(x->component, y->component);
+        assert_int_equal(x->rule, y->rule);
+        assert_int_equal(x->why, y->why);
+        assert_int_equal(x->tier, y->tier);
+        assert_int_equal(x->rate_tier, y->rate_tier);
+        assert_true(x->rate_ppm == y->rate_ppm && x->prev_rate_ppm == y->prev_rate_ppm);
+        assert_true(x->base == y->base && x->amount == y->amount);
+        assert_true(x->already == y->already && x->attainment_bp == y->attainment_bp);
+        assert_true(x->quota == y->quota);
+        clawbacks += x->rule == COMP_RULE_CLAWBACK;
+    }
+    for (size_t j = 0; j < a->r.npayouts; j++)
+        assert_memory_equal(&a->r.payouts[j], &b->r.payouts[j], sizeof a->r.payouts[j]);
+    return clawbacks;
 }
 
 static void test_file_order_does_not_matter(void **state)
@@ -379,31 +417,7 @@ static void test_file_order_does_not_matter(void **state)
         const struct sb *other = i % 3 == 0 ? &sorted : i % 3 == 1 ? &rotated : &ds.credits;
         run_of(&a, expected[i / 3].plan, &ds, &ds.credits, 0);
         run_of(&b, expected[i / 3].plan, &ds, other, i % 3 == 0 ? 0 : 2);
-        assert_int_equal(a.r.nlines, b.r.nlines);
-        assert_int_equal(a.r.npayouts, b.r.npayouts);
-        for (size_t j = 0; j < a.r.nlines; j++) {
-            const struct comp_line *x = &a.r.lines[j], *y = &b.r.lines[j];
-            /* the same credit, though at another index */
-            assert_int_equal(x->credit < 0, y->credit < 0);
-            if (x->credit >= 0)
-                assert_string_equal(a.in.credits[x->credit].id, b.in.credits[y->credit].id);
-            assert_int_equal(x->person, y->person);
-            assert_int_equal(x->date, y->date);
-            assert_int_equal(x->month, y->month);
-            assert_int_equal(x->ref, y->ref);
-            assert_int_equal(x->component, y->component);
-            assert_int_equal(x->rule, y->rule);
-            assert_int_equal(x->why, y->why);
-            assert_int_equal(x->tier, y->tier);
-            assert_int_equal(x->rate_tier, y->rate_tier);
-            assert_true(x->rate_ppm == y->rate_ppm && x->prev_rate_ppm == y->prev_rate_ppm);
-            assert_true(x->base == y->base && x->amount == y->amount);
-            assert_true(x->already == y->already && x->attainment_bp == y->attainment_bp);
-            assert_true(x->quota == y->quota);
-            clawbacks += x->rule == COMP_RULE_CLAWBACK;
-        }
-        for (size_t j = 0; j < a.r.npayouts; j++)
-            assert_memory_equal(&a.r.payouts[j], &b.r.payouts[j], sizeof a.r.payouts[j]);
+        clawbacks += assert_same_run(&a, &b);
         run_of_release(&a);
         run_of_release(&b);
     }
@@ -413,11 +427,74 @@ static void test_file_order_does_not_matter(void **state)
     dataset_release(&ds);
 }
 
+/* `credits` with its ids replaced by 1, 2, 3, ... in file order. */
+static void renumber_ids(const struct sb *credits, struct sb *out)
+{
+    const char *p = memchr(credits->buf, '\n', credits->len) + 1,
+               *end = credits->buf + credits->len;
+    sb_add(out, credits->buf, (size_t)(p - credits->buf));
+    for (size_t id = 1; p < end; id++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p)),
+                   *comma = memchr(p, ',', (size_t)(nl - p));
+        sb_addf(out, "%zu", id);
+        sb_add(out, comma, (size_t)(nl + 1 - comma));
+        p = nl + 1;
+    }
+}
+
+/* Ids 1, 2, 3, ... in file order let the engine order a day's credits without reading
+ * ids (comp_input.ids_ascending, set by the reader): the same file run without that
+ * claim gives the same lines, for rows in date order (buckets kept as they came, a day's
+ * credits ordered by index) and in the dataset's order (every bucket sorted). */
+static void test_ascending_ids_change_nothing(void **state)
+{
+    (void)state;
+    struct dataset ds;
+    dataset_make(&ds);
+    struct sb sorted = SB_INIT, files[2] = {SB_INIT, SB_INIT};
+    sort_by_date(&ds.credits, &sorted, 0);
+    renumber_ids(&sorted, &files[0]);
+    renumber_ids(&ds.credits, &files[1]);
+    size_t runs = 0;
+    for (size_t i = 0; i < 2 * sizeof expected / sizeof *expected; i++) {
+        struct run_of a, b;
+        read_of(&a, expected[i / 2].plan, &ds, &files[i % 2]);
+        if (comp_plan_uses_role(a.plan, COMP_ROLE_ROLLUP)) { /* roll-up copies repeat ids */
+            assert_false(a.in.ids_ascending);
+            run_of_release(&a);
+            continue;
+        }
+        assert_true(a.in.ids_ascending);
+        run_read(&a, i % 4 < 2 ? 0 : 2);
+        read_of(&b, expected[i / 2].plan, &ds, &files[i % 2]);
+        b.in.ids_ascending = 0;
+        run_read(&b, 0);
+        assert_same_run(&a, &b);
+        run_of_release(&a);
+        run_of_release(&b);
+        runs++;
+    }
+    assert_true(runs >= 4);
+    /* the dataset's own ids (a few not decimal), and sorted by date: no claim */
+    const struct sb *none[] = {&ds.credits, &sorted};
+    for (size_t i = 0; i < 2; i++) {
+        struct run_of x;
+        read_of(&x, plan_marginal, &ds, none[i]);
+        assert_false(x.in.ids_ascending);
+        run_of_release(&x);
+    }
+    sb_release(&sorted);
+    sb_release(&files[0]);
+    sb_release(&files[1]);
+    dataset_release(&ds);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_results_unchanged),
         cmocka_unit_test(test_file_order_does_not_matter),
+        cmocka_unit_test(test_ascending_ids_change_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
