@@ -16,6 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* Bytes that end a run of ordinary bytes, which is copied with one memcpy.
  * Non-ASCII bytes stop both kinds of run so that they are validated. */
@@ -191,30 +194,26 @@ static int parse_quoted(struct parser *ps, size_t start)
     return fail_field(ps, REINS_EINVAL, "unexpected character after closing quote");
 }
 
-/* The first byte from p on that stops an unquoted run, or end: a comma (when `commas`),
- * LF, CR, quote, NUL or non-ASCII byte. Eight bytes at a time where it can: big exports
- * are mostly unquoted runs. In each word a byte equal to b shows as 0x80 in has(w, b); the
- * borrow trick can also flag bytes above a true match, never below one, so the lowest
- * flag is exact. */
-static inline const unsigned char *scan_run(const unsigned char *p, const unsigned char *end,
-                                            int commas)
+/* The first byte from p on that stops an unquoted run, or end: a comma, LF, CR, quote,
+ * NUL or non-ASCII byte. Eight bytes at a time where it can. In each word a byte equal to
+ * b shows as 0x80 in has(w, b); the borrow trick can also flag bytes above a true match,
+ * never below one, so the lowest flag is exact. */
+static inline const unsigned char *scan_run(const unsigned char *p, const unsigned char *end)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-    const uint64_t comma_mask = commas ? ~0ull : 0;
 #define HAS(w, b) ((((w) ^ (ones * (b))) - ones) & ~((w) ^ (ones * (b))) & highs)
     while (end - p >= 8) {
         uint64_t w;
         memcpy(&w, p, 8);
-        uint64_t m = (w & highs) | (HAS(w, ',') & comma_mask) | HAS(w, '\n') | HAS(w, '"') |
-                     HAS(w, '\r') | HAS(w, 0);
+        uint64_t m = (w & highs) | HAS(w, ',') | HAS(w, '\n') | HAS(w, '"') | HAS(w, '\r') |
+                     HAS(w, 0);
         if (m) return p + (__builtin_ctzll(m) >> 3);
         p += 8;
     }
 #undef HAS
 #endif
-    /* STOP_QUOTED: LF, quote, NUL and non-ASCII; STOP_BARE: the comma, LF and CR too */
-    while (p < end && !(stop[*p] & (commas ? STOP_BARE : STOP_QUOTED)) && *p != '\r')
+    while (p < end && !(stop[*p] & STOP_BARE))
         p++;
     return p;
 }
@@ -225,7 +224,7 @@ static int parse_bare(struct parser *ps, size_t start)
     int rc;
     for (;;) {
         const unsigned char *run = ps->p;
-        ps->p = scan_run(ps->p, ps->end, 1);
+        ps->p = scan_run(ps->p, ps->end);
         copy_run(ps, run);
         if ((rc = check_field_len(ps, start))) return rc;
         if (ps->p == ps->end) return 0;
@@ -276,9 +275,60 @@ static void push_row(struct parser *ps, size_t line, size_t nfields)
  * split at the commas, which is what parse_record would make of them. Returns 0 (nothing
  * read) for any other record, or one over a limit: parse_record reads it, or names what
  * is wrong. */
+/* Bits of bytes p[0, n) (n <= 16): in *stop those that end a plain record (LF, CR,
+ * quote, NUL, non-ASCII), in *comma the commas. Sixteen at a time with SSE2. */
+static inline void block_masks(const unsigned char *p, ptrdiff_t n, uint32_t *stop_bits,
+                               uint32_t *comma_bits)
+{
+#ifdef __SSE2__
+    if (n == 16) {
+        __m128i b = _mm_loadu_si128((const __m128i *)(const void *)p);
+        __m128i lf = _mm_cmpeq_epi8(b, _mm_set1_epi8('\n')),
+                quote = _mm_cmpeq_epi8(b, _mm_set1_epi8('"')),
+                cr = _mm_cmpeq_epi8(b, _mm_set1_epi8('\r')),
+                nul = _mm_cmpeq_epi8(b, _mm_setzero_si128());
+        /* a byte's own top bit marks it non-ASCII */
+        __m128i stops = _mm_or_si128(_mm_or_si128(lf, quote), _mm_or_si128(cr, nul));
+        *stop_bits = (uint32_t)_mm_movemask_epi8(_mm_or_si128(stops, b));
+        *comma_bits = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(b, _mm_set1_epi8(',')));
+        return;
+    }
+#endif
+    uint32_t sb = 0, cb = 0;
+    for (ptrdiff_t i = 0; i < n; i++) {
+        sb |= (uint32_t)((stop[p[i]] & STOP_QUOTED) || p[i] == '\r') << i;
+        cb |= (uint32_t)(p[i] == ',') << i;
+    }
+    *stop_bits = sb;
+    *comma_bits = cb;
+}
+
+#define PLAIN_MAX_COMMAS 256
+
 static int parse_plain_record(struct parser *ps, size_t line)
 {
-    const unsigned char *end = ps->end, *s = scan_run(ps->p, end, 0);
+    /* one pass finds the line end and the commas before it */
+    const unsigned char *start = ps->p, *end = ps->end, *s = start;
+    uint32_t comma_at[PLAIN_MAX_COMMAS]; /* offsets from start */
+    size_t ncommas = 0;
+    for (;; s += 16) {
+        ptrdiff_t n = end - s < 16 ? end - s : 16;
+        uint32_t stops, commas;
+        block_masks(s, n, &stops, &commas);
+        if (n < 16) stops |= (uint32_t)1 << n; /* the end of the input stops it too */
+        if (stops) commas &= (stops & (0u - stops)) - 1; /* only commas before the stop */
+        if (commas) {
+            if (ncommas > PLAIN_MAX_COMMAS - 16 ||
+                (size_t)(s - start) > UINT32_MAX - 16)
+                return 0; /* a wide or huge record: parse_record reads it */
+            for (uint32_t at = (uint32_t)(s - start); commas; commas &= commas - 1)
+                comma_at[ncommas++] = at + (uint32_t)__builtin_ctz(commas);
+        }
+        if (stops) {
+            s += __builtin_ctz(stops);
+            break;
+        }
+    }
     size_t skip = 0; /* the line end */
     if (s < end) {
         if (*s == '\n')
@@ -288,42 +338,28 @@ static int parse_plain_record(struct parser *ps, size_t line)
         else
             return 0; /* a quote, a lone CR, a NUL or a byte to check as UTF-8 */
     }
-    size_t n = (size_t)(s - ps->p), first = ps->nptrs;
+    size_t n = (size_t)(s - start), nfields = ncommas + 1;
+    if (nfields > ps->lim.max_fields) return 0; /* over a limit: parse_record says which */
+    for (size_t f = 0, from = 0; f < nfields && n > ps->lim.max_field_len; f++) {
+        size_t to = f < ncommas ? comma_at[f] : n;
+        if (to - from > ps->lim.max_field_len) return 0;
+        from = to + 1;
+    }
     reserve(ps, n + 1);
-    char *text = ps->w;
-    memcpy(text, ps->p, n);
+    if (ps->cap_ptrs - ps->nptrs < nfields) {
+        while (ps->cap_ptrs - ps->nptrs < nfields)
+            ps->cap_ptrs = ps->cap_ptrs ? 2 * ps->cap_ptrs : 64;
+        ps->ptrs = xrealloc(ps->ptrs, ps->cap_ptrs * sizeof *ps->ptrs);
+    }
+    char *text = ps->w, **field = ps->ptrs + ps->nptrs;
+    memcpy(text, start, n);
     text[n] = '\0';
-    push_field(ps, text);
-    size_t i = 0;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    const uint64_t low7 = 0x7f7f7f7f7f7f7f7full, commas = 0x2c2c2c2c2c2c2c2cull;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, text + i, 8);
-        uint64_t t = w ^ commas;
-        /* 0x80 exactly in the bytes that are commas: no borrow between bytes */
-        for (uint64_t z = ~(((t & low7) + low7) | t | low7); z; z &= z - 1) {
-            size_t k = i + ((size_t)__builtin_ctzll(z) >> 3);
-            text[k] = '\0';
-            push_field(ps, text + k + 1);
-        }
+    field[0] = text;
+    for (size_t f = 0; f < ncommas; f++) {
+        text[comma_at[f]] = '\0';
+        field[f + 1] = text + comma_at[f] + 1;
     }
-#endif
-    for (; i < n; i++)
-        if (text[i] == ',') {
-            text[i] = '\0';
-            push_field(ps, text + i + 1);
-        }
-    size_t nfields = ps->nptrs - first;
-    int over = nfields > ps->lim.max_fields;
-    for (size_t f = first; f < ps->nptrs && !over; f++) {
-        const char *next = f + 1 < ps->nptrs ? ps->ptrs[f + 1] : text + n + 1;
-        over = (size_t)(next - ps->ptrs[f] - 1) > ps->lim.max_field_len;
-    }
-    if (over) {
-        ps->nptrs = first; /* over a limit: parse_record says which */
-        return 0;
-    }
+    ps->nptrs += nfields;
     ps->w += n + 1;
     ps->p = s + skip;
     if (skip) ps->line++;
