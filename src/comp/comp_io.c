@@ -426,13 +426,11 @@ struct deal {
  * it is "0"), or -1. Two strings with different values are different strings. */
 static int64_t small_decimal(const char *s)
 {
-    int64_t v = 0;
+    uint64_t v = 0; /* wraps harmlessly past 19 digits: such a string is refused below */
     size_t n = 0;
-    for (; s[n]; n++) {
-        if (s[n] < '0' || s[n] > '9' || n == 18) return -1;
-        v = v * 10 + (s[n] - '0');
-    }
-    return n == 0 || (n > 1 && s[0] == '0') ? -1 : v;
+    for (unsigned d; (d = (unsigned)(unsigned char)s[n] - '0') <= 9; n++)
+        v = v * 10 + d;
+    return s[n] || n == 0 || n > 18 || (n > 1 && s[0] == '0') ? -1 : (int64_t)v;
 }
 
 /* Proves keys distinct without a hash map while they are `prefix` + a decimal number that
