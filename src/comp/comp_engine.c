@@ -320,7 +320,7 @@ static int64_t sub(struct run *r, int64_t a, int64_t b)
     return s;
 }
 
-static int64_t mul_ppm(struct run *r, int64_t a, int64_t rate)
+static inline int64_t mul_ppm(struct run *r, int64_t a, int64_t rate)
 {
     int64_t out = 0;
     if (round_ppm(a, rate, &out) && !r->failed) {
@@ -770,7 +770,7 @@ static uint32_t counts_of(const struct comp_plan *p, const struct comp_credit *c
 }
 
 /* The credited amount component k counts for credit c, or -1 if none. */
-static int64_t counted(struct run *r, int k, const struct ev *c)
+static inline int64_t counted(struct run *r, int k, const struct ev *c)
 {
     int64_t w = r->plan->components[k].credit_bp[c->role];
     if (w == 0 || !(c->counts >> k & 1)) return -1;
