@@ -616,6 +616,68 @@ static void test_audit(void **state)
     testdb_close(db);
 }
 
+/* The first dispute of a statement, its line as kept, and whether that line changed. */
+static json_t *first_dispute(struct store *db, const struct team *t, json_t **statement)
+{
+    struct err e = {0};
+    if (comp_statement(db, t->plan, t->ana, "2026-01", statement, &e) < 0) fail_msg("%s", e.msg);
+    json_t *d = json_array_get(json_object_get(*statement, "disputes"), 0);
+    assert_non_null(d);
+    return d;
+}
+
+/* A dispute keeps a copy of its line: when the line at its number changes (a re-run of an
+ * open period renumbers lines), the statement says so and shows the line as it was; a
+ * dispute opened before copies were kept (migration 13) has none and never "changed". */
+static void test_dispute_keeps_its_line(void **state)
+{
+    struct store *db = testdb_open(state);
+    struct team t = make_team(db);
+    struct err e = {0};
+    int64_t jan = 0, d = 0;
+    if (comp_payout_run(db, t.plan, "2026-01", 0, 10, 0, &jan, &e) < 0) fail_msg("%s", e.msg);
+    int64_t line = fixture_count(db, "SELECT MIN(l.line_no) FROM comp_lines l JOIN people"
+                                     " x ON x.id = l.person_id WHERE x.name = 'Ana'");
+    if (comp_dispute_open(db, jan, line, t.ana, "why?", 13, 0, &d, &e) < 0) fail_msg("%s", e.msg);
+
+    json_t *st, *ds = first_dispute(db, &t, &st);
+    assert_false(json_is_true(json_object_get(ds, "line_changed")));
+    json_t *kept = json_object_get(ds, "line");
+    assert_true(json_is_object(kept));
+    json_t *now = json_array_get(json_object_get(st, "lines"), 0);
+    assert_int_equal(json_integer_value(json_object_get(now, "line_no")), line);
+    assert_string_equal(json_string_value(json_object_get(kept, "explanation")),
+                        json_string_value(json_object_get(now, "explanation")));
+    char *was = xstrdup(json_string_value(json_object_get(kept, "explanation")));
+    json_decref(st);
+
+    /* another line now holds its number */
+    if (store_exec(db,
+                   "UPDATE comp_lines SET explanation = 'another line' WHERE line_no ="
+                   " (SELECT MIN(line_no) FROM comp_lines WHERE person_id = (SELECT id FROM"
+                   " people WHERE name = 'Ana'))",
+                   &e) < 0)
+        fail_msg("%s", e.msg);
+    ds = first_dispute(db, &t, &st);
+    assert_true(json_is_true(json_object_get(ds, "line_changed")));
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(ds, "line"), "explanation")), was);
+    json_decref(st);
+
+    /* opened before migration 13: no copy, so nothing to compare */
+    if (store_exec(db,
+                   "UPDATE comp_disputes SET line_date = NULL, line_rule = NULL,"
+                   " line_deal_id = NULL, line_amount_minor = NULL, line_explanation = NULL",
+                   &e) < 0)
+        fail_msg("%s", e.msg);
+    ds = first_dispute(db, &t, &st);
+    assert_false(json_is_true(json_object_get(ds, "line_changed")));
+    assert_true(json_is_null(json_object_get(ds, "line")));
+    json_decref(st);
+    free(was);
+    testdb_close(db);
+}
+
 /* A deal in another currency: converted at its close date's rate, or the run fails. */
 static void test_fx(void **state)
 {
@@ -734,6 +796,7 @@ int main(void)
         TESTDB_BOTH(test_correction_after_close),
         TESTDB_BOTH(test_clawback_from_pipeline),
         TESTDB_BOTH(test_audit),
+        TESTDB_BOTH(test_dispute_keeps_its_line),
         TESTDB_BOTH(test_fx),
         TESTDB_BOTH(test_model),
     };
