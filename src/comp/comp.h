@@ -134,7 +134,9 @@ struct comp_person {
 struct comp_credit {
     const char *id; /* the credit row's id; with the date, it orders credits */
     const char *deal;
-    const char *measure, *product, *deal_type;
+    const char *measure;
+    const char *product; /* one name, or a deal's several separated by ';' (blanks trimmed) */
+    const char *deal_type;
     int64_t amount;      /* credited to this person */
     int64_t deal_amount; /* the whole deal */
     uint32_t person;

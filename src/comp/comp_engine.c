@@ -695,6 +695,22 @@ static void add_volume(struct run *r, int k, int32_t pos, int64_t amount, int32_
     if (f->dynamic && s->level != old_level) rerate(r, k, date);
 }
 
+/* Whether `list` ("Core; Platform", or one name) names `name`. */
+static int names(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = list; *p;) {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        const char *end = strchrnul(p, ';'), *last = end;
+        while (last > p && (last[-1] == ' ' || last[-1] == '\t'))
+            last--;
+        if ((size_t)(last - p) == n && !memcmp(p, name, n)) return 1;
+        p = *end ? end + 1 : end;
+    }
+    return 0;
+}
+
 static int filter_match(const struct comp_filter *f, const struct comp_credit *c)
 {
     if (f->from != COMP_NO_DATE && c->date < f->from) return 0;
@@ -702,7 +718,7 @@ static int filter_match(const struct comp_filter *f, const struct comp_credit *c
     if (c->deal_amount < f->min_amount) return 0;
     if (f->nproducts) {
         size_t i = 0;
-        while (i < f->nproducts && (!c->product || strcmp(f->products[i], c->product)))
+        while (i < f->nproducts && (!c->product || !names(c->product, f->products[i])))
             i++;
         if (i == f->nproducts) return 0;
     }

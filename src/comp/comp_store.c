@@ -58,6 +58,12 @@ static const char SQL_CREDITS[] =
     " AND NOT EXISTS (SELECT 1 FROM opportunity_history l WHERE l.opportunity_id = o.id"
     "  AND " HIST_AFTER("l", "w") " AND " HIST_AFTER("x", "l") ")"
     " ORDER BY 4, 1, 6, 10";
+/* The products of the deals SQL_CREDITS may credit (won in the range, now or before). */
+static const char SQL_CREDIT_PRODUCTS[] =
+    "SELECT p.opportunity_id, p.name FROM opportunity_products p WHERE p.opportunity_id IN"
+    " (SELECT o.id FROM opportunities o WHERE o.status = 'won' AND o.close_date >= $1"
+    " AND o.close_date <= $2 UNION SELECT w.opportunity_id FROM opportunity_history w"
+    " WHERE w.status = 'won' AND w.close_date >= $1 AND w.close_date <= $2) ORDER BY 1, 2";
 /* Rates into currency $1, by currency and date. */
 static const char SQL_FX_INTO[] =
     "SELECT from_currency, effective_date, rate_ppm FROM comp_fx_rates WHERE to_currency = $1"
@@ -577,10 +583,58 @@ const struct comp_fx_note *comp_fx_note_of(const struct comp_db_input *d, int64_
     return d->nfx ? bsearch(&key, d->fx, d->nfx, sizeof *d->fx, fx_by_deal) : NULL;
 }
 
+/* A deal's products, "a; b" as the engine reads a credit's product (SPIF filters). */
+struct deal_products {
+    int64_t deal;
+    const char *names;
+};
+
+/* The products of the deals SQL_CREDITS may credit, by deal id. */
+static int products_load(struct store *db, const char *from, const char *to,
+                         struct deal_products **out, size_t *n, struct arena *a, struct err *e)
+{
+    struct store_rows *r;
+    int rc = store_query(db, SQL_CREDIT_PRODUCTS, PARAMS(SV_TEXT(from), SV_TEXT(to)), &r, e);
+    if (rc < 0) return rc;
+    size_t cap = 16;
+    *n = 0;
+    *out = arena_alloc(a, cap * sizeof **out);
+    struct sb names = SB_INIT;
+    while ((rc = store_next(r, e)) > 0) {
+        int64_t deal = store_int(r, 0);
+        if (*n == 0 || (*out)[*n - 1].deal != deal) {
+            if (*n) (*out)[*n - 1].names = arena_strdup(a, names.buf);
+            *out = arena_grow(a, *out, sizeof **out, *n, &cap);
+            (*out)[(*n)++] = (struct deal_products){deal, ""};
+            names.len = 0;
+        } else {
+            sb_adds(&names, "; ");
+        }
+        sb_adds(&names, store_text(r, 1));
+    }
+    if (*n) (*out)[*n - 1].names = arena_strdup(a, names.buf);
+    sb_release(&names);
+    store_rows_free(r);
+    return rc < 0 ? rc : 0;
+}
+
+static int deal_products_cmp(const void *x, const void *y)
+{
+    const struct deal_products *a = x, *b = y;
+    return a->deal < b->deal ? -1 : a->deal > b->deal;
+}
+
+static const char *products_of(const struct deal_products *dp, size_t n, int64_t deal)
+{
+    struct deal_products key = {deal, NULL};
+    const struct deal_products *f = n ? bsearch(&key, dp, n, sizeof *dp, deal_products_cmp) : NULL;
+    return f ? f->names : "";
+}
+
 /* One row of a deal for comp_credit_deals to credit (the amount is its share, made there). */
-static void credit_add(struct comp_data *cd, const char *deal_id, enum comp_role role,
-                       int64_t split_bp, int32_t day, int32_t cancelled, int64_t deal_amount,
-                       size_t line, uint32_t person)
+static void credit_add(struct comp_data *cd, const char *deal_id, const char *products,
+                       enum comp_role role, int64_t split_bp, int32_t day, int32_t cancelled,
+                       int64_t deal_amount, size_t line, uint32_t person)
 {
     *comp_credit_new(cd) = (struct comp_credit){.id = deal_id,
                                                 .deal = deal_id,
@@ -590,7 +644,7 @@ static void credit_add(struct comp_data *cd, const char *deal_id, enum comp_role
                                                 .deal_amount = deal_amount,
                                                 .split_bp = (int16_t)split_bp,
                                                 .measure = "bookings",
-                                                .product = "",
+                                                .product = products,
                                                 .deal_type = "",
                                                 .source = -1,
                                                 .line = (uint32_t)line,
@@ -610,6 +664,9 @@ static int load_credits(struct store *db, struct comp_db_input *d, struct org *o
     size_t nrates;
     int rc = fx_load(db, d->plan->currency, &rates, &nrates, a, e);
     if (rc < 0) return rc;
+    struct deal_products *dp;
+    size_t ndp;
+    if ((rc = products_load(db, from, to, &dp, &ndp, a, e)) < 0) return rc;
     struct store_rows *r;
     if ((rc = store_query(db, SQL_CREDITS, PARAMS(SV_TEXT(from), SV_TEXT(to)), &r, e)) < 0)
         return rc;
@@ -617,7 +674,7 @@ static int load_credits(struct store *db, struct comp_db_input *d, struct org *o
     int64_t deal = 0, owner = 0, amount = 0;
     int32_t day = 0, cancelled = COMP_NO_DATE;
     int has_direct = 1, skip = 0;
-    const char *deal_id = NULL;
+    const char *deal_id = NULL, *products = "";
     size_t rows = 0;
     for (;;) {
         rc = store_next(r, e);
@@ -626,8 +683,8 @@ static int load_credits(struct store *db, struct comp_db_input *d, struct org *o
         if ((rc == 0 || store_int(r, 0) != deal) && !has_direct && !skip) {
             ptrdiff_t k = org_find(o, owner);
             if (k >= 0)
-                credit_add(cd, deal_id, COMP_ROLE_DIRECT, COMP_BP, day, cancelled, amount, rows,
-                           org_person(d, o, (size_t)k, 1, a));
+                credit_add(cd, deal_id, products, COMP_ROLE_DIRECT, COMP_BP, day, cancelled,
+                           amount, rows, org_person(d, o, (size_t)k, 1, a));
             has_direct = 1;
         }
         if (rc == 0) break;
@@ -638,6 +695,7 @@ static int load_credits(struct store *db, struct comp_db_input *d, struct org *o
             amount = store_int(r, 2);
             day = (int32_t)date_to_days(store_text(r, 3));
             deal_id = arena_printf(a, "%lld", (long long)deal);
+            products = products_of(dp, ndp, deal);
             has_direct = 0;
             cancelled = COMP_NO_DATE;
             if (!store_isnull(r, 8)) {
@@ -657,8 +715,8 @@ static int load_credits(struct store *db, struct comp_db_input *d, struct org *o
         if (k < 0) continue;
         int direct = strcmp(store_text(r, 5), "direct") == 0;
         has_direct |= direct;
-        credit_add(cd, deal_id, direct ? COMP_ROLE_DIRECT : COMP_ROLE_OVERLAY, store_int(r, 6),
-                   day, cancelled, amount, rows, org_person(d, o, (size_t)k, 1, a));
+        credit_add(cd, deal_id, products, direct ? COMP_ROLE_DIRECT : COMP_ROLE_OVERLAY,
+                   store_int(r, 6), day, cancelled, amount, rows, org_person(d, o, (size_t)k, 1, a));
     }
     store_rows_free(r);
     if (d->nfx) qsort(d->fx, d->nfx, sizeof *d->fx, fx_by_deal); /* for comp_fx_note_of */

@@ -412,10 +412,12 @@ static void test_spifs(void **state)
            "{'id': 'pct', 'type': 'spif', 'rate_ppm': 20000, 'filter': {'min_amount': 1000000}}",
            NULL, "person,period,amount\nana,2026-Q1,1\nben,2026-Q1,1\n",
            "id,deal,person,date,amount,split_bp,product,deal_type\n"
-           "1,A,ana,2026-01-10,2000000,6000,Analytics,new\n" /* fixed 500 * 60% = 300 */
-           "2,A,ben,2026-01-10,2000000,4000,Analytics,new\n" /* fixed 500 * 40% = 200 */
-           "3,B,ana,2026-01-11,500000,,Analytics,renewal\n"  /* not new; under min */
-           "4,C,ana,2026-02-11,1000001,,Analytics,new\n",    /* Feb: only 2% = 20,000.02 */
+           "1,A,ana,2026-01-10,2000000,6000,Analytics,new\n"      /* fixed 500 * 60% = 300 */
+           "2,A,ben,2026-01-10,2000000,4000,Analytics,new\n"      /* fixed 500 * 40% = 200 */
+           "3,B,ana,2026-01-11,500000,,Analytics,renewal\n"       /* not new; under min */
+           "4,C,ana,2026-02-11,1000001,,Analytics,new\n"          /* Feb: only 2% = 20,000.02 */
+           "5,D,ben,2026-01-12,100000,,Core; Analytics ,new\n"    /* one of its products: 500 */
+           "6,E,ben,2026-01-13,100000,,Core;AnalyticsPlus,new\n", /* none of them */
            "2026-02");
     /* pct: A is 20,000 >= 10,000: ana's 12,000 * 2% = 240, ben's 8,000 * 2% = 160;
      * C: 10,000.01 * 2% = 200.0002 -> 200.00 */
@@ -423,7 +425,8 @@ static void test_spifs(void **state)
     assert_int_equal(line(&f, "ben", COMP_RULE_SPIF_FIXED, "2", 0)->amount, 20000);
     assert_int_equal(line(&f, "ana", COMP_RULE_SPIF_RATE, "1", 0)->amount, 24000);
     assert_int_equal(line(&f, "ben", COMP_RULE_SPIF_RATE, "2", 0)->amount, 16000);
-    assert_int_equal(count(&f, COMP_RULE_SPIF_FIXED), 2);
+    assert_int_equal(line(&f, "ben", COMP_RULE_SPIF_FIXED, "5", 0)->amount, 50000);
+    assert_int_equal(count(&f, COMP_RULE_SPIF_FIXED), 3);
     assert_int_equal(line(&f, "ana", COMP_RULE_SPIF_RATE, "4", 0)->amount, 20000);
     assert_int_equal(count(&f, COMP_RULE_SPIF_RATE), 3);
     done(&f);

@@ -678,6 +678,43 @@ static void test_dispute_keeps_its_line(void **state)
     testdb_close(db);
 }
 
+/* A SPIF filtered on products pays on a pipeline deal that has one of them among its
+ * products, and not on one that has none. */
+static void test_spif_on_products(void **state)
+{
+    static const char plan[] =
+        "{\"name\": \"SPIF test\", \"currency\": \"USD\", \"effective_from\": \"2026-01-01\","
+        " \"quota_period\": \"month\", \"payout_period\": \"month\", \"components\": ["
+        "{\"id\": \"platform\", \"type\": \"spif\", \"amount\": 10000,"
+        " \"filter\": {\"products\": [\"Platform\"]}}]}";
+    static const char add_product[] =
+        "INSERT INTO opportunity_products (opportunity_id, name) VALUES"
+        " ((SELECT MAX(id) FROM opportunities), $1)";
+    struct store *db = testdb_open(state);
+    struct err e = {0};
+    int64_t ana = fixture_person(db, "Ana", "ana@test.example", 0, 0, "2020-01-01", "active");
+    int64_t id = 0, run = 0;
+    int version = 0;
+    if (comp_plan_store(db, plan, strlen(plan), 0, 1, 0, &id, &version, &e) < 0)
+        fail_msg("plan: %s", e.msg);
+    if (comp_assign(db, id, ana, "2026-01-01", NULL, 0, 1, 0, NULL, &e) < 0) fail_msg("%s", e.msg);
+    add_deal(db, ana, 600000, "USD", "won", "2026-01-10"); /* Core and Platform: 100.00 */
+    const char *names[] = {"Core", "Platform"};
+    for (int i = 0; i < 2; i++)
+        if (store_run(db, add_product, PARAMS(SV_TEXT(names[i])), NULL, &e) < 0)
+            fail_msg("%s", e.msg);
+    add_deal(db, ana, 600000, "USD", "won", "2026-01-20"); /* Core only: nothing */
+    if (store_run(db, add_product, PARAMS(SV_TEXT("Core")), NULL, &e) < 0) fail_msg("%s", e.msg);
+    add_deal(db, ana, 600000, "USD", "won", "2026-01-25"); /* no products: nothing */
+    if (comp_payout_run(db, id, "2026-01", 0, 10, 0, &run, &e) < 0) fail_msg("%s", e.msg);
+    assert_int_equal(sum(db, SQL_RUN_LINES, run), 1);
+    assert_int_equal(sum(db, SQL_RUN_TOTAL, run), 10000);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_lines WHERE rule = 'spif_fixed'"
+                                       " AND deal_id = (SELECT MIN(id) FROM opportunities)"),
+                     1);
+    testdb_close(db);
+}
+
 /* A deal in another currency: converted at its close date's rate, or the run fails. */
 static void test_fx(void **state)
 {
@@ -797,6 +834,7 @@ int main(void)
         TESTDB_BOTH(test_clawback_from_pipeline),
         TESTDB_BOTH(test_audit),
         TESTDB_BOTH(test_dispute_keeps_its_line),
+        TESTDB_BOTH(test_spif_on_products),
         TESTDB_BOTH(test_fx),
         TESTDB_BOTH(test_model),
     };
