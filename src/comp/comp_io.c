@@ -65,12 +65,27 @@ static void map_grow(struct comp_name_map *m)
     map_grow_to(m, 0);
 }
 
-/* The slot of `key`: its value when found (returns 1), else where it goes (0). */
-static int map_find(struct comp_name_map *m, const char *key, size_t *slot)
+/* A key hashed once: a row's person is looked for twice (prefetched, then found). */
+struct map_key {
+    const char *s;
+    size_t len;
+    uint64_t h;
+};
+
+static struct map_key map_key(const char *s)
+{
+    struct map_key k = {s, 0, 0};
+    k.h = hash_len(s, &k.len);
+    return k;
+}
+
+/* The slot of `k`: its value when found (returns 1), else where it goes (0). */
+static int map_find_key(struct comp_name_map *m, const struct map_key *k, size_t *slot)
 {
     if (2 * (m->n + 1) > m->cap) map_grow(m);
-    size_t len;
-    uint64_t h = hash_len(key, &len);
+    const char *key = k->s;
+    size_t len = k->len;
+    uint64_t h = k->h;
     size_t j = h & (m->cap - 1);
     while (m->slots[j].key) {
         if (m->slots[j].hash == (uint32_t)(h >> 32) &&
@@ -86,11 +101,17 @@ static int map_find(struct comp_name_map *m, const char *key, size_t *slot)
     return 0;
 }
 
-/* Start loading the slot where `key` would be: a big map's slots are not in cache, and
- * a row's other fields can be read meanwhile. */
-static void map_prefetch(const struct comp_name_map *m, const char *key)
+static int map_find(struct comp_name_map *m, const char *key, size_t *slot)
 {
-    if (m->cap) __builtin_prefetch(&m->slots[hash(key) & (m->cap - 1)]);
+    struct map_key k = map_key(key);
+    return map_find_key(m, &k, slot);
+}
+
+/* Start loading the slot where `k` would be: a big map's slots are not in cache, and
+ * a row's other fields can be read meanwhile. */
+static void map_prefetch(const struct comp_name_map *m, const struct map_key *k)
+{
+    if (m->cap) __builtin_prefetch(&m->slots[k->h & (m->cap - 1)]);
 }
 
 /* Fill the empty slot map_find gave for `key` (a copy that outlives the map). */
@@ -166,11 +187,13 @@ static const char *keep_str(struct comp_data *d, const char *s)
     return out;
 }
 
-/* The index of person `id`, added when new (and allowed). */
-static int person_index(struct comp_data *d, const char *id, int may_add, uint32_t *out)
+/* The index of person `k`, added when new (and allowed). */
+static int person_index_key(struct comp_data *d, const struct map_key *k, int may_add,
+                            uint32_t *out)
 {
+    const char *id = k->s;
     size_t slot;
-    if (map_find(d->names, id, &slot)) {
+    if (map_find_key(d->names, k, &slot)) {
         *out = d->names->slots[slot].val;
         return 0;
     }
@@ -184,6 +207,12 @@ static int person_index(struct comp_data *d, const char *id, int may_add, uint32
     map_set(d->names, slot, key, (uint32_t)d->npeople);
     *out = (uint32_t)d->npeople++;
     return 0;
+}
+
+static int person_index(struct comp_data *d, const char *id, int may_add, uint32_t *out)
+{
+    struct map_key k = map_key(id);
+    return person_index_key(d, &k, may_add, out);
 }
 
 struct comp_input comp_data_input(const struct comp_data *d, const struct comp_plan *plan,
@@ -266,13 +295,20 @@ static int row_fail(struct err *e, const char *name, const struct csv_row *row, 
                    msg);
 }
 
+/* A required text field of `len` bytes. */
+static int req_text_len(struct err *e, const char *name, const struct csv_row *row,
+                        const char *field, size_t len)
+{
+    if (!len)
+        return err_set(e, REINS_EINVAL, "%s line %zu: field %s: is empty", name, row->line, field);
+    if (len > 200) return row_fail(e, name, row, field, "is longer than 200 bytes", "...");
+    return 0;
+}
+
 static int req_text(struct err *e, const char *name, const struct csv_row *row, const char *field,
                     const char *v)
 {
-    if (!*v)
-        return err_set(e, REINS_EINVAL, "%s line %zu: field %s: is empty", name, row->line, field);
-    if (strlen(v) > 200) return row_fail(e, name, row, field, "is longer than 200 bytes", "...");
-    return 0;
+    return req_text_len(e, name, row, field, strlen(v));
 }
 
 static int int_field(struct err *e, const char *name, const struct csv_row *row, const char *field,
@@ -342,11 +378,11 @@ int comp_read_people(struct comp_data *d, const char *name, const char *csv, siz
 }
 
 static int person_field(struct comp_data *d, struct err *e, const char *name,
-                        const struct csv_row *row, const char *v, uint32_t *out)
+                        const struct csv_row *row, const struct map_key *k, uint32_t *out)
 {
-    if (req_text(e, name, row, "person", v)) return REINS_EINVAL;
-    if (person_index(d, v, !d->have_people_file, out))
-        return row_fail(e, name, row, "person", "is not in the people file", v);
+    if (req_text_len(e, name, row, "person", k->len)) return REINS_EINVAL;
+    if (person_index_key(d, k, !d->have_people_file, out))
+        return row_fail(e, name, row, "person", "is not in the people file", k->s);
     return 0;
 }
 
@@ -366,7 +402,8 @@ int comp_read_quotas(struct comp_data *d, const struct comp_plan *plan, const ch
         const char *period = fld(&c, row, 1), *measure = fld(&c, row, 3);
         int32_t lastm;
         enum comp_period_kind kind;
-        if ((rc = person_field(d, e, name, row, fld(&c, row, 0), &q.person))) break;
+        struct map_key who = map_key(fld(&c, row, 0));
+        if ((rc = person_field(d, e, name, row, &who, &q.person))) break;
         if (comp_period_parse(period, &q.month, &lastm, &kind)) {
             rc = row_fail(e, name, row, "period", "is not a period: 2026, 2026-Q1 or 2026-03",
                           period);
@@ -761,7 +798,8 @@ static int credit_row(void *ctx, struct csv_row *row)
     if (row->line > UINT32_MAX) /* lines are kept in 32 bits */
         return err_set(e, REINS_ETOOBIG, "%s line %zu: more than %" PRIu32 " lines", name,
                        row->line, UINT32_MAX);
-    map_prefetch(d->names, fld(c, row, PERSON));
+    struct map_key who = map_key(fld(c, row, PERSON));
+    map_prefetch(d->names, &who);
     struct comp_credit cd = {.line = (uint32_t)row->line, .source = -1, .cancelled = COMP_NO_DATE};
     const char *id = fld(c, row, ID), *deal = fld(c, row, DEAL), *role = fld(c, row, ROLE);
     const char *split = fld(c, row, SPLIT), *canc = fld(c, row, CANCELLED);
@@ -774,7 +812,7 @@ static int credit_row(void *ctx, struct csv_row *row)
     int amount_bad =
         int_field_fast(NULL, name, row, "amount", amount, 0, INT64_MAX / COMP_BP, &cd.deal_amount);
     if (req_text(e, name, row, "id", id) || req_text(e, name, row, "deal", deal) ||
-        person_field(d, e, name, row, fld(c, row, PERSON), &cd.person) ||
+        person_field(d, e, name, row, &who, &cd.person) ||
         (date_bad && date_field(e, name, row, "date", date, &cd.date)) ||
         (amount_bad &&
          int_field(e, name, row, "amount", amount, 0, INT64_MAX / COMP_BP, &cd.deal_amount)))
