@@ -206,8 +206,8 @@ static inline const unsigned char *scan_run(const unsigned char *p, const unsign
     while (end - p >= 8) {
         uint64_t w;
         memcpy(&w, p, 8);
-        uint64_t m = (w & highs) | HAS(w, ',') | HAS(w, '\n') | HAS(w, '"') | HAS(w, '\r') |
-                     HAS(w, 0);
+        uint64_t m =
+            (w & highs) | HAS(w, ',') | HAS(w, '\n') | HAS(w, '"') | HAS(w, '\r') | HAS(w, 0);
         if (m) return p + (__builtin_ctzll(m) >> 3);
         p += 8;
     }
@@ -270,13 +270,8 @@ static void push_row(struct parser *ps, size_t line, size_t nfields)
     ps->rows[ps->nrows++] = (struct csv_row){.line = line, .nfields = nfields, .fields = NULL};
 }
 
-/* A record on one line with nothing to unquote or check: printable ASCII and commas, up
- * to LF, CRLF or the end. Most records of big exports are such; they are copied whole and
- * split at the commas, which is what parse_record would make of them. Returns 0 (nothing
- * read) for any other record, or one over a limit: parse_record reads it, or names what
- * is wrong. */
-/* Bits of bytes p[0, n) (n <= 16): in *stop those that end a plain record (LF, CR,
- * quote, NUL, non-ASCII), in *comma the commas. Sixteen at a time with SSE2. */
+/* Bits of bytes p[0, n) (n <= 16): in *stop_bits those that end a plain record (LF, CR,
+ * quote, NUL, non-ASCII), in *comma_bits the commas. Sixteen at a time with SSE2. */
 static inline void block_masks(const unsigned char *p, ptrdiff_t n, uint32_t *stop_bits,
                                uint32_t *comma_bits)
 {
@@ -303,8 +298,15 @@ static inline void block_masks(const unsigned char *p, ptrdiff_t n, uint32_t *st
     *comma_bits = cb;
 }
 
+/* Commas of a record the plain path keeps track of; a wider record (more than 240: a
+ * block may add 16) is read by parse_record. */
 #define PLAIN_MAX_COMMAS 256
 
+/* A record on one line with nothing to unquote or check: printable ASCII and commas, up
+ * to LF, CRLF or the end. Most records of big exports are such; they are copied whole and
+ * split at the commas, which is what parse_record would make of them. Returns 0 (nothing
+ * read) for any other record, or one over a limit: parse_record reads it, or names what
+ * is wrong. */
 static int parse_plain_record(struct parser *ps, size_t line)
 {
     /* one pass finds the line end and the commas before it */
@@ -315,11 +317,10 @@ static int parse_plain_record(struct parser *ps, size_t line)
         ptrdiff_t n = end - s < 16 ? end - s : 16;
         uint32_t stops, commas;
         block_masks(s, n, &stops, &commas);
-        if (n < 16) stops |= (uint32_t)1 << n; /* the end of the input stops it too */
+        if (n < 16) stops |= (uint32_t)1 << n;           /* the end of the input stops it too */
         if (stops) commas &= (stops & (0u - stops)) - 1; /* only commas before the stop */
         if (commas) {
-            if (ncommas > PLAIN_MAX_COMMAS - 16 ||
-                (size_t)(s - start) > UINT32_MAX - 16)
+            if (ncommas > PLAIN_MAX_COMMAS - 16 || (size_t)(s - start) > UINT32_MAX - 16)
                 return 0; /* a wide or huge record: parse_record reads it */
             for (uint32_t at = (uint32_t)(s - start); commas; commas &= commas - 1)
                 comma_at[ncommas++] = at + (uint32_t)__builtin_ctz(commas);
