@@ -105,8 +105,10 @@ static void say(struct sb *o, const char *fmt, ...)
             const char *d =
                 digits(v < 0 ? (uint64_t)0 - (uint64_t)(int64_t)v : (uint64_t)v, buf + sizeof buf);
             sb_add(o, d, (size_t)(buf + sizeof buf - 1 - d));
+        } else if (pc[1] == '%') {
+            sb_add(o, "%", 1);
         } else {
-            sb_add(o, pc + 1, 1); /* %% */
+            break; /* a lone % ends the format */
         }
         f = pc + 2;
     }
