@@ -54,25 +54,22 @@ static void run_engine(const struct comp_plan *p)
         for (int32_t m = m0; m < m0 + 24 && nq < 24; m += (int32_t)p->quota_period)
             quotas[nq++] = (struct comp_quota){person, "bookings", m, 1000000 + person, 0};
     int32_t d0 = p->effective_from;
+    static const struct comp_tags an = {"bookings", "Analytics", "new"},
+                                  none = {"bookings", NULL, NULL},
+                                  core = {"bookings", "Core", "renewal"},
+                                  fresh = {"bookings", NULL, "new"}, other = {"other", NULL, NULL};
     struct comp_credit c[] = {
-        /* id, deal, measure, product, type, amount, deal amount, person,
+        /* id, deal, tags, amount, deal amount, person,
          * date, cancelled, source, line, split, role */
-        {"1", "A", "bookings", "Analytics", "new", 600000, 1000000, 1, d0 + 3, COMP_NO_DATE, -1, 2,
-         6000, COMP_ROLE_DIRECT},
-        {"2", "A", "bookings", "Analytics", "new", 400000, 1000000, 2, d0 + 3, d0 + 40, -1, 3, 4000,
+        {"1", "A", &an, 600000, 1000000, 1, d0 + 3, COMP_NO_DATE, -1, 2, 6000, COMP_ROLE_DIRECT},
+        {"2", "A", &an, 400000, 1000000, 2, d0 + 3, d0 + 40, -1, 3, 4000, COMP_ROLE_DIRECT},
+        {"3", "A", &none, 500000, 1000000, 0, d0 + 3, COMP_NO_DATE, -1, 4, 5000, COMP_ROLE_OVERLAY},
+        {"4", "B", &core, 1500001, 1500001, 1, d0 + 50, d0 + 400, -1, 5, 10000, COMP_ROLE_DIRECT},
+        {"5", "C", &fresh, 777777, 777777, 2, d0 + 95, COMP_NO_DATE, -1, 6, 10000,
          COMP_ROLE_DIRECT},
-        {"3", "A", "bookings", NULL, NULL, 500000, 1000000, 0, d0 + 3, COMP_NO_DATE, -1, 4, 5000,
-         COMP_ROLE_OVERLAY},
-        {"4", "B", "bookings", "Core", "renewal", 1500001, 1500001, 1, d0 + 50, d0 + 400, -1, 5,
-         10000, COMP_ROLE_DIRECT},
-        {"5", "C", "bookings", NULL, "new", 777777, 777777, 2, d0 + 95, COMP_NO_DATE, -1, 6, 10000,
-         COMP_ROLE_DIRECT},
-        {"6", "D", "other", NULL, NULL, 3000000, 3000000, 1, d0 + 95, d0 + 96, -1, 7, 10000,
-         COMP_ROLE_DIRECT},
-        {"1", "A", "bookings", "Analytics", "new", 600000, 1000000, 0, d0 + 3, COMP_NO_DATE, 0, 0,
-         6000, COMP_ROLE_ROLLUP},
-        {"7", "E", "bookings", NULL, NULL, 0, 0, 2, d0 + 300, d0 + 310, -1, 8, 10000,
-         COMP_ROLE_DIRECT},
+        {"6", "D", &other, 3000000, 3000000, 1, d0 + 95, d0 + 96, -1, 7, 10000, COMP_ROLE_DIRECT},
+        {"1", "A", &an, 600000, 1000000, 0, d0 + 3, COMP_NO_DATE, 0, 0, 6000, COMP_ROLE_ROLLUP},
+        {"7", "E", &none, 0, 0, 2, d0 + 300, d0 + 310, -1, 8, 10000, COMP_ROLE_DIRECT},
     };
     struct comp_input in = {p, people, 3, c, sizeof c / sizeof *c, quotas, nq, m0 + 23};
     struct comp_result r;

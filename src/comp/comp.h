@@ -129,14 +129,21 @@ struct comp_person {
     int32_t manager; /* index into the people array, -1 for none */
 };
 
+/* What a credit counts as: which components count it, which SPIFs pay on it. Stored once
+ * per combination, shared by the credits that have it (see comp_data_tags). */
+struct comp_tags {
+    const char *measure;   /* "bookings" unless named */
+    const char *product;   /* one name, or a deal's several separated by ';' (blanks
+                            * trimmed); NULL or "" for none */
+    const char *deal_type; /* NULL or "" for none */
+};
+
 /* One person's credit for one deal, after splitting. Ten million of them make a big run:
- * 80 bytes each. */
+ * 64 bytes each, one cache line. */
 struct comp_credit {
     const char *id; /* the credit row's id; with the date, it orders credits */
     const char *deal;
-    const char *measure;
-    const char *product; /* one name, or a deal's several separated by ';' (blanks trimmed) */
-    const char *deal_type;
+    const struct comp_tags *tags;
     int64_t amount;      /* credited to this person */
     int64_t deal_amount; /* the whole deal */
     uint32_t person;
@@ -147,6 +154,7 @@ struct comp_credit {
     int16_t split_bp;  /* 1..COMP_BP */
     uint8_t role;      /* enum comp_role */
 };
+_Static_assert(sizeof(struct comp_credit) <= 64, "ten million of them are read: keep them small");
 
 struct comp_quota {
     uint32_t person;

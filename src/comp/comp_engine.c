@@ -711,20 +711,18 @@ static int names(const char *list, const char *name)
     return 0;
 }
 
-static int filter_match(const struct comp_filter *f, const struct comp_credit *c)
+/* Whether tags `g` pass the filter's products and deal types (dates and amounts aside). */
+static int filter_match(const struct comp_filter *f, const struct comp_tags *g)
 {
-    if (f->from != COMP_NO_DATE && c->date < f->from) return 0;
-    if (f->to != COMP_NO_DATE && c->date > f->to) return 0;
-    if (c->deal_amount < f->min_amount) return 0;
     if (f->nproducts) {
         size_t i = 0;
-        while (i < f->nproducts && (!c->product || !names(c->product, f->products[i])))
+        while (i < f->nproducts && (!g->product || !names(g->product, f->products[i])))
             i++;
         if (i == f->nproducts) return 0;
     }
     if (f->ndeal_types) {
         size_t i = 0;
-        while (i < f->ndeal_types && (!c->deal_type || strcmp(f->deal_types[i], c->deal_type)))
+        while (i < f->ndeal_types && (!g->deal_type || strcmp(f->deal_types[i], g->deal_type)))
             i++;
         if (i == f->ndeal_types) return 0;
     }
@@ -732,13 +730,12 @@ static int filter_match(const struct comp_filter *f, const struct comp_credit *c
 }
 
 /* The components that count credit c (struct ev's counts): those of its measure, and of
- * SPIFs only those whose filter it matches. The strings' part is remembered per measure,
- * product and deal type pointers (stored once by the readers), so strings are compared
- * only for a combination not seen yet. */
+ * SPIFs only those whose filter it matches. The tags' part is remembered per tags pointer
+ * (stored once per combination by the readers), so strings are compared only for tags
+ * not seen yet. */
 struct counts_slot {
-    const char *measure, *product, *deal_type;
-    uint32_t strings; /* the bits that depend only on the three strings */
-    int valid;
+    const struct comp_tags *tags;
+    uint32_t strings; /* the bits that depend only on the tags */
 };
 
 struct counts_memo {
@@ -748,31 +745,20 @@ struct counts_memo {
 static uint32_t counts_of(const struct comp_plan *p, const struct comp_credit *c,
                           struct counts_memo *m)
 {
-    uintptr_t h = (uintptr_t)c->measure * 3 + (uintptr_t)c->product * 5 + (uintptr_t)c->deal_type;
-    struct counts_slot *s = &m->slot[(h ^ h >> 7 ^ h >> 13) & 63];
-    if (!s->valid || s->measure != c->measure || s->product != c->product ||
-        s->deal_type != c->deal_type) {
-        struct comp_credit strings_only = {.measure = c->measure,
-                                           .product = c->product,
-                                           .deal_type = c->deal_type,
-                                           .date = COMP_NO_DATE};
+    const struct comp_tags *g = c->tags;
+    uintptr_t h = (uintptr_t)g / 16;
+    struct counts_slot *s = &m->slot[(h ^ h >> 6 ^ h >> 12) & 63];
+    if (s->tags != g) {
+        const char *measure = g->measure ? g->measure : "bookings";
         uint32_t bits = 0;
         for (size_t k = 0; k < p->ncomponents; k++) {
             const struct comp_component *kc = &p->components[k];
-            if (c->measure != kc->measure &&
-                strcmp(kc->measure, c->measure ? c->measure : "bookings"))
-                continue;
-            struct comp_filter f = kc->filter; /* the strings: dates and amount below */
-            f.from = f.to = COMP_NO_DATE;
-            f.min_amount = 0;
-            if (kc->kind == COMP_SPIF && !filter_match(&f, &strings_only)) continue;
+            if (measure != kc->measure && strcmp(kc->measure, measure)) continue;
+            if (kc->kind == COMP_SPIF && !filter_match(&kc->filter, g)) continue;
             bits |= (uint32_t)1 << k;
         }
-        s->measure = c->measure;
-        s->product = c->product;
-        s->deal_type = c->deal_type;
+        s->tags = g;
         s->strings = bits;
-        s->valid = 1;
     }
     uint32_t out = s->strings;
     for (size_t k = 0; k < p->ncomponents; k++) {

@@ -141,11 +141,58 @@ static void map_free(struct comp_name_map *m)
 
 /* ---- data ------------------------------------------------------------------------------ */
 
+/* Each combination of tags once, found by its three stored-once pointers. The tags live in
+ * the arena: a half read on its own thread hands them over with its strings. */
+struct comp_tags_set {
+    struct comp_tags **slots; /* NULL: empty */
+    size_t cap, n;
+};
+
+static size_t tags_hash(const char *measure, const char *product, const char *deal_type)
+{
+    uint64_t h = (uintptr_t)measure * 0x9e3779b97f4a7c15ull ^
+                 (uintptr_t)product * 0xc2b2ae3d27d4eb4full ^
+                 (uintptr_t)deal_type * 0x165667b19e3779f9ull;
+    return (size_t)(h ^ h >> 31);
+}
+
+/* The tags of three stored-once pointers (atoms, or the plan's own measure). */
+static const struct comp_tags *tags_of(struct comp_data *d, const char *measure,
+                                       const char *product, const char *deal_type)
+{
+    struct comp_tags_set *t = d->tags;
+    if (2 * (t->n + 1) > t->cap) {
+        size_t ncap = t->cap ? 2 * t->cap : 64;
+        struct comp_tags **slots = xcalloc(ncap, sizeof *slots);
+        for (size_t i = 0; i < t->cap; i++) {
+            const struct comp_tags *g = t->slots[i];
+            if (!g) continue;
+            size_t j = tags_hash(g->measure, g->product, g->deal_type) & (ncap - 1);
+            while (slots[j])
+                j = (j + 1) & (ncap - 1);
+            slots[j] = t->slots[i];
+        }
+        free(t->slots);
+        t->slots = slots;
+        t->cap = ncap;
+    }
+    size_t j = tags_hash(measure, product, deal_type) & (t->cap - 1);
+    for (struct comp_tags *g; (g = t->slots[j]); j = (j + 1) & (t->cap - 1))
+        if (g->measure == measure && g->product == product && g->deal_type == deal_type)
+            return g;
+    struct comp_tags *g = arena_alloc(&d->arena, sizeof *g);
+    *g = (struct comp_tags){measure, product, deal_type};
+    t->slots[j] = g;
+    t->n++;
+    return g;
+}
+
 void comp_data_init(struct comp_data *d)
 {
     memset(d, 0, sizeof *d);
     d->names = xcalloc(1, sizeof *d->names);
     d->atoms = xcalloc(1, sizeof *d->atoms);
+    d->tags = xcalloc(1, sizeof *d->tags);
 }
 
 /* One stored copy of a short repeated string (NULL for ""). */
@@ -158,6 +205,13 @@ static const char *atom(struct comp_data *d, const char *s)
     return d->atoms->slots[slot].key;
 }
 
+const struct comp_tags *comp_data_tags(struct comp_data *d, const char *measure,
+                                       const char *product, const char *deal_type)
+{
+    return tags_of(d, measure && *measure ? atom(d, measure) : "bookings",
+                   product ? atom(d, product) : NULL, deal_type ? atom(d, deal_type) : NULL);
+}
+
 void comp_data_release(struct comp_data *d)
 {
     arena_release(&d->arena);
@@ -166,6 +220,8 @@ void comp_data_release(struct comp_data *d)
     free(d->quotas);
     map_free(d->names);
     map_free(d->atoms);
+    if (d->tags) free(d->tags->slots);
+    free(d->tags);
     memset(d, 0, sizeof *d);
 }
 
@@ -846,9 +902,8 @@ static int credit_row(void *ctx, struct csv_row *row)
     if (cd.cancelled != COMP_NO_DATE && cd.cancelled < cd.date)
         return row_fail(e, name, row, "cancelled_on", "is before the close date", canc);
     const char *measure = fld(c, row, MEASURE);
-    cd.measure = *measure ? measure_of(d, cr->plan, measure) : cr->bookings;
-    cd.product = atom(d, fld(c, row, PRODUCT));
-    cd.deal_type = atom(d, fld(c, row, TYPE));
+    cd.tags = tags_of(d, *measure ? measure_of(d, cr->plan, measure) : cr->bookings,
+                      atom(d, fld(c, row, PRODUCT)), atom(d, fld(c, row, TYPE)));
 
     if (deal_take(&cr->deals, d, &cd, d->ncredits, deal, name, e)) return REINS_EINVAL;
     *comp_credit_new(d) = cd;

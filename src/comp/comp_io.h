@@ -24,6 +24,7 @@ struct comp_data {
     int have_people_file; /* then every person must be in it */
     struct comp_name_map *names;
     struct comp_name_map *atoms; /* measures, products, deal types: stored once */
+    struct comp_tags_set *tags;  /* each combination of them: stored once */
     char *strs;                  /* room left for credit ids and deal names, in the arena */
     size_t strs_left;
     size_t two_halves_from; /* credits files this long are read on two threads; 0: 32 MiB */
@@ -54,6 +55,10 @@ int comp_read_credits(struct comp_data *d, const struct comp_plan *plan, const c
                       const char *csv, size_t len, struct err *e);
 /* Room for one more credit at the end of d->credits (grown as needed); the caller fills it. */
 struct comp_credit *comp_credit_new(struct comp_data *d);
+/* The tags of these strings, stored once in d (NULL or "" for no product or deal type;
+ * NULL measure for "bookings"). Credits point to them. */
+const struct comp_tags *comp_data_tags(struct comp_data *d, const char *measure,
+                                       const char *product, const char *deal_type);
 
 /* Credit the deals of d->credits[first..], rows as read (deal, person, date, deal_amount,
  * split_bp, role, cancelled; amount not yet set), shared by comp_read_credits and the

@@ -632,7 +632,7 @@ static const char *products_of(const struct deal_products *dp, size_t n, int64_t
 }
 
 /* One row of a deal for comp_credit_deals to credit (the amount is its share, made there). */
-static void credit_add(struct comp_data *cd, const char *deal_id, const char *products,
+static void credit_add(struct comp_data *cd, const char *deal_id, const struct comp_tags *tags,
                        enum comp_role role, int64_t split_bp, int32_t day, int32_t cancelled,
                        int64_t deal_amount, size_t line, uint32_t person)
 {
@@ -643,9 +643,7 @@ static void credit_add(struct comp_data *cd, const char *deal_id, const char *pr
                                                 .cancelled = cancelled,
                                                 .deal_amount = deal_amount,
                                                 .split_bp = (int16_t)split_bp,
-                                                .measure = "bookings",
-                                                .product = products,
-                                                .deal_type = "",
+                                                .tags = tags,
                                                 .source = -1,
                                                 .line = (uint32_t)line,
                                                 .person = person};
@@ -674,7 +672,8 @@ static int load_credits(struct store *db, struct comp_db_input *d, struct org *o
     int64_t deal = 0, owner = 0, amount = 0;
     int32_t day = 0, cancelled = COMP_NO_DATE;
     int has_direct = 1, skip = 0;
-    const char *deal_id = NULL, *products = "";
+    const char *deal_id = NULL;
+    const struct comp_tags *tags = NULL;
     size_t rows = 0;
     for (;;) {
         rc = store_next(r, e);
@@ -683,7 +682,7 @@ static int load_credits(struct store *db, struct comp_db_input *d, struct org *o
         if ((rc == 0 || store_int(r, 0) != deal) && !has_direct && !skip) {
             ptrdiff_t k = org_find(o, owner);
             if (k >= 0)
-                credit_add(cd, deal_id, products, COMP_ROLE_DIRECT, COMP_BP, day, cancelled,
+                credit_add(cd, deal_id, tags, COMP_ROLE_DIRECT, COMP_BP, day, cancelled,
                            amount, rows, org_person(d, o, (size_t)k, 1, a));
             has_direct = 1;
         }
@@ -695,7 +694,7 @@ static int load_credits(struct store *db, struct comp_db_input *d, struct org *o
             amount = store_int(r, 2);
             day = (int32_t)date_to_days(store_text(r, 3));
             deal_id = arena_printf(a, "%lld", (long long)deal);
-            products = products_of(dp, ndp, deal);
+            tags = comp_data_tags(cd, NULL, products_of(dp, ndp, deal), NULL);
             has_direct = 0;
             cancelled = COMP_NO_DATE;
             if (!store_isnull(r, 8)) {
@@ -715,7 +714,7 @@ static int load_credits(struct store *db, struct comp_db_input *d, struct org *o
         if (k < 0) continue;
         int direct = strcmp(store_text(r, 5), "direct") == 0;
         has_direct |= direct;
-        credit_add(cd, deal_id, products, direct ? COMP_ROLE_DIRECT : COMP_ROLE_OVERLAY,
+        credit_add(cd, deal_id, tags, direct ? COMP_ROLE_DIRECT : COMP_ROLE_OVERLAY,
                    store_int(r, 6), day, cancelled, amount, rows, org_person(d, o, (size_t)k, 1, a));
     }
     store_rows_free(r);
@@ -838,9 +837,7 @@ int comp_input_load_plan(struct store *db, int64_t plan_id, struct comp_plan *pl
             .amount = extra_amount,
             .deal_amount = extra_amount,
             .split_bp = COMP_BP,
-            .measure = "bookings",
-            .product = "",
-            .deal_type = "",
+            .tags = comp_data_tags(&d->data, NULL, NULL, NULL),
             .source = -1,
             .line = d->data.ncredits + 1,
         };

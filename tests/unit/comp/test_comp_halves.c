@@ -56,8 +56,9 @@ static void read_file(const char *plan_json, const char *people, const char *quo
         sb_addf(&o->credits, "%s|%s|%s|%d|%d|%lld|%lld|%lld|%d|%s|%s|%s|%d|%zu\n", c->id, c->deal,
                 d.people[c->person].id, c->date, c->cancelled, (long long)c->amount,
                 (long long)c->deal_amount, (long long)c->split_bp, (int)c->role,
-                c->measure ? c->measure : "-", c->product ? c->product : "-",
-                c->deal_type ? c->deal_type : "-", c->source, (size_t)c->line);
+                c->tags->measure ? c->tags->measure : "-",
+                c->tags->product ? c->tags->product : "-",
+                c->tags->deal_type ? c->tags->deal_type : "-", c->source, (size_t)c->line);
     }
     for (size_t i = 0; i < d.npeople; i++) /* people are numbered in the order met */
         sb_addf(&o->credits, "person %zu %s\n", i, d.people[i].id);
