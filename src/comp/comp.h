@@ -143,9 +143,9 @@ struct comp_tags {
 struct comp_credit {
     const char *id; /* the credit row's id; with the date, it orders credits */
     const char *deal;
-    const struct comp_tags *tags;
-    int64_t amount;      /* credited to this person */
-    int64_t deal_amount; /* the whole deal */
+    const struct comp_tags *tags; /* NULL: counted as bookings, no product or deal type */
+    int64_t amount;               /* credited to this person */
+    int64_t deal_amount;          /* the whole deal */
     uint32_t person;
     int32_t date;      /* the close date */
     int32_t cancelled; /* COMP_NO_DATE, or the date the deal was cancelled */

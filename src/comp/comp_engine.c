@@ -745,7 +745,8 @@ struct counts_memo {
 static uint32_t counts_of(const struct comp_plan *p, const struct comp_credit *c,
                           struct counts_memo *m)
 {
-    const struct comp_tags *g = c->tags;
+    static const struct comp_tags untagged = {"bookings", NULL, NULL};
+    const struct comp_tags *g = c->tags ? c->tags : &untagged;
     uintptr_t h = (uintptr_t)g / 16;
     struct counts_slot *s = &m->slot[(h ^ h >> 6 ^ h >> 12) & 63];
     if (s->tags != g) {
