@@ -59,7 +59,7 @@ static void run_engine(const struct comp_plan *p)
                                   core = {"bookings", "Core", "renewal"},
                                   fresh = {"bookings", NULL, "new"}, other = {"other", NULL, NULL};
     struct comp_credit c[] = {
-        /* id, deal, tags, amount, deal amount, person,
+        /* id, deal, tags (NULL: bookings), amount, deal amount, person,
          * date, cancelled, source, line, split, role */
         {"1", "A", &an, 600000, 1000000, 1, d0 + 3, COMP_NO_DATE, -1, 2, 6000, COMP_ROLE_DIRECT},
         {"2", "A", &an, 400000, 1000000, 2, d0 + 3, d0 + 40, -1, 3, 4000, COMP_ROLE_DIRECT},
@@ -69,7 +69,7 @@ static void run_engine(const struct comp_plan *p)
          COMP_ROLE_DIRECT},
         {"6", "D", &other, 3000000, 3000000, 1, d0 + 95, d0 + 96, -1, 7, 10000, COMP_ROLE_DIRECT},
         {"1", "A", &an, 600000, 1000000, 0, d0 + 3, COMP_NO_DATE, 0, 0, 6000, COMP_ROLE_ROLLUP},
-        {"7", "E", &none, 0, 0, 2, d0 + 300, d0 + 310, -1, 8, 10000, COMP_ROLE_DIRECT},
+        {"7", "E", NULL, 0, 0, 2, d0 + 300, d0 + 310, -1, 8, 10000, COMP_ROLE_DIRECT},
     };
     struct comp_input in = {p, people, 3, c, sizeof c / sizeof *c, quotas, nq, m0 + 23};
     struct comp_result r;

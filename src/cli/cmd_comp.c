@@ -159,23 +159,21 @@ struct line_out {
 /* A line's credit, and the id and deal name it points to, lie anywhere in hundreds of
  * megabytes: they are asked for a few lines ahead, the credit first (its pointers are
  * needed to ask for the strings). */
-static void prefetch_credit(const struct comp_input *in, const struct chunk *c, size_t i, int deep)
+static const struct comp_credit *credit_of(const struct comp_input *in, const struct chunk *c,
+                                           size_t i)
 {
-    if (i >= c->n || c->v[i].line.credit < 0) return;
-    const struct comp_credit *cd = &in->credits[c->v[i].line.credit];
-    if (!deep) {
-        __builtin_prefetch(cd);
-        return;
-    }
-    __builtin_prefetch(cd->id);
-    __builtin_prefetch(cd->deal);
+    return i < c->n && c->v[i].line.credit >= 0 ? &in->credits[c->v[i].line.credit] : NULL;
 }
 
 static void chunk_format(const struct comp_input *in, struct chunk *c)
 {
     for (size_t i = 0; i < c->n; i++) {
-        prefetch_credit(in, c, i + 8, 0);
-        prefetch_credit(in, c, i + 4, 1);
+        const struct comp_credit *far = credit_of(in, c, i + 8), *near = credit_of(in, c, i + 4);
+        if (far) __builtin_prefetch(far);
+        if (near) {
+            __builtin_prefetch(near->id);
+            __builtin_prefetch(near->deal);
+        }
         const struct pending *p = &c->v[i];
         comp_line_csv(in, &p->line, p->index, p->has_ref ? &p->ref : NULL, &c->text);
     }

@@ -581,6 +581,18 @@ static void test_clawback_from_pipeline(void **state)
 }
 
 /* Every change writes its audit row in its own transaction; a refused one writes none. */
+/* Ana disputes her first line of `run` at time `at`; returns the dispute, the line in *line. */
+static int64_t dispute_first_line(struct store *db, const struct team *t, int64_t run, int64_t at,
+                                  int64_t *line)
+{
+    struct err e = {0};
+    int64_t d = 0;
+    *line = fixture_count(db, "SELECT MIN(l.line_no) FROM comp_lines l JOIN people"
+                              " x ON x.id = l.person_id WHERE x.name = 'Ana'");
+    if (comp_dispute_open(db, run, *line, t->ana, "why?", at, 0, &d, &e) < 0) fail_msg("%s", e.msg);
+    return d;
+}
+
 static void test_audit(void **state)
 {
     struct store *db = testdb_open(state);
@@ -590,9 +602,8 @@ static void test_audit(void **state)
     if (comp_payout_run(db, t.plan, "2026-01", 0, 10, 0, &jan, &e) < 0) fail_msg("%s", e.msg);
     assert_int_equal(comp_run_close(db, jan, 0, 11, 0, &e), 0);
     assert_int_equal(comp_run_close(db, jan, 0, 12, 0, &e), REINS_ECONFLICT);
-    int64_t d = 0, line = fixture_count(db, "SELECT MIN(l.line_no) FROM comp_lines l JOIN people"
-                                            " x ON x.id = l.person_id WHERE x.name = 'Ana'");
-    if (comp_dispute_open(db, jan, line, t.ana, "why?", 13, 0, &d, &e) < 0) fail_msg("%s", e.msg);
+    int64_t line;
+    int64_t d = dispute_first_line(db, &t, jan, 13, &line);
     assert_int_equal(comp_dispute_resolve(db, d, "ok", 14, 0, &e), 0);
     /* plan, 4 assignments, splits, run, close, dispute open and resolve */
     assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_audit"), 1 + 4 + 1 + 4);
@@ -634,11 +645,9 @@ static void test_dispute_keeps_its_line(void **state)
     struct store *db = testdb_open(state);
     struct team t = make_team(db);
     struct err e = {0};
-    int64_t jan = 0, d = 0;
+    int64_t jan = 0, line;
     if (comp_payout_run(db, t.plan, "2026-01", 0, 10, 0, &jan, &e) < 0) fail_msg("%s", e.msg);
-    int64_t line = fixture_count(db, "SELECT MIN(l.line_no) FROM comp_lines l JOIN people"
-                                     " x ON x.id = l.person_id WHERE x.name = 'Ana'");
-    if (comp_dispute_open(db, jan, line, t.ana, "why?", 13, 0, &d, &e) < 0) fail_msg("%s", e.msg);
+    dispute_first_line(db, &t, jan, 13, &line);
 
     json_t *st, *ds = first_dispute(db, &t, &st);
     assert_false(json_is_true(json_object_get(ds, "line_changed")));
