@@ -971,15 +971,18 @@ static void *read_half(void *arg)
     return NULL;
 }
 
-static size_t count_lines(const char *s, size_t len)
+/* Line ends of a piece, counted on a thread of their own. */
+struct lf_count {
+    const char *s;
+    size_t len, lf;
+    int quoted;
+};
+
+static void *count_lf(void *arg)
 {
-    size_t n = 0;
-    const char *end = s + len;
-    while ((s = memchr(s, '\n', (size_t)(end - s)))) {
-        n++;
-        s++;
-    }
-    return n;
+    struct lf_count *c = arg;
+    c->lf = csv_count_lf(c->s, c->len, &c->quoted);
+    return NULL;
 }
 
 static int header_only(void *ctx, struct csv_row *row)
@@ -1051,8 +1054,16 @@ static int read_halves(struct credits_reader *cr, const char *csv, size_t len, s
     hdr.e = &he;
     if (csv_each(csv, len, NULL, header_only, &hdr, &he) != 1 || hdr.c.at[DEAL] < 0) return 0;
     size_t cut = cut_point(csv, len, hdr.c.at[DEAL]);
-    if (cut == 0 || memchr(csv, '"', cut)) return 0;
-    size_t lines1 = count_lines(csv, cut), lines = lines1 + count_lines(csv + cut, len - cut);
+    if (cut == 0) return 0;
+    /* both halves' line ends at once: the first's tell where the second's rows go */
+    struct lf_count first = {csv, cut, 0, 0}, second = {csv + cut, len - cut, 0, 0};
+    pthread_t counter;
+    int counting = pthread_create(&counter, NULL, count_lf, &second) == 0;
+    if (!counting) count_lf(&second);
+    count_lf(&first);
+    if (counting) pthread_join(counter, NULL);
+    if (first.quoted) return 0;
+    size_t lines1 = first.lf, lines = lines1 + second.lf;
     /* Rows of the first half <= its line ends (the header is one of them), rows of the
      * second <= its line ends + 1 (its last line may have none). */
     size_t base = cr->first_credit + lines1 - 1, cap = cr->first_credit + lines + 1;

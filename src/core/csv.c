@@ -470,6 +470,36 @@ int csv_parse(const char *data, size_t len, const struct csv_limits *lim, struct
     return 0;
 }
 
+size_t csv_count_lf(const char *data, size_t len, int *quoted)
+{
+    const unsigned char *p = (const unsigned char *)data, *end = p + len;
+    size_t lf = 0;
+    unsigned any_quote = 0;
+#ifdef __SSE2__
+    /* each LF subtracts -1 from its byte lane; lanes are summed before 255 blocks can
+     * overflow one */
+    const __m128i nl = _mm_set1_epi8('\n'), qt = _mm_set1_epi8('"'), zero = _mm_setzero_si128();
+    __m128i quotes = zero;
+    while (end - p >= 16) {
+        __m128i lanes = zero;
+        for (int i = 0; i < 255 && end - p >= 16; i++, p += 16) {
+            __m128i b = _mm_loadu_si128((const __m128i *)(const void *)p);
+            lanes = _mm_sub_epi8(lanes, _mm_cmpeq_epi8(b, nl));
+            quotes = _mm_or_si128(quotes, _mm_cmpeq_epi8(b, qt));
+        }
+        __m128i sums = _mm_sad_epu8(lanes, zero); /* two 64-bit sums */
+        lf += (size_t)_mm_cvtsi128_si32(sums) + (size_t)_mm_cvtsi128_si32(_mm_srli_si128(sums, 8));
+    }
+    any_quote = (unsigned)_mm_movemask_epi8(quotes);
+#endif
+    for (; p < end; p++) {
+        lf += *p == '\n';
+        any_quote |= *p == '"';
+    }
+    *quoted = any_quote != 0;
+    return lf;
+}
+
 int csv_each(const char *data, size_t len, const struct csv_limits *lim, csv_row_fn fn, void *ctx,
              struct err *e)
 {

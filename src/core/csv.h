@@ -98,6 +98,11 @@ int csv_each_from(const char *data, size_t len, size_t first_line, const struct 
 /* Free `doc` and every string in it. NULL does nothing. */
 void csv_doc_free(struct csv_doc *doc);
 
+/* The LF bytes in data[0, len), counted without parsing (to cut a big input in pieces at
+ * line ends); *quoted is set to whether any byte is a quote, since only an input without
+ * one is sure to have a record boundary at every LF. */
+size_t csv_count_lf(const char *data, size_t len, int *quoted);
+
 /* The index of the first header field (rows[0]) equal to `name`, comparing
  * ASCII case-insensitively and ignoring leading and trailing spaces and tabs
  * on both sides. Returns -1 if there is no such field or no rows. */

@@ -710,6 +710,46 @@ static void test_each_from(void **state)
     sb_release(&l.sb);
 }
 
+/* csv_count_lf against a byte loop: every length and alignment near the 16-byte blocks,
+ * inputs of nothing but line ends (the most a lane counts before it is summed), and a
+ * quote in the first block, the last block and the tail. */
+static void test_count_lf(void **state)
+{
+    (void)state;
+    enum { N = 16 * 255 * 3 + 40 };
+    char *buf = malloc(N);
+    assert_non_null(buf);
+    unsigned seed = 7;
+    for (size_t i = 0; i < N; i++) {
+        seed = seed * 1103515245u + 12345u;
+        buf[i] = (seed >> 16) % 5 == 0 ? '\n' : (char)('a' + (seed >> 20) % 26);
+    }
+    for (size_t off = 0; off < 17; off++) {
+        for (size_t len = 0; off + len <= N; len += len < 80 ? 1 : 997) {
+            size_t want = 0;
+            for (size_t i = off; i < off + len; i++)
+                want += buf[i] == '\n';
+            int quoted = -1;
+            assert_int_equal(csv_count_lf(buf + off, len, &quoted), want);
+            assert_int_equal(quoted, 0);
+        }
+    }
+    memset(buf, '\n', N);
+    int quoted = -1;
+    assert_int_equal(csv_count_lf(buf, N, &quoted), N);
+    assert_int_equal(csv_count_lf(buf + 1, N - 1, &quoted), N - 1);
+    static const size_t at[] = {0, 15, 16 * 255, N - 41, N - 1};
+    for (size_t k = 0; k < sizeof at / sizeof *at; k++) {
+        buf[at[k]] = '"';
+        assert_int_equal(csv_count_lf(buf, N, &quoted), N - 1);
+        assert_int_equal(quoted, 1);
+        assert_int_equal(csv_count_lf(buf + at[k] + 1, N - at[k] - 1, &quoted), N - at[k] - 1);
+        assert_int_equal(quoted, 0); /* the quote is before the piece */
+        buf[at[k]] = '\n';
+    }
+    free(buf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -742,6 +782,7 @@ int main(void)
         cmocka_unit_test(test_find_column),
         cmocka_unit_test(test_large),
         cmocka_unit_test(test_each),
+        cmocka_unit_test(test_count_lf),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
