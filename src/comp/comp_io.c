@@ -16,7 +16,7 @@ struct map_slot {
     const char *key; /* NULL: empty */
     uint32_t val;
     uint32_t hash;   /* compared before the key: most probes end there */
-    char short_[16]; /* a key under 16 bytes, NUL-padded: compared without reading *key */
+    char short_[16]; /* a key under 16 bytes, zero-padded: compared without reading *key */
 };
 
 /* One array of slots: a probe touches one cache line, not three or four. */
@@ -25,20 +25,75 @@ struct comp_name_map {
     size_t cap, n;
 };
 
-static uint64_t hash_len(const char *s, size_t *len)
+/* A key: s[0, len), which need not be NUL-terminated (a field where it lies in the file),
+ * hashed once (a row's person is looked for twice: prefetched, then found). A short key
+ * (under 16 bytes) is also held as two words, zero-padded as a slot's copy is: it is
+ * hashed and compared a word at a time. */
+struct map_key {
+    const char *s;
+    size_t len;
+    uint64_t h;
+    uint64_t w[2]; /* a short key's bytes */
+};
+
+#define SHORT_KEY 16
+
+static uint64_t hash_words(const uint64_t w[2], size_t len)
+{
+    uint64_t h = (w[0] ^ len) * 0x9e3779b97f4a7c15ull ^ w[1] * 0xc2b2ae3d27d4eb4full;
+    h ^= h >> 29;
+    h *= 0x165667b19e3779f9ull;
+    return h ^ h >> 32;
+}
+
+static uint64_t hash_bytes(const char *s, size_t n) /* FNV-1a, for long keys */
 {
     uint64_t h = 1469598103934665603ull;
-    const char *p = s;
-    for (; *p; p++)
-        h = (h ^ (unsigned char)*p) * 1099511628211ull;
-    *len = (size_t)(p - s);
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
     return h;
+}
+
+static struct map_key map_key_n(const char *s, size_t len)
+{
+    struct map_key k = {s, len, 0, {0, 0}};
+    if (len < SHORT_KEY) {
+        memcpy(k.w, s, len);
+        k.h = hash_words(k.w, len);
+    } else {
+        k.h = hash_bytes(s, len);
+    }
+    return k;
+}
+
+/* map_key_n for a key followed by at least SHORT_KEY readable bytes: read as two words. */
+static struct map_key map_key_padded(const char *s, size_t len)
+{
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+    return map_key_n(s, len);
+#endif
+    if (len >= SHORT_KEY) return map_key_n(s, len);
+    struct map_key k = {s, len, 0, {0, 0}};
+    memcpy(k.w, s, sizeof k.w);
+    /* keep the key's own bytes (little-endian words: the first byte is the lowest) */
+    if (len < 8) {
+        k.w[0] &= ~(~0ull << (8 * len));
+        k.w[1] = 0;
+    } else {
+        k.w[1] &= ~(~0ull << (8 * (len - 8)));
+    }
+    k.h = hash_words(k.w, len);
+    return k;
+}
+
+static struct map_key map_key(const char *s)
+{
+    return map_key_n(s, strlen(s));
 }
 
 static uint64_t hash(const char *s)
 {
-    size_t len;
-    return hash_len(s, &len);
+    return map_key(s).h;
 }
 
 /* Room for `n` keys at most half full; n = 0 doubles. */
@@ -65,20 +120,6 @@ static void map_grow(struct comp_name_map *m)
     map_grow_to(m, 0);
 }
 
-/* A key hashed once: a row's person is looked for twice (prefetched, then found). */
-struct map_key {
-    const char *s;
-    size_t len;
-    uint64_t h;
-};
-
-static struct map_key map_key(const char *s)
-{
-    struct map_key k = {s, 0, 0};
-    k.h = hash_len(s, &k.len);
-    return k;
-}
-
 /* The slot of `k`: its value when found (returns 1), else where it goes (0). */
 static int map_find_key(struct comp_name_map *m, const struct map_key *k, size_t *slot)
 {
@@ -89,8 +130,8 @@ static int map_find_key(struct comp_name_map *m, const struct map_key *k, size_t
     size_t j = h & (m->cap - 1);
     while (m->slots[j].key) {
         if (m->slots[j].hash == (uint32_t)(h >> 32) &&
-            (len < sizeof m->slots[j].short_ ? !memcmp(m->slots[j].short_, key, len + 1)
-                                             : !strcmp(m->slots[j].key, key))) {
+            (len < SHORT_KEY ? !memcmp(m->slots[j].short_, k->w, SHORT_KEY)
+                             : !strncmp(m->slots[j].key, key, len) && !m->slots[j].key[len])) {
             *slot = j;
             return 1;
         }
@@ -121,7 +162,10 @@ static void map_set(struct comp_name_map *m, size_t slot, const char *key, uint3
     s->key = key;
     s->val = val;
     size_t len = strlen(key);
-    if (len < sizeof s->short_) memcpy(s->short_, key, len + 1); /* the rest stays 0 */
+    if (len < SHORT_KEY)
+        memcpy(s->short_, key, len + 1); /* the rest stays 0 */
+    else
+        s->short_[SHORT_KEY - 1] = 1; /* never a short key's padding: no short key matches */
     m->n++;
 }
 
@@ -178,8 +222,7 @@ static const struct comp_tags *tags_of(struct comp_data *d, const char *measure,
     }
     size_t j = tags_hash(measure, product, deal_type) & (t->cap - 1);
     for (struct comp_tags *g; (g = t->slots[j]); j = (j + 1) & (t->cap - 1))
-        if (g->measure == measure && g->product == product && g->deal_type == deal_type)
-            return g;
+        if (g->measure == measure && g->product == product && g->deal_type == deal_type) return g;
     struct comp_tags *g = arena_alloc(&d->arena, sizeof *g);
     *g = (struct comp_tags){measure, product, deal_type};
     t->slots[j] = g;
@@ -195,14 +238,19 @@ void comp_data_init(struct comp_data *d)
     d->tags = xcalloc(1, sizeof *d->tags);
 }
 
-/* One stored copy of a short repeated string (NULL for ""). */
+/* One stored copy of a short repeated string, the key `k` (NULL for ""). */
+static const char *atom_key(struct comp_data *d, struct map_key k)
+{
+    if (!k.len) return NULL;
+    size_t slot;
+    if (map_find_key(d->atoms, &k, &slot)) return d->atoms->slots[slot].key;
+    map_set(d->atoms, slot, arena_strndup(&d->arena, k.s, k.len), 0);
+    return d->atoms->slots[slot].key;
+}
+
 static const char *atom(struct comp_data *d, const char *s)
 {
-    if (!*s) return NULL;
-    size_t slot;
-    if (map_find(d->atoms, s, &slot)) return d->atoms->slots[slot].key;
-    map_set(d->atoms, slot, arena_strdup(&d->arena, s), 0);
-    return d->atoms->slots[slot].key;
+    return atom_key(d, map_key(s));
 }
 
 const struct comp_tags *comp_data_tags(struct comp_data *d, const char *measure,
@@ -227,17 +275,18 @@ void comp_data_release(struct comp_data *d)
 
 /* A copy of a credit id or deal name, owned by d's arena. Ten million of each are
  * packed end to end: arena_strdup would round each to 16 bytes and zero it. */
-static const char *keep_str(struct comp_data *d, const char *s)
+static const char *keep_str_n(struct comp_data *d, const char *s, size_t len)
 {
-    size_t n = strlen(s) + 1;
+    size_t n = len + 1;
     enum { BLOCK = 1 << 20 };
-    if (n > BLOCK / 16) return arena_strdup(&d->arena, s);
+    if (n > BLOCK / 16) return arena_strndup(&d->arena, s, len);
     if (d->strs_left < n) {
         d->strs = arena_alloc(&d->arena, BLOCK);
         d->strs_left = BLOCK;
     }
     char *out = d->strs;
-    memcpy(out, s, n);
+    memcpy(out, s, len);
+    out[len] = '\0';
     d->strs += n;
     d->strs_left -= n;
     return out;
@@ -258,7 +307,7 @@ static int person_index_key(struct comp_data *d, const struct map_key *k, int ma
         d->cappeople = d->cappeople ? 2 * d->cappeople : 256;
         d->people = xrealloc(d->people, d->cappeople * sizeof *d->people);
     }
-    const char *key = arena_strdup(&d->arena, id);
+    const char *key = arena_strndup(&d->arena, id, k->len);
     d->people[d->npeople] = (struct comp_person){key, -1};
     map_set(d->names, slot, key, (uint32_t)d->npeople);
     *out = (uint32_t)d->npeople++;
@@ -515,15 +564,47 @@ struct deal {
     int32_t split_sum;  /* direct splits so far, at most 2 * COMP_BP: checked at each row */
 };
 
-/* The value of a decimal string of at most 18 digits (no sign, no leading zero unless
- * it is "0"), or -1. Two strings with different values are different strings. */
+/* The value of s[0, len) when it is a decimal of at most 18 digits (no sign, no leading
+ * zero unless it is "0"), or -1. Two strings with different values are different strings. */
+static int64_t decimal_n(const char *s, size_t len)
+{
+    if (len == 0 || len > 18 || (len > 1 && s[0] == '0')) return -1;
+    uint64_t v = 0;
+    for (size_t n = 0; n < len; n++) {
+        unsigned d = (unsigned)(unsigned char)s[n] - '0';
+        if (d > 9) return -1;
+        v = v * 10 + d;
+    }
+    return (int64_t)v;
+}
+
+/* decimal_n where the bytes up to `end` may be read (NULL: only the key's): up to eight
+ * digits are checked and added up in one word, as eight lanes of a byte. */
+static int64_t decimal_at(const char *s, size_t len, const char *end)
+{
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+    end = NULL; /* the word below is read little-endian */
+#endif
+    if (len == 0 || len > 8 || !end || end - s < 8) return decimal_n(s, len);
+    if (len > 1 && s[0] == '0') return -1;
+    uint64_t w;
+    memcpy(&w, s, 8);
+    unsigned sh = 8 * (8 - (unsigned)len);
+    w <<= sh; /* the first byte is the lowest: the digits go to the top, zeros come in below */
+    uint64_t high = 0xF0F0F0F0F0F0F0F0ull << sh, zeros = 0x3030303030303030ull << sh;
+    if ((w & high) != zeros || ((w + (0x0606060606060606ull << sh)) & high) != zeros)
+        return -1; /* a byte outside '0'..'9' */
+    w -= zeros;
+    w = w * 10 + (w >> 8); /* pairs of digits, then fours, then the eight */
+    w = ((w & 0x000000FF000000FFull) * (100 + (1000000ull << 32)) +
+         ((w >> 16) & 0x000000FF000000FFull) * (1 + (10000ull << 32))) >>
+        32;
+    return (int64_t)w;
+}
+
 static int64_t small_decimal(const char *s)
 {
-    uint64_t v = 0; /* wraps harmlessly past 19 digits: such a string is refused below */
-    size_t n = 0;
-    for (unsigned d; (d = (unsigned)(unsigned char)s[n] - '0') <= 9; n++)
-        v = v * 10 + d;
-    return s[n] || n == 0 || n > 18 || (n > 1 && s[0] == '0') ? -1 : (int64_t)v;
+    return decimal_n(s, strlen(s));
 }
 
 /* Proves keys distinct without a hash map while they are `prefix` + a decimal number that
@@ -536,13 +617,23 @@ struct rising {
     int64_t last;  /* -1 before the first key; INT64_MAX once broken */
 };
 
-static int rising_next(struct rising *k, const char *s)
+/* Whether key s[0, len) goes on rising (it is then taken as the last); bytes up to `end`
+ * may be read (NULL: only the key's). */
+static int rising_next(struct rising *k, const char *s, size_t len, const char *end)
 {
     if (k->last == INT64_MAX) return 0;
+    if (k->last >= 0 && len > k->plen && (unsigned)(s[k->plen] - '0') <= 9 &&
+        !memcmp(s, k->prefix, k->plen)) { /* the prefix again: only the number to read */
+        int64_t v = decimal_at(s + k->plen, len - k->plen, end);
+        if (v > k->last) {
+            k->last = v;
+            return 1;
+        }
+    }
     size_t n = 0;
-    while (s[n] && (s[n] < '0' || s[n] > '9'))
+    while (n < len && (s[n] < '0' || s[n] > '9'))
         n++;
-    int64_t v = small_decimal(s + n);
+    int64_t v = decimal_n(s + n, len - n);
     if (k->last < 0 && v >= 0 && n < sizeof k->prefix) {
         memcpy(k->prefix, s, n);
         k->plen = n;
@@ -561,6 +652,12 @@ static int rising_continues(const struct rising *a, const struct rising *b)
 {
     return a->last >= 0 && a->last != INT64_MAX && b->last >= 0 && b->last != INT64_MAX &&
            a->plen == b->plen && !memcmp(a->prefix, b->prefix, a->plen) && b->first > a->last;
+}
+
+/* Whether stored name `a` is s[0, len). */
+static int same_name(const char *a, const char *s, size_t len)
+{
+    return !strncmp(a, s, len) && !a[len];
 }
 
 /* The deals of the credits read so far. While deal names rise (D1, D2, ...) a deal's rows
@@ -640,15 +737,16 @@ static void book_by_name(struct deal_book *b, struct comp_data *d, size_t at)
  * is settled), overlay shares half to even. Sets cd->deal (kept once per deal) and
  * cd->amount. */
 static int deal_take(struct deal_book *b, struct comp_data *d, struct comp_credit *cd, size_t at,
-                     const char *deal, const char *name, struct err *e)
+                     const char *deal, size_t dlen, const char *end, const char *name,
+                     struct err *e)
 {
     struct deal *g = NULL;
     size_t slot = SIZE_MAX;
     int is_new = 0;
     if (!b->by_name) {
-        if (b->have_cur && !strcmp(d->credits[b->cur.first].deal, deal)) {
+        if (b->have_cur && same_name(d->credits[b->cur.first].deal, deal, dlen)) {
             g = &b->cur; /* the rows of a deal come together */
-        } else if (rising_next(&b->order, deal)) {
+        } else if (rising_next(&b->order, deal, dlen, end)) {
             if (b->have_cur) settle_one(b, d, &b->cur);
             b->cur = (struct deal){at, SIZE_MAX, 0, 0};
             b->have_cur = 1;
@@ -660,9 +758,10 @@ static int deal_take(struct deal_book *b, struct comp_data *d, struct comp_credi
         }
     }
     if (b->by_name) {
-        if (b->ndeals && !strcmp(d->credits[b->dl[b->ndeals - 1].first].deal, deal)) {
+        struct map_key k = map_key_n(deal, dlen);
+        if (b->ndeals && same_name(d->credits[b->dl[b->ndeals - 1].first].deal, deal, dlen)) {
             g = &b->dl[b->ndeals - 1];
-        } else if (map_find(&b->map, deal, &slot)) {
+        } else if (map_find_key(&b->map, &k, &slot)) {
             g = &b->dl[b->map.slots[slot].val];
         } else {
             g = book_add(b, at);
@@ -678,10 +777,10 @@ static int deal_take(struct deal_book *b, struct comp_data *d, struct comp_credi
         if (what)
             return err_set(e, REINS_EINVAL,
                            "%s line %zu: field %s: differs from line %zu for the same deal '%s'",
-                           name, (size_t)cd->line, what, (size_t)f->line, deal);
+                           name, (size_t)cd->line, what, (size_t)f->line, f->deal);
         cd->deal = f->deal;
     } else {
-        if (!cd->deal) cd->deal = keep_str(d, deal);
+        if (!cd->deal) cd->deal = keep_str_n(d, deal, dlen);
         if (slot != SIZE_MAX) map_set(&b->map, slot, cd->deal, (uint32_t)(g - b->dl));
     }
     if (cd->role == COMP_ROLE_DIRECT) {
@@ -690,7 +789,7 @@ static int deal_take(struct deal_book *b, struct comp_data *d, struct comp_credi
             return err_set(e, REINS_EINVAL,
                            "%s line %zu: field split_bp: deal '%s' has direct splits of %" PRId64
                            " bp so far, over 100%% (10000 bp)",
-                           name, (size_t)cd->line, deal, (int64_t)g->split_sum);
+                           name, (size_t)cd->line, cd->deal, (int64_t)g->split_sum);
         cd->amount = cd->deal_amount * cd->split_bp / COMP_BP;
         g->given += cd->amount;
         g->last_direct = at;
@@ -755,7 +854,8 @@ int comp_credit_deals(struct comp_data *d, const struct comp_plan *plan, size_t 
     int rc = 0;
     for (size_t i = first; i < d->ncredits && !rc; i++) {
         struct comp_credit cd = d->credits[i];
-        if ((rc = deal_take(&b, d, &cd, i, cd.deal, name, e)) == 0) d->credits[i] = cd;
+        if ((rc = deal_take(&b, d, &cd, i, cd.deal, strlen(cd.deal), NULL, name, e)) == 0)
+            d->credits[i] = cd;
     }
     if (!rc) rc = deals_settle(&b, d, name, e);
     if (!rc) credit_rollup(d, plan, first);
@@ -873,15 +973,15 @@ static int credit_row(void *ctx, struct csv_row *row)
         (amount_bad &&
          int_field(e, name, row, "amount", amount, 0, INT64_MAX / COMP_BP, &cd.deal_amount)))
         return REINS_EINVAL;
-    if (!rising_next(&cr->id_order, id)) {
+    if (!rising_next(&cr->id_order, id, strlen(id), NULL)) {
         if (cr->piece) return REINS_EINVAL; /* the first half may hold it: read in order */
         if (cr->ids.cap == 0) ids_to_map(cr);
         if (map_find(&cr->ids, id, &slot))
             return row_fail(e, name, row, "id", "is the id of an earlier row", id);
-        cd.id = keep_str(d, id);
+        cd.id = keep_str_n(d, id, strlen(id));
         map_set(&cr->ids, slot, cd.id, 0);
     } else {
-        cd.id = keep_str(d, id);
+        cd.id = keep_str_n(d, id, strlen(id));
     }
     int64_t split_bp = COMP_BP;
     if (*split && int_field_fast(e, name, row, "split_bp", split, 1, COMP_BP, &split_bp))
@@ -905,7 +1005,113 @@ static int credit_row(void *ctx, struct csv_row *row)
     cd.tags = tags_of(d, *measure ? measure_of(d, cr->plan, measure) : cr->bookings,
                       atom(d, fld(c, row, PRODUCT)), atom(d, fld(c, row, TYPE)));
 
-    if (deal_take(&cr->deals, d, &cd, d->ncredits, deal, name, e)) return REINS_EINVAL;
+    if (deal_take(&cr->deals, d, &cd, d->ncredits, deal, strlen(deal), NULL, name, e))
+        return REINS_EINVAL;
+    *comp_credit_new(d) = cd;
+    cr->failed = 0;
+    return 0;
+}
+
+/* ---- the same, for a record where it lies ----------------------------------------------- */
+
+/* A field of a plain record: not NUL-terminated. */
+struct span {
+    const char *s;
+    size_t n;
+};
+
+static inline struct span span_of(const struct cols *c, const struct csv_plain *rec, int i)
+{
+    int f = c->at[i];
+    if (f < 0) return (struct span){"", 0};
+    uint32_t from = f ? rec->ends[f - 1] + 1 : 0;
+    return (struct span){rec->text + from, rec->ends[f] - from};
+}
+
+/* The map key of a field, read a word at a time where the input goes on for a key's words. */
+static struct map_key key_at(struct span v, const char *end)
+{
+    /* (an absent column's "" is not in the input) */
+    return v.n && end - v.s >= SHORT_KEY ? map_key_padded(v.s, v.n) : map_key_n(v.s, v.n);
+}
+
+/* date_field_memo for a span: 0 and the day, or -1 when it is not a date. */
+static int span_date(struct span v, char text[11], int32_t *days, int32_t *out)
+{
+    if (v.n != 10) return -1; /* a valid date is 10 bytes */
+    if (text[0] && !memcmp(text, v.s, 10)) {
+        *out = *days;
+        return 0;
+    }
+    char buf[11];
+    memcpy(buf, v.s, 10);
+    buf[10] = '\0';
+    if (date_check(buf, "date", NULL)) return -1;
+    memcpy(text, buf, 11);
+    *out = *days = (int32_t)date_to_days(buf);
+    return 0;
+}
+
+/* The common row, taken where it lies in the file: what credit_row would make of it, with
+ * no copy of the record and no string measured twice. Anything credit_row might refuse or
+ * treat otherwise (a bad or missing value, a person not met yet, ids that stop rising) is
+ * handed to credit_row as a parsed row (CSV_AS_ROW) before this changes anything, so the
+ * result and every message are credit_row's. */
+static int credit_plain(void *ctx, const struct csv_plain *rec)
+{
+    struct credits_reader *cr = ctx;
+    struct comp_data *d = cr->d;
+    const struct cols *c = &cr->c;
+    if (!cr->header || rec->nfields != c->nfields || rec->line > UINT32_MAX ||
+        (cr->piece && d->ncredits == d->capcredits))
+        return CSV_AS_ROW;
+    struct span person = span_of(c, rec, PERSON);
+    struct map_key who = key_at(person, rec->end);
+    map_prefetch(d->names, &who);
+    struct comp_credit cd = {.line = (uint32_t)rec->line, .source = -1, .cancelled = COMP_NO_DATE};
+    struct span id = span_of(c, rec, ID), deal = span_of(c, rec, DEAL);
+    struct span split = span_of(c, rec, SPLIT), role = span_of(c, rec, ROLE);
+    struct span canc = span_of(c, rec, CANCELLED), measure = span_of(c, rec, MEASURE);
+    if (span_date(span_of(c, rec, DATE), cr->date_text, &cr->date_days, &cd.date))
+        return CSV_AS_ROW;
+    struct span amount = span_of(c, rec, AMOUNT);
+    cd.deal_amount = decimal_at(amount.s, amount.n, rec->end);
+    if (cd.deal_amount < 0 || cd.deal_amount > INT64_MAX / COMP_BP) return CSV_AS_ROW;
+    int64_t split_bp = split.n ? decimal_at(split.s, split.n, rec->end) : COMP_BP;
+    if (split_bp < 1 || split_bp > COMP_BP) return CSV_AS_ROW;
+    cd.split_bp = (int16_t)split_bp;
+    if (!role.n || (role.n == 6 && !memcmp(role.s, "direct", 6)))
+        cd.role = COMP_ROLE_DIRECT;
+    else if (role.n == 7 && !memcmp(role.s, "overlay", 7))
+        cd.role = COMP_ROLE_OVERLAY;
+    else
+        return CSV_AS_ROW;
+    if (canc.n &&
+        (span_date(canc, cr->canc_text, &cr->canc_days, &cd.cancelled) || cd.cancelled < cd.date))
+        return CSV_AS_ROW;
+    char mtext[201];
+    if (measure.n > 200 || !id.n || id.n > 200 || !deal.n || deal.n > 200 || !person.n ||
+        person.n > 200)
+        return CSV_AS_ROW;
+    size_t slot;
+    if (!map_find_key(d->names, &who, &slot)) return CSV_AS_ROW; /* new, or not in the file */
+    cd.person = d->names->slots[slot].val;
+    /* the row is good: from here on it is taken */
+    if (!rising_next(&cr->id_order, id.s, id.n, rec->end))
+        return CSV_AS_ROW; /* credit_row maps ids */
+    cd.id = keep_str_n(d, id.s, id.n);
+    const char *m = cr->bookings;
+    if (measure.n) {
+        memcpy(mtext, measure.s, measure.n);
+        mtext[measure.n] = '\0';
+        m = measure_of(d, cr->plan, mtext);
+    }
+    struct span product = span_of(c, rec, PRODUCT), type = span_of(c, rec, TYPE);
+    cd.tags =
+        tags_of(d, m, atom_key(d, key_at(product, rec->end)), atom_key(d, key_at(type, rec->end)));
+    cr->failed = 1;
+    if (deal_take(&cr->deals, d, &cd, d->ncredits, deal.s, deal.n, rec->end, cr->name, cr->e))
+        return REINS_EINVAL;
     *comp_credit_new(d) = cd;
     cr->failed = 0;
     return 0;
@@ -936,7 +1142,7 @@ static void reader_release(struct credits_reader *cr)
 /* Rows of csv[0, len), which starts on physical line `first_line` at a record boundary. */
 static int read_rows(struct credits_reader *cr, const char *csv, size_t len, size_t first_line)
 {
-    int rc = csv_each_from(csv, len, first_line, NULL, credit_row, cr, cr->e);
+    int rc = csv_each_plain(csv, len, first_line, NULL, credit_plain, credit_row, cr, cr->e);
     if (rc && !cr->failed) err_prefix(cr->e, "%s: ", cr->name); /* the CSV itself is malformed */
     return rc;
 }

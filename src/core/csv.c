@@ -302,16 +302,16 @@ static inline void block_masks(const unsigned char *p, ptrdiff_t n, uint32_t *st
  * block may add 16) is read by parse_record. */
 #define PLAIN_MAX_COMMAS 256
 
-/* A record on one line with nothing to unquote or check: printable ASCII and commas, up
- * to LF, CRLF or the end. Most records of big exports are such; they are copied whole and
- * split at the commas, which is what parse_record would make of them. Returns 0 (nothing
- * read) for any other record, or one over a limit: parse_record reads it, or names what
- * is wrong. */
-static int parse_plain_record(struct parser *ps, size_t line)
+/* Where a record on one line with nothing to unquote or check ends: printable ASCII and
+ * commas, up to LF, CRLF or the end. Most records of big exports are such. Fills ends[f]
+ * with the offset from ps->p of field f's end (its comma, or the record's end), *nfields,
+ * *len (the record's bytes) and *skip (its line end's). Returns 0 for any other record,
+ * or one over a limit: parse_record reads it, or names what is wrong. */
+static int plain_scan(struct parser *ps, uint32_t ends[PLAIN_MAX_COMMAS + 1], size_t *nfields,
+                      size_t *len, size_t *skip)
 {
     /* one pass finds the line end and the commas before it */
     const unsigned char *start = ps->p, *end = ps->end, *s = start;
-    uint32_t comma_at[PLAIN_MAX_COMMAS]; /* offsets from start */
     size_t ncommas = 0;
     for (;; s += 16) {
         ptrdiff_t n = end - s < 16 ? end - s : 16;
@@ -323,29 +323,39 @@ static int parse_plain_record(struct parser *ps, size_t line)
             if (ncommas > PLAIN_MAX_COMMAS - 16 || (size_t)(s - start) > UINT32_MAX - 16)
                 return 0; /* a wide or huge record: parse_record reads it */
             for (uint32_t at = (uint32_t)(s - start); commas; commas &= commas - 1)
-                comma_at[ncommas++] = at + (uint32_t)__builtin_ctz(commas);
+                ends[ncommas++] = at + (uint32_t)__builtin_ctz(commas);
         }
         if (stops) {
             s += __builtin_ctz(stops);
             break;
         }
     }
-    size_t skip = 0; /* the line end */
+    *skip = 0; /* the line end */
     if (s < end) {
         if (*s == '\n')
-            skip = 1;
+            *skip = 1;
         else if (*s == '\r' && end - s >= 2 && s[1] == '\n')
-            skip = 2;
+            *skip = 2;
         else
             return 0; /* a quote, a lone CR, a NUL or a byte to check as UTF-8 */
     }
-    size_t n = (size_t)(s - start), nfields = ncommas + 1;
-    if (nfields > ps->lim.max_fields) return 0; /* over a limit: parse_record says which */
-    for (size_t f = 0, from = 0; f < nfields && n > ps->lim.max_field_len; f++) {
-        size_t to = f < ncommas ? comma_at[f] : n;
-        if (to - from > ps->lim.max_field_len) return 0;
-        from = to + 1;
+    size_t n = (size_t)(s - start);
+    if (ncommas + 1 > ps->lim.max_fields) return 0; /* over a limit: parse_record says which */
+    ends[ncommas] = (uint32_t)n;
+    for (size_t f = 0, from = 0; f <= ncommas && n > ps->lim.max_field_len; f++) {
+        if (ends[f] - from > ps->lim.max_field_len) return 0;
+        from = ends[f] + 1;
     }
+    *nfields = ncommas + 1;
+    *len = n;
+    return 1;
+}
+
+/* The plain record plain_scan found, copied whole and split at its commas: what
+ * parse_record would make of it. */
+static void plain_take(struct parser *ps, size_t line, const uint32_t *ends, size_t nfields,
+                       size_t n, size_t skip)
+{
     reserve(ps, n + 1);
     if (ps->cap_ptrs - ps->nptrs < nfields) {
         while (ps->cap_ptrs - ps->nptrs < nfields)
@@ -353,19 +363,18 @@ static int parse_plain_record(struct parser *ps, size_t line)
         ps->ptrs = xrealloc(ps->ptrs, ps->cap_ptrs * sizeof *ps->ptrs);
     }
     char *text = ps->w, **field = ps->ptrs + ps->nptrs;
-    memcpy(text, start, n);
+    memcpy(text, ps->p, n);
     text[n] = '\0';
     field[0] = text;
-    for (size_t f = 0; f < ncommas; f++) {
-        text[comma_at[f]] = '\0';
-        field[f + 1] = text + comma_at[f] + 1;
+    for (size_t f = 0; f + 1 < nfields; f++) {
+        text[ends[f]] = '\0';
+        field[f + 1] = text + ends[f] + 1;
     }
     ps->nptrs += nfields;
     ps->w += n + 1;
-    ps->p = s + skip;
+    ps->p += n + skip;
     if (skip) ps->line++;
     push_row(ps, line, nfields);
-    return 1;
 }
 
 /* One record, from its first byte to just past its line end (or the end). */
@@ -374,7 +383,12 @@ static int parse_record(struct parser *ps)
     if (ps->nrows == ps->lim.max_rows)
         return fail_line(ps, ps->line, REINS_ETOOBIG, ": more than %zu rows", ps->lim.max_rows);
     size_t line = ps->line, first = ps->nptrs;
-    if (parse_plain_record(ps, line)) return 0;
+    uint32_t ends[PLAIN_MAX_COMMAS + 1];
+    size_t nfields, n, skip;
+    if (plain_scan(ps, ends, &nfields, &n, &skip)) {
+        plain_take(ps, line, ends, nfields, n, skip);
+        return 0;
+    }
     int rc;
     ps->field = 0;
     for (;;) {
@@ -506,8 +520,9 @@ int csv_each(const char *data, size_t len, const struct csv_limits *lim, csv_row
     return csv_each_from(data, len, 1, lim, fn, ctx, e);
 }
 
-int csv_each_from(const char *data, size_t len, size_t first_line, const struct csv_limits *lim,
-                  csv_row_fn fn, void *ctx, struct err *e)
+/* csv_each_from; `plain` (may be NULL) is offered each plain record first. */
+static int each(const char *data, size_t len, size_t first_line, const struct csv_limits *lim,
+                csv_plain_fn plain, csv_row_fn fn, void *ctx, struct err *e)
 {
     struct csv_limits l = {SIZE_MAX - 1, SIZE_MAX, 0, 0};
     if (lim) {
@@ -529,6 +544,7 @@ int csv_each_from(const char *data, size_t len, size_t first_line, const struct 
     if (first_line == 1 && len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) ps.p += 3;
     ps.text_cap = 4096;
     ps.text = xmalloc(ps.text_cap);
+    uint32_t ends[PLAIN_MAX_COMMAS + 1];
     int rc = 0;
     while (ps.p < ps.end && !rc) {
         /* blank lines are skipped as csv_parse skips them */
@@ -544,12 +560,37 @@ int csv_each_from(const char *data, size_t len, size_t first_line, const struct 
         }
         ps.w = ps.text;
         ps.nptrs = 0;
-        if ((rc = parse_record(&ps))) break;
+        size_t nfields, n, skip;
+        if (plain && ps.nrows < ps.lim.max_rows && plain_scan(&ps, ends, &nfields, &n, &skip)) {
+            struct csv_plain rec = {ps.line, (const char *)ps.p, ends, nfields,
+                                    (const char *)ps.end};
+            if ((rc = plain(ctx, &rec)) != CSV_AS_ROW) {
+                ps.nrows++;
+                ps.p += n + skip;
+                if (skip) ps.line++;
+                continue;
+            }
+            plain_take(&ps, rec.line, ends, nfields, n, skip);
+        } else if ((rc = parse_record(&ps))) {
+            break;
+        }
         rc = fn(ctx, &ps.cur);
     }
     free(ps.text);
     free(ps.ptrs);
     return rc;
+}
+
+int csv_each_from(const char *data, size_t len, size_t first_line, const struct csv_limits *lim,
+                  csv_row_fn fn, void *ctx, struct err *e)
+{
+    return each(data, len, first_line, lim, NULL, fn, ctx, e);
+}
+
+int csv_each_plain(const char *data, size_t len, size_t first_line, const struct csv_limits *lim,
+                   csv_plain_fn plain, csv_row_fn fn, void *ctx, struct err *e)
+{
+    return each(data, len, first_line, lim, plain, fn, ctx, e);
 }
 
 void csv_doc_free(struct csv_doc *doc)

@@ -25,6 +25,7 @@
 #define REINS_CORE_CSV_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/err.h"
 #include "core/mem.h"
@@ -95,6 +96,28 @@ int csv_each(const char *data, size_t len, const struct csv_limits *lim, csv_row
  * a byte order mark is skipped only when first_line is 1 (the input's start). */
 int csv_each_from(const char *data, size_t len, size_t first_line, const struct csv_limits *lim,
                   csv_row_fn fn, void *ctx, struct err *e);
+
+/* A record as it lies in the input, on one line with nothing to unquote or check: ASCII
+ * without quotes, CR or NUL. Field f is text[f ? ends[f - 1] + 1 : 0, ends[f]); the record
+ * ends at ends[nfields - 1]. Nothing is NUL-terminated or copied. */
+struct csv_plain {
+    size_t line; /* 1-based physical line */
+    const char *text;
+    const uint32_t *ends;
+    size_t nfields;
+    const char *end; /* the input's end: a field may be read a word at a time up to here */
+};
+
+/* Called by csv_each_plain with a plain record; returns what a csv_row_fn returns, or
+ * CSV_AS_ROW to have the record parsed into a csv_row and given to the row callback. */
+typedef int (*csv_plain_fn)(void *ctx, const struct csv_plain *rec);
+#define CSV_AS_ROW 1
+
+/* csv_each_from, offering each plain record to `plain` first: a reader of millions of
+ * rows takes them where they lie, and leaves the rest (and any record whose fields it would
+ * rather see as strings) to `fn`. Records, lines and errors are those of csv_each_from. */
+int csv_each_plain(const char *data, size_t len, size_t first_line, const struct csv_limits *lim,
+                   csv_plain_fn plain, csv_row_fn fn, void *ctx, struct err *e);
 /* Free `doc` and every string in it. NULL does nothing. */
 void csv_doc_free(struct csv_doc *doc);
 

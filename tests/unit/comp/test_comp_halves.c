@@ -1,5 +1,6 @@
-/* test_comp_halves.c -- a credits file read on two threads gives what one pass gives, and
- * deals settled as they end give what deals settled at the end give.
+/* test_comp_halves.c -- a credits file read on two threads gives what one pass gives,
+ * deals settled as they end give what deals settled at the end give, and a plain record read
+ * where it lies gives what the same record parsed into fields gives.
  *
  * comp_read_credits cuts a big file in two and reads the halves at once, taking the second
  * half only when reading it alone cannot differ from reading the file in order. Each test
@@ -384,6 +385,132 @@ static void test_deals_settle_the_same_either_way(void **state)
     sb_release(&y);
 }
 
+/* The file with every row's first field quoted: no row is plain, so every one is parsed
+ * into fields and read by credit_row. Lines and values stay the same. */
+static void quote_first_fields(const struct sb *in, struct sb *out)
+{
+    *out = (struct sb)SB_INIT;
+    const char *p = in->buf, *end = in->buf + in->len, *nl = memchr(p, '\n', in->len);
+    sb_add(out, p, (size_t)(nl + 1 - p)); /* the header */
+    for (p = nl + 1; p < end; p = nl + 1) {
+        nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl) nl = end;
+        const char *comma = memchr(p, ',', (size_t)(nl - p));
+        if (nl > p && comma && *p != '"') {
+            sb_adds(out, "\"");
+            sb_add(out, p, (size_t)(comma - p));
+            sb_adds(out, "\"");
+            sb_add(out, comma, (size_t)(nl - comma));
+        } else {
+            sb_add(out, p, (size_t)(nl - p));
+        }
+        if (nl < end) sb_adds(out, "\n");
+    }
+}
+
+/* Read `credits` as it is and with no plain row (one pass each): the results must be
+ * equal, and the error, if any, contain want_msg. */
+static void same_plain_and_parsed(const char *plan, const char *people, const char *quotas,
+                                  const struct sb *credits, const char *want_msg)
+{
+    struct sb quoted;
+    quote_first_fields(credits, &quoted);
+    struct outcome plain, parsed;
+    read_file(plan, people, quotas, credits, SIZE_MAX, &plain);
+    read_file(plan, people, quotas, &quoted, SIZE_MAX, &parsed);
+    assert_string_equal(plain.msg, parsed.msg);
+    assert_int_equal(plain.rc, parsed.rc);
+    if (want_msg && !strstr(plain.msg, want_msg)) fail_msg("%s: got \"%s\"", want_msg, plain.msg);
+    if (!want_msg && plain.rc) fail_msg("%s", plain.msg);
+    assert_int_equal(plain.credits.len, parsed.credits.len);
+    assert_true(plain.credits.len == 0 ||
+                !memcmp(plain.credits.buf, parsed.credits.buf, plain.credits.len));
+    sb_release(&plain.credits);
+    sb_release(&parsed.credits);
+    sb_release(&quoted);
+}
+
+/* Rows the plain reader takes, rows it hands to credit_row (each kind of value it leaves
+ * alone), and every fault credit_row reports: read plain and parsed, all the same. Names of
+ * 7, 8, 15, 16 and 17 bytes cross the reader's word boundaries; the last row's fields end
+ * the input, where no word past them may be read. */
+static void test_plain_rows_as_parsed_rows(void **state)
+{
+    (void)state;
+    struct sb c;
+    make_credits(&c);
+    same_plain_and_parsed(plan_direct, NULL, NULL, &c, NULL);
+    c.len--; /* no line end after the last row */
+    same_plain_and_parsed(plan_direct, NULL, NULL, &c, NULL);
+    sb_release(&c);
+
+    static const char head[] =
+        "id,deal,person,date,amount,split_bp,role,measure,product,deal_type,cancelled_on\n";
+    static const char good[] =
+        "1,D1,s1,2026-01-05,0,,,,,,\n"
+        "2,D2,seller7,2026-01-05,12345678,10000,direct,bookings,Core,new,\n"
+        "3,D3,seller_8,2026-01-06,123456789,6000,direct,,Platform,renewal,2026-03-01\n"
+        "4,D3,seller_fifteen1,2026-01-06,123456789,4000,,,Platform,renewal,2026-03-01\n"
+        "5,D3,seller_sixteen_1,2026-01-06,123456789,10000,overlay,,Platform,renewal,2026-03-01\n"
+        "6,D4,seller_seventeen1,2026-01-07,5,,,arr,Core; Platform,a_deal_type_long,\n"
+        "7,D5,s1,2026-01-08,99,,direct,,x,y,2026-01-08\n";
+    struct sb f = SB_INIT;
+    sb_addf(&f, "%s%s", head, good);
+    same_plain_and_parsed(plan_direct, NULL, NULL, &f, NULL);
+    sb_release(&f);
+
+    /* handed on, and read the same: ids and deals that do not rise, long and prefixed ids */
+    static const char *const other[] = {
+        "8,D1,s1,2026-01-05,0,,overlay,,,,\n",                    /* a deal met before */
+        "3a,D9,s1,2026-01-09,1,,,,,,\n",                          /* an id that stops rising */
+        "id-000000000000000000000001,D9,s1,2026-01-09,1,,,,,,\n", /* a long id */
+        "8,X9,s1,2026-01-09,1,,,,,,\n",                           /* a deal by name */
+        "8,D9,a_person_of_more_than_16,2026-01-09,1,,,,,,\n",     /* a long name */
+        "8,D9,newcomer,2026-01-09,1,,,,,,\n",                     /* a new person */
+        "8,D9,s1,2026-01-09,007,,,,,,\n",                         /* a leading zero */
+    };
+    for (size_t i = 0; i < sizeof other / sizeof *other; i++) {
+        f = (struct sb)SB_INIT;
+        sb_addf(&f, "%s%s%s9,D10,s1,2026-01-10,1,,,,,,\n10,D11,seller7,2026-01-10,2,,,,,,", head,
+                good, other[i]);
+        same_plain_and_parsed(plan_direct, NULL, NULL, &f, NULL);
+        sb_release(&f);
+    }
+
+    static const struct {
+        const char *row, *msg;
+    } faults[] = {
+        {"8,D9,s1,2026-01-09,x,,,,,,", "field amount: 'x'"},
+        {"8,D9,s1,2026-01-09,+1,,,,,,", "field amount"},
+        {"8,D9,s1,2026-01-09,99999999999999999,,,,,,", "field amount"},
+        {"8,D9,s1,2026-01-09,1,0,,,,,", "field split_bp"},
+        {"8,D9,s1,2026-01-09,1,10001,,,,,", "field split_bp"},
+        {"8,D9,s1,2026-01-09,1,,boss,,,,", "field role"},
+        {"8,D9,s1,2026-02-30,1,,,,,,", "field date"},
+        {"8,D9,s1,2026-01-09,1,,,,,,2026-01-08", "field cancelled_on"},
+        {",D9,s1,2026-01-09,1,,,,,,", "field id: is empty"},
+        {"8,,s1,2026-01-09,1,,,,,,", "field deal: is empty"},
+        {"8,D9,,2026-01-09,1,,,,,,", "field person: is empty"},
+        {"2,D9,s1,2026-01-09,1,,,,,,", "is the id of an earlier row"},
+        {"8,D3,s1,2026-01-06,1,,,,,,", "differs from line"},
+        {"8,D3,s1,2026-01-06,123456789,5000,,,,,,", "fields, but the header has"},
+        {"8,D3,s1,2026-01-06,123456789,5000,,,,,2026-03-01", "over 100%"},
+    };
+    for (size_t i = 0; i < sizeof faults / sizeof *faults; i++) {
+        f = (struct sb)SB_INIT;
+        sb_addf(&f, "%s%s%s\n", head, good, faults[i].row);
+        same_plain_and_parsed(plan_direct, NULL, NULL, &f, faults[i].msg);
+        sb_release(&f);
+    }
+
+    /* with a people file: a person it does not list is refused the same way */
+    f = (struct sb)SB_INIT;
+    sb_addf(&f, "%s1,D1,s1,2026-01-05,10,,,,,,\n2,D2,s9,2026-01-05,10,,,,,,\n", head);
+    same_plain_and_parsed(plan_direct, "person,manager\ns1,\n", NULL, &f,
+                          "is not in the people file");
+    sb_release(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -394,6 +521,7 @@ int main(void)
         cmocka_unit_test(test_files_read_in_order),
         cmocka_unit_test(test_cut_between_deals),
         cmocka_unit_test(test_deals_settle_the_same_either_way),
+        cmocka_unit_test(test_plain_rows_as_parsed_rows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

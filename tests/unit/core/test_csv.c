@@ -494,6 +494,8 @@ struct each_log {
     struct sb sb;   /* "line:field|field|...\n" per record */
     size_t stop_at; /* stop (returning 7) at this record, 0 never */
     size_t n;
+    int decline; /* csv_each_plain: 0 takes plain records, 1 hands every one on, 2 every other */
+    const char *end; /* the input's end, as csv_plain.end must say */
 };
 
 static void log_row(struct sb *sb, const struct csv_row *row)
@@ -511,28 +513,49 @@ static int each_cb(void *ctx, struct csv_row *row)
     return ++l->n == l->stop_at ? 7 : 0;
 }
 
-/* csv_each on s gives what csv_parse gives: records, or the same error. */
+/* A plain record logged as each_cb logs a row, read from where it lies. */
+static int plain_cb(void *ctx, const struct csv_plain *rec)
+{
+    struct each_log *l = ctx;
+    if (l->decline == 1 || (l->decline == 2 && rec->line % 2)) return CSV_AS_ROW;
+    assert_ptr_equal(rec->end, l->end);
+    assert_true(rec->text + rec->ends[rec->nfields - 1] <= rec->end);
+    sb_addf(&l->sb, "%zu:", rec->line);
+    for (size_t f = 0, from = 0; f < rec->nfields; from = rec->ends[f++] + 1) {
+        assert_null(memchr(rec->text + from, '"', rec->ends[f] - from));
+        sb_addf(&l->sb, "%s%.*s", f ? "|" : "", (int)(rec->ends[f] - from), rec->text + from);
+    }
+    sb_adds(&l->sb, "\n");
+    return ++l->n == l->stop_at ? 7 : 0;
+}
+
+/* csv_each on s gives what csv_parse gives: records, or the same error; so does
+ * csv_each_plain, whether it takes plain records, hands them all on or every other one. */
 static void same_as_parse(const char *s, size_t len, const struct csv_limits *lim)
 {
     struct csv_doc *doc = NULL;
-    struct err e1 = {0}, e2 = {0};
+    struct err e1 = {0};
     int rc1 = csv_parse(s, len, lim, &doc, &e1);
-    struct each_log l = {SB_INIT, 0, 0};
-    int rc2 = csv_each(s, len, lim, each_cb, &l, &e2);
-    assert_int_equal(rc1, rc2);
-    if (rc1) {
-        assert_string_equal(e1.msg, e2.msg);
-        assert_int_equal(e1.line, e2.line);
-    } else {
-        struct sb want = SB_INIT;
-        for (size_t r = 0; r < doc->nrows; r++)
-            log_row(&want, &doc->rows[r]);
-        assert_int_equal(want.len, l.sb.len);
-        if (want.len) assert_memory_equal(want.buf, l.sb.buf, want.len);
-        sb_release(&want);
+    struct sb want = SB_INIT;
+    for (size_t r = 0; !rc1 && r < doc->nrows; r++)
+        log_row(&want, &doc->rows[r]);
+    for (int way = 0; way < 4; way++) {
+        struct err e2 = {0};
+        struct each_log l = {SB_INIT, 0, 0, way - 1, s + len};
+        int rc2 = way == 0 ? csv_each(s, len, lim, each_cb, &l, &e2)
+                           : csv_each_plain(s, len, 1, lim, plain_cb, each_cb, &l, &e2);
+        assert_int_equal(rc1, rc2);
+        if (rc1) {
+            assert_string_equal(e1.msg, e2.msg);
+            assert_int_equal(e1.line, e2.line);
+        } else {
+            assert_int_equal(want.len, l.sb.len);
+            if (want.len) assert_memory_equal(want.buf, l.sb.buf, want.len);
+        }
+        sb_release(&l.sb);
     }
+    sb_release(&want);
     csv_doc_free(doc);
-    sb_release(&l.sb);
 }
 
 static void test_each(void **state)
@@ -572,14 +595,20 @@ static void test_each(void **state)
     /* no size or row limit by default: only what was asked */
     struct csv_limits small = {.max_bytes = 4};
     struct err e = {0};
-    struct each_log l = {SB_INIT, 0, 0};
+    struct each_log l = {SB_INIT, 0, 0, 0, NULL};
     assert_int_equal(csv_each(big.buf, big.len, &small, each_cb, &l, &e), REINS_ETOOBIG);
     assert_int_equal(l.n, 0);
 
     /* the callback stops the read, and its code comes back */
-    l = (struct each_log){SB_INIT, 2, 0};
+    l = (struct each_log){SB_INIT, 2, 0, 0, NULL};
     assert_int_equal(csv_each("a\n1\n2\n3\n", 8, NULL, each_cb, &l, &e), 7);
     assert_int_equal(l.n, 2);
+    sb_release(&l.sb);
+    static const char four[] = "a\n1\n2\n3\n";
+    l = (struct each_log){SB_INIT, 2, 0, 0, four + 8};
+    assert_int_equal(csv_each_plain(four, 8, 1, NULL, plain_cb, each_cb, &l, &e), 7);
+    assert_int_equal(l.n, 2);
+    assert_string_equal(l.sb.buf, "1:a\n2:1\n");
     sb_release(&l.sb);
     sb_release(&big);
 
@@ -701,7 +730,7 @@ static void test_each_from(void **state)
     (void)state;
     static const char whole[] = "a,b\n1,2\n\n" BOM "3,4\n5,\"x\n";
     const char *piece = strstr(whole, "\n\n") + 2; /* line 4: the BOM is a field's bytes */
-    struct each_log l = {SB_INIT, 0, 0};
+    struct each_log l = {SB_INIT, 0, 0, 0, NULL};
     struct err e = {0};
     assert_int_equal(csv_each_from(piece, strlen(piece), 4, NULL, each_cb, &l, &e), REINS_EINVAL);
     assert_string_equal(l.sb.buf, "4:" BOM "3|4\n");
