@@ -26,7 +26,7 @@ struct comp_data {
     struct comp_name_map *atoms; /* measures, products, deal types: stored once */
     struct comp_tags_set *tags;  /* each combination of them: stored once */
     char *strs;                  /* room left for credit ids and deal names, in the arena */
-    size_t strs_left;
+    size_t strs_left, strs_block;
     size_t two_halves_from; /* credits files this long are read on two threads; 0: 32 MiB */
     int halves_taken;       /* the last credits file was read on two threads */
     size_t ascending_ids;   /* credits [0, this) have ids as comp_input.ids_ascending says */

@@ -30,6 +30,9 @@ struct arena {
     }
 
 void *arena_alloc(struct arena *a, size_t n);       /* zeroed, 16-byte aligned */
+/* arena_alloc without the zeroing: for a big block about to be filled (writing zeros first
+ * would touch every page twice). */
+void *arena_alloc_raw(struct arena *a, size_t n);
 char *arena_strdup(struct arena *a, const char *s); /* NULL stays NULL */
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

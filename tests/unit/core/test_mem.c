@@ -125,6 +125,14 @@ static void test_arena_release_and_reuse(void **state)
     v[1] = take(&a, 32, 0x22);
     v[2] = take(&a, 1, 0x33);
     assert_intact(v, 3);
+    /* a raw block is aligned, as long as asked, and disturbs no neighbour */
+    unsigned char *raw = arena_alloc_raw(&a, 20000);
+    assert_aligned(raw);
+    memset(raw, 0x44, 20000);
+    v[0] = take(&a, 40, 0x55);
+    assert_intact(v, 3);
+    assert_int_equal(raw[0], 0x44);
+    assert_int_equal(raw[19999], 0x44);
     arena_release(&a);
 }
 
