@@ -7,6 +7,9 @@
  * ("credits.csv line 3: ..."). When all three are accepted, every deal's
  * direct credits add up to the deal, and the engine must succeed or fail
  * with a message; on success each person's payouts add up to their lines.
+ * A credits file without quotes is also read with every row's first field
+ * quoted, which no plain row has: the reader that takes rows where they lie
+ * and the one that reads parsed fields must give the same credits or error.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -45,6 +48,69 @@ static void check_message(const struct err *e, const char *file)
     if (at) check(atol(at + 10) > 0, "message names line 0");
 }
 
+/* Every field of every credit, and the people in the order met. */
+static void describe(const struct comp_data *d, struct sb *out)
+{
+    for (size_t i = 0; i < d->ncredits; i++) {
+        const struct comp_credit *c = &d->credits[i];
+        sb_addf(out, "%s|%s|%u|%d|%d|%lld|%lld|%d|%d|%s|%s|%s|%d|%u\n", c->id, c->deal, c->person,
+                c->date, c->cancelled, (long long)c->amount, (long long)c->deal_amount,
+                (int)c->split_bp, (int)c->role,
+                c->tags && c->tags->measure ? c->tags->measure : "-",
+                c->tags && c->tags->product ? c->tags->product : "-",
+                c->tags && c->tags->deal_type ? c->tags->deal_type : "-", c->source, c->line);
+    }
+    for (size_t i = 0; i < d->npeople; i++)
+        sb_addf(out, "person %s\n", d->people[i].id);
+}
+
+/* Read people, quotas and `credits` into a fresh d; the outcome (error or credits) in out. */
+static int read_all(const struct comp_plan *plan, const char *const part[3], const size_t len[3],
+                    const char *credits, size_t credits_len, struct sb *out)
+{
+    struct comp_data d;
+    comp_data_init(&d);
+    struct err e = {0};
+    int rc = comp_read_people(&d, "people.csv", part[0], len[0], &e);
+    if (!rc) rc = comp_read_quotas(&d, plan, "quotas.csv", part[1], len[1], &e);
+    if (!rc) rc = comp_read_credits(&d, plan, "credits.csv", credits, credits_len, &e);
+    if (rc)
+        sb_addf(out, "error %d: %s\n", rc, e.msg);
+    else
+        describe(&d, out);
+    comp_data_release(&d);
+    return rc;
+}
+
+/* The credits file as read with and without its plain rows. */
+static void check_plain_as_parsed(const struct comp_plan *plan, const char *const part[3],
+                                  const size_t len[3])
+{
+    const char *c = part[2], *end = c + len[2];
+    if (memchr(c, '"', len[2])) return; /* quoting a field would change what the file says */
+    struct sb quoted = SB_INIT;
+    for (const char *p = c, *nl; p < end; p = nl + 1) {
+        nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl) nl = end;
+        const char *comma = memchr(p, ',', (size_t)(nl - p));
+        if (p > c && comma) { /* not the header, nor a line of one field (or none) */
+            sb_addf(&quoted, "\"%.*s\"", (int)(comma - p), p);
+            sb_add(&quoted, comma, (size_t)(nl - comma));
+        } else {
+            sb_add(&quoted, p, (size_t)(nl - p));
+        }
+        if (nl < end) sb_adds(&quoted, "\n");
+    }
+    struct sb a = SB_INIT, b = SB_INIT;
+    read_all(plan, part, len, c, len[2], &a);
+    read_all(plan, part, len, quoted.buf ? quoted.buf : "", quoted.len, &b);
+    check(a.len == b.len && (a.len == 0 || !memcmp(a.buf, b.buf, a.len)),
+          "plain rows read otherwise than parsed ones");
+    sb_release(&a);
+    sb_release(&b);
+    sb_release(&quoted);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const char *part[3] = {"", "", ""};
@@ -60,6 +126,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct comp_plan *plan;
     struct err e = {0};
     check(comp_plan_parse(PLAN, sizeof PLAN - 1, &plan, &e) == 0, "the fixed plan is refused");
+    check_plain_as_parsed(plan, part, len);
     struct comp_data d;
     comp_data_init(&d);
     int rc = comp_read_people(&d, "people.csv", part[0], len[0], &e);
