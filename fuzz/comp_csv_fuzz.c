@@ -94,7 +94,9 @@ static void check_plain_as_parsed(const struct comp_plan *plan, const char *cons
         if (!nl) nl = end;
         const char *comma = memchr(p, ',', (size_t)(nl - p));
         if (p > c && comma) { /* not the header, nor a line of one field (or none) */
-            sb_addf(&quoted, "\"%.*s\"", (int)(comma - p), p);
+            sb_adds(&quoted, "\""); /* the field's bytes as they are, NUL bytes too */
+            sb_add(&quoted, p, (size_t)(comma - p));
+            sb_adds(&quoted, "\"");
             sb_add(&quoted, comma, (size_t)(nl - comma));
         } else {
             sb_add(&quoted, p, (size_t)(nl - p));
