@@ -341,6 +341,7 @@ static int plain_scan(struct parser *ps, uint32_t ends[PLAIN_MAX_COMMAS + 1], si
     }
     size_t n = (size_t)(s - start);
     if (ncommas + 1 > ps->lim.max_fields) return 0; /* over a limit: parse_record says which */
+    if (n > UINT32_MAX) return 0; /* its end would not fit (the commas were checked above) */
     ends[ncommas] = (uint32_t)n;
     for (size_t f = 0, from = 0; f <= ncommas && n > ps->lim.max_field_len; f++) {
         if (ends[f] - from > ps->lim.max_field_len) return 0;
