@@ -1152,9 +1152,9 @@ static int credit_plain(void *ctx, const struct csv_plain *rec)
     size_t slot;
     if (!map_find_key(d->names, &who, &slot)) return CSV_AS_ROW; /* new, or not in the file */
     cd.person = d->names->slots[slot].val;
-    /* the row is good: from here on it is taken */
-    if (!rising_next(&cr->id_order, id.s, id.n, rec->end))
-        return CSV_AS_ROW; /* credit_row maps ids */
+    /* the row is good: from here on it is taken, unless its id breaks the rising order,
+     * which rising_next records as credit_row would, and credit_row maps the ids */
+    if (!rising_next(&cr->id_order, id.s, id.n, rec->end)) return CSV_AS_ROW;
     cd.id = keep_str_n(d, id.s, id.n);
     const char *m = cr->bookings;
     if (measure.n) {
