@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/out_file.h"
 #include "comp/comp.h"
 #include "comp/comp_io.h"
 #include "core/csv.h"
@@ -142,7 +143,7 @@ struct chunk {
 enum { CHUNKS = 8, CHUNK_LINES = 4096 };
 
 struct line_out {
-    FILE *f;
+    struct out_file file;
     const char *path;
     const struct comp_input *in;
     int32_t from, to;
@@ -184,7 +185,7 @@ static void chunk_format(const struct comp_input *in, struct chunk *c)
 static int chunk_write(struct line_out *o, struct chunk *c)
 {
     if (!c->formatted) chunk_format(o->in, c);
-    int bad = c->text.len && fwrite(c->text.buf, 1, c->text.len, o->f) != c->text.len;
+    int bad = out_write(&o->file, c->text.buf, c->text.len);
     c->text.len = 0;
     c->n = 0;
     c->formatted = 0;
@@ -392,9 +393,9 @@ static int comp_calc(int argc, char **argv)
     struct stamp t1 = now();
     /* lines are written as each person's are made: memory stays small */
     struct line_out lo = {.path = out, .in = &in, .from = from, .to = to, .e = &e};
-    if (!rc && !(lo.f = fopen(out, "wb")))
-        rc = err_set(&e, REINS_EIO, "%s: %s", out, strerror(errno));
-    if (lo.f) {
+    lo.file.fd = -1;
+    if (!rc && out_open(&lo.file, out)) rc = err_set(&e, REINS_EIO, "%s: %s", out, strerror(errno));
+    if (lo.file.fd >= 0) {
         pthread_t writer;
         pthread_mutex_init(&lo.mu, NULL);
         pthread_cond_init(&lo.cv, NULL);
@@ -403,7 +404,7 @@ static int comp_calc(int argc, char **argv)
         rc = comp_run_stream(&in, write_lines, &lo, &r, &e);
         int wrc = lines_finish(&lo, &writer, !rc);
         if (!rc) rc = wrc;
-        if (fclose(lo.f) != 0 && !rc) rc = err_set(&e, REINS_EIO, "%s: write failed", out);
+        if (out_close(&lo.file) != 0 && !rc) rc = err_set(&e, REINS_EIO, "%s: write failed", out);
         if (rc) remove(out); /* no half-written file that looks like a result */
     }
     struct stamp t2 = now();
