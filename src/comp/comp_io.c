@@ -72,7 +72,7 @@ static struct map_key map_key_n(const char *s, size_t len)
 static inline struct map_key map_key_padded(const char *s, size_t len)
 {
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
-    return map_key_n(s, len);
+    return map_key_n(s, len); /* the words below are read little-endian */
 #endif
     if (len >= SHORT_KEY) return map_key_n(s, len);
     struct map_key k = {s, len, 0, {0, 0}};
@@ -937,19 +937,37 @@ static int int_field_fast(struct err *e, const char *name, const struct csv_row 
     return int_field(e, name, row, field, v, min, max, out);
 }
 
-/* date_field, remembering the last one: rows in date order repeat it. */
+/* A field of a plain record: not NUL-terminated. */
+struct span {
+    const char *s;
+    size_t n;
+};
+
+/* The days of date v, remembering the last one in text (rows in date order repeat it): 0,
+ * or -1 when it is not a date. */
+static int span_date(struct span v, char text[11], int32_t *days, int32_t *out)
+{
+    if (v.n != 10) return -1; /* a valid date is 10 bytes */
+    if (text[0] && !memcmp(text, v.s, 10)) {
+        *out = *days;
+        return 0;
+    }
+    char buf[11];
+    memcpy(buf, v.s, 10);
+    buf[10] = '\0';
+    if (date_check(buf, "date", NULL)) return -1;
+    memcpy(text, buf, 11);
+    *out = *days = (int32_t)date_to_days(buf);
+    return 0;
+}
+
+/* date_field through span_date's memo. */
 static int date_field_memo(struct err *e, const char *name, const struct csv_row *row,
                            const char *field, const char *v, char text[11], int32_t *days,
                            int32_t *out)
 {
-    if (text[0] && !strcmp(text, v)) {
-        *out = *days;
-        return 0;
-    }
-    if (date_field(e, name, row, field, v, out)) return REINS_EINVAL;
-    memcpy(text, v, 11); /* a valid date is 10 bytes */
-    *days = *out;
-    return 0;
+    if (!span_date((struct span){v, strlen(v)}, text, days, out)) return 0;
+    return date_field(e, name, row, field, v, out); /* its message */
 }
 
 /* Every key so far into `m`, once its keys stop rising. */
@@ -1047,12 +1065,6 @@ static int credit_row(void *ctx, struct csv_row *row)
 
 /* ---- the same, for a record where it lies ----------------------------------------------- */
 
-/* A field of a plain record: not NUL-terminated. */
-struct span {
-    const char *s;
-    size_t n;
-};
-
 static inline struct span span_of(const struct cols *c, const struct csv_plain *rec, int i)
 {
     int f = c->at[i];
@@ -1089,23 +1101,6 @@ static const struct comp_tags *tags_at(struct credits_reader *cr, const char *me
         measure,
         tags_of(cr->d, measure, atom_key(cr->d, product), atom_key(cr->d, type))};
     return m->tags;
-}
-
-/* date_field_memo for a span: 0 and the day, or -1 when it is not a date. */
-static int span_date(struct span v, char text[11], int32_t *days, int32_t *out)
-{
-    if (v.n != 10) return -1; /* a valid date is 10 bytes */
-    if (text[0] && !memcmp(text, v.s, 10)) {
-        *out = *days;
-        return 0;
-    }
-    char buf[11];
-    memcpy(buf, v.s, 10);
-    buf[10] = '\0';
-    if (date_check(buf, "date", NULL)) return -1;
-    memcpy(text, buf, 11);
-    *out = *days = (int32_t)date_to_days(buf);
-    return 0;
 }
 
 /* The common row, taken where it lies in the file: what credit_row would make of it, with
