@@ -33,22 +33,22 @@ static const char SQL_WINDOWS[] = "SELECT person_id, start_date, end_date FROM c
                                   " WHERE plan_id = $1 ORDER BY person_id";
 static const char SQL_ORG[] = "SELECT id, COALESCE(manager_id, 0), start_date FROM people"
                               " ORDER BY id";
-/* Won deals closed in [$1, $2], each with its splits (direct first, in the order they were
- * given) or one row without. */
 /* Won deals closed in [$1, $2], and deals that were won then left won (lost or reopened:
  * column 8 is when, from opportunity_history), as they were when last won: w is the last
- * won state, x the first change after it. History is ordered by (changed_at, id). */
+ * won state, x the first change after it. History is ordered by (changed_at, id). Each
+ * deal has a row per split (direct first, in the order they were given) or one without;
+ * column 10 is its deal type, for SPIF filters. */
 #define HIST_AFTER(l, h)                                                                           \
     "(" l ".changed_at > " h ".changed_at OR (" l ".changed_at = " h ".changed_at AND " l         \
     ".id > " h ".id))"
 static const char SQL_CREDITS[] =
     "SELECT o.id, o.owner_id, o.amount_minor, o.close_date, s.person_id, s.kind, s.share_bp,"
-    " o.currency, CAST(NULL AS BIGINT), s.id FROM opportunities o"
+    " o.currency, CAST(NULL AS BIGINT), s.id, o.deal_type FROM opportunities o"
     " LEFT JOIN comp_splits s ON s.opportunity_id = o.id"
     " WHERE o.status = 'won' AND o.close_date >= $1 AND o.close_date <= $2"
     " UNION ALL"
     " SELECT o.id, w.owner_id, w.amount_minor, w.close_date, s.person_id, s.kind, s.share_bp,"
-    " w.currency, x.changed_at, s.id FROM opportunities o"
+    " w.currency, x.changed_at, s.id, o.deal_type FROM opportunities o"
     " JOIN opportunity_history w ON w.opportunity_id = o.id AND w.status = 'won'"
     " JOIN opportunity_history x ON x.opportunity_id = o.id AND x.status <> 'won'"
     " AND " HIST_AFTER("x", "w") " LEFT JOIN comp_splits s ON s.opportunity_id = o.id"
@@ -694,7 +694,7 @@ static int load_credits(struct store *db, struct comp_db_input *d, struct org *o
             amount = store_int(r, 2);
             day = (int32_t)date_to_days(store_text(r, 3));
             deal_id = arena_printf(a, "%lld", (long long)deal);
-            tags = comp_data_tags(cd, NULL, products_of(dp, ndp, deal), NULL);
+            tags = comp_data_tags(cd, NULL, products_of(dp, ndp, deal), store_text(r, 10));
             has_direct = 0;
             cancelled = COMP_NO_DATE;
             if (!store_isnull(r, 8)) {

@@ -145,7 +145,8 @@ struct opportunity {
     int probability_manual;
     char created_date[11];
     const char *closed_reason;
-    const char *products; /* product names separated by "; ", "" for none */
+    const char *deal_type; /* the CRM's type ("new", "renewal", ...) as written; "" for none */
+    const char *products;  /* product names separated by "; ", "" for none */
     const char *source, *external_id;
     int64_t created_at, updated_at;
 };

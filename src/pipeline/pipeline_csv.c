@@ -61,13 +61,15 @@ enum opp_field {
     OF_ACCOUNT_NAME,
     OF_REASON,
     OF_PRODUCTS,
+    OF_DEAL_TYPE,
     OF_COUNT
 };
 static const char *const opp_fields[OF_COUNT + 1] = {
     "external_id",       "name",       "owner_email",  "amount",
     "currency",          "stage",      "pipeline",     "probability",
     "forecast_category", "close_date", "created_date", "account_external_id",
-    "account_name",      "reason",     "products",     NULL};
+    "account_name",      "reason",     "products",     "deal_type",
+    NULL};
 static const int opp_required[OF_COUNT] = {
     [OF_EXTERNAL_ID] = 1, [OF_NAME] = 1,  [OF_OWNER_EMAIL] = 1,
     [OF_AMOUNT] = 1,      [OF_STAGE] = 1, [OF_CLOSE_DATE] = 1};
@@ -75,10 +77,10 @@ static const int opp_required[OF_COUNT] = {
 static const char *const opp_defaults[2][OF_COUNT] = {
     {"Opportunity ID", "Opportunity Name", "Owner Email", "Amount", "Opportunity Currency", "Stage",
      "Pipeline", "Probability (%)", "Forecast Category", "Close Date", "Created Date", "Account ID",
-     "Account Name", "Loss Reason", "Product Name"},
+     "Account Name", "Loss Reason", "Product Name", "Type"},
     {"Record ID", "Deal Name", "Deal Owner Email", "Amount", "Currency", "Deal Stage", "Pipeline",
      "Deal probability", "Forecast category", "Close Date", "Create Date", "Associated Company ID",
-     "Associated Company", "Closed Lost Reason", "Products"},
+     "Associated Company", "Closed Lost Reason", "Products", "Deal Type"},
 };
 
 enum account_field {
@@ -257,14 +259,14 @@ static const char SQL_ACCOUNTS_OF[] =
 static const char SQL_OPPS_OF[] =
     "SELECT id, external_id, owner_id, pipeline_id, stage_id, amount_minor, currency, close_date,"
     " probability_bp, forecast_category, status, probability_manual, name, account_id,"
-    " closed_reason, created_date FROM opportunities WHERE source = $1";
+    " closed_reason, created_date, deal_type FROM opportunities WHERE source = $1";
 static const char SQL_ACCOUNT_UPDATE[] =
     "UPDATE accounts SET name = $2, owner_id = $3, industry = $4, segment = $5, postcode = $6,"
     " country = $7, latitude_e6 = $8, longitude_e6 = $9, potential_minor = $10, currency = $11,"
     " updated_at = $12 WHERE id = $1";
 static const char SQL_OPP_DETAILS_UPDATE[] =
     "UPDATE opportunities SET name = $2, account_id = $3, closed_reason = $4, created_date = $5,"
-    " updated_at = $6 WHERE id = $1";
+    " updated_at = $6, deal_type = $7 WHERE id = $1";
 static const char SQL_PRODUCTS_DELETE[] =
     "DELETE FROM opportunity_products WHERE opportunity_id = $1";
 static const char SQL_PRODUCT_INSERT[] =
@@ -278,7 +280,7 @@ struct known_opp {
     int64_t id, account_id;
     struct opp_state st;
     int manual;
-    char *name, *reason, *created_date;
+    char *name, *reason, *created_date, *deal_type;
 };
 struct known_account {
     struct account a;
@@ -287,9 +289,9 @@ struct known_account {
 /* One good row of the file, ready to write. */
 struct opp_row {
     size_t line;
-    const char *external_id, *name, *reason, *products;
+    const char *external_id, *name, *reason, *products, *deal_type;
     const char *account_ext, *account_name;
-    int has_probability, has_category, has_products;
+    int has_probability, has_category, has_products, has_deal_type;
     int64_t probability_bp;
     char category[16];
     struct opp_state st;
@@ -409,6 +411,7 @@ static int load_reference(struct import *im, struct err *e)
         k->account_id = store_int(r, 13);
         k->reason = arena_strdup(&im->arena, store_text(r, 14));
         k->created_date = arena_strdup(&im->arena, store_text(r, 15));
+        k->deal_type = arena_strdup(&im->arena, store_text(r, 16));
         strmap_put(&im->opps, ext, (int64_t)im->nknown);
         im->nknown++;
     }
@@ -653,6 +656,10 @@ static int check_opp_row(struct import *im, const struct csv_row *row, struct op
         bad = -1;
     }
     o->products = v ? v : "";
+    /* a file without the column leaves known deals' types as they are, like products */
+    o->has_deal_type = im->col[OF_DEAL_TYPE] >= 0;
+    bad |= text_field(im, row, OF_DEAL_TYPE, "deal_type", 0, TEXT_MAX, &o->deal_type);
+    if (!o->deal_type) o->deal_type = "";
     return bad ? -1 : 0;
 }
 
@@ -800,6 +807,7 @@ static int write_opps(struct import *im, struct opp_row *rows, size_t n,
             snprintf(op->created_date, sizeof op->created_date, "%s",
                      o->created_date[0] ? o->created_date : today);
             op->closed_reason = o->reason;
+            op->deal_type = o->deal_type;
             op->products = products;
             op->source = crm_source_name(im->source);
             op->external_id = o->external_id;
@@ -810,8 +818,10 @@ static int write_opps(struct import *im, struct opp_row *rows, size_t n,
         struct opp_state st;
         row_state(o, k, &st);
         const char *created = o->created_date[0] ? o->created_date : k->created_date;
+        const char *type = o->has_deal_type ? o->deal_type : k->deal_type;
         int details = strcmp(k->name, o->name) || k->account_id != account_id ||
-                      strcmp(k->reason, o->reason) || strcmp(k->created_date, created);
+                      strcmp(k->reason, o->reason) || strcmp(k->created_date, created) ||
+                      strcmp(k->deal_type, type);
         int products_changed = o->has_products && strcmp(known_products[o->known], products);
         char changes[128];
         opp_state_changes(&k->st, &st, changes);
@@ -821,7 +831,8 @@ static int write_opps(struct import *im, struct opp_row *rows, size_t n,
         }
         if (details && (rc = store_run(im->db, SQL_OPP_DETAILS_UPDATE,
                                        PARAMS(SV_INT(k->id), SV_TEXT(o->name), SV_ID(account_id),
-                                              SV_TEXT(o->reason), SV_TEXT(created), SV_INT(by->at)),
+                                              SV_TEXT(o->reason), SV_TEXT(created), SV_INT(by->at),
+                                              SV_TEXT(type)),
                                        NULL, e)) < 0)
             break;
         if (products_changed && (rc = products_write(im->db, k->id, products, 1, e)) < 0) break;
@@ -1123,7 +1134,8 @@ int opportunities_export_csv(struct store *db, const struct principal *who, stru
                                          "close_date",
                                          "created_date",
                                          "reason",
-                                         "products"};
+                                         "products",
+                                         "deal_type"};
     csv_write_row(out, header, sizeof header / sizeof *header);
     for (size_t i = 0; i < n; i++) {
         const struct opportunity *o = &v[i];
@@ -1164,7 +1176,8 @@ int opportunities_export_csv(struct store *db, const struct principal *who, stru
                              o->st.close_date,
                              o->created_date,
                              safe_cell(&a, o->closed_reason),
-                             safe_cell(&a, list.buf ? list.buf : "")};
+                             safe_cell(&a, list.buf ? list.buf : ""),
+                             safe_cell(&a, o->deal_type)};
         csv_write_row(out, row, sizeof row / sizeof *row);
         sb_release(&list);
     }

@@ -145,7 +145,10 @@ static int make_deal(struct demo *d, const struct seller *s, int64_t account, co
     opp_state_enter_stage(&o.st, d->open[stage], 0);
     date_from_days(day, o.created_date);
     const char *kind[] = {"renewal", "expansion", "new platform", "pilot", "rollout"};
-    o.name = arena_printf(&d->arena, "%s %s", acc_name, kind[pick(&d->rng, N(kind))]);
+    const char *type[] = {"renewal", "expansion", "new", "new", "new"}; /* the CRM's Type */
+    int k = pick(&d->rng, N(kind));
+    o.name = arena_printf(&d->arena, "%s %s", acc_name, kind[k]);
+    o.deal_type = type[k];
     o.products = arena_printf(&d->arena, "%s; %s", products[pick(&d->rng, N(products))],
                               products[pick(&d->rng, N(products))]);
     o.closed_reason = "";

@@ -28,9 +28,9 @@ static const char SQL_ACCOUNT_INSERT[] =
 static const char SQL_OPP_INSERT[] =
     "INSERT INTO opportunities (account_id, owner_id, name, amount_minor, currency, pipeline_id,"
     " stage_id, probability_bp, probability_manual, forecast_category, status, close_date,"
-    " created_date, closed_reason, source, external_id, created_at, updated_at)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)"
-    " RETURNING id";
+    " created_date, closed_reason, source, external_id, created_at, updated_at, deal_type)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17,"
+    " $18) RETURNING id";
 static const char SQL_PRODUCT_INSERT[] =
     "INSERT INTO opportunity_products (opportunity_id, name) VALUES ($1, $2)";
 static const char SQL_HISTORY_INSERT[] =
@@ -48,7 +48,7 @@ static const char SQL_PERSON_EXISTS[] = "SELECT COUNT(*) FROM people WHERE id = 
     "o.id, o.account_id, a.name, o.owner_id, w.name, o.name, o.amount_minor, o.currency,"          \
     " o.pipeline_id, p.name, o.stage_id, s.name, o.probability_bp, o.probability_manual,"          \
     " o.forecast_category, o.status, o.close_date, o.created_date, o.closed_reason, o.source,"     \
-    " o.external_id, o.created_at, o.updated_at"
+    " o.external_id, o.created_at, o.updated_at, o.deal_type"
 #define OPP_FROM                                                                                   \
     " FROM opportunities o LEFT JOIN accounts a ON a.id = o.account_id"                            \
     " JOIN people w ON w.id = o.owner_id JOIN pipelines p ON p.id = o.pipeline_id"                 \
@@ -233,7 +233,8 @@ int opportunity_create(struct store *db, const struct opportunity *o,
                SV_INT(s->probability_bp), SV_INT(o->probability_manual ? 1 : 0),
                SV_TEXT(s->forecast_category), SV_TEXT(s->status), SV_TEXT(s->close_date),
                SV_TEXT(o->created_date), SV_TEXT(o->closed_reason ? o->closed_reason : ""),
-               SV_TEXT(o->source ? o->source : "reins"), SV_TEXT(o->external_id), SV_INT(by->at)),
+               SV_TEXT(o->source ? o->source : "reins"), SV_TEXT(o->external_id), SV_INT(by->at),
+               SV_TEXT(o->deal_type ? o->deal_type : "")),
         &id, e);
     if (rc == REINS_EINVAL) {
         int64_t known = 0;
@@ -253,14 +254,14 @@ int opportunity_create(struct store *db, const struct opportunity *o,
 /* ---- many new opportunities at once (imports) ---------------------------------------------- */
 
 /* Rows per statement: one round trip for many rows matters on PostgreSQL, where each
- * statement is a round trip; 18 parameters a row stays far below both databases' limits.
+ * statement is a round trip; 19 parameters a row stays far below both databases' limits.
  * Batches are powers of two (256, then 128, 64, ... for the rest) so a connection caches a
  * handful of statement texts, not one per remainder size. */
 #define MANY_BATCH 256
 #define OPP_INSERT_HEAD                                                                            \
     "INSERT INTO opportunities (account_id, owner_id, name, amount_minor, currency, pipeline_id,"  \
     " stage_id, probability_bp, probability_manual, forecast_category, status, close_date,"        \
-    " created_date, closed_reason, source, external_id, created_at, updated_at) VALUES "
+    " created_date, closed_reason, source, external_id, created_at, updated_at, deal_type) VALUES "
 #define HISTORY_INSERT_HEAD                                                                        \
     "INSERT INTO opportunity_history (opportunity_id, changed_at, source, user_id, changes,"       \
     " owner_id, pipeline_id, stage_id, amount_minor, currency, close_date, probability_bp,"        \
@@ -308,11 +309,11 @@ static int create_batch(struct store *db, const struct opportunity *v, size_t n,
                         const struct change_source *by, int64_t *ids, struct arena *a,
                         struct err *e)
 {
-    struct store_val *p = arena_alloc(a, n * 18 * sizeof *p);
+    struct store_val *p = arena_alloc(a, n * 19 * sizeof *p);
     for (size_t i = 0; i < n; i++) {
         const struct opportunity *o = &v[i];
         const struct opp_state *s = &o->st;
-        struct store_val row[18] = {SV_ID(o->account_id),
+        struct store_val row[19] = {SV_ID(o->account_id),
                                     SV_INT(s->owner_id),
                                     SV_TEXT(o->name),
                                     SV_INT(s->amount_minor),
@@ -329,12 +330,13 @@ static int create_batch(struct store *db, const struct opportunity *v, size_t n,
                                     SV_TEXT(o->source),
                                     SV_TEXT(o->external_id),
                                     SV_INT(by->at),
-                                    SV_INT(by->at)};
-        memcpy(&p[i * 18], row, sizeof row);
+                                    SV_INT(by->at),
+                                    SV_TEXT(o->deal_type ? o->deal_type : "")};
+        memcpy(&p[i * 19], row, sizeof row);
     }
-    char *sql = multi_insert_sql(OPP_INSERT_HEAD, 18, n, " RETURNING id, external_id");
+    char *sql = multi_insert_sql(OPP_INSERT_HEAD, 19, n, " RETURNING id, external_id");
     struct store_rows *r;
-    int rc = store_query(db, sql, p, (int)(n * 18), &r, e);
+    int rc = store_query(db, sql, p, (int)(n * 19), &r, e);
     free(sql);
     if (rc < 0) return rc;
     struct id_ext *got = arena_alloc(a, (n + 1) * sizeof *got);
@@ -465,6 +467,7 @@ static void read_opp(struct store_rows *r, struct arena *a, struct opportunity *
     o->external_id = arena_strdup(a, store_text(r, 20));
     o->created_at = store_int(r, 21);
     o->updated_at = store_int(r, 22);
+    o->deal_type = arena_strdup(a, store_text(r, 23));
     o->products = "";
 }
 
@@ -748,6 +751,7 @@ json_t *opportunity_to_json(const struct opportunity *o)
         "status", o->st.status, "close_date", o->st.close_date, "created_date", o->created_date,
         "closed_reason", o->closed_reason ? o->closed_reason : "", "products",
         o->products ? o->products : "", "source", o->source ? o->source : "");
+    json_object_set_new(j, "deal_type", json_string(o->deal_type ? o->deal_type : ""));
     json_object_set_new(j, "account",
                         o->account_id ? json_pack("{s:I, s:s}", "id", (json_int_t)o->account_id,
                                                   "name", o->account_name ? o->account_name : "")

@@ -681,6 +681,10 @@ const struct migration migrations[] = {
      "ALTER TABLE comp_disputes ADD COLUMN line_deal_id BIGINT;\n"
      "ALTER TABLE comp_disputes ADD COLUMN line_amount_minor BIGINT;\n"
      "ALTER TABLE comp_disputes ADD COLUMN line_explanation TEXT;\n"},
+    /* A deal's type as the CRM names it ("New Business", "renewal"...): plans pay SPIFs on
+     * deals of given types. Text as imported, not a fixed list: each CRM has its own. */
+    {14, "opportunities: the deal type, for SPIFs on deals of a type",
+     "ALTER TABLE opportunities ADD COLUMN deal_type TEXT NOT NULL DEFAULT '';\n"},
 };
 
 const int migrations_count = (int)(sizeof migrations / sizeof migrations[0]);

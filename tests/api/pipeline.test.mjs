@@ -166,11 +166,14 @@ test('the pipeline as of a date, and HubSpot deals with a saved mapping', async 
   const m = expectStatus(await put(admin, '/crm-mappings?source=hubspot&object=opportunities', { columns: { owner_email: 'Owner' } }), 200);
   assert.equal(m.fields.find((f) => f.field === 'owner_email').column, 'Owner');
   assert.equal(m.fields.find((f) => f.field === 'owner_email').default, 'Deal Owner Email');
-  const deals = ['Record ID,Deal Name,Owner,Amount,Deal Stage,Pipeline,Close Date', `9,HubSpot deal,${ORG.s1b.email},700,contractsent,Sales Pipeline,2026-12-01 00:00`].join('\n');
+  assert.equal(m.fields.find((f) => f.field === 'deal_type').default, 'Deal Type');
+  const deals = ['Record ID,Deal Name,Owner,Amount,Deal Stage,Pipeline,Close Date,Deal Type', `9,HubSpot deal,${ORG.s1b.email},700,contractsent,Sales Pipeline,2026-12-01 00:00,newbusiness`].join('\n');
   assert.deepEqual(expectStatus(await importCsv(deals, { source: 'hubspot' }), 200), { created: 1, updated: 0, unchanged: 0 });
   const hs = (await allDeals(S.s1b)).find((o) => o.source === 'hubspot');
   assert.equal(hs.stage.name, 'Contract Sent');
   assert.equal(hs.pipeline.name, 'Sales Pipeline');
+  assert.equal(hs.deal_type, 'newbusiness'); // as the CRM wrote it: SPIF filters match it
+  assert.equal((await allDeals(admin)).find((o) => o.external_id === '006N1').deal_type, '');
 });
 
 test('accounts import and the CSV export (visible deals only)', async () => {
@@ -186,6 +189,7 @@ test('accounts import and the CSV export (visible deals only)', async () => {
   assert.equal(rows[0].amount, '10000.00');
   const all = csvRecords((await get(admin, '/export/opportunities')).text);
   assert.equal(all.length, 4);
+  assert.equal(all.find((r) => r.source === 'hubspot').deal_type, 'newbusiness');
   // the command line exports the same deals
   const cli = reins(['--db', dbUrl, 'export', 'opportunities']);
   assert.equal(cli.status, 0, cli.stderr);

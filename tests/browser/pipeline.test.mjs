@@ -18,9 +18,9 @@ test('an admin imports a CRM file in the browser; the manager sees it on the boa
   const reports = (await admin.get(`/people/${me.id}/reports`)).people;
   const seller = reports.find((p) => p.depth === 1);
   const csv = [
-    'Opportunity ID,Opportunity Name,Account Name,Owner Email,Amount,Stage,Close Date',
-    `BT-1,Browser Test Deal,Browser Test Inc,${seller.email},"123,456.00",Negotiation/Review,2026-12-15`,
-    `BT-2,Bad Row Deal,Browser Test Inc,${seller.email},lots,Negotiation/Review,2026-12-15`,
+    'Opportunity ID,Opportunity Name,Account Name,Owner Email,Amount,Stage,Close Date,Type',
+    `BT-1,Browser Test Deal,Browser Test Inc,${seller.email},"123,456.00",Negotiation/Review,2026-12-15,New Business`,
+    `BT-2,Bad Row Deal,Browser Test Inc,${seller.email},lots,Negotiation/Review,2026-12-15,`,
   ].join('\n');
   const page = await newPage(env.browser, env.url);
   await login(page, env.logins.admin);
@@ -66,6 +66,7 @@ test('an admin imports a CRM file in the browser; the manager sees it on the boa
   await mpage.locator('h1', { hasText: 'Browser Test Deal' }).waitFor();
   assert.equal(await mpage.locator('table.history-table tbody tr').count(), 1);
   assert.match(await mpage.locator('table.history-table tbody tr').first().innerText(), /import:salesforce/);
+  assert.match(await mpage.locator('.deal-facts').innerText(), /Deal type\s+New Business/);
   await screenshot(mpage, 'pipeline-deal');
   // the table view with a filter
   await mpage.goto('/#/pipeline');

@@ -137,6 +137,7 @@ export async function render(root, ctx) {
         fact('Created', formatDate(o.created_date)),
         fact('Owner', o.owner.name),
         fact('Close date slipped', o.slips.count ? `${o.slips.count} ${o.slips.count === 1 ? 'time' : 'times'}, ${o.slips.days} days in all` : 'Never'),
+        o.deal_type ? fact('Deal type', o.deal_type) : null,
         o.products ? fact('Products', o.products) : null,
         o.closed_reason ? fact('Reason', o.closed_reason) : null,
         o.external_id ? fact('CRM id', `${o.source} ${o.external_id}`) : null,

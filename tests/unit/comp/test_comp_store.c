@@ -724,6 +724,57 @@ static void test_spif_on_products(void **state)
     testdb_close(db);
 }
 
+/* A SPIF filtered on deal types and products pays on a pipeline deal of one of the types
+ * with the product, and not on one of another type, one without a type, or one of the type
+ * without the product. Deal types compare as written, case included: "New" is not "new". */
+static void test_spif_on_deal_types(void **state)
+{
+    static const char plan[] =
+        "{\"name\": \"New logo SPIF\", \"currency\": \"USD\", \"effective_from\": \"2026-01-01\","
+        " \"quota_period\": \"month\", \"payout_period\": \"month\", \"components\": ["
+        "{\"id\": \"new-logo\", \"type\": \"spif\", \"rate_ppm\": 20000,"
+        " \"filter\": {\"deal_types\": [\"new\", \"New Business\"], \"products\": [\"Core\"]}}]}";
+    static const char set_type[] =
+        "UPDATE opportunities SET deal_type = $1 WHERE id = (SELECT MAX(id) FROM opportunities)";
+    static const char add_product[] =
+        "INSERT INTO opportunity_products (opportunity_id, name) VALUES"
+        " ((SELECT MAX(id) FROM opportunities), $1)";
+    struct store *db = testdb_open(state);
+    struct err e = {0};
+    int64_t ana = fixture_person(db, "Ana", "ana@test.example", 0, 0, "2020-01-01", "active");
+    int64_t id = 0, run = 0;
+    int version = 0;
+    if (comp_plan_store(db, plan, strlen(plan), 0, 1, 0, &id, &version, &e) < 0)
+        fail_msg("plan: %s", e.msg);
+    if (comp_assign(db, id, ana, "2026-01-01", NULL, 0, 1, 0, NULL, &e) < 0) fail_msg("%s", e.msg);
+    /* type, product, amount: what the SPIF pays (2% of the credit) */
+    static const struct {
+        const char *type, *product;
+        int64_t amount;
+    } deals[] = {
+        {"new", "Core", 500000},          /* 2% of 5,000.00 = 100.00 */
+        {"New Business", "Core", 250000}, /* 2% of 2,500.00 = 50.00 */
+        {"renewal", "Core", 700000},      /* another type: nothing */
+        {"New", "Core", 800000},          /* not "new": nothing */
+        {"", "Core", 900000},             /* no type: nothing */
+        {"new", "Support", 300000},       /* the type without the product: nothing */
+    };
+    for (size_t i = 0; i < sizeof deals / sizeof *deals; i++) {
+        add_deal(db, ana, deals[i].amount, "USD", "won", "2026-01-10");
+        if (store_run(db, set_type, PARAMS(SV_TEXT(deals[i].type)), NULL, &e) < 0 ||
+            store_run(db, add_product, PARAMS(SV_TEXT(deals[i].product)), NULL, &e) < 0)
+            fail_msg("%s", e.msg);
+    }
+    if (comp_payout_run(db, id, "2026-01", 0, 10, 0, &run, &e) < 0) fail_msg("%s", e.msg);
+    assert_int_equal(sum(db, SQL_RUN_LINES, run), 2);
+    assert_int_equal(sum(db, SQL_RUN_TOTAL, run), 10000 + 5000);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_lines l JOIN opportunities o"
+                                       " ON o.id = l.deal_id WHERE l.rule = 'spif_rate'"
+                                       " AND o.deal_type IN ('new', 'New Business')"),
+                     2);
+    testdb_close(db);
+}
+
 /* A deal in another currency: converted at its close date's rate, or the run fails. */
 static void test_fx(void **state)
 {
@@ -844,6 +895,7 @@ int main(void)
         TESTDB_BOTH(test_audit),
         TESTDB_BOTH(test_dispute_keeps_its_line),
         TESTDB_BOTH(test_spif_on_products),
+        TESTDB_BOTH(test_spif_on_deal_types),
         TESTDB_BOTH(test_fx),
         TESTDB_BOTH(test_model),
     };

@@ -541,6 +541,87 @@ static void test_import_salesforce_and_reimport(void **state)
     testdb_close(db);
 }
 
+/* The CRM's deal type (Salesforce "Type", HubSpot "Deal Type") is kept as written; a file
+ * without the column leaves known deals' types alone, one with it changes them; it is in the
+ * deal's JSON and in the export. A control character in it is refused at its line. */
+static void test_import_deal_type(void **state)
+{
+    struct store *db = testdb_open(state);
+    struct err e = {0};
+    struct arena a = ARENA_INIT;
+    fixture_person(db, "Ana", "ana@x.io", 0, 0, NULL, NULL);
+    static const char typed[] =
+        "Record ID,Deal Name,Deal Owner Email,Amount,Deal Stage,Close Date,Deal Type\n"
+        "1,Acme,ana@x.io,100,Prospecting,2027-01-01,New Business\n"
+        "2,Globex,ana@x.io,200,Prospecting,2027-01-01,\n";
+    static const char untyped[] =
+        "Record ID,Deal Name,Deal Owner Email,Amount,Deal Stage,Close Date\n"
+        "1,Acme,ana@x.io,100,Prospecting,2027-01-01\n"
+        "2,Globex,ana@x.io,200,Prospecting,2027-01-01\n";
+    static const char retyped[] =
+        "Record ID,Deal Name,Deal Owner Email,Amount,Deal Stage,Close Date,Deal Type\n"
+        "1,Acme,ana@x.io,100,Prospecting,2027-01-01,New Business\n"
+        "2,Globex,ana@x.io,200,Prospecting,2027-01-01, renewal \n";
+    struct import_result res;
+    int unchanged;
+    assert_int_equal(
+        import_text(db, CRM_HUBSPOT, CRM_OPPORTUNITIES, typed, 1000, &res, &unchanged, &e), 0);
+    assert_int_equal(res.created, 2);
+    import_result_release(&res);
+    int64_t acme = fixture_count(db, "SELECT id FROM opportunities WHERE external_id = '1'");
+    int64_t globex = fixture_count(db, "SELECT id FROM opportunities WHERE external_id = '2'");
+    struct opportunity o;
+    assert_int_equal(opportunity_get(db, acme, &a, &o, &e), 0);
+    assert_string_equal(o.deal_type, "New Business");
+    json_t *j = opportunity_to_json(&o);
+    assert_string_equal(json_string_value(json_object_get(j, "deal_type")), "New Business");
+    json_decref(j);
+    assert_int_equal(opportunity_get(db, globex, &a, &o, &e), 0);
+    assert_string_equal(o.deal_type, "");
+
+    /* no column: nothing to change */
+    assert_int_equal(
+        import_text(db, CRM_HUBSPOT, CRM_OPPORTUNITIES, untyped, 2000, &res, &unchanged, &e), 0);
+    assert_int_equal(res.updated, 0);
+    assert_int_equal(unchanged, 2);
+    import_result_release(&res);
+    assert_int_equal(opportunity_get(db, acme, &a, &o, &e), 0);
+    assert_string_equal(o.deal_type, "New Business");
+
+    /* the column with a new value (trimmed, as every field): that deal only */
+    assert_int_equal(
+        import_text(db, CRM_HUBSPOT, CRM_OPPORTUNITIES, retyped, 3000, &res, &unchanged, &e), 0);
+    assert_int_equal(res.updated, 1);
+    assert_int_equal(unchanged, 1);
+    import_result_release(&res);
+    assert_int_equal(opportunity_get(db, globex, &a, &o, &e), 0);
+    assert_string_equal(o.deal_type, "renewal");
+
+    struct sb out = SB_INIT;
+    struct principal admin = fixture_principal(ROLE_ADMIN, 0);
+    assert_int_equal(opportunities_export_csv(db, &admin, &out, &e), 0);
+    assert_non_null(strstr(out.buf, ",reason,products,deal_type\r\n"));
+    assert_non_null(strstr(out.buf, ",2027-01-01,1970-01-01,,,renewal\r\n"));
+    assert_non_null(strstr(out.buf, ",2027-01-01,1970-01-01,,,New Business\r\n"));
+    sb_release(&out);
+
+    /* a control character: refused at its line and field, nothing written */
+    static const char bad[] =
+        "Record ID,Deal Name,Deal Owner Email,Amount,Deal Stage,Close Date,Deal Type\n"
+        "1,Acme,ana@x.io,100,Prospecting,2027-01-01,\"new\x01\"\n";
+    assert_int_equal(
+        import_text(db, CRM_HUBSPOT, CRM_OPPORTUNITIES, bad, 4000, &res, &unchanged, &e),
+        REINS_EINVAL);
+    assert_int_equal(res.nproblems, 1);
+    assert_int_equal(res.problems[0].line, 2);
+    assert_string_equal(res.problems[0].field, "deal_type");
+    import_result_release(&res);
+    assert_int_equal(opportunity_get(db, acme, &a, &o, &e), 0);
+    assert_string_equal(o.deal_type, "New Business");
+    arena_release(&a);
+    testdb_close(db);
+}
+
 /* An import larger than one batch (256 rows, then powers of two): every deal gets its own
  * id, history row and products, matched by external id. */
 static void test_import_in_batches(void **state)
@@ -814,6 +895,7 @@ int main(void)
         TESTDB_BOTH(test_slips_and_as_of),
         TESTDB_BOTH(test_list_and_board),
         TESTDB_BOTH(test_import_salesforce_and_reimport),
+        TESTDB_BOTH(test_import_deal_type),
         TESTDB_BOTH(test_import_in_batches),
         TESTDB_BOTH(test_bad_import_leaves_nothing),
         TESTDB_BOTH(test_hubspot_mapping_and_accounts),
