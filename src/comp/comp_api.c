@@ -129,19 +129,32 @@ static void statements(struct api_call *call)
                json_pack("{s:I, s:o}", "person_id", (json_int_t)person, "statements", a));
 }
 
+/* An optional text query (a product or deal type): "" when absent. */
+static int query_text(struct api_call *call, const char *name, const char **out)
+{
+    const char *v = http_query(call->req, name);
+    *out = v ? v : "";
+    if (v && *v && text_check(v, 255, name, &call->err) < 0) return REINS_EINVAL;
+    return 0;
+}
+
 static void estimate(struct api_call *call)
 {
-    int64_t person, plan, amount;
+    struct comp_extra_deal deal = {0};
+    int64_t plan;
     const char *period = http_query(call->req, "period");
-    if (person_in_sight(call, &person) < 0 || query_id(call, "plan_id", &plan) < 0 ||
-        query_id(call, "amount_minor", &amount) < 0)
+    if (person_in_sight(call, &deal.person_id) < 0 || query_id(call, "plan_id", &plan) < 0 ||
+        query_id(call, "amount_minor", &deal.amount) < 0 ||
+        query_text(call, "product", &deal.product) < 0 ||
+        query_text(call, "deal_type", &deal.deal_type) < 0)
         return api_fail(call);
     int64_t delta = 0;
-    if (comp_estimate(call->db, plan, person, period, amount, &delta, &call->err) < 0)
-        return api_fail(call);
+    if (comp_estimate(call->db, plan, period, &deal, &delta, &call->err) < 0) return api_fail(call);
     reply_json(call->req, call->res, 200,
-               json_pack("{s:I, s:I, s:s, s:I}", "person_id", (json_int_t)person, "amount_minor",
-                         (json_int_t)amount, "period", period, "earns_minor", (json_int_t)delta));
+               json_pack("{s:I, s:I, s:s, s:s, s:s, s:I}", "person_id", (json_int_t)deal.person_id,
+                         "amount_minor", (json_int_t)deal.amount, "product", deal.product,
+                         "deal_type", deal.deal_type, "period", period, "earns_minor",
+                         (json_int_t)delta));
 }
 
 /* A seller disputes one of their own lines: {run_id, line_no, comment}. */

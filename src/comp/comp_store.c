@@ -742,8 +742,9 @@ static void keep_payees_credits(struct comp_db_input *d, const struct window *w,
     free(moved);
 }
 
-int comp_input_load(struct store *db, int64_t plan_id, int32_t last_month, int64_t extra_person,
-                    int64_t extra_amount, struct arena *a, struct comp_db_input *d, struct err *e)
+int comp_input_load(struct store *db, int64_t plan_id, int32_t last_month,
+                    const struct comp_extra_deal *extra, struct arena *a,
+                    struct comp_db_input *d, struct err *e)
 {
     struct comp_plan *plan;
     int rc = plan_load(db, plan_id, &plan, e);
@@ -751,11 +752,11 @@ int comp_input_load(struct store *db, int64_t plan_id, int32_t last_month, int64
         memset(d, 0, sizeof *d);
         return rc;
     }
-    return comp_input_load_plan(db, plan_id, plan, last_month, extra_person, extra_amount, a, d, e);
+    return comp_input_load_plan(db, plan_id, plan, last_month, extra, a, d, e);
 }
 
 int comp_input_load_plan(struct store *db, int64_t plan_id, struct comp_plan *plan,
-                         int32_t last_month, int64_t extra_person, int64_t extra_amount,
+                         int32_t last_month, const struct comp_extra_deal *extra,
                          struct arena *a, struct comp_db_input *d, struct err *e)
 {
     memset(d, 0, sizeof *d);
@@ -818,15 +819,17 @@ int comp_input_load_plan(struct store *db, int64_t plan_id, struct comp_plan *pl
         }
     }
 
-    if (extra_amount > 0) {
+    if (extra) {
         size_t who = 0;
-        while (who < d->npayees && d->person_ids[who] != extra_person)
+        while (who < d->npayees && d->person_ids[who] != extra->person_id)
             who++;
         if (who == d->npayees) {
             rc = err_field(e, REINS_EINVAL, "person_id", "person %lld is not on this plan",
-                           (long long)extra_person);
+                           (long long)extra->person_id);
             goto fail;
         }
+        const char *product = extra->product && *extra->product ? extra->product : NULL;
+        const char *type = extra->deal_type && *extra->deal_type ? extra->deal_type : NULL;
         *comp_credit_new(&d->data) = (struct comp_credit){
             .id = "estimate",
             .deal = "estimate",
@@ -834,10 +837,10 @@ int comp_input_load_plan(struct store *db, int64_t plan_id, struct comp_plan *pl
             .role = COMP_ROLE_DIRECT,
             .date = last_day,
             .cancelled = COMP_NO_DATE,
-            .amount = extra_amount,
-            .deal_amount = extra_amount,
+            .amount = extra->amount,
+            .deal_amount = extra->amount,
             .split_bp = COMP_BP,
-            .tags = comp_data_tags(&d->data, NULL, NULL, NULL),
+            .tags = comp_data_tags(&d->data, NULL, product, type),
             .source = -1,
             .line = d->data.ncredits + 1,
         };
@@ -1087,7 +1090,7 @@ int comp_payout_run(struct store *db, int64_t plan_id, const char *period, int i
     if ((rc = plan_load(db, plan_id, &plan, e)) < 0) goto out;
     rc = run_period(plan, period, &first, &last, e);
     comp_plan_free(plan);
-    if (rc < 0 || (rc = comp_input_load(db, plan_id, last, 0, 0, &a, &d, e)) < 0) goto out;
+    if (rc < 0 || (rc = comp_input_load(db, plan_id, last, NULL, &a, &d, e)) < 0) goto out;
 
     int64_t run_id = 0, closed_runs = 0;
     struct store_rows *r;
@@ -1230,23 +1233,24 @@ static int64_t earned_to(const struct comp_db_input *d, const struct comp_result
     return v;
 }
 
-int comp_estimate(struct store *db, int64_t plan_id, int64_t person_id, const char *period,
-                  int64_t amount, int64_t *delta_out, struct err *e)
+int comp_estimate(struct store *db, int64_t plan_id, const char *period,
+                  const struct comp_extra_deal *deal, int64_t *delta_out, struct err *e)
 {
-    if (amount <= 0) return err_field(e, REINS_EINVAL, "amount", "amount must be above 0");
+    if (deal->amount <= 0) return err_field(e, REINS_EINVAL, "amount", "amount must be above 0");
     struct arena a = {0};
     struct comp_db_input base = {0}, more = {0};
     struct comp_result r1 = {0}, r2 = {0};
     int32_t first, last;
-    int rc = comp_input_load(db, plan_id, 0, 0, 0, &a, &base, e);
+    int rc = comp_input_load(db, plan_id, 0, NULL, &a, &base, e);
     if (rc < 0) goto out;
     if ((rc = run_period(base.plan, period, &first, &last, e)) < 0) goto out;
     comp_db_input_release(&base);
-    if ((rc = comp_input_load(db, plan_id, last, 0, 0, &a, &base, e)) < 0) goto out;
-    if ((rc = comp_input_load(db, plan_id, last, person_id, amount, &a, &more, e)) < 0) goto out;
+    if ((rc = comp_input_load(db, plan_id, last, NULL, &a, &base, e)) < 0) goto out;
+    if ((rc = comp_input_load(db, plan_id, last, deal, &a, &more, e)) < 0) goto out;
     if ((rc = comp_run(&base.in, &r1, e)) < 0) goto out;
     if ((rc = comp_run(&more.in, &r2, e)) < 0) goto out;
-    *delta_out = earned_to(&more, &r2, person_id) - earned_to(&base, &r1, person_id);
+    *delta_out =
+        earned_to(&more, &r2, deal->person_id) - earned_to(&base, &r1, deal->person_id);
 out:
     comp_result_release(&r1);
     comp_result_release(&r2);

@@ -50,8 +50,8 @@ int comp_assign(struct store *db, int64_t plan_id, int64_t person_id, const char
  * credited deal without a rate fails with REINS_EINVAL naming the deal and currency
  * (field "currency"). person_ids[i] is the database id of in->people[i];
  * deal_ids[i] the opportunity of credits[i].
- * With extra_amount > 0, one more credit of that amount is added for
- * `extra_person` on the last day of last_month (the earnings estimator). */
+ * With `extra` (not NULL), one more deal is credited whole to its person on the last day
+ * of last_month (the earnings estimator). */
 /* A deal in another currency than the plan's, converted at its close date. */
 struct comp_fx_note {
     int64_t deal_id;
@@ -71,14 +71,20 @@ struct comp_db_input {
     struct comp_fx_note *fx; /* the converted deals, in the arena */
     size_t nfx, capfx;
 };
-int comp_input_load(struct store *db, int64_t plan_id, int32_t last_month, int64_t extra_person,
-                    int64_t extra_amount, struct arena *arena, struct comp_db_input *out,
-                    struct err *e);
+/* A deal that is not in the pipeline: what the earnings estimator asks about. */
+struct comp_extra_deal {
+    int64_t person_id;               /* a payee of the plan */
+    int64_t amount;                  /* minor units of the plan's currency, above 0 */
+    const char *product, *deal_type; /* NULL or "" for none (SPIF filters read them) */
+};
+int comp_input_load(struct store *db, int64_t plan_id, int32_t last_month,
+                    const struct comp_extra_deal *extra, struct arena *arena,
+                    struct comp_db_input *out, struct err *e);
 /* comp_input_load with the people and assignments of plan `plan_id` but the rules of
  * `plan`, taken over (freed by comp_db_input_release, on failure too): plan modelling. */
 int comp_input_load_plan(struct store *db, int64_t plan_id, struct comp_plan *plan,
-                         int32_t last_month, int64_t extra_person, int64_t extra_amount,
-                         struct arena *a, struct comp_db_input *d, struct err *e);
+                         int32_t last_month, const struct comp_extra_deal *extra, struct arena *a,
+                         struct comp_db_input *d, struct err *e);
 void comp_db_input_release(struct comp_db_input *d);
 /* The conversion of deal `deal_id` in `d`, or NULL when it is in the plan's currency. */
 const struct comp_fx_note *comp_fx_note_of(const struct comp_db_input *d, int64_t deal_id);
@@ -123,10 +129,11 @@ int comp_run_close(struct store *db, int64_t run_id, int in_tx, int64_t now, int
  * payout (minor units). REINS_ECONFLICT while the run is open. */
 int comp_payroll_csv(struct store *db, int64_t run_id, struct sb *out, struct err *e);
 
-/* What one more deal of `amount` closed by `person_id` in `period` would add to
- * their earnings under plan `plan_id`, by running the engine with and without it. */
-int comp_estimate(struct store *db, int64_t plan_id, int64_t person_id, const char *period,
-                  int64_t amount, int64_t *delta_out, struct err *e);
+/* What one more deal closed by deal->person_id in `period` would add to their earnings
+ * under plan `plan_id`, by running the engine with and without it: its product and deal
+ * type decide which SPIFs it meets. */
+int comp_estimate(struct store *db, int64_t plan_id, const char *period,
+                  const struct comp_extra_deal *deal, int64_t *delta_out, struct err *e);
 
 /* A person's statement for plan `plan_id` and payout period `period`: the
  * run's status, every line with its explanation and disputes, and the payout (earned,

@@ -103,6 +103,11 @@ test('estimate: what one more deal would earn, for whoever may see the person', 
   assert.equal(expectStatus(await get(S.m1, `${q}&person_id=${P.s1b.id}`), 200).earns_minor, 10000);
   isError(await get(S.s1a, `${q}&person_id=${P.s1b.id}`), 404, 'not_found', 'person_id');
   isError(await get(S.s1a, `/comp/estimate?plan_id=${plan}&period=2026-01&amount_minor=0`), 400, 'invalid', 'amount_minor');
+  // a product and deal type are echoed (this plan has no SPIF to meet) and checked
+  const typed = expectStatus(await get(S.s1a, `${q}&product=Core&deal_type=New%20Business`), 200);
+  assert.deepEqual([typed.product, typed.deal_type, typed.earns_minor], ['Core', 'New Business', 20000]);
+  isError(await get(S.s1a, `${q}&deal_type=new%01`), 400, 'invalid', 'deal_type');
+  isError(await get(S.s1a, `${q}&product=${'x'.repeat(256)}`), 400, 'invalid', 'product');
 });
 
 test('disputes: a seller disputes their own line; an admin resolves it with a comment', async () => {

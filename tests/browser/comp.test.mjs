@@ -26,6 +26,13 @@ test('a seller reads their explained statement and estimates a deal', async () =
   await card.getByRole('button', { name: 'Estimate' }).click();
   await card.locator('.comp-estimate-result', { hasText: 'would earn' }).waitFor();
   assert.match(await card.locator('.comp-estimate-result').innerText(), /A deal of \S?10,000 closed this period would earn \S?[\d,.]+\./);
+  // with a product and a deal type (the demo plan has no SPIF: they change nothing)
+  const plain = await card.locator('.comp-estimate-result').innerText();
+  await card.getByLabel('Product').fill('Core');
+  await card.getByLabel('Deal type').fill('new');
+  await card.getByRole('button', { name: 'Estimate' }).click();
+  await card.locator('.comp-estimate-result', { hasText: '(Core, new)' }).waitFor();
+  assert.equal((await card.locator('.comp-estimate-result').innerText()).replace(' (Core, new)', ''), plain);
 
   // dispute the first line: the form closes into the dispute's text
   const first = card.locator('.comp-lines li').first();

@@ -8,6 +8,9 @@ import { formatBp, formatMoney, parseMoney } from '../quotas.js';
 
 function estimator(ctx, st) {
   const input = h('input', { type: 'text', inputmode: 'decimal', 'aria-label': 'Deal amount', placeholder: 'e.g. 10,000', class: 'comp-estimate-amount' });
+  // optional: a SPIF on a product or deal type pays only on deals that have it
+  const product = h('input', { type: 'text', 'aria-label': 'Product', placeholder: 'Product (optional)', maxlength: 255, class: 'comp-estimate-product' });
+  const type = h('input', { type: 'text', 'aria-label': 'Deal type', placeholder: 'Deal type (optional)', maxlength: 255, class: 'comp-estimate-type' });
   const out = h('p', { class: 'muted comp-estimate-result', 'aria-live': 'polite' });
   const go = async (e) => {
     e.preventDefault();
@@ -16,14 +19,17 @@ function estimator(ctx, st) {
       out.textContent = 'Type an amount, like 10,000.';
       return;
     }
+    const p = product.value.trim();
+    const t = type.value.trim();
     try {
-      const r = await ctx.api.get(`/comp/estimate?plan_id=${st.plan_id}&period=${encodeURIComponent(st.period)}&amount_minor=${amount}&person_id=${st.person_id}`);
-      out.textContent = `A deal of ${formatMoney(amount, st.currency)} closed this period would earn ${formatMoney(r.earns_minor, st.currency)}.`;
+      const r = await ctx.api.get(`/comp/estimate?plan_id=${st.plan_id}&period=${encodeURIComponent(st.period)}&amount_minor=${amount}&person_id=${st.person_id}&product=${encodeURIComponent(p)}&deal_type=${encodeURIComponent(t)}`);
+      const what = [p, t].filter(Boolean).join(', ');
+      out.textContent = `A deal of ${formatMoney(amount, st.currency)}${what ? ` (${what})` : ''} closed this period would earn ${formatMoney(r.earns_minor, st.currency)}.`;
     } catch (err) {
       out.textContent = err.message || 'The estimate failed.';
     }
   };
-  return h('form', { class: 'comp-estimate', onsubmit: go }, h('label', null, 'What would my next deal earn? ', input), ' ', h('button', { type: 'submit' }, 'Estimate'), out);
+  return h('form', { class: 'comp-estimate', onsubmit: go }, h('label', null, 'What would my next deal earn? ', input), ' ', product, ' ', type, ' ', h('button', { type: 'submit' }, 'Estimate'), out);
 }
 
 const disputeText = (d) => (d.status === 'resolved' ? `Dispute resolved: ${d.resolution}` : `Disputed: ${d.comment}`);

@@ -129,7 +129,7 @@ static void test_input_from_db(void **state)
     struct arena a = {0};
     struct comp_db_input d;
     int32_t feb = 2026 * 12 + 1;
-    if (comp_input_load(db, w.plan, feb, 0, 0, &a, &d, &e) < 0) fail_msg("%s", e.msg);
+    if (comp_input_load(db, w.plan, feb, NULL, &a, &d, &e) < 0) fail_msg("%s", e.msg);
     assert_int_equal(d.in.npeople, 2);
     assert_int_equal(d.person_ids[0], w.ana);
     assert_int_equal(d.person_ids[1], w.ben);
@@ -223,12 +223,15 @@ static void test_estimate(void **state)
     struct err e = {0};
     int64_t delta = 0;
     /* Ana is at 120% in January: 1,000.00 more all pays 20% = 200.00 */
-    if (comp_estimate(db, w.plan, w.ana, "2026-01", 100000, &delta, &e) < 0) fail_msg("%s", e.msg);
+    struct comp_extra_deal deal = {w.ana, 100000, NULL, NULL};
+    if (comp_estimate(db, w.plan, "2026-01", &deal, &delta, &e) < 0) fail_msg("%s", e.msg);
     assert_int_equal(delta, 20000);
     /* Ben in February is at 3,000 of 7,500: 5,000 more = 4,500 at 10% + 500 at 20% = 550.00 */
-    if (comp_estimate(db, w.plan, w.ben, "2026-02", 500000, &delta, &e) < 0) fail_msg("%s", e.msg);
+    deal = (struct comp_extra_deal){w.ben, 500000, NULL, NULL};
+    if (comp_estimate(db, w.plan, "2026-02", &deal, &delta, &e) < 0) fail_msg("%s", e.msg);
     assert_int_equal(delta, 55000);
-    assert_int_equal(comp_estimate(db, w.plan, w.ana, "2026-01", 0, &delta, &e), REINS_EINVAL);
+    deal = (struct comp_extra_deal){w.ana, 0, NULL, NULL};
+    assert_int_equal(comp_estimate(db, w.plan, "2026-01", &deal, &delta, &e), REINS_EINVAL);
     testdb_close(db);
 }
 
@@ -772,6 +775,18 @@ static void test_spif_on_deal_types(void **state)
                                        " ON o.id = l.deal_id WHERE l.rule = 'spif_rate'"
                                        " AND o.deal_type IN ('new', 'New Business')"),
                      2);
+    /* the estimator meets the SPIF only with a product and deal type that match: 2% of
+     * 1,000.00 = 20.00 */
+    static const struct {
+        const char *product, *type;
+        int64_t earns;
+    } next[] = {{"Core", "new", 2000}, {"Core", "renewal", 0}, {NULL, "new", 0}, {"Core", NULL, 0}};
+    for (size_t i = 0; i < sizeof next / sizeof *next; i++) {
+        struct comp_extra_deal deal = {ana, 100000, next[i].product, next[i].type};
+        int64_t delta = -1;
+        if (comp_estimate(db, id, "2026-01", &deal, &delta, &e) < 0) fail_msg("%s", e.msg);
+        assert_int_equal(delta, next[i].earns);
+    }
     testdb_close(db);
 }
 
