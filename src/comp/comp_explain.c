@@ -56,12 +56,12 @@ char *comp_out_grow(struct comp_out *o, char *w, size_t n)
 
 char *fmt_date_memo(struct comp_out *o, char *w, int32_t days)
 {
-    if (!o->memo_set || o->memo_day != days) {
-        date_from_days(days, o->memo_text);
-        o->memo_day = days;
-        o->memo_set = 1;
+    struct comp_csv_memo *m = o->memo;
+    if (!m->date[0] || m->day != days) {
+        date_from_days(days, m->date);
+        m->day = days;
     }
-    return fmt_bytes(w, o->memo_text, 10);
+    return fmt_bytes(w, m->date, 10);
 }
 
 /* 123456 -> "1,234.56"; minor units are hundredths. */
@@ -381,6 +381,7 @@ void comp_line_explain(const struct comp_input *in, const struct comp_line *l,
                        const struct comp_line *ref, struct sb *o)
 {
     struct comp_out out;
-    char *w = comp_out_begin(&out, o);
+    struct comp_csv_memo memo = COMP_CSV_MEMO_INIT;
+    char *w = comp_out_begin(&out, o, &memo);
     comp_out_end(&out, comp_line_explain_out(in, l, ref, &out, w));
 }

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "comp/comp.h"
+#include "comp/comp_io.h"
 #include "core/mem.h"
 
 /* Fixed text that may follow a user's text before the next one: a whole line's numbers,
@@ -32,10 +33,7 @@ struct comp_out {
     struct sb *sb;
     char *end; /* the reserved room's end (the NUL's place stays free) */
     int quote; /* a user's text written by comp_out_text had a '"' */
-    /* the date last written by fmt_date_memo: a line's date is mostly its credit's */
-    int memo_set;
-    int32_t memo_day;
-    char memo_text[11];
+    struct comp_csv_memo *memo;
 };
 
 /* Room for n bytes of a user's text at w and the fixed text after it; returns w, which
@@ -47,14 +45,14 @@ static inline char *comp_out_room(struct comp_out *o, char *w, size_t n)
     return (size_t)(o->end - w) < n + COMP_OUT_SLACK ? comp_out_grow(o, w, n) : w;
 }
 
-/* Start writing at the end of sb; returns where. */
-static inline char *comp_out_begin(struct comp_out *o, struct sb *sb)
+/* Start writing at the end of sb, reusing what memo holds; returns where. */
+static inline char *comp_out_begin(struct comp_out *o, struct sb *sb, struct comp_csv_memo *memo)
 {
     if (sb->len + COMP_OUT_SLACK + 1 > sb->cap) sb_reserve(sb, COMP_OUT_SLACK);
     o->sb = sb;
     o->end = sb->buf + sb->cap - 1;
     o->quote = 0;
-    o->memo_set = 0;
+    o->memo = memo;
     return sb->buf + sb->len;
 }
 
@@ -135,8 +133,8 @@ static inline char *fmt_i64(char *w, int64_t v)
     return fmt_u64(w + 1, (uint64_t)0 - (uint64_t)v);
 }
 
-/* `days` after 1970-01-01 as YYYY-MM-DD (date_from_days), reusing the last date written
- * through o when it is the same day. */
+/* `days` after 1970-01-01 as YYYY-MM-DD (date_from_days), reusing o's memo when it holds
+ * that day: a line's date is mostly its credit's, and the line before's. */
 char *fmt_date_memo(struct comp_out *o, char *w, int32_t days);
 
 /* comp_line_explain written at w through o; returns the end. o->quote is set when a user's

@@ -1448,10 +1448,9 @@ static char *num_field(char *w, int64_t v)
 /* The bytes that make csv_write_field quote a value wherever they are. */
 static const unsigned char CSV_SPECIAL[256] = {[','] = 1, ['"'] = 1, ['\r'] = 1, ['\n'] = 1};
 
-/* A user's text as one field and its comma, quoted exactly when csv_write_field quotes it. */
-static char *text_field(struct comp_out *o, char *w, const char *v)
+/* How csv_write_field writes v: its length, and whether it is quoted. */
+static struct comp_csv_text csv_text(const char *v)
 {
-    if (!v) v = "";
     size_t n = 0;
     unsigned special = 0;
     for (; v[n]; n++) /* ids and names are short: one pass for length and specials */
@@ -1459,15 +1458,21 @@ static char *text_field(struct comp_out *o, char *w, const char *v)
     int quoted =
         special || (n > 0 && (v[0] == ' ' || v[0] == '\t' || v[n - 1] == ' ' || v[n - 1] == '\t' ||
                               (n >= 3 && memcmp(v, "\xEF\xBB\xBF", 3) == 0)));
-    if (!quoted) {
-        w = comp_out_room(o, w, n);
-        w = fmt_bytes(w, v, n);
+    return (struct comp_csv_text){v, n, quoted};
+}
+
+/* A user's text t as one field and its comma, as csv_write_field writes it. */
+static char *text_field(struct comp_out *o, char *w, const struct comp_csv_text *t)
+{
+    if (!t->quoted) {
+        w = comp_out_room(o, w, t->n);
+        w = fmt_bytes(w, t->s, t->n);
     } else {
-        w = comp_out_room(o, w, 2 * n + 2); /* every byte a doubled quote, at worst */
+        w = comp_out_room(o, w, 2 * t->n + 2); /* every byte a doubled quote, at worst */
         *w++ = '"';
-        for (size_t i = 0; i < n; i++) {
-            if (v[i] == '"') *w++ = '"';
-            *w++ = v[i];
+        for (size_t i = 0; i < t->n; i++) {
+            if (t->s[i] == '"') *w++ = '"';
+            *w++ = t->s[i];
         }
         *w++ = '"';
     }
@@ -1475,28 +1480,48 @@ static char *text_field(struct comp_out *o, char *w, const char *v)
     return w;
 }
 
-/* The record csv_write_row would write, written field by field: a run writes millions, so
- * into room reserved once (comp_fmt.h). */
+/* text_field of v, measured once for as long as it is the text *last was measured from. */
+static char *text_field_memo(struct comp_out *o, char *w, const char *v, struct comp_csv_text *last)
+{
+    if (last->s != v) *last = csv_text(v);
+    return text_field(o, w, last);
+}
+
 void comp_line_csv(const struct comp_input *in, const struct comp_line *l, size_t i,
                    const struct comp_line *ref, struct sb *out)
 {
+    struct comp_csv_memo memo = COMP_CSV_MEMO_INIT;
+    comp_line_csv_memo(in, l, i, ref, out, &memo);
+}
+
+/* The record csv_write_row would write, written field by field: a run writes millions, so
+ * into room reserved once (comp_fmt.h), reusing what the line before had alike. */
+void comp_line_csv_memo(const struct comp_input *in, const struct comp_line *l, size_t i,
+                        const struct comp_line *ref, struct sb *out, struct comp_csv_memo *memo)
+{
     const struct comp_plan *p = in->plan;
     const struct comp_credit *c = l->credit >= 0 ? &in->credits[l->credit] : NULL;
-    char period[9];
-    comp_period_label(l->month, p->payout_period, period);
+    if (!memo->period[0] || memo->month != l->month || memo->period_kind != p->payout_period) {
+        comp_period_label(l->month, p->payout_period, memo->period);
+        memo->month = l->month;
+        memo->period_kind = p->payout_period;
+        memo->period_len = strlen(memo->period);
+    }
     struct comp_out o;
-    char *w = comp_out_begin(&o, out);
+    char *w = comp_out_begin(&o, out, memo);
     w = num_field(w, (int64_t)i + 1);
-    w = fmt_word(w, period);
+    w = fmt_bytes(w, memo->period, memo->period_len);
     *w++ = ',';
-    w = text_field(&o, w, in->people[l->person].id);
+    w = text_field_memo(&o, w, in->people[l->person].id, &memo->person);
     w = fmt_date_memo(&o, w, l->date);
     *w++ = ',';
-    w = text_field(&o, w, l->component >= 0 ? p->components[l->component].id : "");
+    w = text_field_memo(&o, w, l->component >= 0 ? p->components[l->component].id : "",
+                        &memo->component);
     w = fmt_word(w, comp_rule_name(l->rule)); /* rule and role names: never quoted */
     *w++ = ',';
-    w = text_field(&o, w, c ? c->id : "");
-    w = text_field(&o, w, c ? c->deal : "");
+    struct comp_csv_text id = csv_text(c ? c->id : ""), deal = csv_text(c ? c->deal : "");
+    w = text_field(&o, w, &id);
+    w = text_field(&o, w, &deal);
     if (c) w = fmt_word(w, comp_role_name(c->role));
     *w++ = ',';
     if (l->tier >= 0 && l->component >= 0)
@@ -1533,7 +1558,7 @@ void comp_line_csv(const struct comp_input *in, const struct comp_line *l, size_
     } else {
         comp_out_end(&o, w);
         csv_field_end(out, why);
-        w = comp_out_begin(&o, out);
+        w = comp_out_begin(&o, out, memo);
     }
     w = FMT_LIT(w, "\r\n");
     comp_out_end(&o, w);

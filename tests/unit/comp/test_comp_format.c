@@ -6,7 +6,9 @@
  * 0.0001%) and whose user-given texts (person, credit and component ids, deal and plan
  * names) hold quotes, commas, CR, LF, edge blanks and a byte order mark. The expected
  * records were written by the formatter as it was before it was made faster (commit
- * 266c43c), so this test says the output did not move; test_comp.c says it is right. */
+ * 266c43c), so this test says the output did not move; test_comp.c says it is right.
+ * Each record is also written through a memo shared with the records before it, as
+ * `reins comp calc` writes a chunk of lines. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -29,6 +31,7 @@ static struct comp_plan plan;
 static struct comp_person people[4];
 static struct comp_credit credits[4];
 static struct comp_input in;
+static struct comp_csv_memo memo; /* shared by the checks of a test, as by a chunk's lines */
 
 static void setup_input(void)
 {
@@ -103,6 +106,7 @@ static void setup_input(void)
                                       .split_bp = 5000,
                                       .role = COMP_ROLE_ROLLUP};
 
+    memset(&memo, 0, sizeof memo);
     memset(&in, 0, sizeof in);
     in.plan = &plan;
     in.people = people;
@@ -138,6 +142,12 @@ static void check(const struct comp_line *l, size_t index, const struct comp_lin
     comp_line_csv(&in, l, index, ref, &csv);
     if (strcmp(csv.buf + 1, want) != 0) fail_msg("record\n  got  %s\n  want %s", csv.buf + 1, want);
     assert_int_equal(csv.len, strlen(csv.buf));
+
+    /* the same through a memo of the lines checked before */
+    struct sb again = SB_INIT;
+    comp_line_csv_memo(&in, l, index, ref, &again, &memo);
+    if (strcmp(again.buf, want) != 0) fail_msg("with memo\n  got  %s\n  want %s", again.buf, want);
+    sb_release(&again);
 
     struct sb why = SB_INIT;
     comp_line_explain(&in, l, ref, &why);
@@ -531,6 +541,58 @@ static void test_clawbacks_and_draws(void **state)
           "is still owed.\"\r\n");
 }
 
+/* A memo keeps what the line before had: it must notice the period's kind, the person and
+ * the component changing under it. */
+static void test_memo_follows_changes(void **state)
+{
+    (void)state;
+    setup_input();
+    struct comp_line l = line(COMP_RULE_TIER, 0, 0, 0);
+    l.tier = 0;
+    l.rate_tier = 0;
+    l.rate_ppm = 60000;
+    l.base = l.amount = 100;
+    check(&l, 0, NULL,
+          "1,2026-03,s1,2026-03-05,commission,tier,1001,D1,direct,1,"
+          "1,60000,0,100,100,0,,0,,\"Deal D1 (credit 1001, closed 2026-03-05,"
+          " direct): 1.00 of it falls in tier 1 (0% to 50% of quota) "
+          "of commission, paid at its rate of 6% = 1.00. Attainment "
+          "is now -0.01% of a 0.00 quota.\"\r\n");
+    plan.payout_period = COMP_PERIOD_QUARTER;
+    check(&l, 1, NULL,
+          "2,2026-Q1,s1,2026-03-05,commission,tier,1001,D1,direct,1,"
+          "1,60000,0,100,100,0,,0,,\"Deal D1 (credit 1001, closed 2026-03-05,"
+          " direct): 1.00 of it falls in tier 1 (0% to 50% of quota) "
+          "of commission, paid at its rate of 6% = 1.00. Attainment "
+          "is now -0.01% of a 0.00 quota.\"\r\n");
+    plan.payout_period = COMP_PERIOD_YEAR;
+    check(&l, 2, NULL,
+          "3,2026,s1,2026-03-05,commission,tier,1001,D1,direct,1,1,"
+          "60000,0,100,100,0,,0,,\"Deal D1 (credit 1001, closed 2026-03-05,"
+          " direct): 1.00 of it falls in tier 1 (0% to 50% of quota) "
+          "of commission, paid at its rate of 6% = 1.00. Attainment "
+          "is now -0.01% of a 0.00 quota.\"\r\n");
+    l.person = 1;
+    l.component = 1;
+    l.date++;
+    check(&l, 3, NULL,
+          "4,2026,\"m \"\"big\"\", boss\",2026-03-06,\"spif \"\"x\"\","
+          "\r\nlate\",tier,1001,D1,direct,1,1,60000,0,100,100,0,,0,"
+          ",\"Deal D1 (credit 1001, closed 2026-03-05, direct): 1.00 "
+          "of it falls in tier 1 (0.33% to 123.45% of quota) of spif "
+          "\"\"x\"\",\r\nlate, paid at its rate of 6% = 1.00. Attainment "
+          "is now -0.01% of a 0.00 quota.\"\r\n");
+    l.person = 0;
+    l.component = 0;
+    l.month += 12;
+    check(&l, 4, NULL,
+          "5,2027,s1,2026-03-06,commission,tier,1001,D1,direct,1,1,"
+          "60000,0,100,100,0,,0,,\"Deal D1 (credit 1001, closed 2026-03-05,"
+          " direct): 1.00 of it falls in tier 1 (0% to 50% of quota) "
+          "of commission, paid at its rate of 6% = 1.00. Attainment "
+          "is now -0.01% of a 0.00 quota.\"\r\n");
+}
+
 /* A rule the writer does not know (a newer engine, say): "?" for its name and sentence. */
 static void test_unknown_rule(void **state)
 {
@@ -548,6 +610,7 @@ int main(void)
         cmocka_unit_test(test_milestones_and_spifs),
         cmocka_unit_test(test_caps),
         cmocka_unit_test(test_clawbacks_and_draws),
+        cmocka_unit_test(test_memo_follows_changes),
         cmocka_unit_test(test_unknown_rule),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
