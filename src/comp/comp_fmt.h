@@ -63,9 +63,23 @@ static inline void comp_out_end(struct comp_out *o, char *w)
     *w = '\0';
 }
 
+/* n bytes of s at w. Most are a short id or name, for which a call to memcpy costs more than
+ * the copy: up to 16 bytes are copied in two overlapping moves, reading nothing past s + n. */
 static inline char *fmt_bytes(char *w, const char *s, size_t n)
 {
-    memcpy(w, s, n);
+    if (n >= 8 && n <= 16) {
+        memcpy(w, s, 8);
+        memcpy(w + n - 8, s + n - 8, 8);
+    } else if (n >= 4 && n < 8) {
+        memcpy(w, s, 4);
+        memcpy(w + n - 4, s + n - 4, 4);
+    } else if (n > 0 && n < 4) {
+        w[0] = s[0];
+        w[n / 2] = s[n / 2];
+        w[n - 1] = s[n - 1];
+    } else {
+        memcpy(w, s, n);
+    }
     return w + n;
 }
 /* A string literal: its length is known when compiling, so the copy is a move or two. */
