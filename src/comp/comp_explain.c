@@ -127,7 +127,7 @@ static char *num(char *w, int v)
     return fmt_i64(w, v);
 }
 
-static char *tier_range(char *w, const struct comp_component *k, int t)
+static char *tier_range_text(char *w, const struct comp_component *k, int t)
 {
     const struct comp_tier *tr = &k->tiers[t];
     w = FMT_LIT(w, "tier ");
@@ -138,6 +138,18 @@ static char *tier_range(char *w, const struct comp_component *k, int t)
     w = FMT_LIT(w, " to ");
     w = pct_bp(w, tr->to_bp);
     return FMT_LIT(w, " of quota)");
+}
+
+/* A component's tiers are few, and a person's lines mostly in one: written once, copied. */
+static char *tier_range(struct comp_out *o, char *w, const struct comp_component *k, int t)
+{
+    struct comp_csv_memo *m = o->memo;
+    if (m->tier_of != k || m->tier != t) {
+        m->tier_len = (size_t)(tier_range_text(m->tier_text, k, t) - m->tier_text);
+        m->tier_of = k;
+        m->tier = t;
+    }
+    return fmt_bytes(w, m->tier_text, m->tier_len);
 }
 
 static char *credit_name(struct comp_out *o, char *w, const struct comp_input *in, int32_t ci)
@@ -204,7 +216,7 @@ char *comp_line_explain_out(const struct comp_input *in, const struct comp_line 
         w = FMT_LIT(w, ": ");
         w = money(w, l->base);
         w = FMT_LIT(w, " of it falls in ");
-        w = tier_range(w, k, l->tier);
+        w = tier_range(o, w, k, l->tier);
         w = FMT_LIT(w, " of ");
         w = comp_out_text(o, w, k->id);
         w = FMT_LIT(w, ", paid ");
@@ -221,7 +233,7 @@ char *comp_line_explain_out(const struct comp_input *in, const struct comp_line 
         w = FMT_LIT(w, ": its ");
         w = money(w, l->base);
         w = FMT_LIT(w, " in ");
-        w = tier_range(w, k, l->tier);
+        w = tier_range(o, w, k, l->tier);
         w = FMT_LIT(w, " is re-rated from ");
         w = pct_ppm(w, l->prev_rate_ppm);
         w = FMT_LIT(w, " to ");

@@ -99,6 +99,10 @@ struct comp_csv_memo {
     char period[9];
     size_t period_len;
     struct comp_csv_text person, component;
+    const struct comp_component *tier_of; /* tier_text is tier `tier` of this, when not NULL */
+    int tier;
+    size_t tier_len;
+    char tier_text[96]; /* "tier 2 (50% to 100% of quota)": under 80 bytes even for int64 bp */
 };
 #define COMP_CSV_MEMO_INIT                                                                         \
     {                                                                                              \
