@@ -152,6 +152,17 @@ static char *tier_range(struct comp_out *o, char *w, const struct comp_component
     return fmt_bytes(w, m->tier_text, m->tier_len);
 }
 
+/* The quota in money: the same for a person's lines of a quota period. */
+static char *quota_money(struct comp_out *o, char *w, int64_t quota)
+{
+    struct comp_csv_memo *m = o->memo;
+    if (!m->quota_len || m->quota != quota) {
+        m->quota_len = (size_t)(money(m->quota_text, quota) - m->quota_text);
+        m->quota = quota;
+    }
+    return fmt_bytes(w, m->quota_text, m->quota_len);
+}
+
 static char *credit_name(struct comp_out *o, char *w, const struct comp_input *in, int32_t ci)
 {
     const struct comp_credit *c = &in->credits[ci];
@@ -226,7 +237,7 @@ char *comp_line_explain_out(const struct comp_input *in, const struct comp_line 
         w = FMT_LIT(w, ". Attainment is now ");
         w = pct_bp(w, l->attainment_bp);
         w = FMT_LIT(w, " of a ");
-        w = money(w, l->quota);
+        w = quota_money(o, w, l->quota);
         return FMT_LIT(w, " quota.");
     case COMP_RULE_RERATE:
         w = credit_name(o, w, in, l->credit);

@@ -103,6 +103,9 @@ struct comp_csv_memo {
     int tier;
     size_t tier_len;
     char tier_text[96]; /* "tier 2 (50% to 100% of quota)": under 80 bytes even for int64 bp */
+    int64_t quota;      /* quota_text is this quota in money, once quota_len is set */
+    size_t quota_len;
+    char quota_text[32]; /* "-92,233,720,368,547,758.08" at most */
 };
 #define COMP_CSV_MEMO_INIT                                                                         \
     {                                                                                              \
