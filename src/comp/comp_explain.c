@@ -92,7 +92,9 @@ static char *money(char *w, int64_t v)
     return point + 3;
 }
 
-/* whole and ten-thousandths (0..9999) of a percent -> "10.5%": no trailing zeros. */
+/* whole and ten-thousandths (0..9999) of a percent -> "10.5%": no trailing zeros. The
+ * fraction's four digits are written, then the end drawn back over the zeros: up to three
+ * bytes past the returned end are written. */
 static char *pct(char *w, int negative, uint64_t whole, unsigned frac)
 {
     if (negative) *w++ = '-';

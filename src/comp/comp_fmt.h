@@ -7,7 +7,7 @@
  * measured and made room for, together with the next COMP_OUT_SLACK bytes.
  *
  *     struct comp_out o;
- *     char *w = comp_out_begin(&o, sb);
+ *     char *w = comp_out_begin(&o, sb, &memo);
  *     w = fmt_u64(w, 42);                   fixed text: no check
  *     w = comp_out_text(&o, w, person_id);  a user's text: room made
  *     comp_out_end(&o, w);                  sb->len and its NUL set
@@ -25,8 +25,9 @@
 #include "comp/comp_io.h"
 #include "core/mem.h"
 
-/* Fixed text that may follow a user's text before the next one: a whole line's numbers,
- * dates and words, sentence included, are under half of it. */
+/* Room for the fixed text that may follow a user's text before the next one. The longest
+ * run, from a re-rate line's credit id to its end with every number at an int64 extreme,
+ * is some 400 bytes (a whole line without its user texts, some 640). */
 #define COMP_OUT_SLACK 1024
 
 struct comp_out {

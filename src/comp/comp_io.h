@@ -83,9 +83,10 @@ void comp_line_csv(const struct comp_input *in, const struct comp_line *l, size_
                    const struct comp_line *ref, struct sb *out);
 
 /* What lines written one after another share (the engine makes them by person, then date):
- * dates, the period, the person's and the component's fields. A writer of many lines keeps
- * one, from COMP_CSV_MEMO_INIT, for lines of one input whose strings do not change meanwhile;
- * it belongs to that writer alone (not to be shared between threads). Members are private. */
+ * dates, the period, the person's and the component's fields, the tier's range, the quota.
+ * A writer of many lines keeps one, from COMP_CSV_MEMO_INIT, for lines of one input (plan,
+ * people, credits) that does not change meanwhile; it belongs to that writer alone (not to
+ * be shared between threads). Members are private. */
 struct comp_csv_text {
     const char *s; /* the text n and quoted are of */
     size_t n;
