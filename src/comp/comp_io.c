@@ -1451,6 +1451,7 @@ static const unsigned char CSV_SPECIAL[256] = {[','] = 1, ['"'] = 1, ['\r'] = 1,
 /* How csv_write_field writes v: its length, and whether it is quoted. */
 static struct comp_csv_text csv_text(const char *v)
 {
+    if (!v) v = ""; /* as csv_write_field takes it */
     size_t n = 0;
     unsigned special = 0;
     for (; v[n]; n++) /* ids and names are short: one pass for length and specials */
