@@ -168,6 +168,8 @@ static const struct comp_credit *credit_of(const struct comp_input *in, const st
 
 static void chunk_format(const struct comp_input *in, struct chunk *c)
 {
+    /* one per call: chunks are formatted on the writer's thread and the engine's */
+    struct comp_csv_memo memo = COMP_CSV_MEMO_INIT;
     for (size_t i = 0; i < c->n; i++) {
         const struct comp_credit *far = credit_of(in, c, i + 8), *near = credit_of(in, c, i + 4);
         if (far) __builtin_prefetch(far);
@@ -176,7 +178,7 @@ static void chunk_format(const struct comp_input *in, struct chunk *c)
             __builtin_prefetch(near->deal);
         }
         const struct pending *p = &c->v[i];
-        comp_line_csv(in, &p->line, p->index, p->has_ref ? &p->ref : NULL, &c->text);
+        comp_line_csv_memo(in, &p->line, p->index, p->has_ref ? &p->ref : NULL, &c->text, &memo);
     }
     c->formatted = 1;
 }

@@ -9,6 +9,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "comp/comp_fmt.h"
 #include "core/csv.h"
 #include "core/text.h"
 
@@ -1437,66 +1438,131 @@ void comp_lines_csv_header(struct sb *out)
 }
 
 /* A number field and its comma: never quoted. */
-static void num_field(struct sb *out, int64_t v)
+static char *num_field(char *w, int64_t v)
 {
-    char buf[24];
-    const char *s = i64s(v, buf);
-    sb_add(out, s, (size_t)(buf + 23 - s));
-    sb_add(out, ",", 1);
+    w = fmt_i64(w, v);
+    *w++ = ',';
+    return w;
 }
 
-static void text_field(struct sb *out, const char *v)
+/* The bytes that make csv_write_field quote a value wherever they are. */
+static const unsigned char CSV_SPECIAL[256] = {[','] = 1, ['"'] = 1, ['\r'] = 1, ['\n'] = 1};
+
+/* How csv_write_field writes v: its length, and whether it is quoted. */
+static struct comp_csv_text csv_text(const char *v)
 {
-    csv_write_field(out, v);
-    sb_add(out, ",", 1);
+    if (!v) v = ""; /* as csv_write_field takes it */
+    size_t n = 0;
+    unsigned special = 0;
+    for (; v[n]; n++) /* ids and names are short: one pass for length and specials */
+        special |= CSV_SPECIAL[(unsigned char)v[n]];
+    int quoted =
+        special || (n > 0 && (v[0] == ' ' || v[0] == '\t' || v[n - 1] == ' ' || v[n - 1] == '\t' ||
+                              (n >= 3 && memcmp(v, "\xEF\xBB\xBF", 3) == 0)));
+    return (struct comp_csv_text){v, n, quoted};
 }
 
-/* The record csv_write_row would write, written field by field: a run writes millions. */
+/* A user's text t as one field and its comma, as csv_write_field writes it. */
+static char *text_field(struct comp_out *o, char *w, const struct comp_csv_text *t)
+{
+    if (!t->quoted) {
+        w = comp_out_room(o, w, t->n);
+        w = fmt_bytes(w, t->s, t->n);
+    } else {
+        w = comp_out_room(o, w, 2 * t->n + 2); /* every byte a doubled quote, at worst */
+        *w++ = '"';
+        for (size_t i = 0; i < t->n; i++) {
+            if (t->s[i] == '"') *w++ = '"';
+            *w++ = t->s[i];
+        }
+        *w++ = '"';
+    }
+    *w++ = ',';
+    return w;
+}
+
+/* text_field of v, measured once for as long as it is the text *last was measured from. */
+static char *text_field_memo(struct comp_out *o, char *w, const char *v, struct comp_csv_text *last)
+{
+    if (last->s != v) *last = csv_text(v);
+    return text_field(o, w, last);
+}
+
 void comp_line_csv(const struct comp_input *in, const struct comp_line *l, size_t i,
                    const struct comp_line *ref, struct sb *out)
 {
+    struct comp_csv_memo memo = COMP_CSV_MEMO_INIT;
+    comp_line_csv_memo(in, l, i, ref, out, &memo);
+}
+
+/* The record csv_write_row would write, written field by field: a run writes millions, so
+ * into room reserved once (comp_fmt.h), reusing what the line before had alike. */
+void comp_line_csv_memo(const struct comp_input *in, const struct comp_line *l, size_t i,
+                        const struct comp_line *ref, struct sb *out, struct comp_csv_memo *memo)
+{
     const struct comp_plan *p = in->plan;
-    char period[9], date[11];
-    comp_period_label(l->month, p->payout_period, period);
-    date_from_days(l->date, date);
     const struct comp_credit *c = l->credit >= 0 ? &in->credits[l->credit] : NULL;
-    num_field(out, (int64_t)i + 1);
-    sb_adds(out, period);
-    sb_add(out, ",", 1);
-    text_field(out, in->people[l->person].id);
-    sb_adds(out, date);
-    sb_add(out, ",", 1);
-    text_field(out, l->component >= 0 ? p->components[l->component].id : "");
-    text_field(out, comp_rule_name(l->rule));
-    text_field(out, c ? c->id : "");
-    text_field(out, c ? c->deal : "");
-    text_field(out, c ? comp_role_name(c->role) : "");
+    if (!memo->period[0] || memo->month != l->month || memo->period_kind != p->payout_period) {
+        comp_period_label(l->month, p->payout_period, memo->period);
+        memo->month = l->month;
+        memo->period_kind = p->payout_period;
+        memo->period_len = strlen(memo->period);
+    }
+    struct comp_out o;
+    char *w = comp_out_begin(&o, out, memo);
+    w = num_field(w, (int64_t)i + 1);
+    w = fmt_bytes(w, memo->period, memo->period_len);
+    *w++ = ',';
+    w = text_field_memo(&o, w, in->people[l->person].id, &memo->person);
+    w = fmt_date_memo(&o, w, l->date);
+    *w++ = ',';
+    w = text_field_memo(&o, w, l->component >= 0 ? p->components[l->component].id : "",
+                        &memo->component);
+    w = fmt_word(w, comp_rule_name(l->rule)); /* rule and role names: never quoted */
+    *w++ = ',';
+    struct comp_csv_text id = csv_text(c ? c->id : ""), deal = csv_text(c ? c->deal : "");
+    w = text_field(&o, w, &id);
+    w = text_field(&o, w, &deal);
+    if (c) w = fmt_word(w, comp_role_name(c->role));
+    *w++ = ',';
     if (l->tier >= 0 && l->component >= 0)
-        num_field(out, l->tier + 1);
+        w = num_field(w, l->tier + 1);
     else
-        sb_add(out, ",", 1);
+        *w++ = ',';
     if (l->rate_tier >= 0)
-        num_field(out, l->rate_tier + 1);
+        w = num_field(w, l->rate_tier + 1);
     else
-        sb_add(out, ",", 1);
-    num_field(out, l->rate_ppm);
-    num_field(out, l->prev_rate_ppm);
-    num_field(out, l->base);
-    num_field(out, l->amount);
-    num_field(out, l->already);
+        *w++ = ',';
+    w = num_field(w, l->rate_ppm);
+    w = num_field(w, l->prev_rate_ppm);
+    w = num_field(w, l->base);
+    w = num_field(w, l->amount);
+    w = num_field(w, l->already);
     if (l->attainment_bp >= 0)
-        num_field(out, l->attainment_bp);
+        w = num_field(w, l->attainment_bp);
     else
-        sb_add(out, ",", 1);
-    num_field(out, l->quota);
+        *w++ = ',';
+    w = num_field(w, l->quota);
     if (l->ref >= 0)
-        num_field(out, (int64_t)l->ref + 1);
+        w = num_field(w, (int64_t)l->ref + 1);
     else
-        sb_add(out, ",", 1);
-    size_t why = csv_field_begin(out);
-    comp_line_explain(in, l, ref, out);
-    csv_field_end(out, why);
-    sb_add(out, "\r\n", 2);
+        *w++ = ',';
+    /* The sentence, opened as a quoted field. Only a user's text in it can hold a quote; a
+     * sentence without one but with a comma (nearly all) is then only closed. */
+    size_t why = (size_t)(w - out->buf);
+    *w++ = '"';
+    o.quote = 0;
+    w = comp_line_explain_out(in, l, ref, &o, w);
+    const char *text = out->buf + why + 1;
+    if (!o.quote && memchr(text, ',', (size_t)(w - text))) {
+        *w++ = '"';
+    } else {
+        comp_out_end(&o, w);
+        csv_field_end(out, why);
+        w = comp_out_begin(&o, out, memo);
+    }
+    w = FMT_LIT(w, "\r\n");
+    comp_out_end(&o, w);
 }
 
 void comp_payouts_csv_header(struct sb *out)

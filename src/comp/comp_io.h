@@ -81,6 +81,40 @@ void comp_lines_csv_header(struct sb *out);
 /* Line `l`, number `index` of the run (0-based), linked to `ref` (or NULL). */
 void comp_line_csv(const struct comp_input *in, const struct comp_line *l, size_t index,
                    const struct comp_line *ref, struct sb *out);
+
+/* What lines written one after another share (the engine makes them by person, then date):
+ * dates, the period, the person's and the component's fields, the tier's range, the quota.
+ * A writer of many lines keeps one, from COMP_CSV_MEMO_INIT, for lines of one input (plan,
+ * people, credits) that does not change meanwhile; it belongs to that writer alone (not to
+ * be shared between threads). Members are private. */
+struct comp_csv_text {
+    const char *s; /* the text n and quoted are of */
+    size_t n;
+    int quoted;
+};
+struct comp_csv_memo {
+    int32_t day; /* date holds this day, once date[0] is set */
+    char date[11];
+    int32_t month; /* period holds this month's label, once period[0] is set */
+    enum comp_period_kind period_kind;
+    char period[9];
+    size_t period_len;
+    struct comp_csv_text person, component;
+    const struct comp_component *tier_of; /* tier_text is tier `tier` of this, when not NULL */
+    int tier;
+    size_t tier_len;
+    char tier_text[96]; /* "tier 2 (50% to 100% of quota)": under 80 bytes even for int64 bp */
+    int64_t quota;      /* quota_text is this quota in money, once quota_len is set */
+    size_t quota_len;
+    char quota_text[32]; /* "-92,233,720,368,547,758.08" at most */
+};
+#define COMP_CSV_MEMO_INIT                                                                         \
+    {                                                                                              \
+        0                                                                                          \
+    }
+/* comp_line_csv, reusing what `memo` holds from the lines written before. */
+void comp_line_csv_memo(const struct comp_input *in, const struct comp_line *l, size_t index,
+                        const struct comp_line *ref, struct sb *out, struct comp_csv_memo *memo);
 /* The header of the totals file, then one record per payout. */
 void comp_payouts_csv_header(struct sb *out);
 void comp_payout_csv(const struct comp_input *in, const struct comp_payout *p, struct sb *out);
