@@ -1337,13 +1337,14 @@ static int read_halves(struct credits_reader *cr, const char *csv, size_t len, s
     comp_data_init(&h->d);
     h->d.credits = d->credits + base;
     h->d.capcredits = cap - base;
-    if (d->have_people_file) { /* the same numbers: no person is added while reading */
-        for (size_t i = 0; i < d->npeople; i++) {
-            uint32_t idx;
-            person_index(&h->d, d->people[i].id, 1, &idx);
-        }
-        h->d.have_people_file = 1;
+    /* Everyone known before the credits (the people file, the quotas) under the same
+     * numbers: their rows take the fast path from the first, and when the first half
+     * meets no one new, no credit of the second needs renumbering. */
+    for (size_t i = 0; i < d->npeople; i++) {
+        uint32_t idx;
+        person_index(&h->d, d->people[i].id, 1, &idx);
     }
+    h->d.have_people_file = d->have_people_file; /* then no person is added while reading */
     reader_init(&h->cr, &h->d, cr->plan, cr->name, &h->e);
     h->cr.c = hdr.c;
     h->cr.header = 1;

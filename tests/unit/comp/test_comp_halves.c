@@ -171,6 +171,28 @@ static void test_plain_file_is_read_in_halves(void **state)
     sb_release(&c);
 }
 
+/* People the quotas name are known before the credits: the second half starts from them
+ * under the same numbers. Whether the quotas name some sellers (the rest met first in
+ * either half) or all of them, people are numbered as one pass numbers them. */
+static void test_people_from_quotas(void **state)
+{
+    (void)state;
+    struct sb c;
+    make_credits(&c);
+    struct sb some = SB_INIT, all = SB_INIT;
+    sb_adds(&some, "person,period,amount\n");
+    sb_adds(&all, "person,period,amount\n");
+    for (int s = SELLERS - 1; s >= 0; s--) { /* in another order than the credits meet them */
+        if (s % 3 == 0) sb_addf(&some, "s%d,2026-Q1,100000\n", s);
+        sb_addf(&all, "s%d,2026-Q1,100000\n", s);
+    }
+    assert_true(same_both_ways(plan_direct, NULL, some.buf, &c, NULL));
+    assert_true(same_both_ways(plan_direct, NULL, all.buf, &c, NULL));
+    sb_release(&some);
+    sb_release(&all);
+    sb_release(&c);
+}
+
 static void test_people_file_and_rollup(void **state)
 {
     (void)state;
@@ -515,6 +537,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plain_file_is_read_in_halves),
+        cmocka_unit_test(test_people_from_quotas),
         cmocka_unit_test(test_people_file_and_rollup),
         cmocka_unit_test(test_faults_of_the_second_half),
         cmocka_unit_test(test_first_fault_wins),
