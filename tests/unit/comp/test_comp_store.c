@@ -690,6 +690,23 @@ static void test_dispute_keeps_its_line(void **state)
     testdb_close(db);
 }
 
+/* Adds a product to the latest deal. */
+static const char SQL_ADD_PRODUCT[] = "INSERT INTO opportunity_products (opportunity_id, name)"
+                                      " VALUES ((SELECT MAX(id) FROM opportunities), $1)";
+
+/* Store `plan` and put Ana (made here, *ana) on it from 2026-01-01; returns the plan's id. */
+static int64_t plan_for_ana(struct store *db, const char *plan, int64_t *ana)
+{
+    struct err e = {0};
+    int64_t id = 0;
+    int version = 0;
+    *ana = fixture_person(db, "Ana", "ana@test.example", 0, 0, "2020-01-01", "active");
+    if (comp_plan_store(db, plan, strlen(plan), 0, 1, 0, &id, &version, &e) < 0)
+        fail_msg("plan: %s", e.msg);
+    if (comp_assign(db, id, *ana, "2026-01-01", NULL, 0, 1, 0, NULL, &e) < 0) fail_msg("%s", e.msg);
+    return id;
+}
+
 /* A SPIF filtered on products pays on a pipeline deal that has one of them among its
  * products, and not on one that has none. */
 static void test_spif_on_products(void **state)
@@ -699,24 +716,17 @@ static void test_spif_on_products(void **state)
         " \"quota_period\": \"month\", \"payout_period\": \"month\", \"components\": ["
         "{\"id\": \"platform\", \"type\": \"spif\", \"amount\": 10000,"
         " \"filter\": {\"products\": [\"Platform\"]}}]}";
-    static const char add_product[] =
-        "INSERT INTO opportunity_products (opportunity_id, name) VALUES"
-        " ((SELECT MAX(id) FROM opportunities), $1)";
     struct store *db = testdb_open(state);
     struct err e = {0};
-    int64_t ana = fixture_person(db, "Ana", "ana@test.example", 0, 0, "2020-01-01", "active");
-    int64_t id = 0, run = 0;
-    int version = 0;
-    if (comp_plan_store(db, plan, strlen(plan), 0, 1, 0, &id, &version, &e) < 0)
-        fail_msg("plan: %s", e.msg);
-    if (comp_assign(db, id, ana, "2026-01-01", NULL, 0, 1, 0, NULL, &e) < 0) fail_msg("%s", e.msg);
+    int64_t ana, run = 0, id = plan_for_ana(db, plan, &ana);
     add_deal(db, ana, 600000, "USD", "won", "2026-01-10"); /* Core and Platform: 100.00 */
     const char *names[] = {"Core", "Platform"};
     for (int i = 0; i < 2; i++)
-        if (store_run(db, add_product, PARAMS(SV_TEXT(names[i])), NULL, &e) < 0)
+        if (store_run(db, SQL_ADD_PRODUCT, PARAMS(SV_TEXT(names[i])), NULL, &e) < 0)
             fail_msg("%s", e.msg);
     add_deal(db, ana, 600000, "USD", "won", "2026-01-20"); /* Core only: nothing */
-    if (store_run(db, add_product, PARAMS(SV_TEXT("Core")), NULL, &e) < 0) fail_msg("%s", e.msg);
+    if (store_run(db, SQL_ADD_PRODUCT, PARAMS(SV_TEXT("Core")), NULL, &e) < 0)
+        fail_msg("%s", e.msg);
     add_deal(db, ana, 600000, "USD", "won", "2026-01-25"); /* no products: nothing */
     if (comp_payout_run(db, id, "2026-01", 0, 10, 0, &run, &e) < 0) fail_msg("%s", e.msg);
     assert_int_equal(sum(db, SQL_RUN_LINES, run), 1);
@@ -739,17 +749,9 @@ static void test_spif_on_deal_types(void **state)
         " \"filter\": {\"deal_types\": [\"new\", \"New Business\"], \"products\": [\"Core\"]}}]}";
     static const char set_type[] =
         "UPDATE opportunities SET deal_type = $1 WHERE id = (SELECT MAX(id) FROM opportunities)";
-    static const char add_product[] =
-        "INSERT INTO opportunity_products (opportunity_id, name) VALUES"
-        " ((SELECT MAX(id) FROM opportunities), $1)";
     struct store *db = testdb_open(state);
     struct err e = {0};
-    int64_t ana = fixture_person(db, "Ana", "ana@test.example", 0, 0, "2020-01-01", "active");
-    int64_t id = 0, run = 0;
-    int version = 0;
-    if (comp_plan_store(db, plan, strlen(plan), 0, 1, 0, &id, &version, &e) < 0)
-        fail_msg("plan: %s", e.msg);
-    if (comp_assign(db, id, ana, "2026-01-01", NULL, 0, 1, 0, NULL, &e) < 0) fail_msg("%s", e.msg);
+    int64_t ana, run = 0, id = plan_for_ana(db, plan, &ana);
     /* type, product, amount: what the SPIF pays (2% of the credit) */
     static const struct {
         const char *type, *product;
@@ -765,7 +767,7 @@ static void test_spif_on_deal_types(void **state)
     for (size_t i = 0; i < sizeof deals / sizeof *deals; i++) {
         add_deal(db, ana, deals[i].amount, "USD", "won", "2026-01-10");
         if (store_run(db, set_type, PARAMS(SV_TEXT(deals[i].type)), NULL, &e) < 0 ||
-            store_run(db, add_product, PARAMS(SV_TEXT(deals[i].product)), NULL, &e) < 0)
+            store_run(db, SQL_ADD_PRODUCT, PARAMS(SV_TEXT(deals[i].product)), NULL, &e) < 0)
             fail_msg("%s", e.msg);
     }
     if (comp_payout_run(db, id, "2026-01", 0, 10, 0, &run, &e) < 0) fail_msg("%s", e.msg);
