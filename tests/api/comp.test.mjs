@@ -98,6 +98,14 @@ test('a plan that makes no sense is refused, naming the field', () => {
   assert.equal(r.status, 1);
   assert.match(r.stderr, /overlap\.json: plan: components\[0\]\.tiers\[1\]\.from_bp: overlaps tier 0/);
   assert.equal(existsSync(path.join(r.dir, 'lines.csv')), false);
+  // the credits file is mapped meanwhile, but the plan's error is still the one reported
+  const both = calc('2026-Q1', { plan: bad, credits: path.join(dir, 'missing.csv') });
+  assert.equal(both.status, 1);
+  assert.match(both.stderr, /overlap\.json: plan: components\[0\]/);
+  assert.doesNotMatch(both.stderr, /missing\.csv/);
+  const missing = calc('2026-Q1', { credits: path.join(dir, 'missing.csv') });
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /missing\.csv: No such file or directory/);
 });
 
 test('a bad credits row names file, line and field', () => {
