@@ -1446,21 +1446,12 @@ static char *num_field(char *w, int64_t v)
     return w;
 }
 
-/* The bytes that make csv_write_field quote a value wherever they are. */
-static const unsigned char CSV_SPECIAL[256] = {[','] = 1, ['"'] = 1, ['\r'] = 1, ['\n'] = 1};
-
 /* How csv_write_field writes v: its length, and whether it is quoted. */
 static struct comp_csv_text csv_text(const char *v)
 {
     if (!v) v = ""; /* as csv_write_field takes it */
-    size_t n = 0;
-    unsigned special = 0;
-    for (; v[n]; n++) /* ids and names are short: one pass for length and specials */
-        special |= CSV_SPECIAL[(unsigned char)v[n]];
-    int quoted =
-        special || (n > 0 && (v[0] == ' ' || v[0] == '\t' || v[n - 1] == ' ' || v[n - 1] == '\t' ||
-                              (n >= 3 && memcmp(v, "\xEF\xBB\xBF", 3) == 0)));
-    return (struct comp_csv_text){v, n, quoted};
+    size_t n = strlen(v);
+    return (struct comp_csv_text){v, n, csv_needs_quotes(v, n)};
 }
 
 /* A user's text t as one field and its comma, as csv_write_field writes it. */

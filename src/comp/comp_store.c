@@ -828,8 +828,6 @@ int comp_input_load_plan(struct store *db, int64_t plan_id, struct comp_plan *pl
                            (long long)extra->person_id);
             goto fail;
         }
-        const char *product = extra->product && *extra->product ? extra->product : NULL;
-        const char *type = extra->deal_type && *extra->deal_type ? extra->deal_type : NULL;
         *comp_credit_new(&d->data) = (struct comp_credit){
             .id = "estimate",
             .deal = "estimate",
@@ -840,7 +838,7 @@ int comp_input_load_plan(struct store *db, int64_t plan_id, struct comp_plan *pl
             .amount = extra->amount,
             .deal_amount = extra->amount,
             .split_bp = COMP_BP,
-            .tags = comp_data_tags(&d->data, NULL, product, type),
+            .tags = comp_data_tags(&d->data, NULL, extra->product, extra->deal_type),
             .source = -1,
             .line = d->data.ncredits + 1,
         };

@@ -651,7 +651,7 @@ int csv_row_find_column(const struct csv_row *hdr, const char *name)
     return -1;
 }
 
-static int needs_quotes(const char *v, size_t n)
+int csv_needs_quotes(const char *v, size_t n)
 {
     if (n == 0) return 0;
     /* other readers trim unquoted blanks */
@@ -668,7 +668,7 @@ void csv_write_field(struct sb *out, const char *value)
 {
     if (!value) value = "";
     size_t n = strlen(value);
-    if (!needs_quotes(value, n)) {
+    if (!csv_needs_quotes(value, n)) {
         sb_add(out, value, n);
         return;
     }
@@ -693,7 +693,7 @@ void csv_field_end(struct sb *out, size_t at)
 {
     char *v = out->buf + at + 1;
     size_t n = out->len - at - 1;
-    if (!needs_quotes(v, n)) { /* unquoted after all */
+    if (!csv_needs_quotes(v, n)) { /* unquoted after all */
         memmove(v - 1, v, n + 1);
         out->len--;
         return;

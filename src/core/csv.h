@@ -141,6 +141,9 @@ int csv_row_find_column(const struct csv_row *header, const char *name);
  * defend against spreadsheet formula injection ("=cmd|..."); exporters that
  * care must handle that themselves. */
 void csv_write_field(struct sb *out, const char *value);
+/* Whether csv_write_field quotes v[0, n) (v NUL-terminated at n): for writers that compose a
+ * record themselves and must quote exactly as it does. */
+int csv_needs_quotes(const char *v, size_t n);
 
 /* A long field composed straight into `out`, without a copy of its own: csv_field_begin
  * appends an opening quote and returns its offset; once the field's bytes are appended,
