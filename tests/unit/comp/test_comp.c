@@ -711,6 +711,12 @@ static void test_bad_csv(void **state)
          "quotas.csv line 2: field amount: '-5'"},
         {NULL, "person,period,amount\nana,2026-Q1,5\nana,2026-Q1,6\n",
          "id,deal,person,date,amount\n", "quotas.csv line 3: field period"},
+        /* no measure is bookings; other people and periods in between */
+        {NULL,
+         "person,period,amount,measure\nana,2026-Q1,5,\nbo,2026-Q1,5,\nana,2026-Q2,5,\n"
+         "ana,2026-Q1,5,pipeline\nana,2026-Q1,6,bookings\n",
+         "id,deal,person,date,amount\n",
+         "quotas.csv line 6: field period: '2026-Q1' is listed twice for this person and measure"},
         {NULL, "person,period,amount,colour\n", "id,deal,person,date,amount\n",
          "quotas.csv line 1: unknown column 'colour'"},
         {NULL, QUOTA_ANA, "id,deal,person,amount\n", "credits.csv line 1: missing column 'date'"},
