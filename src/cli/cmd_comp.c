@@ -65,7 +65,7 @@ static int map_file(const char *path, struct mapped *m, struct err *e)
         rc = err_set(e, REINS_EIO, "%s: not a regular file", path);
     } else if (st.st_size > 0) {
         /* No MAP_POPULATE: mapping 642 MB of pages took 100 ms on one core, while the
-         * reader's two threads fault them in as they count line ends, both at once. */
+         * reader's threads fault them in as they count line ends, all at once. */
         void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
         if (p == MAP_FAILED) {
             rc = err_set(e, REINS_EIO, "%s: %s", path, strerror(errno));
@@ -435,14 +435,15 @@ static int comp_calc(int argc, char **argv)
     struct stamp t2 = now();
     if (!rc && totals) rc = write_totals(totals, &in, &r, from, to, &e);
     struct stamp t3 = now();
+    char pieces[48] = "";
+    if (d.pieces_taken) snprintf(pieces, sizeof pieces, "; read in %zu pieces", d.pieces_taken);
     if (!rc && opt_get(opts, "timings"))
         fprintf(stderr,
                 "reins: comp calc: read %.0f ms (cpu %.0f; %zu credits after splits and "
                 "roll-up%s), compute and write lines %.0f ms (cpu %.0f; %zu lines, %zu written), "
                 "totals %.0f ms\n",
-                t1.wall - t0.wall, t1.cpu - t0.cpu, d.ncredits,
-                d.halves_taken ? "; read on two threads" : "", t2.wall - t1.wall, t2.cpu - t1.cpu,
-                r.nlines, lo.written, t3.wall - t2.wall);
+                t1.wall - t0.wall, t1.cpu - t0.cpu, d.ncredits, pieces, t2.wall - t1.wall,
+                t2.cpu - t1.cpu, r.nlines, lo.written, t3.wall - t2.wall);
     if (!rc) {
         int64_t sum = 0;
         size_t payees = 0;

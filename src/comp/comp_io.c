@@ -3,6 +3,7 @@
 
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 
 #include "comp/comp_fmt.h"
 #include "core/csv.h"
+#include "core/threads.h"
 #include "core/text.h"
 
 /* ---- a string -> index map (open addressing, FNV-1a) ----------------------------------- */
@@ -321,6 +323,8 @@ static void prefault(void *p, size_t n)
 #endif
 }
 
+#define STRS_FAULT_STEP ((size_t)256 << 10)
+
 /* A copy of a credit id or deal name, owned by d's arena. Ten million of each are
  * packed end to end: arena_strdup would round each to 16 bytes and zero it. */
 static const char *keep_str_n(struct comp_data *d, const char *s, size_t len)
@@ -330,9 +334,15 @@ static const char *keep_str_n(struct comp_data *d, const char *s, size_t len)
     if (d->strs_left < n) { /* blocks of 64 KiB, then twice as big up to 4 MiB */
         size_t block = d->strs_block ? 2 * d->strs_block : (size_t)64 << 10;
         d->strs_block = block < ((size_t)4 << 20) ? block : (size_t)4 << 20;
-        d->strs = arena_alloc_raw(&d->arena, d->strs_block);
+        d->strs = d->strs_faulted = arena_alloc_raw(&d->arena, d->strs_block);
         d->strs_left = d->strs_block;
-        prefault(d->strs, d->strs_block);
+    }
+    if (d->strs + n > d->strs_faulted) { /* a step at a time: each piece's last block is
+                                          * mostly left unused */
+        size_t ahead = (size_t)(d->strs + d->strs_left - d->strs_faulted);
+        ahead = ahead < STRS_FAULT_STEP ? ahead : STRS_FAULT_STEP;
+        prefault(d->strs_faulted, ahead);
+        d->strs_faulted += ahead;
     }
     char *out = d->strs;
     memcpy(out, s, len);
@@ -762,7 +772,7 @@ struct deal_book {
     int have_cur;
     struct deal short_deal; /* while names rise: the first settled deal short of 100% */
     int have_short;
-    int piece; /* reading a file's second half alone: a name that does not rise stops it */
+    int piece; /* reading a later piece alone: a name that does not rise stops it */
 };
 
 static struct deal *book_add(struct deal_book *b, size_t first)
@@ -839,7 +849,7 @@ static int deal_take(struct deal_book *b, struct comp_data *d, struct comp_credi
             g = &b->cur;
             is_new = 1;
         } else {
-            if (b->piece) return REINS_EINVAL; /* the first half may hold it: read in order */
+            if (b->piece) return REINS_EINVAL; /* a piece before may hold it: read in order */
             book_by_name(b, d, at);
         }
     }
@@ -978,7 +988,7 @@ struct credits_reader {
     const char *bookings;              /* the measure of rows without one */
     char date_text[11], canc_text[11]; /* the last date fields seen, and their days */
     int32_t date_days, canc_days;
-    int piece; /* reading a file's second half alone (read_halves): stop at what needs the first */
+    int piece; /* reading a later piece alone (read_pieces): stop at what needs the pieces before */
     struct tags_memo *memo; /* credit_plain's, TAGS_MEMO of them */
 };
 
@@ -1091,7 +1101,7 @@ static int credit_row(void *ctx, struct csv_row *row)
          int_field(e, name, row, "amount", amount, 0, INT64_MAX / COMP_BP, &cd.deal_amount)))
         return REINS_EINVAL;
     if (!rising_next(&cr->id_order, id, strlen(id), NULL)) {
-        if (cr->piece) return REINS_EINVAL; /* the first half may hold it: read in order */
+        if (cr->piece) return REINS_EINVAL; /* a piece before may hold it: read in order */
         if (cr->ids.cap == 0) ids_to_map(cr);
         if (map_find(&cr->ids, id, &slot))
             return row_fail(e, name, row, "id", "is the id of an earlier row", id);
@@ -1265,49 +1275,118 @@ static int read_rows(struct credits_reader *cr, const char *csv, size_t len, siz
     return rc;
 }
 
-/* ---- reading on two cores --------------------------------------------------------------- */
+/* ---- reading on every core ------------------------------------------------------------- */
 
-/* Ten million rows take seconds to read on one core. A big file is cut in two at a line
- * end; this thread reads the first half while a second one reads the rest into its own
- * comp_data whose credits array is the tail of d->credits, where they belong. The second
- * half is taken only if reading it alone could not have differed from reading the file in
- * one go: no quote in the first half (so the cut is a record boundary), no error, its ids
- * and deal names still rising past the first half's, the first half's rows filling exactly
- * the room left for them. Otherwise it is read again after the first half, in order, so
- * results and errors are always those of one pass. People of the second half are numbered
- * after the first half's, in the order met, as one pass numbers them. */
+/* Ten million rows take seconds to read on one core. A big file is cut at line ends into
+ * pieces, and every core takes the next piece until none is left. Two halves, one per
+ * core, often ended 100 to 500 ms apart on this VM, where one core may run a third slower
+ * than the other for seconds; pieces that get smaller towards the end ended within 2 to
+ * 20 ms of each other (four runs, 16 pieces). Piece 0 is read
+ * into d by the caller's reader; each later piece by a reader of its own into a comp_data
+ * whose credits array is the part of d->credits where its rows belong (the line ends of
+ * every piece are counted first). The later pieces are taken only if reading them alone
+ * could not have differed from reading the file in one go: no quote before the last piece
+ * (so every cut is a record boundary), no error, ids and deal names rising from each piece
+ * into the next, each piece's rows filling exactly the room left for them. Otherwise the
+ * file after piece 0 is read again, in order, so results and errors are always those of
+ * one pass. People new to a piece are numbered after everyone met before it, as one pass
+ * numbers them. */
 
-#define COMP_TWO_HALVES_MIN_BYTES ((size_t)32 << 20)
+#define PIECES_MAX 32
+#define PIECE_MIN_BYTES ((size_t)4 << 20) /* the smallest piece is file / 128, at least this */
 
-struct half {
-    struct credits_reader cr;
-    struct comp_data d; /* its credits are the tail of the main d->credits */
+struct piece {
     const char *csv;
     size_t len, first_line;
-    struct err e; /* its own: a failure only means the half is read again */
-    int rc;
+    size_t lf; /* line ends in it */
+    int quoted;
+    size_t base, room; /* its rows go to d->credits[base, base + room) */
+    /* pieces after the first: their own reader, data and error (a failure only means the
+     * file is read again) */
+    struct credits_reader cr;
+    struct comp_data d;
+    struct err e;
+    int ready, rc;
 };
 
-static void *read_half(void *arg)
+/* What the threads share: pieces are handed out in order, one at a time. */
+struct pieces {
+    struct credits_reader *first; /* the caller's: piece 0 */
+    const struct comp_plan *plan;
+    /* people known before the credits (piece 0 may add more meanwhile): copies of d's */
+    struct comp_name_map known;
+    struct comp_person *known_people;
+    size_t nknown;
+    struct piece *p;
+    size_t n;
+    atomic_size_t next;
+};
+
+static void *count_pieces(void *arg)
 {
-    struct half *h = arg;
-    prefault(h->d.credits, h->d.capcredits * sizeof *h->d.credits);
-    h->rc = read_rows(&h->cr, h->csv, h->len, h->first_line);
+    struct pieces *ps = *(struct pieces **)arg;
+    for (size_t i; (i = atomic_fetch_add(&ps->next, 1)) < ps->n;)
+        ps->p[i].lf = csv_count_lf(ps->p[i].csv, ps->p[i].len, &ps->p[i].quoted);
     return NULL;
 }
 
-/* Line ends of a piece, counted on a thread of their own. */
-struct lf_count {
-    const char *s;
-    size_t len, lf;
-    int quoted;
-};
-
-static void *count_lf(void *arg)
+static void *bytes_copy(const void *p, size_t n)
 {
-    struct lf_count *c = arg;
-    c->lf = csv_count_lf(c->s, c->len, &c->quoted);
+    return memcpy(xmalloc(n), p, n);
+}
+
+/* A later piece's reader: everyone known before the credits (the people file, the quotas)
+ * under the same numbers, so their rows take the fast path from the first, and when the
+ * pieces before meet no one new, no credit of this one needs renumbering. */
+static void piece_init(struct pieces *ps, struct piece *p)
+{
+    struct comp_data *d = ps->first->d;
+    comp_data_init(&p->d);
+    p->d.credits = d->credits + p->base;
+    p->d.capcredits = p->room;
+    if (ps->known.cap) {
+        p->d.names->slots = bytes_copy(ps->known.slots, ps->known.cap * sizeof *ps->known.slots);
+        p->d.names->cap = ps->known.cap;
+        p->d.names->n = ps->known.n;
+    }
+    if (ps->nknown) {
+        p->d.people = bytes_copy(ps->known_people, ps->nknown * sizeof *p->d.people);
+        p->d.npeople = p->d.cappeople = ps->nknown; /* their ids are d's */
+    }
+    p->d.have_people_file = d->have_people_file; /* then no person is added while reading */
+    reader_init(&p->cr, &p->d, ps->plan, ps->first->name, &p->e);
+    p->cr.c = ps->first->c;
+    p->cr.header = 1;
+    p->cr.piece = p->cr.deals.piece = 1;
+    p->ready = 1;
+}
+
+static void *read_pieces_on(void *arg)
+{
+    struct pieces *ps = *(struct pieces **)arg;
+    struct comp_data *d = ps->first->d;
+    for (size_t i; (i = atomic_fetch_add(&ps->next, 1)) < ps->n;) {
+        struct piece *p = &ps->p[i];
+        prefault(d->credits + p->base, p->room * sizeof *d->credits);
+        if (i == 0) {
+            p->rc = read_rows(ps->first, p->csv, p->len, p->first_line);
+        } else {
+            piece_init(ps, p);
+            p->rc = read_rows(&p->cr, p->csv, p->len, p->first_line);
+        }
+    }
     return NULL;
+}
+
+static void run_on_every_core(struct pieces *ps, void *(*fn)(void *))
+{
+    struct pieces *arg[PIECES_MAX];
+    int n = threads_count(0, PIECES_MAX);
+    if ((size_t)n > ps->n) n = (int)ps->n;
+    for (int i = 0; i < n; i++)
+        arg[i] = ps;
+    atomic_store(&ps->next, 0);
+    threads_run(n, fn, arg, sizeof *arg);
 }
 
 static int header_only(void *ctx, struct csv_row *row)
@@ -1334,11 +1413,11 @@ static int line_field(const char *s, const char *end, int col, const char **out,
     return 1;
 }
 
-/* Where to cut csv[0, len): after a line end near the middle, between two deals (a deal
- * cut in two would send the second half back to be read again). 0: do not cut. */
-static size_t cut_point(const char *csv, size_t len, int deal_col)
+/* Where to cut csv[0, len) near `at`: after a line end, between two deals (a deal cut in
+ * two would send the pieces after it back to be read again). 0: do not cut. */
+static size_t cut_point(const char *csv, size_t len, size_t at, int deal_col)
 {
-    const char *end = csv + len, *nl = memchr(csv + len / 2, '\n', len - len / 2);
+    const char *end = csv + len, *nl = memchr(csv + at, '\n', len - at);
     for (int tries = 0; nl && nl + 1 < end && tries < 1000; tries++) {
         const char *prev = nl - 1; /* start of the line that ends at nl */
         while (prev > csv && prev[-1] != '\n')
@@ -1353,13 +1432,13 @@ static size_t cut_point(const char *csv, size_t len, int deal_col)
     return nl && nl + 1 < end ? (size_t)(nl + 1 - csv) : 0;
 }
 
-/* Give the second half's people their numbers in d (new ones after everyone so far). */
-static void renumber_people(struct comp_data *d, struct comp_data *half, size_t from, size_t n)
+/* Give a later piece's people their numbers in d (new ones after everyone so far). */
+static void renumber_people(struct comp_data *d, struct comp_data *piece, size_t from, size_t n)
 {
-    uint32_t *to = xmalloc((half->npeople ? half->npeople : 1) * sizeof *to);
+    uint32_t *to = xmalloc((piece->npeople ? piece->npeople : 1) * sizeof *to);
     int same = 1;
-    for (size_t i = 0; i < half->npeople; i++) {
-        person_index(d, half->people[i].id, 1, &to[i]);
+    for (size_t i = 0; i < piece->npeople; i++) {
+        person_index(d, piece->people[i].id, 1, &to[i]);
         same &= to[i] == i;
     }
     for (size_t i = from; i < from + n && !same; i++)
@@ -1367,83 +1446,118 @@ static void renumber_people(struct comp_data *d, struct comp_data *half, size_t 
     free(to);
 }
 
-/* Read csv[0, len) on two threads when it is big and may be cut (see above). Returns 1
- * when done (the whole file, result in *rc), 0 to read it in one pass instead. */
-static int read_halves(struct credits_reader *cr, const char *csv, size_t len, size_t min_bytes,
+/* Whether every later piece may be taken as read (see above). */
+static int pieces_fit(const struct pieces *ps)
+{
+    const struct piece *p = ps->p;
+    if (p[0].rc || ps->first->d->ncredits != p[0].base + p[0].room) return 0;
+    for (size_t i = 1; i < ps->n; i++) {
+        const struct credits_reader *prev = i == 1 ? ps->first : &p[i - 1].cr;
+        if (p[i].rc || (i + 1 < ps->n && p[i].d.ncredits != p[i].room) ||
+            !rising_continues(&prev->id_order, &p[i].cr.id_order) ||
+            !rising_continues(&prev->deals.order, &p[i].cr.deals.order))
+            return 0;
+    }
+    return 1;
+}
+
+/* The later pieces' deals settled in order, their credits and strings made d's. */
+static int pieces_take(struct pieces *ps, struct err *e)
+{
+    struct credits_reader *cr = ps->first;
+    struct comp_data *d = cr->d;
+    int rc = deals_settle(&cr->deals, d, cr->name, e);
+    for (size_t i = 1; i < ps->n && !rc; i++)
+        rc = deals_settle(&ps->p[i].cr.deals, &ps->p[i].d, cr->name, e);
+    for (size_t i = 1; i < ps->n && !rc; i++) {
+        struct piece *p = &ps->p[i];
+        renumber_people(d, &p->d, p->base, p->d.ncredits);
+        d->ncredits += p->d.ncredits;
+        arena_adopt(&d->arena, &p->d.arena);
+    }
+    return rc;
+}
+
+/* Read csv[0, len) in pieces on every core when it is big and may be cut (see above).
+ * Returns 1 when done (the whole file, result in *rc), 0 to read it in one pass instead. */
+static int read_pieces(struct credits_reader *cr, const char *csv, size_t len, size_t piece_bytes,
                        int *rc)
 {
     struct comp_data *d = cr->d;
-    if (len < min_bytes || len < 2) return 0;
+    size_t least = piece_bytes ? piece_bytes : len / 128;
+    if (!piece_bytes && least < PIECE_MIN_BYTES) least = PIECE_MIN_BYTES;
+    if (len < 2 || len / 2 < least) return 0;
     struct credits_reader hdr = *cr;
     struct err he = {0};
     hdr.e = &he;
     if (csv_each(csv, len, NULL, header_only, &hdr, &he) != 1 || hdr.c.at[DEAL] < 0) return 0;
-    size_t cut = cut_point(csv, len, hdr.c.at[DEAL]);
-    if (cut == 0) return 0;
-    /* both halves' line ends at once: the first's tell where the second's rows go */
-    struct lf_count first = {csv, cut, 0, 0}, second = {csv + cut, len - cut, 0, 0};
-    pthread_t counter;
-    int counting = pthread_create(&counter, NULL, count_lf, &second) == 0;
-    if (!counting) count_lf(&second);
-    count_lf(&first);
-    if (counting) pthread_join(counter, NULL);
-    if (first.quoted) return 0;
-    size_t lines1 = first.lf, lines = lines1 + second.lf;
-    /* Rows of the first half <= its line ends (the header is one of them), rows of the
-     * second <= its line ends + 1 (its last line may have none). */
-    size_t base = cr->first_credit + lines1 - 1, cap = cr->first_credit + lines + 1;
-    if (cap > d->capcredits) {
+    /* Pieces get smaller as the file goes (a quarter of the rest per core each time, down
+     * to `least`): the first ones keep every core busy, the last ones end together. */
+    size_t cores = (size_t)threads_count(0, PIECES_MAX), cut[PIECES_MAX + 1], n = 1;
+    cut[0] = 0;
+    while (n < PIECES_MAX) {
+        size_t rest = len - cut[n - 1], step = rest / (2 * cores);
+        if (step < least) step = least;
+        if (rest < step + least) break; /* the rest is the last piece */
+        size_t at = cut_point(csv, len, cut[n - 1] + step, hdr.c.at[DEAL]);
+        if (at <= cut[n - 1]) break;
+        cut[n++] = at;
+    }
+    if (n < 2) return 0;
+    cut[n] = len;
+    struct pieces ps = {.first = cr, .plan = cr->plan, .n = n};
+    ps.p = xcalloc(n, sizeof *ps.p);
+    for (size_t i = 0; i < n; i++) {
+        ps.p[i].csv = csv + cut[i];
+        ps.p[i].len = cut[i + 1] - cut[i];
+    }
+    run_on_every_core(&ps, count_pieces);
+    int cuttable = 1;
+    /* Rows of piece 0 <= its line ends less the header's, of a middle piece <= its line
+     * ends, of the last <= its line ends + 1 (its last line may have none). */
+    for (size_t i = 0; i < n; i++) {
+        struct piece *p = &ps.p[i];
+        cuttable &= i + 1 == n || !p->quoted;
+        p->first_line = i ? ps.p[i - 1].first_line + ps.p[i - 1].lf : 1;
+        p->base = i ? ps.p[i - 1].base + ps.p[i - 1].room : cr->first_credit;
+        p->room = i == 0 ? p->lf - 1 : i + 1 == n ? p->lf + 1 : p->lf;
+    }
+    size_t cap = ps.p[n - 1].base + ps.p[n - 1].room;
+    if (cuttable && cap > d->capcredits) {
         struct comp_credit *grown = realloc(d->credits, cap * sizeof *grown);
-        if (!grown) return 0;
-        d->credits = grown;
-        d->capcredits = cap;
-    }
-    struct half *h = xcalloc(1, sizeof *h);
-    comp_data_init(&h->d);
-    h->d.credits = d->credits + base;
-    h->d.capcredits = cap - base;
-    /* Everyone known before the credits (the people file, the quotas) under the same
-     * numbers: their rows take the fast path from the first, and when the first half
-     * meets no one new, no credit of the second needs renumbering. */
-    for (size_t i = 0; i < d->npeople; i++) {
-        uint32_t idx;
-        person_index(&h->d, d->people[i].id, 1, &idx);
-    }
-    h->d.have_people_file = d->have_people_file; /* then no person is added while reading */
-    reader_init(&h->cr, &h->d, cr->plan, cr->name, &h->e);
-    h->cr.c = hdr.c;
-    h->cr.header = 1;
-    h->cr.piece = h->cr.deals.piece = 1;
-    h->csv = csv + cut;
-    h->len = len - cut;
-    h->first_line = lines1 + 1;
-    pthread_t t;
-    int threaded = pthread_create(&t, NULL, read_half, h) == 0;
-    if (!threaded) read_half(h);
-    prefault(d->credits + cr->first_credit, (base - cr->first_credit) * sizeof *d->credits);
-    *rc = read_rows(cr, csv, cut, 1);
-    if (threaded) pthread_join(t, NULL);
-    int take = !*rc && h->rc == 0 && d->ncredits == base &&
-               rising_continues(&cr->id_order, &h->cr.id_order) &&
-               rising_continues(&cr->deals.order, &h->cr.deals.order);
-    if (take) {
-        /* the deals of the second half settle here, after the first half's */
-        if ((*rc = deals_settle(&cr->deals, d, cr->name, cr->e)) == 0)
-            *rc = deals_settle(&h->cr.deals, &h->d, cr->name, cr->e);
-        if (*rc == 0) {
-            d->halves_taken = 1;
-            renumber_people(d, &h->d, base, h->d.ncredits);
-            d->ncredits += h->d.ncredits;
-            arena_adopt(&d->arena, &h->d.arena);
+        if (grown) {
+            d->credits = grown;
+            d->capcredits = cap;
         }
+        cuttable = grown != NULL;
+    }
+    if (!cuttable) {
+        free(ps.p);
+        return 0;
+    }
+    if (d->names->cap) {
+        ps.known = *d->names;
+        ps.known.slots = bytes_copy(d->names->slots, d->names->cap * sizeof *d->names->slots);
+    }
+    if (d->npeople) ps.known_people = bytes_copy(d->people, d->npeople * sizeof *d->people);
+    ps.nknown = d->npeople;
+    run_on_every_core(&ps, read_pieces_on);
+    *rc = ps.p[0].rc;
+    if (!*rc && pieces_fit(&ps)) {
+        if ((*rc = pieces_take(&ps, cr->e)) == 0) d->pieces_taken = n;
     } else if (!*rc) {
-        *rc = read_rows(cr, csv + cut, len - cut, lines1 + 1);
+        *rc = read_rows(cr, csv + cut[1], len - cut[1], ps.p[1].first_line);
         if (*rc == 0) *rc = deals_settle(&cr->deals, d, cr->name, cr->e);
     }
-    reader_release(&h->cr);
-    h->d.credits = NULL; /* d's */
-    comp_data_release(&h->d);
-    free(h);
+    for (size_t i = 1; i < n; i++) {
+        if (!ps.p[i].ready) continue;
+        reader_release(&ps.p[i].cr);
+        ps.p[i].d.credits = NULL; /* d's */
+        comp_data_release(&ps.p[i].d);
+    }
+    free(ps.known.slots);
+    free(ps.known_people);
+    free(ps.p);
     return 1;
 }
 
@@ -1457,10 +1571,9 @@ int comp_read_credits(struct comp_data *d, const struct comp_plan *plan, const c
                        name);
     struct credits_reader cr;
     reader_init(&cr, d, plan, name, e);
-    d->halves_taken = 0;
+    d->pieces_taken = 0;
     int rc = 0;
-    size_t min_bytes = d->two_halves_from ? d->two_halves_from : COMP_TWO_HALVES_MIN_BYTES;
-    if (!read_halves(&cr, csv, len, min_bytes, &rc)) {
+    if (!read_pieces(&cr, csv, len, d->piece_bytes, &rc)) {
         rc = read_rows(&cr, csv, len, 1);
         if (!rc && cr.header) rc = deals_settle(&cr.deals, d, name, e);
     }

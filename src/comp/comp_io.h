@@ -27,9 +27,12 @@ struct comp_data {
     struct comp_tags_set *tags;  /* each combination of them: stored once */
     char *strs;                  /* room left for credit ids and deal names, in the arena */
     size_t strs_left, strs_block;
-    size_t two_halves_from; /* credits files this long are read on two threads; 0: 32 MiB */
-    int halves_taken;       /* the last credits file was read on two threads */
-    size_t ascending_ids;   /* credits [0, this) have ids as comp_input.ids_ascending says */
+    char *strs_faulted; /* the room's pages are mapped up to here */
+    /* Credits files are read on every core in pieces, the smallest of about this many
+     * bytes (0: the file's 128th, at least 4 MiB; SIZE_MAX: in one pass). */
+    size_t piece_bytes;
+    size_t pieces_taken;  /* the last credits file was read in this many pieces (0: one pass) */
+    size_t ascending_ids; /* credits [0, this) have ids as comp_input.ids_ascending says */
 };
 
 void comp_data_init(struct comp_data *d);
@@ -49,8 +52,8 @@ int comp_read_quotas(struct comp_data *d, const struct comp_plan *plan, const ch
  * product, deal_type, cancelled_on]): checks that each deal's direct splits
  * come to exactly 100%, splits each person's share, and, when the plan counts
  * roll-up credit, credits every manager above a direct seller who has a
- * quota (which needs people, and quotas read first). A big file is read on
- * two threads, with the results and errors of reading it in one pass. */
+ * quota (which needs people, and quotas read first). A big file is read in
+ * pieces on every core, with the results and errors of reading it in one pass. */
 int comp_read_credits(struct comp_data *d, const struct comp_plan *plan, const char *name,
                       const char *csv, size_t len, struct err *e);
 /* Room for one more credit at the end of d->credits (grown as needed); the caller fills it. */

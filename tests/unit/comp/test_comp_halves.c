@@ -1,11 +1,13 @@
-/* test_comp_halves.c -- a credits file read on two threads gives what one pass gives,
+/* test_comp_halves.c -- a credits file read in pieces gives what one pass gives,
  * deals settled as they end give what deals settled at the end give, and a plain record read
  * where it lies gives what the same record parsed into fields gives.
  *
- * comp_read_credits cuts a big file in two and reads the halves at once, taking the second
- * half only when reading it alone cannot differ from reading the file in order. Each test
- * reads one file both ways (two_halves_from = 1 forces the cut, SIZE_MAX forbids it) and
- * compares every credit, or the error message, and whether the second half was taken. */
+ * comp_read_credits cuts a big file into pieces read on every core, taking the pieces after
+ * the first only when reading them alone cannot differ from reading the file in order. Each
+ * test reads one file three ways (piece_bytes = SIZE_MAX: one pass; half the file: two
+ * pieces; 1: as many pieces as the reader makes) and compares every credit, or the error
+ * message, and whether the later pieces were taken. The tests name the pieces halves: a
+ * fault "in the second half" is in some later piece either way. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -31,25 +33,27 @@ static const char plan_rollup[] =
 
 struct outcome {
     int rc, taken;
+    size_t pieces;
     char msg[512];
     struct sb credits; /* every field of every credit, one line each */
 };
 
 static void read_file(const char *plan_json, const char *people, const char *quotas,
-                      const struct sb *credits, size_t two_halves_from, struct outcome *o)
+                      const struct sb *credits, size_t piece_bytes, struct outcome *o)
 {
     struct err e = {0};
     struct comp_plan *plan;
     assert_int_equal(comp_plan_parse(plan_json, strlen(plan_json), &plan, &e), 0);
     struct comp_data d;
     comp_data_init(&d);
-    d.two_halves_from = two_halves_from;
+    d.piece_bytes = piece_bytes;
     memset(o, 0, sizeof *o);
     if (people) assert_int_equal(comp_read_people(&d, "people.csv", people, strlen(people), &e), 0);
     if (quotas)
         assert_int_equal(comp_read_quotas(&d, plan, "quotas.csv", quotas, strlen(quotas), &e), 0);
     o->rc = comp_read_credits(&d, plan, "credits.csv", credits->buf, credits->len, &e);
-    o->taken = d.halves_taken;
+    o->taken = d.pieces_taken != 0;
+    o->pieces = d.pieces_taken;
     snprintf(o->msg, sizeof o->msg, "%s", o->rc ? e.msg : "");
     o->credits = (struct sb)SB_INIT;
     for (size_t i = 0; i < d.ncredits; i++) {
@@ -67,18 +71,28 @@ static void read_file(const char *plan_json, const char *people, const char *quo
     comp_plan_free(plan);
 }
 
-/* Read both ways; the results must be equal. Returns whether the halves were taken. */
+/* Read in one pass and in pieces; the results must be equal. Returns whether the later
+ * pieces were taken (the same with two pieces and with many). */
 static int same_both_ways(const char *plan, const char *people, const char *quotas,
                           const struct sb *credits, const char *want_msg)
 {
-    struct outcome one, two;
+    struct outcome one, two, many;
     read_file(plan, people, quotas, credits, SIZE_MAX, &one);
-    read_file(plan, people, quotas, credits, 1, &two);
+    read_file(plan, people, quotas, credits, credits->len / 2, &two);
+    read_file(plan, people, quotas, credits, 1, &many);
     assert_int_equal(one.taken, 0);
-    assert_string_equal(two.msg, one.msg);
-    assert_int_equal(two.rc, one.rc);
-    assert_int_equal(two.credits.len, one.credits.len);
-    assert_true(one.credits.len == 0 || !memcmp(two.credits.buf, one.credits.buf, one.credits.len));
+    assert_int_equal(many.taken, two.taken);
+    if (two.taken) { /* every file here is big enough to cut in many places */
+        assert_int_equal(two.pieces, 2);
+        assert_true(many.pieces > 8); /* up to 16 */
+    }
+    for (struct outcome *o = &two; o; o = o == &two ? &many : NULL) {
+        assert_string_equal(o->msg, one.msg);
+        assert_int_equal(o->rc, one.rc);
+        assert_int_equal(o->credits.len, one.credits.len);
+        assert_true(one.credits.len == 0 ||
+                    !memcmp(o->credits.buf, one.credits.buf, one.credits.len));
+    }
     if (want_msg) {
         assert_int_not_equal(one.rc, 0);
         assert_non_null(strstr(one.msg, want_msg));
@@ -87,6 +101,7 @@ static int same_both_ways(const char *plan, const char *people, const char *quot
     }
     sb_release(&one.credits);
     sb_release(&two.credits);
+    sb_release(&many.credits);
     return two.taken;
 }
 
