@@ -174,8 +174,9 @@ struct comp_input {
     size_t nquotas;
     int32_t last_month; /* compute up to the end of this month */
     /* How a big run is shared out (0 for the defaults): people are computed in chunks of
-     * neighbours of about chunk_credits credits (16,384), on `workers` threads (one per
-     * core, at most 8). Results do not depend on either. */
+     * neighbours of about chunk_credits credits (16,384), and credits bucketed in parts of
+     * at least 16 times as many, on `workers` threads (one per core, at most 8). Results
+     * do not depend on either. */
     size_t chunk_credits;
     int workers;
     /* The caller's promise that every credit's id is a decimal number (digits only, no

@@ -1091,6 +1091,11 @@ static int32_t ev_find(const struct ev *ev, size_t from, size_t to, const struct
 #define CHUNK_CREDITS ((size_t)1 << 14)
 #define PERSON_WEIGHT 16 /* a person's periods cost about as much as this many credits */
 #define MAX_WORKERS 8
+/* Bucketing runs over up to this many parts per worker, shared out as each is done (a
+ * core the machine slows down then holds up a part, not half the credits), each part
+ * at least PART_CHUNKS chunks' credits (a part counts into an array of every person). */
+#define PARTS_PER_WORKER 4
+#define PART_CHUNKS 16
 
 struct slot {
     size_t turn; /* the chunk it holds, or will hold next */
@@ -1503,26 +1508,30 @@ static int workers_for(const struct comp_input *in)
  * credits in sorted order instead was the engine's hottest loop (cache misses), and a
  * person's few credits sort in cache. Files usually come in date or id order, and then
  * the buckets are already ordered. Cancellations (few) are sorted on their own. */
-static int bucket_credits(struct setup *su, int32_t end_day, int nparts, struct err *e)
+static int bucket_credits(struct setup *su, int32_t end_day, int nworkers, struct err *e)
 {
     const struct comp_input *in = su->in;
-    struct part pt[MAX_WORKERS];
+    struct part pt[MAX_WORKERS * PARTS_PER_WORKER];
+    size_t most =
+        in->ncredits / (PART_CHUNKS * (in->chunk_credits ? in->chunk_credits : CHUNK_CREDITS)) + 1;
+    int nparts = nworkers * PARTS_PER_WORKER;
+    if ((size_t)nparts > most) nparts = (int)most;
     for (int t = 0; t < nparts; t++)
         pt[t] = (struct part){su, in->ncredits * (size_t)t / (size_t)nparts,
                               in->ncredits * (size_t)(t + 1) / (size_t)nparts, end_day};
-    threads_run(nparts, count_part, pt, sizeof *pt);
+    threads_share(nworkers, (size_t)nparts, count_part, pt, sizeof *pt);
     int rc = count_merge(su, pt, nparts, e);
     if (!rc) {
         size_t ncr = su->start[in->npeople];
         su->ev_bytes = (ncr ? ncr : 1) * sizeof(struct ev);
         su->ev = comp_big_alloc(su->ev_bytes);
-        threads_run(nparts, bucket_part, pt, sizeof *pt);
+        threads_share(nworkers, (size_t)nparts, bucket_part, pt, sizeof *pt);
         bucket_merge(su, pt, nparts);
-        struct sort_part sp[MAX_WORKERS];
+        struct sort_part sp[MAX_WORKERS * PARTS_PER_WORKER];
         for (int t = 0; t < nparts; t++)
             sp[t] = (struct sort_part){su, in->npeople * (size_t)t / (size_t)nparts,
                                        in->npeople * (size_t)(t + 1) / (size_t)nparts};
-        threads_run(nparts, sort_part, sp, sizeof *sp);
+        threads_share(nworkers, (size_t)nparts, sort_part, sp, sizeof *sp);
     }
     for (int t = 0; t < nparts; t++) {
         free(pt[t].bk);

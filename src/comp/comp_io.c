@@ -3,7 +3,6 @@
 
 #include <inttypes.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1295,7 +1294,11 @@ static int read_rows(struct credits_reader *cr, const char *csv, size_t len, siz
 #define PIECES_MAX 32
 #define PIECE_MIN_BYTES ((size_t)4 << 20) /* the smallest piece is file / 128, at least this */
 
+struct pieces;
+
 struct piece {
+    struct pieces *ps; /* what all share */
+    size_t index;
     const char *csv;
     size_t len, first_line;
     size_t lf; /* line ends in it */
@@ -1309,7 +1312,7 @@ struct piece {
     int ready, rc;
 };
 
-/* What the threads share: pieces are handed out in order, one at a time. */
+/* What the pieces share. */
 struct pieces {
     struct credits_reader *first; /* the caller's: piece 0 */
     const struct comp_plan *plan;
@@ -1319,14 +1322,12 @@ struct pieces {
     size_t nknown;
     struct piece *p;
     size_t n;
-    atomic_size_t next;
 };
 
-static void *count_pieces(void *arg)
+static void *count_piece(void *arg)
 {
-    struct pieces *ps = *(struct pieces **)arg;
-    for (size_t i; (i = atomic_fetch_add(&ps->next, 1)) < ps->n;)
-        ps->p[i].lf = csv_count_lf(ps->p[i].csv, ps->p[i].len, &ps->p[i].quoted);
+    struct piece *p = arg;
+    p->lf = csv_count_lf(p->csv, p->len, &p->quoted);
     return NULL;
 }
 
@@ -1338,8 +1339,9 @@ static void *bytes_copy(const void *p, size_t n)
 /* A later piece's reader: everyone known before the credits (the people file, the quotas)
  * under the same numbers, so their rows take the fast path from the first, and when the
  * pieces before meet no one new, no credit of this one needs renumbering. */
-static void piece_init(struct pieces *ps, struct piece *p)
+static void piece_init(struct piece *p)
 {
+    const struct pieces *ps = p->ps;
     struct comp_data *d = ps->first->d;
     comp_data_init(&p->d);
     p->d.credits = d->credits + p->base;
@@ -1361,32 +1363,18 @@ static void piece_init(struct pieces *ps, struct piece *p)
     p->ready = 1;
 }
 
-static void *read_pieces_on(void *arg)
+static void *read_piece(void *arg)
 {
-    struct pieces *ps = *(struct pieces **)arg;
-    struct comp_data *d = ps->first->d;
-    for (size_t i; (i = atomic_fetch_add(&ps->next, 1)) < ps->n;) {
-        struct piece *p = &ps->p[i];
-        prefault(d->credits + p->base, p->room * sizeof *d->credits);
-        if (i == 0) {
-            p->rc = read_rows(ps->first, p->csv, p->len, p->first_line);
-        } else {
-            piece_init(ps, p);
-            p->rc = read_rows(&p->cr, p->csv, p->len, p->first_line);
-        }
+    struct piece *p = arg;
+    struct comp_data *d = p->ps->first->d;
+    prefault(d->credits + p->base, p->room * sizeof *d->credits);
+    if (p->index == 0) {
+        p->rc = read_rows(p->ps->first, p->csv, p->len, p->first_line);
+    } else {
+        piece_init(p);
+        p->rc = read_rows(&p->cr, p->csv, p->len, p->first_line);
     }
     return NULL;
-}
-
-static void run_on_every_core(struct pieces *ps, void *(*fn)(void *))
-{
-    struct pieces *arg[PIECES_MAX];
-    int n = threads_count(0, PIECES_MAX);
-    if ((size_t)n > ps->n) n = (int)ps->n;
-    for (int i = 0; i < n; i++)
-        arg[i] = ps;
-    atomic_store(&ps->next, 0);
-    threads_run(n, fn, arg, sizeof *arg);
 }
 
 static int header_only(void *ctx, struct csv_row *row)
@@ -1508,10 +1496,12 @@ static int read_pieces(struct credits_reader *cr, const char *csv, size_t len, s
     struct pieces ps = {.first = cr, .plan = cr->plan, .n = n};
     ps.p = xcalloc(n, sizeof *ps.p);
     for (size_t i = 0; i < n; i++) {
+        ps.p[i].ps = &ps;
+        ps.p[i].index = i;
         ps.p[i].csv = csv + cut[i];
         ps.p[i].len = cut[i + 1] - cut[i];
     }
-    run_on_every_core(&ps, count_pieces);
+    threads_share((int)cores, n, count_piece, ps.p, sizeof *ps.p);
     int cuttable = 1;
     /* Rows of piece 0 <= its line ends less the header's, of a middle piece <= its line
      * ends, of the last <= its line ends + 1 (its last line may have none). */
@@ -1541,7 +1531,7 @@ static int read_pieces(struct credits_reader *cr, const char *csv, size_t len, s
     }
     if (d->npeople) ps.known_people = bytes_copy(d->people, d->npeople * sizeof *d->people);
     ps.nknown = d->npeople;
-    run_on_every_core(&ps, read_pieces_on);
+    threads_share((int)cores, n, read_piece, ps.p, sizeof *ps.p);
     *rc = ps.p[0].rc;
     if (!*rc && pieces_fit(&ps)) {
         if ((*rc = pieces_take(&ps, cr->e)) == 0) d->pieces_taken = n;

@@ -2,6 +2,7 @@
 #include "core/threads.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -26,4 +27,31 @@ void threads_run(int n, void *(*fn)(void *), void *args, size_t size)
     for (int i = 1; i < started; i++)
         pthread_join(t[i], NULL);
     free(t);
+}
+
+struct share {
+    void *(*fn)(void *);
+    char *args;
+    size_t size, nparts;
+    atomic_size_t next;
+};
+
+static void *share_main(void *arg)
+{
+    struct share *sh = *(struct share **)arg;
+    for (size_t i; (i = atomic_fetch_add(&sh->next, 1)) < sh->nparts;)
+        sh->fn(sh->args + i * sh->size);
+    return NULL;
+}
+
+void threads_share(int nthreads, size_t nparts, void *(*fn)(void *), void *args, size_t size)
+{
+    struct share sh = {fn, args, size, nparts, 0};
+    if (nthreads < 1) nthreads = 1;
+    if ((size_t)nthreads > nparts) nthreads = nparts ? (int)nparts : 1;
+    struct share **arg = xmalloc((size_t)nthreads * sizeof *arg);
+    for (int i = 0; i < nthreads; i++)
+        arg[i] = &sh;
+    threads_run(nthreads, share_main, arg, sizeof *arg);
+    free(arg);
 }

@@ -17,4 +17,9 @@ int threads_count(int asked, int most);
 /* fn on each of the n parts of args (size bytes apart); returns when all are done. */
 void threads_run(int n, void *(*fn)(void *), void *args, size_t size);
 
+/* The same for nparts parts on at most nthreads threads, each taking the next part not yet
+ * taken until none is left: a thread the machine slows down takes fewer parts, where
+ * threads_run would wait for its one part. Parts start in order (part 0 first). */
+void threads_share(int nthreads, size_t nparts, void *(*fn)(void *), void *args, size_t size);
+
 #endif

@@ -1,4 +1,5 @@
-/* test_threads.c -- every part of a job runs once, on its own thread but for part 0. */
+/* test_threads.c -- every part of a job runs once, on its own thread but for part 0; shared
+ * out, every part runs once and a slow thread takes fewer. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -7,6 +8,7 @@
 
 #include <pthread.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/threads.h"
 
@@ -53,6 +55,52 @@ static void test_every_part_once(void **state)
     }
 }
 
+static void test_shared_parts_run_once(void **state)
+{
+    (void)state;
+    for (int threads = 1; threads <= 4; threads++)
+        for (size_t n = 0; n <= 9; n++) {
+            struct part parts[9];
+            memset(parts, 0, sizeof parts);
+            for (size_t i = 0; i < n; i++)
+                parts[i].index = (int)i;
+            threads_share(threads, n, work, parts, sizeof *parts);
+            for (size_t i = 0; i < n; i++) {
+                assert_int_equal(parts[i].runs, 1);
+                long want = 0;
+                for (long k = (long)i + 1; k <= 1000000; k++)
+                    want += k % 7;
+                assert_int_equal(parts[i].sum, want);
+            }
+        }
+}
+
+/* Part 0 takes 300 ms: its thread is busy meanwhile, so the other takes the quick parts. */
+static void *slow_first(void *arg)
+{
+    struct part *p = arg;
+    p->runs++;
+    p->thread = pthread_self();
+    if (p->index == 0) nanosleep(&(struct timespec){0, 300 * 1000 * 1000}, NULL);
+    return NULL;
+}
+
+static void test_slow_thread_takes_fewer(void **state)
+{
+    (void)state;
+    struct part parts[20];
+    memset(parts, 0, sizeof parts);
+    for (int i = 0; i < 20; i++)
+        parts[i].index = i;
+    threads_share(2, 20, slow_first, parts, sizeof *parts);
+    int by_other = 0;
+    for (int i = 0; i < 20; i++) {
+        assert_int_equal(parts[i].runs, 1);
+        by_other += !pthread_equal(parts[i].thread, parts[0].thread);
+    }
+    assert_true(by_other >= 10);
+}
+
 static void test_count(void **state)
 {
     (void)state;
@@ -68,6 +116,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_part_once),
+        cmocka_unit_test(test_shared_parts_run_once),
+        cmocka_unit_test(test_slow_thread_takes_fewer),
         cmocka_unit_test(test_count),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
