@@ -137,8 +137,11 @@ test('logout, and an expired session goes back to login with a message', async (
 
   await login(page, env.logins.manager);
   // Let the home's cards finish loading first: a card still loading when the cookie goes
-  // would itself meet the expired session and leave the page before the click.
+  // would itself meet the expired session and leave the page before the click. Network
+  // idle alone was not enough under load (a card's script can start its request after
+  // 500 ms without one): every card must have replaced its loading state too.
   await page.waitForLoadState('networkidle');
+  await page.waitForFunction(() => !document.querySelector('.loading'));
   await page.context().clearCookies(); // as if the session had expired
   await page.getByRole('link', { name: 'Org', exact: true }).click();
   await page.locator('.login-form').waitFor();
