@@ -1316,6 +1316,7 @@ struct piece {
 struct pieces {
     struct credits_reader *first; /* the caller's: piece 0 */
     const struct comp_plan *plan;
+    struct cols cols; /* the header's, read before any piece (piece 0 reads it again) */
     /* people known before the credits (piece 0 may add more meanwhile): copies of d's */
     struct comp_name_map known;
     struct comp_person *known_people;
@@ -1357,7 +1358,7 @@ static void piece_init(struct piece *p)
     }
     p->d.have_people_file = d->have_people_file; /* then no person is added while reading */
     reader_init(&p->cr, &p->d, ps->plan, ps->first->name, &p->e);
-    p->cr.c = ps->first->c;
+    p->cr.c = ps->cols;
     p->cr.header = 1;
     p->cr.piece = p->cr.deals.piece = 1;
     p->ready = 1;
@@ -1493,7 +1494,7 @@ static int read_pieces(struct credits_reader *cr, const char *csv, size_t len, s
     }
     if (n < 2) return 0;
     cut[n] = len;
-    struct pieces ps = {.first = cr, .plan = cr->plan, .n = n};
+    struct pieces ps = {.first = cr, .plan = cr->plan, .cols = hdr.c, .n = n};
     ps.p = xcalloc(n, sizeof *ps.p);
     for (size_t i = 0; i < n; i++) {
         ps.p[i].ps = &ps;
