@@ -6,7 +6,8 @@
 # Unit tests (cmocka) run their storage tests on both databases; API tests
 # (node:test against the real binary on a free port) run once per database;
 # browser tests (headless Debian chromium, playwright-core) once; fuzz
-# corpora are replayed. PostgreSQL: when no server is given (PGHOST unset),
+# corpora are replayed; the unit tests of code that shares work between
+# threads run again under valgrind's helgrind (race checks). PostgreSQL: when no server is given (PGHOST unset),
 # the whole run re-executes itself inside pg_virtualenv, which makes a
 # throwaway cluster (it works as root too). Ends with "N passed, N failed".
 set -u
@@ -54,6 +55,20 @@ for t in $(find "$BUILD/tests" -type f -executable 2>/dev/null | sort); do
   ( cd "$log_dir" && TMPDIR="$log_dir" "$OLDPWD/$t" ) >"$out" 2>&1
   tally "unit $name" "$out" $? "$CMOCKA_PASSED" "$CMOCKA_FAILED"
 done
+
+# Race checks: the tests whose code shares work between threads, again under helgrind, each
+# counting as one test (a sanitizer build cannot run under valgrind; its tests ran above).
+if ldd "$BUILD/reins" 2>/dev/null | grep -q libasan; then
+  echo "race checks: not with a sanitizer build"
+else
+  for name in core/test_threads comp/test_comp comp/test_comp_halves; do
+    out="$log_dir/races_$(echo "$name" | tr / _).log"
+    if ( cd "$log_dir" && TMPDIR="$log_dir" valgrind --tool=helgrind -q --error-exitcode=1 \
+           --suppressions="$OLDPWD/tests/helgrind.supp" "$OLDPWD/$BUILD/tests/$name" ) >"$out" 2>&1
+    then echo "# pass 1" >>"$out"; rc=0; else rc=1; fi
+    tally "races $name" "$out" $rc "$TAP_PASSED" "$TAP_FAILED"
+  done
+fi
 
 # Fuzz corpora, replayed by the gcc-built targets: each replay counts as one test.
 for t in $(find "$BUILD/fuzz" -type f -executable 2>/dev/null | sort); do
