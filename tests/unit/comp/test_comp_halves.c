@@ -84,7 +84,7 @@ static int same_both_ways(const char *plan, const char *people, const char *quot
     assert_int_equal(many.taken, two.taken);
     if (two.taken) { /* every file here is big enough to cut in many places */
         assert_int_equal(two.pieces, 2);
-        assert_true(many.pieces > 8); /* up to 16 */
+        assert_true(many.pieces > 8); /* up to 32 */
     }
     for (struct outcome *o = &two; o; o = o == &two ? &many : NULL) {
         assert_string_equal(o->msg, one.msg);
