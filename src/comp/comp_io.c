@@ -9,6 +9,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "comp/comp_big.h"
 #include "comp/comp_fmt.h"
 #include "core/csv.h"
 #include "core/threads.h"
@@ -323,6 +324,17 @@ static void prefault(void *p, size_t n)
 }
 
 #define STRS_FAULT_STEP ((size_t)256 << 10)
+#define STRS_BLOCK_MAX ((size_t)16 << 20)
+
+/* Before reading `len` bytes of credits: ids and deal names are about a quarter of a
+ * row, so the first block for them is about that big (big ones go on huge pages, where
+ * a block grown from 64 KiB would leave the first megabytes on 4 KiB pages). */
+static void strs_expect(struct comp_data *d, size_t len)
+{
+    if (d->strs_block) return;
+    size_t first = len / 4 < STRS_BLOCK_MAX ? len / 4 : STRS_BLOCK_MAX;
+    if (first > ((size_t)128 << 10)) d->strs_block = first / 2; /* the one before it */
+}
 
 /* A copy of a credit id or deal name, owned by d's arena. Ten million of each are
  * packed end to end: arena_strdup would round each to 16 bytes and zero it. */
@@ -330,11 +342,12 @@ static const char *keep_str_n(struct comp_data *d, const char *s, size_t len)
 {
     size_t n = len + 1;
     if (n > 4096) return arena_strndup(&d->arena, s, len);
-    if (d->strs_left < n) { /* blocks of 64 KiB, then twice as big up to 4 MiB */
+    if (d->strs_left < n) { /* blocks twice as big as the last, up to STRS_BLOCK_MAX */
         size_t block = d->strs_block ? 2 * d->strs_block : (size_t)64 << 10;
-        d->strs_block = block < ((size_t)4 << 20) ? block : (size_t)4 << 20;
+        d->strs_block = block < STRS_BLOCK_MAX ? block : STRS_BLOCK_MAX;
         d->strs = d->strs_faulted = arena_alloc_raw(&d->arena, d->strs_block);
         d->strs_left = d->strs_block;
+        comp_big_advise(d->strs, d->strs_left);
     }
     if (d->strs + n > d->strs_faulted) { /* a step at a time: each piece's last block is
                                           * mostly left unused */
@@ -647,6 +660,7 @@ struct comp_credit *comp_credit_new(struct comp_data *d)
     if (d->ncredits == d->capcredits) {
         d->capcredits = d->capcredits ? 2 * d->capcredits : 1024;
         d->credits = xrealloc(d->credits, d->capcredits * sizeof *d->credits);
+        comp_big_advise(d->credits, d->capcredits * sizeof *d->credits);
     }
     return &d->credits[d->ncredits++];
 }
@@ -1269,6 +1283,7 @@ static void reader_release(struct credits_reader *cr)
 /* Rows of csv[0, len), which starts on physical line `first_line` at a record boundary. */
 static int read_rows(struct credits_reader *cr, const char *csv, size_t len, size_t first_line)
 {
+    strs_expect(cr->d, len);
     int rc = csv_each_plain(csv, len, first_line, NULL, credit_plain, credit_row, cr, cr->e);
     if (rc && !cr->failed) err_prefix(cr->e, "%s: ", cr->name); /* the CSV itself is malformed */
     return rc;
@@ -1526,6 +1541,7 @@ static int read_pieces(struct credits_reader *cr, const char *csv, size_t len, s
         if (grown) {
             d->credits = grown;
             d->capcredits = cap;
+            comp_big_advise(grown, cap * sizeof *grown);
         }
         cuttable = grown != NULL;
     }
