@@ -1026,6 +1026,12 @@ static int ev_order(const struct comp_credit *credits, const struct ev *x, uint6
     return (x->idx > y->idx) - (x->idx < y->idx);
 }
 
+/* The id ev_order compares for credit x: its place when the ids are 1, 2, 3, ... */
+static uint64_t ev_id(const struct comp_input *in, const struct ev *x)
+{
+    return in->ids_ascending ? (uint64_t)x->idx : id_number(in->credits[x->idx].id);
+}
+
 /* A person's credits as they are bucketed: where the next goes, and whether they came in
  * the order they are applied in (the last one's date and id tell). */
 struct bucket {
@@ -1467,9 +1473,11 @@ static void bucket_merge(struct setup *su, struct part *pt, int nparts)
             size_t at = pt[t - 1].bk ? pt[t - 1].bk[person].fill : b->fill; /* where t begins */
             b->unordered = pt[t].bk[person].unordered;
             if (at > su->start[person] && at < su->start[person + 1] && !b->unordered) {
+                /* dates first: the ids are far away in memory, and this loop runs alone */
                 const struct ev *x = &su->ev[at - 1], *y = &su->ev[at];
-                b->unordered = ev_order(in->credits, x, id_number(in->credits[x->idx].id), y,
-                                        id_number(in->credits[y->idx].id)) > 0;
+                b->unordered = x->date != y->date
+                                   ? x->date > y->date
+                                   : ev_order(in->credits, x, ev_id(in, x), y, ev_id(in, y)) > 0;
             }
         }
     }

@@ -308,8 +308,10 @@ void comp_data_release(struct comp_data *d)
 }
 
 /* Map the pages of [p, p + n) before it is written: the kernel gives them in one go
- * instead of one fault per page (640 MB of credits: about 250 ms of faults on each of two
- * threads, 180 ms this way). Only a hint: without it each page is faulted as it is met. */
+ * instead of one fault per 4 KiB page. Only a hint: without it each page is faulted as it
+ * is met. The address space stays locked meanwhile (a thread mapping memory waits), so
+ * only short steps: the credits array's pieces are not prefaulted whole any more, see
+ * read_piece. */
 static void prefault(void *p, size_t n)
 {
 #ifdef MADV_POPULATE_WRITE
@@ -1382,8 +1384,9 @@ static void piece_init(struct piece *p)
 static void *read_piece(void *arg)
 {
     struct piece *p = arg;
-    struct comp_data *d = p->ps->first->d;
-    prefault(d->credits + p->base, p->room * sizeof *d->credits);
+    /* The piece's part of the credits array is faulted as it is written, on huge pages
+     * (comp_big_advise): prefaulting it whole held the address space for 75 ms at a time
+     * while the kernel zeroed 80 MB, and the other core, asking for memory, waited. */
     if (p->index == 0) {
         p->rc = read_rows(p->ps->first, p->csv, p->len, p->first_line);
     } else {
