@@ -50,11 +50,12 @@ static int slurp(const char *path, char **out, size_t *len, struct err *e)
 struct mapped {
     const char *data; /* NULL when the file is empty */
     size_t len;
+    int fd; /* the file, kept open while mapped (the credits reader preads it); else -1 */
 };
 
 static int map_file(const char *path, struct mapped *m, struct err *e)
 {
-    *m = (struct mapped){NULL, 0};
+    *m = (struct mapped){NULL, 0, -1};
     int fd = open(path, O_RDONLY);
     if (fd < 0) return err_set(e, REINS_EIO, "%s: %s", path, strerror(errno));
     struct stat st;
@@ -64,24 +65,26 @@ static int map_file(const char *path, struct mapped *m, struct err *e)
     } else if (!S_ISREG(st.st_mode)) {
         rc = err_set(e, REINS_EIO, "%s: not a regular file", path);
     } else if (st.st_size > 0) {
-        /* No MAP_POPULATE: mapping 642 MB of pages took 100 ms on one core, while the
-         * reader's threads fault them in as they count line ends, all at once. */
+        /* No MAP_POPULATE: the reader reads a big file's pieces with pread and touches
+         * only a few of the mapped pages (the header, the cuts), unless it must read the
+         * file in one pass. */
         void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
         if (p == MAP_FAILED) {
             rc = err_set(e, REINS_EIO, "%s: %s", path, strerror(errno));
         } else {
             madvise(p, (size_t)st.st_size, MADV_SEQUENTIAL);
-            *m = (struct mapped){p, (size_t)st.st_size};
+            *m = (struct mapped){p, (size_t)st.st_size, fd};
         }
     }
-    close(fd);
+    if (m->fd < 0) close(fd);
     return rc;
 }
 
 static void unmap_file(struct mapped *m)
 {
     if (m->data) munmap((void *)m->data, m->len);
-    *m = (struct mapped){NULL, 0};
+    if (m->fd >= 0) close(m->fd);
+    *m = (struct mapped){NULL, 0, -1};
 }
 
 static void *unmap_main(void *arg)
@@ -405,11 +408,11 @@ static int comp_calc(int argc, char **argv)
     free(json);
     if (!rc && people) rc = read_with(people, &d, plan, read_people, &e);
     if (!rc) rc = read_with(quotas, &d, plan, comp_read_quotas, &e);
-    struct mapped m = {NULL, 0};
+    struct mapped m = {NULL, 0, -1};
     pthread_t unmapper;
     int unmapping = 0;
     if (!rc && !(rc = map_file(credits, &m, &e))) {
-        rc = comp_read_credits(&d, plan, base_name(credits), m.data, m.len, &e);
+        rc = comp_read_credits_file(&d, plan, base_name(credits), m.data, m.len, m.fd, &e);
         unmapping = unmap_start(&m, &unmapper); /* nothing points into it: strings are copied */
     }
     struct comp_input in = comp_data_input(&d, plan, to);

@@ -1,6 +1,7 @@
 /* comp_io.c -- the engine's CSV files, strictly read and plainly written. */
 #include "comp/comp_io.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -1316,8 +1317,8 @@ struct pieces;
 struct piece {
     struct pieces *ps; /* what all share */
     size_t index;
-    const char *csv;
-    size_t len, first_line;
+    const char *csv; /* at byte `at` of the file */
+    size_t at, len, first_line;
     size_t lf; /* line ends in it */
     int quoted;
     size_t base, room; /* its rows go to d->credits[base, base + room) */
@@ -1340,12 +1341,48 @@ struct pieces {
     size_t nknown;
     struct piece *p;
     size_t n;
+    int fd;       /* the file, read with pread; -1: through the mapping only */
+    size_t block; /* bytes per pread */
 };
+
+/* Up to n bytes of the file at `at` into buf; 0 when it cannot (an error, or the end). */
+static size_t read_at(int fd, char *buf, size_t n, size_t at)
+{
+    for (;;) {
+        ssize_t got = pread(fd, buf, n, (off_t)at);
+        if (got > 0) return (size_t)got;
+        if (got < 0 && errno == EINTR) continue;
+        return 0;
+    }
+}
+
+/* The line ends of piece p read with pread; 0 when a read fails (then through the mapping). */
+static int count_blocks(struct piece *p)
+{
+    const struct pieces *ps = p->ps;
+    char *buf = xmalloc(ps->block);
+    size_t done = 0, lf = 0;
+    int quoted = 0;
+    while (done < p->len) {
+        size_t want = p->len - done < ps->block ? p->len - done : ps->block;
+        size_t got = read_at(ps->fd, buf, want, p->at + done);
+        if (!got) break;
+        int q;
+        lf += csv_count_lf(buf, got, &q);
+        quoted |= q;
+        done += got;
+    }
+    free(buf);
+    if (done < p->len) return 0;
+    p->lf = lf;
+    p->quoted = quoted;
+    return 1;
+}
 
 static void *count_piece(void *arg)
 {
     struct piece *p = arg;
-    p->lf = csv_count_lf(p->csv, p->len, &p->quoted);
+    if (p->ps->fd < 0 || !count_blocks(p)) p->lf = csv_count_lf(p->csv, p->len, &p->quoted);
     return NULL;
 }
 
@@ -1381,18 +1418,53 @@ static void piece_init(struct piece *p)
     p->ready = 1;
 }
 
+/* The rows of piece p read as read_rows would read them from the mapping, a block at a
+ * time with pread, each block ending at a line end (the piece has no quote, so every line
+ * end ends a record); the rest goes through the mapping when a read fails or a line does
+ * not fit in a block. */
+static int read_blocks(struct credits_reader *cr, const struct piece *p)
+{
+    const struct pieces *ps = p->ps;
+    size_t block = ps->block, done = 0, have = 0, line = p->first_line;
+    char *buf = xmalloc(block);
+    int rc = 0;
+    strs_expect(cr->d, p->len); /* as if it were one read_rows */
+    while (done < p->len && !rc) {
+        size_t want = p->len - done - have < block - have ? p->len - done - have : block - have;
+        size_t got = want ? read_at(ps->fd, buf + have, want, p->at + done + have) : 0;
+        have += got;
+        size_t use = have;
+        if (done + have < p->len) { /* up to the block's last line end */
+            while (use > 0 && buf[use - 1] != '\n')
+                use--;
+        }
+        if (!got || !use) {
+            rc = read_rows(cr, p->csv + done, p->len - done, line);
+            break;
+        }
+        rc = read_rows(cr, buf, use, line);
+        int quoted;
+        line += csv_count_lf(buf, use, &quoted);
+        memmove(buf, buf + use, have - use);
+        have -= use;
+        done += use;
+    }
+    free(buf);
+    return rc;
+}
+
 static void *read_piece(void *arg)
 {
     struct piece *p = arg;
+    struct credits_reader *cr = p->index == 0 ? p->ps->first : &p->cr;
+    if (p->index) piece_init(p);
     /* The piece's part of the credits array is faulted as it is written, on huge pages
      * (comp_big_advise): prefaulting it whole held the address space for 75 ms at a time
      * while the kernel zeroed 80 MB, and the other core, asking for memory, waited. */
-    if (p->index == 0) {
-        p->rc = read_rows(p->ps->first, p->csv, p->len, p->first_line);
-    } else {
-        piece_init(p);
-        p->rc = read_rows(&p->cr, p->csv, p->len, p->first_line);
-    }
+    if (p->ps->fd >= 0 && !p->quoted)
+        p->rc = read_blocks(cr, p);
+    else
+        p->rc = read_rows(cr, p->csv, p->len, p->first_line);
     return NULL;
 }
 
@@ -1495,7 +1567,7 @@ static int pieces_take(struct pieces *ps, struct err *e)
 /* Read csv[0, len) in pieces on every core when it is big and may be cut (see above).
  * Returns 1 when done (the whole file, result in *rc), 0 to read it in one pass instead. */
 static int read_pieces(struct credits_reader *cr, const char *csv, size_t len, size_t piece_bytes,
-                       int *rc)
+                       int fd, int *rc)
 {
     struct comp_data *d = cr->d;
     size_t least = piece_bytes ? piece_bytes : len / 128;
@@ -1519,12 +1591,14 @@ static int read_pieces(struct credits_reader *cr, const char *csv, size_t len, s
     }
     if (n < 2) return 0;
     cut[n] = len;
-    struct pieces ps = {.first = cr, .plan = cr->plan, .cols = hdr.c, .n = n};
+    struct pieces ps = {.first = cr, .plan = cr->plan, .cols = hdr.c, .n = n, .fd = fd};
+    ps.block = d->block_bytes ? d->block_bytes : (size_t)1 << 20;
     ps.p = xcalloc(n, sizeof *ps.p);
     for (size_t i = 0; i < n; i++) {
         ps.p[i].ps = &ps;
         ps.p[i].index = i;
         ps.p[i].csv = csv + cut[i];
+        ps.p[i].at = cut[i];
         ps.p[i].len = cut[i + 1] - cut[i];
     }
     threads_share((int)cores, n, count_piece, ps.p, sizeof *ps.p);
@@ -1581,6 +1655,12 @@ static int read_pieces(struct credits_reader *cr, const char *csv, size_t len, s
 int comp_read_credits(struct comp_data *d, const struct comp_plan *plan, const char *name,
                       const char *csv, size_t len, struct err *e)
 {
+    return comp_read_credits_file(d, plan, name, csv, len, -1, e);
+}
+
+int comp_read_credits_file(struct comp_data *d, const struct comp_plan *plan, const char *name,
+                           const char *csv, size_t len, int fd, struct err *e)
+{
     if (comp_plan_uses_role(plan, COMP_ROLE_ROLLUP) && !d->have_people_file)
         return err_set(e, REINS_EINVAL,
                        "%s: the plan counts roll-up credit, which needs the people file "
@@ -1590,7 +1670,7 @@ int comp_read_credits(struct comp_data *d, const struct comp_plan *plan, const c
     reader_init(&cr, d, plan, name, e);
     d->pieces_taken = 0;
     int rc = 0;
-    if (!read_pieces(&cr, csv, len, d->piece_bytes, &rc)) {
+    if (!read_pieces(&cr, csv, len, d->piece_bytes, fd, &rc)) {
         rc = read_rows(&cr, csv, len, 1);
         if (!rc && cr.header) rc = deals_settle(&cr.deals, d, name, e);
     }

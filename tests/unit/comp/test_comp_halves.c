@@ -6,7 +6,8 @@
  * the first only when reading them alone cannot differ from reading the file in order. Each
  * test reads one file three ways (piece_bytes = SIZE_MAX: one pass; half the file: two
  * pieces; 1: as many pieces as the reader makes) and compares every credit, or the error
- * message, and whether the later pieces were taken. The tests name the pieces halves: a
+ * message, and whether the later pieces were taken; the many pieces are read again from a
+ * file in blocks (comp_read_credits_file). The tests name the pieces halves: a
  * fault "in the second half" is in some later piece either way. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -38,8 +40,11 @@ struct outcome {
     struct sb credits; /* every field of every credit, one line each */
 };
 
-static void read_file(const char *plan_json, const char *people, const char *quotas,
-                      const struct sb *credits, size_t piece_bytes, struct outcome *o)
+/* Read `credits` with pieces of piece_bytes; when block_bytes is not 0, as a file (written
+ * to a temporary file, read with comp_read_credits_file in blocks of that many bytes). */
+static void read_file_blocks(const char *plan_json, const char *people, const char *quotas,
+                             const struct sb *credits, size_t piece_bytes, size_t block_bytes,
+                             struct outcome *o)
 {
     struct err e = {0};
     struct comp_plan *plan;
@@ -47,11 +52,20 @@ static void read_file(const char *plan_json, const char *people, const char *quo
     struct comp_data d;
     comp_data_init(&d);
     d.piece_bytes = piece_bytes;
+    d.block_bytes = block_bytes;
     memset(o, 0, sizeof *o);
     if (people) assert_int_equal(comp_read_people(&d, "people.csv", people, strlen(people), &e), 0);
     if (quotas)
         assert_int_equal(comp_read_quotas(&d, plan, "quotas.csv", quotas, strlen(quotas), &e), 0);
-    o->rc = comp_read_credits(&d, plan, "credits.csv", credits->buf, credits->len, &e);
+    int fd = -1;
+    if (block_bytes) {
+        char path[] = "/tmp/reins-halves-XXXXXX";
+        assert_true((fd = mkstemp(path)) >= 0);
+        unlink(path);
+        assert_int_equal(write(fd, credits->buf, credits->len), (ssize_t)credits->len);
+    }
+    o->rc = comp_read_credits_file(&d, plan, "credits.csv", credits->buf, credits->len, fd, &e);
+    if (fd >= 0) close(fd);
     o->taken = d.pieces_taken != 0;
     o->pieces = d.pieces_taken;
     snprintf(o->msg, sizeof o->msg, "%s", o->rc ? e.msg : "");
@@ -71,22 +85,36 @@ static void read_file(const char *plan_json, const char *people, const char *quo
     comp_plan_free(plan);
 }
 
-/* Read in one pass and in pieces; the results must be equal. Returns whether the later
- * pieces were taken (the same with two pieces and with many). */
+static void read_file(const char *plan_json, const char *people, const char *quotas,
+                      const struct sb *credits, size_t piece_bytes, struct outcome *o)
+{
+    read_file_blocks(plan_json, people, quotas, credits, piece_bytes, 0, o);
+}
+
+/* Read in one pass and in pieces, from memory and from a file in blocks of 64 bytes (most
+ * lines do not fit: the rest of a piece is read from memory) and of 300 (a few lines each);
+ * the results must be equal. Returns whether the later pieces were taken (the same with
+ * two pieces and with many). */
 static int same_both_ways(const char *plan, const char *people, const char *quotas,
                           const struct sb *credits, const char *want_msg)
 {
-    struct outcome one, two, many;
+    struct outcome one, two, many, small, blocks;
     read_file(plan, people, quotas, credits, SIZE_MAX, &one);
     read_file(plan, people, quotas, credits, credits->len / 2, &two);
     read_file(plan, people, quotas, credits, 1, &many);
+    read_file_blocks(plan, people, quotas, credits, 1, 64, &small);
+    read_file_blocks(plan, people, quotas, credits, 1, 300, &blocks);
     assert_int_equal(one.taken, 0);
     assert_int_equal(many.taken, two.taken);
+    assert_int_equal(small.pieces, many.pieces);
+    assert_int_equal(blocks.pieces, many.pieces);
     if (two.taken) { /* every file here is big enough to cut in many places */
         assert_int_equal(two.pieces, 2);
         assert_true(many.pieces > 8); /* up to 32 */
     }
-    for (struct outcome *o = &two; o; o = o == &two ? &many : NULL) {
+    struct outcome *ways[] = {&two, &many, &small, &blocks};
+    for (size_t w = 0; w < sizeof ways / sizeof *ways; w++) {
+        struct outcome *o = ways[w];
         assert_string_equal(o->msg, one.msg);
         assert_int_equal(o->rc, one.rc);
         assert_int_equal(o->credits.len, one.credits.len);
@@ -102,6 +130,8 @@ static int same_both_ways(const char *plan, const char *people, const char *quot
     sb_release(&one.credits);
     sb_release(&two.credits);
     sb_release(&many.credits);
+    sb_release(&small.credits);
+    sb_release(&blocks.credits);
     return two.taken;
 }
 
