@@ -1443,7 +1443,7 @@ static void *bucket_part(void *arg)
             (uint8_t)c->role};
         /* ascending ids order a day's credits as their indexes do: the ids, 170 MB
          * for ten million credits, are then not read at all */
-        uint64_t id = in->ids_ascending ? (uint64_t)i : id_number(c->id);
+        uint64_t id = ev_id(in, &one);
         if (b->last >= 0 && !b->unordered) {
             struct ev prev = {.idx = b->last, .date = b->last_date};
             b->unordered = ev_order(in->credits, &prev, b->last_id, &one, id) > 0;

@@ -1435,8 +1435,8 @@ static int read_blocks(struct credits_reader *cr, const struct piece *p)
         have += got;
         size_t use = have;
         if (done + have < p->len) { /* up to the block's last line end */
-            while (use > 0 && buf[use - 1] != '\n')
-                use--;
+            const char *lf = memrchr(buf, '\n', have);
+            use = lf ? (size_t)(lf - buf) + 1 : 0;
         }
         if (!got || !use) {
             rc = read_rows(cr, p->csv + done, p->len - done, line);

@@ -59,7 +59,9 @@ static void read_file_blocks(const char *plan_json, const char *people, const ch
         assert_int_equal(comp_read_quotas(&d, plan, "quotas.csv", quotas, strlen(quotas), &e), 0);
     int fd = -1;
     if (block_bytes) {
-        char path[] = "/tmp/reins-halves-XXXXXX";
+        const char *dir = getenv("TMPDIR");
+        char path[4096];
+        snprintf(path, sizeof path, "%s/reins-halves-XXXXXX", dir && *dir ? dir : "/tmp");
         assert_true((fd = mkstemp(path)) >= 0);
         unlink(path);
         assert_int_equal(write(fd, credits->buf, credits->len), (ssize_t)credits->len);
@@ -91,8 +93,9 @@ static void read_file(const char *plan_json, const char *people, const char *quo
     read_file_blocks(plan_json, people, quotas, credits, piece_bytes, 0, o);
 }
 
-/* Read in one pass and in pieces, from memory and from a file in blocks of 64 bytes (most
- * lines do not fit: the rest of a piece is read from memory) and of 300 (a few lines each);
+/* Read in one pass and in pieces, from memory and from a file in blocks of 64 bytes (about
+ * a line each; the header and the longer rows do not fit, and the rest of their piece is
+ * read from memory) and of 300 (a few lines each);
  * the results must be equal. Returns whether the later pieces were taken (the same with
  * two pieces and with many). */
 static int same_both_ways(const char *plan, const char *people, const char *quotas,
