@@ -17,32 +17,46 @@
 #include "comp/comp_io.h"
 #include "core/csv.h"
 
-/* The whole file, NUL-terminated; the caller frees it. */
-static int slurp(const char *path, char **out, size_t *len, struct err *e)
+/* How files are named in messages: standard input as such, others by their base name. */
+static const char *base_name(const char *path)
 {
-    FILE *f = fopen(path, "rb");
+    if (!strcmp(path, "-")) return "standard input";
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+/* The whole file ("-": standard input) of at most `max` bytes, NUL-terminated; the caller
+ * frees it. */
+static int slurp_max(const char *path, size_t max, char **out, size_t *len, struct err *e)
+{
+    int in = !strcmp(path, "-");
+    FILE *f = in ? stdin : fopen(path, "rb");
     if (!f) return err_set(e, REINS_EIO, "%s: %s", path, strerror(errno));
     struct sb b = SB_INIT;
     char chunk[1 << 16];
     size_t n;
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (b.len + n > CSV_DEFAULT_MAX_BYTES) {
-            fclose(f);
+        if (b.len + n > max) {
+            if (!in) fclose(f);
             sb_release(&b);
-            return err_set(e, REINS_ETOOBIG, "%s: larger than %zu bytes", path,
-                           (size_t)CSV_DEFAULT_MAX_BYTES);
+            return err_set(e, REINS_ETOOBIG, "%s: larger than %zu bytes", base_name(path), max);
         }
         sb_add(&b, chunk, n);
     }
     int bad = ferror(f);
-    fclose(f);
+    if (!in) fclose(f);
     if (bad) {
         sb_release(&b);
-        return err_set(e, REINS_EIO, "%s: read failed", path);
+        return err_set(e, REINS_EIO, "%s: read failed", base_name(path));
     }
     *len = b.len;
     *out = sb_detach(&b);
     return 0;
+}
+
+static int slurp(const char *path, char **out, size_t *len, struct err *e)
+{
+    return slurp_max(path, CSV_DEFAULT_MAX_BYTES, out, len, e);
 }
 
 /* A file mapped read-only: the credits file may be gigabytes, and its reader
@@ -108,12 +122,6 @@ static void unmap_join(pthread_t *t, int started)
     if (started) pthread_join(*t, NULL);
 }
 
-static const char *base_name(const char *path)
-{
-    const char *s = strrchr(path, '/');
-    return s ? s + 1 : path;
-}
-
 typedef int (*reader)(struct comp_data *, const struct comp_plan *, const char *, const char *,
                       size_t, struct err *);
 
@@ -133,15 +141,6 @@ static int read_people(struct comp_data *d, const struct comp_plan *plan, const 
 {
     (void)plan;
     return comp_read_people(d, name, csv, len, e);
-}
-
-/* Write `sb` to `f` once it holds a few megabytes, or when `all`. */
-static int flush(FILE *f, struct sb *b, int all)
-{
-    if (b->len < ((size_t)4 << 20) && !all) return 0;
-    if (b->len && fwrite(b->buf, 1, b->len, f) != b->len) return -1;
-    b->len = 0;
-    return 0;
 }
 
 /* ---- the lines file, written on a second thread ------------------------------------------
@@ -318,24 +317,24 @@ static int lines_finish(struct line_out *o, pthread_t *t, int ok)
     return rc;
 }
 
-static int write_totals(const char *path, const struct comp_input *in, const struct comp_result *r,
-                        int32_t from, int32_t to, struct err *e)
+/* The totals of [from, to] into `f`, opened; closed by the caller. */
+static int write_totals(struct out_file *f, const struct comp_input *in,
+                        const struct comp_result *r, int32_t from, int32_t to)
 {
-    FILE *f = fopen(path, "wb");
-    if (!f) return err_set(e, REINS_EIO, "%s: %s", path, strerror(errno));
     struct sb b = SB_INIT;
     int bad = 0;
     comp_payouts_csv_header(&b);
     for (size_t i = 0; i < r->npayouts && !bad; i++) {
         if (r->payouts[i].month < from || r->payouts[i].month > to) continue;
         comp_payout_csv(in, &r->payouts[i], &b);
-        bad = flush(f, &b, 0);
+        if (b.len >= ((size_t)1 << 20)) {
+            bad = out_write(f, b.buf, b.len);
+            b.len = 0;
+        }
     }
-    if (!bad) bad = flush(f, &b, 1);
+    if (!bad) bad = out_write(f, b.buf, b.len);
     sb_release(&b);
-    if (fclose(f) != 0) bad = 1;
-    if (bad) return err_set(e, REINS_EIO, "%s: write failed", path);
-    return 0;
+    return bad;
 }
 
 static double ms(clockid_t clock)
@@ -366,8 +365,44 @@ static int usage(FILE *out, int rc)
             "start in it are written. Computation starts at the plan's effective_from,\n"
             "so true-ups and draw balances carry in from earlier periods.\n\n"
             "LINES.csv gets every payout line with its explanation; TOTALS.csv one row\n"
-            "per person and payout period. Formats: docs/comp-plans.md.\n"
+            "per person and payout period. Formats: docs/comp-plans.md. Both files\n"
+            "appear only when the whole run succeeds; until then files of those names\n"
+            "stay as they were.\n\n"
+            "'-' reads one of the input files from standard input, or writes LINES.csv\n"
+            "or TOTALS.csv to standard output (the summary then goes to standard error).\n"
             "--timings prints how long reading, computing and writing took.\n");
+    return rc;
+}
+
+/* The number of options among `names` given as "-". */
+static int dashes(const struct opt *opts, const char *const *names)
+{
+    int n = 0;
+    for (; *names; names++) {
+        const char *v = opt_get(opts, *names);
+        n += v && !strcmp(v, "-");
+    }
+    return n;
+}
+
+/* The credits: a file is mapped (and read with pread in pieces), standard input read
+ * whole into memory. */
+static int read_credits(const char *path, struct comp_data *d, const struct comp_plan *plan,
+                        struct mapped *m, pthread_t *unmapper, int *unmapping, struct err *e)
+{
+    if (!strcmp(path, "-")) {
+        char *buf = NULL; /* strings are copied out of it: freed once read */
+        size_t len;
+        int rc = slurp_max(path, SIZE_MAX / 2, &buf, &len, e);
+        if (!rc) rc = comp_read_credits_file(d, plan, base_name(path), buf, len, -1, e);
+        free(buf);
+        return rc;
+    }
+    int rc = map_file(path, m, e);
+    if (!rc) {
+        rc = comp_read_credits_file(d, plan, base_name(path), m->data, m->len, m->fd, e);
+        *unmapping = unmap_start(m, unmapper); /* nothing points into it: strings are copied */
+    }
     return rc;
 }
 
@@ -388,6 +423,18 @@ static int comp_calc(int argc, char **argv)
                         "--out (see --help)\n");
         return 2;
     }
+    static const char *const inputs[] = {"plan", "credits", "quotas", "people", NULL};
+    static const char *const outputs[] = {"out", "totals", NULL};
+    if (dashes(opts, inputs) > 1) {
+        fprintf(stderr, "reins: only one of --plan, --credits, --quotas and --people can be "
+                        "'-' (standard input)\n");
+        return 2;
+    }
+    if (dashes(opts, outputs) > 1) {
+        fprintf(stderr, "reins: only one of --out and --totals can be '-' (standard output)\n");
+        return 2;
+    }
+    FILE *summary = dashes(opts, outputs) ? stderr : stdout;
     int32_t from, to;
     enum comp_period_kind kind;
     if (comp_period_parse(period, &from, &to, &kind)) {
@@ -411,19 +458,17 @@ static int comp_calc(int argc, char **argv)
     struct mapped m = {NULL, 0, -1};
     pthread_t unmapper;
     int unmapping = 0;
-    if (!rc && !(rc = map_file(credits, &m, &e))) {
-        rc = comp_read_credits_file(&d, plan, base_name(credits), m.data, m.len, m.fd, &e);
-        unmapping = unmap_start(&m, &unmapper); /* nothing points into it: strings are copied */
-    }
+    if (!rc) rc = read_credits(credits, &d, plan, &m, &unmapper, &unmapping, &e);
     struct comp_input in = comp_data_input(&d, plan, to);
     if (!rc && comp_month_of_day(plan->effective_from) > to)
         rc = err_set(&e, REINS_EINVAL, "--period %s ends before the plan starts", period);
     struct stamp t1 = now();
     /* lines are written as each person's are made: memory stays small */
     struct line_out lo = {.path = out, .in = &in, .from = from, .to = to, .e = &e};
+    struct out_file tf = {.fd = -1};
     lo.file.fd = -1;
     if (!rc && out_open(&lo.file, out)) rc = err_set(&e, REINS_EIO, "%s: %s", out, strerror(errno));
-    if (lo.file.fd >= 0) {
+    if (!rc) {
         pthread_t writer;
         pthread_mutex_init(&lo.mu, NULL);
         pthread_cond_init(&lo.cv, NULL);
@@ -433,10 +478,20 @@ static int comp_calc(int argc, char **argv)
         int wrc = lines_finish(&lo, &writer, !rc);
         if (!rc) rc = wrc;
         if (out_close(&lo.file) != 0 && !rc) rc = err_set(&e, REINS_EIO, "%s: write failed", out);
-        if (rc) remove(out); /* no half-written file that looks like a result */
     }
     struct stamp t2 = now();
-    if (!rc && totals) rc = write_totals(totals, &in, &r, from, to, &e);
+    if (!rc && totals) {
+        if (out_open(&tf, totals))
+            rc = err_set(&e, REINS_EIO, "%s: %s", totals, strerror(errno));
+        else if ((write_totals(&tf, &in, &r, from, to) | out_close(&tf)) != 0)
+            rc = err_set(&e, REINS_EIO, "%s: write failed", totals);
+    }
+    /* both files in place, or neither changed */
+    if (!rc && out_commit(&lo.file)) rc = err_set(&e, REINS_EIO, "%s: %s", out, strerror(errno));
+    if (!rc && totals && out_commit(&tf))
+        rc = err_set(&e, REINS_EIO, "%s: %s", totals, strerror(errno));
+    out_discard(&lo.file);
+    out_discard(&tf);
     struct stamp t3 = now();
     char pieces[48] = "";
     if (d.pieces_taken) snprintf(pieces, sizeof pieces, "; read in %zu pieces", d.pieces_taken);
@@ -456,11 +511,12 @@ static int comp_calc(int argc, char **argv)
             payees += i == 0 || r.payouts[i - 1].person != r.payouts[i].person ||
                       r.payouts[i - 1].month < from;
         }
-        printf("reins: %s on %s: %zu payees, %zu lines written to %s, total payout %" PRId64
-               " minor units (%zu credits applied, %zu clawbacks, %zu cancellations after the "
-               "window kept)\n",
-               plan->name, period, payees, lo.written, out, sum, r.credits_used, r.clawbacks,
-               r.late_cancellations);
+        fprintf(summary,
+                "reins: %s on %s: %zu payees, %zu lines written to %s, total payout %" PRId64
+                " minor units (%zu credits applied, %zu clawbacks, %zu cancellations after the "
+                "window kept)\n",
+                plan->name, period, payees, lo.written, strcmp(out, "-") ? out : "standard output",
+                sum, r.credits_used, r.clawbacks, r.late_cancellations);
     }
     comp_result_release(&r);
     comp_data_release(&d);

@@ -1,9 +1,10 @@
-/* out_file.c -- a big output file written past the page cache (see out_file.h). */
+/* out_file.c -- an output file that appears whole or not at all (see out_file.h). */
 #include "cli/out_file.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,25 +13,66 @@
  * multiple of every common block size. */
 enum { OUT_ALIGN = 4096 };
 
+static void names_free(struct out_file *o)
+{
+    free(o->path);
+    free(o->temp);
+    o->path = o->temp = NULL;
+}
+
+/* The descriptor to write `path` through: standard output, a temporary file beside a
+ * regular file (with its permissions), or the path itself. Sets o->temp and o->path. */
+static int open_target(struct out_file *o, const char *path)
+{
+    if (!strcmp(path, "-")) return dup(STDOUT_FILENO);
+    struct stat st;
+    int exists = lstat(path, &st) == 0;
+    if (!exists && errno != ENOENT) return -1;
+    if (exists && S_ISLNK(st.st_mode)) { /* replace what it points to, not the link */
+        o->path = realpath(path, NULL);
+        if (o->path) exists = stat(o->path, &st) == 0;
+    }
+    if (!o->path && (o->path = strdup(path)) == NULL) return -1;
+    if (exists && !S_ISREG(st.st_mode)) /* a device, a pipe, a dangling link */
+        return open(o->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    size_t n = strlen(o->path) + 16;
+    if ((o->temp = malloc(n)) == NULL) return -1;
+    snprintf(o->temp, n, "%s.tmp-XXXXXX", o->path);
+    int fd = mkostemp(o->temp, O_CLOEXEC); /* made 0600: given the mode it is to have */
+    mode_t mask = umask(0);
+    umask(mask);
+    if (fd >= 0 && fchmod(fd, exists ? st.st_mode & 07777 : 0666 & ~mask) != 0) {
+        int saved = errno;
+        close(fd);
+        unlink(o->temp);
+        errno = saved;
+        return -1;
+    }
+    return fd;
+}
+
 int out_open(struct out_file *o, const char *path)
 {
-    *o = (struct out_file){-1, 0, NULL, 0};
+    *o = (struct out_file){-1, 0, NULL, 0, NULL, NULL};
     void *buf;
     if (posix_memalign(&buf, OUT_ALIGN, OUT_FILE_BUF) != 0) {
         errno = ENOMEM;
         return -1;
     }
-    o->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    o->fd = open_target(o, path);
     if (o->fd < 0) {
         int saved = errno;
         free(buf);
+        names_free(o);
+        o->fd = -1;
         errno = saved;
         return -1;
     }
     o->buf = buf;
+    /* only a file of our own: standard output's open file is shared with the caller */
     struct stat st;
     int flags = fcntl(o->fd, F_GETFL);
-    if (fstat(o->fd, &st) == 0 && S_ISREG(st.st_mode) && flags >= 0)
+    if (o->temp && fstat(o->fd, &st) == 0 && S_ISREG(st.st_mode) && flags >= 0)
         o->direct = fcntl(o->fd, F_SETFL, flags | O_DIRECT) == 0;
     return 0;
 }
@@ -87,6 +129,29 @@ int out_close(struct out_file *o)
     }
     if (close(o->fd) != 0) bad = -1;
     free(o->buf);
-    *o = (struct out_file){-1, 0, NULL, 0};
+    o->fd = -1;
+    o->direct = 0;
+    o->buf = NULL;
+    o->len = 0;
     return bad ? -1 : 0;
+}
+
+int out_commit(struct out_file *o)
+{
+    int rc = 0;
+    if (o->temp && rename(o->temp, o->path) != 0) {
+        int saved = errno;
+        unlink(o->temp);
+        errno = saved;
+        rc = -1;
+    }
+    names_free(o);
+    return rc;
+}
+
+void out_discard(struct out_file *o)
+{
+    out_close(o);
+    if (o->temp) unlink(o->temp);
+    names_free(o);
 }

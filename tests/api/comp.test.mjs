@@ -1,7 +1,7 @@
 // reins comp calc: a plan run on CSV files, no database, no server.
 // Runs the worked example of docs/comp-plans.md (docs/comp-examples/).
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, test } from 'node:test';
@@ -161,6 +161,63 @@ test('many lines: written in order, every one, across the writer thread\'s chunk
   const sumTotals = csvRecords(readFileSync(totals, 'utf8')).reduce((a, t) => a + BigInt(t.payout), 0n);
   assert.equal(sumLines, sumTotals);
   assert.ok(lines.some((l) => l.rule === 'clawback'));
+});
+
+test("'-' reads an input from standard input and writes an output to standard output", () => {
+  const want = calc('2026-Q1');
+  assert.equal(want.status, 0, want.stderr);
+  const lines = readFileSync(want.out, 'utf8');
+  const totals = readFileSync(want.totals, 'utf8');
+  const base = ['comp', 'calc', '--plan', ex('plan-mixed.json'), '--quotas', ex('quotas.csv'),
+    '--people', ex('people.csv'), '--period', '2026-Q1'];
+  const dir = tempDir();
+  const piped = reins([...base, '--credits', '-', '--out', '-', '--totals', path.join(dir, 't.csv')],
+    { input: readFileSync(ex('credits.csv')) });
+  assert.equal(piped.status, 0, piped.stderr);
+  assert.equal(piped.stdout, lines); // the lines alone: the summary goes to stderr
+  assert.match(piped.stderr, /14 lines written to standard output, total payout 2055000/);
+  assert.equal(readFileSync(path.join(dir, 't.csv'), 'utf8'), totals);
+  const t = reins([...base, '--credits', ex('credits.csv'), '--out', path.join(dir, 'l.csv'), '--totals', '-']);
+  assert.equal(t.status, 0, t.stderr);
+  assert.equal(t.stdout, totals);
+  assert.equal(readFileSync(path.join(dir, 'l.csv'), 'utf8'), lines);
+  // a bad row on standard input is named as such
+  const bad = reins([...base, '--credits', '-', '--out', '-'], { input: 'id,deal,person\n1,D,ana\n' });
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /standard input line 1: missing column 'date'/);
+  assert.equal(bad.stdout, '');
+  // one stream each way
+  const two = reins([...base, '--credits', '-', '--plan', '-', '--out', 'o.csv']);
+  assert.equal(two.status, 2);
+  assert.match(two.stderr, /only one of --plan, --credits, --quotas and --people can be '-'/);
+  const outs = reins([...base, '--credits', ex('credits.csv'), '--out', '-', '--totals', '-']);
+  assert.equal(outs.status, 2);
+  assert.match(outs.stderr, /only one of --out and --totals can be '-'/);
+});
+
+test('a failed run leaves the files of a run before as they were; a good one keeps their mode', () => {
+  const first = calc('2026-Q1');
+  assert.equal(first.status, 0, first.stderr);
+  const lines = readFileSync(first.out, 'utf8');
+  const totals = readFileSync(first.totals, 'utf8');
+  chmodSync(first.out, 0o600); // payroll figures for their owner only
+  // the lines are computed and written, then the totals cannot be: neither file changes
+  const args = ['comp', 'calc', '--plan', ex('plan-mixed.json'), '--credits', ex('credits.csv'),
+    '--quotas', ex('quotas.csv'), '--people', ex('people.csv'), '--period', '2026-Q2',
+    '--out', first.out];
+  const failed = reins([...args, '--totals', path.join(first.dir, 'no', 'such', 'dir.csv')]);
+  assert.equal(failed.status, 1);
+  assert.match(failed.stderr, /dir\.csv: No such file or directory/);
+  assert.equal(readFileSync(first.out, 'utf8'), lines);
+  assert.equal(readFileSync(first.totals, 'utf8'), totals);
+  assert.deepEqual(readdirSync(first.dir).sort(), ['lines.csv', 'totals.csv']); // no temporary file left
+  // the same run with a writable totals file replaces both, and lines.csv stays 0600
+  const ok = reins([...args, '--totals', first.totals]);
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.notEqual(readFileSync(first.out, 'utf8'), lines);
+  assert.match(readFileSync(first.out, 'utf8'), /^line,period,person/);
+  assert.equal(statSync(first.out).mode & 0o777, 0o600);
+  assert.deepEqual(readdirSync(first.dir).sort(), ['lines.csv', 'totals.csv']);
 });
 
 test('usage errors exit 2', () => {
