@@ -29,6 +29,15 @@ libs="$(pkg-config --libs jansson sqlite3 libpq libsodium libmicrohttpd libxml-2
 cc -O2 -std=c11 -D_GNU_SOURCE -I"$root/src" -o "$work/engine_bench" "$here/engine_bench.c" \
    "$root/$BUILD/libreins.a" $libs
 cc -O2 -std=c11 -o "$work/gen_flat" "$here/gen_flat.c"
+cc -O2 -std=c11 -D_GNU_SOURCE -o "$work/fresh_memory" "$here/fresh_memory.c"
+
+# What this machine charges for new memory (README.md, ninth round): the 10 M case's
+# whole command touches about 1 GB of it, so its times compare across machines only
+# next to this line. Then a pause, so that the memory the probe freed is cold again.
+echo "== this machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)," \
+     "transparent huge pages $(sed 's/.*\[\(.*\)\].*/\1/' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || echo unknown)"
+"$work/fresh_memory" 512 | sed 's/^/  /'
+sleep 5
 
 calc() { # DIR PLAN PERIOD [--people FILE]: the whole command, timed
   local dir=$1 plan=$2 period=$3
