@@ -69,3 +69,41 @@ test('a seller reads their explained statement and estimates a deal', async () =
   assert.deepEqual(unexpectedProblems(page, [401]), []);
   await page.context().close();
 });
+
+test('a seller reads an earlier period\'s statement, closed, as the API has it', async () => {
+  const seller = await apiSession(env.url, env.logins.seller);
+  const list = (await seller.get('/comp/statements')).statements;
+  assert.ok(list.length >= 2, 'the demo seller has statements for more than one period');
+  const earlier = list.find((s) => s.status === 'closed');
+  assert.ok(earlier, 'the demo closes its earlier periods');
+  const want = await seller.get(`/comp/statement?plan_id=${earlier.plan_id}&period=${earlier.period}`);
+
+  const page = await newPage(env.browser, env.url);
+  await login(page, env.logins.seller);
+  const card = page.locator('[data-card="statement"]');
+  await card.locator('.comp-statement').waitFor();
+  const pick = card.getByLabel('Statement period');
+  // every period, newest first, the newest chosen
+  const options = await pick.locator('option').allInnerTexts();
+  assert.deepEqual(options.map((o) => o.split(' · ')[0]), list.map((s) => s.period));
+  assert.equal(await pick.inputValue(), '0');
+  assert.equal(await card.locator('.comp-estimate').count(), 1);
+
+  await pick.selectOption({ label: options[list.indexOf(earlier)] });
+  const body = card.locator(`.comp-statement-body[data-period="${earlier.period}"]`);
+  await body.waitFor();
+  assert.match(await body.locator('.fact-heading').first().innerText(), new RegExp(`^${earlier.period} · .* · closed$`));
+  const lines = await body.locator('.comp-lines > li').count();
+  assert.equal(lines, want.lines.length);
+  if (lines) assert.ok((await body.locator('.comp-lines > li').first().innerText()).includes(want.lines[0].explanation));
+  assert.equal(await card.locator('.comp-estimate').count(), 0, 'no estimate for a closed period');
+  assert.equal(await card.locator('.comp-statement-body').count(), 1, 'one statement at a time');
+  await card.scrollIntoViewIfNeeded();
+  await screenshot(page, 'seller-statement-earlier');
+
+  await pick.selectOption('0'); // and back to the newest
+  await card.locator(`.comp-statement-body[data-period="${list[0].period}"]`).waitFor();
+  assert.equal(await card.locator('.comp-estimate').count(), 1);
+  assert.deepEqual(unexpectedProblems(page, [401]), []); // the login page's "who am I?"
+  await page.context().close();
+});

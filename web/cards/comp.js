@@ -1,7 +1,7 @@
 // cards/comp.js -- the commission statement card (docs/api.md, "Compensation"), on the
 // seller home in place of the placeholder cards/profile.js registers: the latest payout
 // period's totals and attainment, every line explained in plain words, and an estimator of
-// what the next deal would earn.
+// what the next deal would earn; any earlier period's statement is a choice away.
 import { h } from '../dom.js';
 import { registerCard } from '../home-cards.js';
 import { formatBp, formatMoney, parseMoney } from '../quotas.js';
@@ -67,6 +67,56 @@ function changedDisputes(st, cur) {
   );
 }
 
+/** One period's statement: totals, its explained lines with their disputes, and, while the
+ * period is open, the estimator. */
+function statementBody(st, ctx) {
+  const cur = st.currency || 'USD';
+  return h(
+    'div',
+    { class: 'comp-statement-body', dataset: { period: st.period } },
+    h('p', { class: 'fact-heading first' }, `${st.period} · ${st.plan_name} v${st.plan_version} · ${st.status === 'closed' ? 'closed' : 'open, may still change'}`),
+    h(
+      'ul',
+      { class: 'fact-list comp-totals' },
+      h('li', null, h('strong', null, 'Payout: '), formatMoney(st.totals.payout_minor, cur)),
+      h('li', null, h('strong', null, 'Earned this period: '), formatMoney(st.totals.earned_minor, cur)),
+      h('li', null, h('strong', null, 'Paid before: '), formatMoney(st.totals.paid_to_date_minor, cur)),
+      h('li', null, h('strong', null, 'Attainment: '), st.totals.attainment_bp >= 0 ? formatBp(st.totals.attainment_bp) : '—'),
+    ),
+    st.lines.length
+      ? h('ol', { class: 'comp-lines' }, st.lines.map((l) => h('li', { dataset: { rule: l.rule } }, h('strong', null, formatMoney(l.amount_minor, cur)), ` · ${l.date} · `, l.explanation, disputeOf(ctx, st, l))))
+      : h('p', { class: 'muted' }, 'No lines this period.'),
+    changedDisputes(st, cur),
+    st.status === 'closed' ? null : estimator(ctx, st), // a closed period takes no more deals
+  );
+}
+
+const statementUrl = (s, personId) => `/comp/statement?plan_id=${s.plan_id}&period=${encodeURIComponent(s.period)}&person_id=${personId}`;
+
+/** A choice of every period with a statement, newest first; picking one shows its statement
+ * in place of the one shown. Nothing to choose with a single statement. */
+function periodPicker(ctx, list, st, shown) {
+  if (list.length < 2) return null;
+  const note = h('span', { class: 'muted', 'aria-live': 'polite' });
+  const pick = h(
+    'select',
+    { 'aria-label': 'Statement period', class: 'comp-period' },
+    list.map((s, i) => h('option', { value: String(i), selected: s.plan_id === st.plan_id && s.period === st.period }, `${s.period} · ${s.plan_name}${s.status === 'closed' ? '' : ' · open'}`)),
+  );
+  pick.addEventListener('change', async () => {
+    const s = list[Number(pick.value)];
+    note.textContent = '';
+    try {
+      const next = statementBody(await ctx.api.get(statementUrl(s, st.person_id)), ctx);
+      shown.body.replaceWith(next);
+      shown.body = next;
+    } catch (err) {
+      note.textContent = err.message || 'That statement could not be loaded.';
+    }
+  });
+  return h('p', { class: 'comp-period-pick' }, h('label', null, 'Statement for ', pick), ' ', note);
+}
+
 registerCard({
   id: 'statement',
   section: 'managing',
@@ -76,31 +126,13 @@ registerCard({
   title: 'Commission statement',
   when: (ctx) => Boolean(ctx.subject),
   load: async (ctx) => {
-    const list = await ctx.api.get(`/comp/statements?person_id=${ctx.subject.id}`);
-    const latest = list.statements[0];
-    if (!latest) return null;
-    return ctx.api.get(`/comp/statement?plan_id=${latest.plan_id}&period=${encodeURIComponent(latest.period)}&person_id=${ctx.subject.id}`);
+    const list = (await ctx.api.get(`/comp/statements?person_id=${ctx.subject.id}`)).statements;
+    if (!list.length) return null;
+    return { list, st: await ctx.api.get(statementUrl(list[0], ctx.subject.id)) };
   },
-  render: (st, ctx) => {
-    if (!st) return h('p', { class: 'muted' }, 'No commission statement yet: it appears after the first payout run of your plan.');
-    const cur = st.currency || 'USD';
-    return h(
-      'div',
-      { class: 'comp-statement' },
-      h('p', { class: 'fact-heading first' }, `${st.period} · ${st.plan_name} v${st.plan_version} · ${st.status === 'closed' ? 'closed' : 'open, may still change'}`),
-      h(
-        'ul',
-        { class: 'fact-list comp-totals' },
-        h('li', null, h('strong', null, 'Payout: '), formatMoney(st.totals.payout_minor, cur)),
-        h('li', null, h('strong', null, 'Earned this period: '), formatMoney(st.totals.earned_minor, cur)),
-        h('li', null, h('strong', null, 'Paid before: '), formatMoney(st.totals.paid_to_date_minor, cur)),
-        h('li', null, h('strong', null, 'Attainment: '), st.totals.attainment_bp >= 0 ? formatBp(st.totals.attainment_bp) : '—'),
-      ),
-      st.lines.length
-        ? h('ol', { class: 'comp-lines' }, st.lines.map((l) => h('li', { dataset: { rule: l.rule } }, h('strong', null, formatMoney(l.amount_minor, cur)), ` · ${l.date} · `, l.explanation, disputeOf(ctx, st, l))))
-        : h('p', { class: 'muted' }, 'No lines this period.'),
-      changedDisputes(st, cur),
-      estimator(ctx, st),
-    );
+  render: (data, ctx) => {
+    if (!data) return h('p', { class: 'muted' }, 'No commission statement yet: it appears after the first payout run of your plan.');
+    const shown = { body: statementBody(data.st, ctx) };
+    return h('div', { class: 'comp-statement' }, periodPicker(ctx, data.list, data.st, shown), shown.body);
   },
 });
