@@ -137,9 +137,12 @@ static const char SQL_PAYROLL[] =
 static const char SQL_STATEMENT_RUN[] =
     "SELECT r.id, r.status, p.name, p.version, p.document FROM comp_runs r"
     " JOIN comp_plans p ON p.id = r.plan_id WHERE r.plan_id = $1 AND r.period = $2";
+/* Each line with its deal's name and owner as they are now: "Deal 202" alone tells a seller
+ * little. A deal since deleted has neither. */
 static const char SQL_STATEMENT_LINES[] =
-    "SELECT line_date, rule, deal_id, amount_minor, explanation, line_no FROM comp_lines"
-    " WHERE run_id = $1 AND person_id = $2 ORDER BY line_no";
+    "SELECT l.line_date, l.rule, l.deal_id, l.amount_minor, l.explanation, l.line_no, o.name,"
+    " o.owner_id FROM comp_lines l LEFT JOIN opportunities o ON o.id = l.deal_id"
+    " WHERE l.run_id = $1 AND l.person_id = $2 ORDER BY l.line_no";
 /* A dispute with its line as it was when opened (kept since migration 13), and whether the
  * line now at its number is another: a re-run of an open period renumbers lines, and the
  * dispute must not land on a line it was never about. An older dispute kept no copy: its
@@ -151,9 +154,11 @@ static const char SQL_STATEMENT_DISPUTES[] =
     " AND COALESCE(l.deal_id, -1) = COALESCE(d.line_deal_id, -1)"
     " AND l.amount_minor = d.line_amount_minor AND l.explanation = d.line_explanation THEN 0"
     " ELSE 1 END,"
-    " d.line_date, d.line_rule, d.line_deal_id, d.line_amount_minor, d.line_explanation"
+    " d.line_date, d.line_rule, d.line_deal_id, d.line_amount_minor, d.line_explanation,"
+    " o.name, o.owner_id"
     " FROM comp_disputes d LEFT JOIN comp_lines l ON l.run_id = d.run_id"
     " AND l.line_no = d.line_no AND l.person_id = d.person_id"
+    " LEFT JOIN opportunities o ON o.id = d.line_deal_id"
     " WHERE d.run_id = $1 AND d.person_id = $2 ORDER BY d.id";
 static const char SQL_LINE_OWNER[] =
     "SELECT COUNT(*) FROM comp_lines WHERE run_id = $1 AND line_no = $2 AND person_id = $3";
@@ -1260,6 +1265,20 @@ out:
 
 /* ---- statements ---------------------------------------------------------------------------- */
 
+/* A statement line's deal: its id (column `id_col`), and its name and owner as the pipeline
+ * has them now (columns name_col and name_col + 1); all null for a line about no deal. */
+static void deal_fields(json_t *line, struct store_rows *r, int id_col, int name_col)
+{
+    json_object_set_new(line, "deal_id",
+                        store_isnull(r, id_col) ? json_null() : json_integer(store_int(r, id_col)));
+    json_object_set_new(line, "deal_name",
+                        store_isnull(r, name_col) ? json_null()
+                                                  : json_string(store_text(r, name_col)));
+    json_object_set_new(line, "deal_owner_id", store_isnull(r, name_col + 1)
+                                                   ? json_null()
+                                                   : json_integer(store_int(r, name_col + 1)));
+}
+
 int comp_statement(struct store *db, int64_t plan_id, int64_t person_id, const char *period,
                    json_t **out, struct err *e)
 {
@@ -1290,8 +1309,7 @@ int comp_statement(struct store *db, int64_t plan_id, int64_t person_id, const c
         json_t *l =
             json_pack("{s:s, s:s, s:I, s:s}", "date", store_text(r, 0), "rule", store_text(r, 1),
                       "amount_minor", (json_int_t)store_int(r, 3), "explanation", store_text(r, 4));
-        json_object_set_new(l, "deal_id",
-                            store_isnull(r, 2) ? json_null() : json_integer(store_int(r, 2)));
+        deal_fields(l, r, 2, 6);
         json_object_set_new(l, "line_no", json_integer(store_int(r, 5)));
         json_array_append_new(lines, l);
     }
@@ -1318,15 +1336,14 @@ int comp_statement(struct store *db, int64_t plan_id, int64_t person_id, const c
         json_object_set_new(d, "resolution",
                             store_isnull(r, 4) ? json_null() : json_string(store_text(r, 4)));
         json_object_set_new(d, "line_changed", json_boolean(store_int(r, 6)));
-        json_object_set_new(
-            d, "line",
-            store_isnull(r, 8)
-                ? json_null()
-                : json_pack("{s:s, s:s, s:o, s:I, s:s}", "date", store_text(r, 7), "rule",
-                            store_text(r, 8), "deal_id",
-                            store_isnull(r, 9) ? json_null() : json_integer(store_int(r, 9)),
-                            "amount_minor", (json_int_t)store_int(r, 10), "explanation",
-                            store_text(r, 11)));
+        json_t *line = NULL;
+        if (!store_isnull(r, 8)) {
+            line = json_pack("{s:s, s:s, s:I, s:s}", "date", store_text(r, 7), "rule",
+                             store_text(r, 8), "amount_minor", (json_int_t)store_int(r, 10),
+                             "explanation", store_text(r, 11));
+            deal_fields(line, r, 9, 12);
+        }
+        json_object_set_new(d, "line", line ? line : json_null());
         json_array_append_new(disputes, d);
     }
     store_rows_free(r);

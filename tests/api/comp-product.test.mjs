@@ -85,6 +85,14 @@ test('statement: a seller sees their own explained lines; their manager too; oth
   assert.equal(own.totals.attainment_bp, 12000);
   assert.equal(own.lines.reduce((s, l) => s + l.amount_minor, 0), 140000);
   assert.ok(own.lines.every((l) => l.explanation.length > 20), JSON.stringify(own.lines));
+  // each line names its deal as the pipeline has it, and whose it is
+  const names = new Map((expectStatus(await get(S.s1a, '/opportunities'), 200)).opportunities.map((o) => [o.id, o.name]));
+  const dealLines = own.lines.filter((l) => l.deal_id !== null);
+  assert.deepEqual([...new Set(dealLines.map((l) => l.deal_name))].sort(), ['Deal W1', 'Deal W2']);
+  for (const l of dealLines) {
+    assert.equal(l.deal_name, names.get(l.deal_id));
+    assert.equal(l.deal_owner_id, P.s1a.id);
+  }
   const viaManager = expectStatus(await get(S.m1, `${q}&person_id=${P.s1a.id}`), 200);
   assert.deepEqual(viaManager, own);
   expectStatus(await get(admin, `${q}&person_id=${P.s1a.id}`), 200);
@@ -155,7 +163,7 @@ test('disputes: a re-run that renumbers an open period keeps each dispute on the
   assert.equal(st.lines[0].line_no, w5.line_no, 'W4 now holds the number W5 had');
   const [kept] = st.disputes;
   assert.equal(kept.line_changed, true);
-  assert.deepEqual(kept.line, { date: w5.date, rule: w5.rule, deal_id: w5.deal_id, amount_minor: 30000, explanation: w5.explanation });
+  assert.deepEqual(kept.line, { date: w5.date, rule: w5.rule, deal_id: w5.deal_id, deal_name: 'Deal W5', deal_owner_id: P.s1a.id, amount_minor: 30000, explanation: w5.explanation });
 
   // a dispute about W4's line, opened now, is on the line at its number
   const d4 = expectStatus(await post(S.s1a, '/comp/disputes', { run_id: run.id, line_no: st.lines[0].line_no, comment: 'W4 too.' }), 201);

@@ -21,6 +21,17 @@ test('a seller reads their explained statement and estimates a deal', async () =
   const lines = await card.locator('.comp-lines li').allInnerTexts();
   assert.ok(lines.length > 0, 'the demo seller has lines in the latest run');
   for (const l of lines) assert.match(l, /Deal \d+ .*(tier|quota|cap|milestone)/i);
+  // each names its deal as the pipeline does; the seller's own deals open from there
+  const [shown] = (await (await apiSession(env.url, env.logins.seller)).get('/comp/statements')).statements;
+  const st = await (await apiSession(env.url, env.logins.seller)).get(`/comp/statement?plan_id=${shown.plan_id}&period=${shown.period}`);
+  assert.deepEqual(await card.locator('.comp-lines > li .comp-deal').allInnerTexts(), st.lines.filter((l) => l.deal_name).map((l) => l.deal_name));
+  const own = st.lines.find((l) => l.deal_owner_id === st.person_id);
+  assert.ok(own, 'the demo seller owns a deal in the latest run');
+  await card.locator('a.comp-deal', { hasText: own.deal_name }).first().click();
+  await page.waitForURL(new RegExp(`#/opportunities/${own.deal_id}$`));
+  await page.locator('h1', { hasText: own.deal_name }).waitFor();
+  await page.goBack();
+  await card.locator('.comp-statement').waitFor();
 
   await card.getByLabel('Deal amount').fill('10,000');
   await card.getByRole('button', { name: 'Estimate' }).click();

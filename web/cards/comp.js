@@ -63,8 +63,17 @@ function changedDisputes(st, cur) {
     'div',
     { class: 'comp-disputes-changed' },
     h('p', { class: 'fact-heading' }, 'Disputed lines the period has been re-run over'),
-    h('ul', { class: 'comp-lines' }, changed.map((d) => h('li', { dataset: { dispute: d.id } }, h('strong', null, formatMoney(d.line.amount_minor, cur)), ` · ${d.line.date} · `, d.line.explanation, ' (as it was)', h('p', { class: 'muted comp-dispute' }, disputeText(d))))),
+    h('ul', { class: 'comp-lines' }, changed.map((d) => h('li', { dataset: { dispute: d.id } }, h('strong', null, formatMoney(d.line.amount_minor, cur)), ` · ${d.line.date} · `, dealOf(st, d.line), d.line.explanation, ' (as it was)', h('p', { class: 'muted comp-dispute' }, disputeText(d))))),
   );
+}
+
+/** The deal a line is about, by its name in the pipeline, linked when it is the person's own
+ * (whoever may read their statement may open their deals; a split partner's or an overlay's
+ * deal belongs to someone else). */
+function dealOf(st, l) {
+  if (!l.deal_name) return null;
+  const name = l.deal_owner_id === st.person_id ? h('a', { href: `#/opportunities/${l.deal_id}`, class: 'comp-deal' }, l.deal_name) : h('span', { class: 'comp-deal' }, l.deal_name);
+  return [name, ' · '];
 }
 
 /** One period's statement: totals, its explained lines with their disputes, and, while the
@@ -84,7 +93,7 @@ function statementBody(st, ctx) {
       h('li', null, h('strong', null, 'Attainment: '), st.totals.attainment_bp >= 0 ? formatBp(st.totals.attainment_bp) : '—'),
     ),
     st.lines.length
-      ? h('ol', { class: 'comp-lines' }, st.lines.map((l) => h('li', { dataset: { rule: l.rule } }, h('strong', null, formatMoney(l.amount_minor, cur)), ` · ${l.date} · `, l.explanation, disputeOf(ctx, st, l))))
+      ? h('ol', { class: 'comp-lines' }, st.lines.map((l) => h('li', { dataset: { rule: l.rule } }, h('strong', null, formatMoney(l.amount_minor, cur)), ` · ${l.date} · `, dealOf(st, l), l.explanation, disputeOf(ctx, st, l))))
       : h('p', { class: 'muted' }, 'No lines this period.'),
     changedDisputes(st, cur),
     st.status === 'closed' ? null : estimator(ctx, st), // a closed period takes no more deals
