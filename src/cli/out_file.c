@@ -3,8 +3,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdlib.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -35,13 +36,18 @@ static int open_target(struct out_file *o, const char *path)
     if (!o->path && (o->path = strdup(path)) == NULL) return -1;
     if (exists && !S_ISREG(st.st_mode)) /* a device, a pipe, a dangling link */
         return open(o->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    size_t n = strlen(o->path) + 16;
+    /* A name no one else uses, made with the mode a new file would get (the umask
+     * applies); an existing file's mode is given to it before anything is written. */
+    static atomic_uint seq;
+    size_t n = strlen(o->path) + 48;
     if ((o->temp = malloc(n)) == NULL) return -1;
-    snprintf(o->temp, n, "%s.tmp-XXXXXX", o->path);
-    int fd = mkostemp(o->temp, O_CLOEXEC); /* made 0600: given the mode it is to have */
-    mode_t mask = umask(0);
-    umask(mask);
-    if (fd >= 0 && fchmod(fd, exists ? st.st_mode & 07777 : 0666 & ~mask) != 0) {
+    int fd = -1;
+    for (int tries = 0; tries < 100 && fd < 0; tries++) {
+        snprintf(o->temp, n, "%s.tmp-%ld-%u", o->path, (long)getpid(), atomic_fetch_add(&seq, 1));
+        fd = open(o->temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, exists ? 0600 : 0666);
+        if (fd < 0 && errno != EEXIST) break;
+    }
+    if (fd >= 0 && exists && fchmod(fd, st.st_mode & 07777) != 0) {
         int saved = errno;
         close(fd);
         unlink(o->temp);

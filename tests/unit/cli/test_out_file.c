@@ -185,6 +185,24 @@ static void test_old_file_kept_until_commit(void **state)
     assert_int_equal(st.st_mode & 07777, 0640); /* the old file's mode */
 }
 
+static void test_new_file_mode_follows_umask(void **state)
+{
+    (void)state;
+    char path[64];
+    snprintf(path, sizeof path, "%s/out.csv", dir);
+    unlink(path);
+    mode_t old = umask(027);
+    struct out_file o;
+    int opened = out_open(&o, path);
+    umask(old);
+    assert_int_equal(opened, 0);
+    assert_int_equal(out_close(&o), 0);
+    assert_int_equal(out_commit(&o), 0);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 07777, 0640); /* as open(2) would have made it */
+}
+
 static void test_link_target_replaced(void **state)
 {
     (void)state;
@@ -237,6 +255,7 @@ int main(void)
         cmocka_unit_test(test_truncates),
         cmocka_unit_test(test_device_and_missing_dir),
         cmocka_unit_test(test_old_file_kept_until_commit),
+        cmocka_unit_test(test_new_file_mode_follows_umask),
         cmocka_unit_test(test_link_target_replaced),
         cmocka_unit_test(test_standard_output),
     };
