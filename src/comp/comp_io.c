@@ -1006,6 +1006,8 @@ struct credits_reader {
     int32_t date_days, canc_days;
     int piece; /* reading a later piece alone (read_pieces): stop at what needs the pieces before */
     struct tags_memo *memo; /* credit_plain's, TAGS_MEMO of them */
+    struct map_key ahead;   /* the person of line ahead_line, whose slot is being fetched */
+    size_t ahead_line;
 };
 
 /* The plan's own copy of a measure it names: the engine compares pointers first. */
@@ -1200,6 +1202,53 @@ static const struct comp_tags *tags_at(struct credits_reader *cr, const char *me
  * treat otherwise (a bad or missing value, a person not met yet, ids that stop rising) is
  * handed to credit_row as a parsed row (CSV_AS_ROW) before this changes anything, so the
  * result and every message are credit_row's. */
+/* The first comma in [p, end), or NULL: eight bytes at a time (fields are short, and this
+ * runs for every row). A byte is a comma when its XOR with ',' is zero; the test is exact
+ * per byte (no borrow between bytes). */
+static const char *next_comma(const char *p, const char *end)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const uint64_t ones7 = 0x7f7f7f7f7f7f7f7full, commas = 0x2c2c2c2c2c2c2c2cull;
+    for (; end - p >= 8; p += 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        uint64_t x = w ^ commas;
+        uint64_t zero = ~(((x & ones7) + ones7) | x | ones7); /* 0x80 where x's byte is 0 */
+        if (zero) return p + __builtin_ctzll(zero) / 8; /* the lowest byte comes first */
+    }
+#endif
+    for (; p < end; p++)
+        if (*p == ',') return p;
+    return NULL;
+}
+
+/* Start loading the slot of the next row's person. The people map does not stay in cache
+ * (every row streams some 150 bytes past it), and a slot asked for at the start of its own
+ * row came too late: perf put most of the reader's time in the person lookup, on that
+ * load. The next row's person field is found by counting commas; its key is kept for that
+ * row and used only when the row's own person field is exactly that span (a quoted row, or
+ * a person in the last column, just finds another span), known by its line number (a
+ * buffer read again holds other rows at the same addresses). */
+static void fetch_next_person(struct credits_reader *cr, const struct csv_plain *rec)
+{
+    cr->ahead_line = 0;
+    const char *p = rec->text + rec->ends[rec->nfields - 1], *end = rec->end;
+    if (p < end && *p == '\r') p++;
+    if (p >= end || *p != '\n') return;
+    p++;
+    if (end - p > 256) end = p + 256; /* a row too wide for this is read unhelped */
+    for (int k = 0; k < cr->c.at[PERSON]; k++) {
+        const char *comma = next_comma(p, end);
+        if (!comma) return;
+        p = comma + 1;
+    }
+    const char *stop = next_comma(p, end);
+    if (!stop || stop == p) return;
+    cr->ahead = key_at((struct span){p, (size_t)(stop - p)}, rec->end);
+    cr->ahead_line = rec->line + 1;
+    map_prefetch(cr->d->names, &cr->ahead);
+}
+
 static int credit_plain(void *ctx, const struct csv_plain *rec)
 {
     struct credits_reader *cr = ctx;
@@ -1209,8 +1258,11 @@ static int credit_plain(void *ctx, const struct csv_plain *rec)
         (cr->piece && d->ncredits == d->capcredits))
         return CSV_AS_ROW;
     struct span person = span_of(c, rec, PERSON);
-    struct map_key who = key_at(person, rec->end);
-    map_prefetch(d->names, &who);
+    struct map_key who = cr->ahead_line == rec->line && cr->ahead.s == person.s &&
+                                 cr->ahead.len == person.n
+                             ? cr->ahead
+                             : key_at(person, rec->end);
+    fetch_next_person(cr, rec);
     struct comp_credit cd = {.line = (uint32_t)rec->line, .source = -1, .cancelled = COMP_NO_DATE};
     struct span id = span_of(c, rec, ID), deal = span_of(c, rec, DEAL);
     struct span split = span_of(c, rec, SPLIT), role = span_of(c, rec, ROLE);
