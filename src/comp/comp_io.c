@@ -1214,7 +1214,8 @@ static const char *next_comma(const char *p, const char *end)
         memcpy(&w, p, 8);
         uint64_t x = w ^ commas;
         uint64_t zero = ~(((x & ones7) + ones7) | x | ones7); /* 0x80 where x's byte is 0 */
-        if (zero) return p + __builtin_ctzll(zero) / 8; /* the lowest byte comes first */
+        if (zero) /* the lowest byte comes first */
+            return p + __builtin_ctzll(zero) / 8;
     }
 #endif
     for (; p < end; p++)
@@ -1258,10 +1259,10 @@ static int credit_plain(void *ctx, const struct csv_plain *rec)
         (cr->piece && d->ncredits == d->capcredits))
         return CSV_AS_ROW;
     struct span person = span_of(c, rec, PERSON);
-    struct map_key who = cr->ahead_line == rec->line && cr->ahead.s == person.s &&
-                                 cr->ahead.len == person.n
-                             ? cr->ahead
-                             : key_at(person, rec->end);
+    struct map_key who =
+        cr->ahead_line == rec->line && cr->ahead.s == person.s && cr->ahead.len == person.n
+            ? cr->ahead
+            : key_at(person, rec->end);
     fetch_next_person(cr, rec);
     struct comp_credit cd = {.line = (uint32_t)rec->line, .source = -1, .cancelled = COMP_NO_DATE};
     struct span id = span_of(c, rec, ID), deal = span_of(c, rec, DEAL);
