@@ -1214,8 +1214,8 @@ static const char *next_comma(const char *p, const char *end)
         memcpy(&w, p, 8);
         uint64_t x = w ^ commas;
         uint64_t zero = ~(((x & ones7) + ones7) | x | ones7); /* 0x80 where x's byte is 0 */
-        if (zero) /* the lowest byte comes first */
-            return p + __builtin_ctzll(zero) / 8;
+        /* the lowest byte comes first in memory */
+        if (zero) return p + __builtin_ctzll(zero) / 8;
     }
 #endif
     for (; p < end; p++)
