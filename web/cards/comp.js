@@ -112,15 +112,19 @@ function periodPicker(ctx, list, st, shown) {
     { 'aria-label': 'Statement period', class: 'comp-period' },
     list.map((s, i) => h('option', { value: String(i), selected: s.plan_id === st.plan_id && s.period === st.period }, `${s.period} · ${s.plan_name}${s.status === 'closed' ? '' : ' · open'}`)),
   );
+  let asked = 0; // the latest choice wins, whatever order the answers come in
   pick.addEventListener('change', async () => {
     const s = list[Number(pick.value)];
+    const mine = ++asked;
     note.textContent = '';
     try {
-      const next = statementBody(await ctx.api.get(statementUrl(s, st.person_id)), ctx);
+      const got = await ctx.api.get(statementUrl(s, st.person_id));
+      if (mine !== asked) return;
+      const next = statementBody(got, ctx);
       shown.body.replaceWith(next);
       shown.body = next;
     } catch (err) {
-      note.textContent = err.message || 'That statement could not be loaded.';
+      if (mine === asked) note.textContent = err.message || 'That statement could not be loaded.';
     }
   });
   return h('p', { class: 'comp-period-pick' }, h('label', null, 'Statement for ', pick), ' ', note);
