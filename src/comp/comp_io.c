@@ -1197,11 +1197,6 @@ static const struct comp_tags *tags_at(struct credits_reader *cr, const char *me
     return m->tags;
 }
 
-/* The common row, taken where it lies in the file: what credit_row would make of it, with
- * no copy of the record and no string measured twice. Anything credit_row might refuse or
- * treat otherwise (a bad or missing value, a person not met yet, ids that stop rising) is
- * handed to credit_row as a parsed row (CSV_AS_ROW) before this changes anything, so the
- * result and every message are credit_row's. */
 /* The first comma in [p, end), or NULL: eight bytes at a time (fields are short, and this
  * runs for every row). A byte is a comma when its XOR with ',' is zero; the test is exact
  * per byte (no borrow between bytes). */
@@ -1250,6 +1245,11 @@ static void fetch_next_person(struct credits_reader *cr, const struct csv_plain 
     map_prefetch(cr->d->names, &cr->ahead);
 }
 
+/* The common row, taken where it lies in the file: what credit_row would make of it, with
+ * no copy of the record and no string measured twice. Anything credit_row might refuse or
+ * treat otherwise (a bad or missing value, a person not met yet, ids that stop rising) is
+ * handed to credit_row as a parsed row (CSV_AS_ROW) before this changes anything, so the
+ * result and every message are credit_row's. */
 static int credit_plain(void *ctx, const struct csv_plain *rec)
 {
     struct credits_reader *cr = ctx;
