@@ -486,7 +486,7 @@ static int comp_calc(int argc, char **argv)
         else if ((write_totals(&tf, &in, &r, from, to) | out_close(&tf)) != 0)
             rc = err_set(&e, REINS_EIO, "%s: write failed", totals);
     }
-    /* both files in place, or neither changed */
+    /* put in place only now that both are written: a failed run leaves the old ones */
     if (!rc && out_commit(&lo.file)) rc = err_set(&e, REINS_EIO, "%s: %s", out, strerror(errno));
     if (!rc && totals && out_commit(&tf))
         rc = err_set(&e, REINS_EIO, "%s: %s", totals, strerror(errno));
