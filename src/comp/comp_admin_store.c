@@ -55,7 +55,8 @@ static const char SQL_RUN_PAYOUTS[] =
 
 /* A dispute shows the line as it was when opened (kept in the dispute since migration 13);
  * an older dispute names its line by run and number, always one of the disputing person's own
- * (a re-run renumbers lines: another person's line at that number is never shown), or none. */
+ * (a re-run renumbers lines: another person's line at that number is never shown), or none.
+ * The line's deal is named as the pipeline has it now. */
 #define KEPT(col, now) " CASE WHEN d.line_rule IS NOT NULL THEN d." col " ELSE " now " END"
 static const char SQL_DISPUTES[] =
     "SELECT d.id, d.run_id, r.plan_id, p.name, r.period, d.line_no, d.person_id, pe.name,"
@@ -63,10 +64,11 @@ static const char SQL_DISPUTES[] =
     " CASE WHEN d.line_rule IS NOT NULL THEN d.id ELSE l.id END," KEPT("line_date", "l.line_date")
     "," KEPT("line_rule", "l.rule") "," KEPT("line_deal_id", "l.deal_id") ","
     KEPT("line_amount_minor", "l.amount_minor") "," KEPT("line_explanation", "l.explanation")
-    " FROM comp_disputes d JOIN comp_runs r ON r.id = d.run_id"
+    ", o.name FROM comp_disputes d JOIN comp_runs r ON r.id = d.run_id"
     " JOIN comp_plans p ON p.id = r.plan_id JOIN people pe ON pe.id = d.person_id"
     " LEFT JOIN comp_lines l ON l.run_id = d.run_id AND l.line_no = d.line_no"
     " AND l.person_id = d.person_id"
+    " LEFT JOIN opportunities o ON o.id =" KEPT("line_deal_id", "l.deal_id")
     " ORDER BY CASE WHEN d.status = 'open' THEN 0 ELSE 1 END,"
     " CASE WHEN d.status = 'open' THEN d.id ELSE -d.id END";
 
@@ -259,8 +261,9 @@ static json_t *dispute_json(struct store_rows *r)
                   "opened_at", (json_int_t)store_int(r, 11), "resolved_at", int_or_null(r, 12));
     json_t *line = store_isnull(r, 13)
                        ? json_null()
-                       : json_pack("{s:s, s:s, s:o, s:I, s:s}", "date", store_text(r, 14), "rule",
-                                   store_text(r, 15), "deal_id", int_or_null(r, 16), "amount_minor",
+                       : json_pack("{s:s, s:s, s:o, s:o, s:I, s:s}", "date", store_text(r, 14),
+                                   "rule", store_text(r, 15), "deal_id", int_or_null(r, 16),
+                                   "deal_name", text_or_null(r, 19), "amount_minor",
                                    (json_int_t)store_int(r, 17), "explanation", store_text(r, 18));
     json_object_set_new(o, "line", line);
     return o;

@@ -115,13 +115,23 @@ test('an admin uploads plans, assigns a seller, runs and closes a period, resolv
   // the seller disputes a line of their latest demo statement; the admin resolves it
   const latest = (await seller.get('/comp/statements')).statements.find((s) => s.plan_name !== 'AE browser');
   const st = await seller.get(`/comp/statement?plan_id=${latest.plan_id}&period=${latest.period}`);
-  const opened = await seller.call('POST', '/comp/disputes', { run_id: st.run_id, line_no: st.lines[0].line_no, comment: 'This was a renewal, not new business.' });
+  const disputed = st.lines.find((l) => l.deal_name);
+  assert.ok(disputed, 'the latest demo statement has a line about a deal');
+  const opened = await seller.call('POST', '/comp/disputes', { run_id: st.run_id, line_no: disputed.line_no, comment: 'This was a renewal, not new business.' });
   assert.equal(opened.status, 201, JSON.stringify(opened.body));
   await page.reload();
   const item = page.locator(`li.comp-dispute[data-dispute="${opened.body.id}"]`);
   await item.waitFor();
   assert.match(await item.innerText(), /This was a renewal, not new business\./);
-  assert.match(await item.innerText(), new RegExp(`Line ${st.lines[0].line_no}: `));
+  assert.match(await item.innerText(), new RegExp(`Line ${disputed.line_no}: `));
+  // the line names its deal, linked to the deal's page (an admin may open any deal)
+  const deal = item.locator('.comp-dispute-line a.comp-deal');
+  assert.equal(await deal.innerText(), disputed.deal_name);
+  assert.equal(await deal.getAttribute('href'), `#/opportunities/${disputed.deal_id}`);
+  await deal.click();
+  await page.locator('h1', { hasText: disputed.deal_name }).waitFor();
+  await page.goBack();
+  await item.waitFor();
   await item.getByLabel(/^Resolution/).fill('Checked with deal desk: it was new business.');
   await item.getByRole('button', { name: 'Resolve' }).click();
   await page.locator(`li.comp-dispute.resolved[data-dispute="${opened.body.id}"]`, { hasText: 'Checked with deal desk: it was new business.' }).waitFor();

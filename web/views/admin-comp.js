@@ -233,7 +233,10 @@ function runsTable(ctx, runs, onChange) {
 
 function disputeItem(ctx, d, currencies, onChange) {
   const line = d.line
-    ? h('p', { class: 'comp-dispute-line' }, `Line ${d.line_no}: ${d.line.explanation} `, h('strong', null, formatMoney(d.line.amount_minor, currencies.get(d.run_id) ?? '')))
+    ? h('p', { class: 'comp-dispute-line' }, `Line ${d.line_no}: `,
+      // an admin may open every deal
+      d.line.deal_name ? [h('a', { href: `#/opportunities/${d.line.deal_id}`, class: 'comp-deal' }, d.line.deal_name), ' · '] : null,
+      `${d.line.explanation} `, h('strong', null, formatMoney(d.line.amount_minor, currencies.get(d.run_id) ?? '')))
     : h('p', { class: 'comp-dispute-line muted' }, `Line ${d.line_no} is no longer in this run (it was run again).`);
   const head = h('p', { class: 'comp-dispute-head' }, h('strong', null, d.person_name), ` · ${d.plan_name} · ${d.period} · opened ${stamp(d.opened_at)}`);
   const said = h('blockquote', { class: 'comp-dispute-comment' }, d.comment);
