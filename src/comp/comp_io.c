@@ -43,6 +43,9 @@ struct map_key {
 };
 
 #define SHORT_KEY 16
+/* A row the fast path hands back. Said so, gcc no longer takes the path that keeps a row for
+ * a rare one, and copies its structs with moves instead of `rep movs` (15% of its time). */
+#define RARE(x) __builtin_expect(!!(x), 0)
 
 static uint64_t hash_words(const uint64_t w[2], size_t len)
 {
@@ -1255,8 +1258,8 @@ static int credit_plain(void *ctx, const struct csv_plain *rec)
     struct credits_reader *cr = ctx;
     struct comp_data *d = cr->d;
     const struct cols *c = &cr->c;
-    if (!cr->header || rec->nfields != c->nfields || rec->line > UINT32_MAX ||
-        (cr->piece && d->ncredits == d->capcredits))
+    if (RARE(!cr->header || rec->nfields != c->nfields || rec->line > UINT32_MAX ||
+             (cr->piece && d->ncredits == d->capcredits)))
         return CSV_AS_ROW;
     struct span person = span_of(c, rec, PERSON);
     struct map_key who =
@@ -1268,13 +1271,13 @@ static int credit_plain(void *ctx, const struct csv_plain *rec)
     struct span id = span_of(c, rec, ID), deal = span_of(c, rec, DEAL);
     struct span split = span_of(c, rec, SPLIT), role = span_of(c, rec, ROLE);
     struct span canc = span_of(c, rec, CANCELLED), measure = span_of(c, rec, MEASURE);
-    if (span_date(span_of(c, rec, DATE), cr->date_text, &cr->date_days, &cd.date))
+    if (RARE(span_date(span_of(c, rec, DATE), cr->date_text, &cr->date_days, &cd.date)))
         return CSV_AS_ROW;
     struct span amount = span_of(c, rec, AMOUNT);
     cd.deal_amount = decimal_at(amount.s, amount.n, rec->end);
-    if (cd.deal_amount < 0 || cd.deal_amount > INT64_MAX / COMP_BP) return CSV_AS_ROW;
+    if (RARE(cd.deal_amount < 0 || cd.deal_amount > INT64_MAX / COMP_BP)) return CSV_AS_ROW;
     int64_t split_bp = split.n ? decimal_at(split.s, split.n, rec->end) : COMP_BP;
-    if (split_bp < 1 || split_bp > COMP_BP) return CSV_AS_ROW;
+    if (RARE(split_bp < 1 || split_bp > COMP_BP)) return CSV_AS_ROW;
     cd.split_bp = (int16_t)split_bp;
     if (!role.n || (role.n == 6 && !memcmp(role.s, "direct", 6)))
         cd.role = COMP_ROLE_DIRECT;
@@ -1282,19 +1285,19 @@ static int credit_plain(void *ctx, const struct csv_plain *rec)
         cd.role = COMP_ROLE_OVERLAY;
     else
         return CSV_AS_ROW;
-    if (canc.n &&
-        (span_date(canc, cr->canc_text, &cr->canc_days, &cd.cancelled) || cd.cancelled < cd.date))
+    if (canc.n && RARE(span_date(canc, cr->canc_text, &cr->canc_days, &cd.cancelled) ||
+                       cd.cancelled < cd.date))
         return CSV_AS_ROW;
     char mtext[201];
-    if (measure.n > 200 || !id.n || id.n > 200 || !deal.n || deal.n > 200 || !person.n ||
-        person.n > 200)
+    if (RARE(measure.n > 200 || !id.n || id.n > 200 || !deal.n || deal.n > 200 || !person.n ||
+             person.n > 200))
         return CSV_AS_ROW;
     size_t slot;
-    if (!map_find_key(d->names, &who, &slot)) return CSV_AS_ROW; /* new, or not in the file */
+    if (RARE(!map_find_key(d->names, &who, &slot))) return CSV_AS_ROW; /* new, or not in the file */
     cd.person = d->names->slots[slot].val;
     /* the row is good: from here on it is taken, unless its id breaks the rising order,
      * which rising_next records as credit_row would, and credit_row maps the ids */
-    if (!rising_next(&cr->id_order, id.s, id.n, rec->end)) return CSV_AS_ROW;
+    if (RARE(!rising_next(&cr->id_order, id.s, id.n, rec->end))) return CSV_AS_ROW;
     cd.id = keep_str_n(d, id.s, id.n);
     const char *m = cr->bookings;
     if (measure.n) {
@@ -1305,7 +1308,7 @@ static int credit_plain(void *ctx, const struct csv_plain *rec)
     cd.tags = tags_at(cr, m, key_at(span_of(c, rec, PRODUCT), rec->end),
                       key_at(span_of(c, rec, TYPE), rec->end));
     cr->failed = 1;
-    if (deal_take(&cr->deals, d, &cd, d->ncredits, deal.s, deal.n, rec->end, cr->name, cr->e))
+    if (RARE(deal_take(&cr->deals, d, &cd, d->ncredits, deal.s, deal.n, rec->end, cr->name, cr->e)))
         return REINS_EINVAL;
     *comp_credit_new(d) = cd;
     cr->failed = 0;
