@@ -100,35 +100,39 @@ int cli_load_secret(const char *flag, const char *db_url, struct store *db)
 
 #define MAX_FILE ((size_t)64 << 20)
 
-int cli_read_file(const char *path, char **out, size_t *len)
+int cli_slurp(const char *path, size_t max, char **out, size_t *len, struct err *e)
 {
-    FILE *f = !strcmp(path, "-") ? stdin : fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "reins: cannot open %s: %s\n", path, strerror(errno));
-        return -1;
-    }
+    int in = !strcmp(path, "-");
+    const char *name = in ? "standard input" : path;
+    FILE *f = in ? stdin : fopen(path, "rb");
+    if (!f) return err_set(e, REINS_EIO, "%s: %s", name, strerror(errno));
     struct sb buf = SB_INIT;
     char chunk[65536];
     size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (buf.len + n > MAX_FILE) {
-            fprintf(stderr, "reins: %s is larger than %zu MiB\n", path, MAX_FILE >> 20);
-            sb_release(&buf);
-            if (f != stdin) fclose(f);
-            return -1;
-        }
-        sb_add(&buf, chunk, n);
+    int rc = 0;
+    while (!rc && (n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (buf.len + n > max)
+            rc = err_set(e, REINS_ETOOBIG, "%s: larger than %zu MiB", name, max >> 20);
+        else
+            sb_add(&buf, chunk, n);
     }
-    int failed = ferror(f);
-    if (f != stdin) fclose(f);
-    if (failed) {
-        fprintf(stderr, "reins: cannot read %s\n", path);
+    if (!rc && ferror(f)) rc = err_set(e, REINS_EIO, "%s: read failed", name);
+    if (!in) fclose(f);
+    if (rc) {
         sb_release(&buf);
-        return -1;
+        return rc;
     }
     *len = buf.len;
     *out = sb_detach(&buf);
     return 0;
+}
+
+int cli_read_file(const char *path, char **out, size_t *len)
+{
+    struct err e = {0};
+    if (!cli_slurp(path, MAX_FILE, out, len, &e)) return 0;
+    fprintf(stderr, "reins: %s\n", e.msg);
+    return -1;
 }
 
 void cli_print_problems(const char *file, const struct import_result *res)

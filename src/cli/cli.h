@@ -26,7 +26,11 @@ int cmd_export_opportunities(int argc, char **argv, const char *db_url);
 int cmd_forecast(int argc, char **argv, const char *db_url);
 /* reins import quotas (cmd_quotas_io.c), reached through cmd_import. */
 int cmd_import_quotas(int argc, char **argv, const char *db_url);
-/* Read a whole file (or stdin for "-"), at most 64 MiB; prints errors. The caller frees *out. */
+/* A whole file ("-": standard input) of at most `max` bytes (a number of MiB),
+ * NUL-terminated, into *out (the caller frees it). Fails with REINS_EIO (cannot open or
+ * read) or REINS_ETOOBIG, naming the path in e->msg. */
+int cli_slurp(const char *path, size_t max, char **out, size_t *len, struct err *e);
+/* cli_slurp of at most 64 MiB, printing the error. */
 int cli_read_file(const char *path, char **out, size_t *len);
 
 /* Options: `--name value` or `--name=value`. */

@@ -25,40 +25,6 @@ static const char *base_name(const char *path)
     return s ? s + 1 : path;
 }
 
-/* The whole file ("-": standard input) of at most `max` bytes, NUL-terminated; the caller
- * frees it. */
-static int slurp_max(const char *path, size_t max, char **out, size_t *len, struct err *e)
-{
-    int in = !strcmp(path, "-");
-    FILE *f = in ? stdin : fopen(path, "rb");
-    if (!f) return err_set(e, REINS_EIO, "%s: %s", path, strerror(errno));
-    struct sb b = SB_INIT;
-    char chunk[1 << 16];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (b.len + n > max) {
-            if (!in) fclose(f);
-            sb_release(&b);
-            return err_set(e, REINS_ETOOBIG, "%s: larger than %zu bytes", base_name(path), max);
-        }
-        sb_add(&b, chunk, n);
-    }
-    int bad = ferror(f);
-    if (!in) fclose(f);
-    if (bad) {
-        sb_release(&b);
-        return err_set(e, REINS_EIO, "%s: read failed", base_name(path));
-    }
-    *len = b.len;
-    *out = sb_detach(&b);
-    return 0;
-}
-
-static int slurp(const char *path, char **out, size_t *len, struct err *e)
-{
-    return slurp_max(path, CSV_DEFAULT_MAX_BYTES, out, len, e);
-}
-
 /* A file mapped read-only: the credits file may be gigabytes, and its reader
  * streams it (csv_each) without copying it or making a document of it. */
 struct mapped {
@@ -130,7 +96,7 @@ static int read_with(const char *path, struct comp_data *d, const struct comp_pl
 {
     char *buf;
     size_t len;
-    if (slurp(path, &buf, &len, e)) return e->code;
+    if (cli_slurp(path, CSV_DEFAULT_MAX_BYTES, &buf, &len, e)) return e->code;
     int rc = fn(d, plan, base_name(path), buf, len, e);
     free(buf);
     return rc;
@@ -393,7 +359,7 @@ static int read_credits(const char *path, struct comp_data *d, const struct comp
     if (!strcmp(path, "-")) {
         char *buf = NULL; /* strings are copied out of it: freed once read */
         size_t len;
-        int rc = slurp_max(path, SIZE_MAX / 2, &buf, &len, e);
+        int rc = cli_slurp(path, SIZE_MAX / 2, &buf, &len, e);
         if (!rc) rc = comp_read_credits_file(d, plan, base_name(path), buf, len, -1, e);
         free(buf);
         return rc;
@@ -449,7 +415,7 @@ static int comp_calc(int argc, char **argv)
     comp_data_init(&d);
     char *json = NULL;
     size_t len;
-    int rc = slurp(plan_path, &json, &len, &e);
+    int rc = cli_slurp(plan_path, CSV_DEFAULT_MAX_BYTES, &json, &len, &e);
     if (!rc && (rc = comp_plan_parse(json, len, &plan, &e)))
         err_prefix(&e, "%s: ", base_name(plan_path));
     free(json);

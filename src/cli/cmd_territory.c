@@ -15,34 +15,11 @@
 
 #define MAX_FILE ((size_t)256 << 20)
 
+/* The whole file, at most MAX_FILE bytes, or NULL (e says why). */
 static char *slurp(const char *path, size_t *len, struct err *e)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        err_set(e, REINS_EIO, "cannot open %s: %s", path, strerror(errno));
-        return NULL;
-    }
-    struct sb buf = SB_INIT;
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (buf.len + n > MAX_FILE) {
-            err_set(e, REINS_ETOOBIG, "%s is larger than %zu MiB", path, MAX_FILE >> 20);
-            sb_release(&buf);
-            fclose(f);
-            return NULL;
-        }
-        sb_add(&buf, chunk, n);
-    }
-    int failed = ferror(f);
-    fclose(f);
-    if (failed) {
-        err_set(e, REINS_EIO, "cannot read %s", path);
-        sb_release(&buf);
-        return NULL;
-    }
-    *len = buf.len;
-    return sb_detach(&buf);
+    char *data;
+    return cli_slurp(path, MAX_FILE, &data, len, e) ? NULL : data;
 }
 
 typedef int (*csv_reader)(struct terr_input *, const char *, const char *, size_t, struct err *);
