@@ -60,20 +60,29 @@ static void test_whole_file(void **state)
     }
 }
 
+/* cli_slurp of `file` fails with `code` and the message "<file>: <why>", leaving *out unset. */
+static void expect_refused(const char *file, int code, const char *why)
+{
+    char *data = NULL;
+    size_t len = 0;
+    struct err e = {0};
+    assert_int_equal(cli_slurp(file, (size_t)1 << 20, &data, &len, &e), code);
+    assert_null(data);
+    char want[192];
+    snprintf(want, sizeof want, "%s: %s", file, why);
+    assert_string_equal(e.msg, want);
+}
+
 static void test_over_the_limit(void **state)
 {
     (void)state;
     write_bytes(((size_t)1 << 20) + 1); /* one byte over 1 MiB */
+    expect_refused(path, REINS_ETOOBIG, "larger than 1 MiB");
+    /* exactly the limit is read */
+    write_bytes((size_t)1 << 20);
     char *data = NULL;
     size_t len = 0;
     struct err e = {0};
-    assert_int_equal(cli_slurp(path, (size_t)1 << 20, &data, &len, &e), REINS_ETOOBIG);
-    assert_null(data);
-    char want[128];
-    snprintf(want, sizeof want, "%s: larger than 1 MiB", path);
-    assert_string_equal(e.msg, want);
-    /* exactly the limit is read */
-    write_bytes((size_t)1 << 20);
     assert_int_equal(cli_slurp(path, (size_t)1 << 20, &data, &len, &e), 0);
     assert_int_equal(len, (size_t)1 << 20);
     free(data);
@@ -84,14 +93,7 @@ static void test_missing(void **state)
     (void)state;
     char missing[96];
     snprintf(missing, sizeof missing, "%s/none.csv", dir);
-    char *data = NULL;
-    size_t len = 0;
-    struct err e = {0};
-    assert_int_equal(cli_slurp(missing, (size_t)1 << 20, &data, &len, &e), REINS_EIO);
-    assert_null(data);
-    char want[160];
-    snprintf(want, sizeof want, "%s: No such file or directory", missing);
-    assert_string_equal(e.msg, want);
+    expect_refused(missing, REINS_EIO, "No such file or directory");
 }
 
 int main(void)
