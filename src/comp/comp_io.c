@@ -83,7 +83,7 @@ static inline struct map_key map_key_padded(const char *s, size_t len)
 #endif
     if (len >= SHORT_KEY) return map_key_n(s, len);
     /* The words in registers until hashed: written into k piecewise and read back whole,
-     * they stalled the hash on a failed store forward (7% of the reader's row time). */
+     * they stalled the hash on a failed store forward (a fifth of credit_plain's time). */
     uint64_t w0, w1;
     memcpy(&w0, s, 8);
     memcpy(&w1, s + 8, 8);
