@@ -79,6 +79,13 @@ test('runs credit the splits and roll up to the manager; a closed period is corr
   assert.deepEqual(rows.map((r) => [r.email, r.payout]), [
     [ORG.s1a.email, '30000'], [ORG.s1b.email, '60000'], [ORG.m1.email, '90000'],
   ]);
+  // Ben's half of W1 names the deal and its owner, Ana: the deal is hers, and Ben may not open it
+  const benJan = expectStatus(await get(S.s1b, `/comp/statement?plan_id=${plan}&period=2026-01`), 200);
+  const w1Name = expectStatus(await get(S.s1a, `/opportunities/${w1}`), 200).name;
+  const w1Lines = benJan.lines.filter((l) => l.deal_id === w1);
+  assert.ok(w1Lines.length > 0, JSON.stringify(benJan.lines));
+  for (const l of w1Lines) assert.deepEqual([l.deal_name, l.deal_owner_id], [w1Name, P.s1a.id]);
+  isError(await get(S.s1b, `/opportunities/${w1}`), 404, 'not_found');
   // after the close W1 goes back to its owner whole: January would now pay Ana 600.00, Ben 300.00
   expectStatus(await put(S.m1, `/comp/deals/${w1}/splits`, { splits: [] }), 200);
   const feb = expectStatus(await post(admin, `/comp/plans/${plan}/runs`, { period: '2026-02' }), 201).id;

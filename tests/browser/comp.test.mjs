@@ -25,7 +25,12 @@ test('a seller reads their explained statement and estimates a deal', async () =
   const [shown] = (await (await apiSession(env.url, env.logins.seller)).get('/comp/statements')).statements;
   const st = await (await apiSession(env.url, env.logins.seller)).get(`/comp/statement?plan_id=${shown.plan_id}&period=${shown.period}`);
   assert.deepEqual(await card.locator('.comp-lines > li .comp-deal').allInnerTexts(), st.lines.filter((l) => l.deal_name).map((l) => l.deal_name));
-  const own = st.lines.find((l) => l.deal_owner_id === st.person_id);
+  // only the seller's own deals are links: a split partner's deal is not theirs to open
+  const isOwn = (l) => l.deal_owner_id === st.person_id;
+  assert.ok(st.lines.some((l) => l.deal_name && !isOwn(l)), 'the demo seller shares a deal they do not own');
+  assert.deepEqual(await card.locator('.comp-lines > li a.comp-deal').allInnerTexts(), st.lines.filter((l) => l.deal_name && isOwn(l)).map((l) => l.deal_name));
+  assert.deepEqual(await card.locator('.comp-lines > li span.comp-deal').allInnerTexts(), st.lines.filter((l) => l.deal_name && !isOwn(l)).map((l) => l.deal_name));
+  const own = st.lines.find(isOwn);
   assert.ok(own, 'the demo seller owns a deal in the latest run');
   await card.locator('a.comp-deal', { hasText: own.deal_name }).first().click();
   await page.waitForURL(new RegExp(`#/opportunities/${own.deal_id}$`));
