@@ -70,20 +70,23 @@ static int model_plan(struct store *db, int64_t plan_id, const char *draft, size
     struct arena a = {0};
     struct comp_db_input d;
     struct comp_plan *plan;
-    int rc = comp_input_load(db, plan_id, last, NULL, &a, &d, e);
+    struct comp_deal_rows *deals = comp_deal_rows_new(); /* read once, run twice */
+    int rc = comp_input_load_plan(db, plan_id, NULL, last, NULL, deals, &a, &d, e);
     if (rc >= 0) {
         rc = run_into(&d, plan_id, first, last, 0, rows, e);
         comp_db_input_release(&d);
     }
     if (rc < 0) {
+        comp_deal_rows_free(deals);
         arena_release(&a);
         return err_prefix(e, "current plan %lld: ", (long long)plan_id);
     }
     if ((rc = comp_plan_parse(draft, len, &plan, e)) >= 0 &&
-        (rc = comp_input_load_plan(db, plan_id, plan, last, NULL, &a, &d, e)) >= 0) {
+        (rc = comp_input_load_plan(db, plan_id, plan, last, NULL, deals, &a, &d, e)) >= 0) {
         rc = run_into(&d, plan_id, first, last, 1, rows, e);
         comp_db_input_release(&d);
     }
+    comp_deal_rows_free(deals);
     arena_release(&a);
     if (rc < 0) return err_prefix(e, "draft on the people of plan %lld: ", (long long)plan_id);
     return 0;

@@ -36,10 +36,11 @@ static const char SQL_ORG[] = "SELECT id, COALESCE(manager_id, 0), start_date FR
 /* Won deals closed in [$1, $2], and deals that were won then left won (lost or reopened:
  * column 8 is when, from opportunity_history), as they were when last won: w is the last
  * won state, x the first change after it. History is ordered by (changed_at, id). Each
- * deal has a row per split (direct first, in the order they were given) or one without;
- * column 10 is its deal type, for SPIF filters. */
+ * deal has a row per split or one without; column 10 is its deal type, for SPIF filters.
+ * Rows come in no order: load_credits orders them (SQLite's sorter took a second for a
+ * year of 200,000 deals, more than the rest of the load; bench/comp-model). */
 #define HIST_AFTER(l, h)                                                                           \
-    "(" l ".changed_at > " h ".changed_at OR (" l ".changed_at = " h ".changed_at AND " l         \
+    "(" l ".changed_at > " h ".changed_at OR (" l ".changed_at = " h ".changed_at AND " l          \
     ".id > " h ".id))"
 static const char SQL_CREDITS[] =
     "SELECT o.id, o.owner_id, o.amount_minor, o.close_date, s.person_id, s.kind, s.share_bp,"
@@ -51,19 +52,21 @@ static const char SQL_CREDITS[] =
     " w.currency, x.changed_at, s.id, o.deal_type FROM opportunities o"
     " JOIN opportunity_history w ON w.opportunity_id = o.id AND w.status = 'won'"
     " JOIN opportunity_history x ON x.opportunity_id = o.id AND x.status <> 'won'"
-    " AND " HIST_AFTER("x", "w") " LEFT JOIN comp_splits s ON s.opportunity_id = o.id"
-    " WHERE o.status <> 'won' AND w.close_date >= $1 AND w.close_date <= $2"
-    " AND NOT EXISTS (SELECT 1 FROM opportunity_history l WHERE l.opportunity_id = o.id"
-    "  AND l.status = 'won' AND " HIST_AFTER("l", "w") ")"
-    " AND NOT EXISTS (SELECT 1 FROM opportunity_history l WHERE l.opportunity_id = o.id"
-    "  AND " HIST_AFTER("l", "w") " AND " HIST_AFTER("x", "l") ")"
-    " ORDER BY 4, 1, 6, 10";
-/* The products of the deals SQL_CREDITS may credit (won in the range, now or before). */
-static const char SQL_CREDIT_PRODUCTS[] =
-    "SELECT p.opportunity_id, p.name FROM opportunity_products p WHERE p.opportunity_id IN"
-    " (SELECT o.id FROM opportunities o WHERE o.status = 'won' AND o.close_date >= $1"
-    " AND o.close_date <= $2 UNION SELECT w.opportunity_id FROM opportunity_history w"
-    " WHERE w.status = 'won' AND w.close_date >= $1 AND w.close_date <= $2) ORDER BY 1, 2";
+    " AND " HIST_AFTER(
+        "x",
+        "w") " LEFT JOIN comp_splits s ON s.opportunity_id = o.id"
+             " WHERE o.status <> 'won' AND w.close_date >= $1 AND w.close_date <= $2"
+             " AND NOT EXISTS (SELECT 1 FROM opportunity_history l WHERE l.opportunity_id = o.id"
+             "  AND l.status = 'won' AND " HIST_AFTER(
+                 "l", "w") ")"
+                           " AND NOT EXISTS (SELECT 1 FROM opportunity_history l WHERE "
+                           "l.opportunity_id = o.id"
+                           "  AND " HIST_AFTER("l", "w") " AND " HIST_AFTER("x", "l") ")";
+/* The products of deals $1 to $2 (ids): those SQL_CREDITS gave, and any others between
+ * them, read from the index alone. (Asking for the deals won in the date range instead,
+ * with a subquery over their history, took half a second for a year of 200,000 deals.) */
+static const char SQL_CREDIT_PRODUCTS[] = "SELECT opportunity_id, name FROM opportunity_products"
+                                          " WHERE opportunity_id >= $1 AND opportunity_id <= $2";
 /* Rates into currency $1, by currency and date. */
 static const char SQL_FX_INTO[] =
     "SELECT from_currency, effective_date, rate_ppm FROM comp_fx_rates WHERE to_currency = $1"
@@ -78,8 +81,8 @@ static const char SQL_FX_UPDATE[] = "UPDATE comp_fx_rates SET rate_ppm = $2 WHER
 static const char SQL_FX_LIST[] =
     "SELECT id, effective_date, from_currency, to_currency, rate_ppm FROM comp_fx_rates"
     " ORDER BY from_currency, to_currency, effective_date";
-static const char SQL_QUOTA[] =
-    "SELECT amount_minor FROM quotas WHERE person_id = $1 AND period_key = $2";
+static const char SQL_QUOTAS_OF[] =
+    "SELECT person_id, amount_minor FROM quotas WHERE period_key = $1 AND person_id IS NOT NULL";
 static const char SQL_RUN_FIND[] =
     "SELECT id, status FROM comp_runs WHERE plan_id = $1 AND period = $2";
 static const char SQL_RUN_DELETE_LINES[] = "DELETE FROM comp_lines WHERE run_id = $1";
@@ -88,12 +91,13 @@ static const char SQL_RUN_TOUCH[] = "UPDATE comp_runs SET created_at = $2 WHERE 
 static const char SQL_RUN_INSERT[] =
     "INSERT INTO comp_runs (plan_id, period, status, created_at) VALUES ($1, $2, 'open', $3)"
     " RETURNING id";
-static const char SQL_LINE_INSERT[] =
+/* Heads of multi-row inserts (store_batch): nine and six columns. */
+static const char SQL_LINES_INSERT[] =
     "INSERT INTO comp_lines (run_id, person_id, line_no, line_date, rule, deal_id, amount_minor,"
-    " explanation, corrects_run_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
-static const char SQL_PAYOUT_INSERT[] =
+    " explanation, corrects_run_id) VALUES ";
+static const char SQL_PAYOUTS_INSERT[] =
     "INSERT INTO comp_payouts (run_id, person_id, earned_minor, paid_to_date_minor, payout_minor,"
-    " attainment_bp) VALUES ($1, $2, $3, $4, $5, $6)";
+    " attainment_bp) VALUES ";
 static const char SQL_RUN_GET[] =
     "SELECT plan_id, period, status, closed_runs_seen FROM comp_runs WHERE id = $1";
 static const char SQL_RUNS_CLOSED[] =
@@ -353,46 +357,83 @@ static enum period_kind quota_kind(enum comp_period_kind k)
                                    : PERIOD_QUARTER;
 }
 
+/* The index of `id` in the ascending ids[0..n), or -1. */
+static ptrdiff_t sorted_find(const int64_t *ids, size_t n, int64_t id)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ids[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && ids[lo] == id ? (ptrdiff_t)lo : -1;
+}
+
+static int ramp_override_cmp(const void *x, const void *y)
+{
+    const struct ramp_override *a = x, *b = y;
+    return (a->person_id > b->person_id) - (a->person_id < b->person_id);
+}
+
 /* Each payee's quotas for every quota period from the plan's start to last_month,
- * ramped for new hires as attainment is (quota_effective). */
+ * ramped for new hires as attainment is (quota_effective): a query per period and one for
+ * the ramps, not one per person and period (11,000 of them for 2,275 payees over a year,
+ * each a round trip on PostgreSQL). */
 static int load_quotas(struct store *db, struct comp_db_input *d, const int64_t *start_days,
-                       int32_t last_month, struct err *e)
+                       int32_t last_month, struct arena *a, struct err *e)
 {
     struct quota_settings s;
+    struct ramp_override *ramps;
+    size_t nramps;
     int rc = quota_settings_get(db, &s, e);
-    if (rc < 0) return rc;
+    if (rc < 0 || (rc = ramp_overrides_list(db, a, &ramps, &nramps, e)) < 0) return rc;
     const struct comp_plan *plan = d->plan;
     struct comp_data *cd = &d->data;
-    int32_t first = comp_month_of_day(plan->effective_from);
-    for (size_t i = 0; i < d->npayees; i++) {
-        struct ramp ramp;
-        int over;
-        if ((rc = ramp_for_person(db, d->person_ids[i], &s, &ramp, &over, e)) < 0) return rc;
-        char last_key[PERIOD_KEY_MAX] = "";
-        for (int32_t m = first; m <= last_month; m++) {
-            struct period p;
-            period_of_day(quota_kind(plan->quota_period), comp_month_first_day(m),
-                          s.fiscal_start_month, &p);
-            if (strcmp(p.key, last_key) == 0) continue;
-            snprintf(last_key, sizeof last_key, "%s", p.key);
-            struct store_rows *r;
-            rc =
-                store_query(db, SQL_QUOTA, PARAMS(SV_INT(d->person_ids[i]), SV_TEXT(p.key)), &r, e);
-            if (rc < 0) return rc;
-            if ((rc = store_next(r, e)) > 0) {
-                if (cd->nquotas == cd->capquotas) {
-                    cd->capquotas = cd->capquotas ? 2 * cd->capquotas : 64;
-                    cd->quotas = xrealloc(cd->quotas, cd->capquotas * sizeof *cd->quotas);
-                }
-                cd->quotas[cd->nquotas++] = (struct comp_quota){
-                    .person = (uint32_t)i,
-                    .measure = "bookings",
-                    .month = (int32_t)p.first_month,
-                    .amount = quota_effective(store_int(r, 0), &p, start_days[i], &ramp),
-                };
+    size_t np = d->npayees, nperiods = 0, cap = 4;
+    struct period *periods = arena_alloc(a, cap * sizeof *periods);
+    for (int32_t m = comp_month_of_day(plan->effective_from); m <= last_month; m++) {
+        struct period p;
+        period_of_day(quota_kind(plan->quota_period), comp_month_first_day(m), s.fiscal_start_month,
+                      &p);
+        if (nperiods && strcmp(p.key, periods[nperiods - 1].key) == 0) continue;
+        periods = arena_grow(a, periods, sizeof *periods, nperiods, &cap);
+        periods[nperiods++] = p;
+    }
+    /* amount[k * np + i]: payee i's quota in period k, -1 when none */
+    size_t cells = nperiods * np;
+    int64_t *amount = arena_alloc_raw(a, (cells > 0 ? cells : 1) * sizeof *amount);
+    for (size_t k = 0; k < cells; k++)
+        amount[k] = -1;
+    for (size_t k = 0; k < nperiods && rc >= 0; k++) {
+        struct store_rows *r;
+        if ((rc = store_query(db, SQL_QUOTAS_OF, PARAMS(SV_TEXT(periods[k].key)), &r, e)) < 0)
+            return rc;
+        while ((rc = store_next(r, e)) > 0) {
+            ptrdiff_t i = sorted_find(d->person_ids, np, store_int(r, 0)); /* payees: by id */
+            if (i >= 0) amount[k * np + (size_t)i] = store_int(r, 1);
+        }
+        store_rows_free(r);
+    }
+    if (rc < 0) return rc;
+    for (size_t i = 0; i < np; i++) {
+        struct ramp_override key = {.person_id = d->person_ids[i]};
+        const struct ramp_override *o =
+            nramps ? bsearch(&key, ramps, nramps, sizeof *ramps, ramp_override_cmp) : NULL;
+        const struct ramp *ramp = o ? &o->ramp : &s.ramp;
+        for (size_t k = 0; k < nperiods; k++) {
+            if (amount[k * np + i] < 0) continue;
+            if (cd->nquotas == cd->capquotas) {
+                cd->capquotas = cd->capquotas ? 2 * cd->capquotas : 64;
+                cd->quotas = xrealloc(cd->quotas, cd->capquotas * sizeof *cd->quotas);
             }
-            store_rows_free(r);
-            if (rc < 0) return rc;
+            cd->quotas[cd->nquotas++] = (struct comp_quota){
+                .person = (uint32_t)i,
+                .measure = "bookings",
+                .month = (int32_t)periods[k].first_month,
+                .amount = quota_effective(amount[k * np + i], &periods[k], start_days[i], ramp),
+            };
         }
     }
     return 0;
@@ -430,20 +471,6 @@ static int org_load(struct store *db, struct org *o, struct arena *a, struct err
     }
     store_rows_free(r);
     return rc < 0 ? rc : 0;
-}
-
-/* The index of `id` in the ascending ids[0..n), or -1. */
-static ptrdiff_t sorted_find(const int64_t *ids, size_t n, int64_t id)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (ids[mid] < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < n && ids[lo] == id ? (ptrdiff_t)lo : -1;
 }
 
 /* The index in o->ids of person `id` (ids are sorted), or -1. */
@@ -594,32 +621,53 @@ struct deal_products {
     const char *names;
 };
 
-/* The products of the deals SQL_CREDITS may credit, by deal id. */
-static int products_load(struct store *db, const char *from, const char *to,
-                         struct deal_products **out, size_t *n, struct arena *a, struct err *e)
+/* One product of a deal, as SQL_CREDIT_PRODUCTS gives it. */
+struct deal_product {
+    int64_t deal;
+    const char *name;
+};
+
+static int deal_product_cmp(const void *x, const void *y)
+{
+    const struct deal_product *a = x, *b = y;
+    if (a->deal != b->deal) return a->deal < b->deal ? -1 : 1;
+    return strcmp(a->name, b->name);
+}
+
+/* The products of deals `lo` to `hi`, by deal id, each deal's names sorted (bytewise, on
+ * every database) and joined with "; ". */
+static int products_load(struct store *db, int64_t lo, int64_t hi, struct deal_products **out,
+                         size_t *n, struct arena *a, struct err *e)
 {
     struct store_rows *r;
-    int rc = store_query(db, SQL_CREDIT_PRODUCTS, PARAMS(SV_TEXT(from), SV_TEXT(to)), &r, e);
+    int rc = store_query(db, SQL_CREDIT_PRODUCTS, PARAMS(SV_INT(lo), SV_INT(hi)), &r, e);
     if (rc < 0) return rc;
+    size_t np = 0, capp = 0;
+    struct deal_product *p = NULL;
+    while ((rc = store_next(r, e)) > 0) {
+        if (np == capp) p = xrealloc(p, (capp = capp ? 2 * capp : 256) * sizeof *p);
+        p[np++] = (struct deal_product){store_int(r, 0), arena_strdup(a, store_text(r, 1))};
+    }
+    store_rows_free(r);
+    if (np) qsort(p, np, sizeof *p, deal_product_cmp);
     size_t cap = 16;
     *n = 0;
     *out = arena_alloc(a, cap * sizeof **out);
     struct sb names = SB_INIT;
-    while ((rc = store_next(r, e)) > 0) {
-        int64_t deal = store_int(r, 0);
-        if (*n == 0 || (*out)[*n - 1].deal != deal) {
+    for (size_t i = 0; rc >= 0 && i < np; i++) {
+        if (*n == 0 || (*out)[*n - 1].deal != p[i].deal) {
             if (*n) (*out)[*n - 1].names = arena_strdup(a, names.buf);
             *out = arena_grow(a, *out, sizeof **out, *n, &cap);
-            (*out)[(*n)++] = (struct deal_products){deal, ""};
+            (*out)[(*n)++] = (struct deal_products){p[i].deal, ""};
             names.len = 0;
         } else {
             sb_adds(&names, "; ");
         }
-        sb_adds(&names, store_text(r, 1));
+        sb_adds(&names, p[i].name);
     }
     if (*n) (*out)[*n - 1].names = arena_strdup(a, names.buf);
     sb_release(&names);
-    store_rows_free(r);
+    free(p);
     return rc < 0 ? rc : 0;
 }
 
@@ -654,77 +702,196 @@ static void credit_add(struct comp_data *cd, const char *deal_id, const struct c
                                                 .person = person};
 }
 
+/* A row of SQL_CREDITS, held until every row is in and ordered: by close date, deal,
+ * split kind (none, then direct, then overlay) and split. */
+struct credit_row {
+    int64_t deal, owner, amount, person, share_bp, split, left_at;
+    int32_t day;
+    int8_t kind;  /* -1: no split (person is 0), else enum comp_role */
+    uint8_t left; /* the deal left won at left_at */
+    char currency[4];
+    const char *deal_type;
+};
+
+static int credit_row_cmp(const void *x, const void *y)
+{
+    const struct credit_row *a = x, *b = y;
+    if (a->day != b->day) return a->day < b->day ? -1 : 1;
+    if (a->deal != b->deal) return a->deal < b->deal ? -1 : 1;
+    if (a->kind != b->kind) return a->kind < b->kind ? -1 : 1;
+    return (a->split > b->split) - (a->split < b->split);
+}
+
+static int credit_rows_load(struct store *db, const char *from, const char *to,
+                            struct credit_row **out, size_t *n, struct arena *a, struct err *e)
+{
+    struct store_rows *r;
+    int rc = store_query(db, SQL_CREDITS, PARAMS(SV_TEXT(from), SV_TEXT(to)), &r, e);
+    if (rc < 0) return rc;
+    size_t cap = 0;
+    *out = NULL;
+    *n = 0;
+    const char *last_type = NULL; /* deal types repeat: kept once per run of equal ones */
+    while ((rc = store_next(r, e)) > 0) {
+        if (*n == cap) *out = xrealloc(*out, (cap = cap ? 2 * cap : 1024) * sizeof **out);
+        struct credit_row *c = &(*out)[(*n)++];
+        const char *type = store_text(r, 10);
+        if (!last_type || strcmp(last_type, type)) last_type = arena_strdup(a, type);
+        *c = (struct credit_row){
+            .deal = store_int(r, 0),
+            .owner = store_int(r, 1),
+            .amount = store_int(r, 2),
+            .day = (int32_t)date_to_days(store_text(r, 3)),
+            .person = store_int(r, 4),
+            .share_bp = store_int(r, 6),
+            .kind = store_isnull(r, 4)                        ? -1
+                    : strcmp(store_text(r, 5), "direct") == 0 ? COMP_ROLE_DIRECT
+                                                              : COMP_ROLE_OVERLAY,
+            .split = store_int(r, 9),
+            .left = !store_isnull(r, 8),
+            .left_at = store_int(r, 8),
+            .deal_type = last_type,
+        };
+        snprintf(c->currency, sizeof c->currency, "%s", store_text(r, 7));
+    }
+    store_rows_free(r);
+    if (rc >= 0 && *n) qsort(*out, *n, sizeof **out, credit_row_cmp);
+    return rc < 0 ? rc : 0;
+}
+
+/* The rows of SQL_CREDITS for close dates [from, to], ordered, and the products of their
+ * deals: what a load reads of the deals, kept when the caller passes them on to the next. */
+struct comp_deal_rows {
+    int loaded;
+    int32_t from, to;
+    struct credit_row *v;
+    size_t n;
+    struct deal_products *dp;
+    size_t ndp;
+    struct arena arena; /* deal types and product names */
+};
+
+struct comp_deal_rows *comp_deal_rows_new(void)
+{
+    return xcalloc(1, sizeof(struct comp_deal_rows));
+}
+
+static void deal_rows_release(struct comp_deal_rows *r)
+{
+    free(r->v);
+    arena_release(&r->arena);
+    *r = (struct comp_deal_rows){0};
+}
+
+void comp_deal_rows_free(struct comp_deal_rows *r)
+{
+    if (!r) return;
+    deal_rows_release(r);
+    free(r);
+}
+
+/* Make `r` hold at least close dates [from, to]: read again, over both ranges, unless it
+ * does already. */
+static int deal_rows_cover(struct store *db, struct comp_deal_rows *r, int32_t from, int32_t to,
+                           struct err *e)
+{
+    if (r->loaded && r->from <= from && to <= r->to) return 0;
+    if (r->loaded && r->from < from) from = r->from;
+    if (r->loaded && r->to > to) to = r->to;
+    deal_rows_release(r);
+    char a[11], b[11];
+    date_from_days(from, a);
+    date_from_days(to, b);
+    int rc = credit_rows_load(db, a, b, &r->v, &r->n, &r->arena, e);
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
+    for (size_t i = 0; rc >= 0 && i < r->n; i++) {
+        if (r->v[i].deal < lo) lo = r->v[i].deal;
+        if (r->v[i].deal > hi) hi = r->v[i].deal;
+    }
+    if (rc >= 0 && r->n) rc = products_load(db, lo, hi, &r->dp, &r->ndp, &r->arena, e);
+    if (rc < 0) {
+        deal_rows_release(r);
+        return rc;
+    }
+    r->loaded = 1;
+    r->from = from;
+    r->to = to;
+    return 0;
+}
+
 /* Every won deal closed in [from, to], one row per credit: the deal's splits, or, when it has
  * no direct split, the owner for the whole deal (plus any overlay splits); amounts in
  * another currency converted into the plan's. A deal that left won after closing is
  * credited as it was won, cancelled on the day it left (UTC), so the engine claws it back
  * in that period (or not, past the plan's window); one that left within its own payout
  * period was never payable and is not credited at all. */
-static int load_credits(struct store *db, struct comp_db_input *d, struct org *o, const char *from,
-                        const char *to, struct arena *a, struct err *e)
+static int load_credits(struct store *db, struct comp_db_input *d, struct org *o,
+                        struct comp_deal_rows *cache, int32_t from, int32_t to, struct arena *a,
+                        struct err *e)
 {
     struct fx_rate *rates;
     size_t nrates;
     int rc = fx_load(db, d->plan->currency, &rates, &nrates, a, e);
     if (rc < 0) return rc;
-    struct deal_products *dp;
-    size_t ndp;
-    if ((rc = products_load(db, from, to, &dp, &ndp, a, e)) < 0) return rc;
-    struct store_rows *r;
-    if ((rc = store_query(db, SQL_CREDITS, PARAMS(SV_TEXT(from), SV_TEXT(to)), &r, e)) < 0)
-        return rc;
+    struct comp_deal_rows own = {0}, *cr = cache ? cache : &own;
+    if ((rc = deal_rows_cover(db, cr, from, to, e)) < 0) return rc;
+    size_t start = 0, end = cr->n; /* rows[start, end): closed in [from, to] */
+    while (start < end && cr->v[start].day < from)
+        start++;
+    while (end > start && cr->v[end - 1].day > to)
+        end--;
+    const struct credit_row *rows = cr->v + start;
+    size_t nrows = end - start;
+    const struct deal_products *dp = cr->dp;
+    size_t ndp = cr->ndp;
     struct comp_data *cd = &d->data;
     int64_t deal = 0, owner = 0, amount = 0;
     int32_t day = 0, cancelled = COMP_NO_DATE;
     int has_direct = 1, skip = 0;
     const char *deal_id = NULL;
     const struct comp_tags *tags = NULL;
-    size_t rows = 0;
-    for (;;) {
-        rc = store_next(r, e);
-        if (rc < 0) break;
+    for (size_t i = 0;; i++) {
+        const struct credit_row *c = i < nrows ? &rows[i] : NULL;
         /* a deal ends: credit its owner unless its direct splits say otherwise */
-        if ((rc == 0 || store_int(r, 0) != deal) && !has_direct && !skip) {
+        if ((!c || c->deal != deal) && !has_direct && !skip) {
             ptrdiff_t k = org_find(o, owner);
             if (k >= 0)
-                credit_add(cd, deal_id, tags, COMP_ROLE_DIRECT, COMP_BP, day, cancelled,
-                           amount, rows, org_person(d, o, (size_t)k, 1, a));
+                credit_add(cd, deal_id, tags, COMP_ROLE_DIRECT, COMP_BP, day, cancelled, amount, i,
+                           org_person(d, o, (size_t)k, 1, a));
             has_direct = 1;
         }
-        if (rc == 0) break;
-        rows++;
-        if (store_int(r, 0) != deal) {
-            deal = store_int(r, 0);
-            owner = store_int(r, 1);
-            amount = store_int(r, 2);
-            day = (int32_t)date_to_days(store_text(r, 3));
+        if (!c) break;
+        if (c->deal != deal) {
+            deal = c->deal;
+            owner = c->owner;
+            amount = c->amount;
+            day = c->day;
             deal_id = arena_printf(a, "%lld", (long long)deal);
-            tags = comp_data_tags(cd, NULL, products_of(dp, ndp, deal), store_text(r, 10));
+            tags = comp_data_tags(cd, NULL, products_of(dp, ndp, deal), c->deal_type);
             has_direct = 0;
             cancelled = COMP_NO_DATE;
-            if (!store_isnull(r, 8)) {
-                int64_t at = store_int(r, 8);
+            if (c->left) {
+                int64_t at = c->left_at;
                 cancelled = (int32_t)((at - (at < 0 ? 86399 : 0)) / 86400); /* floor */
                 if (cancelled < day) cancelled = day; /* left won before its close date */
             }
             enum comp_period_kind pk = d->plan->payout_period;
-            skip = cancelled != COMP_NO_DATE &&
-                   comp_period_start(comp_month_of_day(cancelled), pk) ==
-                       comp_period_start(comp_month_of_day(day), pk);
-            if (strcmp(store_text(r, 7), d->plan->currency))
-                fx_convert(d, rates, nrates, deal, store_text(r, 7), day, &amount, a);
+            skip =
+                cancelled != COMP_NO_DATE && comp_period_start(comp_month_of_day(cancelled), pk) ==
+                                                 comp_period_start(comp_month_of_day(day), pk);
+            if (strcmp(c->currency, d->plan->currency))
+                fx_convert(d, rates, nrates, deal, c->currency, day, &amount, a);
         }
-        if (skip || store_isnull(r, 4)) continue; /* not credited, or no splits */
-        ptrdiff_t k = org_find(o, store_int(r, 4));
+        if (skip || c->kind < 0) continue; /* not credited, or no splits */
+        ptrdiff_t k = org_find(o, c->person);
         if (k < 0) continue;
-        int direct = strcmp(store_text(r, 5), "direct") == 0;
-        has_direct |= direct;
-        credit_add(cd, deal_id, tags, direct ? COMP_ROLE_DIRECT : COMP_ROLE_OVERLAY,
-                   store_int(r, 6), day, cancelled, amount, rows, org_person(d, o, (size_t)k, 1, a));
+        has_direct |= c->kind == COMP_ROLE_DIRECT;
+        credit_add(cd, deal_id, tags, (enum comp_role)c->kind, c->share_bp, day, cancelled, amount,
+                   i + 1, org_person(d, o, (size_t)k, 1, a));
     }
-    store_rows_free(r);
+    deal_rows_release(&own);
     if (d->nfx) qsort(d->fx, d->nfx, sizeof *d->fx, fx_by_deal); /* for comp_fx_note_of */
-    return rc < 0 ? rc : 0;
+    return 0;
 }
 
 /* Keep the credits of people on the plan on the credit's day (roll-up credit included), in
@@ -748,26 +915,22 @@ static void keep_payees_credits(struct comp_db_input *d, const struct window *w,
 }
 
 int comp_input_load(struct store *db, int64_t plan_id, int32_t last_month,
-                    const struct comp_extra_deal *extra, struct arena *a,
-                    struct comp_db_input *d, struct err *e)
+                    const struct comp_extra_deal *extra, struct arena *a, struct comp_db_input *d,
+                    struct err *e)
 {
-    struct comp_plan *plan;
-    int rc = plan_load(db, plan_id, &plan, e);
-    if (rc < 0) {
-        memset(d, 0, sizeof *d);
-        return rc;
-    }
-    return comp_input_load_plan(db, plan_id, plan, last_month, extra, a, d, e);
+    return comp_input_load_plan(db, plan_id, NULL, last_month, extra, NULL, a, d, e);
 }
 
 int comp_input_load_plan(struct store *db, int64_t plan_id, struct comp_plan *plan,
                          int32_t last_month, const struct comp_extra_deal *extra,
-                         struct arena *a, struct comp_db_input *d, struct err *e)
+                         struct comp_deal_rows *rows, struct arena *a, struct comp_db_input *d,
+                         struct err *e)
 {
     memset(d, 0, sizeof *d);
+    int rc = plan ? 0 : plan_load(db, plan_id, &plan, e);
+    if (rc < 0) return rc;
     comp_data_init(&d->data);
     d->plan = plan;
-    int rc = 0;
     d->in.plan = d->plan;
     char from[11], to[11];
     date_from_days(d->plan->effective_from, from);
@@ -802,11 +965,12 @@ int comp_input_load_plan(struct store *db, int64_t plan_id, struct comp_plan *pl
         starts[i] = o.starts[k];
         org_person(d, &o, (size_t)k, 1, a); /* their managers, for roll-up */
     }
-    if ((rc = load_quotas(db, d, starts, last_month, e)) < 0) goto fail;
+    if ((rc = load_quotas(db, d, starts, last_month, a, e)) < 0) goto fail;
 
     /* credits: splits, owners, roll-up (comp_io.c's crediting, as the CLI's), then only
      * what people on the plan earned while on it */
-    if ((rc = load_credits(db, d, &o, from, to, a, e)) < 0) goto fail;
+    if ((rc = load_credits(db, d, &o, rows, d->plan->effective_from, last_day, a, e)) < 0)
+        goto fail;
     if ((rc = comp_credit_deals(&d->data, d->plan, 0, "deal splits", e)) < 0) goto fail;
     keep_payees_credits(d, w, nw);
     for (size_t i = 0; i < d->data.ncredits; i++) {
@@ -1004,6 +1168,8 @@ static int store_run_lines(struct store *db, int64_t run_id, const struct comp_d
                            size_t nc, int64_t *total_out, struct err *e)
 {
     struct sb why = {0};
+    struct store_batch lines;
+    store_batch_init(&lines, db, SQL_LINES_INSERT, 9);
     int rc = 0;
     int64_t total = 0;
     char day[11];
@@ -1023,12 +1189,12 @@ static int store_run_lines(struct store *db, int64_t run_id, const struct comp_d
             sb_addf(&why, " The reversed line was earned in %s and stays in that statement.",
                     label);
         }
-        rc = store_run(db, SQL_LINE_INSERT,
-                       PARAMS(SV_INT(run_id), SV_INT(d->person_ids[l->person]), SV_INT(i),
-                              SV_TEXT(day), SV_TEXT(comp_rule_name((enum comp_rule)l->rule)),
-                              SV_ID(deal), SV_INT(l->amount), SV_TEXT(why.len ? why.buf : ""),
-                              SV_NULL),
-                       NULL, e);
+        rc = store_batch_add(&lines,
+                             PARAMS(SV_INT(run_id), SV_INT(d->person_ids[l->person]), SV_INT(i),
+                                    SV_TEXT(day), SV_TEXT(comp_rule_name((enum comp_rule)l->rule)),
+                                    SV_ID(deal), SV_INT(l->amount), SV_TEXT(why.len ? why.buf : ""),
+                                    SV_NULL),
+                             e);
     }
     date_from_days(comp_month_first_day(month), day);
     for (size_t i = 0; i < nc && rc >= 0; i++) {
@@ -1041,23 +1207,27 @@ static int store_run_lines(struct store *db, int64_t run_id, const struct comp_d
         money(&why, c[i].now - c[i].paid);
         sb_addf(&why, ", paid in this period; the %s run itself stays as it was closed.",
                 c[i].period);
-        rc = store_run(db, SQL_LINE_INSERT,
-                       PARAMS(SV_INT(run_id), SV_INT(c[i].person_id), SV_INT(res->nlines + i),
-                              SV_TEXT(day), SV_TEXT("correction"), SV_NULL,
-                              SV_INT(c[i].now - c[i].paid), SV_TEXT(why.buf), SV_INT(c[i].run_id)),
-                       NULL, e);
+        rc = store_batch_add(&lines,
+                             PARAMS(SV_INT(run_id), SV_INT(c[i].person_id), SV_INT(res->nlines + i),
+                                    SV_TEXT(day), SV_TEXT("correction"), SV_NULL,
+                                    SV_INT(c[i].now - c[i].paid), SV_TEXT(why.buf),
+                                    SV_INT(c[i].run_id)),
+                             e);
     }
     sb_release(&why);
+    rc = store_batch_end(&lines, rc, e);
+    struct store_batch payouts;
+    store_batch_init(&payouts, db, SQL_PAYOUTS_INSERT, 6);
     for (size_t i = 0; i < res->npayouts && rc >= 0; i++) {
         const struct comp_payout *p = &res->payouts[i];
         if (p->month != month) continue;
         int64_t fix = corrections_of(c, nc, d->person_ids[p->person]);
         total += p->payout + fix;
-        rc = store_run(db, SQL_PAYOUT_INSERT,
-                       PARAMS(SV_INT(run_id), SV_INT(d->person_ids[p->person]),
-                              SV_INT(p->earned + fix), SV_INT(p->paid_to_date),
-                              SV_INT(p->payout + fix), SV_INT(p->attainment_bp)),
-                       NULL, e);
+        rc = store_batch_add(&payouts,
+                             PARAMS(SV_INT(run_id), SV_INT(d->person_ids[p->person]),
+                                    SV_INT(p->earned + fix), SV_INT(p->paid_to_date),
+                                    SV_INT(p->payout + fix), SV_INT(p->attainment_bp)),
+                             e);
     }
     /* people with corrections only: nothing of their own this period */
     for (size_t i = 0; i < nc && rc >= 0; i++) {
@@ -1070,11 +1240,12 @@ static int store_run_lines(struct store *db, int64_t run_id, const struct comp_d
         if (seen) continue;
         int64_t fix = corrections_of(c, nc, c[i].person_id);
         total += fix;
-        rc = store_run(db, SQL_PAYOUT_INSERT,
-                       PARAMS(SV_INT(run_id), SV_INT(c[i].person_id), SV_INT(fix), SV_INT(0),
-                              SV_INT(fix), SV_INT(-1)),
-                       NULL, e);
+        rc = store_batch_add(&payouts,
+                             PARAMS(SV_INT(run_id), SV_INT(c[i].person_id), SV_INT(fix), SV_INT(0),
+                                    SV_INT(fix), SV_INT(-1)),
+                             e);
     }
+    rc = store_batch_end(&payouts, rc, e);
     *total_out = total;
     return rc;
 }
@@ -1243,22 +1414,26 @@ int comp_estimate(struct store *db, int64_t plan_id, const char *period,
     struct arena a = {0};
     struct comp_db_input base = {0}, more = {0};
     struct comp_result r1 = {0}, r2 = {0};
+    struct comp_deal_rows *rows = comp_deal_rows_new(); /* the same deals for both runs */
     int32_t first, last;
-    int rc = comp_input_load(db, plan_id, 0, NULL, &a, &base, e);
+    struct comp_plan *plan;
+    int rc = plan_load(db, plan_id, &plan, e);
     if (rc < 0) goto out;
-    if ((rc = run_period(base.plan, period, &first, &last, e)) < 0) goto out;
-    comp_db_input_release(&base);
-    if ((rc = comp_input_load(db, plan_id, last, NULL, &a, &base, e)) < 0) goto out;
-    if ((rc = comp_input_load(db, plan_id, last, deal, &a, &more, e)) < 0) goto out;
+    rc = run_period(plan, period, &first, &last, e);
+    comp_plan_free(plan);
+    if (rc < 0 ||
+        (rc = comp_input_load_plan(db, plan_id, NULL, last, NULL, rows, &a, &base, e)) < 0 ||
+        (rc = comp_input_load_plan(db, plan_id, NULL, last, deal, rows, &a, &more, e)) < 0)
+        goto out;
     if ((rc = comp_run(&base.in, &r1, e)) < 0) goto out;
     if ((rc = comp_run(&more.in, &r2, e)) < 0) goto out;
-    *delta_out =
-        earned_to(&more, &r2, deal->person_id) - earned_to(&base, &r1, deal->person_id);
+    *delta_out = earned_to(&more, &r2, deal->person_id) - earned_to(&base, &r1, deal->person_id);
 out:
     comp_result_release(&r1);
     comp_result_release(&r2);
     comp_db_input_release(&base);
     comp_db_input_release(&more);
+    comp_deal_rows_free(rows);
     arena_release(&a);
     return rc < 0 ? rc : 0;
 }
@@ -1274,9 +1449,9 @@ static void deal_fields(json_t *line, struct store_rows *r, int id_col, int name
     json_object_set_new(line, "deal_name",
                         store_isnull(r, name_col) ? json_null()
                                                   : json_string(store_text(r, name_col)));
-    json_object_set_new(line, "deal_owner_id", store_isnull(r, name_col + 1)
-                                                   ? json_null()
-                                                   : json_integer(store_int(r, name_col + 1)));
+    json_object_set_new(line, "deal_owner_id",
+                        store_isnull(r, name_col + 1) ? json_null()
+                                                      : json_integer(store_int(r, name_col + 1)));
 }
 
 int comp_statement(struct store *db, int64_t plan_id, int64_t person_id, const char *period,

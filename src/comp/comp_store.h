@@ -80,11 +80,22 @@ struct comp_extra_deal {
 int comp_input_load(struct store *db, int64_t plan_id, int32_t last_month,
                     const struct comp_extra_deal *extra, struct arena *arena,
                     struct comp_db_input *out, struct err *e);
+/* The won deals of a range of close dates, with their splits and products, as a load reads
+ * them. Passed from one load to the next, they are read from the database once (plan
+ * modelling runs the draft on the deals the current plan ran on): reading them is most of
+ * a load's time. Only for loads in one transaction, or where a change in between does
+ * not matter. */
+struct comp_deal_rows;
+struct comp_deal_rows *comp_deal_rows_new(void);
+void comp_deal_rows_free(struct comp_deal_rows *rows); /* NULL is fine */
 /* comp_input_load with the people and assignments of plan `plan_id` but the rules of
- * `plan`, taken over (freed by comp_db_input_release, on failure too): plan modelling. */
+ * `plan` (NULL: its own), taken over (freed by comp_db_input_release, on failure too):
+ * plan modelling. `rows` (NULL: read for this load alone) are read when they do not cover
+ * the plan's dates, and kept for the next load. */
 int comp_input_load_plan(struct store *db, int64_t plan_id, struct comp_plan *plan,
-                         int32_t last_month, const struct comp_extra_deal *extra, struct arena *a,
-                         struct comp_db_input *d, struct err *e);
+                         int32_t last_month, const struct comp_extra_deal *extra,
+                         struct comp_deal_rows *rows, struct arena *a, struct comp_db_input *d,
+                         struct err *e);
 void comp_db_input_release(struct comp_db_input *d);
 /* The conversion of deal `deal_id` in `d`, or NULL when it is in the plan's currency. */
 const struct comp_fx_note *comp_fx_note_of(const struct comp_db_input *d, int64_t deal_id);

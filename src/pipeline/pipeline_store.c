@@ -253,11 +253,6 @@ int opportunity_create(struct store *db, const struct opportunity *o,
 
 /* ---- many new opportunities at once (imports) ---------------------------------------------- */
 
-/* Rows per statement: one round trip for many rows matters on PostgreSQL, where each
- * statement is a round trip; 19 parameters a row stays far below both databases' limits.
- * Batches are powers of two (256, then 128, 64, ... for the rest) so a connection caches a
- * handful of statement texts, not one per remainder size. */
-#define MANY_BATCH 256
 #define OPP_INSERT_HEAD                                                                            \
     "INSERT INTO opportunities (account_id, owner_id, name, amount_minor, currency, pipeline_id,"  \
     " stage_id, probability_bp, probability_manual, forecast_category, status, close_date,"        \
@@ -267,32 +262,6 @@ int opportunity_create(struct store *db, const struct opportunity *o,
     " owner_id, pipeline_id, stage_id, amount_minor, currency, close_date, probability_bp,"        \
     " forecast_category, status) VALUES "
 #define PRODUCT_INSERT_HEAD "INSERT INTO opportunity_products (opportunity_id, name) VALUES "
-
-/* The largest power of two not above min(left, MANY_BATCH); left > 0. */
-static size_t batch_size(size_t left)
-{
-    size_t k = MANY_BATCH;
-    while (k > left)
-        k /= 2;
-    return k;
-}
-
-/* The text of a multi-row insert: `head`, then `rows` groups of `ncols` placeholders
- * ($1..$ncols), ($ncols+1..)..., then `tail`. Built from constants only, never from input. */
-static char *multi_insert_sql(const char *head, int ncols, size_t rows, const char *tail)
-{
-    struct sb sql = SB_INIT;
-    sb_adds(&sql, head);
-    int k = 1;
-    for (size_t r = 0; r < rows; r++) {
-        sb_adds(&sql, r ? ", (" : "(");
-        for (int c = 0; c < ncols; c++)
-            sb_addf(&sql, c ? ", $%d" : "$%d", k++);
-        sb_adds(&sql, ")");
-    }
-    sb_adds(&sql, tail);
-    return sb_detach(&sql);
-}
 
 struct id_ext {
     int64_t id;
@@ -304,7 +273,7 @@ static int cmp_id_ext(const void *a, const void *b)
     return strcmp(((const struct id_ext *)a)->ext, ((const struct id_ext *)b)->ext);
 }
 
-/* One batch of at most MANY_BATCH deals. */
+/* One batch of at most STORE_BATCH_ROWS deals. */
 static int create_batch(struct store *db, const struct opportunity *v, size_t n,
                         const struct change_source *by, int64_t *ids, struct arena *a,
                         struct err *e)
@@ -334,7 +303,7 @@ static int create_batch(struct store *db, const struct opportunity *v, size_t n,
                                     SV_TEXT(o->deal_type ? o->deal_type : "")};
         memcpy(&p[i * 19], row, sizeof row);
     }
-    char *sql = multi_insert_sql(OPP_INSERT_HEAD, 19, n, " RETURNING id, external_id");
+    char *sql = store_insert_sql(OPP_INSERT_HEAD, 19, n, " RETURNING id, external_id");
     struct store_rows *r;
     int rc = store_query(db, sql, p, (int)(n * 19), &r, e);
     free(sql);
@@ -376,7 +345,7 @@ static int create_batch(struct store *db, const struct opportunity *v, size_t n,
                                     SV_TEXT(s->status)};
         memcpy(&p[i * 14], row, sizeof row);
     }
-    sql = multi_insert_sql(HISTORY_INSERT_HEAD, 14, n, "");
+    sql = store_insert_sql(HISTORY_INSERT_HEAD, 14, n, "");
     rc = store_run(db, sql, p, (int)(n * 14), NULL, e);
     free(sql);
     if (rc < 0) return rc;
@@ -403,8 +372,8 @@ static int create_batch(struct store *db, const struct opportunity *v, size_t n,
         }
     }
     for (size_t done = 0, k; done < np && rc >= 0; done += k) {
-        k = batch_size(np - done);
-        sql = multi_insert_sql(PRODUCT_INSERT_HEAD, 2, k, "");
+        k = store_batch_rows(np - done);
+        sql = store_insert_sql(PRODUCT_INSERT_HEAD, 2, k, "");
         rc = store_run(db, sql, &p[2 * done], (int)(2 * k), NULL, e);
         free(sql);
     }
@@ -417,7 +386,7 @@ int opportunities_create_many(struct store *db, const struct opportunity *v, siz
     int rc = 0;
     for (size_t done = 0, k; done < n && rc >= 0; done += k) {
         struct arena a = ARENA_INIT;
-        k = batch_size(n - done);
+        k = store_batch_rows(n - done);
         rc = create_batch(db, &v[done], k, by, &ids[done], &a, e);
         arena_release(&a);
     }
@@ -859,8 +828,8 @@ int pipeline_create(struct store *db, const char *name, const struct pipeline_st
         lost += stages[i].outcome == STAGE_LOST;
         for (size_t j = 0; j < i; j++)
             if (!strcmp(stages[i].name, stages[j].name))
-                return err_field(e, REINS_EINVAL, "stages", "field stages[%zu].name: '%s' twice",
-                                 i, stages[i].name);
+                return err_field(e, REINS_EINVAL, "stages", "field stages[%zu].name: '%s' twice", i,
+                                 stages[i].name);
     }
     if (!open || !won || !lost)
         return err_field(e, REINS_EINVAL, "stages",
@@ -890,10 +859,11 @@ int pipeline_stage_add(struct store *db, int64_t pipeline, const struct pipeline
     int rc = stage_fields_check(f, 1, -1, e);
     if (rc < 0) return rc;
     int64_t position = 0;
-    rc = store_int_query(db, "SELECT COUNT(*) FROM pipelines WHERE id = $1", PARAMS(SV_INT(pipeline)),
-                         &position, e);
+    rc = store_int_query(db, "SELECT COUNT(*) FROM pipelines WHERE id = $1",
+                         PARAMS(SV_INT(pipeline)), &position, e);
     if (rc < 0) return rc;
-    if (!position) return err_set(e, REINS_ENOTFOUND, "no pipeline with id %lld", (long long)pipeline);
+    if (!position)
+        return err_set(e, REINS_ENOTFOUND, "no pipeline with id %lld", (long long)pipeline);
     if (f->has_position) {
         position = f->position;
     } else if ((rc = store_int_query(db,
@@ -918,14 +888,14 @@ int pipeline_stage_update(struct store *db, int64_t id, const struct pipeline_st
     if (!merged.forecast_category) merged.forecast_category = cur.forecast_category;
     merged.has_probability = 1;
     if ((rc = stage_fields_check(&merged, 0, -1, e)) < 0) return rc;
-    rc = store_run(db,
-                   "UPDATE pipeline_stages SET name = COALESCE($2, name),"
-                   " position = CASE WHEN $3 = 1 THEN $4 ELSE position END,"
-                   " probability_bp = $5, forecast_category = $6 WHERE id = $1",
-                   PARAMS(SV_INT(id), SV_TEXT(f->name), SV_INT(f->has_position),
-                          SV_INT(f->position), SV_INT(merged.probability_bp),
-                          SV_TEXT(merged.forecast_category)),
-                   NULL, e);
+    rc =
+        store_run(db,
+                  "UPDATE pipeline_stages SET name = COALESCE($2, name),"
+                  " position = CASE WHEN $3 = 1 THEN $4 ELSE position END,"
+                  " probability_bp = $5, forecast_category = $6 WHERE id = $1",
+                  PARAMS(SV_INT(id), SV_TEXT(f->name), SV_INT(f->has_position), SV_INT(f->position),
+                         SV_INT(merged.probability_bp), SV_TEXT(merged.forecast_category)),
+                  NULL, e);
     if (rc == REINS_ECONFLICT)
         return err_field(e, REINS_ECONFLICT, "name", "this pipeline has a stage named '%s' already",
                          f->name);

@@ -64,6 +64,7 @@ static const char SQL_TEAM_VISIBLE[] =
         "CAST($2 AS BIGINT)") " THEN 1 ELSE 0 END";
 
 static const char SQL_RAMP_GET[] = "SELECT steps FROM person_ramps WHERE person_id = $1";
+static const char SQL_RAMPS[] = "SELECT person_id, steps FROM person_ramps ORDER BY person_id";
 static const char SQL_RAMP_SET[] =
     "INSERT INTO person_ramps (person_id, steps, updated_at) VALUES ($1, $2, $3)"
     " ON CONFLICT (person_id) DO UPDATE SET steps = excluded.steps,"
@@ -309,6 +310,25 @@ int ramp_for_person(struct store *db, int64_t person_id, const struct quota_sett
     if ((rc = store_next(r, e)) > 0) {
         *is_override = 1;
         rc = ramp_parse(store_text(r, 0), "ramp", out, e);
+    }
+    store_rows_free(r);
+    return rc < 0 ? rc : 0;
+}
+
+int ramp_overrides_list(struct store *db, struct arena *arena, struct ramp_override **out,
+                        size_t *n, struct err *e)
+{
+    struct store_rows *r;
+    int rc = store_query(db, SQL_RAMPS, NO_PARAMS, &r, e);
+    if (rc < 0) return rc;
+    size_t cap = 16;
+    *n = 0;
+    *out = arena_alloc(arena, cap * sizeof **out);
+    while (rc >= 0 && (rc = store_next(r, e)) > 0) {
+        *out = arena_grow(arena, *out, sizeof **out, *n, &cap);
+        struct ramp_override *o = &(*out)[(*n)++];
+        o->person_id = store_int(r, 0);
+        rc = ramp_parse(store_text(r, 1), "ramp", &o->ramp, e);
     }
     store_rows_free(r);
     return rc < 0 ? rc : 0;

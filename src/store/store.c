@@ -257,3 +257,71 @@ void stmt_cache_release(struct stmt_cache *c)
     c->v = NULL;
     c->n = c->cap = 0;
 }
+
+/* ---- many rows per statement --------------------------------------------------------------- */
+
+size_t store_batch_rows(size_t left)
+{
+    size_t k = STORE_BATCH_ROWS;
+    while (k > left)
+        k /= 2;
+    return k;
+}
+
+char *store_insert_sql(const char *head, int ncols, size_t rows, const char *tail)
+{
+    struct sb sql = SB_INIT;
+    sb_adds(&sql, head);
+    int k = 1;
+    for (size_t r = 0; r < rows; r++) {
+        sb_adds(&sql, r ? ", (" : "(");
+        for (int c = 0; c < ncols; c++)
+            sb_addf(&sql, c ? ", $%d" : "$%d", k++);
+        sb_adds(&sql, ")");
+    }
+    sb_adds(&sql, tail);
+    return sb_detach(&sql);
+}
+
+void store_batch_init(struct store_batch *b, struct store *db, const char *head, int ncols)
+{
+    *b = (struct store_batch){.db = db, .head = head, .ncols = ncols};
+    b->vals = xmalloc(STORE_BATCH_ROWS * (size_t)ncols * sizeof *b->vals);
+}
+
+/* Insert pending rows [0, n) in power-of-two statements, then forget them. */
+static int batch_run(struct store_batch *b, size_t n, struct err *e)
+{
+    int rc = 0;
+    for (size_t done = 0, k; done < n && rc >= 0; done += k) {
+        k = store_batch_rows(n - done);
+        char *sql = store_insert_sql(b->head, b->ncols, k, "");
+        rc = store_run(b->db, sql, &b->vals[done * (size_t)b->ncols], (int)k * b->ncols, NULL, e);
+        free(sql);
+    }
+    b->rows = 0;
+    arena_release(&b->text);
+    return rc;
+}
+
+int store_batch_add(struct store_batch *b, const struct store_val *row, int nvals, struct err *e)
+{
+    if (nvals != b->ncols)
+        return err_set(e, REINS_EINTERNAL, "a row of %d values for %d columns", nvals, b->ncols);
+    struct store_val *v = &b->vals[b->rows * (size_t)b->ncols];
+    for (int c = 0; c < nvals; c++) {
+        v[c] = row[c];
+        if (row[c].type == STORE_TEXT) v[c].s = arena_strdup(&b->text, row[c].s);
+    }
+    return ++b->rows == STORE_BATCH_ROWS ? batch_run(b, b->rows, e) : 0;
+}
+
+int store_batch_end(struct store_batch *b, int rc, struct err *e)
+{
+    if (rc >= 0 && b->rows) rc = batch_run(b, b->rows, e);
+    arena_release(&b->text);
+    free(b->vals);
+    b->vals = NULL;
+    b->rows = 0;
+    return rc;
+}

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "core/mem.h"
 
 struct sb;
 struct store;
@@ -101,6 +102,35 @@ void store_rows_free(struct store_rows *r); /* NULL is fine */
  * rows inserted, updated or deleted. */
 int store_run(struct store *s, const char *sql, const struct store_val *params, int nparams,
               int64_t *changes, struct err *e);
+/* ---- many rows per statement ----
+ * A statement is a round trip on PostgreSQL: 110,000 payout lines inserted one by one took
+ * 30 s there (bench/comp-model). Batches are powers of two (256, then 128, 64, ... for the
+ * rest) so a connection caches a handful of statement texts, not one per remainder size. */
+#define STORE_BATCH_ROWS 256
+/* The largest power of two not above min(left, STORE_BATCH_ROWS); left > 0. */
+size_t store_batch_rows(size_t left);
+/* "head ($1, .., $ncols), ($ncols+1, ..) ... tail" for `rows` rows; the caller frees it.
+ * Built from constants only, never from input. */
+char *store_insert_sql(const char *head, int ncols, size_t rows, const char *tail);
+
+/* Rows added one at a time, inserted STORE_BATCH_ROWS per statement:
+ *     struct store_batch b;
+ *     store_batch_init(&b, db, "INSERT INTO t (a, b) VALUES ", 2);
+ *     rc = store_batch_add(&b, PARAMS(SV_INT(1), SV_TEXT(s)), e);  ... (text is copied)
+ *     rc = store_batch_end(&b, rc, e);  (inserts the rest unless rc < 0; frees either way)
+ * ncols * STORE_BATCH_ROWS stays below both databases' parameter limits for ncols <= 64. */
+struct store_batch {
+    struct store *db;
+    const char *head;
+    int ncols;
+    size_t rows; /* pending */
+    struct store_val *vals;
+    struct arena text; /* the pending rows' strings */
+};
+void store_batch_init(struct store_batch *b, struct store *db, const char *head, int ncols);
+int store_batch_add(struct store_batch *b, const struct store_val *row, int nvals, struct err *e);
+int store_batch_end(struct store_batch *b, int rc, struct err *e);
+
 /* Run a query whose first row's first column is an integer (a count, or the
  * id from INSERT ... RETURNING id). REINS_ENOTFOUND when there is no row. */
 int store_int_query(struct store *s, const char *sql, const struct store_val *params, int nparams,

@@ -146,6 +146,58 @@ static void test_input_from_db(void **state)
     assert_int_equal(d.in.quotas[3].amount, 750000);
     assert_int_equal(d.in.quotas[3].month, feb);
     comp_db_input_release(&d);
+    /* Ben's own ramp (a quota module override) beats the default: January 20%, February
+     * 60%; Ana, without one, keeps the full quota. */
+    struct ramp ramp = {3, {1000, 2000, 6000}};
+    if (ramp_override_set(db, w.ben, &ramp, 2, &e) < 0) fail_msg("%s", e.msg);
+    if (comp_input_load(db, w.plan, feb, NULL, &a, &d, &e) < 0) fail_msg("%s", e.msg);
+    assert_int_equal(d.in.nquotas, 4);
+    assert_int_equal(d.in.quotas[1].amount, 1000000);
+    assert_int_equal(d.in.quotas[2].amount, 200000);
+    assert_int_equal(d.in.quotas[3].amount, 600000);
+    comp_db_input_release(&d);
+    arena_release(&a);
+    testdb_close(db);
+}
+
+/* Deals read once serve the next load of the same dates (plan modelling, the estimator);
+ * a load of dates they do not cover reads again. */
+static void test_deal_rows_kept(void **state)
+{
+    struct store *db = testdb_open(state);
+    struct world w = make_world(db);
+    struct err e = {0};
+    struct arena a = {0};
+    struct comp_db_input d;
+    struct comp_plan *from_feb;
+    int32_t feb = 2026 * 12 + 1;
+    static const char feb_plan[] =
+        "{\"name\": \"AE test\", \"currency\": \"USD\", \"effective_from\": \"2026-02-01\","
+        " \"quota_period\": \"month\", \"payout_period\": \"month\", \"components\": [{\"id\":"
+        " \"c\", \"type\": \"commission\", \"mode\": \"marginal\", \"tiers\": ["
+        "{\"from_bp\": 0, \"rate_ppm\": 100000}]}]}";
+    struct comp_deal_rows *rows = comp_deal_rows_new();
+    if (comp_plan_parse(feb_plan, strlen(feb_plan), &from_feb, &e) < 0) fail_msg("%s", e.msg);
+    if (comp_input_load_plan(db, w.plan, from_feb, feb, NULL, rows, &a, &d, &e) < 0)
+        fail_msg("%s", e.msg);
+    assert_int_equal(d.in.ncredits, 1); /* February: Ben's deal */
+    comp_db_input_release(&d);
+    add_deal(db, w.ana, 100000, "USD", "won", "2026-02-03");
+    /* the same dates: the rows read before, without the new deal */
+    if (comp_plan_parse(feb_plan, strlen(feb_plan), &from_feb, &e) < 0) fail_msg("%s", e.msg);
+    if (comp_input_load_plan(db, w.plan, from_feb, feb, NULL, rows, &a, &d, &e) < 0)
+        fail_msg("%s", e.msg);
+    assert_int_equal(d.in.ncredits, 1);
+    comp_db_input_release(&d);
+    /* from January (the plan's own dates): read again, the new deal with Ana's January two */
+    if (comp_input_load_plan(db, w.plan, NULL, feb, NULL, rows, &a, &d, &e) < 0)
+        fail_msg("%s", e.msg);
+    assert_int_equal(d.in.ncredits, 4);
+    comp_db_input_release(&d);
+    comp_deal_rows_free(rows);
+    if (comp_input_load(db, w.plan, feb, NULL, &a, &d, &e) < 0) fail_msg("%s", e.msg);
+    assert_int_equal(d.in.ncredits, 4);
+    comp_db_input_release(&d);
     arena_release(&a);
     testdb_close(db);
 }
@@ -901,6 +953,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         TESTDB_BOTH(test_plan_versions),
         TESTDB_BOTH(test_input_from_db),
+        TESTDB_BOTH(test_deal_rows_kept),
         TESTDB_BOTH(test_run_lock_and_payroll),
         TESTDB_BOTH(test_run_all_or_nothing),
         TESTDB_BOTH(test_estimate),
