@@ -10,7 +10,11 @@
  *     POST /api/v1/comp/plans/model answers;
  *   - comp_model(DRAFT, "2025-Q4"): the same on a quarter;
  *   - comp_payout_run(PLAN, "2025-12"): December's run, computed and stored (lines,
- *     payouts, audit) in one transaction, replacing the last.
+ *     payouts, audit) in one transaction, replacing the last; first with no run closed,
+ *     then after January to November were run and closed, as at a year's end (each
+ *     closed period is checked for corrections);
+ *   - comp_estimate: what a deal of 50,000.00 would earn a seller in December (the
+ *     statement card's estimator: the plan run with and without it).
  * Built by run.sh against build/libreins.a. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,14 +108,15 @@ static int64_t set_up(struct store *db, const char *plan, size_t plan_len)
         int64_t owner;
         if (comp_deal_owner(db, deals[i], &owner, &e) < 0) die("owner", &e);
         int64_t partner = sellers[(i * 31) % nsellers] == owner ? sellers[(i * 31 + 1) % nsellers]
-                                                                 : sellers[(i * 31) % nsellers];
+                                                                : sellers[(i * 31) % nsellers];
         struct comp_split s[3];
         size_t n = 0;
         if (i % 7 == 0) {
             s[n++] = (struct comp_split){owner, COMP_ROLE_DIRECT, 6000};
             s[n++] = (struct comp_split){partner, COMP_ROLE_DIRECT, 4000};
         }
-        if (i % 11 == 0) s[n++] = (struct comp_split){sellers[i % nsellers], COMP_ROLE_OVERLAY, 10000};
+        if (i % 11 == 0)
+            s[n++] = (struct comp_split){sellers[i % nsellers], COMP_ROLE_OVERLAY, 10000};
         if (comp_splits_set(db, deals[i], s, n, 1, 0, 0, &e) < 0) die("splits", &e);
         nsplit++;
     }
@@ -128,7 +133,7 @@ static int64_t set_up(struct store *db, const char *plan, size_t plan_len)
 static void report(const char *what, double *ms, int runs)
 {
     qsort(ms, (size_t)runs, sizeof *ms, cmp_double);
-    printf("  %-44s best %7.0f ms, median %7.0f ms (%d runs)\n", what, ms[0], ms[runs / 2], runs);
+    printf("  %-46s best %7.0f ms, median %7.0f ms (%d runs)\n", what, ms[0], ms[runs / 2], runs);
 }
 
 static void model(struct store *db, const char *draft, size_t len, const char *period, int runs)
@@ -158,6 +163,22 @@ static void model(struct store *db, const char *draft, size_t len, const char *p
     json_decref(out);
 }
 
+/* Run and close January to November, as the year went. */
+static void close_year(struct store *db, int64_t plan_id)
+{
+    double t = now_ms();
+    for (int m = 1; m <= 11; m++) {
+        struct err e = {0};
+        char period[8];
+        int64_t run_id;
+        snprintf(period, sizeof period, "2025-%02d", m);
+        if (comp_payout_run(db, plan_id, period, 0, 2000 + m, 0, &run_id, &e) < 0 ||
+            comp_run_close(db, run_id, 0, 2000 + m, 0, &e) < 0)
+            die(period, &e);
+    }
+    printf("  (January to November run and closed in %.0f ms)\n", now_ms() - t);
+}
+
 static void payout_run(struct store *db, int64_t plan_id, const char *period, int runs)
 {
     double ms[64];
@@ -170,7 +191,13 @@ static void payout_run(struct store *db, int64_t plan_id, const char *period, in
         ms[i] = now_ms() - t;
     }
     char what[64];
-    snprintf(what, sizeof what, "payout run, %s, stored:", period);
+    int64_t closed = 0;
+    struct err ce = {0};
+    if (store_int_query(db, "SELECT COUNT(*) FROM comp_runs WHERE status = 'closed'", NO_PARAMS,
+                        &closed, &ce) < 0)
+        die("count", &ce);
+    snprintf(what, sizeof what, "payout run, %s, stored, %lld closed before:", period,
+             (long long)closed);
     report(what, ms, runs);
     struct err e = {0};
     int64_t lines = 0, payees = 0;
@@ -180,6 +207,26 @@ static void payout_run(struct store *db, int64_t plan_id, const char *period, in
                         PARAMS(SV_INT(run_id)), &payees, &e) < 0)
         die("count", &e);
     printf("    %lld lines, %lld payouts stored\n", (long long)lines, (long long)payees);
+}
+
+static void estimate(struct store *db, int64_t plan_id, int runs)
+{
+    double ms[64];
+    size_t nsellers;
+    int64_t *sellers =
+        ids_of(db, "SELECT id FROM people WHERE title = 'Account Executive' ORDER BY 1", &nsellers);
+    struct comp_extra_deal deal = {sellers[nsellers / 2], 5000000, "Platform", "New Business"};
+    int64_t delta = 0;
+    for (int i = 0; i < runs; i++) {
+        struct err e = {0};
+        double t = now_ms();
+        if (comp_estimate(db, plan_id, "2025-12", &deal, &delta, &e) < 0) die("comp_estimate", &e);
+        ms[i] = now_ms() - t;
+    }
+    report("estimator, a deal of 50,000.00 in 2025-12:", ms, runs);
+    printf("    it would earn person %lld %lld minor units\n", (long long)deal.person_id,
+           (long long)delta);
+    free(sellers);
 }
 
 int main(int argc, char **argv)
@@ -202,6 +249,9 @@ int main(int argc, char **argv)
     printf("  (set up took %.0f ms)\n", now_ms() - t);
     model(db, draft, draft_len, "2025", runs);
     model(db, draft, draft_len, "2025-Q4", runs);
+    payout_run(db, plan_id, "2025-12", runs);
+    estimate(db, plan_id, runs);
+    close_year(db, plan_id);
     payout_run(db, plan_id, "2025-12", runs);
     free(plan);
     free(draft);

@@ -16,7 +16,7 @@
 static const char SQL_PLANS_IN[] =
     "SELECT DISTINCT plan_id FROM comp_assignments WHERE start_date <= $2"
     " AND (end_date IS NULL OR end_date >= $1) ORDER BY plan_id";
-static const char SQL_NAME[] = "SELECT name FROM people WHERE id = $1";
+static const char SQL_NAMES[] = "SELECT id, name FROM people ORDER BY id";
 
 struct row {
     int64_t person, plan, current, draft, attainment_bp;
@@ -46,10 +46,14 @@ static int run_into(const struct comp_db_input *d, int64_t plan_id, int32_t firs
 {
     struct comp_result res = {0};
     int rc = comp_run(&d->in, &res, e);
+    size_t at = SIZE_MAX; /* payouts come by person: the row of the one before, mostly */
     for (size_t i = 0; rc >= 0 && i < res.npayouts; i++) {
         const struct comp_payout *p = &res.payouts[i];
         if (p->person >= d->npayees || p->month < first || p->month > last) continue;
-        struct row *r = row_of(rows, plan_id, d->person_ids[p->person]);
+        int64_t person = d->person_ids[p->person];
+        if (at == SIZE_MAX || rows->v[at].plan != plan_id || rows->v[at].person != person)
+            at = (size_t)(row_of(rows, plan_id, person) - rows->v);
+        struct row *r = &rows->v[at];
         if (draft) {
             r->draft += p->earned;
             r->seen_draft = 1;
@@ -128,6 +132,44 @@ static int facts(struct store *db, int64_t person, int64_t attainment_bp, int64_
     return 0;
 }
 
+/* Everyone's name by id: one query, not one per row (a round trip each on PostgreSQL). */
+struct names {
+    int64_t *ids;
+    const char **names;
+    size_t n;
+};
+
+static int names_load(struct store *db, struct arena *a, struct names *out, struct err *e)
+{
+    struct store_rows *r;
+    int rc = store_query(db, SQL_NAMES, NO_PARAMS, &r, e);
+    if (rc < 0) return rc;
+    size_t c1 = 64, c2 = 64;
+    *out = (struct names){arena_alloc(a, c1 * sizeof *out->ids),
+                          arena_alloc(a, c2 * sizeof *out->names), 0};
+    while ((rc = store_next(r, e)) > 0) {
+        out->ids = arena_grow(a, out->ids, sizeof *out->ids, out->n, &c1);
+        out->names = arena_grow(a, out->names, sizeof *out->names, out->n, &c2);
+        out->ids[out->n] = store_int(r, 0);
+        out->names[out->n++] = arena_strdup(a, store_text(r, 1));
+    }
+    store_rows_free(r);
+    return rc < 0 ? rc : 0;
+}
+
+static const char *name_of(const struct names *n, int64_t id)
+{
+    size_t lo = 0, hi = n->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (n->ids[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n->n && n->ids[lo] == id ? n->names[lo] : "";
+}
+
 static int by_change(const void *x, const void *y)
 {
     const struct row *a = x, *b = y;
@@ -177,7 +219,8 @@ int comp_model(struct store *db, const char *draft, size_t len, const char *peri
     struct rows rows = {0};
     for (size_t i = 0; rc >= 0 && i < nplans; i++)
         rc = model_plan(db, plans[i], draft, len, first, last, &rows, e);
-    arena_release(&a);
+    struct names names = {0};
+    if (rc >= 0) rc = names_load(db, &a, &names, e);
     if (rows.n) qsort(rows.v, rows.n, sizeof *rows.v, by_change);
     json_t *people = json_array();
     int64_t tc = 0, td = 0;
@@ -190,20 +233,15 @@ int comp_model(struct store *db, const char *draft, size_t len, const char *peri
         td += x->draft;
         json_t *f = json_null(), *o;
         if (flag && (rc = facts(db, x->person, x->attainment_bp, now, &f, e)) < 0) break;
-        if ((rc = store_query(db, SQL_NAME, PARAMS(SV_INT(x->person)), &r, e)) < 0) {
-            json_decref(f);
-            break;
-        }
-        rc = store_next(r, e);
         o = json_pack("{s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:b, s:o}", "person_id",
-                      (json_int_t)x->person, "name", rc > 0 ? store_text(r, 0) : "", "plan_id",
+                      (json_int_t)x->person, "name", name_of(&names, x->person), "plan_id",
                       (json_int_t)x->plan, "current_minor", (json_int_t)x->current, "draft_minor",
                       (json_int_t)x->draft, "change_minor", (json_int_t)(x->draft - x->current),
                       "attainment_bp", (json_int_t)x->attainment_bp, "flagged", flag, "facts", f);
-        store_rows_free(r);
         json_array_append_new(people, o);
     }
     free(rows.v);
+    arena_release(&a);
     if (rc < 0) {
         json_decref(people);
         json_decref(name);

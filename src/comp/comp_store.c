@@ -112,9 +112,12 @@ static const char SQL_CLOSED_BEFORE[] =
 /* What was paid for closed run $1's period: its own lines, not the corrections of earlier
  * periods it carried, and the corrections of it in later closed runs. */
 static const char SQL_PAID_FOR_RUN[] =
-    "SELECT l.person_id, SUM(l.amount_minor) FROM comp_lines l JOIN comp_runs r ON r.id = l.run_id"
-    " WHERE (l.run_id = $1 AND l.corrects_run_id IS NULL)"
-    " OR (l.corrects_run_id = $1 AND r.status = 'closed') GROUP BY l.person_id";
+    "SELECT person_id, SUM(amount_minor) FROM ("
+    " SELECT l.person_id, l.amount_minor FROM comp_lines l"
+    "  WHERE l.run_id = $1 AND l.corrects_run_id IS NULL"
+    " UNION ALL SELECT l.person_id, l.amount_minor FROM comp_lines l"
+    "  JOIN comp_runs r ON r.id = l.run_id WHERE l.corrects_run_id = $1 AND r.status = 'closed'"
+    ") paid GROUP BY person_id";
 static const char SQL_AUDIT_INSERT[] =
     "INSERT INTO comp_audit (changed_at, user_id, action, object, object_id, summary)"
     " VALUES ($1, $2, $3, $4, $5, $6)";
@@ -973,7 +976,7 @@ int comp_input_load_plan(struct store *db, int64_t plan_id, struct comp_plan *pl
         goto fail;
     if ((rc = comp_credit_deals(&d->data, d->plan, 0, "deal splits", e)) < 0) goto fail;
     keep_payees_credits(d, w, nw);
-    for (size_t i = 0; i < d->data.ncredits; i++) {
+    for (size_t i = 0; d->nfx && i < d->data.ncredits; i++) { /* a rate missing? */
         int64_t deal = 0;
         parse_int64(d->data.credits[i].deal, &deal);
         const struct comp_fx_note *n = comp_fx_note_of(d, deal);
