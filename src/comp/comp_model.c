@@ -67,21 +67,20 @@ static int run_into(const struct comp_db_input *d, int64_t plan_id, int32_t firs
     return rc;
 }
 
-/* Current and draft earnings of plan `plan_id`'s people. */
+/* Current and draft earnings of plan `plan_id`'s people, both on `deals`. */
 static int model_plan(struct store *db, int64_t plan_id, const char *draft, size_t len,
-                      int32_t first, int32_t last, struct rows *rows, struct err *e)
+                      int32_t first, int32_t last, struct comp_deal_rows *deals, struct rows *rows,
+                      struct err *e)
 {
     struct arena a = {0};
     struct comp_db_input d;
     struct comp_plan *plan;
-    struct comp_deal_rows *deals = comp_deal_rows_new(); /* read once, run twice */
     int rc = comp_input_load_plan(db, plan_id, NULL, last, NULL, deals, &a, &d, e);
     if (rc >= 0) {
         rc = run_into(&d, plan_id, first, last, 0, rows, e);
         comp_db_input_release(&d);
     }
     if (rc < 0) {
-        comp_deal_rows_free(deals);
         arena_release(&a);
         return err_prefix(e, "current plan %lld: ", (long long)plan_id);
     }
@@ -90,7 +89,6 @@ static int model_plan(struct store *db, int64_t plan_id, const char *draft, size
         rc = run_into(&d, plan_id, first, last, 1, rows, e);
         comp_db_input_release(&d);
     }
-    comp_deal_rows_free(deals);
     arena_release(&a);
     if (rc < 0) return err_prefix(e, "draft on the people of plan %lld: ", (long long)plan_id);
     return 0;
@@ -217,8 +215,11 @@ int comp_model(struct store *db, const char *draft, size_t len, const char *peri
         store_rows_free(r);
     }
     struct rows rows = {0};
+    /* every plan, current and draft, runs on the same deals, read once */
+    struct comp_deal_rows *deals = comp_deal_rows_new();
     for (size_t i = 0; rc >= 0 && i < nplans; i++)
-        rc = model_plan(db, plans[i], draft, len, first, last, &rows, e);
+        rc = model_plan(db, plans[i], draft, len, first, last, deals, &rows, e);
+    comp_deal_rows_free(deals);
     struct names names = {0};
     if (rc >= 0) rc = names_load(db, &a, &names, e);
     if (rows.n) qsort(rows.v, rows.n, sizeof *rows.v, by_change);

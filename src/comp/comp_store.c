@@ -40,7 +40,7 @@ static const char SQL_ORG[] = "SELECT id, COALESCE(manager_id, 0), start_date FR
  * Rows come in no order: load_credits orders them (SQLite's sorter took a second for a
  * year of 200,000 deals, more than the rest of the load; bench/comp-model). */
 #define HIST_AFTER(l, h)                                                                           \
-    "(" l ".changed_at > " h ".changed_at OR (" l ".changed_at = " h ".changed_at AND " l          \
+    "(" l ".changed_at > " h ".changed_at OR (" l ".changed_at = " h ".changed_at AND " l         \
     ".id > " h ".id))"
 static const char SQL_CREDITS[] =
     "SELECT o.id, o.owner_id, o.amount_minor, o.close_date, s.person_id, s.kind, s.share_bp,"
@@ -52,16 +52,12 @@ static const char SQL_CREDITS[] =
     " w.currency, x.changed_at, s.id, o.deal_type FROM opportunities o"
     " JOIN opportunity_history w ON w.opportunity_id = o.id AND w.status = 'won'"
     " JOIN opportunity_history x ON x.opportunity_id = o.id AND x.status <> 'won'"
-    " AND " HIST_AFTER(
-        "x",
-        "w") " LEFT JOIN comp_splits s ON s.opportunity_id = o.id"
-             " WHERE o.status <> 'won' AND w.close_date >= $1 AND w.close_date <= $2"
-             " AND NOT EXISTS (SELECT 1 FROM opportunity_history l WHERE l.opportunity_id = o.id"
-             "  AND l.status = 'won' AND " HIST_AFTER(
-                 "l", "w") ")"
-                           " AND NOT EXISTS (SELECT 1 FROM opportunity_history l WHERE "
-                           "l.opportunity_id = o.id"
-                           "  AND " HIST_AFTER("l", "w") " AND " HIST_AFTER("x", "l") ")";
+    " AND " HIST_AFTER("x", "w") " LEFT JOIN comp_splits s ON s.opportunity_id = o.id"
+    " WHERE o.status <> 'won' AND w.close_date >= $1 AND w.close_date <= $2"
+    " AND NOT EXISTS (SELECT 1 FROM opportunity_history l WHERE l.opportunity_id = o.id"
+    "  AND l.status = 'won' AND " HIST_AFTER("l", "w") ")"
+    " AND NOT EXISTS (SELECT 1 FROM opportunity_history l WHERE l.opportunity_id = o.id"
+    "  AND " HIST_AFTER("l", "w") " AND " HIST_AFTER("x", "l") ")";
 /* The products of deals $1 to $2 (ids): those SQL_CREDITS gave, and any others between
  * them, read from the index alone. (Asking for the deals won in the date range instead,
  * with a subquery over their history, took half a second for a year of 200,000 deals.) */

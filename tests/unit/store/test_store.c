@@ -76,6 +76,58 @@ static void test_transactions(void **state)
     testdb_close(s);
 }
 
+/* 600 rows through a batch: two full statements of 256, the rest as 64 + 16 + 8; each
+ * row's text is copied when added (the caller's buffer changes under it). A row that breaks
+ * a constraint fails the statement it is in, and the caller rolls back. */
+static void test_batch_insert(void **state)
+{
+    struct store *s = testdb_open(state);
+    struct err e = {0};
+    int64_t n = -1;
+    assert_int_equal(store_exec(s, "CREATE TABLE t (i BIGINT NOT NULL UNIQUE, s TEXT)", &e), 0);
+    assert_int_equal(store_batch_rows(600), 256);
+    assert_int_equal(store_batch_rows(88), 64);
+    assert_int_equal(store_batch_rows(1), 1);
+    struct store_batch b;
+    store_batch_init(&b, s, "INSERT INTO t (i, s) VALUES ", 2);
+    char text[16];
+    int rc = 0;
+    for (int i = 0; i < 600 && rc >= 0; i++) {
+        snprintf(text, sizeof text, "row %d", i);
+        rc = store_batch_add(&b, PARAMS(SV_INT(i), i % 7 ? SV_TEXT(text) : SV_NULL), &e);
+    }
+    assert_int_equal(store_batch_end(&b, rc, &e), 0);
+    assert_int_equal(store_int_query(s, "SELECT COUNT(*) FROM t", NO_PARAMS, &n, &e), 0);
+    assert_int_equal(n, 600);
+    assert_int_equal(
+        store_int_query(s, "SELECT COUNT(*) FROM t WHERE s IS NULL", NO_PARAMS, &n, &e), 0);
+    assert_int_equal(n, 86); /* 0, 7, ..., 595 */
+    struct store_rows *r;
+    assert_int_equal(
+        store_query(s, "SELECT i, s FROM t WHERE i IN (300, 599) ORDER BY i", NO_PARAMS, &r, &e),
+        0);
+    assert_int_equal(store_next(r, &e), 1);
+    assert_string_equal(store_text(r, 1), "row 300"); /* inserted when the buffer held 511 */
+    assert_int_equal(store_next(r, &e), 1);
+    assert_string_equal(store_text(r, 1), "row 599");
+    store_rows_free(r);
+    store_batch_init(&b, s, "INSERT INTO t (i, s) VALUES ", 2);
+    assert_int_equal(store_batch_add(&b, PARAMS(SV_INT(1)), &e), REINS_EINTERNAL); /* 1 of 2 */
+    assert_int_equal(store_batch_end(&b, 0, &e), 0); /* nothing pending */
+    /* a duplicate in the last, partial statement: refused, nothing of the batch kept */
+    assert_int_equal(store_begin(s, &e), 0);
+    store_batch_init(&b, s, "INSERT INTO t (i, s) VALUES ", 2);
+    rc = 0;
+    for (int i = 1000; i < 1300 && rc >= 0; i++)
+        rc = store_batch_add(&b, PARAMS(SV_INT(i == 1299 ? 5 : i), SV_TEXT("x")), &e);
+    assert_int_equal(rc, 0); /* the first 256 went in */
+    assert_int_equal(store_batch_end(&b, rc, &e), REINS_ECONFLICT);
+    store_rollback(s);
+    assert_int_equal(store_int_query(s, "SELECT COUNT(*) FROM t", NO_PARAMS, &n, &e), 0);
+    assert_int_equal(n, 600);
+    testdb_close(s);
+}
+
 static void test_constraints_map_to_codes(void **state)
 {
     struct store *s = testdb_open(state);
@@ -266,6 +318,7 @@ int main(void)
         TESTDB_BOTH(test_placeholders_are_positions),
         TESTDB_BOTH(test_values_round_trip),
         TESTDB_BOTH(test_transactions),
+        TESTDB_BOTH(test_batch_insert),
         TESTDB_BOTH(test_constraints_map_to_codes),
         TESTDB_BOTH(test_migrate_is_idempotent_and_refuses_newer),
         TESTDB_BOTH(test_migrate_refuses_changed_checksum),
