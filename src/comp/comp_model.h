@@ -2,7 +2,8 @@
  * data, person by person, against the plans they are on, before the draft ships.
  *
  * Nothing is stored: each current plan and the draft run in memory on the same people,
- * deals, splits and quotas (comp_input_load, comp_input_load_plan). The people who would
+ * deals, splits and quotas (comp_input_load_plan), the deals read from the database once for
+ * every plan (comp_deal_rows). The people who would
  * lose most are flagged, with the leading-people facts reins already keeps about them:
  * whether they are a top performer (at or above quota under their current plan), the kudos
  * they received lately (recognition), and their open development goals (growth). A top
