@@ -202,6 +202,51 @@ static void test_deal_rows_kept(void **state)
     testdb_close(db);
 }
 
+/* A model over two plans in use reads the deals once for both: each plan's people get
+ * their own deals, current and draft. */
+static void test_model_two_plans(void **state)
+{
+    struct store *db = testdb_open(state);
+    struct world w = make_world(db);
+    struct err e = {0};
+    static const char flat10[] =
+        "{\"name\": \"SE flat\", \"currency\": \"USD\", \"effective_from\": \"2026-02-01\","
+        " \"quota_period\": \"month\", \"payout_period\": \"month\", \"components\": [{\"id\":"
+        " \"c\", \"type\": \"commission\", \"mode\": \"marginal\", \"tiers\": ["
+        "{\"from_bp\": 0, \"rate_ppm\": 100000}]}]}";
+    static const char draft[] =
+        "{\"name\": \"All 12\", \"currency\": \"USD\", \"effective_from\": \"2026-01-01\","
+        " \"quota_period\": \"month\", \"payout_period\": \"month\", \"components\": [{\"id\":"
+        " \"c\", \"type\": \"commission\", \"mode\": \"marginal\", \"tiers\": ["
+        "{\"from_bp\": 0, \"rate_ppm\": 120000}]}]}";
+    int64_t plan2, cy = fixture_person(db, "Cy", "cy@test.example", 0, 0, "2020-01-01", "active");
+    if (comp_plan_store(db, flat10, strlen(flat10), 0, 1, 0, &plan2, NULL, &e) < 0 ||
+        comp_assign(db, plan2, cy, "2026-02-01", NULL, 0, 1, 0, NULL, &e) < 0)
+        fail_msg("%s", e.msg);
+    add_quota(db, cy, "2026-02", 1000000);
+    add_deal(db, cy, 400000, "USD", "won", "2026-02-12");
+    json_t *o;
+    int64_t may1 = date_to_days("2026-05-01") * 86400;
+    if (comp_model(db, draft, strlen(draft), "2026-02", may1, &o, &e) < 0) fail_msg("%s", e.msg);
+    /* February. Ana: no deal. Ben (plan 1): 3,000.00 of a 7,500.00 ramped quota, 10% ->
+     * 300.00; draft 12% -> 360.00. Cy (plan 2): 4,000.00 at 10% -> 400.00; draft 480.00. */
+    json_t *people = json_object_get(o, "people");
+    assert_int_equal(json_array_size(people), 3);
+    int64_t expect[3][4] = {
+        {w.ana, w.plan, 0, 0}, {w.ben, w.plan, 30000, 36000}, {cy, plan2, 40000, 48000}};
+    for (size_t i = 0; i < 3; i++) {
+        json_t *p = json_array_get(people, i);
+        assert_int_equal(json_integer_value(json_object_get(p, "person_id")), expect[i][0]);
+        assert_int_equal(json_integer_value(json_object_get(p, "plan_id")), expect[i][1]);
+        assert_int_equal(json_integer_value(json_object_get(p, "current_minor")), expect[i][2]);
+        assert_int_equal(json_integer_value(json_object_get(p, "draft_minor")), expect[i][3]);
+    }
+    assert_string_equal(json_string_value(json_object_get(json_array_get(people, 2), "name")),
+                        "Cy");
+    json_decref(o);
+    testdb_close(db);
+}
+
 static void test_run_lock_and_payroll(void **state)
 {
     struct store *db = testdb_open(state);
@@ -954,6 +999,7 @@ int main(void)
         TESTDB_BOTH(test_plan_versions),
         TESTDB_BOTH(test_input_from_db),
         TESTDB_BOTH(test_deal_rows_kept),
+        TESTDB_BOTH(test_model_two_plans),
         TESTDB_BOTH(test_run_lock_and_payroll),
         TESTDB_BOTH(test_run_all_or_nothing),
         TESTDB_BOTH(test_estimate),
