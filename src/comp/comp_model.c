@@ -131,41 +131,39 @@ static int facts(struct store *db, int64_t person, int64_t attainment_bp, int64_
 }
 
 /* Everyone's name by id: one query, not one per row (a round trip each on PostgreSQL). */
-struct names {
-    int64_t *ids;
-    const char **names;
-    size_t n;
+struct name {
+    int64_t id;
+    const char *name;
 };
 
-static int names_load(struct store *db, struct arena *a, struct names *out, struct err *e)
+static int names_load(struct store *db, struct arena *a, struct name **out, size_t *n,
+                      struct err *e)
 {
     struct store_rows *r;
     int rc = store_query(db, SQL_NAMES, NO_PARAMS, &r, e);
     if (rc < 0) return rc;
-    size_t c1 = 64, c2 = 64;
-    *out = (struct names){arena_alloc(a, c1 * sizeof *out->ids),
-                          arena_alloc(a, c2 * sizeof *out->names), 0};
+    size_t cap = 64;
+    *n = 0;
+    *out = arena_alloc(a, cap * sizeof **out);
     while ((rc = store_next(r, e)) > 0) {
-        out->ids = arena_grow(a, out->ids, sizeof *out->ids, out->n, &c1);
-        out->names = arena_grow(a, out->names, sizeof *out->names, out->n, &c2);
-        out->ids[out->n] = store_int(r, 0);
-        out->names[out->n++] = arena_strdup(a, store_text(r, 1));
+        *out = arena_grow(a, *out, sizeof **out, *n, &cap);
+        (*out)[(*n)++] = (struct name){store_int(r, 0), arena_strdup(a, store_text(r, 1))};
     }
     store_rows_free(r);
     return rc < 0 ? rc : 0;
 }
 
-static const char *name_of(const struct names *n, int64_t id)
+static int by_id(const void *x, const void *y)
 {
-    size_t lo = 0, hi = n->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (n->ids[mid] < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < n->n && n->ids[lo] == id ? n->names[lo] : "";
+    const struct name *a = x, *b = y;
+    return (a->id > b->id) - (a->id < b->id);
+}
+
+static const char *name_of(const struct name *names, size_t n, int64_t id)
+{
+    struct name key = {id, NULL};
+    const struct name *hit = n ? bsearch(&key, names, n, sizeof *names, by_id) : NULL;
+    return hit ? hit->name : "";
 }
 
 static int by_change(const void *x, const void *y)
@@ -220,8 +218,9 @@ int comp_model(struct store *db, const char *draft, size_t len, const char *peri
     for (size_t i = 0; rc >= 0 && i < nplans; i++)
         rc = model_plan(db, plans[i], draft, len, first, last, deals, &rows, e);
     comp_deal_rows_free(deals);
-    struct names names = {0};
-    if (rc >= 0) rc = names_load(db, &a, &names, e);
+    struct name *names = NULL;
+    size_t nnames = 0;
+    if (rc >= 0) rc = names_load(db, &a, &names, &nnames, e);
     if (rows.n) qsort(rows.v, rows.n, sizeof *rows.v, by_change);
     json_t *people = json_array();
     int64_t tc = 0, td = 0;
@@ -235,7 +234,7 @@ int comp_model(struct store *db, const char *draft, size_t len, const char *peri
         json_t *f = json_null(), *o;
         if (flag && (rc = facts(db, x->person, x->attainment_bp, now, &f, e)) < 0) break;
         o = json_pack("{s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:b, s:o}", "person_id",
-                      (json_int_t)x->person, "name", name_of(&names, x->person), "plan_id",
+                      (json_int_t)x->person, "name", name_of(names, nnames, x->person), "plan_id",
                       (json_int_t)x->plan, "current_minor", (json_int_t)x->current, "draft_minor",
                       (json_int_t)x->draft, "change_minor", (json_int_t)(x->draft - x->current),
                       "attainment_bp", (json_int_t)x->attainment_bp, "flagged", flag, "facts", f);
