@@ -193,7 +193,7 @@ int quota_delete(struct store *db, int64_t id, struct err *e);
 int quotas_list(struct store *db, const struct principal *who, const struct period *p,
                 struct arena *arena, struct quota **out, size_t *n, struct err *e);
 
-/* A person's ramp: their override, else the organisation default. */
+/* A person's own ramp, set over the organisation default. */
 struct ramp_override {
     int64_t person_id;
     struct ramp ramp;
@@ -201,6 +201,7 @@ struct ramp_override {
 /* Every override, by person id (in the arena): for many people at once, one query. */
 int ramp_overrides_list(struct store *db, struct arena *arena, struct ramp_override **out,
                         size_t *n, struct err *e);
+/* A person's ramp: their override, else the organisation default. */
 int ramp_for_person(struct store *db, int64_t person_id, const struct quota_settings *s,
                     struct ramp *out, int *is_override, struct err *e);
 int ramp_override_set(struct store *db, int64_t person_id, const struct ramp *r, int64_t now,

@@ -102,6 +102,7 @@ void store_rows_free(struct store_rows *r); /* NULL is fine */
  * rows inserted, updated or deleted. */
 int store_run(struct store *s, const char *sql, const struct store_val *params, int nparams,
               int64_t *changes, struct err *e);
+
 /* ---- many rows per statement ----
  * A statement is a round trip on PostgreSQL: 110,000 payout lines inserted one by one took
  * 30 s there (bench/comp-model). Batches are powers of two (256, then 128, 64, ... for the
