@@ -370,6 +370,12 @@ static ptrdiff_t sorted_find(const int64_t *ids, size_t n, int64_t id)
     return lo < n && ids[lo] == id ? (ptrdiff_t)lo : -1;
 }
 
+/* The payee index of `person_id` (payees are in id order), or -1. */
+static ptrdiff_t payee_index(const struct comp_db_input *d, int64_t person_id)
+{
+    return sorted_find(d->person_ids, d->npayees, person_id);
+}
+
 static int ramp_override_cmp(const void *x, const void *y)
 {
     const struct ramp_override *a = x, *b = y;
@@ -410,7 +416,7 @@ static int load_quotas(struct store *db, struct comp_db_input *d, const int64_t 
         if ((rc = store_query(db, SQL_QUOTAS_OF, PARAMS(SV_TEXT(periods[k].key)), &r, e)) < 0)
             return rc;
         while ((rc = store_next(r, e)) > 0) {
-            ptrdiff_t i = sorted_find(d->person_ids, np, store_int(r, 0)); /* payees: by id */
+            ptrdiff_t i = payee_index(d, store_int(r, 0));
             if (i >= 0) amount[k * np + (size_t)i] = store_int(r, 1);
         }
         store_rows_free(r);
@@ -1083,12 +1089,6 @@ struct correction {
     char period[9];
     int64_t now, paid;
 };
-
-/* The payee index of `person_id` (payees are in id order), or -1. */
-static ptrdiff_t payee_index(const struct comp_db_input *d, int64_t person_id)
-{
-    return sorted_find(d->person_ids, d->npayees, person_id);
-}
 
 /* The corrections of the closed periods before `period` (run period labels sort in time
  * order): per person, the closed period's payout recomputed now (the engine always runs
