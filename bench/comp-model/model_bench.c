@@ -12,7 +12,8 @@
  *   - comp_payout_run(PLAN, "2025-12"): December's run, computed and stored (lines,
  *     payouts, audit) in one transaction, replacing the last; first with no run closed,
  *     then after January to November were run and closed, as at a year's end (each
- *     closed period is checked for corrections);
+ *     closed period is checked for corrections), and once more after the quotas of
+ *     January to September were cut by a tenth (a correction per person and closed month);
  *   - comp_estimate: what a deal of 50,000.00 would earn a seller in December (the
  *     statement card's estimator: the plan run with and without it).
  * Built by run.sh against build/libreins.a. */
@@ -206,7 +207,28 @@ static void payout_run(struct store *db, int64_t plan_id, const char *period, in
         store_int_query(db, "SELECT COUNT(*) FROM comp_payouts WHERE run_id = $1",
                         PARAMS(SV_INT(run_id)), &payees, &e) < 0)
         die("count", &e);
-    printf("    %lld lines, %lld payouts stored\n", (long long)lines, (long long)payees);
+    int64_t corrections = 0;
+    if (store_int_query(db,
+                        "SELECT COUNT(*) FROM comp_lines WHERE run_id = $1 AND rule = 'correction'",
+                        PARAMS(SV_INT(run_id)), &corrections, &e) < 0)
+        die("count", &e);
+    printf("    %lld lines (%lld corrections), %lld payouts stored\n", (long long)lines,
+           (long long)corrections, (long long)payees);
+}
+
+/* The first three quarters' quotas cut by a tenth after their months closed, as when a
+ * quota is found to have been set too high: attainment rises, retroactive tiers pay more,
+ * and the next run owes a correction for most of the closed months' payouts. */
+static void cut_closed_quotas(struct store *db)
+{
+    struct err e = {0};
+    int64_t changed = 0;
+    if (store_run(db,
+                  "UPDATE quotas SET amount_minor = amount_minor * 9 / 10"
+                  " WHERE period_start < '2025-10-01'",
+                  NO_PARAMS, &changed, &e) < 0)
+        die("cut quotas", &e);
+    printf("  (%lld quotas of January to September cut by a tenth)\n", (long long)changed);
 }
 
 static void estimate(struct store *db, int64_t plan_id, int runs)
@@ -252,6 +274,8 @@ int main(int argc, char **argv)
     payout_run(db, plan_id, "2025-12", runs);
     estimate(db, plan_id, runs);
     close_year(db, plan_id);
+    payout_run(db, plan_id, "2025-12", runs);
+    cut_closed_quotas(db);
     payout_run(db, plan_id, "2025-12", runs);
     free(plan);
     free(draft);

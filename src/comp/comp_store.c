@@ -1150,13 +1150,53 @@ static int corrections_find(struct store *db, int64_t plan_id, const char *perio
     return 0;
 }
 
-/* The sum of the corrections of `person_id`. */
-static int64_t corrections_of(const struct correction *c, size_t n, int64_t person_id)
+/* A person's corrections summed: `first` is the index of the person's first correction. */
+struct correction_sum {
+    int64_t person_id;
+    size_t first;
+    int64_t sum;
+    int paid_out; /* the person has a payout of their own in the run's period */
+};
+
+static int sum_by_person(const void *a, const void *b)
 {
-    int64_t v = 0;
-    for (size_t i = 0; i < n; i++)
-        if (c[i].person_id == person_id) v += c[i].now - c[i].paid;
-    return v;
+    const struct correction_sum *x = a, *y = b;
+    if (x->person_id != y->person_id) return x->person_id < y->person_id ? -1 : 1;
+    return (x->first > y->first) - (x->first < y->first);
+}
+
+/* The corrections summed per person, ordered by person id (for bsearch): a year's closes
+ * can owe every payee one per closed period, tens of thousands, too many to sum by a scan
+ * per payout. Returns how many people. */
+static size_t corrections_sum(const struct correction *c, size_t nc, struct correction_sum **out,
+                              struct arena *a)
+{
+    struct correction_sum *s = arena_alloc(a, (nc ? nc : 1) * sizeof *s);
+    for (size_t i = 0; i < nc; i++)
+        s[i] = (struct correction_sum){c[i].person_id, i, c[i].now - c[i].paid, 0};
+    qsort(s, nc, sizeof *s, sum_by_person);
+    size_t n = 0;
+    for (size_t i = 0; i < nc; i++) {
+        if (n && s[n - 1].person_id == s[i].person_id)
+            s[n - 1].sum += s[i].sum;
+        else
+            s[n++] = s[i];
+    }
+    *out = s;
+    return n;
+}
+
+static int sum_by_person_id(const void *key, const void *elem)
+{
+    const struct correction_sum *x = key, *y = elem;
+    return (x->person_id > y->person_id) - (x->person_id < y->person_id);
+}
+
+static int sum_by_first(const void *a, const void *b)
+{
+    const struct correction_sum *x = *(struct correction_sum *const *)a,
+                                *y = *(struct correction_sum *const *)b;
+    return (x->first > y->first) - (x->first < y->first);
 }
 
 /* Store the lines and payouts of payout period `month` of a computed run, with a visible
@@ -1164,7 +1204,7 @@ static int64_t corrections_of(const struct correction *c, size_t n, int64_t pers
  * *total_out is what the period pays in all. */
 static int store_run_lines(struct store *db, int64_t run_id, const struct comp_db_input *d,
                            const struct comp_result *res, int32_t month, const struct correction *c,
-                           size_t nc, int64_t *total_out, struct err *e)
+                           size_t nc, int64_t *total_out, struct arena *a, struct err *e)
 {
     struct sb why = {0};
     struct store_batch lines;
@@ -1215,12 +1255,17 @@ static int store_run_lines(struct store *db, int64_t run_id, const struct comp_d
     }
     sb_release(&why);
     rc = store_batch_end(&lines, rc, e);
+    struct correction_sum *sums;
+    size_t nsums = corrections_sum(c, nc, &sums, a);
     struct store_batch payouts;
     store_batch_init(&payouts, db, SQL_PAYOUTS_INSERT, 6);
     for (size_t i = 0; i < res->npayouts && rc >= 0; i++) {
         const struct comp_payout *p = &res->payouts[i];
         if (p->month != month) continue;
-        int64_t fix = corrections_of(c, nc, d->person_ids[p->person]);
+        struct correction_sum key = {.person_id = d->person_ids[p->person]};
+        struct correction_sum *s = bsearch(&key, sums, nsums, sizeof *sums, sum_by_person_id);
+        int64_t fix = s ? s->sum : 0;
+        if (s) s->paid_out = 1;
         total += p->payout + fix;
         rc = store_batch_add(&payouts,
                              PARAMS(SV_INT(run_id), SV_INT(d->person_ids[p->person]),
@@ -1228,20 +1273,19 @@ static int store_run_lines(struct store *db, int64_t run_id, const struct comp_d
                                     SV_INT(p->payout + fix), SV_INT(p->attainment_bp)),
                              e);
     }
-    /* people with corrections only: nothing of their own this period */
-    for (size_t i = 0; i < nc && rc >= 0; i++) {
-        int seen = 0;
-        for (size_t j = 0; j < i && !seen; j++)
-            seen = c[j].person_id == c[i].person_id;
-        for (size_t j = 0; j < res->npayouts && !seen; j++)
-            seen = res->payouts[j].month == month &&
-                   d->person_ids[res->payouts[j].person] == c[i].person_id;
-        if (seen) continue;
-        int64_t fix = corrections_of(c, nc, c[i].person_id);
+    /* people with corrections only (nothing of their own this period), in the order their
+     * first correction came */
+    struct correction_sum **only = arena_alloc(a, (nsums ? nsums : 1) * sizeof *only);
+    size_t nonly = 0;
+    for (size_t i = 0; i < nsums; i++)
+        if (!sums[i].paid_out) only[nonly++] = &sums[i];
+    qsort(only, nonly, sizeof *only, sum_by_first);
+    for (size_t i = 0; i < nonly && rc >= 0; i++) {
+        int64_t fix = only[i]->sum;
         total += fix;
         rc = store_batch_add(&payouts,
-                             PARAMS(SV_INT(run_id), SV_INT(c[i].person_id), SV_INT(fix), SV_INT(0),
-                                    SV_INT(fix), SV_INT(-1)),
+                             PARAMS(SV_INT(run_id), SV_INT(only[i]->person_id), SV_INT(fix),
+                                    SV_INT(0), SV_INT(fix), SV_INT(-1)),
                              e);
     }
     rc = store_batch_end(&payouts, rc, e);
@@ -1310,7 +1354,7 @@ int comp_payout_run(struct store *db, int64_t plan_id, const char *period, int i
     size_t nc;
     int64_t total = 0;
     if ((rc = corrections_find(db, plan_id, period, &d, &res, &c, &nc, &a, e)) < 0 ||
-        (rc = store_run_lines(db, run_id, &d, &res, first, c, nc, &total, e)) < 0)
+        (rc = store_run_lines(db, run_id, &d, &res, first, c, nc, &total, &a, e)) < 0)
         goto out;
     rc = comp_audit_add(db, user_id, now, "run.run", "run", run_id,
                         json_pack("{s:I, s:s, s:I, s:I}", "plan_id", (json_int_t)plan_id, "period",

@@ -579,6 +579,63 @@ static void test_correction_after_close(void **state)
     testdb_close(db);
 }
 
+/* Corrections of several closed periods come to one payout per person, and a person no
+ * longer on the plan gets a payout row of corrections alone. */
+static void test_corrections_summed(void **state)
+{
+    struct store *db = testdb_open(state);
+    struct team t = make_team(db);
+    struct err e = {0};
+    int64_t jan = 0, feb = 0, mar = 0, rows = 0;
+    /* D3: Ana's 3,000.00 won Feb 10, Olly overlay at 100% */
+    int64_t d3 = won_deal(db, t.ana, 300000, "2026-02-10");
+    struct comp_split s[] = {{t.ana, COMP_ROLE_DIRECT, 10000}, {t.olly, COMP_ROLE_OVERLAY, 10000}};
+    if (comp_splits_set(db, d3, s, 2, 0, 3, 0, &e) < 0) fail_msg("%s", e.msg);
+    if (comp_payout_run(db, t.plan, "2026-01", 0, 10, 0, &jan, &e) < 0) fail_msg("%s", e.msg);
+    assert_int_equal(comp_run_close(db, jan, 0, 11, 0, &e), 0);
+    if (comp_payout_run(db, t.plan, "2026-02", 0, 12, 0, &feb, &e) < 0) fail_msg("%s", e.msg);
+    assert_int_equal(comp_run_close(db, feb, 0, 13, 0, &e), 0);
+    /* February as paid: Ana 300000 at 10% = 30000; Olly 300000 counted at 50% = 150000, at
+     * 10% = 15000; Mia's roll-up of Ana's 300000: 30000 */
+    assert_int_equal(payout_of(db, feb, t.ana), 30000);
+    assert_int_equal(payout_of(db, feb, t.olly), 15000);
+    assert_int_equal(payout_of(db, feb, t.mia), 30000);
+
+    /* After both closed: Olly is taken off the plan, D1 was 2,000.01 and D3 4,000.00. */
+    if (store_run(db, "DELETE FROM comp_assignments WHERE person_id = $1", PARAMS(SV_INT(t.olly)),
+                  NULL, &e) < 0 ||
+        store_run(db, "UPDATE opportunities SET amount_minor = 200001 WHERE id = $1",
+                  PARAMS(SV_INT(t.d1)), NULL, &e) < 0 ||
+        store_run(db, "UPDATE opportunities SET amount_minor = 400000 WHERE id = $1",
+                  PARAMS(SV_INT(d3)), NULL, &e) < 0)
+        fail_msg("%s", e.msg);
+    if (comp_payout_run(db, t.plan, "2026-03", 0, 14, 0, &mar, &e) < 0) fail_msg("%s", e.msg);
+    /* January now: D1 split floor(200001 x 3333 / 10000) = 66660 for Ana and Ben, Cy the
+     * remaining 66681. Ana 6666, paid 3333: +3333. Ben 6666 + D2's 20000 = 26666, paid
+     * 23333: +3333. Mia 6666 + 6666 + round(6668.1) = 6668 + 20000 = 40000, paid 30000:
+     * +10000. Olly nothing, paid 5000: -5000.
+     * February now: Ana 40000, paid 30000: +10000; Mia 40000, paid 30000: +10000; Olly
+     * nothing, paid 15000: -15000; Ben none.
+     * March has no deals: its payouts are the corrections, summed per person. */
+    assert_int_equal(sum(db, SQL_CORRECTIONS, mar), 7);
+    assert_int_equal(payout_of(db, mar, t.ana), 3333 + 10000);
+    assert_int_equal(payout_of(db, mar, t.ben), 3333);
+    assert_int_equal(payout_of(db, mar, t.mia), 10000 + 10000);
+    assert_int_equal(payout_of(db, mar, t.olly), -5000 - 15000);
+    assert_int_equal(sum(db, SQL_RUN_TOTAL, mar), 13333 + 3333 + 20000 - 20000);
+    /* one row each; Olly's has no attainment (he has no quota on the plan now) and nothing
+     * paid to date in this run's reckoning */
+    assert_int_equal(sum(db, "SELECT COUNT(*) FROM comp_payouts WHERE run_id = $1", mar), 4);
+    if (store_int_query(db,
+                        "SELECT COUNT(*) FROM comp_payouts WHERE run_id = $1 AND person_id = $2"
+                        " AND attainment_bp = -1 AND paid_to_date_minor = 0 AND earned_minor ="
+                        " -20000",
+                        PARAMS(SV_INT(mar), SV_INT(t.olly)), &rows, &e) < 0)
+        fail_msg("%s", e.msg);
+    assert_int_equal(rows, 1);
+    testdb_close(db);
+}
+
 /* The monthly plan with a 30-day clawback window, 10% flat to quota, 20% above. */
 static const char PLAN_CLAWBACK[] =
     "{\"name\": \"AE clawback\", \"currency\": \"USD\", \"effective_from\": \"2026-01-01\","
@@ -1007,6 +1064,7 @@ int main(void)
         TESTDB_BOTH(test_splits_rollup_overlay),
         TESTDB_BOTH(test_splits_refused),
         TESTDB_BOTH(test_correction_after_close),
+        TESTDB_BOTH(test_corrections_summed),
         TESTDB_BOTH(test_clawback_from_pipeline),
         TESTDB_BOTH(test_audit),
         TESTDB_BOTH(test_dispute_keeps_its_line),
