@@ -168,8 +168,11 @@ export async function screenshot(page, name, { fullPage = false } = {}) {
   return file;
 }
 
-/** Copy a screenshot to a committed place (docs/screenshots/). */
+/** Copy a screenshot to a committed place (docs/screenshots/), when asked to with
+ * REINS_PUBLISH_SCREENSHOTS=1: every run renders a few pixels differently, and a test run
+ * should not leave the working tree changed. Returns the target, or null when not asked. */
 export function publish(file, relTarget) {
+  if (process.env.REINS_PUBLISH_SCREENSHOTS !== '1') return null;
   const target = path.join(ROOT, relTarget);
   mkdirSync(path.dirname(target), { recursive: true });
   copyFileSync(file, target);
