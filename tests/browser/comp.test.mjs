@@ -38,6 +38,10 @@ test('a seller reads their explained statement and estimates a deal', async () =
   await page.goBack();
   await card.locator('.comp-statement').waitFor();
 
+  // no amount: said at the field, before any request
+  await card.getByRole('button', { name: 'Estimate' }).click();
+  await card.locator('[data-field="amount"] .field-error', { hasText: 'Type an amount, like 10,000.' }).waitFor();
+  assert.equal(await card.getByLabel('Deal amount').getAttribute('aria-invalid'), 'true');
   await card.getByLabel('Deal amount').fill('10,000');
   await card.getByRole('button', { name: 'Estimate' }).click();
   await card.locator('.comp-estimate-result', { hasText: 'would earn' }).waitFor();
@@ -53,6 +57,8 @@ test('a seller reads their explained statement and estimates a deal', async () =
   // dispute the first line: the form closes into the dispute's text
   const first = card.locator('.comp-lines li').first();
   await first.getByText('Dispute this line').click();
+  await first.getByRole('button', { name: 'Send' }).click(); // nothing said yet: refused at the field
+  await first.locator('[data-field="comment"] .field-error', { hasText: 'Say what is wrong with this line.' }).waitFor();
   await first.getByLabel('Why this line is wrong').fill('This was a renewal, not new business.');
   await first.getByRole('button', { name: 'Send' }).click();
   await first.locator('.comp-dispute', { hasText: 'Disputed: This was a renewal, not new business.' }).waitFor();

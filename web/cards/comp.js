@@ -4,32 +4,44 @@
 // what the next deal would earn; any earlier period's statement is a choice away.
 import { h } from '../dom.js';
 import { registerCard } from '../home-cards.js';
+import { busy, clearErrors, field, showError } from '../ui.js';
 import { formatBp, formatMoney, parseMoney } from '../quotas.js';
 
 function estimator(ctx, st) {
-  const input = h('input', { type: 'text', inputmode: 'decimal', 'aria-label': 'Deal amount', placeholder: 'e.g. 10,000', class: 'comp-estimate-amount' });
+  const amount = field({ label: 'Deal amount', name: 'amount', attrs: { inputmode: 'decimal', placeholder: 'e.g. 10,000', class: 'comp-estimate-amount' } });
   // optional: a SPIF on a product or deal type pays only on deals that have it
-  const product = h('input', { type: 'text', 'aria-label': 'Product', placeholder: 'Product (optional)', maxlength: 255, class: 'comp-estimate-product' });
-  const type = h('input', { type: 'text', 'aria-label': 'Deal type', placeholder: 'Deal type (optional)', maxlength: 255, class: 'comp-estimate-type' });
+  const product = field({ label: 'Product', name: 'product', attrs: { maxlength: 255, placeholder: 'optional', class: 'comp-estimate-product' } });
+  const type = field({ label: 'Deal type', name: 'deal_type', attrs: { maxlength: 255, placeholder: 'optional', class: 'comp-estimate-type' } });
   const out = h('p', { class: 'muted comp-estimate-result', 'aria-live': 'polite' });
   const go = async (e) => {
     e.preventDefault();
-    const amount = parseMoney(input.value);
-    if (!amount) {
-      out.textContent = 'Type an amount, like 10,000.';
+    clearErrors(form);
+    out.textContent = '';
+    const minor = parseMoney(amount.control.value);
+    if (!minor) {
+      showError(form, { field: 'amount', message: 'Type an amount, like 10,000' });
       return;
     }
-    const p = product.value.trim();
-    const t = type.value.trim();
-    try {
-      const r = await ctx.api.get(`/comp/estimate?plan_id=${st.plan_id}&period=${encodeURIComponent(st.period)}&amount_minor=${amount}&person_id=${st.person_id}&product=${encodeURIComponent(p)}&deal_type=${encodeURIComponent(t)}`);
-      const what = [p, t].filter(Boolean).join(', ');
-      out.textContent = `A deal of ${formatMoney(amount, st.currency)}${what ? ` (${what})` : ''} closed this period would earn ${formatMoney(r.earns_minor, st.currency)}.`;
-    } catch (err) {
-      out.textContent = err.message || 'The estimate failed.';
-    }
+    const p = product.control.value.trim();
+    const t = type.control.value.trim();
+    await busy(form, async () => {
+      try {
+        const r = await ctx.api.get(`/comp/estimate?plan_id=${st.plan_id}&period=${encodeURIComponent(st.period)}&amount_minor=${minor}&person_id=${st.person_id}&product=${encodeURIComponent(p)}&deal_type=${encodeURIComponent(t)}`);
+        const what = [p, t].filter(Boolean).join(', ');
+        out.textContent = `A deal of ${formatMoney(minor, st.currency)}${what ? ` (${what})` : ''} closed this period would earn ${formatMoney(r.earns_minor, st.currency)}.`;
+      } catch (err) {
+        showError(form, err, { amount_minor: 'amount' });
+      }
+    });
   };
-  return h('form', { class: 'comp-estimate', onsubmit: go }, h('label', null, 'What would my next deal earn? ', input), ' ', product, ' ', type, ' ', h('button', { type: 'submit' }, 'Estimate'), out);
+  const form = h(
+    'form',
+    { class: 'comp-estimate', novalidate: true, onsubmit: go },
+    h('fieldset', { class: 'field' }, h('legend', null, 'What would my next deal earn?'), h('div', { class: 'comp-estimate-fields' }, amount, product, type), h('p', { class: 'hint' }, 'Product and deal type change the answer only where a SPIF pays on them.')),
+    h('button', { type: 'submit', class: 'button' }, 'Estimate'),
+    out,
+  );
+  return form;
 }
 
 const disputeText = (d) => (d.status === 'resolved' ? `Dispute resolved: ${d.resolution}` : `Disputed: ${d.comment}`);
@@ -40,18 +52,26 @@ function disputeOf(ctx, st, line) {
   const d = st.disputes.filter((x) => x.line_no === line.line_no && !x.line_changed).pop();
   if (d) return h('p', { class: 'muted comp-dispute' }, disputeText(d));
   if (!ctx.me || ctx.me.id !== st.person_id) return null;
-  const text = h('input', { type: 'text', 'aria-label': 'Why this line is wrong', maxlength: 2000 });
-  const note = h('span', { class: 'muted', 'aria-live': 'polite' });
+  const text = field({ label: 'Why this line is wrong', name: 'comment', required: true, attrs: { maxlength: 2000 }, hint: 'Your admin sees this with the line, and answers here.' });
   const send = async (e) => {
     e.preventDefault();
-    try {
-      await ctx.api.post('/comp/disputes', { run_id: st.run_id, line_no: line.line_no, comment: text.value });
-      form.replaceWith(h('p', { class: 'muted comp-dispute' }, `Disputed: ${text.value}`));
-    } catch (err) {
-      note.textContent = err.message || 'The dispute was not sent.';
+    clearErrors(box);
+    const comment = text.control.value.trim();
+    if (!comment) {
+      showError(box, { field: 'comment', message: 'Say what is wrong with this line' });
+      return;
     }
+    await busy(box, async () => {
+      try {
+        await ctx.api.post('/comp/disputes', { run_id: st.run_id, line_no: line.line_no, comment });
+        form.replaceWith(h('p', { class: 'muted comp-dispute' }, `Disputed: ${comment}`));
+      } catch (err) {
+        showError(box, err);
+      }
+    });
   };
-  const form = h('details', { class: 'comp-dispute' }, h('summary', null, 'Dispute this line'), h('form', { onsubmit: send }, text, ' ', h('button', { type: 'submit' }, 'Send'), note));
+  const box = h('form', { novalidate: true, onsubmit: send }, text, h('button', { type: 'submit', class: 'button button-small' }, 'Send'));
+  const form = h('details', { class: 'comp-dispute' }, h('summary', null, 'Dispute this line'), box);
   return form;
 }
 
