@@ -93,7 +93,7 @@ static const char SQL_LINES_INSERT[] =
     " explanation, corrects_run_id) VALUES ";
 static const char SQL_PAYOUTS_INSERT[] =
     "INSERT INTO comp_payouts (run_id, person_id, earned_minor, paid_to_date_minor, payout_minor,"
-    " attainment_bp) VALUES ";
+    " attainment_bp, corrections_minor) VALUES ";
 static const char SQL_RUN_GET[] =
     "SELECT plan_id, period, status, closed_runs_seen FROM comp_runs WHERE id = $1";
 static const char SQL_RUNS_CLOSED[] =
@@ -105,12 +105,12 @@ static const char SQL_OPEN_BEFORE[] =
 static const char SQL_CLOSED_BEFORE[] =
     "SELECT id, period FROM comp_runs WHERE plan_id = $1 AND status = 'closed' AND period < $2"
     " ORDER BY period";
-/* What was paid for closed run $1's period: its own lines, not the corrections of earlier
- * periods it carried, and the corrections of it in later closed runs. */
+/* What was paid for closed run $1's period: its own lines (its payouts less the corrections
+ * of earlier periods they carried), and the corrections of it in later closed runs. */
 static const char SQL_PAID_FOR_RUN[] =
     "SELECT person_id, SUM(amount_minor) FROM ("
-    " SELECT l.person_id, l.amount_minor FROM comp_lines l"
-    "  WHERE l.run_id = $1 AND l.corrects_run_id IS NULL"
+    " SELECT person_id, payout_minor - corrections_minor AS amount_minor FROM comp_payouts"
+    "  WHERE run_id = $1"
     " UNION ALL SELECT l.person_id, l.amount_minor FROM comp_lines l"
     "  JOIN comp_runs r ON r.id = l.run_id WHERE l.corrects_run_id = $1 AND r.status = 'closed'"
     ") paid GROUP BY person_id";
@@ -1258,7 +1258,7 @@ static int store_run_lines(struct store *db, int64_t run_id, const struct comp_d
     struct correction_sum *sums;
     size_t nsums = corrections_sum(c, nc, &sums, a);
     struct store_batch payouts;
-    store_batch_init(&payouts, db, SQL_PAYOUTS_INSERT, 6);
+    store_batch_init(&payouts, db, SQL_PAYOUTS_INSERT, 7);
     for (size_t i = 0; i < res->npayouts && rc >= 0; i++) {
         const struct comp_payout *p = &res->payouts[i];
         if (p->month != month) continue;
@@ -1270,7 +1270,7 @@ static int store_run_lines(struct store *db, int64_t run_id, const struct comp_d
         rc = store_batch_add(&payouts,
                              PARAMS(SV_INT(run_id), SV_INT(d->person_ids[p->person]),
                                     SV_INT(p->earned + fix), SV_INT(p->paid_to_date),
-                                    SV_INT(p->payout + fix), SV_INT(p->attainment_bp)),
+                                    SV_INT(p->payout + fix), SV_INT(p->attainment_bp), SV_INT(fix)),
                              e);
     }
     /* people with corrections only (nothing of their own this period), in the order their
@@ -1285,7 +1285,7 @@ static int store_run_lines(struct store *db, int64_t run_id, const struct comp_d
         total += fix;
         rc = store_batch_add(&payouts,
                              PARAMS(SV_INT(run_id), SV_INT(only[i]->person_id), SV_INT(fix),
-                                    SV_INT(0), SV_INT(fix), SV_INT(-1)),
+                                    SV_INT(0), SV_INT(fix), SV_INT(-1), SV_INT(fix)),
                              e);
     }
     rc = store_batch_end(&payouts, rc, e);

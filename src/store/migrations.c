@@ -692,6 +692,18 @@ const struct migration migrations[] = {
     {15, "comp_lines: the corrections of a closed run, found by the run they correct",
      "CREATE INDEX comp_lines_corrects ON comp_lines(corrects_run_id)"
      " WHERE corrects_run_id IS NOT NULL;\n"},
+    /* What a closed run paid a person for its own period is its payout less the corrections
+     * of earlier periods it carried. Summing its lines for that instead read every line of
+     * every closed run on each payout run: a month of an org of 2,000 sellers is 100,000 to
+     * 180,000 lines, and December after eleven closes spent about 1 s of 2.4 s there
+     * (bench/comp-model). Rows written before this carry their corrections' sum from their
+     * correction lines. */
+    {16, "comp_payouts: the corrections of closed periods each payout carries",
+     "ALTER TABLE comp_payouts ADD COLUMN corrections_minor BIGINT NOT NULL DEFAULT 0;\n"
+     "UPDATE comp_payouts SET corrections_minor = (SELECT COALESCE(SUM(l.amount_minor), 0)"
+     " FROM comp_lines l WHERE l.run_id = comp_payouts.run_id"
+     " AND l.person_id = comp_payouts.person_id AND l.corrects_run_id IS NOT NULL)"
+     " WHERE run_id IN (SELECT run_id FROM comp_lines WHERE corrects_run_id IS NOT NULL);\n"},
 };
 
 const int migrations_count = (int)(sizeof migrations / sizeof migrations[0]);

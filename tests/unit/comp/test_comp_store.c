@@ -15,6 +15,7 @@
 #include "core/mem.h"
 #include "demo/demo.h"
 #include "quotas/quotas.h"
+#include "store/migrate.h"
 
 /* Monthly quota, paid monthly: 10% up to quota, 20% above it (marginal). */
 static const char PLAN[] =
@@ -579,6 +580,50 @@ static void test_correction_after_close(void **state)
     testdb_close(db);
 }
 
+/* A database from before migration 16, whose closed runs carried corrections: the migration
+ * gives each payout the corrections it carried, so the next run does not pay them again. */
+static void test_corrections_migrated(void **state)
+{
+    struct store *db = testdb_open(state);
+    struct team t = make_team(db);
+    struct err e = {0};
+    int64_t jan = 0, feb = 0, mar = 0;
+    if (comp_payout_run(db, t.plan, "2026-01", 0, 10, 0, &jan, &e) < 0) fail_msg("%s", e.msg);
+    assert_int_equal(comp_run_close(db, jan, 0, 11, 0, &e), 0);
+    struct comp_split half[] = {{t.ben, COMP_ROLE_DIRECT, 5000}, {t.ana, COMP_ROLE_DIRECT, 5000}};
+    assert_int_equal(comp_splits_set(db, t.d2, half, 2, 0, 12, 0, &e), 0);
+    /* February carries January's corrections, Ana +10000 and Ben -10000 (as in
+     * test_correction_after_close), and closes */
+    if (comp_payout_run(db, t.plan, "2026-02", 0, 13, 0, &feb, &e) < 0) fail_msg("%s", e.msg);
+    assert_int_equal(comp_run_close(db, feb, 0, 14, 0, &e), 0);
+    /* as a database written before migration 16 was */
+    if (store_run(db, "ALTER TABLE comp_payouts DROP COLUMN corrections_minor", NO_PARAMS, NULL,
+                  &e) < 0 ||
+        store_run(db, "DELETE FROM schema_migrations WHERE version = 16", NO_PARAMS, NULL, &e) < 0)
+        fail_msg("%s", e.msg);
+    int applied = 0;
+    if (migrate_apply(db, &applied, &e) < 0) fail_msg("%s", e.msg);
+    assert_int_equal(applied, 1);
+    static const char carried[] =
+        "SELECT corrections_minor FROM comp_payouts WHERE run_id = $1 AND person_id = $2";
+    int64_t v = 0;
+    assert_int_equal(store_int_query(db, carried, PARAMS(SV_INT(feb), SV_INT(t.ana)), &v, &e), 0);
+    assert_int_equal(v, 10000);
+    assert_int_equal(store_int_query(db, carried, PARAMS(SV_INT(feb), SV_INT(t.ben)), &v, &e), 0);
+    assert_int_equal(v, -10000);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_payouts WHERE corrections_minor"
+                                       " <> 0"),
+                     2);
+    /* March: January's difference was paid in February and February pays what it earned: no
+     * correction (without the corrections carried, February would seem to have paid Ana
+     * 100.00 and Ben -100.00 for its own period, and March would take them back) */
+    if (comp_payout_run(db, t.plan, "2026-03", 0, 15, 0, &mar, &e) < 0) fail_msg("%s", e.msg);
+    assert_int_equal(sum(db, SQL_CORRECTIONS, mar), 0);
+    assert_int_equal(payout_of(db, mar, t.ana), 0);
+    assert_int_equal(payout_of(db, mar, t.ben), 0);
+    testdb_close(db);
+}
+
 /* Corrections of several closed periods come to one payout per person, and a person no
  * longer on the plan gets a payout row of corrections alone. */
 static void test_corrections_summed(void **state)
@@ -1065,6 +1110,7 @@ int main(void)
         TESTDB_BOTH(test_splits_refused),
         TESTDB_BOTH(test_correction_after_close),
         TESTDB_BOTH(test_corrections_summed),
+        TESTDB_BOTH(test_corrections_migrated),
         TESTDB_BOTH(test_clawback_from_pipeline),
         TESTDB_BOTH(test_audit),
         TESTDB_BOTH(test_dispute_keeps_its_line),
