@@ -4,8 +4,9 @@
  *
  * DB holds the org gen.awk wrote and `reins import` loaded (people, quotas, won deals).
  * This puts PLAN on every seller, manager and director from 2025-01-01, splits every
- * seventh deal 60/40 with the next seller and gives every eleventh an overlay (one
- * transaction), then times, best and median of RUNS each:
+ * seventh deal 60/40 with another seller and gives every eleventh an overlay (a splits CSV
+ * file through comp_splits_import_csv, timed once), then times, best and median of RUNS
+ * each:
  *   - comp_model(DRAFT, "2025"): the draft and the current plan on the whole year, what
  *     POST /api/v1/comp/plans/model answers;
  *   - comp_model(DRAFT, "2025-Q4"): the same on a quarter;
@@ -26,6 +27,7 @@
 #include "comp/comp_model.h"
 #include "comp/comp_store.h"
 #include "core/err.h"
+#include "people/people.h"
 #include "store/migrate.h"
 #include "store/store.h"
 
@@ -88,46 +90,97 @@ static int64_t *ids_of(struct store *db, const char *sql, size_t *n)
     return v;
 }
 
-/* The plan on everyone with a quota, and the deals' splits: all in one transaction. */
+/* Each person's email, by id: ids[i] has emails[i]. */
+struct emails {
+    int64_t *ids;
+    char **emails;
+    size_t n;
+};
+
+static const char *email_of(const struct emails *m, int64_t id)
+{
+    size_t lo = 0, hi = m->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->ids[mid] == id) return m->emails[mid];
+        if (m->ids[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    fprintf(stderr, "model_bench: person %lld has no email\n", (long long)id);
+    exit(1);
+}
+
+/* The plan on everyone with a quota (one transaction), then the deals' splits from a CSV
+ * file, as sales ops bring them from the CRM (`reins import splits`), timed. */
 static int64_t set_up(struct store *db, const char *plan, size_t plan_len)
 {
     struct err e = {0};
     int64_t plan_id;
-    size_t npayees, nsellers, ndeals;
+    size_t npayees, nsellers, ndeals, nowners;
     if (store_begin(db, &e) < 0) die("begin", &e);
     if (comp_plan_store(db, plan, plan_len, 1, 0, 0, &plan_id, NULL, &e) < 0) die("plan", &e);
     int64_t *payees = ids_of(db, "SELECT DISTINCT person_id FROM quotas ORDER BY 1", &npayees);
     for (size_t i = 0; i < npayees; i++)
         if (comp_assign(db, plan_id, payees[i], "2025-01-01", NULL, 1, 0, 0, NULL, &e) < 0)
             die("assign", &e);
+    if (store_commit(db, &e) < 0) die("commit", &e);
     int64_t *sellers =
         ids_of(db, "SELECT id FROM people WHERE title = 'Account Executive' ORDER BY 1", &nsellers);
     int64_t *deals = ids_of(db, "SELECT id FROM opportunities ORDER BY 1", &ndeals);
-    size_t nsplit = 0;
+    int64_t *owners = ids_of(db, "SELECT owner_id FROM opportunities ORDER BY id", &nowners);
+    struct emails m = {0};
+    m.ids = ids_of(db, "SELECT id FROM people ORDER BY id", &m.n);
+    m.emails = calloc(m.n, sizeof *m.emails);
+    struct store_rows *r;
+    if (store_query(db, "SELECT email FROM people ORDER BY id", NO_PARAMS, &r, &e) < 0)
+        die("emails", &e);
+    for (size_t i = 0; i < m.n && store_next(r, &e) > 0; i++)
+        m.emails[i] = strdup(store_text(r, 0));
+    store_rows_free(r);
+    /* every 7th deal split 60/40 with another seller, every 11th with an overlay */
+    size_t nsplit = 0, nlines = 0, cap = 1 << 20, len = 0;
+    char *csv = malloc(cap);
+    len += (size_t)snprintf(csv, cap, "deal_id,email,kind,share_bp\n");
     for (size_t i = 0; i < ndeals && nsellers > 2; i++) {
         if (i % 7 && i % 11) continue;
-        int64_t owner;
-        if (comp_deal_owner(db, deals[i], &owner, &e) < 0) die("owner", &e);
+        int64_t owner = owners[i];
         int64_t partner = sellers[(i * 31) % nsellers] == owner ? sellers[(i * 31 + 1) % nsellers]
                                                                 : sellers[(i * 31) % nsellers];
-        struct comp_split s[3];
-        size_t n = 0;
+        if (cap - len < 1024) csv = realloc(csv, cap *= 2);
+        long long d = (long long)deals[i];
         if (i % 7 == 0) {
-            s[n++] = (struct comp_split){owner, COMP_ROLE_DIRECT, 6000};
-            s[n++] = (struct comp_split){partner, COMP_ROLE_DIRECT, 4000};
+            len +=
+                (size_t)snprintf(csv + len, cap - len, "%lld,%s,direct,6000\n%lld,%s,direct,4000\n",
+                                 d, email_of(&m, owner), d, email_of(&m, partner));
+            nlines += 2;
         }
-        if (i % 11 == 0)
-            s[n++] = (struct comp_split){sellers[i % nsellers], COMP_ROLE_OVERLAY, 10000};
-        if (comp_splits_set(db, deals[i], s, n, 1, 0, 0, &e) < 0) die("splits", &e);
+        if (i % 11 == 0) {
+            len += (size_t)snprintf(csv + len, cap - len, "%lld,%s,overlay,10000\n", d,
+                                    email_of(&m, sellers[i % nsellers]));
+            nlines++;
+        }
         nsplit++;
     }
-    if (store_commit(db, &e) < 0) die("commit", &e);
     printf("  set up: plan %lld on %zu people with quotas; %zu of %zu deals split or with an "
            "overlay\n",
            (long long)plan_id, npayees, nsplit, ndeals);
+    struct import_result res;
+    double t = now_ms();
+    if (comp_splits_import_csv(db, csv, len, NULL, 0, 0, &res, &e) < 0) die("splits import", &e);
+    printf("  splits import, %zu lines for %zu deals, one file:  %7.0f ms\n", nlines, nsplit,
+           now_ms() - t);
+    import_result_release(&res);
+    for (size_t i = 0; i < m.n; i++)
+        free(m.emails[i]);
+    free(m.emails);
+    free(m.ids);
+    free(csv);
     free(payees);
     free(sellers);
     free(deals);
+    free(owners);
     return plan_id;
 }
 

@@ -17,6 +17,7 @@ int cmd_import(int argc, char **argv, const char *db_url)
     if (argc > 1 && (!strcmp(argv[1], "opportunities") || !strcmp(argv[1], "accounts")))
         return cmd_import_crm(argc, argv, db_url);
     if (argc > 1 && !strcmp(argv[1], "quotas")) return cmd_import_quotas(argc, argv, db_url);
+    if (argc > 1 && !strcmp(argv[1], "splits")) return cmd_import_splits(argc, argv, db_url);
     struct opt opts[] = {{0}};
     const char *pos[2];
     int help;
@@ -26,7 +27,8 @@ int cmd_import(int argc, char **argv, const char *db_url)
         printf("usage: reins [--db URL] import people FILE.csv\n"
                "       reins [--db URL] import opportunities|accounts --source salesforce|hubspot"
                " FILE.csv\n"
-               "       reins [--db URL] import quotas FILE.csv\n\n"
+               "       reins [--db URL] import quotas FILE.csv\n"
+               "       reins [--db URL] import splits [--source salesforce|hubspot] FILE.csv\n\n"
                "Import people from a CSV file (columns: name, email, title, manager_email,\n"
                "team, start_date, status; see docs/api.md). A person already known by email\n"
                "is updated. Every bad line is reported with its number and field, and\n"

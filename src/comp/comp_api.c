@@ -9,6 +9,8 @@
 #include "comp/comp_model.h"
 #include "comp/comp_store.h"
 #include "core/text.h"
+#include "people/people.h"
+#include "pipeline/pipeline.h"
 
 /* A required positive integer query argument; REINS_EINVAL naming it otherwise. */
 static int query_id(struct api_call *call, const char *name, int64_t *out)
@@ -233,6 +235,27 @@ static void get_splits(struct api_call *call)
 
 #define SPLITS_MAX 50
 
+/* A CSV file of many deals' splits (comp_splits_import_csv); ?source=salesforce|hubspot
+ * names deals by the CRM's ids. All or nothing: 400 with every bad line. */
+static void import_splits(struct api_call *call)
+{
+    const char *source = http_query(call->req, "source");
+    int crm = source && *source ? crm_source_parse(source) : 0;
+    if (crm < 0) {
+        err_field(&call->err, REINS_EINVAL, "source", "query source: salesforce or hubspot");
+        api_fail(call);
+        return;
+    }
+    struct import_result res;
+    int rc = comp_splits_import_csv(
+        call->db, call->req->body, call->req->body_len,
+        source && *source ? crm_source_name((enum crm_source)crm) : NULL, (int64_t)time(NULL),
+        call->who.user_id, &res, &call->err);
+    api_reply_import(call, rc, &res,
+                     json_pack("{s:i, s:i}", "created", res.created, "updated", res.updated));
+    import_result_release(&res);
+}
+
 /* {"splits": [{"person_id", "kind", "share_bp"}]}; an empty list credits the owner. */
 static int read_splits(struct api_call *call, json_t *body, struct comp_split *s, size_t *n)
 {
@@ -411,6 +434,7 @@ const struct route comp_routes[] = {
     {"POST", "/api/v1/comp/disputes/{id}/resolve", resolve_dispute, ROUTE_ADMIN},
     {"GET", "/api/v1/comp/deals/{id}/splits", get_splits, 0},
     {"PUT", "/api/v1/comp/deals/{id}/splits", set_splits, 0},
+    {"POST", "/api/v1/import/splits", import_splits, ROUTE_ADMIN | ROUTE_BIG_BODY},
     {"GET", "/api/v1/comp/audit", audit, ROUTE_ADMIN},
     {"POST", "/api/v1/comp/fx-rates", set_fx_rate, ROUTE_ADMIN},
     {"GET", "/api/v1/comp/fx-rates", fx_rates, ROUTE_ADMIN},

@@ -193,6 +193,20 @@ int comp_splits_get(struct store *db, int64_t deal_id, json_t **out, struct err 
 int comp_splits_set(struct store *db, int64_t deal_id, const struct comp_split *s, size_t n,
                     int in_tx, int64_t now, int64_t user_id, struct err *e);
 
+/* Set many deals' splits from CSV text, all or nothing. Columns (a header, in any order):
+ * deal_id (reins's id) or, when `source` names the CRM the deals were imported from
+ * ("salesforce", "hubspot"), external_id (the CRM's id); email (the person credited);
+ * kind (direct, the default, or overlay); share_bp (1 to 10000, default 10000). Every deal
+ * in the file gets exactly the splits of its lines, its earlier ones replaced; deals not
+ * in it keep theirs. The rules are comp_splits_set's. When any line is bad nothing is
+ * written, every bad line is in out->problems (line and field) and REINS_EINVAL is
+ * returned. out->created counts the deals that had no splits before, out->updated the
+ * others; each writes an audit row as comp_splits_set does. */
+struct import_result;
+int comp_splits_import_csv(struct store *db, const char *data, size_t len, const char *source,
+                           int64_t now, int64_t user_id, struct import_result *out,
+                           struct err *e);
+
 /* ---- the audit log ---- */
 
 /* Add a row (in the caller's transaction): `action` like "run.close", the object's

@@ -3,7 +3,9 @@
 // log for admins. Each refusal sits beside the success it differs from.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { ORG, call, cleanup, csvRecords, expectStatus, isError, setup } from './lib.mjs';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ORG, call, cleanup, csvRecords, expectStatus, isError, reins, setup, tempDir } from './lib.mjs';
 
 // Flat 10% on a monthly quota; roll-up counted for managers with a quota.
 const PLAN = {
@@ -12,11 +14,11 @@ const PLAN = {
     tiers: [{ from_bp: 0, rate_ppm: 100000 }] }],
 };
 
-let base, admin, P, plan, w1;
+let base, admin, P, plan, w1, dbUrl;
 const S = {};
 before(async () => {
   let org;
-  ({ base, org } = await setup({ users: ['vp', 'm1', 'm2', 's1a', 's1b'] }));
+  ({ base, org, dbUrl } = await setup({ users: ['vp', 'm1', 'm2', 's1a', 's1b'] }));
   admin = org.admin;
   P = org.people;
   for (const h of ['vp', 'm1', 'm2', 's1a', 's1b']) S[h] = await org.as(h);
@@ -172,4 +174,54 @@ test('plan modelling: admins run a draft against the current plan on a past peri
   assert.deepEqual(Object.keys(m.people[0].facts).sort(), ['kudos_received', 'last_goal_checkin', 'last_kudos_at', 'open_goals', 'top_performer']);
   assert.equal(m.people[0].facts.top_performer, false);
   assert.equal(expectStatus(await get(admin, '/comp/audit?object=run'), 200).audit.length, runsBefore);
+});
+
+test('splits import: admins set many deals\' splits from a CSV file by the CRM\'s ids; a bad line sets none', async () => {
+  const csv = (lines) => ['external_id,email,kind,share_bp', ...lines, ''].join('\n');
+  const importSplits = (session, text, source = 'salesforce') =>
+    call(base, 'POST', `/import/splits${source ? `?source=${source}` : ''}`, { session, raw: text, headers: { 'content-type': 'text/csv' } });
+  const good = csv([`W1,${ORG.s1a.email},direct,6000`, `W1,${ORG.s1b.email},direct,4000`, `W2,${ORG.s1b.email},,`, `W2,${ORG.m1.email},overlay,5000`]);
+  isError(await importSplits(S.m1, good), 403, 'forbidden'); // a manager sets splits deal by deal, not by file
+  isError(await importSplits(S.s1a, good), 403, 'forbidden');
+  isError(await importSplits(admin, good, 'oracle'), 400, 'invalid', 'source');
+  const w2 = expectStatus(await call(base, 'GET', '/opportunities', { session: admin }), 200).opportunities.find((d) => d.name === 'Deal W2').id;
+  const before = expectStatus(await get(admin, `/comp/deals/${w1}/splits`), 200).splits;
+  // an unknown person on W2, and W1's direct shares at 90%: both named, nothing set
+  const bad = await importSplits(admin, csv([`W1,${ORG.s1a.email},direct,5000`, `W1,${ORG.s1b.email},direct,4000`, 'W2,nobody@example.com,direct,10000', `W9,${ORG.s1a.email},direct,10000`]));
+  isError(bad, 400, 'invalid');
+  assert.deepEqual(bad.body.lines.map((l) => [l.line, l.field]).sort(), [[2, 'share_bp'], [4, 'email'], [5, 'external_id']]);
+  assert.deepEqual(expectStatus(await get(admin, `/comp/deals/${w1}/splits`), 200).splits, before);
+  // without the source, external ids name nothing: the header is refused
+  isError(await importSplits(admin, good, ''), 400, 'invalid');
+
+  const done = expectStatus(await importSplits(admin, good), 200);
+  assert.equal(done.created + done.updated, 2);
+  const pick = (s) => s.map((x) => [x.person_id, x.kind, x.share_bp]);
+  assert.deepEqual(pick(expectStatus(await get(admin, `/comp/deals/${w1}/splits`), 200).splits), [[P.s1a.id, 'direct', 6000], [P.s1b.id, 'direct', 4000]]);
+  assert.deepEqual(pick(expectStatus(await get(admin, `/comp/deals/${w2}/splits`), 200).splits), [[P.s1b.id, 'direct', 10000], [P.m1.id, 'overlay', 5000]]);
+  // each deal's change is in the audit log, as a change by hand is
+  const audit = expectStatus(await get(admin, `/comp/audit?object=deal&object_id=${w2}`), 200).audit;
+  assert.equal(audit[0].action, 'splits.set');
+  assert.equal(audit[0].summary.via, 'import');
+  assert.deepEqual(pick(audit[0].summary.after), [[P.s1b.id, 'direct', 10000], [P.m1.id, 'overlay', 5000]]);
+});
+
+test('reins import splits: the same rules from the command line', async () => {
+  const dir = tempDir();
+  const bad = path.join(dir, 'bad.csv');
+  writeFileSync(bad, `external_id,email,share_bp\nW1,nobody@test.example,10000\nW2,${ORG.s1a.email},9000\n`);
+  const before = expectStatus(await get(admin, `/comp/deals/${w1}/splits`), 200).splits;
+  const r1 = reins(['--db', dbUrl, 'import', 'splits', '--source', 'salesforce', bad]);
+  assert.equal(r1.status, 1, r1.stderr);
+  assert.match(r1.stderr, /bad\.csv line 2: field email: 'nobody@test\.example' is not a known person/);
+  assert.match(r1.stderr, /bad\.csv line 3: field share_bp: the deal's direct shares \(lines from 3\) come to 9000 bp/);
+  assert.deepEqual(expectStatus(await get(admin, `/comp/deals/${w1}/splits`), 200).splits, before);
+  const good = path.join(dir, 'good.csv');
+  writeFileSync(good, `external_id,email\nW1,${ORG.s1b.email}\n`);
+  const r2 = reins(['--db', dbUrl, 'import', 'splits', '--source', 'salesforce', good]);
+  assert.equal(r2.status, 0, r2.stderr);
+  assert.match(r2.stdout, /splits set on 1 deal, 1 of which had splits before/);
+  assert.deepEqual(expectStatus(await get(admin, `/comp/deals/${w1}/splits`), 200).splits, [{ person_id: P.s1b.id, kind: 'direct', share_bp: 10000 }]);
+  assert.equal(reins(['--db', dbUrl, 'import', 'splits', '--source', 'oracle', good]).status, 2);
+  assert.equal(reins(['--db', dbUrl, 'import', 'splits']).status, 2);
 });

@@ -159,3 +159,35 @@ test('a seller opening the commission page sees that it is for administrators', 
   await page.getByText('This page is for administrators.').waitFor();
   await page.context().close();
 });
+
+test('an admin imports credit splits from a CSV file: a bad line is listed and sets nothing', async () => {
+  const page = await newPage(env.browser, env.url);
+  await login(page, env.logins.admin);
+  await page.getByRole('link', { name: 'Commission', exact: true }).click();
+  const card = page.locator('form.comp-splits-import');
+  await card.waitFor();
+  const deal = (await admin.get('/opportunities?status=won&limit=5000')).opportunities.find((d) => d.owner.id !== me.id);
+  const [a, b] = (await admin.get('/people')).people.filter((p) => p.id !== me.id);
+  const before = (await admin.get(`/comp/deals/${deal.id}/splits`)).splits;
+  const upload = async (lines) => {
+    const csv = ['deal_id,email,kind,share_bp', ...lines, ''].join('\n');
+    await card.getByLabel('Splits file (CSV)').setInputFiles({ name: 'splits.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await card.getByRole('button', { name: 'Import splits' }).click();
+  };
+
+  await card.getByRole('button', { name: 'Import splits' }).click(); // no file yet
+  await card.locator('[data-field="file"] .field-error', { hasText: 'Choose a CSV file first.' }).waitFor();
+  await upload([`${deal.id},${a.email},direct,6000`, `${deal.id},nobody@example.com,direct,4000`]);
+  const failure = card.locator('.import-error');
+  await failure.waitFor();
+  assert.match(await failure.innerText(), /Nothing was imported: 1 line needs fixing/);
+  assert.deepEqual(await failure.locator('tbody tr td').allInnerTexts(), ['3', 'email', "'nobody@example.com' is not a known person"]);
+  assert.deepEqual((await admin.get(`/comp/deals/${deal.id}/splits`)).splits, before);
+
+  await upload([`${deal.id},${a.email},direct,6000`, `${deal.id},${b.email},,4000`]);
+  await card.locator('.notice-success', { hasText: /^Splits set on 1 deal/ }).waitFor();
+  const after = (await admin.get(`/comp/deals/${deal.id}/splits`)).splits;
+  assert.deepEqual(after.map((s) => [s.person_id, s.kind, s.share_bp]), [[a.id, 'direct', 6000], [b.id, 'direct', 4000]]);
+  assert.deepEqual(unexpectedProblems(page, [400, 401]), []);
+  await page.context().close();
+});

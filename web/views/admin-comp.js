@@ -1,7 +1,8 @@
 // views/admin-comp.js -- admins: commission plans and payout runs (docs/api.md,
 // "Compensation"). Upload a plan (a new version of its name; a bad field is named by its
-// JSON path), put people on a plan version, run a payout period, look at each person's
-// payout, close a run (final), download payroll, and resolve disputes with a comment.
+// JSON path), put people on a plan version, import deals' credit splits from a CSV file, run
+// a payout period, look at each person's payout, close a run (final), download payroll, and
+// resolve disputes with a comment.
 import { h, replace } from '../dom.js';
 import { capitalise, withoutFieldPrefix } from '../api.js';
 import { pageHeader, field, showError, clearErrors, busy, announce, confirmDialog, loading, errorBox, empty } from '../ui.js';
@@ -67,6 +68,40 @@ function uploadCard(ctx, onDone) {
     } catch (err) {
       if (err.status === 401) return;
       replace(result, importFailure(err, 'the plan', 'line'), err.field ? h('p', { class: 'comp-error-field' }, 'Field: ', h('code', null, err.field)) : null);
+    }
+  });
+  return form;
+}
+
+// ---- credit splits from a file -----------------------------------------------------------
+
+/** Many deals' splits at once (POST /import/splits): each deal in the file gets exactly the
+ * splits of its lines; a file with a bad line sets none, and every bad line is listed. */
+function splitsCard(ctx) {
+  const file = field({ label: 'Splits file (CSV)', name: 'file', type: 'file', attrs: { accept: '.csv,text/csv' }, hint: 'Columns: deal_id (or external_id, below), email, kind (direct or overlay) and share_bp (6000 is 60%). A deal’s direct shares come to 10000, or it has none and its owner keeps the whole deal.' });
+  const source = field({ label: 'Deals named by', name: 'source', type: 'select', value: '', options: [
+    { value: '', label: 'deal_id: the deal’s id in reins' },
+    { value: 'salesforce', label: 'external_id: its Salesforce id' },
+    { value: 'hubspot', label: 'external_id: its HubSpot id' },
+  ] });
+  const result = h('div', { class: 'comp-splits-result' });
+  const form = h('form', { class: 'card form-card comp-splits-import', novalidate: true }, h('h2', null, 'Import credit splits'),
+    h('p', { class: 'small muted' }, 'For splits kept in the CRM or a spreadsheet. Deals not in the file keep theirs; nothing is set unless every line is good.'),
+    file, source, h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'button' }, 'Import splits')), result);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    replace(result);
+    const chosen = file.control.files[0];
+    if (!chosen) return showError(form, { field: 'file', message: 'Choose a CSV file first.' });
+    const crm = source.control.value;
+    try {
+      const answer = await busy(form, async () => ctx.api.postCsv(`/import/splits${crm ? `?source=${crm}` : ''}`, await chosen.text()), 'Importing…');
+      const deals = answer.created + answer.updated;
+      replace(result, h('p', { class: 'notice notice-success', role: 'status' }, `Splits set on ${count(deals, 'deal', 'deals')}${answer.updated ? `, replacing the splits ${answer.updated === 1 ? 'one of them' : `${answer.updated} of them`} had` : ''}.`));
+    } catch (err) {
+      if (err.status === 401) return;
+      replace(result, importFailure(err, chosen.name, 'line'));
     }
   });
   return form;
@@ -273,6 +308,7 @@ export async function render(root, ctx) {
   root.append(
     uploadCard(ctx, () => refresh()),
     h('section', { class: 'card comp-section' }, h('h2', null, 'Plans'), plansBox),
+    splitsCard(ctx),
     assignmentsBox,
     h('section', { class: 'card comp-section' }, h('h2', null, 'Payout runs'), runsBox),
     h('section', { class: 'card comp-section' }, h('h2', null, 'Disputes'), disputesBox),
