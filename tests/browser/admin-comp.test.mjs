@@ -182,6 +182,8 @@ test('an admin imports credit splits from a CSV file: a bad line is listed and s
   await failure.waitFor();
   assert.match(await failure.innerText(), /Nothing was imported: 1 line needs fixing/);
   assert.deepEqual(await failure.locator('tbody tr td').allInnerTexts(), ['3', 'email', "'nobody@example.com' is not a known person"]);
+  await card.scrollIntoViewIfNeeded();
+  await screenshot(page, 'admin-comp-splits');
   assert.deepEqual((await admin.get(`/comp/deals/${deal.id}/splits`)).splits, before);
 
   await upload([`${deal.id},${a.email},direct,6000`, `${deal.id},${b.email},,4000`]);
