@@ -170,9 +170,13 @@ static char *credit_name(struct comp_out *o, char *w, const struct comp_input *i
     const struct comp_credit *c = &in->credits[ci];
     w = FMT_LIT(w, "Deal ");
     w = comp_out_text(o, w, c->deal);
-    w = FMT_LIT(w, " (credit ");
-    w = comp_out_text(o, w, c->id);
-    w = FMT_LIT(w, ", closed ");
+    if (strcmp(c->id, c->deal)) {
+        w = FMT_LIT(w, " (credit ");
+        w = comp_out_text(o, w, c->id);
+        w = FMT_LIT(w, ", closed ");
+    } else { /* the product credits a deal under the deal's own id: said once */
+        w = FMT_LIT(w, " (closed ");
+    }
     w = fmt_date_memo(o, w, c->date);
     w = FMT_LIT(w, ", ");
     w = fmt_word(w, comp_role_name(c->role));

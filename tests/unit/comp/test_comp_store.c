@@ -476,6 +476,16 @@ static void test_splits_rollup_overlay(void **state)
                      3 + 1);
     assert_true(fixture_count(db, "SELECT COUNT(*) FROM comp_lines WHERE explanation LIKE"
                                   " '%33.33% split%'") >= 2);
+    /* a deal is named once: its id is the credit's too, not said twice */
+    char like[160];
+    snprintf(like, sizeof like,
+             "SELECT COUNT(*) FROM comp_lines WHERE explanation LIKE 'Deal %lld (closed"
+             " 2026-01-10, direct 33.33%% split)%%'",
+             (long long)t.d1);
+    assert_int_equal(fixture_count(db, like), 2); /* Ana's and Ben's */
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_lines WHERE explanation LIKE"
+                                       " '%(credit %'"),
+                     0);
     testdb_close(db);
 }
 
