@@ -46,6 +46,7 @@ static int named_cmp(const void *a, const void *b)
 
 static int64_t named_find(const struct named *v, size_t n, const char *name)
 {
+    if (!n) return 0; /* v is NULL then, which bsearch may not be given */
     struct named key = {name, 0};
     const struct named *hit = bsearch(&key, v, n, sizeof *v, named_cmp);
     return hit ? hit->id : 0;
@@ -80,7 +81,7 @@ static int lookups_load(struct store *db, const char *source, struct lookups *l,
     }
     store_rows_free(r);
     if (rc < 0) return rc;
-    qsort(l->people, l->npeople, sizeof *l->people, named_cmp);
+    if (l->npeople) qsort(l->people, l->npeople, sizeof *l->people, named_cmp);
     cap = 0;
     if (source) {
         rc = store_query(db, SQL_DEALS_OF_SOURCE, PARAMS(SV_TEXT(source)), &r, e);
@@ -91,7 +92,7 @@ static int lookups_load(struct store *db, const char *source, struct lookups *l,
                 (struct named){arena_strdup(&l->text, store_text(r, 0)), store_int(r, 1)};
         }
         store_rows_free(r);
-        if (rc >= 0) qsort(l->deals, l->ndeals, sizeof *l->deals, named_cmp);
+        if (rc >= 0 && l->ndeals) qsort(l->deals, l->ndeals, sizeof *l->deals, named_cmp);
     } else {
         rc = store_query(db, SQL_DEAL_IDS, NO_PARAMS, &r, e);
         while (rc >= 0 && (rc = store_next(r, e)) > 0) {
@@ -101,7 +102,7 @@ static int lookups_load(struct store *db, const char *source, struct lookups *l,
             l->deal_ids[l->ndeals++] = store_int(r, 0);
         }
         store_rows_free(r);
-        if (rc >= 0) qsort(l->deal_ids, l->ndeals, sizeof *l->deal_ids, id_cmp);
+        if (rc >= 0 && l->ndeals) qsort(l->deal_ids, l->ndeals, sizeof *l->deal_ids, id_cmp);
     }
     return rc < 0 ? rc : 0;
 }
@@ -155,7 +156,8 @@ static int check_line(const struct csv_row *row, const int col[NCOLS], const cha
         const char *id = field_of(row, col, COL_DEAL_ID);
         if (parse_int64(id, &out->deal) < 0 || out->deal < 1)
             import_problem_add(res, line, "deal_id", "field deal_id: '%.40s' is not a deal id", id);
-        else if (!bsearch(&out->deal, l->deal_ids, l->ndeals, sizeof *l->deal_ids, id_cmp))
+        else if (!l->ndeals ||
+                 !bsearch(&out->deal, l->deal_ids, l->ndeals, sizeof *l->deal_ids, id_cmp))
             import_problem_add(res, line, "deal_id", "field deal_id: no deal %lld",
                                (long long)out->deal);
     }
@@ -247,7 +249,7 @@ static int write_splits(struct store *db, const struct split_row *s, size_t n, i
     }
     store_rows_free(r);
     if (rc < 0) goto out;
-    qsort(old, nold, sizeof *old, old_cmp);
+    if (nold) qsort(old, nold, sizeof *old, old_cmp);
 
     /* the deals' old splits go first, 256 deals a statement */
     int64_t *deals = xmalloc((n ? n : 1) * sizeof *deals);
