@@ -322,15 +322,8 @@ int comp_splits_import_csv(struct store *db, const char *data, size_t len, const
     struct csv_doc *doc = NULL;
     struct split_row *rows = NULL;
     struct lookups l = {0};
-    int rc = csv_parse(data, len, &lim, &doc, e);
-    if (rc < 0) {
-        import_problem_add(out, e->line, NULL, "%s", e->msg);
-        goto done;
-    }
-    if (doc->nrows == 0) {
-        import_problem_add(out, 1, NULL, "the file is empty: a header row is required");
-        goto done;
-    }
+    int rc = 0;
+    if (!import_csv_parse(data, len, &lim, &doc, out)) goto done;
     int col[NCOLS];
     for (int c = 0; c < NCOLS; c++)
         col[c] = csv_find_column(doc, column_names[c]);

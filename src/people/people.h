@@ -104,6 +104,13 @@ void import_result_release(struct import_result *r);
  * fails all the same. Every CSV import reports its bad lines through this. */
 void import_problem_add(struct import_result *r, size_t line, const char *field, const char *fmt,
                         ...) __attribute__((format(printf, 4, 5)));
+/* The CSV text of an import, parsed under `lim`: 1 with *doc holding at least the header
+ * row, or 0 with the file's fault (malformed, too big, empty) added to `r` at its line and
+ * *doc NULL. Every CSV import starts with this. */
+struct csv_limits;
+struct csv_doc;
+int import_csv_parse(const char *data, size_t len, const struct csv_limits *lim,
+                     struct csv_doc **doc, struct import_result *r);
 /* Every person as CSV, in the import format, from one consistent snapshot. */
 int people_export_csv(struct store *db, struct sb *out, struct err *e);
 

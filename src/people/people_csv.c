@@ -239,26 +239,8 @@ int people_import_csv(struct store *db, const char *data, size_t len, const char
     lim.max_field_len = 4096;
     struct csv_doc *doc = NULL;
     struct row_values *vals = NULL;
-    int rc = csv_parse(data, len, &lim, &doc, e);
-    if (rc < 0) {
-        /* The parser's message starts "line N: " or "line N, ": the line
-         * goes in its own place, like every other problem's. */
-        const char *msg = e->msg;
-        if (e->line && !strncmp(msg, "line ", 5)) {
-            msg += 5;
-            while (*msg >= '0' && *msg <= '9')
-                msg++;
-            if (*msg == ':' || *msg == ',') msg++;
-            while (*msg == ' ')
-                msg++;
-        }
-        import_problem_add(im.res, e->line, NULL, "%s", msg);
-        goto done;
-    }
-    if (doc->nrows == 0) {
-        import_problem_add(im.res, 1, NULL, "the file is empty: a header row is required");
-        goto done;
-    }
+    int rc = 0;
+    if (!import_csv_parse(data, len, &lim, &doc, im.res)) goto done;
     int *col = im.col;
     for (int c = 0; c < NCOLS; c++) {
         col[c] = csv_find_column(doc, column_names[c]);
@@ -361,6 +343,35 @@ done:
 }
 
 #define MAX_PROBLEMS 1000
+
+int import_csv_parse(const char *data, size_t len, const struct csv_limits *lim,
+                     struct csv_doc **doc, struct import_result *r)
+{
+    struct err e = {0};
+    *doc = NULL;
+    if (csv_parse(data, len, lim, doc, &e) < 0) {
+        /* The parser's message starts "line N: " or "line N, ": the line
+         * goes in its own place, like every other problem's. */
+        const char *msg = e.msg;
+        if (e.line && !strncmp(msg, "line ", 5)) {
+            msg += 5;
+            while (*msg >= '0' && *msg <= '9')
+                msg++;
+            if (*msg == ':' || *msg == ',') msg++;
+            while (*msg == ' ')
+                msg++;
+        }
+        import_problem_add(r, e.line ? e.line : 1, NULL, "%s", msg);
+        return 0;
+    }
+    if ((*doc)->nrows == 0) {
+        csv_doc_free(*doc);
+        *doc = NULL;
+        import_problem_add(r, 1, NULL, "the file is empty: a header row is required");
+        return 0;
+    }
+    return 1;
+}
 
 void import_problem_add(struct import_result *r, size_t line, const char *field, const char *fmt,
                         ...)

@@ -106,15 +106,8 @@ int quotas_import_csv(struct store *db, const char *data, size_t len, int64_t no
     lim.max_field_len = 1024;
     struct csv_doc *doc = NULL;
     struct row *rows = NULL;
-    int rc = csv_parse(data, len, &lim, &doc, e);
-    if (rc < 0) {
-        import_problem_add(out, e->line, NULL, "%s", e->msg);
-        goto done;
-    }
-    if (doc->nrows == 0) {
-        import_problem_add(out, 1, NULL, "the file is empty: a header row is required");
-        goto done;
-    }
+    int rc = 0;
+    if (!import_csv_parse(data, len, &lim, &doc, out)) goto done;
     int col[NCOLS];
     for (int c = 0; c < NCOLS; c++) {
         col[c] = csv_find_column(doc, column_names[c]);

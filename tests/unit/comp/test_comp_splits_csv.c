@@ -233,6 +233,8 @@ static void test_bad_files(void **state)
     assert_int_equal(import(db, "deal_id,email\n1,\"ana@test.example\n", NULL, &res), REINS_EINVAL);
     assert_int_equal(res.nproblems, 1); /* the CSV's own error, with its line */
     assert_int_equal(res.problems[0].line, 2);
+    assert_non_null(strstr(res.problems[0].message, "unterminated"));
+    assert_null(strstr(res.problems[0].message, "line 2:")); /* the line is said once */
     import_result_release(&res);
     /* a header alone sets nothing and is no error */
     assert_int_equal(import(db, "deal_id,email\n", NULL, &res), 0);
