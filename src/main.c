@@ -17,7 +17,7 @@ static const struct command commands[] = {
     {"demo", cmd_demo, "fill a database with a believable demo organisation"},
     {"user", cmd_user, "add users, set passwords, list users"},
     {"import", cmd_import, "import people, quotas, deal splits, or CRM deals and accounts, from CSV"},
-    {"export", cmd_export, "export people or opportunities as CSV"},
+    {"export", cmd_export, "export people, opportunities or deal splits as CSV"},
     {"backup", cmd_backup, "write a consistent copy of the database, online"},
     {"comp", cmd_comp, "run a compensation plan on CSV files (comp calc)"},
     {"territory", cmd_territory, "align territories on the database or on CSV/GraphML files"},

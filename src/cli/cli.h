@@ -26,8 +26,10 @@ int cmd_export_opportunities(int argc, char **argv, const char *db_url);
 int cmd_forecast(int argc, char **argv, const char *db_url);
 /* reins import quotas (cmd_quotas_io.c), reached through cmd_import. */
 int cmd_import_quotas(int argc, char **argv, const char *db_url);
-/* reins import splits (cmd_splits_io.c), reached through cmd_import. */
+/* reins import splits and reins export splits (cmd_splits_io.c), reached through
+ * cmd_import and cmd_export. */
 int cmd_import_splits(int argc, char **argv, const char *db_url);
+int cmd_export_splits(int argc, char **argv, const char *db_url);
 /* A whole file ("-": standard input) of at most `max` bytes (a number of MiB),
  * NUL-terminated, into *out (the caller frees it). Fails with REINS_EIO (cannot open or
  * read) or REINS_ETOOBIG, naming the path in e->msg. */

@@ -46,13 +46,14 @@ int cmd_import(int argc, char **argv, const char *db_url)
 int cmd_export(int argc, char **argv, const char *db_url)
 {
     if (argc > 1 && !strcmp(argv[1], "opportunities")) return cmd_export_opportunities(argc, argv, db_url);
+    if (argc > 1 && !strcmp(argv[1], "splits")) return cmd_export_splits(argc, argv, db_url);
     struct opt opts[] = {{"output", 1}, {0}};
     const char *pos[1];
     int help;
     int npos = opt_parse(argc, argv, opts, pos, 1, &help);
     if (npos < 0) return 2;
     if (help || npos != 1 || strcmp(pos[0], "people")) {
-        printf("usage: reins [--db URL] export people|opportunities [--output FILE]\n\n"
+        printf("usage: reins [--db URL] export people|opportunities|splits [--output FILE]\n\n"
                "Write every person as CSV in the import format (to stdout by default).\n");
         return help ? 0 : 2;
     }

@@ -1,4 +1,4 @@
-/* cmd_splits_io.c -- reins import splits [--source CRM] FILE.csv. */
+/* cmd_splits_io.c -- reins import splits [--source CRM] FILE.csv, reins export splits. */
 #include <stdio.h>
 #include <time.h>
 
@@ -6,6 +6,7 @@
 #include "comp/comp_store.h"
 #include "people/people.h"
 #include "pipeline/pipeline.h"
+#include "store/store.h"
 
 static int import_splits(struct store *db, const char *data, size_t len, const char *file,
                          void *ctx, struct import_result *res, struct err *e)
@@ -41,9 +42,44 @@ int cmd_import_splits(int argc, char **argv, const char *db_url)
     int failed = cli_import_file(db_url, pos[1], import_splits, &crm_name, &res);
     if (!failed) {
         int deals = res.created + res.updated;
-        printf("reins: imported %s: splits set on %d deal%s, %d of which had splits before\n",
-               pos[1], deals, deals == 1 ? "" : "s", res.updated);
+        printf("reins: imported %s: splits set on %d deal%s (%d had splits before), %d deal%s"
+               " already as the file has them\n",
+               pos[1], deals, deals == 1 ? "" : "s", res.updated, res.unchanged,
+               res.unchanged == 1 ? "" : "s");
     }
     import_result_release(&res);
     return failed;
+}
+
+int cmd_export_splits(int argc, char **argv, const char *db_url)
+{
+    struct opt opts[] = {{"source", 1}, {"output", 1}, {0}};
+    const char *pos[1];
+    int help;
+    int npos = opt_parse(argc, argv, opts, pos, 1, &help);
+    if (npos < 0) return 2;
+    const char *source = opt_get(opts, "source");
+    int crm = source ? crm_source_parse(source) : 0;
+    if (help || npos != 1 || crm < 0) {
+        printf("usage: reins [--db URL] export splits [--source salesforce|hubspot]"
+               " [--output FILE]\n\n"
+               "Write every deal's credit splits as CSV in the format reins import splits\n"
+               "takes (to stdout by default): by deal_id, or with --source the deals imported\n"
+               "from that CRM by external_id.\n");
+        return help ? 0 : 2;
+    }
+    struct store *db;
+    if (cli_open_db(db_url, &db)) return 1;
+    struct sb out = SB_INIT;
+    struct err e = {0};
+    int rc =
+        comp_splits_export_csv(db, source ? crm_source_name((enum crm_source)crm) : NULL, &out, &e);
+    store_close(db);
+    if (rc < 0) {
+        sb_release(&out);
+        return cli_fail(&e);
+    }
+    rc = cli_write_output(opt_get(opts, "output"), &out);
+    sb_release(&out);
+    return rc;
 }

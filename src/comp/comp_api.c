@@ -235,25 +235,43 @@ static void get_splits(struct api_call *call)
 
 #define SPLITS_MAX 50
 
-/* A CSV file of many deals' splits (comp_splits_import_csv); ?source=salesforce|hubspot
- * names deals by the CRM's ids. All or nothing: 400 with every bad line. */
+/* ?source=salesforce|hubspot: the CRM a splits file names deals by; *out NULL when absent
+ * (deals named by deal_id). REINS_EINVAL naming it otherwise. */
+static int query_source(struct api_call *call, const char **out)
+{
+    const char *v = http_query(call->req, "source");
+    *out = NULL;
+    if (!v || !*v) return 0;
+    int crm = crm_source_parse(v);
+    if (crm < 0)
+        return err_field(&call->err, REINS_EINVAL, "source", "query source: salesforce or hubspot");
+    *out = crm_source_name((enum crm_source)crm);
+    return 0;
+}
+
+/* A CSV file of many deals' splits (comp_splits_import_csv). All or nothing: 400 with every
+ * bad line. */
 static void import_splits(struct api_call *call)
 {
-    const char *source = http_query(call->req, "source");
-    int crm = source && *source ? crm_source_parse(source) : 0;
-    if (crm < 0) {
-        err_field(&call->err, REINS_EINVAL, "source", "query source: salesforce or hubspot");
-        api_fail(call);
-        return;
-    }
+    const char *source;
+    if (query_source(call, &source) < 0) return api_fail(call);
     struct import_result res;
-    int rc = comp_splits_import_csv(
-        call->db, call->req->body, call->req->body_len,
-        source && *source ? crm_source_name((enum crm_source)crm) : NULL, (int64_t)time(NULL),
-        call->who.user_id, &res, &call->err);
+    int rc = comp_splits_import_csv(call->db, call->req->body, call->req->body_len, source,
+                                    (int64_t)time(NULL), call->who.user_id, &res, &call->err);
     api_reply_import(call, rc, &res,
-                     json_pack("{s:i, s:i}", "created", res.created, "updated", res.updated));
+                     json_pack("{s:i, s:i, s:i}", "created", res.created, "updated", res.updated,
+                               "unchanged", res.unchanged));
     import_result_release(&res);
+}
+
+/* The splits as a CSV file to edit and import again. */
+static void export_splits(struct api_call *call)
+{
+    const char *source;
+    struct sb out = SB_INIT;
+    int rc = query_source(call, &source);
+    if (rc >= 0) rc = comp_splits_export_csv(call->db, source, &out, &call->err);
+    api_reply_download(call, rc, &out, "text/csv; charset=utf-8", "splits.csv");
 }
 
 /* {"splits": [{"person_id", "kind", "share_bp"}]}; an empty list credits the owner. */
@@ -435,6 +453,7 @@ const struct route comp_routes[] = {
     {"GET", "/api/v1/comp/deals/{id}/splits", get_splits, 0},
     {"PUT", "/api/v1/comp/deals/{id}/splits", set_splits, 0},
     {"POST", "/api/v1/import/splits", import_splits, ROUTE_ADMIN | ROUTE_BIG_BODY},
+    {"GET", "/api/v1/export/splits", export_splits, ROUTE_ADMIN},
     {"GET", "/api/v1/comp/audit", audit, ROUTE_ADMIN},
     {"POST", "/api/v1/comp/fx-rates", set_fx_rate, ROUTE_ADMIN},
     {"GET", "/api/v1/comp/fx-rates", fx_rates, ROUTE_ADMIN},

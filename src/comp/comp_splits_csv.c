@@ -30,6 +30,14 @@ static const char SQL_ALL_SPLITS[] =
 static const char SQL_SPLITS_DELETE_IN[] = "DELETE FROM comp_splits WHERE opportunity_id IN ";
 static const char SQL_SPLITS_INSERT_HEAD[] =
     "INSERT INTO comp_splits (opportunity_id, person_id, kind, share_bp) VALUES ";
+static const char SQL_EXPORT[] =
+    "SELECT o.id, o.external_id, p.email, s.kind, s.share_bp FROM comp_splits s"
+    " JOIN opportunities o ON o.id = s.opportunity_id JOIN people p ON p.id = s.person_id"
+    " ORDER BY o.id, s.kind, s.id";
+static const char SQL_EXPORT_OF_SOURCE[] =
+    "SELECT o.id, o.external_id, p.email, s.kind, s.share_bp FROM comp_splits s"
+    " JOIN opportunities o ON o.id = s.opportunity_id JOIN people p ON p.id = s.person_id"
+    " WHERE o.source = $1 AND o.external_id IS NOT NULL ORDER BY o.id, s.kind, s.id";
 static const char SQL_AUDIT_INSERT_HEAD[] =
     "INSERT INTO comp_audit (changed_at, user_id, action, object, object_id, summary) VALUES ";
 
@@ -210,105 +218,138 @@ static void check_deals(const struct split_row *s, size_t n, struct import_resul
     }
 }
 
-/* The splits a deal had, for the audit row's "before": by deal, then kind and id, as
- * comp_splits_get lists them. */
+/* The splits a deal had: by deal, then kind and id, as comp_splits_get lists them. */
 struct old_split {
     int64_t deal, person, share_bp, id;
-    char kind[8];
+    enum comp_role kind;
 };
 
 static int old_cmp(const void *a, const void *b)
 {
     const struct old_split *x = a, *y = b;
     if (x->deal != y->deal) return x->deal < y->deal ? -1 : 1;
-    int c = strcmp(x->kind, y->kind);
-    if (c) return c;
+    if (x->kind != y->kind) return x->kind < y->kind ? -1 : 1;
     return (x->id > y->id) - (x->id < y->id);
 }
 
-static void splits_append(json_t *a, int64_t person, const char *kind, int64_t share_bp)
+/* Whether the file's lines s[a, b) give their deal just the splits old[o0, o1) it has. A
+ * person is in a kind once on either side, so equal counts and every line found will do. */
+static int same_splits(const struct split_row *s, size_t a, size_t b, const struct old_split *old,
+                       size_t o0, size_t o1)
 {
-    json_array_append_new(a, json_pack("{s:I, s:s, s:I}", "person_id", (json_int_t)person, "kind",
-                                       kind, "share_bp", (json_int_t)share_bp));
+    if (b - a != o1 - o0) return 0;
+    for (size_t i = a; i < b; i++) {
+        size_t j = o0;
+        while (j < o1 && (old[j].person != s[i].person || old[j].kind != s[i].kind ||
+                          old[j].share_bp != s[i].share_bp))
+            j++;
+        if (j == o1) return 0;
+    }
+    return 1;
 }
 
-/* Write the checked rows s[0..n) (sorted by deal): each deal's splits replaced, an audit row
- * each. out->created counts the deals that had no splits, out->updated the others. */
+static void splits_append(json_t *a, int64_t person, enum comp_role kind, int64_t share_bp)
+{
+    json_array_append_new(a, json_pack("{s:I, s:s, s:I}", "person_id", (json_int_t)person, "kind",
+                                       comp_role_name(kind), "share_bp", (json_int_t)share_bp));
+}
+
+/* A deal whose splits the file changes: its lines s[a, b), its splits now old[o0, o1). */
+struct deal_change {
+    size_t a, b, o0, o1;
+};
+
+/* The audit row's summary of change c, as comp_splits_set writes it; NULL when out of memory. */
+static char *change_summary(const struct split_row *s, const struct old_split *old,
+                            const struct deal_change *c)
+{
+    json_t *before = json_array(), *after = json_array();
+    for (size_t o = c->o0; o < c->o1; o++)
+        splits_append(before, old[o].person, old[o].kind, old[o].share_bp);
+    /* "after" as comp_splits_get will list it: kind, then the order inserted */
+    for (int pass = 0; pass < 2; pass++) {
+        enum comp_role want = pass ? COMP_ROLE_OVERLAY : COMP_ROLE_DIRECT;
+        for (size_t i = c->a; i < c->b; i++)
+            if (s[i].kind == want) splits_append(after, s[i].person, want, s[i].share_bp);
+    }
+    json_t *sum = json_pack("{s:o, s:o, s:s}", "before", before, "after", after, "via", "import");
+    char *text = json_dumps(sum, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(sum);
+    return text;
+}
+
+/* Write the checked rows s[0..n) (sorted by deal): the splits of each deal they change
+ * replaced (deals the file gives the splits they have are left alone), an audit row each.
+ * out->created counts the deals that had no splits, out->updated the others,
+ * out->unchanged those left alone. */
 static int write_splits(struct store *db, const struct split_row *s, size_t n, int64_t now,
                         int64_t user_id, struct import_result *out, struct err *e)
 {
     struct store_rows *r;
     struct old_split *old = NULL;
-    size_t nold = 0, cap = 0;
+    struct deal_change *ch = NULL;
+    size_t nold = 0, nch = 0, cap = 0;
     int rc = store_query(db, SQL_ALL_SPLITS, NO_PARAMS, &r, e);
     while (rc >= 0 && (rc = store_next(r, e)) > 0) {
         if (nold == cap) old = xrealloc(old, (cap = cap ? 2 * cap : 1024) * sizeof *old);
-        old[nold] = (struct old_split){store_int(r, 0), store_int(r, 1), store_int(r, 3),
-                                       store_int(r, 4), ""};
-        snprintf(old[nold++].kind, sizeof old->kind, "%s", store_text(r, 2));
+        old[nold++] = (struct old_split){
+            store_int(r, 0), store_int(r, 1), store_int(r, 3), store_int(r, 4),
+            strcmp(store_text(r, 2), "overlay") ? COMP_ROLE_DIRECT : COMP_ROLE_OVERLAY};
     }
     store_rows_free(r);
     if (rc < 0) goto out;
     if (nold) qsort(old, nold, sizeof *old, old_cmp);
 
-    /* the deals' old splits go first, 256 deals a statement */
-    int64_t *deals = xmalloc((n ? n : 1) * sizeof *deals);
-    size_t ndeals = 0;
-    for (size_t a = 0; a < n; a++)
-        if (!a || s[a].deal != s[a - 1].deal) deals[ndeals++] = s[a].deal;
-    for (size_t done = 0, k; done < ndeals && rc >= 0; done += k) {
-        k = store_batch_rows(ndeals - done);
+    ch = xmalloc((n ? n : 1) * sizeof *ch);
+    for (size_t a = 0, b, o = 0; a < n; a = b) {
+        for (b = a; b < n && s[b].deal == s[a].deal; b++)
+            ;
+        while (o < nold && old[o].deal < s[a].deal)
+            o++;
+        size_t o0 = o;
+        while (o < nold && old[o].deal == s[a].deal)
+            o++;
+        if (same_splits(s, a, b, old, o0, o))
+            out->unchanged++;
+        else
+            ch[nch++] = (struct deal_change){a, b, o0, o};
+    }
+    /* the changed deals' splits go first, 256 deals a statement */
+    for (size_t done = 0, k; done < nch && rc >= 0; done += k) {
+        k = store_batch_rows(nch - done);
         struct store_val v[STORE_BATCH_ROWS];
         for (size_t i = 0; i < k; i++)
-            v[i] = SV_INT(deals[done + i]);
+            v[i] = SV_INT(s[ch[done + i].a].deal);
         char *sql = store_insert_sql(SQL_SPLITS_DELETE_IN, (int)k, 1, "");
         rc = store_run(db, sql, v, (int)k, NULL, e);
         free(sql);
     }
-    free(deals);
     struct store_batch ins, audit;
     store_batch_init(&ins, db, SQL_SPLITS_INSERT_HEAD, 4);
     store_batch_init(&audit, db, SQL_AUDIT_INSERT_HEAD, 6);
-    size_t o = 0;
-    for (size_t a = 0, b; a < n && rc >= 0; a = b) {
-        json_t *before = json_array(), *after = json_array();
-        while (o < nold && old[o].deal < s[a].deal)
-            o++;
-        for (; o < nold && old[o].deal == s[a].deal; o++)
-            splits_append(before, old[o].person, old[o].kind, old[o].share_bp);
-        if (json_array_size(before))
+    for (size_t c = 0; c < nch && rc >= 0; c++) {
+        if (ch[c].o1 > ch[c].o0)
             out->updated++;
         else
             out->created++;
-        for (b = a; b < n && s[b].deal == s[a].deal && rc >= 0; b++) {
-            const char *kind = comp_role_name(s[b].kind);
+        for (size_t i = ch[c].a; i < ch[c].b && rc >= 0; i++)
             rc = store_batch_add(&ins,
-                                 PARAMS(SV_INT(s[b].deal), SV_INT(s[b].person), SV_TEXT(kind),
-                                        SV_INT(s[b].share_bp)),
+                                 PARAMS(SV_INT(s[i].deal), SV_INT(s[i].person),
+                                        SV_TEXT(comp_role_name(s[i].kind)), SV_INT(s[i].share_bp)),
                                  e);
-        }
-        /* "after" as comp_splits_get will list it: kind, then the order inserted */
-        for (int pass = 0; pass < 2; pass++) {
-            enum comp_role want = pass ? COMP_ROLE_OVERLAY : COMP_ROLE_DIRECT;
-            for (size_t i = a; i < b; i++)
-                if (s[i].kind == want)
-                    splits_append(after, s[i].person, comp_role_name(want), s[i].share_bp);
-        }
-        json_t *sum =
-            json_pack("{s:o, s:o, s:s}", "before", before, "after", after, "via", "import");
-        char *summary = json_dumps(sum, JSON_COMPACT | JSON_SORT_KEYS);
-        json_decref(sum);
+        char *summary = change_summary(s, old, &ch[c]);
         if (!summary && rc >= 0) rc = err_set(e, REINS_ESTORE, "audit: summary cannot be written");
         if (rc >= 0)
             rc = store_batch_add(&audit,
                                  PARAMS(SV_INT(now), SV_ID(user_id), SV_TEXT("splits.set"),
-                                        SV_TEXT("deal"), SV_INT(s[a].deal), SV_TEXT(summary)),
+                                        SV_TEXT("deal"), SV_INT(s[ch[c].a].deal), SV_TEXT(summary)),
                                  e);
         free(summary);
     }
     rc = store_batch_end(&ins, rc, e);
     rc = store_batch_end(&audit, rc, e);
 out:
+    free(ch);
     free(old);
     return rc;
 }
@@ -378,7 +419,7 @@ int comp_splits_import_csv(struct store *db, const char *data, size_t len, const
     goto done;
 rollback:
     store_rollback(db);
-    out->created = out->updated = 0;
+    out->created = out->updated = out->unchanged = 0;
 done:
     if (out->nproblems)
         rc = err_set(e, REINS_EINVAL, "the splits file: %zu bad line%s; nothing was imported",
@@ -387,4 +428,32 @@ done:
     free(rows);
     csv_doc_free(doc);
     return rc;
+}
+
+int comp_splits_export_csv(struct store *db, const char *source, struct sb *out, struct err *e)
+{
+    int rc = store_begin_snapshot(db, e);
+    if (rc < 0) return rc;
+    struct store_rows *r;
+    if (source)
+        rc = store_query(db, SQL_EXPORT_OF_SOURCE, PARAMS(SV_TEXT(source)), &r, e);
+    else
+        rc = store_query(db, SQL_EXPORT, NO_PARAMS, &r, e);
+    if (rc < 0) {
+        store_rollback(db);
+        return rc;
+    }
+    const char *head[] = {source ? "external_id" : "deal_id", "email", "kind", "share_bp"};
+    csv_write_row(out, head, 4);
+    while ((rc = store_next(r, e)) > 0) {
+        char id[24], share[24];
+        snprintf(id, sizeof id, "%lld", (long long)store_int(r, 0));
+        snprintf(share, sizeof share, "%lld", (long long)store_int(r, 4));
+        const char *f[] = {source ? store_text(r, 1) : id, store_text(r, 2), store_text(r, 3),
+                           share};
+        csv_write_row(out, f, 4);
+    }
+    store_rows_free(r);
+    store_rollback(db); /* read-only: nothing to commit */
+    return rc < 0 ? rc : 0;
 }

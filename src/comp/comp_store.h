@@ -201,11 +201,18 @@ int comp_splits_set(struct store *db, int64_t deal_id, const struct comp_split *
  * in it keep theirs. The rules are comp_splits_set's. When any line is bad nothing is
  * written, every bad line is in out->problems (line and field) and REINS_EINVAL is
  * returned. out->created counts the deals that had no splits before, out->updated the
- * others; each writes an audit row as comp_splits_set does. */
+ * others, each with an audit row as comp_splits_set writes; out->unchanged the deals that
+ * already had just those splits, left alone (a file exported and imported again writes
+ * nothing). */
 struct import_result;
 int comp_splits_import_csv(struct store *db, const char *data, size_t len, const char *source,
                            int64_t now, int64_t user_id, struct import_result *out,
                            struct err *e);
+/* Every deal's splits as CSV in the import's format, from one consistent snapshot: by
+ * deal_id, or with `source` the deals imported from that CRM by external_id. Importing it
+ * back changes nothing. */
+struct sb;
+int comp_splits_export_csv(struct store *db, const char *source, struct sb *out, struct err *e);
 
 /* ---- the audit log ---- */
 

@@ -91,6 +91,7 @@ struct import_problem {
 };
 struct import_result {
     int created, updated;
+    int unchanged; /* already as the file has it: nothing written (imports that tell) */
     struct import_problem *problems; /* owned; free with import_result_release */
     size_t nproblems;
 };

@@ -196,6 +196,7 @@ test('splits import: admins set many deals\' splits from a CSV file by the CRM\'
 
   const done = expectStatus(await importSplits(admin, good), 200);
   assert.equal(done.created + done.updated, 2);
+  assert.equal(done.unchanged, 0);
   const pick = (s) => s.map((x) => [x.person_id, x.kind, x.share_bp]);
   assert.deepEqual(pick(expectStatus(await get(admin, `/comp/deals/${w1}/splits`), 200).splits), [[P.s1a.id, 'direct', 6000], [P.s1b.id, 'direct', 4000]]);
   assert.deepEqual(pick(expectStatus(await get(admin, `/comp/deals/${w2}/splits`), 200).splits), [[P.s1b.id, 'direct', 10000], [P.m1.id, 'overlay', 5000]]);
@@ -204,6 +205,24 @@ test('splits import: admins set many deals\' splits from a CSV file by the CRM\'
   assert.equal(audit[0].action, 'splits.set');
   assert.equal(audit[0].summary.via, 'import');
   assert.deepEqual(pick(audit[0].summary.after), [[P.s1b.id, 'direct', 10000], [P.m1.id, 'overlay', 5000]]);
+
+  // the export is the import's format: by the CRM's ids it reads back as the file went in,
+  // and imported again it changes nothing (no audit rows either)
+  isError(await get(S.m1, '/export/splits'), 403, 'forbidden');
+  isError(await get(admin, '/export/splits?source=oracle'), 400, 'invalid', 'source');
+  const exported = await get(admin, '/export/splits?source=salesforce');
+  expectStatus(exported, 200);
+  assert.match(exported.text, /^external_id,email,kind,share_bp\r\n/);
+  assert.deepEqual(csvRecords(exported.text).map((r) => [r.external_id, r.email, r.kind, r.share_bp]), [
+    ['W1', ORG.s1a.email, 'direct', '6000'], ['W1', ORG.s1b.email, 'direct', '4000'],
+    ['W2', ORG.s1b.email, 'direct', '10000'], ['W2', ORG.m1.email, 'overlay', '5000'],
+  ]);
+  const byId = await get(admin, '/export/splits');
+  expectStatus(byId, 200);
+  assert.match(byId.text, new RegExp(`^deal_id,email,kind,share_bp\r\n${w1},`));
+  const audits = expectStatus(await get(admin, '/comp/audit?object=deal'), 200).audit.length;
+  assert.deepEqual(expectStatus(await importSplits(admin, exported.text), 200), { created: 0, updated: 0, unchanged: 2 });
+  assert.equal(expectStatus(await get(admin, '/comp/audit?object=deal'), 200).audit.length, audits);
 });
 
 test('reins import splits: the same rules from the command line', async () => {
@@ -220,7 +239,7 @@ test('reins import splits: the same rules from the command line', async () => {
   writeFileSync(good, `external_id,email\nW1,${ORG.s1b.email}\n`);
   const r2 = reins(['--db', dbUrl, 'import', 'splits', '--source', 'salesforce', good]);
   assert.equal(r2.status, 0, r2.stderr);
-  assert.match(r2.stdout, /splits set on 1 deal, 1 of which had splits before/);
+  assert.match(r2.stdout, /splits set on 1 deal \(1 had splits before\), 0 deals already as the file has them/);
   assert.deepEqual(expectStatus(await get(admin, `/comp/deals/${w1}/splits`), 200).splits, [{ person_id: P.s1b.id, kind: 'direct', share_bp: 10000 }]);
   assert.equal(reins(['--db', dbUrl, 'import', 'splits', '--source', 'oracle', good]).status, 2);
   assert.equal(reins(['--db', dbUrl, 'import', 'splits']).status, 2);

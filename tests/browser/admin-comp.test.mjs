@@ -1,9 +1,11 @@
 // An admin on the commission page (#/admin/comp): a bad plan shows the field its parser names
 // and stores nothing; a good plan is stored as version 1; a seller is put on it; a period is
 // run (the result matches the API) and closed after a confirm, which offers payroll CSV and
-// XLSX; a seller's dispute is resolved with a comment the seller then reads.
+// XLSX; a seller's dispute is resolved with a comment the seller then reads; credit splits
+// are imported from a CSV file (a bad line sets none) and downloaded in the same format.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { setup, cleanup, newPage, login, screenshot, apiSession, unexpectedProblems } from './lib.mjs';
 
 const PLAN = {
@@ -190,6 +192,15 @@ test('an admin imports credit splits from a CSV file: a bad line is listed and s
   await card.locator('.notice-success', { hasText: /^Splits set on 1 deal/ }).waitFor();
   const after = (await admin.get(`/comp/deals/${deal.id}/splits`)).splits;
   assert.deepEqual(after.map((s) => [s.person_id, s.kind, s.share_bp]), [[a.id, 'direct', 6000], [b.id, 'direct', 4000]]);
+  // the current splits download in the import's format, by the ids the choice below names
+  const link = card.getByRole('link', { name: 'Download the current splits as CSV' });
+  assert.equal(await link.getAttribute('href'), '/api/v1/export/splits');
+  await card.getByLabel('Deals named by').selectOption('salesforce');
+  assert.equal(await link.getAttribute('href'), '/api/v1/export/splits?source=salesforce');
+  const [download] = await Promise.all([page.waitForEvent('download'), card.getByLabel('Deals named by').selectOption('').then(() => link.click())]);
+  const text = await readFile(await download.path(), 'utf8');
+  assert.match(text, /^deal_id,email,kind,share_bp\r\n/);
+  assert.ok(text.includes(`${deal.id},${a.email},direct,6000\r\n${deal.id},${b.email},direct,4000\r\n`));
   assert.deepEqual(unexpectedProblems(page, [400, 401]), []);
   await page.context().close();
 });

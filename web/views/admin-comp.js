@@ -4,7 +4,7 @@
 // a payout period, look at each person's payout, close a run (final), download payroll, and
 // resolve disputes with a comment.
 import { h, replace } from '../dom.js';
-import { capitalise, withoutFieldPrefix } from '../api.js';
+import { API, capitalise, withoutFieldPrefix } from '../api.js';
 import { pageHeader, field, showError, clearErrors, busy, announce, confirmDialog, loading, errorBox, empty } from '../ui.js';
 import { formatMoney, formatBp } from '../quotas.js';
 import { formatStamp, formatDate, count } from '../format.js';
@@ -85,9 +85,15 @@ function splitsCard(ctx) {
     { value: 'hubspot', label: 'external_id: its HubSpot id' },
   ] });
   const result = h('div', { class: 'comp-splits-result' });
+  // the splits there are, in the same format, to edit and import again
+  const download = h('a', { href: `${API}/export/splits`, download: 'splits.csv', class: 'comp-splits-export' }, 'Download the current splits as CSV');
+  source.control.addEventListener('change', () => {
+    download.href = `${API}/export/splits${source.control.value ? `?source=${source.control.value}` : ''}`;
+  });
   const form = h('form', { class: 'card form-card comp-splits-import', novalidate: true }, h('h2', null, 'Import credit splits'),
     h('p', { class: 'small muted' }, 'For splits kept in the CRM or a spreadsheet. Deals not in the file keep theirs; nothing is set unless every line is good.'),
-    file, source, h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'button' }, 'Import splits')), result);
+    file, source, h('p', { class: 'small' }, download, ' to start from what is set now.'),
+    h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'button' }, 'Import splits')), result);
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     clearErrors(form);
@@ -98,7 +104,9 @@ function splitsCard(ctx) {
     try {
       const answer = await busy(form, async () => ctx.api.postCsv(`/import/splits${crm ? `?source=${crm}` : ''}`, await chosen.text()), 'Importing…');
       const deals = answer.created + answer.updated;
-      replace(result, h('p', { class: 'notice notice-success', role: 'status' }, `Splits set on ${count(deals, 'deal', 'deals')}${answer.updated ? `, replacing the splits ${answer.updated === 1 ? 'one of them' : `${answer.updated} of them`} had` : ''}.`));
+      const had = answer.updated ? `, replacing the splits ${answer.updated === 1 ? 'one of them' : `${answer.updated} of them`} had` : '';
+      const same = answer.unchanged ? ` ${count(answer.unchanged, 'deal already had', 'deals already had')} the file’s splits.` : '';
+      replace(result, h('p', { class: 'notice notice-success', role: 'status' }, `Splits set on ${count(deals, 'deal', 'deals')}${had}.${same}`));
     } catch (err) {
       if (err.status === 401) return;
       replace(result, importFailure(err, chosen.name, 'line'));

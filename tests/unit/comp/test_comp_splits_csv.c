@@ -133,6 +133,21 @@ static void test_by_deal_id(void **state)
              " AND summary LIKE '%%\"via\":\"import\"%%'",
              (long long)d2, (long long)o.ben);
     assert_int_equal(fixture_count(db, sql), 1);
+
+    /* exported and imported again: every deal already has those splits, nothing is written */
+    struct sb out = SB_INIT;
+    if (comp_splits_export_csv(db, NULL, &out, &e) < 0) fail_msg("%s", e.msg);
+    snprintf(want, sizeof want,
+             "deal_id,email,kind,share_bp\r\n%lld,ana@test.example,direct,6000\r\n"
+             "%lld,ben@test.example,direct,4000\r\n%lld,olly@test.example,overlay,10000\r\n",
+             (long long)d1, (long long)d1, (long long)d1);
+    assert_int_equal(strncmp(out.buf, want, strlen(want)), 0); /* d1's lines come first */
+    assert_int_equal(import(db, out.buf, NULL, &res), 0);
+    assert_int_equal(res.created + res.updated, 0);
+    assert_int_equal(res.unchanged, 3);
+    import_result_release(&res);
+    sb_release(&out);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_audit"), 2 + 2);
     testdb_close(db);
 }
 
