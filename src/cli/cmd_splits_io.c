@@ -16,6 +16,16 @@ static int import_splits(struct store *db, const char *data, size_t len, const c
     return comp_splits_import_csv(db, data, len, *source, (int64_t)time(NULL), 0, res, e);
 }
 
+/* --source: the CRM's name as the deals keep it in *name (NULL when not given); -1 for an
+ * unknown one. */
+static int source_opt(const struct opt *opts, const char **name)
+{
+    const char *source = opt_get(opts, "source");
+    int crm = source ? crm_source_parse(source) : 0;
+    *name = source && crm >= 0 ? crm_source_name((enum crm_source)crm) : NULL;
+    return crm < 0 ? -1 : 0;
+}
+
 int cmd_import_splits(int argc, char **argv, const char *db_url)
 {
     struct opt opts[] = {{"source", 1}, {0}};
@@ -23,9 +33,8 @@ int cmd_import_splits(int argc, char **argv, const char *db_url)
     int help;
     int npos = opt_parse(argc, argv, opts, pos, 2, &help);
     if (npos < 0) return 2;
-    const char *source = opt_get(opts, "source");
-    int crm = source ? crm_source_parse(source) : 0;
-    if (help || npos != 2 || crm < 0) {
+    const char *crm_name;
+    if (source_opt(opts, &crm_name) < 0 || help || npos != 2) {
         printf("usage: reins [--db URL] import splits [--source salesforce|hubspot] FILE.csv\n\n"
                "Set deals' credit splits from a CSV file with the columns deal_id (or, with\n"
                "--source, external_id: the deal's id in that CRM), email (the person\n"
@@ -38,7 +47,6 @@ int cmd_import_splits(int argc, char **argv, const char *db_url)
         return help ? 0 : 2;
     }
     struct import_result res;
-    const char *crm_name = source ? crm_source_name((enum crm_source)crm) : NULL;
     int failed = cli_import_file(db_url, pos[1], import_splits, &crm_name, &res);
     if (!failed) {
         int deals = res.created + res.updated;
@@ -58,9 +66,8 @@ int cmd_export_splits(int argc, char **argv, const char *db_url)
     int help;
     int npos = opt_parse(argc, argv, opts, pos, 1, &help);
     if (npos < 0) return 2;
-    const char *source = opt_get(opts, "source");
-    int crm = source ? crm_source_parse(source) : 0;
-    if (help || npos != 1 || crm < 0) {
+    const char *crm_name;
+    if (source_opt(opts, &crm_name) < 0 || help || npos != 1) {
         printf("usage: reins [--db URL] export splits [--source salesforce|hubspot]"
                " [--output FILE]\n\n"
                "Write every deal's credit splits as CSV in the format reins import splits\n"
@@ -72,8 +79,7 @@ int cmd_export_splits(int argc, char **argv, const char *db_url)
     if (cli_open_db(db_url, &db)) return 1;
     struct sb out = SB_INIT;
     struct err e = {0};
-    int rc =
-        comp_splits_export_csv(db, source ? crm_source_name((enum crm_source)crm) : NULL, &out, &e);
+    int rc = comp_splits_export_csv(db, crm_name, &out, &e);
     store_close(db);
     if (rc < 0) {
         sb_release(&out);
