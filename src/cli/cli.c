@@ -171,7 +171,7 @@ int cli_import_file(const char *db_url, const char *file, cli_import_fn import, 
     return rc < 0;
 }
 
-int cli_write_output(const char *path, const struct sb *out)
+static int write_output(const char *path, const struct sb *out)
 {
     FILE *f = path ? fopen(path, "wb") : stdout;
     if (!f) {
@@ -185,4 +185,17 @@ int cli_write_output(const char *path, const struct sb *out)
         return 1;
     }
     return 0;
+}
+
+int cli_export_file(const char *db_url, const char *path, cli_export_fn export, void *ctx)
+{
+    struct store *db;
+    if (cli_open_db(db_url, &db)) return 1;
+    struct sb out = SB_INIT;
+    struct err e = {0};
+    int rc = export(db, ctx, &out, &e);
+    store_close(db);
+    rc = rc < 0 ? cli_fail(&e) : write_output(path, &out);
+    sb_release(&out);
+    return rc;
 }

@@ -63,9 +63,12 @@ typedef int (*cli_import_fn)(struct store *db, const char *data, size_t len, con
  * always set, and the caller releases it with import_result_release. */
 int cli_import_file(const char *db_url, const char *file, cli_import_fn import, void *ctx,
                     struct import_result *res);
-/* Write an export to PATH, or to stdout when PATH is NULL; prints errors. 0 or 1. */
+/* A part's export, written into `out`; `ctx` carries its own arguments. */
 struct sb;
-int cli_write_output(const char *path, const struct sb *out);
+typedef int (*cli_export_fn)(struct store *db, void *ctx, struct sb *out, struct err *e);
+/* Open the database, run `export` and write what it made to PATH, or to stdout when PATH is
+ * NULL; prints errors. 0 or 1. */
+int cli_export_file(const char *db_url, const char *path, cli_export_fn export, void *ctx);
 /* Load the instance secret that seals survey answers and keeps participation
  * apart from the database (surveys/surveys.h): from --secret-file, else
  * REINS_SECRET_FILE, else beside the database; created when absent, and

@@ -43,9 +43,16 @@ int cmd_import(int argc, char **argv, const char *db_url)
     return failed;
 }
 
+static int export_people(struct store *db, void *ctx, struct sb *out, struct err *e)
+{
+    (void)ctx;
+    return people_export_csv(db, out, e);
+}
+
 int cmd_export(int argc, char **argv, const char *db_url)
 {
-    if (argc > 1 && !strcmp(argv[1], "opportunities")) return cmd_export_opportunities(argc, argv, db_url);
+    if (argc > 1 && !strcmp(argv[1], "opportunities"))
+        return cmd_export_opportunities(argc, argv, db_url);
     if (argc > 1 && !strcmp(argv[1], "splits")) return cmd_export_splits(argc, argv, db_url);
     struct opt opts[] = {{"output", 1}, {0}};
     const char *pos[1];
@@ -57,17 +64,5 @@ int cmd_export(int argc, char **argv, const char *db_url)
                "Write every person as CSV in the import format (to stdout by default).\n");
         return help ? 0 : 2;
     }
-    struct store *db;
-    if (cli_open_db(db_url, &db)) return 1;
-    struct sb out = SB_INIT;
-    struct err e = {0};
-    int rc = people_export_csv(db, &out, &e);
-    store_close(db);
-    if (rc < 0) {
-        sb_release(&out);
-        return cli_fail(&e);
-    }
-    rc = cli_write_output(opt_get(opts, "output"), &out);
-    sb_release(&out);
-    return rc;
+    return cli_export_file(db_url, opt_get(opts, "output"), export_people, NULL);
 }

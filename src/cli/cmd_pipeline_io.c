@@ -14,12 +14,12 @@ struct crm_file {
     int unchanged;
 };
 
-static int import_crm(struct store *db, const char *data, size_t len, const char *file,
-                      void *ctx, struct import_result *res, struct err *e)
+static int import_crm(struct store *db, const char *data, size_t len, const char *file, void *ctx,
+                      struct import_result *res, struct err *e)
 {
     struct crm_file *f = ctx;
-    struct change_source by = {f->source == CRM_HUBSPOT ? "import:hubspot" : "import:salesforce",
-                               0, (int64_t)time(NULL)};
+    struct change_source by = {f->source == CRM_HUBSPOT ? "import:hubspot" : "import:salesforce", 0,
+                               (int64_t)time(NULL)};
     return crm_import_csv(db, f->source, f->object, data, len, file, &by, res, &f->unchanged, e);
 }
 
@@ -54,6 +54,14 @@ int cmd_import_crm(int argc, char **argv, const char *db_url)
     return failed;
 }
 
+static int export_opportunities(struct store *db, void *ctx, struct sb *out, struct err *e)
+{
+    (void)ctx;
+    struct principal all = {0};
+    all.role = ROLE_ADMIN; /* the command line is the database's owner */
+    return opportunities_export_csv(db, &all, out, e);
+}
+
 int cmd_export_opportunities(int argc, char **argv, const char *db_url)
 {
     struct opt opts[] = {{"output", 1}, {0}};
@@ -66,19 +74,5 @@ int cmd_export_opportunities(int argc, char **argv, const char *db_url)
                "Write every opportunity as CSV (to stdout by default; columns in docs/api.md).\n");
         return help ? 0 : 2;
     }
-    struct store *db;
-    if (cli_open_db(db_url, &db)) return 1;
-    struct sb out = SB_INIT;
-    struct err e = {0};
-    struct principal all = {0};
-    all.role = ROLE_ADMIN; /* the command line is the database's owner */
-    int rc = opportunities_export_csv(db, &all, &out, &e);
-    store_close(db);
-    if (rc < 0) {
-        sb_release(&out);
-        return cli_fail(&e);
-    }
-    rc = cli_write_output(opt_get(opts, "output"), &out);
-    sb_release(&out);
-    return rc;
+    return cli_export_file(db_url, opt_get(opts, "output"), export_opportunities, NULL);
 }

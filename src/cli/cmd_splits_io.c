@@ -59,6 +59,12 @@ int cmd_import_splits(int argc, char **argv, const char *db_url)
     return failed;
 }
 
+static int export_splits(struct store *db, void *ctx, struct sb *out, struct err *e)
+{
+    const char *const *source = ctx;
+    return comp_splits_export_csv(db, *source, out, e);
+}
+
 int cmd_export_splits(int argc, char **argv, const char *db_url)
 {
     struct opt opts[] = {{"source", 1}, {"output", 1}, {0}};
@@ -75,17 +81,5 @@ int cmd_export_splits(int argc, char **argv, const char *db_url)
                "from that CRM by external_id.\n");
         return help ? 0 : 2;
     }
-    struct store *db;
-    if (cli_open_db(db_url, &db)) return 1;
-    struct sb out = SB_INIT;
-    struct err e = {0};
-    int rc = comp_splits_export_csv(db, crm_name, &out, &e);
-    store_close(db);
-    if (rc < 0) {
-        sb_release(&out);
-        return cli_fail(&e);
-    }
-    rc = cli_write_output(opt_get(opts, "output"), &out);
-    sb_release(&out);
-    return rc;
+    return cli_export_file(db_url, opt_get(opts, "output"), export_splits, &crm_name);
 }
