@@ -25,8 +25,11 @@ static const char SQL_PEOPLE[] = "SELECT id, email FROM people";
 static const char SQL_DEAL_IDS[] = "SELECT id FROM opportunities";
 static const char SQL_DEALS_OF_SOURCE[] =
     "SELECT external_id, id FROM opportunities WHERE source = $1 AND external_id IS NOT NULL";
-static const char SQL_ALL_SPLITS[] =
-    "SELECT opportunity_id, person_id, kind, share_bp, id FROM comp_splits";
+/* The splits of the deals in the file's id range (the unique index's first column): what
+ * the file's deals have now, without reading every deal's. */
+static const char SQL_SPLITS_IN_RANGE[] =
+    "SELECT opportunity_id, person_id, kind, share_bp, id FROM comp_splits"
+    " WHERE opportunity_id BETWEEN $1 AND $2";
 static const char SQL_SPLITS_DELETE_IN[] = "DELETE FROM comp_splits WHERE opportunity_id IN ";
 static const char SQL_SPLITS_INSERT_HEAD[] =
     "INSERT INTO comp_splits (opportunity_id, person_id, kind, share_bp) VALUES ";
@@ -289,7 +292,9 @@ static int write_splits(struct store *db, const struct split_row *s, size_t n, i
     struct old_split *old = NULL;
     struct deal_change *ch = NULL;
     size_t nold = 0, nch = 0, cap = 0;
-    int rc = store_query(db, SQL_ALL_SPLITS, NO_PARAMS, &r, e);
+    if (!n) return 0;
+    int rc = store_query(db, SQL_SPLITS_IN_RANGE, PARAMS(SV_INT(s[0].deal), SV_INT(s[n - 1].deal)),
+                         &r, e);
     while (rc >= 0 && (rc = store_next(r, e)) > 0) {
         if (nold == cap) old = xrealloc(old, (cap = cap ? 2 * cap : 1024) * sizeof *old);
         old[nold++] = (struct old_split){
