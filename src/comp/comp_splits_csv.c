@@ -33,14 +33,12 @@ static const char SQL_SPLITS_IN_RANGE[] =
 static const char SQL_SPLITS_DELETE_IN[] = "DELETE FROM comp_splits WHERE opportunity_id IN ";
 static const char SQL_SPLITS_INSERT_HEAD[] =
     "INSERT INTO comp_splits (opportunity_id, person_id, kind, share_bp) VALUES ";
-static const char SQL_EXPORT[] =
-    "SELECT o.id, o.external_id, p.email, s.kind, s.share_bp FROM comp_splits s"
+#define EXPORT_SELECT                                                                              \
+    "SELECT o.id, o.external_id, p.email, s.kind, s.share_bp FROM comp_splits s"                   \
     " JOIN opportunities o ON o.id = s.opportunity_id JOIN people p ON p.id = s.person_id"
-    " ORDER BY o.id, s.kind, s.id";
+static const char SQL_EXPORT[] = EXPORT_SELECT " ORDER BY o.id, s.kind, s.id";
 static const char SQL_EXPORT_OF_SOURCE[] =
-    "SELECT o.id, o.external_id, p.email, s.kind, s.share_bp FROM comp_splits s"
-    " JOIN opportunities o ON o.id = s.opportunity_id JOIN people p ON p.id = s.person_id"
-    " WHERE o.source = $1 AND o.external_id IS NOT NULL ORDER BY o.id, s.kind, s.id";
+    EXPORT_SELECT " WHERE o.source = $1 AND o.external_id IS NOT NULL ORDER BY o.id, s.kind, s.id";
 static const char SQL_AUDIT_INSERT_HEAD[] =
     "INSERT INTO comp_audit (changed_at, user_id, action, object, object_id, summary) VALUES ";
 
@@ -84,7 +82,8 @@ static int lookups_load(struct store *db, const char *source, struct lookups *l,
     struct store_rows *r;
     size_t cap = 0;
     int rc = store_query(db, SQL_PEOPLE, NO_PARAMS, &r, e);
-    while (rc >= 0 && (rc = store_next(r, e)) > 0) {
+    if (rc < 0) return rc;
+    while ((rc = store_next(r, e)) > 0) {
         if (l->npeople == cap)
             l->people = xrealloc(l->people, (cap = cap ? 2 * cap : 256) * sizeof *l->people);
         l->people[l->npeople++] =
@@ -95,8 +94,9 @@ static int lookups_load(struct store *db, const char *source, struct lookups *l,
     if (l->npeople) qsort(l->people, l->npeople, sizeof *l->people, named_cmp);
     cap = 0;
     if (source) {
-        rc = store_query(db, SQL_DEALS_OF_SOURCE, PARAMS(SV_TEXT(source)), &r, e);
-        while (rc >= 0 && (rc = store_next(r, e)) > 0) {
+        if ((rc = store_query(db, SQL_DEALS_OF_SOURCE, PARAMS(SV_TEXT(source)), &r, e)) < 0)
+            return rc;
+        while ((rc = store_next(r, e)) > 0) {
             if (l->ndeals == cap)
                 l->deals = xrealloc(l->deals, (cap = cap ? 2 * cap : 1024) * sizeof *l->deals);
             l->deals[l->ndeals++] =
@@ -105,8 +105,8 @@ static int lookups_load(struct store *db, const char *source, struct lookups *l,
         store_rows_free(r);
         if (rc >= 0 && l->ndeals) qsort(l->deals, l->ndeals, sizeof *l->deals, named_cmp);
     } else {
-        rc = store_query(db, SQL_DEAL_IDS, NO_PARAMS, &r, e);
-        while (rc >= 0 && (rc = store_next(r, e)) > 0) {
+        if ((rc = store_query(db, SQL_DEAL_IDS, NO_PARAMS, &r, e)) < 0) return rc;
+        while ((rc = store_next(r, e)) > 0) {
             if (l->ndeals == cap)
                 l->deal_ids =
                     xrealloc(l->deal_ids, (cap = cap ? 2 * cap : 1024) * sizeof *l->deal_ids);
@@ -295,7 +295,8 @@ static int write_splits(struct store *db, const struct split_row *s, size_t n, i
     if (!n) return 0;
     int rc = store_query(db, SQL_SPLITS_IN_RANGE, PARAMS(SV_INT(s[0].deal), SV_INT(s[n - 1].deal)),
                          &r, e);
-    while (rc >= 0 && (rc = store_next(r, e)) > 0) {
+    if (rc < 0) return rc;
+    while ((rc = store_next(r, e)) > 0) {
         if (nold == cap) old = xrealloc(old, (cap = cap ? 2 * cap : 1024) * sizeof *old);
         old[nold++] = (struct old_split){
             store_int(r, 0), store_int(r, 1), store_int(r, 3), store_int(r, 4),
@@ -398,12 +399,13 @@ int comp_splits_import_csv(struct store *db, const char *data, size_t len, const
                                  " from (source salesforce or hubspot)"
                                : "the header has no column 'deal_id' (or external_id, with the"
                                  " CRM they came from)");
-    if (source && col[COL_DEAL_ID] >= 0)
+    if (col[COL_DEAL_ID] >= 0 && col[COL_EXTERNAL_ID] >= 0)
         import_problem_add(out, head->line, "deal_id",
-                           col[COL_EXTERNAL_ID] >= 0
-                               ? "the header has both deal_id and external_id: name deals one way"
-                               : "the header names deals by deal_id, reins's own ids: leave the"
-                                 " source out, or name them by external_id");
+                           "the header has both deal_id and external_id: name deals one way");
+    else if (source && col[COL_DEAL_ID] >= 0)
+        import_problem_add(out, head->line, "deal_id",
+                           "the header names deals by deal_id, reins's own ids: leave the source"
+                           " out, or name them by external_id");
     if (out->nproblems) goto done;
 
     if ((rc = store_begin(db, e)) < 0) goto done;

@@ -184,6 +184,14 @@ static void test_by_external_id(void **state)
                      REINS_EINVAL);
     assert_true(has_problem(&res, 1, "deal_id", "leave the source out"));
     import_result_release(&res);
+    /* both ways at once, with or without the source: one would be ignored, so refused */
+    for (int with = 0; with < 2; with++) {
+        assert_int_equal(import(db, "deal_id,external_id,email\n1,006A1,ana@test.example\n",
+                                with ? "salesforce" : NULL, &res),
+                         REINS_EINVAL);
+        assert_true(has_problem(&res, 1, "deal_id", "both deal_id and external_id"));
+        import_result_release(&res);
+    }
     testdb_close(db);
 }
 
