@@ -98,6 +98,8 @@ static const char SQL_RUN_GET[] =
     "SELECT plan_id, period, status, closed_runs_seen FROM comp_runs WHERE id = $1";
 static const char SQL_RUNS_CLOSED[] =
     "SELECT COUNT(*) FROM comp_runs WHERE plan_id = $1 AND status = 'closed'";
+static const char SQL_RUN_CLOSED_AT[] =
+    "SELECT COUNT(*) FROM comp_runs WHERE plan_id = $1 AND period = $2 AND status = 'closed'";
 static const char SQL_RUN_SEEN[] = "UPDATE comp_runs SET closed_runs_seen = $2 WHERE id = $1";
 static const char SQL_OPEN_BEFORE[] =
     "SELECT period FROM comp_runs WHERE plan_id = $1 AND status = 'open' AND period < $2"
@@ -1267,9 +1269,11 @@ static int store_run_lines(struct store *db, int64_t run_id, const struct comp_d
         int64_t fix = s ? s->sum : 0;
         if (s) s->paid_out = 1;
         total += p->payout + fix;
+        /* The engine's paid to date is the earlier periods recomputed; what was paid for
+         * them differs from that by exactly the corrections (sum of now - paid). */
         rc = store_batch_add(&payouts,
                              PARAMS(SV_INT(run_id), SV_INT(d->person_ids[p->person]),
-                                    SV_INT(p->earned + fix), SV_INT(p->paid_to_date),
+                                    SV_INT(p->earned + fix), SV_INT(p->paid_to_date - fix),
                                     SV_INT(p->payout + fix), SV_INT(p->attainment_bp), SV_INT(fix)),
                              e);
     }
@@ -1285,7 +1289,7 @@ static int store_run_lines(struct store *db, int64_t run_id, const struct comp_d
         total += fix;
         rc = store_batch_add(&payouts,
                              PARAMS(SV_INT(run_id), SV_INT(only[i]->person_id), SV_INT(fix),
-                                    SV_INT(0), SV_INT(fix), SV_INT(-1), SV_INT(fix)),
+                                    SV_INT(-fix), SV_INT(fix), SV_INT(-1), SV_INT(fix)),
                              e);
     }
     rc = store_batch_end(&payouts, rc, e);
@@ -1307,6 +1311,11 @@ int comp_payout_run(struct store *db, int64_t plan_id, const char *period, int i
     if ((rc = plan_load(db, plan_id, &plan, e)) < 0) goto out;
     rc = run_period(plan, period, &first, &last, e);
     comp_plan_free(plan);
+    /* the period under way may be run (a preview until it closes); a later one has nothing
+     * to pay yet, and closing it would take the months before it as paid */
+    if (rc >= 0 && first > comp_month_of_day((int32_t)(now / 86400)))
+        rc = err_field(e, REINS_EINVAL, "period",
+                       "%s has not begun yet: a period is run once it has started", period);
     if (rc < 0 || (rc = comp_input_load(db, plan_id, last, NULL, &a, &d, e)) < 0) goto out;
 
     int64_t run_id = 0, closed_runs = 0;
@@ -1370,6 +1379,27 @@ out:
     return rc < 0 ? rc : 0;
 }
 
+/* After a plan's first close (which takes the periods before it as settled), each period
+ * closes only after the one before it: a run pays what was earned to date less what the
+ * periods before it paid, so a period skipped would count as paid and never be. */
+static int previous_closed(struct store *db, int64_t plan_id, const char *period, struct err *e)
+{
+    int32_t first, last;
+    enum comp_period_kind kind;
+    if (comp_period_parse(period, &first, &last, &kind) < 0) return 0;
+    char before[9];
+    comp_period_label(first - (int32_t)kind, kind, before);
+    int64_t n = 0;
+    int rc =
+        store_int_query(db, SQL_RUN_CLOSED_AT, PARAMS(SV_INT(plan_id), SV_TEXT(before)), &n, e);
+    if (rc >= 0 && n == 0)
+        rc = err_field(e, REINS_ECONFLICT, "run_id",
+                       "%s has no closed run: run and close it first, or what it earned would"
+                       " count as paid and never be paid",
+                       before);
+    return rc < 0 ? rc : 0;
+}
+
 int comp_run_close(struct store *db, int64_t run_id, int in_tx, int64_t now, int64_t user_id,
                    struct err *e)
 {
@@ -1400,6 +1430,7 @@ int comp_run_close(struct store *db, int64_t run_id, int in_tx, int64_t now, int
     store_rows_free(r);
     if (rc >= 0)
         rc = store_int_query(db, SQL_RUNS_CLOSED, PARAMS(SV_INT(plan_id)), &closed_runs, e);
+    if (rc >= 0 && closed_runs > 0) rc = previous_closed(db, plan_id, period, e);
     if (rc >= 0 && closed_runs != seen)
         rc = err_field(e, REINS_ECONFLICT, "run_id",
                        "another period was closed after run %lld was computed: run %s again"

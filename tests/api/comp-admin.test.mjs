@@ -103,6 +103,12 @@ test('runs: totals, lines and status; one run with its payouts per person', asyn
   const st = expectStatus(await get(admin, `/comp/statement?plan_id=${plan}&period=2026-01&person_id=${P.s1a.id}`), 200);
   assert.equal(one.payouts[0].lines, st.lines.length);
   isError(await get(admin, '/comp/runs/99999'), 404, 'not_found', 'run_id');
+  // a period not begun yet has nothing to pay, and closing it would take the months before as paid
+  const next = new Date();
+  next.setUTCMonth(next.getUTCMonth() + 1, 1);
+  const ahead = next.toISOString().slice(0, 7);
+  const refused = isError(await post(admin, `/comp/plans/${plan}/runs`, { period: ahead }), 400, 'invalid', 'period');
+  assert.match(refused.message, new RegExp(`${ahead} has not begun yet`));
   expectStatus(await post(admin, `/comp/runs/${run}/close`), 200);
   runs = expectStatus(await get(admin, '/comp/runs'), 200).runs;
   assert.equal(runs[0].status, 'closed');

@@ -11,6 +11,10 @@
 #include "core/mem.h"
 #include "quotas/quotas.h"
 
+/* Runs are done after the periods they run (a period not begun yet is refused): from
+ * 2026-07-01, a few seconds apart in the order of the tests. */
+#define AT(s) ((int64_t)1782864000 + (s))
+
 /* Monthly quota, paid monthly: 10% up to quota, 20% above it (marginal). */
 #define PLAN_JSON(name)                                                                            \
     "{\"name\": \"" name "\", \"currency\": \"USD\", \"effective_from\": \"2026-01-01\","          \
@@ -123,7 +127,7 @@ static void test_runs_payouts_disputes(void **state)
     add_deal(db, ana, "A1", 600000, "2026-01-10");
     add_deal(db, ana, "A2", 600000, "2026-01-20");
     add_deal(db, ben, "B1", 300000, "2026-01-15");
-    if (comp_payout_run(db, plan, "2026-01", 0, 50, 0, &run, &e) < 0) fail_msg("%s", e.msg);
+    if (comp_payout_run(db, plan, "2026-01", 0, AT(50), 0, &run, &e) < 0) fail_msg("%s", e.msg);
 
     /* Ana: 6,000 + 4,000 at 10% and 2,000 at 20% = 1,400.00 in 3 lines; Ben 300.00 in 1 */
     json_t *runs, *r;
@@ -137,7 +141,7 @@ static void test_runs_payouts_disputes(void **state)
     assert_int_equal(geti(r, "lines"), 4);
     assert_int_equal(geti(r, "earned_minor"), 170000);
     assert_int_equal(geti(r, "payout_minor"), 170000);
-    assert_int_equal(geti(r, "created_at"), 50);
+    assert_int_equal(geti(r, "created_at"), AT(50));
     json_decref(runs);
 
     assert_int_equal(comp_admin_run(db, run, &r, &e), 0);
@@ -164,7 +168,7 @@ static void test_runs_payouts_disputes(void **state)
     /* A2 is lost after all: the re-run has no line above quota, the dispute stays */
     if (store_exec(db, "UPDATE opportunities SET status = 'lost' WHERE name = 'A2'", &e) < 0)
         fail_msg("%s", e.msg);
-    if (comp_payout_run(db, plan, "2026-01", 0, 70, 0, &again, &e) < 0) fail_msg("%s", e.msg);
+    if (comp_payout_run(db, plan, "2026-01", 0, AT(70), 0, &again, &e) < 0) fail_msg("%s", e.msg);
     assert_int_equal(again, run);
 
     json_t *ds;

@@ -17,6 +17,10 @@
 #include "quotas/quotas.h"
 #include "store/migrate.h"
 
+/* Runs are done after the periods they run (a period not begun yet is refused): from
+ * 2026-07-01, a few seconds apart in the order of the tests. */
+#define AT(s) ((int64_t)1782864000 + (s))
+
 /* Monthly quota, paid monthly: 10% up to quota, 20% above it (marginal). */
 static const char PLAN[] =
     "{\"name\": \"AE test\", \"currency\": \"USD\", \"effective_from\": \"2026-01-01\","
@@ -254,13 +258,13 @@ static void test_run_lock_and_payroll(void **state)
     struct world w = make_world(db);
     struct err e = {0};
     int64_t jan = 0, again = 0;
-    if (comp_payout_run(db, w.plan, "2026-01", 0, 10, 0, &jan, &e) < 0) fail_msg("%s", e.msg);
+    if (comp_payout_run(db, w.plan, "2026-01", 0, AT(10), 0, &jan, &e) < 0) fail_msg("%s", e.msg);
     /* 6,000 at 10% = 600.00; then 4,000 at 10% = 400.00 and 2,000 above quota at 20% = 400.00 */
     assert_int_equal(sum(db, SQL_RUN_TOTAL, jan), 140000);
     int64_t nlines = sum(db, SQL_RUN_LINES, jan);
     assert_true(nlines >= 3);
     /* open: running again replaces it, never doubles it */
-    if (comp_payout_run(db, w.plan, "2026-01", 0, 11, 0, &again, &e) < 0) fail_msg("%s", e.msg);
+    if (comp_payout_run(db, w.plan, "2026-01", 0, AT(11), 0, &again, &e) < 0) fail_msg("%s", e.msg);
     assert_int_equal(again, jan);
     assert_int_equal(sum(db, SQL_RUN_LINES, jan), nlines);
     assert_int_equal(sum(db, SQL_RUN_TOTAL, jan), 140000);
@@ -270,7 +274,8 @@ static void test_run_lock_and_payroll(void **state)
     assert_int_equal(comp_run_close(db, jan, 0, 13, 0, &e), REINS_ECONFLICT);
     /* closed: the period is locked, even with a new deal in it */
     add_deal(db, w.ana, 100000, "USD", "won", "2026-01-25");
-    assert_int_equal(comp_payout_run(db, w.plan, "2026-01", 0, 14, 0, NULL, &e), REINS_ECONFLICT);
+    assert_int_equal(comp_payout_run(db, w.plan, "2026-01", 0, AT(14), 0, NULL, &e),
+                     REINS_ECONFLICT);
     assert_string_equal(e.field, "period");
     assert_int_equal(sum(db, SQL_RUN_TOTAL, jan), 140000);
     assert_int_equal(comp_payroll_csv(db, jan, &csv, &e), 0);
@@ -279,13 +284,13 @@ static void test_run_lock_and_payroll(void **state)
     sb_release(&csv);
     /* February: Ana 1,000.00 (the late January deal) is not February's; Ben 3,000 at 10% */
     int64_t feb = 0;
-    if (comp_payout_run(db, w.plan, "2026-02", 0, 15, 0, &feb, &e) < 0) fail_msg("%s", e.msg);
+    if (comp_payout_run(db, w.plan, "2026-02", 0, AT(15), 0, &feb, &e) < 0) fail_msg("%s", e.msg);
     assert_int_equal(sum(db,
                          "SELECT payout_minor FROM comp_payouts WHERE run_id = $1 AND"
                          " person_id = (SELECT id FROM people WHERE name = 'Ben')",
                          feb),
                      30000);
-    assert_int_equal(comp_payout_run(db, w.plan, "2026-Q1", 0, 16, 0, NULL, &e), REINS_EINVAL);
+    assert_int_equal(comp_payout_run(db, w.plan, "2026-Q1", 0, AT(16), 0, NULL, &e), REINS_EINVAL);
     assert_string_equal(e.field, "period");
     testdb_close(db);
 }
@@ -296,7 +301,7 @@ static void test_run_all_or_nothing(void **state)
     struct world w = make_world(db);
     struct err e = {0};
     int64_t jan = 0;
-    if (comp_payout_run(db, w.plan, "2026-01", 0, 10, 0, &jan, &e) < 0) fail_msg("%s", e.msg);
+    if (comp_payout_run(db, w.plan, "2026-01", 0, AT(10), 0, &jan, &e) < 0) fail_msg("%s", e.msg);
     int64_t nlines = sum(db, SQL_RUN_LINES, jan);
     /* Cara joins the plan with a January win but no quota: the engine refuses the run, and
      * the stored run is left exactly as it was. */
@@ -304,12 +309,12 @@ static void test_run_all_or_nothing(void **state)
     if (comp_assign(db, w.plan, cara, "2026-01-01", NULL, 0, 1, 0, NULL, &e) < 0)
         fail_msg("%s", e.msg);
     add_deal(db, cara, 100000, "USD", "won", "2026-01-05");
-    assert_int_equal(comp_payout_run(db, w.plan, "2026-01", 0, 11, 0, NULL, &e), REINS_EINVAL);
+    assert_int_equal(comp_payout_run(db, w.plan, "2026-01", 0, AT(11), 0, NULL, &e), REINS_EINVAL);
     assert_int_equal(sum(db, SQL_RUN_LINES, jan), nlines);
     assert_int_equal(sum(db, SQL_RUN_TOTAL, jan), 140000);
     assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_runs"), 1);
     /* a failing first run of a period leaves no run behind */
-    assert_int_equal(comp_payout_run(db, w.plan, "2026-02", 0, 12, 0, NULL, &e), REINS_EINVAL);
+    assert_int_equal(comp_payout_run(db, w.plan, "2026-02", 0, AT(12), 0, NULL, &e), REINS_EINVAL);
     assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_runs"), 1);
     testdb_close(db);
 }
@@ -451,7 +456,7 @@ static void test_splits_rollup_overlay(void **state)
     struct team t = make_team(db);
     struct err e = {0};
     int64_t jan = 0;
-    if (comp_payout_run(db, t.plan, "2026-01", 0, 10, 0, &jan, &e) < 0) fail_msg("%s", e.msg);
+    if (comp_payout_run(db, t.plan, "2026-01", 0, AT(10), 0, &jan, &e) < 0) fail_msg("%s", e.msg);
     /* D1 direct: floor(100001 x 3333 / 10000) = 33330 for Ana and Ben; Cy, the last direct
      * split, takes 100001 - 66660 = 33341 (as the CLI splits a file).
      * Ana: 33330 at 10% = 3333 (33.33).
@@ -519,7 +524,7 @@ static void test_splits_refused(void **state)
     struct comp_split ol[] = {{t.olly, COMP_ROLE_OVERLAY, 5000}};
     assert_int_equal(comp_splits_set(db, t.d2, ol, 1, 0, 3, 0, &e), 0);
     int64_t jan = 0;
-    if (comp_payout_run(db, t.plan, "2026-01", 0, 10, 0, &jan, &e) < 0) fail_msg("%s", e.msg);
+    if (comp_payout_run(db, t.plan, "2026-01", 0, AT(10), 0, &jan, &e) < 0) fail_msg("%s", e.msg);
     /* Ben still 23333; Olly 5000 + 200000 x 50% overlay = 100000, counted at 50% = 50000, at
      * 10% = 5000: 10000 */
     assert_int_equal(payout_of(db, jan, t.ben), 23333);
@@ -537,12 +542,12 @@ static void test_correction_after_close(void **state)
     struct team t = make_team(db);
     struct err e = {0};
     int64_t jan = 0, feb = 0, mar = 0, again = 0;
-    if (comp_payout_run(db, t.plan, "2026-01", 0, 10, 0, &jan, &e) < 0) fail_msg("%s", e.msg);
+    if (comp_payout_run(db, t.plan, "2026-01", 0, AT(10), 0, &jan, &e) < 0) fail_msg("%s", e.msg);
     assert_int_equal(comp_run_close(db, jan, 0, 11, 0, &e), 0);
     /* after the close, D2 is split half and half between Ben and Ana */
     struct comp_split half[] = {{t.ben, COMP_ROLE_DIRECT, 5000}, {t.ana, COMP_ROLE_DIRECT, 5000}};
     assert_int_equal(comp_splits_set(db, t.d2, half, 2, 0, 12, 0, &e), 0);
-    if (comp_payout_run(db, t.plan, "2026-02", 0, 13, 0, &feb, &e) < 0) fail_msg("%s", e.msg);
+    if (comp_payout_run(db, t.plan, "2026-02", 0, AT(13), 0, &feb, &e) < 0) fail_msg("%s", e.msg);
     /* January now: Ana 3333 + 100000 at 10% = 13333, paid 3333: +10000; Ben 3333 + 10000 =
      * 13333, paid 23333: -10000; Mia and Olly unchanged. February has no deals of its own. */
     assert_int_equal(sum(db, SQL_CORRECTIONS, feb), 2);
@@ -554,24 +559,36 @@ static void test_correction_after_close(void **state)
                                        " 2026-01, a closed period: earned now 133.33, paid"
                                        " 33.33, difference 100.00%'"),
                      1);
+    /* paid before February is what January paid, not January as it is now: Ana 33.33
+     * (the engine's 133.33 less the correction of 100.00), Ben 233.33 */
+    static const char paid_before[] =
+        "SELECT paid_to_date_minor FROM comp_payouts WHERE run_id = $1 AND person_id = $2";
+    int64_t v = 0;
+    assert_int_equal(store_int_query(db, paid_before, PARAMS(SV_INT(feb), SV_INT(t.ana)), &v, &e),
+                     0);
+    assert_int_equal(v, 3333);
+    assert_int_equal(store_int_query(db, paid_before, PARAMS(SV_INT(feb), SV_INT(t.ben)), &v, &e),
+                     0);
+    assert_int_equal(v, 23333);
     /* the closed run is as it was */
     assert_int_equal(payout_of(db, jan, t.ana), 3333);
     assert_int_equal(sum(db, SQL_RUN_TOTAL, jan), 3333 + 23333 + 5000 + 30000);
     /* March computed while February is open carries the same corrections; February closes
      * first (in order), and then March is stale until run again */
-    if (comp_payout_run(db, t.plan, "2026-03", 0, 14, 0, &mar, &e) < 0) fail_msg("%s", e.msg);
+    if (comp_payout_run(db, t.plan, "2026-03", 0, AT(14), 0, &mar, &e) < 0) fail_msg("%s", e.msg);
     assert_int_equal(sum(db, SQL_CORRECTIONS, mar), 2);
     assert_int_equal(comp_run_close(db, mar, 0, 15, 0, &e), REINS_ECONFLICT);
     if (!strstr(e.msg, "close 2026-02 first")) fail_msg("%s", e.msg);
     assert_int_equal(comp_run_close(db, feb, 0, 16, 0, &e), 0);
     /* with February closed, a period before it never run (December) is not paid now */
     int64_t dec = 0;
-    assert_int_equal(comp_payout_run(db, t.plan, "2025-12", 0, 16, 0, &dec, &e), REINS_ECONFLICT);
+    assert_int_equal(comp_payout_run(db, t.plan, "2025-12", 0, AT(16), 0, &dec, &e),
+                     REINS_ECONFLICT);
     if (!strstr(e.msg, "2025-12 comes before a closed period")) fail_msg("%s", e.msg);
     assert_int_equal(comp_run_close(db, mar, 0, 17, 0, &e), REINS_ECONFLICT);
     if (!strstr(e.msg, "run 2026-03 again")) fail_msg("%s", e.msg);
     /* run again: January's difference was paid in February, so nothing more */
-    if (comp_payout_run(db, t.plan, "2026-03", 0, 18, 0, &again, &e) < 0) fail_msg("%s", e.msg);
+    if (comp_payout_run(db, t.plan, "2026-03", 0, AT(18), 0, &again, &e) < 0) fail_msg("%s", e.msg);
     assert_int_equal(again, mar);
     assert_int_equal(sum(db, SQL_CORRECTIONS, mar), 0);
     assert_int_equal(payout_of(db, mar, t.ana), 0);
@@ -580,13 +597,48 @@ static void test_correction_after_close(void **state)
     if (store_run(db, "UPDATE opportunities SET status = 'lost' WHERE id = $1",
                   PARAMS(SV_INT(t.d1)), NULL, &e) < 0)
         fail_msg("%s", e.msg);
-    if (comp_payout_run(db, t.plan, "2026-03", 0, 19, 0, &again, &e) < 0) fail_msg("%s", e.msg);
+    if (comp_payout_run(db, t.plan, "2026-03", 0, AT(19), 0, &again, &e) < 0) fail_msg("%s", e.msg);
     assert_int_equal(sum(db, SQL_CORRECTIONS, mar), 4);
     assert_int_equal(payout_of(db, mar, t.ana), -3333);
     assert_int_equal(payout_of(db, mar, t.ben), -3333);
     assert_int_equal(payout_of(db, mar, t.olly), -5000);
     assert_int_equal(payout_of(db, mar, t.mia), -10000);
     assert_int_equal(comp_run_close(db, mar, 0, 20, 0, &e), 0);
+    testdb_close(db);
+}
+
+/* A period is run once it has begun, and after a plan's first close each period closes
+ * only after the one before it: a period never run would count as paid and never be. */
+static void test_periods_in_order(void **state)
+{
+    struct store *db = testdb_open(state);
+    struct team t = make_team(db);
+    struct err e = {0};
+    won_deal(db, t.ana, 100000, "2026-02-10"); /* February: Ana 1,000.00, 10% = 100.00 */
+    int64_t jan = 0, feb = 0, mar = 0, again = 0;
+    /* AT(0) is 2026-07-01: July is under way and may be run, August has not begun */
+    assert_int_equal(comp_payout_run(db, t.plan, "2026-08", 0, AT(1), 0, NULL, &e), REINS_EINVAL);
+    assert_string_equal(e.field, "period");
+    if (!strstr(e.msg, "2026-08 has not begun yet")) fail_msg("%s", e.msg);
+    if (comp_payout_run(db, t.plan, "2026-07", 0, AT(2), 0, NULL, &e) < 0) fail_msg("%s", e.msg);
+    /* the first close takes the periods before it as settled */
+    if (comp_payout_run(db, t.plan, "2026-01", 0, AT(3), 0, &jan, &e) < 0) fail_msg("%s", e.msg);
+    assert_int_equal(comp_run_close(db, jan, 0, AT(4), 0, &e), 0);
+    /* March, with February never run, is computed (a preview) but does not close */
+    if (comp_payout_run(db, t.plan, "2026-03", 0, AT(5), 0, &mar, &e) < 0) fail_msg("%s", e.msg);
+    assert_int_equal(comp_run_close(db, mar, 0, AT(6), 0, &e), REINS_ECONFLICT);
+    assert_string_equal(e.field, "run_id");
+    if (!strstr(e.msg, "2026-02 has no closed run")) fail_msg("%s", e.msg);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_runs WHERE status = 'closed'"),
+                     1);
+    /* February pays Ana's deal of February; March, run again after it closed, closes */
+    if (comp_payout_run(db, t.plan, "2026-02", 0, AT(7), 0, &feb, &e) < 0) fail_msg("%s", e.msg);
+    assert_int_equal(payout_of(db, feb, t.ana), 10000);
+    assert_int_equal(comp_run_close(db, feb, 0, AT(8), 0, &e), 0);
+    if (comp_payout_run(db, t.plan, "2026-03", 0, AT(9), 0, &again, &e) < 0) fail_msg("%s", e.msg);
+    assert_int_equal(again, mar);
+    assert_int_equal(comp_run_close(db, mar, 0, AT(10), 0, &e), 0);
+    assert_int_equal(payout_of(db, mar, t.ana), 0);
     testdb_close(db);
 }
 
@@ -598,13 +650,13 @@ static void test_corrections_migrated(void **state)
     struct team t = make_team(db);
     struct err e = {0};
     int64_t jan = 0, feb = 0, mar = 0;
-    if (comp_payout_run(db, t.plan, "2026-01", 0, 10, 0, &jan, &e) < 0) fail_msg("%s", e.msg);
+    if (comp_payout_run(db, t.plan, "2026-01", 0, AT(10), 0, &jan, &e) < 0) fail_msg("%s", e.msg);
     assert_int_equal(comp_run_close(db, jan, 0, 11, 0, &e), 0);
     struct comp_split half[] = {{t.ben, COMP_ROLE_DIRECT, 5000}, {t.ana, COMP_ROLE_DIRECT, 5000}};
     assert_int_equal(comp_splits_set(db, t.d2, half, 2, 0, 12, 0, &e), 0);
     /* February carries January's corrections, Ana +10000 and Ben -10000 (as in
      * test_correction_after_close), and closes */
-    if (comp_payout_run(db, t.plan, "2026-02", 0, 13, 0, &feb, &e) < 0) fail_msg("%s", e.msg);
+    if (comp_payout_run(db, t.plan, "2026-02", 0, AT(13), 0, &feb, &e) < 0) fail_msg("%s", e.msg);
     assert_int_equal(comp_run_close(db, feb, 0, 14, 0, &e), 0);
     /* as a database written before migration 16 was */
     if (store_run(db, "ALTER TABLE comp_payouts DROP COLUMN corrections_minor", NO_PARAMS, NULL,
@@ -627,7 +679,7 @@ static void test_corrections_migrated(void **state)
     /* March: January's difference was paid in February and February pays what it earned: no
      * correction (without the corrections carried, February would seem to have paid Ana
      * 100.00 and Ben -100.00 for its own period, and March would take them back) */
-    if (comp_payout_run(db, t.plan, "2026-03", 0, 15, 0, &mar, &e) < 0) fail_msg("%s", e.msg);
+    if (comp_payout_run(db, t.plan, "2026-03", 0, AT(15), 0, &mar, &e) < 0) fail_msg("%s", e.msg);
     assert_int_equal(sum(db, SQL_CORRECTIONS, mar), 0);
     assert_int_equal(payout_of(db, mar, t.ana), 0);
     assert_int_equal(payout_of(db, mar, t.ben), 0);
@@ -646,9 +698,9 @@ static void test_corrections_summed(void **state)
     int64_t d3 = won_deal(db, t.ana, 300000, "2026-02-10");
     struct comp_split s[] = {{t.ana, COMP_ROLE_DIRECT, 10000}, {t.olly, COMP_ROLE_OVERLAY, 10000}};
     if (comp_splits_set(db, d3, s, 2, 0, 3, 0, &e) < 0) fail_msg("%s", e.msg);
-    if (comp_payout_run(db, t.plan, "2026-01", 0, 10, 0, &jan, &e) < 0) fail_msg("%s", e.msg);
+    if (comp_payout_run(db, t.plan, "2026-01", 0, AT(10), 0, &jan, &e) < 0) fail_msg("%s", e.msg);
     assert_int_equal(comp_run_close(db, jan, 0, 11, 0, &e), 0);
-    if (comp_payout_run(db, t.plan, "2026-02", 0, 12, 0, &feb, &e) < 0) fail_msg("%s", e.msg);
+    if (comp_payout_run(db, t.plan, "2026-02", 0, AT(12), 0, &feb, &e) < 0) fail_msg("%s", e.msg);
     assert_int_equal(comp_run_close(db, feb, 0, 13, 0, &e), 0);
     /* February as paid: Ana 300000 at 10% = 30000; Olly 300000 counted at 50% = 150000, at
      * 10% = 15000; Mia's roll-up of Ana's 300000: 30000 */
@@ -664,7 +716,7 @@ static void test_corrections_summed(void **state)
         store_run(db, "UPDATE opportunities SET amount_minor = 400000 WHERE id = $1",
                   PARAMS(SV_INT(d3)), NULL, &e) < 0)
         fail_msg("%s", e.msg);
-    if (comp_payout_run(db, t.plan, "2026-03", 0, 14, 0, &mar, &e) < 0) fail_msg("%s", e.msg);
+    if (comp_payout_run(db, t.plan, "2026-03", 0, AT(14), 0, &mar, &e) < 0) fail_msg("%s", e.msg);
     /* January now: D1 split floor(200001 x 3333 / 10000) = 66660 for Ana and Ben, Cy the
      * remaining 66681. Ana 6666, paid 3333: +3333. Ben 6666 + D2's 20000 = 26666, paid
      * 23333: +3333. Mia 6666 + 6666 + round(6668.1) = 6668 + 20000 = 40000, paid 30000:
@@ -678,12 +730,12 @@ static void test_corrections_summed(void **state)
     assert_int_equal(payout_of(db, mar, t.mia), 10000 + 10000);
     assert_int_equal(payout_of(db, mar, t.olly), -5000 - 15000);
     assert_int_equal(sum(db, SQL_RUN_TOTAL, mar), 13333 + 3333 + 20000 - 20000);
-    /* one row each; Olly's has no attainment (he has no quota on the plan now) and nothing
-     * paid to date in this run's reckoning */
+    /* one row each; Olly's has no attainment (he has no quota on the plan now), and he was
+     * paid 50.00 + 150.00 before */
     assert_int_equal(sum(db, "SELECT COUNT(*) FROM comp_payouts WHERE run_id = $1", mar), 4);
     if (store_int_query(db,
                         "SELECT COUNT(*) FROM comp_payouts WHERE run_id = $1 AND person_id = $2"
-                        " AND attainment_bp = -1 AND paid_to_date_minor = 0 AND earned_minor ="
+                        " AND attainment_bp = -1 AND paid_to_date_minor = 20000 AND earned_minor ="
                         " -20000",
                         PARAMS(SV_INT(mar), SV_INT(t.olly)), &rows, &e) < 0)
         fail_msg("%s", e.msg);
@@ -755,7 +807,7 @@ static void test_clawback_from_pipeline(void **state)
     history(db, d2, (int64_t)date_to_days("2026-01-05") * 86400, "won");
     history(db, d1, (int64_t)date_to_days("2026-01-10") * 86400, "won");
     /* January: 4,000 + 6,000 = 10,000.00, exactly the quota, all at 10%: 400.00 + 600.00 */
-    if (comp_payout_run(db, plan, "2026-01", 0, 10, 0, &jan, &e) < 0) fail_msg("%s", e.msg);
+    if (comp_payout_run(db, plan, "2026-01", 0, AT(10), 0, &jan, &e) < 0) fail_msg("%s", e.msg);
     assert_int_equal(sum(db, SQL_RUN_TOTAL, jan), 40000 + 60000);
     assert_int_equal(comp_run_close(db, jan, 0, 11, 0, &e), 0);
 
@@ -769,7 +821,7 @@ static void test_clawback_from_pipeline(void **state)
     history(db, d3, (int64_t)date_to_days("2026-02-03") * 86400, "won");
     lose(db, d3, "2026-02-12");
     int64_t d4 = won_deal(db, ana, 100000, "2026-02-15");
-    if (comp_payout_run(db, plan, "2026-02", 0, 12, 0, &feb, &e) < 0) fail_msg("%s", e.msg);
+    if (comp_payout_run(db, plan, "2026-02", 0, AT(12), 0, &feb, &e) < 0) fail_msg("%s", e.msg);
     assert_int_equal(deal_sum(db, feb, d1, "clawback"), -60000);
     assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_lines WHERE rule = 'clawback'"
                                        " AND line_date = '2026-02-05' AND explanation LIKE"
@@ -811,7 +863,7 @@ static void test_audit(void **state)
     struct team t = make_team(db);
     struct err e = {0};
     int64_t jan = 0;
-    if (comp_payout_run(db, t.plan, "2026-01", 0, 10, 0, &jan, &e) < 0) fail_msg("%s", e.msg);
+    if (comp_payout_run(db, t.plan, "2026-01", 0, AT(10), 0, &jan, &e) < 0) fail_msg("%s", e.msg);
     assert_int_equal(comp_run_close(db, jan, 0, 11, 0, &e), 0);
     assert_int_equal(comp_run_close(db, jan, 0, 12, 0, &e), REINS_ECONFLICT);
     int64_t line;
@@ -858,7 +910,7 @@ static void test_dispute_keeps_its_line(void **state)
     struct team t = make_team(db);
     struct err e = {0};
     int64_t jan = 0, line;
-    if (comp_payout_run(db, t.plan, "2026-01", 0, 10, 0, &jan, &e) < 0) fail_msg("%s", e.msg);
+    if (comp_payout_run(db, t.plan, "2026-01", 0, AT(10), 0, &jan, &e) < 0) fail_msg("%s", e.msg);
     dispute_first_line(db, &t, jan, 13, &line);
 
     json_t *st, *ds = first_dispute(db, &t, &st);
@@ -937,7 +989,7 @@ static void test_spif_on_products(void **state)
     if (store_run(db, SQL_ADD_PRODUCT, PARAMS(SV_TEXT("Core")), NULL, &e) < 0)
         fail_msg("%s", e.msg);
     add_deal(db, ana, 600000, "USD", "won", "2026-01-25"); /* no products: nothing */
-    if (comp_payout_run(db, id, "2026-01", 0, 10, 0, &run, &e) < 0) fail_msg("%s", e.msg);
+    if (comp_payout_run(db, id, "2026-01", 0, AT(10), 0, &run, &e) < 0) fail_msg("%s", e.msg);
     assert_int_equal(sum(db, SQL_RUN_LINES, run), 1);
     assert_int_equal(sum(db, SQL_RUN_TOTAL, run), 10000);
     assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_lines WHERE rule = 'spif_fixed'"
@@ -979,7 +1031,7 @@ static void test_spif_on_deal_types(void **state)
             store_run(db, SQL_ADD_PRODUCT, PARAMS(SV_TEXT(deals[i].product)), NULL, &e) < 0)
             fail_msg("%s", e.msg);
     }
-    if (comp_payout_run(db, id, "2026-01", 0, 10, 0, &run, &e) < 0) fail_msg("%s", e.msg);
+    if (comp_payout_run(db, id, "2026-01", 0, AT(10), 0, &run, &e) < 0) fail_msg("%s", e.msg);
     assert_int_equal(sum(db, SQL_RUN_LINES, run), 2);
     assert_int_equal(sum(db, SQL_RUN_TOTAL, run), 10000 + 5000);
     assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_lines l JOIN opportunities o"
@@ -1008,7 +1060,7 @@ static void test_fx(void **state)
     struct world w = make_world(db);
     struct err e = {0};
     add_deal(db, w.ana, 900001, "EUR", "won", "2026-01-22");
-    assert_int_equal(comp_payout_run(db, w.plan, "2026-01", 0, 10, 0, NULL, &e), REINS_EINVAL);
+    assert_int_equal(comp_payout_run(db, w.plan, "2026-01", 0, AT(10), 0, NULL, &e), REINS_EINVAL);
     assert_string_equal(e.field, "currency");
     if (!strstr(e.msg, "is in EUR and closed on 2026-01-22") || !strstr(e.msg, "EUR to USD"))
         fail_msg("%s", e.msg);
@@ -1028,7 +1080,7 @@ static void test_fx(void **state)
     assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_audit WHERE action = 'rate.set'"),
                      4);
     int64_t jan = 0;
-    if (comp_payout_run(db, w.plan, "2026-01", 0, 10, 0, &jan, &e) < 0) fail_msg("%s", e.msg);
+    if (comp_payout_run(db, w.plan, "2026-01", 0, AT(10), 0, &jan, &e) < 0) fail_msg("%s", e.msg);
     /* the rate of Jan 22 is 2026-01-01's 1.5 (not the later 2.0): 900,001 x 1.5 =
      * 1,350,001.5, half to even: 1,350,002. Ana is above quota after her 12,000.00, so it
      * pays 20%: 270,000.4 -> 270,000. January: 140,000 (as before) + 270,000 = 410,000. */
@@ -1119,6 +1171,7 @@ int main(void)
         TESTDB_BOTH(test_splits_rollup_overlay),
         TESTDB_BOTH(test_splits_refused),
         TESTDB_BOTH(test_correction_after_close),
+        TESTDB_BOTH(test_periods_in_order),
         TESTDB_BOTH(test_corrections_summed),
         TESTDB_BOTH(test_corrections_migrated),
         TESTDB_BOTH(test_clawback_from_pipeline),
