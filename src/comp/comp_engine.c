@@ -782,6 +782,16 @@ static inline int64_t counted(struct run *r, int k, const struct ev *c)
     return out;
 }
 
+/* Where credit c came from, for messages: its line of the credits file, or its deal when
+ * it has no line (credits made from the pipeline). */
+static void credit_where(const struct comp_credit *c, char *out, size_t n)
+{
+    if (c->line)
+        snprintf(out, n, "credits line %lu", (unsigned long)c->line);
+    else
+        snprintf(out, n, "deal %s", c->deal ? c->deal : "(none)");
+}
+
 static void on_credit(struct run *r, int32_t pos)
 {
     const struct ev *c = &r->ev[pos];
@@ -812,10 +822,12 @@ static void on_credit(struct run *r, int32_t pos)
             const struct comp_credit *cr = &r->in->credits[c->idx];
             comp_period_label(qmonth, r->plan->quota_period, label);
             r->failed = 1;
+            char where[64];
+            credit_where(cr, where, sizeof where);
             err_set(r->e, REINS_EINVAL,
-                    "credits line %zu: person '%s' has no quota for measure '%s' in %s "
+                    "%s: person '%s' has no quota for measure '%s' in %s "
                     "(component %s needs one to measure attainment)",
-                    (size_t)cr->line, r->in->people[cr->person].id, kc->measure, label, kc->id);
+                    where, r->in->people[cr->person].id, kc->measure, label, kc->id);
             return;
         }
         if (amount == 0) continue;
@@ -1393,11 +1405,12 @@ static void *count_part(void *arg)
 static int count_merge(struct setup *su, struct part *pt, int nparts, struct err *e)
 {
     const struct comp_input *in = su->in;
-    for (int t = 0; t < nparts; t++)
-        if (pt[t].bad != SIZE_MAX)
-            return err_set(e, REINS_EINVAL,
-                           "credits line %zu: field cancelled_on: before the close date",
-                           (size_t)in->credits[pt[t].bad].line);
+    for (int t = 0; t < nparts; t++) {
+        if (pt[t].bad == SIZE_MAX) continue;
+        char where[64];
+        credit_where(&in->credits[pt[t].bad], where, sizeof where);
+        return err_set(e, REINS_EINVAL, "%s: field cancelled_on: before the close date", where);
+    }
     su->start = xcalloc(in->npeople + 1, sizeof *su->start);
     su->per_person = 1; /* the most credits of one person: per-event arrays' length */
     size_t at = 0;

@@ -165,7 +165,10 @@ static char *quota_money(struct comp_out *o, char *w, int64_t quota)
     return fmt_bytes(w, m->quota_text, m->quota_len);
 }
 
-static char *credit_name(struct comp_out *o, char *w, const struct comp_input *in, int32_t ci)
+/* "Deal 7 (closed 2026-03-02, overlay 50% split, counted at 25%)": the credit, and the share
+ * of it that component k (NULL for none) counts when that is not all of it. */
+static char *credit_name(struct comp_out *o, char *w, const struct comp_input *in, int32_t ci,
+                         const struct comp_component *k)
 {
     const struct comp_credit *c = &in->credits[ci];
     w = FMT_LIT(w, "Deal ");
@@ -188,6 +191,10 @@ static char *credit_name(struct comp_out *o, char *w, const struct comp_input *i
     if (c->role == COMP_ROLE_ROLLUP && c->source >= 0) {
         w = FMT_LIT(w, " from ");
         w = comp_out_text(o, w, in->people[in->credits[c->source].person].id);
+    }
+    if (k && k->credit_bp[c->role] > 0 && k->credit_bp[c->role] < COMP_BP) {
+        w = FMT_LIT(w, ", counted at ");
+        w = pct_bp(w, k->credit_bp[c->role]);
     }
     *w++ = ')';
     return w;
@@ -229,7 +236,7 @@ char *comp_line_explain_out(const struct comp_input *in, const struct comp_line 
     const struct comp_component *k = l->component >= 0 ? &p->components[l->component] : NULL;
     switch (l->rule) {
     case COMP_RULE_TIER:
-        w = credit_name(o, w, in, l->credit);
+        w = credit_name(o, w, in, l->credit, k);
         w = FMT_LIT(w, ": ");
         w = money(w, l->base);
         w = FMT_LIT(w, " of it falls in ");
@@ -246,7 +253,7 @@ char *comp_line_explain_out(const struct comp_input *in, const struct comp_line 
         w = quota_money(o, w, l->quota);
         return FMT_LIT(w, " quota.");
     case COMP_RULE_RERATE:
-        w = credit_name(o, w, in, l->credit);
+        w = credit_name(o, w, in, l->credit, k);
         w = FMT_LIT(w, ": its ");
         w = money(w, l->base);
         w = FMT_LIT(w, " in ");
@@ -284,7 +291,7 @@ char *comp_line_explain_out(const struct comp_input *in, const struct comp_line 
         w = FMT_LIT(w, " of quota");
         if (l->credit >= 0) {
             w = FMT_LIT(w, " with ");
-            w = credit_name(o, w, in, l->credit);
+            w = credit_name(o, w, in, l->credit, k);
         }
         w = FMT_LIT(w, ": ");
         w = money(w, l->amount);
@@ -305,7 +312,7 @@ char *comp_line_explain_out(const struct comp_input *in, const struct comp_line 
         w = FMT_LIT(w, "SPIF ");
         w = comp_out_text(o, w, k->id);
         w = FMT_LIT(w, " on ");
-        w = credit_name(o, w, in, l->credit);
+        w = credit_name(o, w, in, l->credit, k);
         w = FMT_LIT(w, ": a fixed ");
         w = money(w, l->base);
         w = FMT_LIT(w, " times the ");
@@ -317,7 +324,7 @@ char *comp_line_explain_out(const struct comp_input *in, const struct comp_line 
         w = FMT_LIT(w, "SPIF ");
         w = comp_out_text(o, w, k->id);
         w = FMT_LIT(w, " on ");
-        w = credit_name(o, w, in, l->credit);
+        w = credit_name(o, w, in, l->credit, k);
         w = FMT_LIT(w, ": ");
         w = pct_ppm(w, l->rate_ppm);
         w = FMT_LIT(w, " of the ");
@@ -331,7 +338,7 @@ char *comp_line_explain_out(const struct comp_input *in, const struct comp_line 
         w = FMT_LIT(w, " per credit on ");
         w = comp_out_text(o, w, k->id);
         w = FMT_LIT(w, ": ");
-        w = credit_name(o, w, in, l->credit);
+        w = credit_name(o, w, in, l->credit, k);
         w = FMT_LIT(w, " would earn ");
         w = money(w, l->base);
         w = FMT_LIT(w, " in all, so line ");
@@ -360,7 +367,7 @@ char *comp_line_explain_out(const struct comp_input *in, const struct comp_line 
     }
     case COMP_RULE_CLAWBACK: {
         const struct comp_credit *c = &in->credits[l->credit];
-        w = credit_name(o, w, in, l->credit);
+        w = credit_name(o, w, in, l->credit, k);
         w = FMT_LIT(w, " was cancelled on ");
         w = fmt_date_memo(o, w, c->cancelled);
         w = FMT_LIT(w, ", ");

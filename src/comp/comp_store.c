@@ -31,7 +31,7 @@ static const char SQL_PAYEES[] =
     " ORDER BY a.person_id";
 static const char SQL_WINDOWS[] = "SELECT person_id, start_date, end_date FROM comp_assignments"
                                   " WHERE plan_id = $1 ORDER BY person_id";
-static const char SQL_ORG[] = "SELECT id, COALESCE(manager_id, 0), start_date FROM people"
+static const char SQL_ORG[] = "SELECT id, COALESCE(manager_id, 0), start_date, name FROM people"
                               " ORDER BY id";
 /* Won deals closed in [$1, $2], and deals that were won then left won (lost or reopened:
  * column 8 is when, from opportunity_history), as they were when last won: w is the last
@@ -451,6 +451,7 @@ static int load_quotas(struct store *db, struct comp_db_input *d, const int64_t 
 struct org {
     size_t n;
     int64_t *ids, *managers, *starts;
+    const char **names; /* what a roll-up line or a message calls them */
     int32_t *slot;
     size_t cap_ids; /* of d->person_ids */
 };
@@ -460,8 +461,9 @@ static int org_load(struct store *db, struct org *o, struct arena *a, struct err
     struct store_rows *r;
     int rc = store_query(db, SQL_ORG, NO_PARAMS, &r, e);
     if (rc < 0) return rc;
-    size_t c1 = 64, c2 = 64, c3 = 64, c4 = 64;
+    size_t c1 = 64, c2 = 64, c3 = 64, c4 = 64, c5 = 64;
     memset(o, 0, sizeof *o);
+    o->names = arena_alloc(a, c5 * sizeof *o->names);
     o->ids = arena_alloc(a, c1 * sizeof *o->ids);
     o->managers = arena_alloc(a, c2 * sizeof *o->managers);
     o->starts = arena_alloc(a, c3 * sizeof *o->starts);
@@ -471,6 +473,8 @@ static int org_load(struct store *db, struct org *o, struct arena *a, struct err
         o->managers = arena_grow(a, o->managers, sizeof *o->managers, o->n, &c2);
         o->starts = arena_grow(a, o->starts, sizeof *o->starts, o->n, &c3);
         o->slot = arena_grow(a, o->slot, sizeof *o->slot, o->n, &c4);
+        o->names = arena_grow(a, o->names, sizeof *o->names, o->n, &c5);
+        o->names[o->n] = arena_strdup(a, store_text(r, 3));
         o->ids[o->n] = store_int(r, 0);
         o->managers[o->n] = store_int(r, 1);
         o->starts[o->n] = date_to_days(store_text(r, 2));
@@ -500,8 +504,7 @@ static uint32_t org_person(struct comp_db_input *d, struct org *o, size_t k, int
         d->person_ids =
             arena_grow(a, d->person_ids, sizeof *d->person_ids, cd->npeople, &o->cap_ids);
         d->person_ids[cd->npeople] = o->ids[k];
-        cd->people[cd->npeople] =
-            (struct comp_person){arena_printf(a, "%lld", (long long)o->ids[k]), -1};
+        cd->people[cd->npeople] = (struct comp_person){o->names[k], -1};
         o->slot[k] = (int32_t)cd->npeople++;
     }
     uint32_t self = (uint32_t)o->slot[k];
@@ -691,10 +694,11 @@ static const char *products_of(const struct deal_products *dp, size_t n, int64_t
     return f ? f->names : "";
 }
 
-/* One row of a deal for comp_credit_deals to credit (the amount is its share, made there). */
+/* One row of a deal for comp_credit_deals to credit (the amount is its share, made there).
+ * It has no input line: the engine's messages name its deal. */
 static void credit_add(struct comp_data *cd, const char *deal_id, const struct comp_tags *tags,
                        enum comp_role role, int64_t split_bp, int32_t day, int32_t cancelled,
-                       int64_t deal_amount, size_t line, uint32_t person)
+                       int64_t deal_amount, uint32_t person)
 {
     *comp_credit_new(cd) = (struct comp_credit){.id = deal_id,
                                                 .deal = deal_id,
@@ -705,7 +709,6 @@ static void credit_add(struct comp_data *cd, const char *deal_id, const struct c
                                                 .split_bp = (int16_t)split_bp,
                                                 .tags = tags,
                                                 .source = -1,
-                                                .line = (uint32_t)line,
                                                 .person = person};
 }
 
@@ -863,7 +866,7 @@ static int load_credits(struct store *db, struct comp_db_input *d, struct org *o
         if ((!c || c->deal != deal) && !has_direct && !skip) {
             ptrdiff_t k = org_find(o, owner);
             if (k >= 0)
-                credit_add(cd, deal_id, tags, COMP_ROLE_DIRECT, COMP_BP, day, cancelled, amount, i,
+                credit_add(cd, deal_id, tags, COMP_ROLE_DIRECT, COMP_BP, day, cancelled, amount,
                            org_person(d, o, (size_t)k, 1, a));
             has_direct = 1;
         }
@@ -894,7 +897,7 @@ static int load_credits(struct store *db, struct comp_db_input *d, struct org *o
         if (k < 0) continue;
         has_direct |= c->kind == COMP_ROLE_DIRECT;
         credit_add(cd, deal_id, tags, (enum comp_role)c->kind, c->share_bp, day, cancelled, amount,
-                   i + 1, org_person(d, o, (size_t)k, 1, a));
+                   org_person(d, o, (size_t)k, 1, a));
     }
     deal_rows_release(&own);
     if (d->nfx) qsort(d->fx, d->nfx, sizeof *d->fx, fx_by_deal); /* for comp_fx_note_of */
@@ -1016,7 +1019,6 @@ int comp_input_load_plan(struct store *db, int64_t plan_id, struct comp_plan *pl
             .split_bp = COMP_BP,
             .tags = comp_data_tags(&d->data, NULL, extra->product, extra->deal_type),
             .source = -1,
-            .line = d->data.ncredits + 1,
         };
     }
     d->deal_ids = arena_alloc(a, (d->data.ncredits ? d->data.ncredits : 1) * sizeof *d->deal_ids);

@@ -310,6 +310,12 @@ static void test_run_all_or_nothing(void **state)
         fail_msg("%s", e.msg);
     add_deal(db, cara, 100000, "USD", "won", "2026-01-05");
     assert_int_equal(comp_payout_run(db, w.plan, "2026-01", 0, AT(11), 0, NULL, &e), REINS_EINVAL);
+    /* the message names the deal and the person as the product knows them, not a file */
+    int64_t deal = fixture_count(db, "SELECT MAX(id) FROM opportunities");
+    char want[128];
+    snprintf(want, sizeof want, "deal %lld: person 'Cara' has no quota for measure 'bookings' in",
+             (long long)deal);
+    if (!strstr(e.msg, want)) fail_msg("%s", e.msg);
     assert_int_equal(sum(db, SQL_RUN_LINES, jan), nlines);
     assert_int_equal(sum(db, SQL_RUN_TOTAL, jan), 140000);
     assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_runs"), 1);
@@ -479,6 +485,15 @@ static void test_splits_rollup_overlay(void **state)
                                        " x.id = l.person_id WHERE x.name = 'Mia'"
                                        " AND l.explanation LIKE '%rollup%'"),
                      3 + 1);
+    /* roll-up names whose credit it is, by name */
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_lines WHERE explanation LIKE"
+                                       " '%rollup from Ben)%'"),
+                     1); /* D2; D1's is "rollup 33.33% split from Ben" */
+    /* Olly's line says why 1,000.01 of overlay pays on 500.00 */
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_lines WHERE explanation LIKE"
+                                       " '%(closed 2026-01-10, overlay, counted at 50%): 500.00"
+                                       " of it falls in tier 1%'"),
+                     1);
     assert_true(fixture_count(db, "SELECT COUNT(*) FROM comp_lines WHERE explanation LIKE"
                                   " '%33.33% split%'") >= 2);
     /* a deal is named once: its id is the credit's too, not said twice */
