@@ -95,6 +95,8 @@ test('an admin uploads plans, assigns a seller, runs and closes a period, resolv
   await payouts.waitFor();
   const detail = await admin.get(`/comp/runs/${run.id}`);
   assert.deepEqual(await payouts.locator('tbody th').allInnerTexts(), detail.payouts.map((p) => p.name));
+  // each name opens the person's page, where their statement is
+  assert.deepEqual(await payouts.locator('tbody th a').evaluateAll((as) => as.map((a) => a.getAttribute('href'))), detail.payouts.map((p) => `#/people/${p.person_id}`));
 
   // close it: a confirm first; cancel changes nothing
   await row.getByRole('button', { name: 'Close…' }).click();

@@ -129,3 +129,26 @@ test('a seller reads an earlier period\'s statement, closed, as the API has it',
   assert.deepEqual(unexpectedProblems(page, [401]), []); // the login page's "who am I?"
   await page.context().close();
 });
+
+test('a manager reads a report\'s statement on their page: the same lines, no dispute', async () => {
+  const managerApi = await apiSession(env.url, env.logins.manager);
+  const sellerApi = await apiSession(env.url, env.logins.seller);
+  const seller = (await sellerApi.get('/me')).person;
+  const [latest] = (await sellerApi.get('/comp/statements')).statements;
+  const want = await managerApi.get(`/comp/statement?plan_id=${latest.plan_id}&period=${latest.period}&person_id=${seller.id}`);
+
+  const page = await newPage(env.browser, env.url);
+  await login(page, env.logins.manager);
+  await page.goto(`/#/people/${seller.id}`);
+  const card = page.locator('[data-card="statement"]');
+  await card.locator('.comp-statement').waitFor();
+  assert.match(await card.locator('h2, h3').first().innerText(), new RegExp(`^${seller.name}'s commission statement$`));
+  const lines = card.locator('.comp-statement-body > .comp-lines > li');
+  assert.equal(await lines.count(), want.lines.length);
+  assert.ok((await lines.first().innerText()).includes(want.lines[0].explanation));
+  // the seller alone disputes; the estimate speaks of them, not of the reader
+  assert.equal(await card.getByText('Dispute this line').count(), 0);
+  await card.getByText('What would their next deal earn?').waitFor();
+  assert.deepEqual(unexpectedProblems(page, [401]), []);
+  await page.context().close();
+});

@@ -1,5 +1,6 @@
 // cards/comp.js -- the commission statement card (docs/api.md, "Compensation"), on the
-// seller home in place of the placeholder cards/profile.js registers: the latest payout
+// seller home in place of the placeholder cards/profile.js registers, and on a person's page
+// for their managers and admins (read only: the seller alone disputes): the latest payout
 // period's totals and attainment, every line explained in plain words, and an estimator of
 // what the next deal would earn; any earlier period's statement is a choice away.
 import { h } from '../dom.js';
@@ -37,7 +38,7 @@ function estimator(ctx, st) {
   const form = h(
     'form',
     { class: 'comp-estimate', novalidate: true, onsubmit: go },
-    h('fieldset', { class: 'field' }, h('legend', null, 'What would my next deal earn?'), h('div', { class: 'comp-estimate-fields' }, amount, product, type), h('p', { class: 'hint' }, 'Product and deal type change the answer only where a SPIF pays on them.')),
+    h('fieldset', { class: 'field' }, h('legend', null, ctx.me && ctx.me.id === st.person_id ? 'What would my next deal earn?' : 'What would their next deal earn?'), h('div', { class: 'comp-estimate-fields' }, amount, product, type), h('p', { class: 'hint' }, 'Product and deal type change the answer only where a SPIF pays on them.')),
     h('button', { type: 'submit', class: 'button' }, 'Estimate'),
     out,
   );
@@ -150,13 +151,17 @@ function periodPicker(ctx, list, st, shown) {
   return h('p', { class: 'comp-period-pick' }, h('label', null, 'Statement for ', pick), ' ', note);
 }
 
+/** Whether the page is about someone other than the viewer (a manager or an admin reading a
+ * seller's statement): they read it, the seller alone disputes it. */
+const aboutOther = (ctx) => !(ctx.me && ctx.subject && ctx.me.id === ctx.subject.id);
+
 registerCard({
   id: 'statement',
   section: 'managing',
   order: 20,
   size: 'wide',
-  pages: ['seller-home'],
-  title: 'Commission statement',
+  pages: ['seller-home', 'person'],
+  title: (ctx) => (aboutOther(ctx) ? `${ctx.subject.name}'s commission statement` : 'Commission statement'),
   when: (ctx) => Boolean(ctx.subject),
   load: async (ctx) => {
     const list = (await ctx.api.get(`/comp/statements?person_id=${ctx.subject.id}`)).statements;
@@ -164,7 +169,11 @@ registerCard({
     return { list, st: await ctx.api.get(statementUrl(list[0], ctx.subject.id)) };
   },
   render: (data, ctx) => {
-    if (!data) return h('p', { class: 'muted' }, 'No commission statement yet: it appears after the first payout run of your plan.');
+    if (!data) {
+      return h('p', { class: 'muted' }, aboutOther(ctx)
+        ? `No commission statement for ${ctx.subject.name} yet: one appears after the first payout run of a plan they are on.`
+        : 'No commission statement yet: it appears after the first payout run of your plan.');
+    }
     const shown = { body: statementBody(data.st, ctx) };
     return h('div', { class: 'comp-statement' }, periodPicker(ctx, data.list, data.st, shown), shown.body);
   },

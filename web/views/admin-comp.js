@@ -218,7 +218,7 @@ function payoutsRow(ctx, run, span) {
   (async () => {
     const r = await ctx.api.get(`/comp/runs/${run.id}`);
     replace(box, r.payouts.length ? table('comp-payouts', `Payouts of ${run.period}`, headRow('Person', 'Attainment', 'Earned this period', 'Paid before', 'Payout', 'Lines', 'Open disputes'),
-      r.payouts.map((p) => h('tr', null, h('th', { scope: 'row' }, p.name), num('Attainment', formatBp(p.attainment_bp)),
+      r.payouts.map((p) => h('tr', null, h('th', { scope: 'row' }, h('a', { href: `#/people/${p.person_id}`, title: `${p.name}'s page, with the statement` }, p.name)), num('Attainment', formatBp(p.attainment_bp)),
         num('Earned this period', formatMoney(p.earned_minor, r.currency)), num('Paid before', formatMoney(p.paid_to_date_minor, r.currency)),
         num('Payout', formatMoney(p.payout_minor, r.currency)), num('Lines', String(p.lines)), num('Open disputes', String(p.open_disputes)))))
       : empty('No one was paid in this run.'));
