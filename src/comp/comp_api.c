@@ -36,6 +36,25 @@ static void upload_plan(struct api_call *call)
                json_pack("{s:I, s:i}", "id", (json_int_t)id, "version", version));
 }
 
+/* {"end_date": "YYYY-MM-DD" | null}: end an assignment, or open it again. */
+static void end_assignment(struct api_call *call)
+{
+    static const char *const allowed[] = {"end_date", NULL};
+    json_t *body;
+    if (request_json_object(call->req, &body, &call->err) < 0) return api_fail(call);
+    const char *end = NULL;
+    int rc = json_check_fields(body, allowed, &call->err);
+    if (rc >= 0 && (rc = json_get_string(body, "end_date", &end, &call->err)) == 0)
+        rc = err_field(&call->err, REINS_EINVAL, "end_date",
+                       "field end_date is required (null makes the assignment open again)");
+    if (rc >= 0)
+        rc = comp_assignment_end(call->db, call->ids[0], end, 0, (int64_t)time(NULL),
+                                 call->who.user_id, &call->err);
+    json_decref(body);
+    if (rc < 0) return api_fail(call);
+    reply_json(call->req, call->res, 200, json_pack("{s:I}", "id", (json_int_t)call->ids[0]));
+}
+
 static void assign_plan(struct api_call *call)
 {
     static const char *const allowed[] = {"person_id", "start_date", "end_date", NULL};
@@ -442,6 +461,7 @@ const struct route comp_routes[] = {
     {"POST", "/api/v1/comp/plans", upload_plan, ROUTE_ADMIN},
     {"POST", "/api/v1/comp/plans/model", model_plan, ROUTE_ADMIN},
     {"POST", "/api/v1/comp/plans/{id}/assignments", assign_plan, ROUTE_ADMIN},
+    {"PATCH", "/api/v1/comp/assignments/{id}", end_assignment, ROUTE_ADMIN},
     {"POST", "/api/v1/comp/plans/{id}/runs", run_payouts, ROUTE_ADMIN},
     {"POST", "/api/v1/comp/runs/{id}/close", close_run, ROUTE_ADMIN},
     {"GET", "/api/v1/comp/runs/{id}/payroll.csv", payroll, ROUTE_ADMIN},

@@ -24,6 +24,15 @@ static const char SQL_PERSON_EXISTS[] = "SELECT COUNT(*) FROM people WHERE id = 
 static const char SQL_ASSIGN_INSERT[] =
     "INSERT INTO comp_assignments (plan_id, person_id, start_date, end_date, created_at)"
     " VALUES ($1, $2, $3, $4, $5) RETURNING id";
+/* Another assignment of person $2 to plan $1 ($3: the one being changed, 0 for none) whose
+ * dates meet [$5, $4] ($4 NULL: open-ended). */
+static const char SQL_ASSIGN_OVERLAP[] =
+    "SELECT id, start_date, COALESCE(end_date, '') FROM comp_assignments WHERE plan_id = $1"
+    " AND person_id = $2 AND id <> $3 AND start_date <= COALESCE(CAST($4 AS TEXT), '9999-12-31')"
+    " AND COALESCE(end_date, '9999-12-31') >= $5 ORDER BY start_date LIMIT 1";
+static const char SQL_ASSIGN_GET[] =
+    "SELECT plan_id, person_id, start_date, end_date FROM comp_assignments WHERE id = $1";
+static const char SQL_ASSIGN_END[] = "UPDATE comp_assignments SET end_date = $2 WHERE id = $1";
 /* The people on the plan at some time in [$2, $3]. */
 static const char SQL_PAYEES[] =
     "SELECT DISTINCT a.person_id FROM comp_assignments a"
@@ -313,6 +322,28 @@ static int plan_load(struct store *db, int64_t plan_id, struct comp_plan **out, 
     return rc < 0 ? rc : 0;
 }
 
+/* REINS_ECONFLICT (naming `field`) when person_id is on plan_id, by another assignment than
+ * `except`, on a day of [start, end] (end NULL: open): two windows on one plan would be one
+ * window said twice, and ending one would leave the person on the plan. */
+static int assign_overlap(struct store *db, int64_t plan_id, int64_t person_id, int64_t except,
+                          const char *start, const char *end, const char *field, struct err *e)
+{
+    struct store_rows *r;
+    int rc = store_query(
+        db, SQL_ASSIGN_OVERLAP,
+        PARAMS(SV_INT(plan_id), SV_INT(person_id), SV_INT(except), SV_TEXT(end), SV_TEXT(start)),
+        &r, e);
+    if (rc < 0) return rc;
+    if ((rc = store_next(r, e)) > 0)
+        rc = err_field(e, REINS_ECONFLICT, field,
+                       "person %lld is already on this plan from %s%s%s (assignment %lld):"
+                       " end that assignment first",
+                       (long long)person_id, store_text(r, 1), *store_text(r, 2) ? " to " : "",
+                       store_text(r, 2), (long long)store_int(r, 0));
+    store_rows_free(r);
+    return rc < 0 ? rc : 0;
+}
+
 int comp_assign(struct store *db, int64_t plan_id, int64_t person_id, const char *start_date,
                 const char *end_date, int in_tx, int64_t now, int64_t user_id, int64_t *id_out,
                 struct err *e)
@@ -334,10 +365,12 @@ int comp_assign(struct store *db, int64_t plan_id, int64_t person_id, const char
         return err_field(e, REINS_EINVAL, "person_id", "no person %lld", (long long)person_id);
     int64_t id = 0;
     if ((rc = tx_begin(db, in_tx, e)) < 0) return rc;
-    rc = store_int_query(db, SQL_ASSIGN_INSERT,
-                         PARAMS(SV_INT(plan_id), SV_INT(person_id), SV_TEXT(start_date),
-                                SV_TEXT(end_date), SV_INT(now)),
-                         &id, e);
+    rc = assign_overlap(db, plan_id, person_id, 0, start_date, end_date, "person_id", e);
+    if (rc >= 0)
+        rc = store_int_query(db, SQL_ASSIGN_INSERT,
+                             PARAMS(SV_INT(plan_id), SV_INT(person_id), SV_TEXT(start_date),
+                                    SV_TEXT(end_date), SV_INT(now)),
+                             &id, e);
     if (rc >= 0) {
         json_t *sum = json_pack("{s:I, s:I, s:s}", "plan_id", (json_int_t)plan_id, "person_id",
                                 (json_int_t)person_id, "start_date", start_date);
@@ -347,6 +380,36 @@ int comp_assign(struct store *db, int64_t plan_id, int64_t person_id, const char
     if ((rc = tx_end(db, in_tx, rc, e)) < 0) return rc;
     if (id_out) *id_out = id;
     return 0;
+}
+
+int comp_assignment_end(struct store *db, int64_t id, const char *end_date, int in_tx, int64_t now,
+                        int64_t user_id, struct err *e)
+{
+    if (end_date && date_check(end_date, "end_date", e) < 0) return REINS_EINVAL;
+    int rc = tx_begin(db, in_tx, e);
+    if (rc < 0) return rc;
+    struct store_rows *r;
+    if ((rc = query_row(db, SQL_ASSIGN_GET, PARAMS(SV_INT(id)), &r, "assignment_id", "assignment",
+                        id, e)) < 0)
+        return tx_end(db, in_tx, rc, e);
+    int64_t plan_id = store_int(r, 0), person_id = store_int(r, 1);
+    char start[11], before[11] = "";
+    snprintf(start, sizeof start, "%s", store_text(r, 2));
+    if (!store_isnull(r, 3)) snprintf(before, sizeof before, "%s", store_text(r, 3));
+    store_rows_free(r);
+    if (end_date && strcmp(end_date, start) < 0)
+        rc = err_field(e, REINS_EINVAL, "end_date", "end_date %s is before the start, %s", end_date,
+                       start);
+    if (rc >= 0) rc = assign_overlap(db, plan_id, person_id, id, start, end_date, "end_date", e);
+    if (rc >= 0) rc = store_run(db, SQL_ASSIGN_END, PARAMS(SV_INT(id), SV_TEXT(end_date)), NULL, e);
+    if (rc >= 0) {
+        json_t *sum = json_pack("{s:I, s:I}", "plan_id", (json_int_t)plan_id, "person_id",
+                                (json_int_t)person_id);
+        json_object_set_new(sum, "before", *before ? json_string(before) : json_null());
+        json_object_set_new(sum, "end_date", end_date ? json_string(end_date) : json_null());
+        rc = comp_audit_add(db, user_id, now, "assignment.end", "assignment", id, sum, e);
+    }
+    return tx_end(db, in_tx, rc, e);
 }
 
 /* ---- the engine's input -------------------------------------------------------------------- */

@@ -38,6 +38,13 @@ int comp_plan_store(struct store *db, const char *json, size_t len, int in_tx, i
 int comp_assign(struct store *db, int64_t plan_id, int64_t person_id, const char *start_date,
                 const char *end_date, int in_tx, int64_t now, int64_t user_id, int64_t *id_out,
                 struct err *e);
+/* End assignment `id` on `end_date` (inclusive), or make it open again (NULL): a person who
+ * leaves or changes plan. Runs of periods after it pay them nothing more; closed periods
+ * it changes get corrections as any change does. REINS_ENOTFOUND (field assignment_id),
+ * REINS_EINVAL (end_date malformed or before the start), REINS_ECONFLICT when the dates
+ * would meet another assignment of the person to the plan; comp_assign refuses that too. */
+int comp_assignment_end(struct store *db, int64_t id, const char *end_date, int in_tx, int64_t now,
+                        int64_t user_id, struct err *e);
 
 /* The engine's input for plan `plan_id` up to the end of `last_month` (a comp
  * month number), its strings and arrays in `arena` and out->data, both released by

@@ -84,6 +84,31 @@ test('assignments: every plan, or one plan with ?plan_id', async () => {
   await refusedToOthers('/comp/assignments');
 });
 
+test('assignments end (and open again), one at a time per person and plan', async () => {
+  const patch = (who, p, body) => call(base, 'PATCH', p, { session: who, body });
+  const mine = (await get(admin, `/comp/assignments?plan_id=${plan}`)).body.assignments.find((a) => a.person_id === P.s1b.id);
+  // a second window meeting the first is refused, naming it
+  const twice = isError(await post(admin, `/comp/plans/${plan}/assignments`, { person_id: P.s1b.id, start_date: '2026-06-01' }), 409, 'conflict', 'person_id');
+  assert.match(twice.message, /already on this plan from 2026-01-01 to 2026-12-31/);
+  // refusals first: nothing changes
+  isError(await patch(admin, `/comp/assignments/${mine.id}`, { end_date: '2025-12-31' }), 400, 'invalid', 'end_date');
+  isError(await patch(admin, `/comp/assignments/${mine.id}`, {}), 400, 'invalid', 'end_date');
+  isError(await patch(admin, `/comp/assignments/${mine.id}`, { end_date: 20261231 }), 400, 'invalid', 'end_date');
+  isError(await patch(admin, `/comp/assignments/${mine.id}`, { end_date: '2026-12-31', start_date: '2026-02-01' }), 400, 'invalid');
+  isError(await patch(admin, '/comp/assignments/99999', { end_date: '2026-12-31' }), 404, 'not_found', 'assignment_id');
+  for (const who of [S.s1a, S.m1]) isError(await patch(who, `/comp/assignments/${mine.id}`, { end_date: '2026-01-31' }), 403, 'forbidden');
+  isError(await patch(undefined, `/comp/assignments/${mine.id}`, { end_date: '2026-01-31' }), 401, 'unauthorized');
+  const endOf = async () => (await get(admin, `/comp/assignments?plan_id=${plan}`)).body.assignments.find((a) => a.id === mine.id).end_date;
+  assert.equal(await endOf(), '2026-12-31');
+  // open, then back to its year
+  assert.deepEqual(expectStatus(await patch(admin, `/comp/assignments/${mine.id}`, { end_date: null }), 200), { id: mine.id });
+  assert.equal(await endOf(), null);
+  expectStatus(await patch(admin, `/comp/assignments/${mine.id}`, { end_date: '2026-12-31' }), 200);
+  assert.equal(await endOf(), '2026-12-31');
+  const audit = expectStatus(await get(admin, `/comp/audit?object=assignment&object_id=${mine.id}`), 200);
+  assert.deepEqual(audit.audit.filter((x) => x.action === 'assignment.end').map((x) => x.summary.end_date), ['2026-12-31', null]);
+});
+
 test('runs: totals, lines and status; one run with its payouts per person', async () => {
   run = expectStatus(await post(admin, `/comp/plans/${plan}/runs`, { period: '2026-01' }), 201).id;
   let runs = expectStatus(await get(admin, '/comp/runs'), 200).runs;

@@ -65,10 +65,22 @@ test('an admin uploads plans, assigns a seller, runs and closes a period, resolv
   // the demo's long list of assignments starts folded
   const list = page.locator('details.comp-assignments-list');
   await list.locator('summary', { hasText: /\(\d+ assignments\)/ }).waitFor();
-  if (!(await list.evaluate((d) => d.open))) await list.locator('summary').click();
+  if (!(await list.evaluate((d) => d.open))) await list.locator(':scope > summary').click();
   await page.locator('table.comp-assignments tr', { hasText: me.person.name }).filter({ hasText: 'AE browser v1' }).waitFor();
   const assigned = (await admin.get(`/comp/assignments?plan_id=${planId}`)).assignments;
   assert.deepEqual(assigned.map((a) => [a.person_id, a.start_date, a.end_date]), [[me.person.id, '2026-01-01', null]]);
+
+  // the seller is to leave the plan at the end of the year: an end before the start is
+  // refused at the field, then the end is set and shown
+  const assignedRow = () => page.locator(`table.comp-assignments tr[data-assignment="${assigned[0].id}"]`);
+  await assignedRow().getByText('End…').click();
+  await assignedRow().getByLabel('Last day on AE browser').fill('2025-12-31');
+  await assignedRow().getByRole('button', { name: 'Save' }).click();
+  await assignedRow().locator('[data-field="end_date"] .field-error', { hasText: 'before the start' }).waitFor();
+  await assignedRow().getByLabel('Last day on AE browser').fill('2026-12-31');
+  await assignedRow().getByRole('button', { name: 'Save' }).click();
+  await assignedRow().getByText('Change end').waitFor();
+  assert.equal((await admin.get(`/comp/assignments?plan_id=${planId}`)).assignments[0].end_date, '2026-12-31');
 
   // a period the plan does not pay by: the error is next to the period
   const runForm = page.locator('form.comp-run');

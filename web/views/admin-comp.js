@@ -1,6 +1,6 @@
 // views/admin-comp.js -- admins: commission plans and payout runs (docs/api.md,
 // "Compensation"). Upload a plan (a new version of its name; a bad field is named by its
-// JSON path), put people on a plan version, import deals' credit splits from a CSV file, run
+// JSON path), put people on a plan version (and end that), import deals' credit splits from a CSV file, run
 // a payout period, look at each person's payout, close a run (final), download payroll, and
 // resolve disputes with a comment.
 import { h, replace } from '../dom.js';
@@ -178,11 +178,32 @@ function assignCard(ctx, people, onDone) {
   return form;
 }
 
-function assignmentsTable(assignments) {
+/* An assignment's end, changed in place: someone who leaves or changes plan is taken off it
+ * from a day; an empty date makes the assignment open again. */
+function endForm(ctx, a, onDone) {
+  const end = field({ label: `Last day on ${a.plan_name}`, name: 'end_date', type: 'date', attrs: { value: a.end_date || '' }, hint: 'Empty: no end.' });
+  const form = h('form', { class: 'comp-assignment-end', novalidate: true }, end,
+    h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'button button-small' }, 'Save')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const value = end.control.value;
+    try {
+      await busy(form, () => ctx.api.patch(`/comp/assignments/${a.id}`, { end_date: value || null }), 'Saving…');
+      announce(value ? `${a.person_name} is on ${a.plan_name} until ${formatDate(value)}.` : `${a.person_name} is on ${a.plan_name} with no end.`, 'success');
+      onDone();
+    } catch (err) {
+      if (err.status !== 401) showError(form, err);
+    }
+  });
+  return h('details', { class: 'comp-assignment-change' }, h('summary', null, a.end_date ? 'Change end' : 'End…'), form);
+}
+
+function assignmentsTable(ctx, assignments, onChange) {
   if (!assignments.length) return empty('No one is on a plan yet.');
-  return table('comp-assignments', 'Assignments', headRow('Person', 'Plan', 'From', 'To'),
-    assignments.map((a) => h('tr', null, h('th', { scope: 'row' }, a.person_name), cell('Plan', `${a.plan_name} v${a.plan_version}`),
-      cell('From', formatDate(a.start_date)), cell('To', a.end_date ? formatDate(a.end_date) : 'open'))));
+  return table('comp-assignments', 'Assignments', headRow('Person', 'Plan', 'From', 'To', ''),
+    assignments.map((a) => h('tr', { dataset: { assignment: a.id } }, h('th', { scope: 'row' }, a.person_name), cell('Plan', `${a.plan_name} v${a.plan_version}`),
+      cell('From', formatDate(a.start_date)), cell('To', a.end_date ? formatDate(a.end_date) : 'open'), cell('Actions', endForm(ctx, a, onChange)))));
 }
 
 // ---- runs ----------------------------------------------------------------------------------
@@ -352,7 +373,7 @@ export async function render(root, ctx) {
       // a long list starts folded: the forms around it matter more
       const n = assignments.assignments.length;
       const wasOpen = assignmentsBox.querySelector('details')?.open;
-      replace(assignmentsBox, versions.length ? h('details', { class: 'card comp-section comp-assignments-list', open: wasOpen ?? n <= 12 }, h('summary', null, h('h2', null, `Who is on which plan (${count(n, 'assignment', 'assignments')})`)), assignmentsTable(assignments.assignments)) : null);
+      replace(assignmentsBox, versions.length ? h('details', { class: 'card comp-section comp-assignments-list', open: wasOpen ?? n <= 12 }, h('summary', null, h('h2', null, `Who is on which plan (${count(n, 'assignment', 'assignments')})`)), assignmentsTable(ctx, assignments.assignments, refresh)) : null);
       replace(runsBox, runsTable(ctx, runs.runs, refresh));
       const currencies = new Map(runs.runs.map((r) => [r.id, r.currency]));
       const open = disputes.disputes.filter((d) => d.status === 'open').length;

@@ -547,6 +547,48 @@ static void test_splits_refused(void **state)
     testdb_close(db);
 }
 
+/* A person leaves the plan: their assignment ends, and credits after its last day are not
+ * theirs on this plan. One person is on one plan by one assignment at a time. */
+static void test_assignment_end(void **state)
+{
+    struct store *db = testdb_open(state);
+    struct world w = make_world(db);
+    struct err e = {0};
+    int64_t id = 0, jan = 0, again = 0;
+    if (store_int_query(db, "SELECT id FROM comp_assignments WHERE person_id = $1",
+                        PARAMS(SV_INT(w.ana)), &id, &e) < 0)
+        fail_msg("%s", e.msg);
+    /* on the plan from 2026-01-01 with no end: a second assignment meeting it is refused */
+    assert_int_equal(comp_assign(db, w.plan, w.ana, "2026-03-01", NULL, 0, 2, 0, NULL, &e),
+                     REINS_ECONFLICT);
+    assert_string_equal(e.field, "person_id");
+    if (!strstr(e.msg, "already on this plan from 2026-01-01")) fail_msg("%s", e.msg);
+    /* ended on 2026-01-15: January pays the deal of the 10th (6,000.00 at 10%), not the
+     * 20th's (which took her past quota: 4,000.00 at 10% + 2,000.00 at 20% = 800.00) */
+    assert_int_equal(comp_assignment_end(db, id, "2026-01-15", 0, 3, 0, &e), 0);
+    if (comp_payout_run(db, w.plan, "2026-01", 0, AT(4), 0, &jan, &e) < 0) fail_msg("%s", e.msg);
+    assert_int_equal(payout_of(db, jan, w.ana), 60000);
+    /* refused: before the start, malformed, no such assignment; nothing changed */
+    assert_int_equal(comp_assignment_end(db, id, "2025-12-31", 0, 5, 0, &e), REINS_EINVAL);
+    assert_string_equal(e.field, "end_date");
+    assert_int_equal(comp_assignment_end(db, id, "2026-02-30", 0, 5, 0, &e), REINS_EINVAL);
+    assert_string_equal(e.field, "end_date");
+    assert_int_equal(comp_assignment_end(db, 99999, "2026-02-01", 0, 5, 0, &e), REINS_ENOTFOUND);
+    assert_string_equal(e.field, "assignment_id");
+    /* back from March: a new assignment; opening the first again would meet it */
+    if (comp_assign(db, w.plan, w.ana, "2026-03-01", NULL, 0, 6, 0, NULL, &e) < 0)
+        fail_msg("%s", e.msg);
+    assert_int_equal(comp_assignment_end(db, id, NULL, 0, 7, 0, &e), REINS_ECONFLICT);
+    assert_string_equal(e.field, "end_date");
+    assert_int_equal(comp_assignment_end(db, id, "2026-02-28", 0, 8, 0, &e), 0);
+    if (comp_payout_run(db, w.plan, "2026-01", 0, AT(9), 0, &again, &e) < 0) fail_msg("%s", e.msg);
+    assert_int_equal(payout_of(db, jan, w.ana), 60000 + 80000);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_audit WHERE action ="
+                                       " 'assignment.end'"),
+                     2);
+    testdb_close(db);
+}
+
 static const char SQL_CORRECTIONS[] =
     "SELECT COUNT(*) FROM comp_lines WHERE run_id = $1 AND rule = 'correction'";
 
@@ -1187,6 +1229,7 @@ int main(void)
         TESTDB_BOTH(test_splits_refused),
         TESTDB_BOTH(test_correction_after_close),
         TESTDB_BOTH(test_periods_in_order),
+        TESTDB_BOTH(test_assignment_end),
         TESTDB_BOTH(test_corrections_summed),
         TESTDB_BOTH(test_corrections_migrated),
         TESTDB_BOTH(test_clawback_from_pipeline),
