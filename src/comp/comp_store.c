@@ -125,6 +125,17 @@ static const char SQL_PAID_FOR_RUN[] =
     " UNION ALL SELECT l.person_id, l.amount_minor FROM comp_lines l"
     "  JOIN comp_runs r ON r.id = l.run_id WHERE l.corrects_run_id = $1 AND r.status = 'closed'"
     ") paid GROUP BY person_id";
+/* What was paid to person $1 for closed run $2's period, per deal (NULL: lines about no
+ * deal): the run's own lines (not its corrections of earlier periods) and the corrections of
+ * it in later closed runs. */
+static const char SQL_PAID_BY_DEAL[] =
+    "SELECT deal_id, SUM(amount_minor) FROM ("
+    " SELECT deal_id, amount_minor FROM comp_lines"
+    "  WHERE person_id = $1 AND run_id = $2 AND corrects_run_id IS NULL"
+    " UNION ALL SELECT l.deal_id, l.amount_minor FROM comp_lines l"
+    "  JOIN comp_runs r ON r.id = l.run_id"
+    "  WHERE l.person_id = $1 AND l.corrects_run_id = $2 AND r.status = 'closed'"
+    ") paid GROUP BY deal_id";
 static const char SQL_AUDIT_INSERT[] =
     "INSERT INTO comp_audit (changed_at, user_id, action, object, object_id, summary)"
     " VALUES ($1, $2, $3, $4, $5, $6)";
@@ -1150,12 +1161,95 @@ static void fx_explain(struct sb *o, const struct comp_fx_note *fx, const char *
     sb_addf(o, " %s.", into);
 }
 
-/* A closed period's result as it would be now, against what was paid for it. */
+/* A closed period's result as it would be now, against what was paid for it: for one
+ * person, and (once split by deal_split) for one deal of theirs, deal_id 0 standing for the
+ * lines about no deal (draws). */
 struct correction {
     int64_t person_id, run_id;
     char period[9];
     int64_t now, paid;
+    int64_t deal_id;
 };
+
+/* A deal's amount in a period: paid for it then, earned by it now. */
+struct deal_amounts {
+    int64_t deal_id, paid, now;
+};
+
+static int deal_amounts_cmp(const void *a, const void *b)
+{
+    const struct deal_amounts *x = a, *y = b;
+    return (x->deal_id > y->deal_id) - (x->deal_id < y->deal_id);
+}
+
+/* Where each payee's lines start in res->lines (lines come by person), npayees + 1 of them. */
+static size_t *lines_by_person(const struct comp_db_input *d, const struct comp_result *res,
+                               struct arena *a)
+{
+    size_t *at = arena_alloc(a, (d->npayees + 1) * sizeof *at);
+    size_t i = 0;
+    for (size_t p = 0; p <= d->npayees; p++) {
+        while (i < res->nlines && res->lines[i].person < p)
+            i++;
+        at[p] = i;
+    }
+    return at;
+}
+
+/* Correction c (a person's whole difference for a closed period) as one correction per deal
+ * whose amount changed, appended to *out: a seller told "earned now 407.26, paid 2,401.90"
+ * is owed the deal that moved. What each deal earns now is in the person's lines of the
+ * period; what it was paid, in the closed run's lines and the corrections of it since. */
+static int deal_split(struct store *db, const struct comp_db_input *d,
+                      const struct comp_result *res, const size_t *starts,
+                      const struct correction *c, struct correction **out, size_t *n, size_t *cap,
+                      struct arena *a, struct err *e)
+{
+    int32_t first, last;
+    enum comp_period_kind kind;
+    if (comp_period_parse(c->period, &first, &last, &kind) < 0) return 0;
+    size_t nd = 0, capd = 16;
+    struct deal_amounts *da = arena_alloc(a, capd * sizeof *da);
+    struct store_rows *r;
+    int rc =
+        store_query(db, SQL_PAID_BY_DEAL, PARAMS(SV_INT(c->person_id), SV_INT(c->run_id)), &r, e);
+    if (rc < 0) return rc;
+    while ((rc = store_next(r, e)) > 0) {
+        da = arena_grow(a, da, sizeof *da, nd, &capd);
+        da[nd++] =
+            (struct deal_amounts){store_isnull(r, 0) ? 0 : store_int(r, 0), store_int(r, 1), 0};
+    }
+    store_rows_free(r);
+    if (rc < 0) return rc;
+    qsort(da, nd, sizeof *da, deal_amounts_cmp);
+    size_t npaid = nd;
+    ptrdiff_t p = payee_index(d, c->person_id);
+    for (size_t i = p >= 0 ? starts[p] : 0; p >= 0 && i < starts[p + 1]; i++) {
+        const struct comp_line *l = &res->lines[i];
+        if (l->month != first) continue;
+        struct deal_amounts key = {l->credit >= 0 ? d->deal_ids[l->credit] : 0, 0, 0};
+        struct deal_amounts *hit = bsearch(&key, da, npaid, sizeof *da, deal_amounts_cmp);
+        if (!hit) { /* a deal paid nothing then: kept apart, found by a scan (few) */
+            for (size_t j = npaid; j < nd && !hit; j++)
+                if (da[j].deal_id == key.deal_id) hit = &da[j];
+        }
+        if (!hit) {
+            da = arena_grow(a, da, sizeof *da, nd, &capd);
+            hit = &da[nd++];
+            *hit = key;
+        }
+        hit->now += l->amount;
+    }
+    qsort(da, nd, sizeof *da, deal_amounts_cmp);
+    for (size_t j = 0; j < nd; j++) {
+        if (da[j].now == da[j].paid) continue;
+        *out = arena_grow(a, *out, sizeof **out, *n, cap);
+        (*out)[(*n)++] =
+            (struct correction){c->person_id, c->run_id, "", da[j].now, da[j].paid, da[j].deal_id};
+        memcpy((*out)[*n - 1].period, c->period, sizeof c->period);
+    }
+    return 0;
+}
 
 /* The corrections of the closed periods before `period` (run period labels sort in time
  * order): per person, the closed period's payout recomputed now (the engine always runs
@@ -1199,7 +1293,7 @@ static int corrections_find(struct store *db, int64_t plan_id, const char *perio
                 paid[i] = v;
             } else if (v != 0) { /* off the plan now: nothing is earned for that period */
                 c = arena_grow(a, c, sizeof *c, n, &ccap);
-                c[n++] = (struct correction){pid, closed[k].run_id, "", 0, v};
+                c[n++] = (struct correction){pid, closed[k].run_id, "", 0, v, 0};
                 memcpy(c[n - 1].period, closed[k].period, sizeof c->period);
             }
         }
@@ -1208,12 +1302,20 @@ static int corrections_find(struct store *db, int64_t plan_id, const char *perio
         for (size_t i = 0; i < d->npayees; i++) {
             if (now[i] == paid[i]) continue;
             c = arena_grow(a, c, sizeof *c, n, &ccap);
-            c[n++] = (struct correction){d->person_ids[i], closed[k].run_id, "", now[i], paid[i]};
+            c[n++] =
+                (struct correction){d->person_ids[i], closed[k].run_id, "", now[i], paid[i], 0};
             memcpy(c[n - 1].period, closed[k].period, sizeof c->period);
         }
     }
-    *out = c;
-    *nout = n;
+    /* each person's difference, deal by deal */
+    size_t nsplit = 0, capsplit = n + 16;
+    struct correction *split = arena_alloc(a, capsplit * sizeof *split);
+    size_t *starts = n ? lines_by_person(d, res, a) : NULL;
+    for (size_t i = 0; i < n; i++)
+        if ((rc = deal_split(db, d, res, starts, &c[i], &split, &nsplit, &capsplit, a, e)) < 0)
+            return rc;
+    *out = split;
+    *nout = nsplit;
     return 0;
 }
 
@@ -1305,17 +1407,21 @@ static int store_run_lines(struct store *db, int64_t run_id, const struct comp_d
     date_from_days(comp_month_first_day(month), day);
     for (size_t i = 0; i < nc && rc >= 0; i++) {
         why.len = 0;
-        sb_addf(&why, "Correction for %s, a closed period: earned now ", c[i].period);
+        sb_addf(&why, "Correction for %s, a closed period: ", c[i].period);
+        if (c[i].deal_id)
+            sb_addf(&why, "deal %lld earns ", (long long)c[i].deal_id);
+        else
+            sb_adds(&why, "the lines about no deal (draws) come to ");
         money(&why, c[i].now);
-        sb_adds(&why, ", paid ");
+        sb_addf(&why, " in %s now, ", c[i].period);
         money(&why, c[i].paid);
-        sb_adds(&why, ", difference ");
+        sb_adds(&why, " was paid, difference ");
         money(&why, c[i].now - c[i].paid);
         sb_addf(&why, ", paid in this period; the %s run itself stays as it was closed.",
                 c[i].period);
         rc = store_batch_add(&lines,
                              PARAMS(SV_INT(run_id), SV_INT(c[i].person_id), SV_INT(res->nlines + i),
-                                    SV_TEXT(day), SV_TEXT("correction"), SV_NULL,
+                                    SV_TEXT(day), SV_TEXT("correction"), SV_ID(c[i].deal_id),
                                     SV_INT(c[i].now - c[i].paid), SV_TEXT(why.buf),
                                     SV_INT(c[i].run_id)),
                              e);

@@ -92,9 +92,10 @@ test('runs credit the splits and roll up to the manager; a closed period is corr
   expectStatus(await put(S.m1, `/comp/deals/${w1}/splits`, { splits: [] }), 200);
   const feb = expectStatus(await post(admin, `/comp/plans/${plan}/runs`, { period: '2026-02' }), 201).id;
   const ana = expectStatus(await get(S.s1a, `/comp/statement?plan_id=${plan}&period=2026-02`), 200);
-  assert.deepEqual(ana.lines.map((l) => [l.rule, l.amount_minor]), [['correction', 30000]]);
+  // the correction is about W1, named as the statement names every deal
+  assert.deepEqual(ana.lines.map((l) => [l.rule, l.amount_minor, l.deal_id, l.deal_name]), [['correction', 30000, w1, w1Name]]);
   assert.equal(ana.lines[0].explanation,
-    'Correction for 2026-01, a closed period: earned now 600.00, paid 300.00, difference 300.00, paid in this period; the 2026-01 run itself stays as it was closed.');
+    `Correction for 2026-01, a closed period: deal ${w1} earns 600.00 in 2026-01 now, 300.00 was paid, difference 300.00, paid in this period; the 2026-01 run itself stays as it was closed.`);
   assert.equal(ana.totals.payout_minor, 30000);
   const ben = expectStatus(await get(S.m1, `/comp/statement?plan_id=${plan}&period=2026-02&person_id=${P.s1b.id}`), 200);
   assert.equal(ben.totals.payout_minor, -30000);

@@ -611,11 +611,14 @@ static void test_correction_after_close(void **state)
     assert_int_equal(payout_of(db, feb, t.ana), 10000);
     assert_int_equal(payout_of(db, feb, t.ben), -10000);
     assert_int_equal(payout_of(db, feb, t.mia), 0);
-    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_lines WHERE rule ="
-                                       " 'correction' AND explanation LIKE 'Correction for"
-                                       " 2026-01, a closed period: earned now 133.33, paid"
-                                       " 33.33, difference 100.00%'"),
-                     1);
+    /* each correction names the deal that moved, and is about it (deal_id) */
+    char said[256];
+    snprintf(said, sizeof said,
+             "SELECT COUNT(*) FROM comp_lines WHERE rule = 'correction' AND deal_id = %lld AND"
+             " explanation LIKE 'Correction for 2026-01, a closed period: deal %lld earns 100.00"
+             " in 2026-01 now, 0.00 was paid, difference 100.00, paid in this period;%%'",
+             (long long)t.d2, (long long)t.d2);
+    assert_int_equal(fixture_count(db, said), 1);
     /* paid before February is what January paid, not January as it is now: Ana 33.33
      * (the engine's 133.33 less the correction of 100.00), Ben 233.33 */
     static const char paid_before[] =
@@ -656,11 +659,61 @@ static void test_correction_after_close(void **state)
         fail_msg("%s", e.msg);
     if (comp_payout_run(db, t.plan, "2026-03", 0, AT(19), 0, &again, &e) < 0) fail_msg("%s", e.msg);
     assert_int_equal(sum(db, SQL_CORRECTIONS, mar), 4);
+    /* about D1 alone: D2's change was corrected in February, and that is paid */
+    snprintf(said, sizeof said,
+             "SELECT COUNT(*) FROM comp_lines WHERE run_id = %lld AND rule = 'correction' AND"
+             " deal_id = %lld",
+             (long long)mar, (long long)t.d1);
+    assert_int_equal(fixture_count(db, said), 4);
     assert_int_equal(payout_of(db, mar, t.ana), -3333);
     assert_int_equal(payout_of(db, mar, t.ben), -3333);
     assert_int_equal(payout_of(db, mar, t.olly), -5000);
     assert_int_equal(payout_of(db, mar, t.mia), -10000);
     assert_int_equal(comp_run_close(db, mar, 0, 20, 0, &e), 0);
+    testdb_close(db);
+}
+
+/* Two deals of one person change after the close: a correction each, which add up to the
+ * person's difference, each said in its own words. */
+static void test_correction_by_deal(void **state)
+{
+    struct store *db = testdb_open(state);
+    struct team t = make_team(db);
+    struct err e = {0};
+    int64_t jan = 0, feb = 0;
+    if (comp_payout_run(db, t.plan, "2026-01", 0, AT(10), 0, &jan, &e) < 0) fail_msg("%s", e.msg);
+    assert_int_equal(comp_run_close(db, jan, 0, AT(11), 0, &e), 0);
+    /* D2 split half and half with Ana; D1 lost */
+    struct comp_split half[] = {{t.ben, COMP_ROLE_DIRECT, 5000}, {t.ana, COMP_ROLE_DIRECT, 5000}};
+    assert_int_equal(comp_splits_set(db, t.d2, half, 2, 0, 12, 0, &e), 0);
+    if (store_run(db, "UPDATE opportunities SET status = 'lost' WHERE id = $1",
+                  PARAMS(SV_INT(t.d1)), NULL, &e) < 0)
+        fail_msg("%s", e.msg);
+    if (comp_payout_run(db, t.plan, "2026-02", 0, AT(13), 0, &feb, &e) < 0) fail_msg("%s", e.msg);
+    /* Ana: D1's 33.33 taken back, D2's half paid: 100.00; 66.67 in all */
+    assert_int_equal(payout_of(db, feb, t.ana), -3333 + 10000);
+    char q[256];
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM comp_lines WHERE run_id = %lld AND person_id = %lld AND"
+             " rule = 'correction'",
+             (long long)feb, (long long)t.ana);
+    assert_int_equal(fixture_count(db, q), 2);
+    snprintf(q, sizeof q,
+             "SELECT SUM(amount_minor) FROM comp_lines WHERE run_id = %lld AND person_id = %lld"
+             " AND deal_id = %lld AND explanation LIKE '%%deal %lld earns 0.00 in 2026-01 now,"
+             " 33.33 was paid, difference -33.33%%'",
+             (long long)feb, (long long)t.ana, (long long)t.d1, (long long)t.d1);
+    assert_int_equal(fixture_count(db, q), -3333);
+    snprintf(q, sizeof q,
+             "SELECT SUM(amount_minor) FROM comp_lines WHERE run_id = %lld AND person_id = %lld"
+             " AND deal_id = %lld",
+             (long long)feb, (long long)t.ana, (long long)t.d2);
+    assert_int_equal(fixture_count(db, q), 10000);
+    /* the payout keeps the corrections it carries, and paid before is January as paid */
+    assert_int_equal(
+        sum(db, "SELECT SUM(corrections_minor) FROM comp_payouts WHERE run_id = $1", feb),
+        /* Ana +6667, Ben -3333 - 10000, Olly -5000, Mia -10000 (D1's roll-up) */
+        6667 - 13333 - 5000 - 10000);
     testdb_close(db);
 }
 
@@ -1228,6 +1281,7 @@ int main(void)
         TESTDB_BOTH(test_splits_rollup_overlay),
         TESTDB_BOTH(test_splits_refused),
         TESTDB_BOTH(test_correction_after_close),
+        TESTDB_BOTH(test_correction_by_deal),
         TESTDB_BOTH(test_periods_in_order),
         TESTDB_BOTH(test_assignment_end),
         TESTDB_BOTH(test_corrections_summed),
