@@ -283,6 +283,10 @@ void comp_result_release(struct comp_result *r);
  * line it links to (line->ref), or NULL. */
 void comp_line_explain(const struct comp_input *in, const struct comp_line *line,
                        const struct comp_line *ref, struct sb *out);
+/* The same, calling the linked line by `ref_no` instead of its run line number
+ * (line->ref + 1): a statement numbers a person's lines of a period from 1. */
+void comp_line_explain_as(const struct comp_input *in, const struct comp_line *line,
+                          const struct comp_line *ref, int ref_no, struct sb *out);
 /* Short names: "tier", "rerate", ...; "direct", ... */
 const char *comp_rule_name(enum comp_rule rule);
 const char *comp_role_name(enum comp_role role);

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "comp/comp_admin.h"
+#include "comp/comp_store.h"
 #include "store/store.h"
 
 /* ---- SQL ----------------------------------------------------------------------------------- */
@@ -64,7 +65,11 @@ static const char SQL_DISPUTES[] =
     " CASE WHEN d.line_rule IS NOT NULL THEN d.id ELSE l.id END," KEPT("line_date", "l.line_date")
     "," KEPT("line_rule", "l.rule") "," KEPT("line_deal_id", "l.deal_id") ","
     KEPT("line_amount_minor", "l.amount_minor") "," KEPT("line_explanation", "l.explanation")
-    ", o.name FROM comp_disputes d JOIN comp_runs r ON r.id = d.run_id"
+    ", o.name," COMP_SQL_DISPUTE_LINE_CHANGED ","
+    /* the line's place in the person's statement, as the seller counts it */
+    " (SELECT COUNT(*) FROM comp_lines x WHERE x.run_id = d.run_id AND x.person_id ="
+    " d.person_id AND x.line_no <= d.line_no)"
+    " FROM comp_disputes d JOIN comp_runs r ON r.id = d.run_id"
     " JOIN comp_plans p ON p.id = r.plan_id JOIN people pe ON pe.id = d.person_id"
     " LEFT JOIN comp_lines l ON l.run_id = d.run_id AND l.line_no = d.line_no"
     " AND l.person_id = d.person_id"
@@ -266,6 +271,11 @@ static json_t *dispute_json(struct store_rows *r)
                                    "deal_name", text_or_null(r, 19), "amount_minor",
                                    (json_int_t)store_int(r, 17), "explanation", store_text(r, 18));
     json_object_set_new(o, "line", line);
+    int changed = (int)store_int(r, 20);
+    json_object_set_new(o, "line_changed", json_boolean(changed));
+    json_object_set_new(o, "statement_line", changed || store_isnull(r, 13)
+                                                 ? json_null()
+                                                 : json_integer(store_int(r, 21)));
     return o;
 }
 

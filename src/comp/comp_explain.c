@@ -230,7 +230,7 @@ static const char *period_word(enum comp_period_kind k)
 }
 
 char *comp_line_explain_out(const struct comp_input *in, const struct comp_line *l,
-                            const struct comp_line *ref, struct comp_out *o, char *w)
+                            const struct comp_line *ref, int ref_no, struct comp_out *o, char *w)
 {
     const struct comp_plan *p = in->plan;
     const struct comp_component *k = l->component >= 0 ? &p->components[l->component] : NULL;
@@ -304,7 +304,7 @@ char *comp_line_explain_out(const struct comp_input *in, const struct comp_line 
         w = FMT_LIT(w, ", below the ");
         w = pct_bp(w, l->base);
         w = FMT_LIT(w, " milestone paid on line ");
-        w = num(w, l->ref + 1);
+        w = num(w, ref_no);
         w = FMT_LIT(w, ": ");
         w = money(w, l->amount);
         return FMT_LIT(w, ".");
@@ -342,7 +342,7 @@ char *comp_line_explain_out(const struct comp_input *in, const struct comp_line 
         w = FMT_LIT(w, " would earn ");
         w = money(w, l->base);
         w = FMT_LIT(w, " in all, so line ");
-        w = num(w, l->ref + 1);
+        w = num(w, ref_no);
         w = FMT_LIT(w, " is adjusted by ");
         w = money(w, l->amount);
         return FMT_LIT(w, ".");
@@ -360,7 +360,7 @@ char *comp_line_explain_out(const struct comp_input *in, const struct comp_line 
         w = FMT_LIT(w, " are ");
         w = money(w, l->base);
         w = FMT_LIT(w, ", so line ");
-        w = num(w, l->ref + 1);
+        w = num(w, ref_no);
         w = FMT_LIT(w, " is adjusted by ");
         w = money(w, l->amount);
         return FMT_LIT(w, ".");
@@ -375,7 +375,7 @@ char *comp_line_explain_out(const struct comp_input *in, const struct comp_line 
         w = FMT_LIT(w, " days after closing (clawback window ");
         w = num(w, (int)p->clawback_days);
         w = FMT_LIT(w, " days): reverses line ");
-        w = num(w, l->ref + 1);
+        w = num(w, ref_no);
         w = FMT_LIT(w, " (");
         w = fmt_word(w, ref ? comp_rule_name(ref->rule) : "?");
         w = FMT_LIT(w, ", ");
@@ -416,8 +416,14 @@ char *comp_line_explain_out(const struct comp_input *in, const struct comp_line 
 void comp_line_explain(const struct comp_input *in, const struct comp_line *l,
                        const struct comp_line *ref, struct sb *o)
 {
+    comp_line_explain_as(in, l, ref, l->ref + 1, o);
+}
+
+void comp_line_explain_as(const struct comp_input *in, const struct comp_line *l,
+                          const struct comp_line *ref, int ref_no, struct sb *o)
+{
     struct comp_out out;
     struct comp_csv_memo memo = COMP_CSV_MEMO_INIT;
     char *w = comp_out_begin(&out, o, &memo);
-    comp_out_end(&out, comp_line_explain_out(in, l, ref, &out, w));
+    comp_out_end(&out, comp_line_explain_out(in, l, ref, ref_no, &out, w));
 }

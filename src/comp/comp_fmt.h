@@ -152,9 +152,9 @@ static inline char *fmt_i64(char *w, int64_t v)
  * that day: a line's date is mostly its credit's, and the line before's. */
 char *fmt_date_memo(struct comp_out *o, char *w, int32_t days);
 
-/* comp_line_explain written at w through o; returns the end. o->quote is set when a user's
- * text in it has a '"'. */
+/* comp_line_explain_as written at w through o; returns the end. o->quote is set when a
+ * user's text in it has a '"'. */
 char *comp_line_explain_out(const struct comp_input *in, const struct comp_line *l,
-                            const struct comp_line *ref, struct comp_out *o, char *w);
+                            const struct comp_line *ref, int ref_no, struct comp_out *o, char *w);
 
 #endif

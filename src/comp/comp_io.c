@@ -1876,7 +1876,7 @@ void comp_line_csv_memo(const struct comp_input *in, const struct comp_line *l, 
     size_t why = (size_t)(w - out->buf);
     *w++ = '"';
     o.quote = 0;
-    w = comp_line_explain_out(in, l, ref, &o, w);
+    w = comp_line_explain_out(in, l, ref, l->ref + 1, &o, w);
     const char *text = out->buf + why + 1;
     if (!o.quote && memchr(text, ',', (size_t)(w - text))) {
         *w++ = '"';

@@ -174,11 +174,7 @@ static const char SQL_STATEMENT_LINES[] =
  * line is the one at its number. */
 static const char SQL_STATEMENT_DISPUTES[] =
     "SELECT d.id, d.line_no, d.comment, d.status, d.resolution, d.opened_at,"
-    " CASE WHEN d.line_rule IS NULL THEN 0"
-    " WHEN l.id IS NOT NULL AND l.line_date = d.line_date AND l.rule = d.line_rule"
-    " AND COALESCE(l.deal_id, -1) = COALESCE(d.line_deal_id, -1)"
-    " AND l.amount_minor = d.line_amount_minor AND l.explanation = d.line_explanation THEN 0"
-    " ELSE 1 END,"
+    COMP_SQL_DISPUTE_LINE_CHANGED ","
     " d.line_date, d.line_rule, d.line_deal_id, d.line_amount_minor, d.line_explanation,"
     " o.name, o.owner_id"
     " FROM comp_disputes d LEFT JOIN comp_lines l ON l.run_id = d.run_id"
@@ -1368,6 +1364,26 @@ static int sum_by_first(const void *a, const void *b)
     return (x->first > y->first) - (x->first < y->first);
 }
 
+/* Each line's place in its person's statement of its payout period, from 1, as the
+ * statement lists them (in the order they arose). */
+static int32_t *statement_places(const struct comp_result *res, struct arena *a)
+{
+    int32_t *place = arena_alloc(a, (res->nlines ? res->nlines : 1) * sizeof *place);
+    int32_t lo = INT32_MAX, hi = INT32_MIN;
+    for (size_t i = 0; i < res->nlines; i++) {
+        if (res->lines[i].month < lo) lo = res->lines[i].month;
+        if (res->lines[i].month > hi) hi = res->lines[i].month;
+    }
+    size_t span = res->nlines ? (size_t)(hi - lo) + 1 : 1;
+    int32_t *count = arena_alloc(a, span * sizeof *count);
+    for (size_t i = 0; i < res->nlines; i++) {
+        if (i == 0 || res->lines[i].person != res->lines[i - 1].person)
+            memset(count, 0, span * sizeof *count);
+        place[i] = ++count[res->lines[i].month - lo];
+    }
+    return place;
+}
+
 /* Store the lines and payouts of payout period `month` of a computed run, with a visible
  * correction line per person and closed period whose result changed since it closed;
  * *total_out is what the period pays in all. */
@@ -1381,20 +1397,22 @@ static int store_run_lines(struct store *db, int64_t run_id, const struct comp_d
     int rc = 0;
     int64_t total = 0;
     char day[11];
+    int32_t *place = statement_places(res, a);
     for (size_t i = 0; i < res->nlines && rc >= 0; i++) {
         const struct comp_line *l = &res->lines[i];
         if (l->month != month) continue;
         why.len = 0;
-        comp_line_explain(&d->in, l, l->ref >= 0 ? &res->lines[l->ref] : NULL, &why);
+        /* a line linked to another calls it by its number in that person's statement */
+        const struct comp_line *ref = l->ref >= 0 ? &res->lines[l->ref] : NULL;
+        comp_line_explain_as(&d->in, l, ref, ref ? place[l->ref] : 0, &why);
         date_from_days(l->date, day);
         int64_t deal = l->credit >= 0 ? d->deal_ids[l->credit] : 0;
         const struct comp_fx_note *fx = deal ? comp_fx_note_of(d, deal) : NULL;
         if (fx) fx_explain(&why, fx, d->plan->currency, d->data.credits[l->credit].deal_amount);
-        if (l->rule == COMP_RULE_CLAWBACK && l->ref >= 0 && res->lines[l->ref].month != month) {
-            /* the engine's line number is of the whole result: name the statement instead */
+        if (ref && ref->month != month) {
             char label[9];
-            comp_period_label(res->lines[l->ref].month, d->plan->payout_period, label);
-            sb_addf(&why, " The reversed line was earned in %s and stays in that statement.",
+            comp_period_label(ref->month, d->plan->payout_period, label);
+            sb_addf(&why, " Line %d is in the %s statement, which stays as it was.", place[l->ref],
                     label);
         }
         rc = store_batch_add(&lines,

@@ -164,6 +164,17 @@ int comp_statement(struct store *db, int64_t plan_id, int64_t person_id, const c
  * "period","status","payout_minor"}]. No visibility check. */
 int comp_statements_list(struct store *db, int64_t person_id, json_t **out, struct err *e);
 
+/* SQL, for queries joining a dispute `d` to the line now at its number `l` (by run, number
+ * and person): 1 when that line is not the one disputed (a re-run of an open period
+ * renumbers lines), 0 when it is or the dispute kept no copy of its line (before
+ * migration 13). The statement and the admin list both say so. */
+#define COMP_SQL_DISPUTE_LINE_CHANGED                                                              \
+    " CASE WHEN d.line_rule IS NULL THEN 0"                                                        \
+    " WHEN l.id IS NOT NULL AND l.line_date = d.line_date AND l.rule = d.line_rule"                \
+    " AND COALESCE(l.deal_id, -1) = COALESCE(d.line_deal_id, -1)"                                  \
+    " AND l.amount_minor = d.line_amount_minor AND l.explanation = d.line_explanation THEN 0"      \
+    " ELSE 1 END"
+
 /* A seller disputes line `line_no` of run `run_id`, one of their own lines
  * (REINS_ENOTFOUND naming line_no otherwise), with a comment (1 to 2000
  * bytes, REINS_EINVAL naming comment). */

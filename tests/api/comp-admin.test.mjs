@@ -204,6 +204,8 @@ test('disputes: open ones first with the line they name; resolved after', async 
   const d2 = expectStatus(await post(S.s1a, '/comp/disputes', { run_id: run, line_no: l1.line_no, comment: 'Second' }), 201);
   let list = expectStatus(await get(admin, '/comp/disputes'), 200).disputes;
   assert.deepEqual(list.map((d) => [d.id, d.status]), [[d1.id, 'open'], [d2.id, 'open']]);
+  // each line as the seller's statement numbers it, and still the line disputed
+  assert.deepEqual(list.map((d) => [d.statement_line, d.line_changed]), [[1, false], [2, false]]);
   const d = list[0];
   assert.deepEqual([d.run_id, d.plan_id, d.plan_name, d.period, d.line_no, d.person_id, d.person_name, d.comment, d.resolution, d.resolved_at],
     [run, plan, 'AE Admin', '2026-01', l0.line_no, P.s1a.id, ORG.s1a.name, 'First', null, null]);

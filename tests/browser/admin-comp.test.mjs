@@ -139,7 +139,9 @@ test('an admin uploads plans, assigns a seller, runs and closes a period, resolv
   const item = page.locator(`li.comp-dispute[data-dispute="${opened.body.id}"]`);
   await item.waitFor();
   assert.match(await item.innerText(), /This was a renewal, not new business\./);
-  assert.match(await item.innerText(), new RegExp(`Line ${disputed.line_no}: `));
+  // numbered as the seller's statement lists it, from 1, not by the run's line number
+  const place = st.lines.indexOf(disputed) + 1;
+  assert.match(await item.innerText(), new RegExp(`Line ${place} of the statement: `));
   // the line names its deal, linked to the deal's page (an admin may open any deal)
   const deal = item.locator('.comp-dispute-line a.comp-deal');
   assert.equal(await deal.innerText(), disputed.deal_name);

@@ -296,12 +296,14 @@ function runsTable(ctx, runs, onChange) {
 // ---- disputes ------------------------------------------------------------------------------
 
 function disputeItem(ctx, d, currencies, onChange) {
+  // the line as the seller's statement numbers it; one a re-run has replaced is said so
+  const where = d.line_changed ? 'The line as it was when disputed (the period has been run again since): ' : `Line ${d.statement_line} of the statement: `;
   const line = d.line
-    ? h('p', { class: 'comp-dispute-line' }, `Line ${d.line_no}: `,
+    ? h('p', { class: ['comp-dispute-line', d.line_changed ? 'comp-dispute-changed' : null] }, where,
       // an admin may open every deal
       d.line.deal_name ? [h('a', { href: `#/opportunities/${d.line.deal_id}`, class: 'comp-deal' }, d.line.deal_name), ' · '] : null,
       `${d.line.explanation} `, h('strong', null, formatMoney(d.line.amount_minor, currencies.get(d.run_id) ?? '')))
-    : h('p', { class: 'comp-dispute-line muted' }, `Line ${d.line_no} is no longer in this run (it was run again).`);
+    : h('p', { class: 'comp-dispute-line muted' }, 'The disputed line is no longer in this run (it was run again).');
   const head = h('p', { class: 'comp-dispute-head' }, h('strong', null, d.person_name), ` · ${d.plan_name} · ${d.period} · opened ${stamp(d.opened_at)}`);
   const said = h('blockquote', { class: 'comp-dispute-comment' }, d.comment);
   if (d.status === 'resolved') {

@@ -933,11 +933,21 @@ static void test_clawback_from_pipeline(void **state)
     int64_t d4 = won_deal(db, ana, 100000, "2026-02-15");
     if (comp_payout_run(db, plan, "2026-02", 0, AT(12), 0, &feb, &e) < 0) fail_msg("%s", e.msg);
     assert_int_equal(deal_sum(db, feb, d1, "clawback"), -60000);
+    /* it names the line it reverses as January's statement numbers it: D2's line is 1, D1's
+     * line 2 (the run's own numbering would say nothing to Ana) */
     assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_lines WHERE rule = 'clawback'"
                                        " AND line_date = '2026-02-05' AND explanation LIKE"
                                        " '%cancelled on 2026-02-05, 26 days after closing"
-                                       " (clawback window 30 days)%earned in 2026-01%'"),
+                                       " (clawback window 30 days): reverses line 2 (tier,"
+                                       " -600.00). Line 2 is in the 2026-01 statement, which"
+                                       " stays as it was.'"),
                      1);
+    char second[160];
+    snprintf(second, sizeof second,
+             "SELECT deal_id FROM comp_lines WHERE run_id = %lld AND person_id = %lld"
+             " ORDER BY line_no LIMIT 1 OFFSET 1",
+             (long long)jan, (long long)ana);
+    assert_int_equal(fixture_count(db, second), d1);
     assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_lines WHERE rule ="
                                        " 'clawback'"),
                      1); /* not D2 */
