@@ -31,6 +31,10 @@
 #include "store/migrate.h"
 #include "store/store.h"
 
+/* "Now" for runs and models: after the year they are about ended (2026-06-01), as a period
+ * is run once it has begun. */
+#define AFTER_2025 ((int64_t)20605 * 86400)
+
 static double now_ms(void)
 {
     struct timespec ts;
@@ -198,8 +202,7 @@ static void model(struct store *db, const char *draft, size_t len, const char *p
         struct err e = {0};
         json_decref(out);
         double t = now_ms();
-        /* "now" after the period ended: 2026-06-01 */
-        if (comp_model(db, draft, len, period, (int64_t)20605 * 86400, &out, &e) < 0)
+        if (comp_model(db, draft, len, period, AFTER_2025, &out, &e) < 0)
             die("comp_model", &e);
         ms[i] = now_ms() - t;
     }
@@ -226,8 +229,8 @@ static void close_year(struct store *db, int64_t plan_id)
         char period[8];
         int64_t run_id;
         snprintf(period, sizeof period, "2025-%02d", m);
-        if (comp_payout_run(db, plan_id, period, 0, 2000 + m, 0, &run_id, &e) < 0 ||
-            comp_run_close(db, run_id, 0, 2000 + m, 0, &e) < 0)
+        if (comp_payout_run(db, plan_id, period, 0, AFTER_2025 + 2000 + m, 0, &run_id, &e) < 0 ||
+            comp_run_close(db, run_id, 0, AFTER_2025 + 2000 + m, 0, &e) < 0)
             die(period, &e);
     }
     printf("  (January to November run and closed in %.0f ms)\n", now_ms() - t);
@@ -240,7 +243,7 @@ static void payout_run(struct store *db, int64_t plan_id, const char *period, in
     for (int i = 0; i < runs; i++) {
         struct err e = {0};
         double t = now_ms();
-        if (comp_payout_run(db, plan_id, period, 0, 1000 + i, 0, &run_id, &e) < 0)
+        if (comp_payout_run(db, plan_id, period, 0, AFTER_2025 + 1000 + i, 0, &run_id, &e) < 0)
             die("comp_payout_run", &e);
         ms[i] = now_ms() - t;
     }

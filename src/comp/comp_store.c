@@ -147,8 +147,8 @@ static const char SQL_AUDIT_LIST[] =
     " ORDER BY id DESC LIMIT 1000";
 static const char SQL_DEAL_OWNER[] = "SELECT owner_id FROM opportunities WHERE id = $1";
 static const char SQL_SPLITS[] =
-    "SELECT person_id, kind, share_bp FROM comp_splits WHERE opportunity_id = $1"
-    " ORDER BY kind, id";
+    "SELECT s.person_id, s.kind, s.share_bp, p.name FROM comp_splits s"
+    " JOIN people p ON p.id = s.person_id WHERE s.opportunity_id = $1 ORDER BY s.kind, s.id";
 static const char SQL_SPLITS_DELETE[] = "DELETE FROM comp_splits WHERE opportunity_id = $1";
 static const char SQL_SPLIT_INSERT[] =
     "INSERT INTO comp_splits (opportunity_id, person_id, kind, share_bp) VALUES ($1, $2, $3, $4)";
@@ -1898,9 +1898,10 @@ static int splits_json(struct store *db, int64_t deal_id, json_t **out, struct e
     if (rc < 0) return rc;
     json_t *a = json_array();
     while ((rc = store_next(r, e)) > 0)
-        json_array_append_new(a, json_pack("{s:I, s:s, s:I}", "person_id",
-                                           (json_int_t)store_int(r, 0), "kind", store_text(r, 1),
-                                           "share_bp", (json_int_t)store_int(r, 2)));
+        json_array_append_new(a, json_pack("{s:I, s:s, s:s, s:I}", "person_id",
+                                           (json_int_t)store_int(r, 0), "name", store_text(r, 3),
+                                           "kind", store_text(r, 1), "share_bp",
+                                           (json_int_t)store_int(r, 2)));
     store_rows_free(r);
     if (rc < 0) {
         json_decref(a);
@@ -1983,7 +1984,7 @@ int comp_splits_set(struct store *db, int64_t deal_id, const struct comp_split *
                               SV_TEXT(comp_role_name(s[i].kind)), SV_INT(s[i].share_bp)),
                        NULL, e);
     if (rc >= 0) rc = splits_json(db, deal_id, &after, e);
-    if (rc >= 0) {
+    if (rc >= 0 && !json_equal(before, after)) { /* the log is of changes */
         rc = comp_audit_add(db, user_id, now, "splits.set", "deal", deal_id,
                             json_pack("{s:o, s:o}", "before", before, "after", after), e);
         before = after = NULL;

@@ -102,6 +102,8 @@ test('a manager splits a won deal with a peer; the seller reads it without a for
   await spage.goto(`/#/opportunities/${deal.id}`);
   const scard = spage.locator('section.deal-splits');
   await scard.locator('.split-list li', { hasText: '60%' }).waitFor();
+  // both named: the peer too, whom a seller cannot list
+  assert.deepEqual((await scard.locator('.split-list li').allInnerTexts()).sort(), [`${owner.name}: 60%`, `${peer.name}: 40%`].sort());
   assert.equal(await scard.locator('form').count(), 0);
   assert.deepEqual(unexpectedProblems(spage, [401]), []);
   await spage.context().close();

@@ -146,7 +146,7 @@ export function splitsCard(ctx, o) {
     const names = new Map(people.map((p) => [p.id, p.name]));
     names.set(o.owner.id, o.owner.name);
     const share = (bp) => `${(bp / 100).toFixed(bp % 100 ? 2 : 0)}%`;
-    const say = (x) => `${names.get(x.person_id) ?? `Person ${x.person_id}`}: ${share(x.share_bp)}${x.kind === 'overlay' ? ' (overlay)' : ''}`;
+    const say = (x) => `${x.name ?? names.get(x.person_id)}: ${share(x.share_bp)}${x.kind === 'overlay' ? ' (overlay)' : ''}`;
     const items = (splits) => (splits.length ? splits.map((x) => h('li', null, say(x))) : h('li', null, `${o.owner.name} is credited the whole deal.`));
     const summary = h('ul', { class: 'split-list' }, items(s.splits));
     if (ctx.session.user.role === 'seller') return replace(box, h('h2', { class: 'card-title' }, 'Commission credit'), summary);
