@@ -477,12 +477,16 @@ static int comp_calc(int argc, char **argv)
             payees += i == 0 || r.payouts[i - 1].person != r.payouts[i].person ||
                       r.payouts[i - 1].month < from;
         }
+#define PLURAL(n, one, many) (n), ((n) == 1 ? (one) : (many))
         fprintf(summary,
-                "reins: %s on %s: %zu payees, %zu lines written to %s, total payout %" PRId64
-                " minor units (%zu credits applied, %zu clawbacks, %zu cancellations after the "
-                "window kept)\n",
-                plan->name, period, payees, lo.written, strcmp(out, "-") ? out : "standard output",
-                sum, r.credits_used, r.clawbacks, r.late_cancellations);
+                "reins: %s on %s: %zu %s, %zu %s written to %s, total payout %" PRId64
+                " minor units (%zu %s applied, %zu %s, %zu %s after the window kept)\n",
+                plan->name, period, PLURAL(payees, "payee", "payees"),
+                PLURAL(lo.written, "line", "lines"), strcmp(out, "-") ? out : "standard output",
+                sum, PLURAL(r.credits_used, "credit", "credits"),
+                PLURAL(r.clawbacks, "clawback", "clawbacks"),
+                PLURAL(r.late_cancellations, "cancellation", "cancellations"));
+#undef PLURAL
     }
     comp_result_release(&r);
     comp_data_release(&d);

@@ -185,7 +185,7 @@ int comp_model(struct store *db, const char *draft, size_t len, const char *peri
         return err_field(e, REINS_EINVAL, "period",
                          "%s has not ended: a plan is modelled on a past period's results", period);
     struct comp_plan *plan;
-    int rc = comp_plan_parse(draft, len, &plan, e);
+    int rc = comp_plan_parse_pipeline(draft, len, &plan, e);
     if (rc < 0) {
         e->field = "plan"; /* the message names the path within it */
         return rc;

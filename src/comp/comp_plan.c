@@ -342,6 +342,13 @@ static int parse_component(struct ctx *c, json_t *o, const char *path, struct co
             if (get_int(c, cr, p, comp_role_name(r), 0, 0, 0, COMP_BP, &k->credit_bp[r]))
                 return REINS_EINVAL;
         }
+        int counts = 0;
+        for (int r = 0; r < COMP_NROLES; r++)
+            counts |= k->credit_bp[r] > 0;
+        if (!counts) /* a plan that pays no one is a mistake, not a choice */
+            return fail(c, p,
+                        "counts no credit (every share is 0): give direct, overlay or rollup"
+                        " a share above 0");
     }
     k->cap_per_credit = -1;
     k->spif_amount = k->spif_rate_ppm = -1;

@@ -282,11 +282,31 @@ int comp_audit_list(struct store *db, const char *object, int64_t object_id, jso
 
 /* ---- plans and assignments ----------------------------------------------------------------- */
 
+int comp_plan_parse_pipeline(const char *json, size_t len, struct comp_plan **out, struct err *e)
+{
+    int rc = comp_plan_parse(json, len, out, e);
+    if (rc < 0) return rc;
+    for (size_t i = 0; i < (*out)->ncomponents; i++) {
+        const char *m = (*out)->components[i].measure;
+        if (strcmp(m, "bookings") == 0) continue;
+        char field[40];
+        snprintf(field, sizeof field, "components[%zu].measure", i);
+        err_set(e, REINS_EINVAL,
+                "plan: %s: '%s' is not a measure the pipeline credits: won deals are credited as"
+                " bookings, so this component would pay no one",
+                field, m);
+        comp_plan_free(*out);
+        *out = NULL;
+        return REINS_EINVAL;
+    }
+    return 0;
+}
+
 int comp_plan_store(struct store *db, const char *json, size_t len, int in_tx, int64_t now,
                     int64_t user_id, int64_t *id_out, int *version_out, struct err *e)
 {
     struct comp_plan *plan;
-    int rc = comp_plan_parse(json, len, &plan, e);
+    int rc = comp_plan_parse_pipeline(json, len, &plan, e);
     if (rc < 0) return rc;
     char from[11], to[11];
     date_from_days(plan->effective_from, from);

@@ -27,9 +27,14 @@ struct principal;
 /* Every change below writes a row of the audit log in its own transaction: `now` is
  * when, `user_id` who (0 for the system: the demo, the command line). */
 
+/* comp_plan_parse for a plan run on the pipeline, which credits won deals as the measure
+ * "bookings" only: a component measuring anything else would count nothing and pay no one,
+ * so it is refused naming components[i].measure. */
+int comp_plan_parse_pipeline(const char *json, size_t len, struct comp_plan **out, struct err *e);
+
 /* Store `json` as a new version of the plan it names, in its own transaction
  * unless `in_tx`. *id_out and *version_out (either may be NULL) receive the new
- * row. REINS_EINVAL naming the JSON path of a bad field. */
+ * row. REINS_EINVAL naming the JSON path of a bad field (comp_plan_parse_pipeline). */
 int comp_plan_store(struct store *db, const char *json, size_t len, int in_tx, int64_t now,
                     int64_t user_id, int64_t *id_out, int *version_out, struct err *e);
 

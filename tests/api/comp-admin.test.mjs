@@ -50,6 +50,11 @@ async function refusedToOthers(p) {
 test('plans: every version by name, newest first, with its document; admins only', async () => {
   const v1 = expectStatus(await post(admin, '/comp/plans', PLAN), 201);
   const v2 = expectStatus(await post(admin, '/comp/plans', { ...PLAN, effective_from: '2026-01-01' }), 201);
+  // refused: a measure the pipeline does not credit, or a component counting no credit
+  const typo = isError(await post(admin, '/comp/plans', { ...PLAN, components: [{ ...PLAN.components[0], measure: 'bookngs' }] }), 400, 'invalid');
+  assert.match(typo.message, /components\[0\]\.measure: 'bookngs' is not a measure the pipeline credits/);
+  const none = isError(await post(admin, '/comp/plans', { ...PLAN, components: [{ ...PLAN.components[0], credit: { direct: 0 } }] }), 400, 'invalid');
+  assert.match(none.message, /components\[0\]\.credit: counts no credit/);
   const o = expectStatus(await post(admin, '/comp/plans', OTHER), 201);
   plan = v2.id;
   const list = expectStatus(await get(admin, '/comp/plans'), 200);

@@ -38,6 +38,7 @@ test('an admin uploads plans, assigns a seller, runs and closes a period, resolv
   await upload.getByRole('button', { name: 'Upload plan' }).click();
   const failure = upload.locator('.error-box');
   await failure.waitFor();
+  assert.match(await failure.innerText(), /^The plan was not stored\n/);
   assert.match(await failure.innerText(), /components\[0\]\.tiers\[0\]/);
   await screenshot(page, 'admin-comp-bad-plan');
   assert.deepEqual((await admin.get('/comp/plans')).plans, plansBefore, 'the bad plan stored nothing');

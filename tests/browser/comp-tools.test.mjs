@@ -48,7 +48,7 @@ test('an admin models a plan change, sets an exchange rate and reads the audit l
   await fx.getByLabel('To currency').fill('eur');
   await fx.getByLabel(/^Rate/).fill('1.5');
   await fx.getByRole('button', { name: 'Set rate' }).click();
-  await page.locator('table.comp-fx-rates tr', { hasText: '1.500000' }).waitFor();
+  await page.locator('table.comp-fx-rates tr', { hasText: '1 USD = 1.500000 EUR' }).waitFor();
   const rates = (await admin.get('/comp/fx-rates')).rates;
   assert.deepEqual(rates.map((r) => [r.from_currency, r.to_currency, r.rate_ppm]), [['USD', 'EUR', 1500000]]);
   await fx.getByLabel(/^Rate/).fill('1,5');

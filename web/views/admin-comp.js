@@ -67,7 +67,7 @@ function uploadCard(ctx, onDone) {
       onDone();
     } catch (err) {
       if (err.status === 401) return;
-      replace(result, importFailure(err, 'the plan', 'line'), err.field ? h('p', { class: 'comp-error-field' }, 'Field: ', h('code', null, err.field)) : null);
+      replace(result, importFailure(err, 'the plan', 'line', 'The plan was not stored'), err.field ? h('p', { class: 'comp-error-field' }, 'Field: ', h('code', null, err.field)) : null);
     }
   });
   return form;

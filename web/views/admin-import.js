@@ -39,11 +39,11 @@ function formatHelp() {
 
 /**
  * Why an all-or-nothing import wrote nothing: each bad line of `fileName` in a table when the
- * server named them (err.lines), else its message. `noun` is 'line' or 'row'.
+ * server named them (err.lines), else its message under `title`. `noun` is 'line' or 'row'.
  */
-export function importFailure(err, fileName, noun) {
+export function importFailure(err, fileName, noun, title = 'Nothing was imported') {
   if (!err.lines || !err.lines.length) {
-    return h('div', { class: 'error-box', role: 'alert' }, h('p', { class: 'error-title' }, 'Nothing was imported'), h('p', null, err.message));
+    return h('div', { class: 'error-box', role: 'alert' }, h('p', { class: 'error-title' }, title), h('p', null, err.message));
   }
   const n = new Set(err.lines.map((l) => l.line)).size;
   return h(

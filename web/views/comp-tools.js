@@ -83,7 +83,7 @@ export function fxCard(ctx) {
     try {
       const { rates } = await ctx.api.get('/comp/fx-rates');
       replace(list, rates.length ? table('comp-fx-rates', 'Exchange rates', headRow('From date', 'Currencies', 'Rate'),
-        rates.map((r) => h('tr', null, cell('From date', formatDate(r.effective_date)), cell('Currencies', `1 ${r.from_currency} = ? ${r.to_currency}`), num('Rate', (r.rate_ppm / 1e6).toFixed(6))))) : empty('No exchange rates yet.'));
+        rates.map((r) => h('tr', null, cell('From date', formatDate(r.effective_date)), cell('Currencies', `${r.from_currency} → ${r.to_currency}`), num('Rate', `1 ${r.from_currency} = ${(r.rate_ppm / 1e6).toFixed(6)} ${r.to_currency}`)))) : empty('No exchange rates yet.'));
     } catch (err) {
       if (err.status !== 401) replace(list, errorBox(err, { retry: load }));
     }

@@ -780,6 +780,10 @@ static void test_bad_plans(void **state)
          "12000}, 'tiers': [{'from_bp': 0, 'rate_ppm': 5}]}",
          "components[0].credit.overlay: 12000 bp is over 100%"},
         {"",
+         "{'id': 'c', 'type': 'commission', 'mode': 'marginal', 'credit': {'direct': 0}, "
+         "'tiers': [{'from_bp': 0, 'rate_ppm': 5}]}",
+         "components[0].credit: counts no credit (every share is 0)"},
+        {"",
          "{'id': 'c', 'type': 'commission', 'mode': 'marginal', 'tiers': [{'from_bp': 0, "
          "'rate_ppm': 0.05}]}",
          "components[0].tiers[0].rate_ppm: must be a whole number"},

@@ -119,6 +119,15 @@ static void test_plan_versions(void **state)
         "{\"from_bp\": 0, \"rate_ppm\": 0.5}]}]}";
     assert_int_equal(comp_plan_store(db, bad, strlen(bad), 0, 3, 0, NULL, NULL, &e), REINS_EINVAL);
     if (!strstr(e.msg, "components[0].tiers[0]")) fail_msg("%s", e.msg);
+    /* a measure the pipeline does not credit (a typo of bookings) would pay no one */
+    const char *typo =
+        "{\"name\": \"x\", \"effective_from\": \"2026-01-01\", \"components\": ["
+        "{\"id\": \"c\", \"type\": \"commission\", \"mode\": \"marginal\", \"measure\": "
+        "\"bookngs\", \"tiers\": [{\"from_bp\": 0, \"rate_ppm\": 5}]}]}";
+    assert_int_equal(comp_plan_store(db, typo, strlen(typo), 0, 3, 0, NULL, NULL, &e),
+                     REINS_EINVAL);
+    if (!strstr(e.msg, "plan: components[0].measure: 'bookngs' is not a measure the pipeline"))
+        fail_msg("%s", e.msg);
     assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_plans"), 2);
     assert_int_equal(comp_assign(db, id1, 999999, "2026-01-01", NULL, 0, 1, 0, NULL, &e),
                      REINS_EINVAL);
