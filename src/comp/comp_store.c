@@ -86,8 +86,8 @@ static const char SQL_FX_UPDATE[] = "UPDATE comp_fx_rates SET rate_ppm = $2 WHER
 static const char SQL_FX_LIST[] =
     "SELECT id, effective_date, from_currency, to_currency, rate_ppm FROM comp_fx_rates"
     " ORDER BY from_currency, to_currency, effective_date";
-static const char SQL_QUOTAS_OF[] =
-    "SELECT person_id, amount_minor FROM quotas WHERE period_key = $1 AND person_id IS NOT NULL";
+static const char SQL_QUOTAS_OF[] = "SELECT person_id, amount_minor, currency FROM quotas"
+                                    " WHERE period_key = $1 AND person_id IS NOT NULL";
 static const char SQL_RUN_FIND[] =
     "SELECT id, status FROM comp_runs WHERE plan_id = $1 AND period = $2";
 static const char SQL_RUN_DELETE_LINES[] = "DELETE FROM comp_lines WHERE run_id = $1";
@@ -474,6 +474,42 @@ static int ramp_override_cmp(const void *x, const void *y)
     return (a->person_id > b->person_id) - (a->person_id < b->person_id);
 }
 
+struct fx_rate {
+    char from[4];
+    int32_t day;
+    int64_t rate_ppm;
+};
+
+static int fx_load(struct store *db, const char *into, struct fx_rate **out, size_t *n,
+                   struct arena *a, struct err *e)
+{
+    struct store_rows *r;
+    int rc = store_query(db, SQL_FX_INTO, PARAMS(SV_TEXT(into)), &r, e);
+    if (rc < 0) return rc;
+    size_t cap = 8;
+    *n = 0;
+    *out = arena_alloc(a, cap * sizeof **out);
+    while ((rc = store_next(r, e)) > 0) {
+        *out = arena_grow(a, *out, sizeof **out, *n, &cap);
+        struct fx_rate *f = &(*out)[(*n)++];
+        snprintf(f->from, sizeof f->from, "%s", store_text(r, 0));
+        f->day = (int32_t)date_to_days(store_text(r, 1));
+        f->rate_ppm = store_int(r, 2);
+    }
+    store_rows_free(r);
+    return rc < 0 ? rc : 0;
+}
+
+/* The latest rate from `from` on or before `day`, or NULL. */
+static const struct fx_rate *fx_find(const struct fx_rate *rates, size_t n, const char *from,
+                                     int64_t day)
+{
+    const struct fx_rate *best = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(rates[i].from, from) && rates[i].day <= day) best = &rates[i];
+    return best;
+}
+
 /* Each payee's quotas for every quota period from the plan's start to last_month,
  * ramped for new hires as attainment is (quota_effective): a query per period and one for
  * the ramps, not one per person and period (11,000 of them for 2,275 payees over a year,
@@ -503,13 +539,35 @@ static int load_quotas(struct store *db, struct comp_db_input *d, const int64_t 
     int64_t *amount = arena_alloc_raw(a, (cells > 0 ? cells : 1) * sizeof *amount);
     for (size_t k = 0; k < cells; k++)
         amount[k] = -1;
+    struct fx_rate *rates = NULL;
+    size_t nrates = 0;
+    int rates_loaded = 0;
     for (size_t k = 0; k < nperiods && rc >= 0; k++) {
         struct store_rows *r;
         if ((rc = store_query(db, SQL_QUOTAS_OF, PARAMS(SV_TEXT(periods[k].key)), &r, e)) < 0)
             return rc;
         while ((rc = store_next(r, e)) > 0) {
             ptrdiff_t i = payee_index(d, store_int(r, 0));
-            if (i >= 0) amount[k * np + (size_t)i] = store_int(r, 1);
+            if (i < 0) continue;
+            int64_t v = store_int(r, 1);
+            const char *cur = store_text(r, 2);
+            /* a quota in another currency than the plan's is measured in the plan's, at
+             * the rate in force on the period's first day (a deal's is its close date's) */
+            if (strcmp(cur, plan->currency) != 0) {
+                if (!rates_loaded && (rc = fx_load(db, plan->currency, &rates, &nrates, a, e)) < 0)
+                    break;
+                rates_loaded = 1;
+                const struct fx_rate *best = fx_find(rates, nrates, cur, periods[k].first_day);
+                if (!best || comp_round_ppm(v, best->rate_ppm, &v) < 0) {
+                    rc = err_field(e, REINS_EINVAL, "currency",
+                                   "the %s quota of %s is in %s and the plan pays in %s: add a"
+                                   " %s to %s exchange rate from %s or before, then run again",
+                                   periods[k].key, d->data.people[i].id, cur, plan->currency, cur,
+                                   plan->currency, periods[k].start);
+                    break;
+                }
+            }
+            amount[k * np + (size_t)i] = v;
         }
         store_rows_free(r);
     }
@@ -654,32 +712,6 @@ static int on_plan(const struct window *w, size_t n, int64_t person, int32_t day
 }
 
 /* The rates into the plan's currency: from_currency, effective day, ppm. */
-struct fx_rate {
-    char from[4];
-    int32_t day;
-    int64_t rate_ppm;
-};
-
-static int fx_load(struct store *db, const char *into, struct fx_rate **out, size_t *n,
-                   struct arena *a, struct err *e)
-{
-    struct store_rows *r;
-    int rc = store_query(db, SQL_FX_INTO, PARAMS(SV_TEXT(into)), &r, e);
-    if (rc < 0) return rc;
-    size_t cap = 8;
-    *n = 0;
-    *out = arena_alloc(a, cap * sizeof **out);
-    while ((rc = store_next(r, e)) > 0) {
-        *out = arena_grow(a, *out, sizeof **out, *n, &cap);
-        struct fx_rate *f = &(*out)[(*n)++];
-        snprintf(f->from, sizeof f->from, "%s", store_text(r, 0));
-        f->day = (int32_t)date_to_days(store_text(r, 1));
-        f->rate_ppm = store_int(r, 2);
-    }
-    store_rows_free(r);
-    return rc < 0 ? rc : 0;
-}
-
 /* Convert a deal closed on `day` in `from` with the latest rate on or before that day; a
  * deal without one is noted (rate 0) and fails the run only if someone on the plan is
  * credited with it. comp_round_ppm is the one rounding. */
@@ -687,9 +719,7 @@ static void fx_convert(struct comp_db_input *d, const struct fx_rate *rates, siz
                        int64_t deal, const char *from, int32_t day, int64_t *amount,
                        struct arena *a)
 {
-    const struct fx_rate *best = NULL;
-    for (size_t i = 0; i < nrates; i++)
-        if (!strcmp(rates[i].from, from) && rates[i].day <= day) best = &rates[i];
+    const struct fx_rate *best = fx_find(rates, nrates, from, day);
     d->fx = arena_grow(a, d->fx, sizeof *d->fx, d->nfx, &d->capfx);
     struct comp_fx_note *n = &d->fx[d->nfx++];
     *n = (struct comp_fx_note){.deal_id = deal, .amount = *amount};

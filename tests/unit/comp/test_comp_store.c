@@ -1222,6 +1222,38 @@ static void test_fx(void **state)
     testdb_close(db);
 }
 
+/* A quota set in another currency than the plan's is measured in the plan's, at the rate in
+ * force on the quota period's first day; without one the run says which rate to add. */
+static void test_fx_quota(void **state)
+{
+    struct store *db = testdb_open(state);
+    struct world w = make_world(db);
+    struct err e = {0};
+    /* Ana's January quota: 8,000.00 EUR, where it was 10,000.00 USD */
+    struct quota_fields f = {w.ana, 0, "2026-01", 800000, "EUR", -1};
+    int64_t id;
+    if (quota_set(db, &f, 0, 0, &id, &e) < 0) fail_msg("quota: %s", e.msg);
+    assert_int_equal(comp_payout_run(db, w.plan, "2026-01", 0, AT(10), 0, NULL, &e), REINS_EINVAL);
+    assert_string_equal(e.field, "currency");
+    if (!strstr(e.msg, "the 2026-01 quota of Ana is in EUR and the plan pays in USD: add a EUR to"
+                       " USD exchange rate from 2026-01-01 or before"))
+        fail_msg("%s", e.msg);
+    /* a rate from after the period's first day is not the one in force for it */
+    assert_int_equal(comp_fx_rate_set(db, "2026-01-15", "EUR", "USD", 2000000, 1, 0, NULL, &e), 0);
+    assert_int_equal(comp_payout_run(db, w.plan, "2026-01", 0, AT(11), 0, NULL, &e), REINS_EINVAL);
+    assert_string_equal(e.field, "currency");
+    /* 1.25 from December: 8,000.00 EUR is 10,000.00 USD, and January pays as with the USD
+     * quota: Ana 10% of 10,000.00 + 20% of 2,000.00 = 1,400.00 */
+    assert_int_equal(comp_fx_rate_set(db, "2025-12-01", "EUR", "USD", 1250000, 1, 0, NULL, &e), 0);
+    int64_t jan = 0;
+    if (comp_payout_run(db, w.plan, "2026-01", 0, AT(12), 0, &jan, &e) < 0) fail_msg("%s", e.msg);
+    assert_int_equal(sum(db, SQL_RUN_TOTAL, jan), 140000);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_lines WHERE explanation LIKE"
+                                       " '%of a 10,000.00 quota.'"),
+                     3); /* 6,000.00; 4,000.00 to quota and 2,000.00 above */
+    testdb_close(db);
+}
+
 /* Plan modelling: a draft at 12% without roll-up credit, beside the current plan, on
  * January; nothing stored. */
 static void test_model(void **state)
@@ -1311,6 +1343,7 @@ int main(void)
         TESTDB_BOTH(test_spif_on_products),
         TESTDB_BOTH(test_spif_on_deal_types),
         TESTDB_BOTH(test_fx),
+        TESTDB_BOTH(test_fx_quota),
         TESTDB_BOTH(test_model),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
