@@ -141,10 +141,12 @@ static const char SQL_AUDIT_INSERT[] =
     " VALUES ($1, $2, $3, $4, $5, $6)";
 /* Newest first; $1 NULL for every object, $2 0 for every id. */
 static const char SQL_AUDIT_LIST[] =
-    "SELECT id, changed_at, user_id, action, object, object_id, summary FROM comp_audit"
-    " WHERE (CAST($1 AS TEXT) IS NULL OR object = $1) AND (CAST($2 AS BIGINT) = 0 OR object_id = "
-    "$2)"
-    " ORDER BY id DESC LIMIT 1000";
+    "SELECT a.id, a.changed_at, a.user_id, a.action, a.object, a.object_id, a.summary,"
+    " COALESCE(pe.name, u.email) FROM comp_audit a LEFT JOIN users u ON u.id = a.user_id"
+    " LEFT JOIN people pe ON pe.id = u.person_id"
+    " WHERE (CAST($1 AS TEXT) IS NULL OR a.object = $1)"
+    " AND (CAST($2 AS BIGINT) = 0 OR a.object_id = $2)"
+    " ORDER BY a.id DESC LIMIT 1000";
 static const char SQL_DEAL_OWNER[] = "SELECT owner_id FROM opportunities WHERE id = $1";
 static const char SQL_SPLITS[] =
     "SELECT s.person_id, s.kind, s.share_bp, p.name FROM comp_splits s"
@@ -269,6 +271,10 @@ int comp_audit_list(struct store *db, const char *object, int64_t object_id, jso
             "object_id", (json_int_t)store_int(r, 5), "summary", summary ? summary : json_null());
         json_object_set_new(row, "user_id",
                             store_isnull(r, 2) ? json_null() : json_integer(store_int(r, 2)));
+        /* who, as a reader knows them: their name, or an admin's email; null for reins
+         * itself (the demo, the command line) */
+        json_object_set_new(row, "by",
+                            store_isnull(r, 7) ? json_null() : json_string(store_text(r, 7)));
         json_array_append_new(a, row);
     }
     store_rows_free(r);

@@ -117,6 +117,7 @@ test('audit: admins read who changed what; everyone else is refused', async () =
   // nothing (the deal had none) and is not a change to log
   assert.deepEqual(deal.map((a) => [a.action, a.summary.after.length]), [['splits.set', 0], ['splits.set', 2]]);
   assert.ok(deal.every((a) => Number.isInteger(a.user_id)));
+  assert.deepEqual(deal.map((a) => a.by), [ORG.m1.name, ORG.m1.name], 'who, by name');
   const runs = expectStatus(await get(admin, '/comp/audit?object=run'), 200).audit;
   assert.deepEqual(runs.map((a) => [a.action, a.summary.period]), [
     ['run.close', '2026-02'], ['run.run', '2026-02'], ['run.close', '2026-01'], ['run.run', '2026-01'],

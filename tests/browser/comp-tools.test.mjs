@@ -57,7 +57,13 @@ test('an admin models a plan change, sets an exchange rate and reads the audit l
 
   // the audit log lists the rate
   await page.locator('details.comp-audit summary').click();
-  await page.locator('table.comp-audit-log tr', { hasText: 'fx_rate' }).first().waitFor();
+  const rateRow = page.locator('table.comp-audit-log tr', { hasText: 'fx_rate' }).first();
+  await rateRow.waitFor();
+  // who set it, and what, in words rather than JSON
+  const admins = (await admin.get('/comp/audit?object=fx_rate')).audit;
+  assert.ok(admins[0].by, 'the rate was set by someone');
+  assert.equal(await rateRow.locator('td[data-label="Who"]').innerText(), admins[0].by);
+  assert.doesNotMatch(await rateRow.locator('td[data-label="Details"]').innerText(), /[{}"]/);
   assert.deepEqual(unexpectedProblems(page, [400, 401]), []);
   await page.context().close();
 });

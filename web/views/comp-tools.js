@@ -109,6 +109,21 @@ export function fxCard(ctx) {
 
 // ---- audit log -----------------------------------------------------------------------------
 
+/** An audit row's summary in words: "period 2026-01; payout 1,234.56" or, for splits,
+ * "before: none; after: Ana Lima 50%, Ben Ode 50%". */
+function summaryText(summary) {
+  if (!summary || typeof summary !== 'object') return summary == null ? '' : String(summary);
+  const split = (x) => `${x.name ?? `person ${x.person_id}`} ${(x.share_bp / 100).toFixed(x.share_bp % 100 ? 2 : 0)}%${x.kind === 'overlay' ? ' overlay' : ''}`;
+  const value = (k, v) => {
+    if (v === null) return 'none';
+    if (Array.isArray(v)) return v.length ? v.map((x) => (x && typeof x === 'object' && 'share_bp' in x ? split(x) : JSON.stringify(x))).join(', ') : 'none';
+    if (typeof v === 'object') return JSON.stringify(v);
+    if (k.endsWith('_minor') && Number.isInteger(v)) return (v / 100).toLocaleString('en', { minimumFractionDigits: 2 });
+    return String(v);
+  };
+  return Object.entries(summary).map(([k, v]) => `${k.replace(/_minor$/, '').replace(/_/g, ' ')}: ${value(k, v)}`).join('; ');
+}
+
 export function auditCard(ctx) {
   const list = h('div', null, loading());
   const details = h('details', { class: 'card comp-section comp-audit' }, h('summary', null, h('h2', null, 'Audit log')), list);
@@ -118,9 +133,9 @@ export function auditCard(ctx) {
     loaded = true;
     try {
       const { audit } = await ctx.api.get('/comp/audit');
-      replace(list, audit.length ? table('comp-audit-log', 'Every change to plans, runs, splits, disputes and rates, newest first', headRow('When', 'What', 'Object', 'Details'),
-        audit.map((a) => h('tr', null, cell('When', formatStamp(a.at)), cell('What', a.action), cell('Object', `${a.object} ${a.object_id}`),
-          cell('Details', h('code', { class: 'small' }, typeof a.summary === 'string' ? a.summary : JSON.stringify(a.summary)))))) : empty('Nothing has changed yet.'));
+      replace(list, audit.length ? table('comp-audit-log', 'Every change to plans, runs, splits, disputes and rates, newest first', headRow('When', 'Who', 'What', 'Object', 'Details'),
+        audit.map((a) => h('tr', null, cell('When', formatStamp(a.at)), cell('Who', a.by ?? h('span', { class: 'muted' }, 'reins (demo or command line)')), cell('What', a.action), cell('Object', `${a.object} ${a.object_id}`),
+          cell('Details', h('span', { class: 'small' }, summaryText(a.summary)))))) : empty('Nothing has changed yet.'));
     } catch (err) {
       loaded = false;
       if (err.status !== 401) replace(list, errorBox(err));
