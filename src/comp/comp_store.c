@@ -1726,6 +1726,34 @@ static int64_t earned_to(const struct comp_db_input *d, const struct comp_result
     return v;
 }
 
+/* REINS_EINVAL (field period) unless payee `person_id` has a quota for the quota period of
+ * `last_month` for every commission and milestone component: the estimated deal's
+ * attainment is measured against it. Not a payee: nothing to check (it earns nothing). */
+static int estimate_quota(const struct comp_db_input *d, int64_t person_id, int32_t last_month,
+                          const char *period, struct err *e)
+{
+    ptrdiff_t i = payee_index(d, person_id);
+    if (i < 0) return 0;
+    int32_t qmonth = comp_period_start(last_month, d->plan->quota_period);
+    for (size_t k = 0; k < d->plan->ncomponents; k++) {
+        const struct comp_component *c = &d->plan->components[k];
+        if (c->kind == COMP_SPIF) continue;
+        size_t q = 0;
+        while (q < d->data.nquotas &&
+               !(d->data.quotas[q].person == (uint32_t)i && d->data.quotas[q].month == qmonth &&
+                 !strcmp(d->data.quotas[q].measure, c->measure)))
+            q++;
+        if (q < d->data.nquotas) continue;
+        char label[9];
+        comp_period_label(qmonth, d->plan->quota_period, label);
+        return err_field(e, REINS_EINVAL, "period",
+                         "No estimate for %s: %s has no quota for %s yet, and the plan measures"
+                         " a deal against one",
+                         period, d->data.people[i].id, label);
+    }
+    return 0;
+}
+
 int comp_estimate(struct store *db, int64_t plan_id, const char *period,
                   const struct comp_extra_deal *deal, int64_t *delta_out, struct err *e)
 {
@@ -1740,12 +1768,19 @@ int comp_estimate(struct store *db, int64_t plan_id, const char *period,
     if (rc < 0) goto out;
     rc = run_period(plan, period, &first, &last, e);
     comp_plan_free(plan);
-    if (rc < 0 ||
-        (rc = comp_input_load_plan(db, plan_id, NULL, last, NULL, rows, &a, &base, e)) < 0 ||
-        (rc = comp_input_load_plan(db, plan_id, NULL, last, deal, rows, &a, &more, e)) < 0)
+    if (rc < 0) goto out;
+    /* Said so a seller can read it: the plan as it stands cannot run (an admin's to fix), or
+     * the seller has no quota to measure the deal against. */
+    if ((rc = comp_input_load_plan(db, plan_id, NULL, last, NULL, rows, &a, &base, e)) < 0 ||
+        (rc = comp_run(&base.in, &r1, e)) < 0) {
+        err_prefix(e,
+                   "No estimate: the plan cannot be run on %s until an admin fixes this: ", period);
         goto out;
-    if ((rc = comp_run(&base.in, &r1, e)) < 0) goto out;
-    if ((rc = comp_run(&more.in, &r2, e)) < 0) goto out;
+    }
+    if ((rc = comp_input_load_plan(db, plan_id, NULL, last, deal, rows, &a, &more, e)) < 0 ||
+        (rc = estimate_quota(&more, deal->person_id, last, period, e)) < 0 ||
+        (rc = comp_run(&more.in, &r2, e)) < 0)
+        goto out;
     *delta_out = earned_to(&more, &r2, deal->person_id) - earned_to(&base, &r1, deal->person_id);
 out:
     comp_result_release(&r1);

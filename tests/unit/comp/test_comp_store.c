@@ -350,6 +350,20 @@ static void test_estimate(void **state)
     assert_int_equal(delta, 55000);
     deal = (struct comp_extra_deal){w.ana, 0, NULL, NULL};
     assert_int_equal(comp_estimate(db, w.plan, "2026-01", &deal, &delta, &e), REINS_EINVAL);
+    /* March: Ana has no quota, said so a seller can read it */
+    deal = (struct comp_extra_deal){w.ana, 100000, NULL, NULL};
+    assert_int_equal(comp_estimate(db, w.plan, "2026-03", &deal, &delta, &e), REINS_EINVAL);
+    assert_string_equal(e.field, "period");
+    assert_string_equal(e.msg, "No estimate for 2026-03: Ana has no quota for 2026-03 yet, and the"
+                               " plan measures a deal against one");
+    /* a deal of someone else's the plan cannot credit (a currency without a rate) stops the
+     * plan itself: the seller is told it is an admin's to fix */
+    add_deal(db, w.ben, 100000, "EUR", "won", "2026-02-12");
+    deal = (struct comp_extra_deal){w.ana, 100000, NULL, NULL};
+    assert_int_equal(comp_estimate(db, w.plan, "2026-02", &deal, &delta, &e), REINS_EINVAL);
+    if (strncmp(e.msg,
+                "No estimate: the plan cannot be run on 2026-02 until an admin fixes this: ", 73))
+        fail_msg("%s", e.msg);
     testdb_close(db);
 }
 
