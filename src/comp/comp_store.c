@@ -192,6 +192,13 @@ static const char SQL_DISPUTE_INSERT[] =
     " SELECT $1, $2, $3, $4, 'open', $5, l.line_date, l.rule, l.deal_id, l.amount_minor,"
     " l.explanation FROM comp_lines l WHERE l.run_id = $1 AND l.line_no = $2"
     " AND l.person_id = $3 RETURNING id";
+/* Open disputes of person $3 about the line now at number $2 of run $1 (not about a line a
+ * re-run has since replaced there). */
+static const char SQL_DISPUTE_OPEN_ON_LINE[] =
+    "SELECT COUNT(*) FROM comp_disputes d LEFT JOIN comp_lines l ON l.run_id = d.run_id"
+    " AND l.line_no = d.line_no AND l.person_id = d.person_id"
+    " WHERE d.run_id = $1 AND d.line_no = $2 AND d.person_id = $3 AND d.status = 'open'"
+    " AND" COMP_SQL_DISPUTE_LINE_CHANGED " = 0";
 static const char SQL_DISPUTE_STATUS[] = "SELECT status FROM comp_disputes WHERE id = $1";
 static const char SQL_DISPUTE_RESOLVE[] =
     "UPDATE comp_disputes SET status = 'resolved', resolution = $2, resolved_at = $3"
@@ -1931,10 +1938,18 @@ int comp_dispute_open(struct store *db, int64_t run_id, int64_t line_no, int64_t
         return rc;
     if (n == 0) return err_field(e, REINS_ENOTFOUND, "line_no", "no such line of yours");
     if ((rc = store_begin(db, e)) < 0) return rc;
-    rc = store_int_query(
-        db, SQL_DISPUTE_INSERT,
-        PARAMS(SV_INT(run_id), SV_INT(line_no), SV_INT(person_id), SV_TEXT(comment), SV_INT(now)),
-        &id, e);
+    /* one open dispute a line: a second would only split the answer (after a resolution
+     * the seller may dispute again) */
+    rc = store_int_query(db, SQL_DISPUTE_OPEN_ON_LINE,
+                         PARAMS(SV_INT(run_id), SV_INT(line_no), SV_INT(person_id)), &n, e);
+    if (rc >= 0 && n > 0)
+        rc = err_field(e, REINS_ECONFLICT, "line_no",
+                       "this line's dispute is still open: your admin answers it there");
+    if (rc >= 0)
+        rc = store_int_query(db, SQL_DISPUTE_INSERT,
+                             PARAMS(SV_INT(run_id), SV_INT(line_no), SV_INT(person_id),
+                                    SV_TEXT(comment), SV_INT(now)),
+                             &id, e);
     if (rc >= 0)
         rc = comp_audit_add(db, user_id, now, "dispute.open", "dispute", id,
                             json_pack("{s:I, s:I, s:I, s:s}", "run_id", (json_int_t)run_id,

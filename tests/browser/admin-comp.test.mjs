@@ -156,6 +156,12 @@ test('an admin uploads plans, assigns a seller, runs and closes a period, resolv
   await page.locator(`li.comp-dispute.resolved[data-dispute="${opened.body.id}"]`, { hasText: 'Checked with deal desk: it was new business.' }).waitFor();
   const seen = await seller.get(`/comp/statement?plan_id=${latest.plan_id}&period=${latest.period}`);
   assert.deepEqual(seen.disputes.filter((d) => d.id === opened.body.id).map((d) => [d.status, d.resolution]), [['resolved', 'Checked with deal desk: it was new business.']]);
+  // while it was open the seller could not dispute the line twice; resolved, they may answer
+  const twice = await seller.call('POST', '/comp/disputes', { run_id: st.run_id, line_no: disputed.line_no, comment: 'Again.' });
+  assert.equal(twice.status, 201, JSON.stringify(twice.body));
+  const thrice = await seller.call('POST', '/comp/disputes', { run_id: st.run_id, line_no: disputed.line_no, comment: 'And again.' });
+  assert.equal(thrice.status, 409, JSON.stringify(thrice.body));
+  assert.equal(thrice.body.error.field, 'line_no');
   await screenshot(page, 'admin-comp-disputes', { fullPage: true });
 
   // at 375 px: no horizontal scroll

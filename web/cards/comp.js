@@ -51,8 +51,9 @@ const disputeText = (d) => (d.status === 'resolved' ? `Dispute resolved: ${d.res
  * line a re-run has changed (lines are renumbered) is not this line's: see changedDisputes. */
 function disputeOf(ctx, st, line) {
   const d = st.disputes.filter((x) => x.line_no === line.line_no && !x.line_changed).pop();
-  if (d) return h('p', { class: 'muted comp-dispute' }, disputeText(d));
-  if (!ctx.me || ctx.me.id !== st.person_id) return null;
+  const said = d ? h('p', { class: 'muted comp-dispute' }, disputeText(d)) : null;
+  // one open dispute a line; once resolved, the seller may answer with another
+  if ((d && d.status !== 'resolved') || !ctx.me || ctx.me.id !== st.person_id) return said;
   const text = field({ label: 'Why this line is wrong', name: 'comment', required: true, attrs: { maxlength: 2000 }, hint: 'Your admin sees this with the line, and answers here.' });
   const send = async (e) => {
     e.preventDefault();
@@ -72,8 +73,8 @@ function disputeOf(ctx, st, line) {
     });
   };
   const box = h('form', { novalidate: true, onsubmit: send }, text, h('button', { type: 'submit', class: 'button button-small' }, 'Send'));
-  const form = h('details', { class: 'comp-dispute' }, h('summary', null, 'Dispute this line'), box);
-  return form;
+  const form = h('details', { class: 'comp-dispute' }, h('summary', null, d ? 'Dispute this line again' : 'Dispute this line'), box);
+  return said ? [said, form] : form;
 }
 
 /** Disputes about lines the period's re-run has since changed, each with its line as it was. */

@@ -1011,9 +1011,17 @@ static void test_audit(void **state)
     assert_int_equal(comp_run_close(db, jan, 0, 12, 0, &e), REINS_ECONFLICT);
     int64_t line;
     int64_t d = dispute_first_line(db, &t, jan, 13, &line);
+    /* one open dispute a line: a second is refused and writes nothing */
+    assert_int_equal(comp_dispute_open(db, jan, line, t.ana, "again?", 13, 0, NULL, &e),
+                     REINS_ECONFLICT);
+    assert_string_equal(e.field, "line_no");
     assert_int_equal(comp_dispute_resolve(db, d, "ok", 14, 0, &e), 0);
     /* plan, 4 assignments, splits, run, close, dispute open and resolve */
     assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_audit"), 1 + 4 + 1 + 4);
+    /* resolved, the line may be disputed again (the seller's answer to the resolution) */
+    int64_t again = 0;
+    assert_int_equal(comp_dispute_open(db, jan, line, t.ana, "still wrong", 15, 0, &again, &e), 0);
+    assert_true(again > d);
     json_t *a;
     if (comp_audit_list(db, "run", jan, &a, &e) < 0) fail_msg("%s", e.msg);
     assert_int_equal(json_array_size(a), 2);
