@@ -54,6 +54,12 @@ int comp_admin_run(struct store *db, int64_t run_id, json_t **out, struct err *e
  * line (a re-run of an open period can drop it). */
 int comp_admin_disputes(struct store *db, json_t **out, struct err *e);
 
+/* The admins' adjustments of payouts (comp_adjustment_add), newest first, at most 1000:
+ * [{"id","plan_id","plan_name","plan_version","person_id","person_name","period",
+ * "amount_minor","reason","by","created_at","run_status"}], run_status being the
+ * paying run's ("open", "closed") or null before the period is run. */
+int comp_admin_adjustments(struct store *db, json_t **out, struct err *e);
+
 /* The payroll of closed run `run_id` as an XLSX workbook appended to `out`:
  * the rows of comp_payroll_csv (same people, same order, same rule:
  * REINS_ECONFLICT naming run_id while the run is open, REINS_ENOTFOUND when

@@ -55,6 +55,13 @@ static void list_disputes(struct api_call *call)
     reply_list(call, "disputes", a);
 }
 
+static void list_adjustments(struct api_call *call)
+{
+    json_t *a;
+    if (comp_admin_adjustments(call->db, &a, &call->err) < 0) return api_fail(call);
+    reply_list(call, "adjustments", a);
+}
+
 static void payroll_xlsx(struct api_call *call)
 {
     struct sb out = SB_INIT;
@@ -68,6 +75,7 @@ const struct route comp_admin_routes[] = {
     {"GET", "/api/v1/comp/plans", list_plans, ROUTE_ADMIN},
     {"GET", "/api/v1/comp/plans/{id}", get_plan, ROUTE_ADMIN},
     {"GET", "/api/v1/comp/assignments", list_assignments, ROUTE_ADMIN},
+    {"GET", "/api/v1/comp/adjustments", list_adjustments, ROUTE_ADMIN},
     {"GET", "/api/v1/comp/runs", list_runs, ROUTE_ADMIN},
     {"GET", "/api/v1/comp/runs/{id}", get_run, ROUTE_ADMIN},
     {"GET", "/api/v1/comp/runs/{id}/payroll.xlsx", payroll_xlsx, ROUTE_ADMIN},

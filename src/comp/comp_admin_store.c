@@ -252,6 +252,36 @@ int comp_admin_run(struct store *db, int64_t run_id, json_t **out, struct err *e
     return 0;
 }
 
+/* ---- adjustments --------------------------------------------------------------------------- */
+
+static const char SQL_ADJUSTMENTS[] =
+    "SELECT a.id, a.plan_id, p.name, p.version, a.person_id, pe.name, a.period, a.amount_minor,"
+    " a.reason, COALESCE(bp.name, u.email), a.created_at, r.status"
+    " FROM comp_adjustments a JOIN comp_plans p ON p.id = a.plan_id"
+    " JOIN people pe ON pe.id = a.person_id LEFT JOIN users u ON u.id = a.user_id"
+    " LEFT JOIN people bp ON bp.id = u.person_id"
+    " LEFT JOIN comp_runs r ON r.plan_id = a.plan_id AND r.period = a.period"
+    " ORDER BY a.id DESC LIMIT 1000";
+
+static json_t *adjustment_json(struct store_rows *r)
+{
+    json_t *o = json_pack("{s:I, s:I, s:s, s:I, s:I, s:s, s:s, s:I, s:s, s:o, s:I}", "id",
+                          (json_int_t)store_int(r, 0), "plan_id", (json_int_t)store_int(r, 1),
+                          "plan_name", store_text(r, 2), "plan_version",
+                          (json_int_t)store_int(r, 3), "person_id", (json_int_t)store_int(r, 4),
+                          "person_name", store_text(r, 5), "period", store_text(r, 6),
+                          "amount_minor", (json_int_t)store_int(r, 7), "reason", store_text(r, 8),
+                          "by", text_or_null(r, 9), "created_at", (json_int_t)store_int(r, 10));
+    /* paid by: a closed run, an open one (it may still change), or none yet */
+    json_object_set_new(o, "run_status", text_or_null(r, 11));
+    return o;
+}
+
+int comp_admin_adjustments(struct store *db, json_t **out, struct err *e)
+{
+    return rows_to_array(db, SQL_ADJUSTMENTS, NO_PARAMS, adjustment_json, out, e);
+}
+
 /* ---- disputes ------------------------------------------------------------------------------ */
 
 static json_t *dispute_json(struct store_rows *r)

@@ -55,6 +55,38 @@ static void end_assignment(struct api_call *call)
     reply_json(call->req, call->res, 200, json_pack("{s:I}", "id", (json_int_t)call->ids[0]));
 }
 
+/* {"plan_id","person_id","period","amount_minor","reason"}: an admin's adjustment. */
+static void add_adjustment(struct api_call *call)
+{
+    static const char *const allowed[] = {"plan_id",      "person_id", "period",
+                                          "amount_minor", "reason",    NULL};
+    json_t *body;
+    if (request_json_object(call->req, &body, &call->err) < 0) return api_fail(call);
+    int64_t plan = 0, person = 0, id = 0;
+    int is_null = 0;
+    const char *period = NULL, *reason = NULL;
+    json_t *amount = json_object_get(body, "amount_minor");
+    int rc = json_check_fields(body, allowed, &call->err);
+    if (rc >= 0) rc = json_get_id(body, "plan_id", &plan, &is_null, &call->err);
+    if (rc >= 0 && !plan)
+        rc = err_field(&call->err, REINS_EINVAL, "plan_id", "field plan_id is required");
+    if (rc >= 0) rc = json_get_id(body, "person_id", &person, &is_null, &call->err);
+    if (rc >= 0 && !person)
+        rc = err_field(&call->err, REINS_EINVAL, "person_id", "field person_id is required");
+    if (rc >= 0 && (rc = json_get_string(body, "period", &period, &call->err)) >= 0 && !period)
+        rc = err_field(&call->err, REINS_EINVAL, "period", "field period is required");
+    if (rc >= 0 && !json_is_integer(amount))
+        rc = err_field(&call->err, REINS_EINVAL, "amount_minor",
+                       "field amount_minor: a whole number of minor units is required");
+    if (rc >= 0) rc = json_get_string(body, "reason", &reason, &call->err);
+    if (rc >= 0)
+        rc = comp_adjustment_add(call->db, plan, person, period, json_integer_value(amount), reason,
+                                 (int64_t)time(NULL), call->who.user_id, &id, &call->err);
+    json_decref(body);
+    if (rc < 0) return api_fail(call);
+    reply_json(call->req, call->res, 201, json_pack("{s:I}", "id", (json_int_t)id));
+}
+
 static void assign_plan(struct api_call *call)
 {
     static const char *const allowed[] = {"person_id", "start_date", "end_date", NULL};
@@ -378,8 +410,8 @@ static void set_splits(struct api_call *call)
 /* The audit log, for admins: ?object=run&object_id=3 narrow it. */
 static void audit(struct api_call *call)
 {
-    static const char *const objects[] = {"plan",    "assignment", "run", "deal",
-                                          "dispute", "fx_rate",    NULL};
+    static const char *const objects[] = {"plan",    "assignment", "run",        "deal",
+                                          "dispute", "fx_rate",    "adjustment", NULL};
     const char *object = http_query(call->req, "object");
     int64_t id = 0;
     if (object) {
@@ -388,7 +420,7 @@ static void audit(struct api_call *call)
             i++;
         if (!objects[i]) {
             err_field(&call->err, REINS_EINVAL, "object",
-                      "query object: plan, assignment, run, deal, dispute or fx_rate");
+                      "query object: plan, assignment, run, deal, dispute, fx_rate or adjustment");
             return api_fail(call);
         }
     }
@@ -462,6 +494,7 @@ const struct route comp_routes[] = {
     {"POST", "/api/v1/comp/plans/model", model_plan, ROUTE_ADMIN},
     {"POST", "/api/v1/comp/plans/{id}/assignments", assign_plan, ROUTE_ADMIN},
     {"PATCH", "/api/v1/comp/assignments/{id}", end_assignment, ROUTE_ADMIN},
+    {"POST", "/api/v1/comp/adjustments", add_adjustment, ROUTE_ADMIN},
     {"POST", "/api/v1/comp/plans/{id}/runs", run_payouts, ROUTE_ADMIN},
     {"POST", "/api/v1/comp/runs/{id}/close", close_run, ROUTE_ADMIN},
     {"GET", "/api/v1/comp/runs/{id}/payroll.csv", payroll, ROUTE_ADMIN},

@@ -102,7 +102,21 @@ static const char SQL_LINES_INSERT[] =
     " explanation, corrects_run_id) VALUES ";
 static const char SQL_PAYOUTS_INSERT[] =
     "INSERT INTO comp_payouts (run_id, person_id, earned_minor, paid_to_date_minor, payout_minor,"
-    " attainment_bp, corrections_minor) VALUES ";
+    " attainment_bp, corrections_minor, adjustments_minor) VALUES ";
+static const char SQL_ADJUST_INSERT[] =
+    "INSERT INTO comp_adjustments (plan_id, person_id, period, amount_minor, reason, user_id,"
+    " created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
+/* The adjustments plan $1's run of period $2 pays, with who made them. */
+static const char SQL_ADJUSTMENTS_OF[] =
+    "SELECT a.person_id, a.amount_minor, a.reason, COALESCE(pe.name, u.email)"
+    " FROM comp_adjustments a LEFT JOIN users u ON u.id = a.user_id"
+    " LEFT JOIN people pe ON pe.id = u.person_id WHERE a.plan_id = $1 AND a.period = $2"
+    " ORDER BY a.id";
+/* What the closed runs of plan $1 before period $2 paid each person in adjustments. */
+static const char SQL_ADJUSTED_BEFORE[] =
+    "SELECT c.person_id, SUM(c.adjustments_minor) FROM comp_payouts c"
+    " JOIN comp_runs r ON r.id = c.run_id WHERE r.plan_id = $1 AND r.status = 'closed'"
+    " AND r.period < $2 AND c.adjustments_minor <> 0 GROUP BY c.person_id ORDER BY c.person_id";
 static const char SQL_RUN_GET[] =
     "SELECT plan_id, period, status, closed_runs_seen FROM comp_runs WHERE id = $1";
 static const char SQL_RUNS_CLOSED[] =
@@ -113,6 +127,8 @@ static const char SQL_RUN_SEEN[] = "UPDATE comp_runs SET closed_runs_seen = $2 W
 static const char SQL_OPEN_BEFORE[] =
     "SELECT period FROM comp_runs WHERE plan_id = $1 AND status = 'open' AND period < $2"
     " ORDER BY period";
+static const char SQL_CLOSED_AFTER[] =
+    "SELECT COUNT(*) FROM comp_runs WHERE plan_id = $1 AND status = 'closed' AND period > $2";
 static const char SQL_CLOSED_BEFORE[] =
     "SELECT id, period FROM comp_runs WHERE plan_id = $1 AND status = 'closed' AND period < $2"
     " ORDER BY period";
@@ -120,8 +136,8 @@ static const char SQL_CLOSED_BEFORE[] =
  * of earlier periods they carried), and the corrections of it in later closed runs. */
 static const char SQL_PAID_FOR_RUN[] =
     "SELECT person_id, SUM(amount_minor) FROM ("
-    " SELECT person_id, payout_minor - corrections_minor AS amount_minor FROM comp_payouts"
-    "  WHERE run_id = $1"
+    " SELECT person_id, payout_minor - corrections_minor - adjustments_minor AS amount_minor"
+    "  FROM comp_payouts WHERE run_id = $1"
     " UNION ALL SELECT l.person_id, l.amount_minor FROM comp_lines l"
     "  JOIN comp_runs r ON r.id = l.run_id WHERE l.corrects_run_id = $1 AND r.status = 'closed'"
     ") paid GROUP BY person_id";
@@ -131,7 +147,7 @@ static const char SQL_PAID_FOR_RUN[] =
 static const char SQL_PAID_BY_DEAL[] =
     "SELECT deal_id, SUM(amount_minor) FROM ("
     " SELECT deal_id, amount_minor FROM comp_lines"
-    "  WHERE person_id = $1 AND run_id = $2 AND corrects_run_id IS NULL"
+    "  WHERE person_id = $1 AND run_id = $2 AND corrects_run_id IS NULL AND rule <> 'adjustment'"
     " UNION ALL SELECT l.deal_id, l.amount_minor FROM comp_lines l"
     "  JOIN comp_runs r ON r.id = l.run_id"
     "  WHERE l.person_id = $1 AND l.corrects_run_id = $2 AND r.status = 'closed'"
@@ -1378,11 +1394,20 @@ static int corrections_find(struct store *db, int64_t plan_id, const char *perio
     return 0;
 }
 
-/* A person's corrections summed: `first` is the index of the person's first correction. */
+/* An admin's adjustment the run pays (comp_adjustment_add). */
+struct adjustment {
+    int64_t person_id, amount;
+    const char *reason, *by; /* by: NULL for reins itself */
+};
+
+/* What a run's period pays a person beyond the engine's result: the corrections of closed
+ * periods (`sum`) and the admin's adjustments (`adj`); `first` orders people with these
+ * alone by their first correction or adjustment; `before` is what adjustments in closed
+ * runs before paid them. */
 struct correction_sum {
     int64_t person_id;
     size_t first;
-    int64_t sum;
+    int64_t sum, adj, before;
     int paid_out; /* the person has a payout of their own in the run's period */
 };
 
@@ -1393,22 +1418,27 @@ static int sum_by_person(const void *a, const void *b)
     return (x->first > y->first) - (x->first < y->first);
 }
 
-/* The corrections summed per person, ordered by person id (for bsearch): a year's closes
- * can owe every payee one per closed period, tens of thousands, too many to sum by a scan
- * per payout. Returns how many people. */
-static size_t corrections_sum(const struct correction *c, size_t nc, struct correction_sum **out,
-                              struct arena *a)
+/* The corrections and adjustments summed per person, ordered by person id (for bsearch): a
+ * year's closes can owe every payee one per closed period, tens of thousands, too many to
+ * sum by a scan per payout. Returns how many people. */
+static size_t corrections_sum(const struct correction *c, size_t nc, const struct adjustment *adj,
+                              size_t nadj, struct correction_sum **out, struct arena *a)
 {
-    struct correction_sum *s = arena_alloc(a, (nc ? nc : 1) * sizeof *s);
+    size_t all = nc + nadj;
+    struct correction_sum *s = arena_alloc(a, (all ? all : 1) * sizeof *s);
     for (size_t i = 0; i < nc; i++)
-        s[i] = (struct correction_sum){c[i].person_id, i, c[i].now - c[i].paid, 0};
-    qsort(s, nc, sizeof *s, sum_by_person);
+        s[i] = (struct correction_sum){c[i].person_id, i, c[i].now - c[i].paid, 0, 0, 0};
+    for (size_t i = 0; i < nadj; i++)
+        s[nc + i] = (struct correction_sum){adj[i].person_id, nc + i, 0, adj[i].amount, 0, 0};
+    qsort(s, all, sizeof *s, sum_by_person);
     size_t n = 0;
-    for (size_t i = 0; i < nc; i++) {
-        if (n && s[n - 1].person_id == s[i].person_id)
+    for (size_t i = 0; i < all; i++) {
+        if (n && s[n - 1].person_id == s[i].person_id) {
             s[n - 1].sum += s[i].sum;
-        else
+            s[n - 1].adj += s[i].adj;
+        } else {
             s[n++] = s[i];
+        }
     }
     *out = s;
     return n;
@@ -1447,12 +1477,70 @@ static int32_t *statement_places(const struct comp_result *res, struct arena *a)
     return place;
 }
 
+/* What a run pays beyond the engine's result that is not a correction: the admin's
+ * adjustments of its period, and (by person id, ascending) what adjustments in closed runs
+ * before it paid, for "paid before". */
+struct paid_extra {
+    struct adjustment *adj;
+    size_t nadj;
+    int64_t *before_ids, *before;
+    size_t nbefore;
+};
+
+static int64_t adjusted_before(const struct paid_extra *x, int64_t person_id)
+{
+    size_t lo = 0, hi = x->nbefore;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (x->before_ids[mid] < person_id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < x->nbefore && x->before_ids[lo] == person_id ? x->before[lo] : 0;
+}
+
+/* The adjustments plan_id's run of `period` pays, and what earlier closed runs paid in them. */
+static int paid_extra_load(struct store *db, int64_t plan_id, const char *period,
+                           struct paid_extra *x, struct arena *a, struct err *e)
+{
+    memset(x, 0, sizeof *x);
+    struct store_rows *r;
+    int rc = store_query(db, SQL_ADJUSTMENTS_OF, PARAMS(SV_INT(plan_id), SV_TEXT(period)), &r, e);
+    if (rc < 0) return rc;
+    size_t cap = 8;
+    x->adj = arena_alloc(a, cap * sizeof *x->adj);
+    while ((rc = store_next(r, e)) > 0) {
+        x->adj = arena_grow(a, x->adj, sizeof *x->adj, x->nadj, &cap);
+        x->adj[x->nadj++] =
+            (struct adjustment){store_int(r, 0), store_int(r, 1), arena_strdup(a, store_text(r, 2)),
+                                store_isnull(r, 3) ? NULL : arena_strdup(a, store_text(r, 3))};
+    }
+    store_rows_free(r);
+    if (rc < 0) return rc;
+    if ((rc = store_query(db, SQL_ADJUSTED_BEFORE, PARAMS(SV_INT(plan_id), SV_TEXT(period)), &r,
+                          e)) < 0)
+        return rc;
+    size_t c1 = 8, c2 = 8;
+    x->before_ids = arena_alloc(a, c1 * sizeof *x->before_ids);
+    x->before = arena_alloc(a, c2 * sizeof *x->before);
+    while ((rc = store_next(r, e)) > 0) {
+        x->before_ids = arena_grow(a, x->before_ids, sizeof *x->before_ids, x->nbefore, &c1);
+        x->before = arena_grow(a, x->before, sizeof *x->before, x->nbefore, &c2);
+        x->before_ids[x->nbefore] = store_int(r, 0);
+        x->before[x->nbefore++] = store_int(r, 1);
+    }
+    store_rows_free(r);
+    return rc < 0 ? rc : 0;
+}
+
 /* Store the lines and payouts of payout period `month` of a computed run, with a visible
  * correction line per person and closed period whose result changed since it closed;
  * *total_out is what the period pays in all. */
 static int store_run_lines(struct store *db, int64_t run_id, const struct comp_db_input *d,
                            const struct comp_result *res, int32_t month, const struct correction *c,
-                           size_t nc, int64_t *total_out, struct arena *a, struct err *e)
+                           size_t nc, const struct paid_extra *x, int64_t *total_out,
+                           struct arena *a, struct err *e)
 {
     struct sb why = {0};
     struct store_batch lines;
@@ -1507,41 +1595,55 @@ static int store_run_lines(struct store *db, int64_t run_id, const struct comp_d
                                     SV_INT(c[i].run_id)),
                              e);
     }
+    for (size_t i = 0; i < x->nadj && rc >= 0; i++) {
+        const struct adjustment *j = &x->adj[i];
+        why.len = 0;
+        sb_addf(&why, "Adjustment by %s: %s", j->by ? j->by : "reins", j->reason);
+        rc = store_batch_add(
+            &lines,
+            PARAMS(SV_INT(run_id), SV_INT(j->person_id), SV_INT(res->nlines + nc + i), SV_TEXT(day),
+                   SV_TEXT("adjustment"), SV_NULL, SV_INT(j->amount), SV_TEXT(why.buf), SV_NULL),
+            e);
+    }
     sb_release(&why);
     rc = store_batch_end(&lines, rc, e);
     struct correction_sum *sums;
-    size_t nsums = corrections_sum(c, nc, &sums, a);
+    size_t nsums = corrections_sum(c, nc, x->adj, x->nadj, &sums, a);
     struct store_batch payouts;
-    store_batch_init(&payouts, db, SQL_PAYOUTS_INSERT, 7);
+    store_batch_init(&payouts, db, SQL_PAYOUTS_INSERT, 8);
     for (size_t i = 0; i < res->npayouts && rc >= 0; i++) {
         const struct comp_payout *p = &res->payouts[i];
         if (p->month != month) continue;
-        struct correction_sum key = {.person_id = d->person_ids[p->person]};
+        int64_t pid = d->person_ids[p->person];
+        struct correction_sum key = {.person_id = pid};
         struct correction_sum *s = bsearch(&key, sums, nsums, sizeof *sums, sum_by_person_id);
-        int64_t fix = s ? s->sum : 0;
+        int64_t fix = s ? s->sum : 0, adj = s ? s->adj : 0;
         if (s) s->paid_out = 1;
-        total += p->payout + fix;
+        total += p->payout + fix + adj;
         /* The engine's paid to date is the earlier periods recomputed; what was paid for
-         * them differs from that by exactly the corrections (sum of now - paid). */
+         * them differs from that by exactly the corrections (sum of now - paid), and by the
+         * adjustments closed runs paid, which the engine knows nothing of. */
         rc = store_batch_add(&payouts,
-                             PARAMS(SV_INT(run_id), SV_INT(d->person_ids[p->person]),
-                                    SV_INT(p->earned + fix), SV_INT(p->paid_to_date - fix),
-                                    SV_INT(p->payout + fix), SV_INT(p->attainment_bp), SV_INT(fix)),
+                             PARAMS(SV_INT(run_id), SV_INT(pid), SV_INT(p->earned + fix + adj),
+                                    SV_INT(p->paid_to_date - fix + adjusted_before(x, pid)),
+                                    SV_INT(p->payout + fix + adj), SV_INT(p->attainment_bp),
+                                    SV_INT(fix), SV_INT(adj)),
                              e);
     }
-    /* people with corrections only (nothing of their own this period), in the order their
-     * first correction came */
+    /* people with corrections or adjustments only (nothing of their own this period), in the
+     * order their first came */
     struct correction_sum **only = arena_alloc(a, (nsums ? nsums : 1) * sizeof *only);
     size_t nonly = 0;
     for (size_t i = 0; i < nsums; i++)
         if (!sums[i].paid_out) only[nonly++] = &sums[i];
     qsort(only, nonly, sizeof *only, sum_by_first);
     for (size_t i = 0; i < nonly && rc >= 0; i++) {
-        int64_t fix = only[i]->sum;
-        total += fix;
+        int64_t fix = only[i]->sum, adj = only[i]->adj, pid = only[i]->person_id;
+        total += fix + adj;
         rc = store_batch_add(&payouts,
-                             PARAMS(SV_INT(run_id), SV_INT(only[i]->person_id), SV_INT(fix),
-                                    SV_INT(-fix), SV_INT(fix), SV_INT(-1), SV_INT(fix)),
+                             PARAMS(SV_INT(run_id), SV_INT(pid), SV_INT(fix + adj),
+                                    SV_INT(-fix + adjusted_before(x, pid)), SV_INT(fix + adj),
+                                    SV_INT(-1), SV_INT(fix), SV_INT(adj)),
                              e);
     }
     rc = store_batch_end(&payouts, rc, e);
@@ -1584,10 +1686,8 @@ int comp_payout_run(struct store *db, int64_t plan_id, const char *period, int i
     /* a period before a closed one was settled when that one closed: paying it now would
      * pay its earnings twice */
     int64_t later = 0;
-    if ((rc = store_int_query(db,
-                              "SELECT COUNT(*) FROM comp_runs WHERE plan_id = $1"
-                              " AND status = 'closed' AND period > $2",
-                              PARAMS(SV_INT(plan_id), SV_TEXT(period)), &later, e)) < 0)
+    if ((rc = store_int_query(db, SQL_CLOSED_AFTER, PARAMS(SV_INT(plan_id), SV_TEXT(period)),
+                              &later, e)) < 0)
         goto out;
     if (later) {
         rc = err_field(e, REINS_ECONFLICT, "period",
@@ -1614,8 +1714,10 @@ int comp_payout_run(struct store *db, int64_t plan_id, const char *period, int i
     struct correction *c;
     size_t nc;
     int64_t total = 0;
+    struct paid_extra x;
     if ((rc = corrections_find(db, plan_id, period, &d, &res, &c, &nc, &a, e)) < 0 ||
-        (rc = store_run_lines(db, run_id, &d, &res, first, c, nc, &total, &a, e)) < 0)
+        (rc = paid_extra_load(db, plan_id, period, &x, &a, e)) < 0 ||
+        (rc = store_run_lines(db, run_id, &d, &res, first, c, nc, &x, &total, &a, e)) < 0)
         goto out;
     rc = comp_audit_add(db, user_id, now, "run.run", "run", run_id,
                         json_pack("{s:I, s:s, s:I, s:I}", "plan_id", (json_int_t)plan_id, "period",
@@ -1650,6 +1752,72 @@ static int previous_closed(struct store *db, int64_t plan_id, const char *period
                        " count as paid and never be paid",
                        before);
     return rc < 0 ? rc : 0;
+}
+
+int comp_adjustment_add(struct store *db, int64_t plan_id, int64_t person_id, const char *period,
+                        int64_t amount, const char *reason, int64_t now, int64_t user_id,
+                        int64_t *id_out, struct err *e)
+{
+    size_t n = reason ? strlen(reason) : 0;
+    if (n == 0 || n > 2000)
+        return err_field(e, REINS_EINVAL, "reason",
+                         "reason: 1 to 2000 characters: the seller reads it on their statement");
+    if (amount == 0 || amount > COMP_ADJUST_MAX || amount < -COMP_ADJUST_MAX)
+        return err_field(e, REINS_EINVAL, "amount_minor",
+                         "amount_minor: not 0, and at most %lld either way",
+                         (long long)COMP_ADJUST_MAX);
+    int64_t known = 0;
+    int rc = store_int_query(db, SQL_PERSON_EXISTS, PARAMS(SV_INT(person_id)), &known, e);
+    if (rc < 0) return rc;
+    if (!known)
+        return err_field(e, REINS_EINVAL, "person_id", "no person %lld", (long long)person_id);
+    struct comp_plan *plan;
+    if ((rc = plan_load(db, plan_id, &plan, e)) < 0) return rc;
+    int32_t first, last;
+    rc = run_period(plan, period, &first, &last, e);
+    comp_plan_free(plan);
+    if (rc < 0) return rc;
+    if (first > comp_month_of_day((int32_t)(now / 86400)))
+        return err_field(e, REINS_EINVAL, "period",
+                         "%s has not begun yet: an adjustment is paid by a period under way or"
+                         " past",
+                         period);
+    if ((rc = tx_begin(db, 0, e)) < 0) return rc;
+    /* paid by the period's run: not by a closed one, nor one before a close */
+    int64_t run_id = 0, later = 0, id = 0;
+    int closed = 0;
+    struct store_rows *r;
+    if ((rc = store_query(db, SQL_RUN_FIND, PARAMS(SV_INT(plan_id), SV_TEXT(period)), &r, e)) >=
+        0) {
+        if ((rc = store_next(r, e)) > 0) {
+            run_id = store_int(r, 0);
+            closed = strcmp(store_text(r, 1), "closed") == 0;
+        }
+        store_rows_free(r);
+    }
+    if (rc >= 0)
+        rc = store_int_query(db, SQL_CLOSED_AFTER, PARAMS(SV_INT(plan_id), SV_TEXT(period)), &later,
+                             e);
+    if (rc >= 0 && (closed || later))
+        rc = err_field(
+            e, REINS_ECONFLICT, "period",
+            "%s is settled (closed, or before a closed period): adjust in an open period", period);
+    if (rc >= 0)
+        rc = store_int_query(db, SQL_ADJUST_INSERT,
+                             PARAMS(SV_INT(plan_id), SV_INT(person_id), SV_TEXT(period),
+                                    SV_INT(amount), SV_TEXT(reason), SV_ID(user_id), SV_INT(now)),
+                             &id, e);
+    if (rc >= 0)
+        rc = comp_audit_add(db, user_id, now, "adjustment.add", "adjustment", id,
+                            json_pack("{s:I, s:I, s:s, s:I, s:s}", "plan_id", (json_int_t)plan_id,
+                                      "person_id", (json_int_t)person_id, "period", period,
+                                      "amount_minor", (json_int_t)amount, "reason", reason),
+                            e);
+    /* an open run of the period shows it at once */
+    if (rc >= 0 && run_id) rc = comp_payout_run(db, plan_id, period, 1, now, user_id, NULL, e);
+    if ((rc = tx_end(db, 0, rc, e)) < 0) return rc;
+    if (id_out) *id_out = id;
+    return 0;
 }
 
 int comp_run_close(struct store *db, int64_t run_id, int in_tx, int64_t now, int64_t user_id,

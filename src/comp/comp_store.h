@@ -127,6 +127,18 @@ int comp_fx_rates_list(struct store *db, json_t **out, struct err *e);
  * transaction unless `in_tx` (then the caller rolls back on failure). */
 int comp_payout_run(struct store *db, int64_t plan_id, const char *period, int in_tx, int64_t now,
                     int64_t user_id, int64_t *run_id_out, struct err *e);
+
+/* An admin's adjustment of person_id's pay by plan plan_id's run of `period` (a payout
+ * period of the plan, begun, neither closed nor before a closed one): `amount` minor units
+ * (not 0, at most COMP_ADJUST_MAX either way) with a `reason` the seller reads (1 to 2000
+ * characters), for an upheld dispute or what the plan cannot express. The run pays it as a
+ * line of its own ("Adjustment by <who>: <reason>"); an open run of the period is run again
+ * at once, in the same transaction. Audited as adjustment.add. REINS_EINVAL naming the
+ * field, REINS_ENOTFOUND (plan_id), REINS_ECONFLICT (period settled). */
+#define COMP_ADJUST_MAX ((int64_t)1000000000000) /* 10,000,000,000.00 */
+int comp_adjustment_add(struct store *db, int64_t plan_id, int64_t person_id, const char *period,
+                        int64_t amount, const char *reason, int64_t now, int64_t user_id,
+                        int64_t *id_out, struct err *e);
 /* A closed run never changes. When a closed period's result would now be different
  * (a deal corrected or added late, a split changed), the run of
  * a later open period carries a "correction" line per person and closed period:

@@ -705,6 +705,23 @@ const struct migration migrations[] = {
      "SELECT run_id, person_id, SUM(amount_minor) AS total FROM comp_lines"
      " WHERE corrects_run_id IS NOT NULL GROUP BY run_id, person_id) c"
      " WHERE c.run_id = comp_payouts.run_id AND c.person_id = comp_payouts.person_id;\n"},
+    /* An admin's adjustment of a payout (an upheld dispute, a correction the plan cannot
+     * express): paid by its period's run as a line of its own, and kept apart in the payout
+     * (adjustments_minor) so that what a closed run paid for its own period stays what the
+     * engine computed, and later runs do not correct it away. */
+    {17, "comp_adjustments: an admin's adjustments of a payout, with the reason",
+     "CREATE TABLE comp_adjustments (\n"
+     "  id {{ID}},\n"
+     "  plan_id BIGINT NOT NULL REFERENCES comp_plans(id),\n"
+     "  person_id BIGINT NOT NULL REFERENCES people(id),\n"
+     "  period TEXT NOT NULL,\n"
+     "  amount_minor BIGINT NOT NULL CHECK (amount_minor <> 0),\n"
+     "  reason TEXT NOT NULL,\n"
+     "  user_id BIGINT,\n"
+     "  created_at BIGINT NOT NULL\n"
+     ");\n"
+     "CREATE INDEX comp_adjustments_period ON comp_adjustments(plan_id, period);\n"
+     "ALTER TABLE comp_payouts ADD COLUMN adjustments_minor BIGINT NOT NULL DEFAULT 0;\n"},
 };
 
 const int migrations_count = (int)(sizeof migrations / sizeof migrations[0]);

@@ -224,3 +224,33 @@ test('disputes: open ones first with the line they name; resolved after', async 
   assert.ok(Number.isInteger(list[1].resolved_at));
   await refusedToOthers('/comp/disputes');
 });
+
+test('adjustments: an admin pays an upheld dispute in an open period, with the reason', async () => {
+  const body = { plan_id: plan, person_id: P.s1a.id, period: '2026-02', amount_minor: 2500, reason: 'Dispute upheld: renewal paid as new' };
+  // refusals first: who, what and where
+  for (const who of [S.s1a, S.m1]) isError(await post(who, '/comp/adjustments', body), 403, 'forbidden');
+  isError(await post(undefined, '/comp/adjustments', body), 401, 'unauthorized');
+  isError(await post(admin, '/comp/adjustments', { ...body, amount_minor: 0 }), 400, 'invalid', 'amount_minor');
+  isError(await post(admin, '/comp/adjustments', { ...body, amount_minor: '25.00' }), 400, 'invalid', 'amount_minor');
+  isError(await post(admin, '/comp/adjustments', { ...body, reason: '' }), 400, 'invalid', 'reason');
+  isError(await post(admin, '/comp/adjustments', { ...body, period: '2026-Q1' }), 400, 'invalid', 'period');
+  isError(await post(admin, '/comp/adjustments', { ...body, person_id: 999999 }), 400, 'invalid', 'person_id');
+  isError(await post(admin, '/comp/adjustments', { ...body, plan_id: 999999 }), 404, 'not_found', 'plan_id');
+  isError(await post(admin, '/comp/adjustments', { ...body, extra: 1 }), 400, 'invalid');
+  const closed = isError(await post(admin, '/comp/adjustments', { ...body, period: '2026-01' }), 409, 'conflict', 'period');
+  assert.match(closed.message, /2026-01 is settled/);
+  assert.deepEqual(expectStatus(await get(admin, '/comp/adjustments'), 200).adjustments, []);
+  // February's open run pays it at once, as a line the seller reads
+  const before = expectStatus(await get(S.s1a, `/comp/statement?plan_id=${plan}&period=2026-02`), 200);
+  const made = expectStatus(await post(admin, '/comp/adjustments', body), 201);
+  const after = expectStatus(await get(S.s1a, `/comp/statement?plan_id=${plan}&period=2026-02`), 200);
+  assert.equal(after.totals.payout_minor, before.totals.payout_minor + 2500);
+  const line = after.lines.find((l) => l.rule === 'adjustment');
+  assert.deepEqual([line.amount_minor, line.deal_id, line.explanation], [2500, null, `Adjustment by ${ADMIN_EMAIL}: Dispute upheld: renewal paid as new`]);
+  const list = expectStatus(await get(admin, '/comp/adjustments'), 200).adjustments;
+  assert.deepEqual(list.map((a) => [a.id, a.plan_id, a.person_id, a.person_name, a.period, a.amount_minor, a.reason, a.by, a.run_status]),
+    [[made.id, plan, P.s1a.id, ORG.s1a.name, '2026-02', 2500, body.reason, ADMIN_EMAIL, 'open']]);
+  await refusedToOthers('/comp/adjustments');
+  const audit = expectStatus(await get(admin, `/comp/audit?object=adjustment&object_id=${made.id}`), 200).audit;
+  assert.deepEqual(audit.map((a) => [a.action, a.summary.amount_minor, a.by]), [['adjustment.add', 2500, ADMIN_EMAIL]]);
+});

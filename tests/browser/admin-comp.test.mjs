@@ -164,6 +164,24 @@ test('an admin uploads plans, assigns a seller, runs and closes a period, resolv
   assert.equal(thrice.body.error.field, 'line_no');
   await screenshot(page, 'admin-comp-disputes', { fullPage: true });
 
+  // the dispute upheld after all: an adjustment in the open period, with its reason; an
+  // amount of 0 is refused at the field first
+  const adjust = page.locator('form.comp-adjust');
+  await adjust.getByLabel('Plan version').selectOption(String(latest.plan_id));
+  await adjust.getByLabel('Person').selectOption(String(me.person.id));
+  await adjust.getByLabel(/^Paid in period/).fill(latest.period);
+  await adjust.getByLabel(/^Amount/).fill('0');
+  await adjust.getByLabel(/^Reason/).fill('Renewal paid as new business: the difference.');
+  await adjust.getByRole('button', { name: 'Add adjustment' }).click();
+  await adjust.locator('[data-field="amount_minor"] .field-error', { hasText: 'other than 0' }).waitFor();
+  const payBefore = (await seller.get(`/comp/statement?plan_id=${latest.plan_id}&period=${latest.period}`)).totals.payout_minor;
+  await adjust.getByLabel(/^Amount/).fill('120.50');
+  await adjust.getByRole('button', { name: 'Add adjustment' }).click();
+  await adjust.locator('table.comp-adjustments-list tr', { hasText: 'Renewal paid as new business' }).waitFor();
+  const adjusted = await seller.get(`/comp/statement?plan_id=${latest.plan_id}&period=${latest.period}`);
+  assert.equal(adjusted.totals.payout_minor, payBefore + 12050);
+  assert.ok(adjusted.lines.some((l) => l.rule === 'adjustment' && l.amount_minor === 12050 && l.explanation.endsWith(': Renewal paid as new business: the difference.')));
+
   // at 375 px: no horizontal scroll
   await page.setViewportSize({ width: 375, height: 812 });
   await page.locator('table.comp-runs').waitFor();

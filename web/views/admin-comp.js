@@ -1,12 +1,12 @@
 // views/admin-comp.js -- admins: commission plans and payout runs (docs/api.md,
 // "Compensation"). Upload a plan (a new version of its name; a bad field is named by its
 // JSON path), put people on a plan version (and end that), import deals' credit splits from a CSV file, run
-// a payout period, look at each person's payout, close a run (final), download payroll, and
-// resolve disputes with a comment.
+// a payout period, look at each person's payout, close a run (final), download payroll,
+// resolve disputes with a comment, and adjust a payout with a reason.
 import { h, replace } from '../dom.js';
 import { API, capitalise, withoutFieldPrefix } from '../api.js';
 import { pageHeader, field, showError, clearErrors, busy, announce, confirmDialog, loading, errorBox, empty } from '../ui.js';
-import { formatMoney, formatBp } from '../quotas.js';
+import { formatMoney, formatBp, parseMoney } from '../quotas.js';
 import { formatStamp, formatDate, count } from '../format.js';
 import { importFailure } from './admin-import.js';
 import { modelCard, fxCard, auditCard, cell, num, headRow, table } from './comp-tools.js';
@@ -206,6 +206,47 @@ function assignmentsTable(ctx, assignments, onChange) {
       cell('From', formatDate(a.start_date)), cell('To', a.end_date ? formatDate(a.end_date) : 'open'), cell('Actions', endForm(ctx, a, onChange)))));
 }
 
+// ---- adjustments ---------------------------------------------------------------------------
+
+/* An admin's adjustment of someone's pay in a period (an upheld dispute, what the plan cannot
+ * express), paid as a line of its own with the reason the seller reads; and the latest ones. */
+function adjustCard(ctx, people, onDone) {
+  const plan = field({ label: 'Plan version', name: 'plan_id', type: 'select' });
+  const who = field({ label: 'Person', name: 'person_id', type: 'select', options: people.map((p) => ({ value: p.id, label: p.name })) });
+  const period = field({ label: 'Paid in period', name: 'period', required: true, attrs: { placeholder: '2026-03', size: '9' }, hint: 'An open or not yet run period; its open run is run again at once.' });
+  const amount = field({ label: 'Amount', name: 'amount_minor', required: true, attrs: { inputmode: 'decimal', placeholder: 'e.g. 250.00 or -80.00' } });
+  const reason = field({ label: 'Reason', name: 'reason', type: 'textarea', required: true, attrs: { rows: '2', maxlength: '2000' }, hint: 'The seller reads it on their statement.' });
+  const list = h('div', { class: 'comp-adjustments' });
+  const form = h('form', { class: 'card form-card comp-adjust', novalidate: true }, h('h2', null, 'Adjust a payout'), plan, who, h('div', { class: 'field-row' }, period, amount), reason,
+    h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'button button-primary' }, 'Add adjustment')), list);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const text = amount.control.value.trim();
+    const negative = text.startsWith('-');
+    const minor = parseMoney(negative ? text.slice(1) : text);
+    if (!minor) return showError(form, { field: 'amount_minor', message: 'An amount other than 0, like 250.00 or -80.00.' });
+    if (!reason.control.value.trim()) return showError(form, { field: 'reason', message: 'Say why: the seller reads it.' });
+    try {
+      await busy(form, () => ctx.api.post('/comp/adjustments', { plan_id: Number(plan.control.value), person_id: Number(who.control.value), period: period.control.value.trim(), amount_minor: negative ? -minor : minor, reason: reason.control.value.trim() }), 'Adding…');
+      announce('Adjustment added.', 'success');
+      amount.control.value = '';
+      reason.control.value = '';
+      onDone();
+    } catch (err) {
+      if (err.status !== 401) showError(form, err);
+    }
+  });
+  form.setVersions = (versions) => setPlanOptions(plan.control, versions);
+  form.show = (adjustments, currencyOf) => replace(list, adjustments.length
+    ? table('comp-adjustments-list', 'Adjustments, newest first', headRow('Person', 'Period', 'Amount', 'Reason', 'By', 'Paid'),
+      adjustments.map((a) => h('tr', null, h('th', { scope: 'row' }, a.person_name), cell('Period', `${a.period} · ${a.plan_name} v${a.plan_version}`),
+        num('Amount', formatMoney(a.amount_minor, currencyOf(a.plan_id))), cell('Reason', a.reason), cell('By', a.by ?? 'reins'),
+        cell('Paid', a.run_status === 'closed' ? 'closed run' : a.run_status === 'open' ? 'open run' : 'when the period runs'))))
+    : null);
+  return form;
+}
+
 // ---- runs ----------------------------------------------------------------------------------
 
 function runCard(ctx, onDone) {
@@ -347,18 +388,20 @@ export async function render(root, ctx) {
     fxCard(ctx),
     auditCard(ctx),
   );
-  let assign = null, run = null;
+  let assign = null, run = null, adjust = null;
   async function refresh() {
     try {
       if (!assign) {
         const people = (await ctx.api.get('/people?status=active')).people;
         assign = assignCard(ctx, people, refresh);
         run = runCard(ctx, refresh);
-        assign.hidden = run.hidden = true;
+        adjust = adjustCard(ctx, people, refresh);
+        assign.hidden = run.hidden = adjust.hidden = true;
         assignmentsBox.after(run);
         assignmentsBox.before(assign);
+        disputesBox.parentNode.after(adjust);
       }
-      const [plans, assignments, runs, disputes] = await Promise.all([ctx.api.get('/comp/plans'), ctx.api.get('/comp/assignments'), ctx.api.get('/comp/runs'), ctx.api.get('/comp/disputes')]);
+      const [plans, assignments, runs, disputes, adjustments] = await Promise.all([ctx.api.get('/comp/plans'), ctx.api.get('/comp/assignments'), ctx.api.get('/comp/runs'), ctx.api.get('/comp/disputes'), ctx.api.get('/comp/adjustments')]);
       if (!ctx.isCurrent()) return;
       const versions = versionsOf(plans.plans);
       replace(plansBox, plansTable(ctx, plans.plans));
@@ -368,10 +411,12 @@ export async function render(root, ctx) {
         replace(modelBox, modelCard(ctx, (await ctx.api.get(`/comp/plans/${newest.id}`)).document));
       }
       // nothing to assign or run before the first plan
-      for (const form of [assign, run]) {
+      for (const form of [assign, run, adjust]) {
         form.setVersions(versions);
         form.hidden = !versions.length;
       }
+      const planCurrency = new Map(versions.map((v) => [v.id, v.currency]));
+      adjust.show(adjustments.adjustments, (id) => planCurrency.get(id) ?? '');
       // a long list starts folded: the forms around it matter more
       const n = assignments.assignments.length;
       const wasOpen = assignmentsBox.querySelector('details')?.open;

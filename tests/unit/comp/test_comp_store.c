@@ -740,6 +740,73 @@ static void test_correction_by_deal(void **state)
     testdb_close(db);
 }
 
+/* An admin adjusts a payout: paid as a line of its own by the period's run (an open one is
+ * run again at once), counted as paid before later periods, and never corrected away. */
+static void test_adjustments(void **state)
+{
+    struct store *db = testdb_open(state);
+    struct team t = make_team(db);
+    struct err e = {0};
+    int64_t jan = 0, feb = 0, id = 0;
+    if (comp_payout_run(db, t.plan, "2026-01", 0, AT(10), 0, &jan, &e) < 0) fail_msg("%s", e.msg);
+    /* refused: nothing, no reason, a period not begun, an unknown person or plan */
+    assert_int_equal(comp_adjustment_add(db, t.plan, t.ana, "2026-01", 0, "x", AT(11), 0, NULL, &e),
+                     REINS_EINVAL);
+    assert_string_equal(e.field, "amount_minor");
+    assert_int_equal(
+        comp_adjustment_add(db, t.plan, t.ana, "2026-01", 5000, "", AT(11), 0, NULL, &e),
+        REINS_EINVAL);
+    assert_string_equal(e.field, "reason");
+    assert_int_equal(
+        comp_adjustment_add(db, t.plan, t.ana, "2026-08", 5000, "x", AT(11), 0, NULL, &e),
+        REINS_EINVAL);
+    assert_string_equal(e.field, "period");
+    assert_int_equal(
+        comp_adjustment_add(db, t.plan, 999999, "2026-01", 5000, "x", AT(11), 0, NULL, &e),
+        REINS_EINVAL);
+    assert_string_equal(e.field, "person_id");
+    assert_int_equal(
+        comp_adjustment_add(db, 999999, t.ana, "2026-01", 5000, "x", AT(11), 0, NULL, &e),
+        REINS_ENOTFOUND);
+    /* Ana's disputed line upheld: 50.00 more in January, whose open run pays it at once */
+    assert_int_equal(comp_adjustment_add(db, t.plan, t.ana, "2026-01", 5000,
+                                         "Dispute upheld: a renewal paid as new business", AT(12),
+                                         0, &id, &e),
+                     0);
+    assert_int_equal(payout_of(db, jan, t.ana), 3333 + 5000);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_lines WHERE rule = 'adjustment'"
+                                       " AND amount_minor = 5000 AND explanation = 'Adjustment by"
+                                       " reins: Dispute upheld: a renewal paid as new business'"),
+                     1);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_audit WHERE action ="
+                                       " 'adjustment.add'"),
+                     1);
+    assert_int_equal(comp_run_close(db, jan, 0, AT(13), 0, &e), 0);
+    /* closed: adjusted no more there */
+    assert_int_equal(
+        comp_adjustment_add(db, t.plan, t.ana, "2026-01", 100, "x", AT(14), 0, NULL, &e),
+        REINS_ECONFLICT);
+    assert_string_equal(e.field, "period");
+    /* February, no run yet: Cy (not on the plan) is owed 10.00, paid when it runs */
+    assert_int_equal(comp_adjustment_add(db, t.plan, t.cy, "2026-02", 1000, "A referral bonus",
+                                         AT(15), 0, NULL, &e),
+                     0);
+    if (comp_payout_run(db, t.plan, "2026-02", 0, AT(16), 0, &feb, &e) < 0) fail_msg("%s", e.msg);
+    /* January's adjustment is not corrected away: no corrections at all, and Ana has been
+     * paid 33.33 + 50.00 before February */
+    assert_int_equal(sum(db, SQL_CORRECTIONS, feb), 0);
+    assert_int_equal(payout_of(db, feb, t.ana), 0);
+    int64_t v = 0;
+    static const char paid_before[] =
+        "SELECT paid_to_date_minor FROM comp_payouts WHERE run_id = $1 AND person_id = $2";
+    assert_int_equal(store_int_query(db, paid_before, PARAMS(SV_INT(feb), SV_INT(t.ana)), &v, &e),
+                     0);
+    assert_int_equal(v, 3333 + 5000);
+    assert_int_equal(payout_of(db, feb, t.cy), 1000);
+    assert_int_equal(sum(db, SQL_RUN_TOTAL, feb), 1000);
+    testdb_close(db);
+}
+
 /* A period is run once it has begun, and after a plan's first close each period closes
  * only after the one before it: a period never run would count as paid and never be. */
 static void test_periods_in_order(void **state)
@@ -791,14 +858,17 @@ static void test_corrections_migrated(void **state)
      * test_correction_after_close), and closes */
     if (comp_payout_run(db, t.plan, "2026-02", 0, AT(13), 0, &feb, &e) < 0) fail_msg("%s", e.msg);
     assert_int_equal(comp_run_close(db, feb, 0, 14, 0, &e), 0);
-    /* as a database written before migration 16 was */
+    /* as a database written before migration 16 was (and so before 17) */
     if (store_run(db, "ALTER TABLE comp_payouts DROP COLUMN corrections_minor", NO_PARAMS, NULL,
                   &e) < 0 ||
-        store_run(db, "DELETE FROM schema_migrations WHERE version = 16", NO_PARAMS, NULL, &e) < 0)
+        store_run(db, "ALTER TABLE comp_payouts DROP COLUMN adjustments_minor", NO_PARAMS, NULL,
+                  &e) < 0 ||
+        store_run(db, "DROP TABLE comp_adjustments", NO_PARAMS, NULL, &e) < 0 ||
+        store_run(db, "DELETE FROM schema_migrations WHERE version >= 16", NO_PARAMS, NULL, &e) < 0)
         fail_msg("%s", e.msg);
     int applied = 0;
     if (migrate_apply(db, &applied, &e) < 0) fail_msg("%s", e.msg);
-    assert_int_equal(applied, 1);
+    assert_int_equal(applied, 2);
     static const char carried[] =
         "SELECT corrections_minor FROM comp_payouts WHERE run_id = $1 AND person_id = $2";
     int64_t v = 0;
@@ -1355,6 +1425,7 @@ int main(void)
         TESTDB_BOTH(test_splits_refused),
         TESTDB_BOTH(test_correction_after_close),
         TESTDB_BOTH(test_correction_by_deal),
+        TESTDB_BOTH(test_adjustments),
         TESTDB_BOTH(test_periods_in_order),
         TESTDB_BOTH(test_assignment_end),
         TESTDB_BOTH(test_corrections_summed),
