@@ -318,12 +318,10 @@ int comp_plan_parse_pipeline(const char *json, size_t len, struct comp_plan **ou
     for (size_t i = 0; i < (*out)->ncomponents; i++) {
         const char *m = (*out)->components[i].measure;
         if (strcmp(m, "bookings") == 0) continue;
-        char field[40];
-        snprintf(field, sizeof field, "components[%zu].measure", i);
         err_set(e, REINS_EINVAL,
-                "plan: %s: '%s' is not a measure the pipeline credits: won deals are credited as"
-                " bookings, so this component would pay no one",
-                field, m);
+                "plan: components[%zu].measure: '%s' is not a measure the pipeline credits: won"
+                " deals are credited as bookings, so this component would pay no one",
+                i, m);
         comp_plan_free(*out);
         *out = NULL;
         return REINS_EINVAL;
