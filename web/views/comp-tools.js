@@ -32,7 +32,7 @@ export function modelCard(ctx, currentDocument) {
   const period = field({ label: 'Past period', name: 'period', required: true, attrs: { placeholder: '2026-09', size: '9' }, hint: 'A payout period that has ended.' });
   const result = h('div', { class: 'comp-model-result' });
   const form = h('form', { class: 'card form-card comp-model', novalidate: true }, h('h2', null, 'Model a plan change'),
-    h('p', { class: 'small muted' }, 'Runs the draft on the real deals and quotas of a past period, beside what the plans in use paid. The people who would lose most are flagged with what we know of them: a top performer losing money is a retention risk to talk about before the plan ships.'),
+    h('p', { class: 'small muted' }, 'Runs the draft on the real deals and quotas of a past period, beside what the plans in use earn on the same data today (closed runs may have paid otherwise, before later changes). The people who would lose most are flagged with what we know of them: a top performer losing money is a retention risk to talk about before the plan ships.'),
     doc, period, h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'button button-primary' }, 'Model')), result);
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
@@ -49,10 +49,10 @@ export function modelCard(ctx, currentDocument) {
       const cur = plan.currency;
       const flagged = m.people.filter((p) => p.flagged && p.change_minor < 0);
       replace(result,
-        h('p', { class: 'comp-model-totals', role: 'status' }, `${m.period}: the plans in use paid ${formatMoney(m.totals.current_minor, cur)}; ${m.draft_name} would pay ${formatMoney(m.totals.draft_minor, cur)} (${signed(m.totals.change_minor, cur)}).`),
+        h('p', { class: 'comp-model-totals', role: 'status' }, `${m.period}: the plans in use earn ${formatMoney(m.totals.current_minor, cur)}; ${m.draft_name} would pay ${formatMoney(m.totals.draft_minor, cur)} (${signed(m.totals.change_minor, cur)}).`),
         flagged.length ? h('div', { class: 'notice notice-warning comp-model-flags' }, h('p', null, h('strong', null, 'Talk with these people before the plan ships:')),
           h('ul', null, flagged.map((p) => h('li', { 'data-person': String(p.person_id) }, h('a', { href: `#/people/${p.person_id}` }, p.name), ` would lose ${formatMoney(-p.change_minor, cur)} — ${factsText(p.facts)}`)))) : null,
-        m.people.length ? table('comp-model-people', 'Per person: what the plans in use paid and what the draft would pay',
+        m.people.length ? table('comp-model-people', 'Per person: what the plans in use earn and what the draft would pay',
           headRow('Person', 'Attainment', 'Now', 'Draft', 'Change', ''),
           m.people.map((p) => h('tr', { 'data-person': String(p.person_id), class: p.flagged ? 'flagged' : null },
             cell('Person', h('a', { href: `#/people/${p.person_id}` }, p.name)),
