@@ -87,6 +87,14 @@ static void add_adjustment(struct api_call *call)
     reply_json(call->req, call->res, 201, json_pack("{s:I}", "id", (json_int_t)id));
 }
 
+static void delete_adjustment(struct api_call *call)
+{
+    if (comp_adjustment_delete(call->db, call->ids[0], (int64_t)time(NULL), call->who.user_id,
+                               &call->err) < 0)
+        return api_fail(call);
+    reply_json(call->req, call->res, 200, json_pack("{s:I}", "id", (json_int_t)call->ids[0]));
+}
+
 static void assign_plan(struct api_call *call)
 {
     static const char *const allowed[] = {"person_id", "start_date", "end_date", NULL};
@@ -495,6 +503,7 @@ const struct route comp_routes[] = {
     {"POST", "/api/v1/comp/plans/{id}/assignments", assign_plan, ROUTE_ADMIN},
     {"PATCH", "/api/v1/comp/assignments/{id}", end_assignment, ROUTE_ADMIN},
     {"POST", "/api/v1/comp/adjustments", add_adjustment, ROUTE_ADMIN},
+    {"DELETE", "/api/v1/comp/adjustments/{id}", delete_adjustment, ROUTE_ADMIN},
     {"POST", "/api/v1/comp/plans/{id}/runs", run_payouts, ROUTE_ADMIN},
     {"POST", "/api/v1/comp/runs/{id}/close", close_run, ROUTE_ADMIN},
     {"GET", "/api/v1/comp/runs/{id}/payroll.csv", payroll, ROUTE_ADMIN},

@@ -106,6 +106,9 @@ static const char SQL_PAYOUTS_INSERT[] =
 static const char SQL_ADJUST_INSERT[] =
     "INSERT INTO comp_adjustments (plan_id, person_id, period, amount_minor, reason, user_id,"
     " created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
+static const char SQL_ADJUST_GET[] =
+    "SELECT plan_id, person_id, period, amount_minor, reason FROM comp_adjustments WHERE id = $1";
+static const char SQL_ADJUST_DELETE[] = "DELETE FROM comp_adjustments WHERE id = $1";
 /* The adjustments plan $1's run of period $2 pays, with who made them. */
 static const char SQL_ADJUSTMENTS_OF[] =
     "SELECT a.person_id, a.amount_minor, a.reason, COALESCE(pe.name, u.email)"
@@ -1752,6 +1755,60 @@ static int previous_closed(struct store *db, int64_t plan_id, const char *period
     return rc < 0 ? rc : 0;
 }
 
+/* An adjustment is paid by its period's run: 0 with *run_id the period's open run (0 when
+ * it has none yet), or REINS_ECONFLICT (field period) when the period is settled (closed, or
+ * before a closed one). */
+static int unsettled_run(struct store *db, int64_t plan_id, const char *period, int64_t *run_id,
+                         struct err *e)
+{
+    int64_t later = 0;
+    int closed = 0;
+    *run_id = 0;
+    struct store_rows *r;
+    int rc = store_query(db, SQL_RUN_FIND, PARAMS(SV_INT(plan_id), SV_TEXT(period)), &r, e);
+    if (rc < 0) return rc;
+    if ((rc = store_next(r, e)) > 0) {
+        *run_id = store_int(r, 0);
+        closed = strcmp(store_text(r, 1), "closed") == 0;
+    }
+    store_rows_free(r);
+    if (rc >= 0)
+        rc = store_int_query(db, SQL_CLOSED_AFTER, PARAMS(SV_INT(plan_id), SV_TEXT(period)), &later,
+                             e);
+    if (rc >= 0 && (closed || later))
+        rc = err_field(e, REINS_ECONFLICT, "period",
+                       "%s is settled (closed, or before a closed period): adjust in an open"
+                       " period",
+                       period);
+    return rc < 0 ? rc : 0;
+}
+
+int comp_adjustment_delete(struct store *db, int64_t id, int64_t now, int64_t user_id,
+                           struct err *e)
+{
+    int rc = tx_begin(db, 0, e);
+    if (rc < 0) return rc;
+    struct store_rows *r;
+    if ((rc = query_row(db, SQL_ADJUST_GET, PARAMS(SV_INT(id)), &r, "adjustment_id", "adjustment",
+                        id, e)) < 0)
+        return tx_end(db, 0, rc, e);
+    int64_t plan_id = store_int(r, 0), run_id = 0;
+    json_t *was =
+        json_pack("{s:I, s:I, s:s, s:I, s:s}", "plan_id", (json_int_t)plan_id, "person_id",
+                  (json_int_t)store_int(r, 1), "period", store_text(r, 2), "amount_minor",
+                  (json_int_t)store_int(r, 3), "reason", store_text(r, 4));
+    store_rows_free(r);
+    const char *period = json_string_value(json_object_get(was, "period"));
+    rc = unsettled_run(db, plan_id, period, &run_id, e);
+    if (rc >= 0) rc = store_run(db, SQL_ADJUST_DELETE, PARAMS(SV_INT(id)), NULL, e);
+    if (rc >= 0 && run_id) rc = comp_payout_run(db, plan_id, period, 1, now, user_id, NULL, e);
+    if (rc >= 0)
+        rc = comp_audit_add(db, user_id, now, "adjustment.delete", "adjustment", id, was, e);
+    else
+        json_decref(was);
+    return tx_end(db, 0, rc, e);
+}
+
 int comp_adjustment_add(struct store *db, int64_t plan_id, int64_t person_id, const char *period,
                         int64_t amount, const char *reason, int64_t now, int64_t user_id,
                         int64_t *id_out, struct err *e)
@@ -1781,25 +1838,8 @@ int comp_adjustment_add(struct store *db, int64_t plan_id, int64_t person_id, co
                          " past",
                          period);
     if ((rc = tx_begin(db, 0, e)) < 0) return rc;
-    /* paid by the period's run: not by a closed one, nor one before a close */
-    int64_t run_id = 0, later = 0, id = 0;
-    int closed = 0;
-    struct store_rows *r;
-    if ((rc = store_query(db, SQL_RUN_FIND, PARAMS(SV_INT(plan_id), SV_TEXT(period)), &r, e)) >=
-        0) {
-        if ((rc = store_next(r, e)) > 0) {
-            run_id = store_int(r, 0);
-            closed = strcmp(store_text(r, 1), "closed") == 0;
-        }
-        store_rows_free(r);
-    }
-    if (rc >= 0)
-        rc = store_int_query(db, SQL_CLOSED_AFTER, PARAMS(SV_INT(plan_id), SV_TEXT(period)), &later,
-                             e);
-    if (rc >= 0 && (closed || later))
-        rc = err_field(
-            e, REINS_ECONFLICT, "period",
-            "%s is settled (closed, or before a closed period): adjust in an open period", period);
+    int64_t run_id = 0, id = 0;
+    rc = unsettled_run(db, plan_id, period, &run_id, e);
     if (rc >= 0)
         rc = store_int_query(db, SQL_ADJUST_INSERT,
                              PARAMS(SV_INT(plan_id), SV_INT(person_id), SV_TEXT(period),

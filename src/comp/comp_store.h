@@ -139,6 +139,12 @@ int comp_payout_run(struct store *db, int64_t plan_id, const char *period, int i
 int comp_adjustment_add(struct store *db, int64_t plan_id, int64_t person_id, const char *period,
                         int64_t amount, const char *reason, int64_t now, int64_t user_id,
                         int64_t *id_out, struct err *e);
+/* Take adjustment `id` back while its period is not settled (a mistake): its open run, if
+ * any, is run again. Audited as adjustment.delete with what it was. REINS_ENOTFOUND (field
+ * adjustment_id), REINS_ECONFLICT (field period) once it is paid by a closed run: then a
+ * new adjustment of the opposite amount reverses it. */
+int comp_adjustment_delete(struct store *db, int64_t id, int64_t now, int64_t user_id,
+                           struct err *e);
 /* A closed run never changes. When a closed period's result would now be different
  * (a deal corrected or added late, a split changed), the run of
  * a later open period carries a "correction" line per person and closed period:

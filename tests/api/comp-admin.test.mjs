@@ -253,4 +253,14 @@ test('adjustments: an admin pays an upheld dispute in an open period, with the r
   await refusedToOthers('/comp/adjustments');
   const audit = expectStatus(await get(admin, `/comp/audit?object=adjustment&object_id=${made.id}`), 200).audit;
   assert.deepEqual(audit.map((a) => [a.action, a.summary.amount_minor, a.by]), [['adjustment.add', 2500, ADMIN_EMAIL]]);
+  // taken back while February is open: its run no longer pays it
+  const del = (who, id) => call(base, 'DELETE', `/comp/adjustments/${id}`, { session: who });
+  for (const who of [S.s1a, S.m1]) isError(await del(who, made.id), 403, 'forbidden');
+  isError(await del(admin, 999999), 404, 'not_found', 'adjustment_id');
+  assert.deepEqual(expectStatus(await del(admin, made.id), 200), { id: made.id });
+  const undone = expectStatus(await get(S.s1a, `/comp/statement?plan_id=${plan}&period=2026-02`), 200);
+  assert.equal(undone.totals.payout_minor, before.totals.payout_minor);
+  assert.equal(undone.lines.filter((l) => l.rule === 'adjustment').length, 0);
+  assert.deepEqual(expectStatus(await get(admin, '/comp/adjustments'), 200).adjustments, []);
+  isError(await del(admin, made.id), 404, 'not_found', 'adjustment_id');
 });

@@ -181,6 +181,15 @@ test('an admin uploads plans, assigns a seller, runs and closes a period, resolv
   const adjusted = await seller.get(`/comp/statement?plan_id=${latest.plan_id}&period=${latest.period}`);
   assert.equal(adjusted.totals.payout_minor, payBefore + 12050);
   assert.ok(adjusted.lines.some((l) => l.rule === 'adjustment' && l.amount_minor === 12050 && l.explanation.endsWith(': Renewal paid as new business: the difference.')));
+  // a slip taken back: confirmed first, then gone from the list and from the pay
+  await adjust.getByLabel(/^Amount/).fill('-5.00');
+  await adjust.getByLabel(/^Reason/).fill('Typed by mistake.');
+  await adjust.getByRole('button', { name: 'Add adjustment' }).click();
+  const slip = adjust.locator('table.comp-adjustments-list tr', { hasText: 'Typed by mistake.' });
+  await slip.getByRole('button', { name: 'Take back…' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Take it back' }).click();
+  await slip.waitFor({ state: 'detached' });
+  assert.equal((await seller.get(`/comp/statement?plan_id=${latest.plan_id}&period=${latest.period}`)).totals.payout_minor, payBefore + 12050);
 
   // at 375 px: no horizontal scroll
   await page.setViewportSize({ width: 375, height: 812 });

@@ -238,11 +238,28 @@ function adjustCard(ctx, people, onDone) {
     }
   });
   form.setVersions = (versions) => setPlanOptions(plan.control, versions);
+  // one not yet paid by a closed run may be taken back (a mistake); after, a new one reverses it
+  const takeBack = (a) => {
+    if (a.run_status === 'closed') return null;
+    const button = h('button', { type: 'button', class: 'button button-small button-danger' }, 'Take back…');
+    button.addEventListener('click', async () => {
+      const ok = await confirmDialog(`Take back ${formatMoney(a.amount_minor, '')} for ${a.person_name}?`, `The ${a.period} run no longer pays it; the audit log keeps it.`, 'Take it back', { danger: true });
+      if (!ok) return;
+      try {
+        await ctx.api.del(`/comp/adjustments/${a.id}`);
+        announce('Adjustment taken back.', 'success');
+        onDone();
+      } catch (err) {
+        if (err.status !== 401) announce(capitalise(withoutFieldPrefix(err.message)), 'error');
+      }
+    });
+    return button;
+  };
   form.show = (adjustments, currencyOf) => replace(list, adjustments.length
-    ? table('comp-adjustments-list', 'Adjustments, newest first', headRow('Person', 'Period', 'Amount', 'Reason', 'By', 'Paid'),
-      adjustments.map((a) => h('tr', null, h('th', { scope: 'row' }, a.person_name), cell('Period', `${a.period} · ${a.plan_name} v${a.plan_version}`),
+    ? table('comp-adjustments-list', 'Adjustments, newest first', headRow('Person', 'Period', 'Amount', 'Reason', 'By', 'Paid', ''),
+      adjustments.map((a) => h('tr', { dataset: { adjustment: a.id } }, h('th', { scope: 'row' }, a.person_name), cell('Period', `${a.period} · ${a.plan_name} v${a.plan_version}`),
         num('Amount', formatMoney(a.amount_minor, currencyOf(a.plan_id))), cell('Reason', a.reason), cell('By', a.by ?? 'reins'),
-        cell('Paid', a.run_status === 'closed' ? 'closed run' : a.run_status === 'open' ? 'open run' : 'when the period runs'))))
+        cell('Paid', a.run_status === 'closed' ? 'closed run' : a.run_status === 'open' ? 'open run' : 'when the period runs'), cell('Actions', takeBack(a)))))
     : null);
   return form;
 }

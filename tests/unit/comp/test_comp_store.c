@@ -787,7 +787,22 @@ static void test_adjustments(void **state)
         comp_adjustment_add(db, t.plan, t.ana, "2026-01", 100, "x", AT(14), 0, NULL, &e),
         REINS_ECONFLICT);
     assert_string_equal(e.field, "period");
-    /* February, no run yet: Cy (not on the plan) is owed 10.00, paid when it runs */
+    /* paid by a closed run, it is not taken back (a new one of the opposite amount is) */
+    assert_int_equal(comp_adjustment_delete(db, id, AT(14), 0, &e), REINS_ECONFLICT);
+    assert_string_equal(e.field, "period");
+    assert_int_equal(comp_adjustment_delete(db, 999999, AT(14), 0, &e), REINS_ENOTFOUND);
+    assert_string_equal(e.field, "adjustment_id");
+    /* February, no run yet: Cy (not on the plan) is owed 10.00, paid when it runs; a slip of
+     * 10,000.00 first, taken back */
+    int64_t slip = 0;
+    assert_int_equal(comp_adjustment_add(db, t.plan, t.cy, "2026-02", 1000000, "A referral bonus",
+                                         AT(15), 0, &slip, &e),
+                     0);
+    assert_int_equal(comp_adjustment_delete(db, slip, AT(15), 0, &e), 0);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_audit WHERE action ="
+                                       " 'adjustment.delete' AND summary LIKE"
+                                       " '%\"amount_minor\":1000000%'"),
+                     1);
     assert_int_equal(comp_adjustment_add(db, t.plan, t.cy, "2026-02", 1000, "A referral bonus",
                                          AT(15), 0, NULL, &e),
                      0);
