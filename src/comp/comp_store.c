@@ -21,6 +21,7 @@ static const char SQL_PLAN_INSERT[] =
     " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
 static const char SQL_PLAN_DOCUMENT[] = "SELECT document FROM comp_plans WHERE id = $1";
 static const char SQL_PERSON_EXISTS[] = "SELECT COUNT(*) FROM people WHERE id = $1";
+static const char SQL_PERSON_NAME[] = "SELECT name FROM people WHERE id = $1";
 static const char SQL_ASSIGN_INSERT[] =
     "INSERT INTO comp_assignments (plan_id, person_id, start_date, end_date, created_at)"
     " VALUES ($1, $2, $3, $4, $5) RETURNING id";
@@ -31,7 +32,8 @@ static const char SQL_ASSIGN_OVERLAP[] =
     " AND person_id = $2 AND id <> $3 AND start_date <= COALESCE(CAST($4 AS TEXT), '9999-12-31')"
     " AND COALESCE(end_date, '9999-12-31') >= $5 ORDER BY start_date LIMIT 1";
 static const char SQL_ASSIGN_GET[] =
-    "SELECT plan_id, person_id, start_date, end_date FROM comp_assignments WHERE id = $1";
+    "SELECT a.plan_id, a.person_id, a.start_date, a.end_date, p.name FROM comp_assignments a"
+    " JOIN people p ON p.id = a.person_id WHERE a.id = $1";
 static const char SQL_ASSIGN_END[] = "UPDATE comp_assignments SET end_date = $2 WHERE id = $1";
 /* The people on the plan at some time in [$2, $3]. */
 static const char SQL_PAYEES[] =
@@ -379,6 +381,21 @@ static int plan_load(struct store *db, int64_t plan_id, struct comp_plan **out, 
     return rc < 0 ? rc : 0;
 }
 
+/* Person person_id's name in *out (the caller frees it): audit rows say whom by name. REINS_EINVAL
+ * naming person_id when there is no such person. */
+static int person_name(struct store *db, int64_t person_id, char **out, struct err *e)
+{
+    struct store_rows *r;
+    *out = NULL;
+    int rc = store_query(db, SQL_PERSON_NAME, PARAMS(SV_INT(person_id)), &r, e);
+    if (rc < 0) return rc;
+    if ((rc = store_next(r, e)) > 0) *out = xstrdup(store_text(r, 0));
+    store_rows_free(r);
+    if (rc == 0)
+        rc = err_field(e, REINS_EINVAL, "person_id", "no person %lld", (long long)person_id);
+    return rc < 0 ? rc : 0;
+}
+
 /* REINS_ECONFLICT (naming `field`) when person_id is on plan_id, by another assignment than
  * `except`, on a day of [start, end] (end NULL: open): two windows on one plan would be one
  * window said twice, and ending one would leave the person on the plan. */
@@ -415,13 +432,13 @@ int comp_assign(struct store *db, int64_t plan_id, int64_t person_id, const char
     int rc = plan_load(db, plan_id, &plan, e);
     if (rc < 0) return rc == REINS_ENOTFOUND ? REINS_EINVAL : rc;
     comp_plan_free(plan);
-    int64_t n = 0;
-    if ((rc = store_int_query(db, SQL_PERSON_EXISTS, PARAMS(SV_INT(person_id)), &n, e)) < 0)
-        return rc;
-    if (n == 0)
-        return err_field(e, REINS_EINVAL, "person_id", "no person %lld", (long long)person_id);
+    char *name;
+    if ((rc = person_name(db, person_id, &name, e)) < 0) return rc;
     int64_t id = 0;
-    if ((rc = tx_begin(db, in_tx, e)) < 0) return rc;
+    if ((rc = tx_begin(db, in_tx, e)) < 0) {
+        free(name);
+        return rc;
+    }
     rc = assign_overlap(db, plan_id, person_id, 0, start_date, end_date, "person_id", e);
     if (rc >= 0)
         rc = store_int_query(db, SQL_ASSIGN_INSERT,
@@ -429,11 +446,12 @@ int comp_assign(struct store *db, int64_t plan_id, int64_t person_id, const char
                                     SV_TEXT(end_date), SV_INT(now)),
                              &id, e);
     if (rc >= 0) {
-        json_t *sum = json_pack("{s:I, s:I, s:s}", "plan_id", (json_int_t)plan_id, "person_id",
-                                (json_int_t)person_id, "start_date", start_date);
+        json_t *sum = json_pack("{s:I, s:I, s:s, s:s}", "plan_id", (json_int_t)plan_id, "person_id",
+                                (json_int_t)person_id, "person", name, "start_date", start_date);
         json_object_set_new(sum, "end_date", end_date ? json_string(end_date) : json_null());
         rc = comp_audit_add(db, user_id, now, "assignment.create", "assignment", id, sum, e);
     }
+    free(name);
     if ((rc = tx_end(db, in_tx, rc, e)) < 0) return rc;
     if (id_out) *id_out = id;
     return 0;
@@ -450,6 +468,7 @@ int comp_assignment_end(struct store *db, int64_t id, const char *end_date, int 
                         id, e)) < 0)
         return tx_end(db, in_tx, rc, e);
     int64_t plan_id = store_int(r, 0), person_id = store_int(r, 1);
+    char *name = xstrdup(store_text(r, 4));
     char start[11], before[11] = "";
     snprintf(start, sizeof start, "%s", store_text(r, 2));
     if (!store_isnull(r, 3)) snprintf(before, sizeof before, "%s", store_text(r, 3));
@@ -460,12 +479,13 @@ int comp_assignment_end(struct store *db, int64_t id, const char *end_date, int 
     if (rc >= 0) rc = assign_overlap(db, plan_id, person_id, id, start, end_date, "end_date", e);
     if (rc >= 0) rc = store_run(db, SQL_ASSIGN_END, PARAMS(SV_INT(id), SV_TEXT(end_date)), NULL, e);
     if (rc >= 0) {
-        json_t *sum = json_pack("{s:I, s:I}", "plan_id", (json_int_t)plan_id, "person_id",
-                                (json_int_t)person_id);
+        json_t *sum = json_pack("{s:I, s:I, s:s}", "plan_id", (json_int_t)plan_id, "person_id",
+                                (json_int_t)person_id, "person", name);
         json_object_set_new(sum, "before", *before ? json_string(before) : json_null());
         json_object_set_new(sum, "end_date", end_date ? json_string(end_date) : json_null());
         rc = comp_audit_add(db, user_id, now, "assignment.end", "assignment", id, sum, e);
     }
+    free(name);
     return tx_end(db, in_tx, rc, e);
 }
 
@@ -1821,13 +1841,9 @@ int comp_adjustment_add(struct store *db, int64_t plan_id, int64_t person_id, co
         return err_field(e, REINS_EINVAL, "amount_minor",
                          "amount_minor: not 0, and at most %lld either way",
                          (long long)COMP_ADJUST_MAX);
-    int64_t known = 0;
-    int rc = store_int_query(db, SQL_PERSON_EXISTS, PARAMS(SV_INT(person_id)), &known, e);
-    if (rc < 0) return rc;
-    if (!known)
-        return err_field(e, REINS_EINVAL, "person_id", "no person %lld", (long long)person_id);
     struct comp_plan *plan;
-    if ((rc = plan_load(db, plan_id, &plan, e)) < 0) return rc;
+    int rc = plan_load(db, plan_id, &plan, e);
+    if (rc < 0) return rc;
     int32_t first, last;
     rc = run_period(plan, period, &first, &last, e);
     comp_plan_free(plan);
@@ -1837,7 +1853,12 @@ int comp_adjustment_add(struct store *db, int64_t plan_id, int64_t person_id, co
                          "%s has not begun yet: an adjustment is paid by a period under way or"
                          " past",
                          period);
-    if ((rc = tx_begin(db, 0, e)) < 0) return rc;
+    char *name;
+    if ((rc = person_name(db, person_id, &name, e)) < 0) return rc;
+    if ((rc = tx_begin(db, 0, e)) < 0) {
+        free(name);
+        return rc;
+    }
     int64_t run_id = 0, id = 0;
     rc = unsettled_run(db, plan_id, period, &run_id, e);
     if (rc >= 0)
@@ -1847,10 +1868,12 @@ int comp_adjustment_add(struct store *db, int64_t plan_id, int64_t person_id, co
                              &id, e);
     if (rc >= 0)
         rc = comp_audit_add(db, user_id, now, "adjustment.add", "adjustment", id,
-                            json_pack("{s:I, s:I, s:s, s:I, s:s}", "plan_id", (json_int_t)plan_id,
-                                      "person_id", (json_int_t)person_id, "period", period,
-                                      "amount_minor", (json_int_t)amount, "reason", reason),
+                            json_pack("{s:I, s:I, s:s, s:s, s:I, s:s}", "plan_id",
+                                      (json_int_t)plan_id, "person_id", (json_int_t)person_id,
+                                      "person", name, "period", period, "amount_minor",
+                                      (json_int_t)amount, "reason", reason),
                             e);
+    free(name);
     /* an open run of the period shows it at once */
     if (rc >= 0 && run_id) rc = comp_payout_run(db, plan_id, period, 1, now, user_id, NULL, e);
     if ((rc = tx_end(db, 0, rc, e)) < 0) return rc;

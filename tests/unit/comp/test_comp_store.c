@@ -609,6 +609,11 @@ static void test_assignment_end(void **state)
     assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_audit WHERE action ="
                                        " 'assignment.end'"),
                      2);
+    /* the audit names whom, not only their id */
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_audit WHERE action IN"
+                                       " ('assignment.create', 'assignment.end') AND summary LIKE"
+                                       " '%\"person\":\"Ana\"%'"),
+                     1 + 1 + 2);
     testdb_close(db);
 }
 
