@@ -121,7 +121,9 @@ function summaryText(summary) {
     if (k.endsWith('_minor') && Number.isInteger(v)) return (v / 100).toLocaleString('en', { minimumFractionDigits: 2 });
     return String(v);
   };
-  return Object.entries(summary).map(([k, v]) => `${k.replace(/_minor$/, '').replace(/_/g, ' ')}: ${value(k, v)}`).join('; ');
+  // a person named says more than their id
+  const shown = Object.entries(summary).filter(([k]) => !(k === 'person_id' && 'person' in summary));
+  return shown.map(([k, v]) => `${k.replace(/_minor$/, '').replace(/_/g, ' ')}: ${value(k, v)}`).join('; ');
 }
 
 export function auditCard(ctx) {
