@@ -114,3 +114,23 @@ test('a manager splits a won deal with a peer; the seller reads it without a for
   assert.deepEqual(unexpectedProblems(spage, [401]), []);
   await spage.context().close();
 });
+
+test('with several plan versions, the model starts from the newest and any other is a choice away', async () => {
+  const versions = (await admin.get('/comp/plans')).plans.flatMap((p) => p.versions.map((v) => ({ ...v, name: p.name })));
+  const demo = versions[0];
+  const demoDoc = (await admin.get(`/comp/plans/${demo.id}`)).document;
+  const made = await admin.call('POST', '/comp/plans', { ...demoDoc, name: 'SDR picker' });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+
+  const page = await newPage(env.browser, env.url);
+  await login(page, env.logins.admin);
+  await page.goto('/#/admin/comp');
+  const model = page.locator('form.comp-model');
+  await model.waitFor();
+  assert.equal(JSON.parse(await model.getByLabel('Draft plan').inputValue()).name, 'SDR picker');
+  await model.getByLabel('Start from').selectOption(String(demo.id));
+  await page.waitForFunction(() => JSON.parse(document.querySelector('form.comp-model textarea').value).name !== 'SDR picker');
+  assert.deepEqual(JSON.parse(await model.getByLabel('Draft plan').inputValue()), demoDoc);
+  assert.deepEqual(unexpectedProblems(page, [401]), []);
+  await page.context().close();
+});

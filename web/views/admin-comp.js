@@ -425,7 +425,7 @@ export async function render(root, ctx) {
       // the modelling card starts from the newest plan version's document, once
       if (versions.length && !modelBox.firstChild) {
         const newest = [...versions].sort((a, b) => b.created_at - a.created_at || b.id - a.id)[0];
-        replace(modelBox, modelCard(ctx, (await ctx.api.get(`/comp/plans/${newest.id}`)).document));
+        replace(modelBox, modelCard(ctx, (await ctx.api.get(`/comp/plans/${newest.id}`)).document, versions, newest.id));
       }
       // nothing to assign or run before the first plan
       for (const form of [assign, run, adjust]) {

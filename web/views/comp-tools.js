@@ -26,14 +26,28 @@ function factsText(f) {
 
 // ---- plan modelling ------------------------------------------------------------------------
 
-/** A draft plan run on a past period beside the plans in use; nothing is stored. */
-export function modelCard(ctx, currentDocument) {
-  const doc = field({ label: 'Draft plan', name: 'plan', type: 'textarea', value: currentDocument ? JSON.stringify(currentDocument, null, 2) : '', attrs: { rows: '12', spellcheck: 'false', class: 'code-input' }, hint: 'Starts as the newest plan version: change a rate or a tier and model it.' });
+/** A draft plan run on a past period beside the plans in use; nothing is stored. The draft
+ * starts as plan version `startId` of `versions` (each {id, name, version}), and any other
+ * version is a choice away. */
+export function modelCard(ctx, currentDocument, versions = [], startId = null) {
+  const doc = field({ label: 'Draft plan', name: 'plan', type: 'textarea', value: currentDocument ? JSON.stringify(currentDocument, null, 2) : '', attrs: { rows: '12', spellcheck: 'false', class: 'code-input' }, hint: 'Starts as a plan version: change a rate or a tier and model it.' });
+  const start = versions.length > 1 ? field({ label: 'Start from', name: 'start', type: 'select', options: versions.map((v) => ({ value: v.id, label: `${v.name} v${v.version}` })), hint: 'Replaces the draft with that version’s document.' }) : null;
+  if (start) {
+    start.control.value = String(startId);
+    start.control.addEventListener('change', async () => {
+      clearErrors(form);
+      try {
+        doc.control.value = JSON.stringify((await ctx.api.get(`/comp/plans/${start.control.value}`)).document, null, 2);
+      } catch (err) {
+        if (err.status !== 401) showError(form, err);
+      }
+    });
+  }
   const period = field({ label: 'Past period', name: 'period', required: true, attrs: { placeholder: '2026-09', size: '9' }, hint: 'A payout period that has ended.' });
   const result = h('div', { class: 'comp-model-result' });
   const form = h('form', { class: 'card form-card comp-model', novalidate: true }, h('h2', null, 'Model a plan change'),
     h('p', { class: 'small muted' }, 'Runs the draft on the real deals and quotas of a past period, beside what the plans in use earn on the same data today (closed runs may have paid otherwise, before later changes). The people who would lose most are flagged with what we know of them: a top performer losing money is a retention risk to talk about before the plan ships.'),
-    doc, period, h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'button button-primary' }, 'Model')), result);
+    start, doc, period, h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'button button-primary' }, 'Model')), result);
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     clearErrors(form);
