@@ -248,17 +248,25 @@ static void open_dispute(struct api_call *call)
     reply_json(call->req, call->res, 201, json_pack("{s:I}", "id", (json_int_t)id));
 }
 
+/* {"comment", "adjust_minor"?, "period"?}: resolved, and when upheld with money, paid. */
 static void resolve_dispute(struct api_call *call)
 {
-    static const char *const allowed[] = {"comment", NULL};
+    static const char *const allowed[] = {"comment", "adjust_minor", "period", NULL};
     json_t *body;
     if (request_json_object(call->req, &body, &call->err) < 0) return api_fail(call);
-    const char *comment = NULL;
+    const char *comment = NULL, *period = NULL;
+    json_t *adjust = json_object_get(body, "adjust_minor");
     int rc = json_check_fields(body, allowed, &call->err);
     if (rc >= 0) rc = json_get_string(body, "comment", &comment, &call->err);
+    if (rc >= 0) rc = json_get_string(body, "period", &period, &call->err);
+    if (rc >= 0 && adjust && !json_is_null(adjust) &&
+        (!json_is_integer(adjust) || json_integer_value(adjust) == 0))
+        rc = err_field(&call->err, REINS_EINVAL, "adjust_minor",
+                       "field adjust_minor: a whole number of minor units other than 0");
     if (rc >= 0)
-        rc = comp_dispute_resolve(call->db, call->ids[0], comment, (int64_t)time(NULL),
-                                  call->who.user_id, &call->err);
+        rc = comp_dispute_uphold(call->db, call->ids[0], comment,
+                                 json_is_integer(adjust) ? json_integer_value(adjust) : 0, period,
+                                 (int64_t)time(NULL), call->who.user_id, &call->err);
     json_decref(body);
     if (rc < 0) return api_fail(call);
     reply_json(call->req, call->res, 200,

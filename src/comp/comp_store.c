@@ -221,6 +221,9 @@ static const char SQL_DISPUTE_OPEN_ON_LINE[] =
     " WHERE d.run_id = $1 AND d.line_no = $2 AND d.person_id = $3 AND d.status = 'open'"
     " AND" COMP_SQL_DISPUTE_LINE_CHANGED " = 0";
 static const char SQL_DISPUTE_STATUS[] = "SELECT status FROM comp_disputes WHERE id = $1";
+static const char SQL_DISPUTE_PLAN[] =
+    "SELECT r.plan_id, d.person_id, r.period FROM comp_disputes d JOIN comp_runs r"
+    " ON r.id = d.run_id WHERE d.id = $1";
 static const char SQL_DISPUTE_RESOLVE[] =
     "UPDATE comp_disputes SET status = 'resolved', resolution = $2, resolved_at = $3"
     " WHERE id = $1 AND status = 'open'";
@@ -1829,9 +1832,9 @@ int comp_adjustment_delete(struct store *db, int64_t id, int64_t now, int64_t us
     return tx_end(db, 0, rc, e);
 }
 
-int comp_adjustment_add(struct store *db, int64_t plan_id, int64_t person_id, const char *period,
-                        int64_t amount, const char *reason, int64_t now, int64_t user_id,
-                        int64_t *id_out, struct err *e)
+static int adjustment_add(struct store *db, int in_tx, int64_t plan_id, int64_t person_id,
+                          const char *period, int64_t amount, const char *reason, int64_t now,
+                          int64_t user_id, int64_t *id_out, struct err *e)
 {
     size_t n = reason ? strlen(reason) : 0;
     if (n == 0 || n > 2000)
@@ -1855,7 +1858,7 @@ int comp_adjustment_add(struct store *db, int64_t plan_id, int64_t person_id, co
                          period);
     char *name;
     if ((rc = person_name(db, person_id, &name, e)) < 0) return rc;
-    if ((rc = tx_begin(db, 0, e)) < 0) {
+    if ((rc = tx_begin(db, in_tx, e)) < 0) {
         free(name);
         return rc;
     }
@@ -1876,9 +1879,17 @@ int comp_adjustment_add(struct store *db, int64_t plan_id, int64_t person_id, co
     free(name);
     /* an open run of the period shows it at once */
     if (rc >= 0 && run_id) rc = comp_payout_run(db, plan_id, period, 1, now, user_id, NULL, e);
-    if ((rc = tx_end(db, 0, rc, e)) < 0) return rc;
+    if ((rc = tx_end(db, in_tx, rc, e)) < 0) return rc;
     if (id_out) *id_out = id;
     return 0;
+}
+
+int comp_adjustment_add(struct store *db, int64_t plan_id, int64_t person_id, const char *period,
+                        int64_t amount, const char *reason, int64_t now, int64_t user_id,
+                        int64_t *id_out, struct err *e)
+{
+    return adjustment_add(db, 0, plan_id, person_id, period, amount, reason, now, user_id, id_out,
+                          e);
 }
 
 int comp_run_close(struct store *db, int64_t run_id, int in_tx, int64_t now, int64_t user_id,
@@ -2193,6 +2204,12 @@ int comp_dispute_open(struct store *db, int64_t run_id, int64_t line_no, int64_t
 int comp_dispute_resolve(struct store *db, int64_t id, const char *comment, int64_t now,
                          int64_t user_id, struct err *e)
 {
+    return comp_dispute_uphold(db, id, comment, 0, NULL, now, user_id, e);
+}
+
+int comp_dispute_uphold(struct store *db, int64_t id, const char *comment, int64_t amount,
+                        const char *period, int64_t now, int64_t user_id, struct err *e)
+{
     int rc = comment_check(comment, e);
     if (rc < 0) return rc;
     if ((rc = store_begin(db, e)) < 0) return rc;
@@ -2209,6 +2226,21 @@ int comp_dispute_resolve(struct store *db, int64_t id, const char *comment, int6
     if (rc >= 0)
         rc = comp_audit_add(db, user_id, now, "dispute.resolve", "dispute", id,
                             json_pack("{s:s}", "resolution", comment), e);
+    /* upheld with money: paid as an adjustment, in the same transaction */
+    if (rc >= 0 && amount) {
+        char paid_in[9], reason[2100];
+        int64_t plan_id = 0, person_id = 0;
+        if ((rc = query_row(db, SQL_DISPUTE_PLAN, PARAMS(SV_INT(id)), &r, NULL, "dispute", id,
+                            e)) >= 0) {
+            plan_id = store_int(r, 0);
+            person_id = store_int(r, 1);
+            snprintf(paid_in, sizeof paid_in, "%s", period ? period : store_text(r, 2));
+            store_rows_free(r);
+            snprintf(reason, sizeof reason, "Dispute upheld: %.1980s", comment); /* fits 2000 */
+            rc = adjustment_add(db, 1, plan_id, person_id, paid_in, amount, reason, now, user_id,
+                                NULL, e);
+        }
+    }
     return tx_end(db, 0, rc, e);
 }
 

@@ -208,6 +208,12 @@ int comp_dispute_open(struct store *db, int64_t run_id, int64_t line_no, int64_t
  * is resolved already, REINS_ENOTFOUND when there is none. */
 int comp_dispute_resolve(struct store *db, int64_t id, const char *comment, int64_t now,
                          int64_t user_id, struct err *e);
+/* comp_dispute_resolve, and the dispute upheld with money: `amount` minor units (0 for none)
+ * paid to its person as an adjustment (comp_adjustment_add) with the reason "Dispute upheld:
+ * <comment>", in `period` (NULL: the disputed line's period, which must not be settled),
+ * both in one transaction: nothing is resolved if the adjustment is refused. */
+int comp_dispute_uphold(struct store *db, int64_t id, const char *comment, int64_t amount,
+                        const char *period, int64_t now, int64_t user_id, struct err *e);
 
 /* ---- deal splits ---- */
 

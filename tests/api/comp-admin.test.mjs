@@ -263,4 +263,18 @@ test('adjustments: an admin pays an upheld dispute in an open period, with the r
   assert.equal(undone.lines.filter((l) => l.rule === 'adjustment').length, 0);
   assert.deepEqual(expectStatus(await get(admin, '/comp/adjustments'), 200).adjustments, []);
   isError(await del(admin, made.id), 404, 'not_found', 'adjustment_id');
+  // a dispute upheld with money: resolved and paid at once, or neither (February has no
+  // deals of Ana's: she disputes a spot bonus)
+  expectStatus(await post(admin, '/comp/adjustments', { ...body, amount_minor: 100, reason: 'Spot bonus' }), 201);
+  const st = expectStatus(await get(S.s1a, `/comp/statement?plan_id=${plan}&period=2026-02`), 200);
+  const disputed = st.lines.find((l) => l.explanation.endsWith('Spot bonus'));
+  const d = expectStatus(await post(S.s1a, '/comp/disputes', { run_id: st.run_id, line_no: disputed.line_no, comment: 'Missing my renewal.' }), 201);
+  isError(await post(admin, `/comp/disputes/${d.id}/resolve`, { comment: 'Right.', adjust_minor: 0 }), 400, 'invalid', 'adjust_minor');
+  isError(await post(admin, `/comp/disputes/${d.id}/resolve`, { comment: 'Right.', adjust_minor: 1500, period: '2026-01' }), 409, 'conflict', 'period');
+  assert.equal(expectStatus(await get(S.s1a, `/comp/statement?plan_id=${plan}&period=2026-02`), 200).disputes.find((x) => x.id === d.id).status, 'open');
+  expectStatus(await post(admin, `/comp/disputes/${d.id}/resolve`, { comment: 'Right: the renewal was missing.', adjust_minor: 1500 }), 200);
+  const paid = expectStatus(await get(S.s1a, `/comp/statement?plan_id=${plan}&period=2026-02`), 200);
+  assert.equal(paid.totals.payout_minor, before.totals.payout_minor + 100 + 1500);
+  assert.ok(paid.lines.some((l) => l.rule === 'adjustment' && l.explanation === `Adjustment by ${ADMIN_EMAIL}: Dispute upheld: Right: the renewal was missing.`));
+  assert.equal(paid.disputes.find((x) => x.id === d.id).status, 'resolved');
 });

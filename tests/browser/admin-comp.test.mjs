@@ -152,6 +152,11 @@ test('an admin uploads plans, assigns a seller, runs and closes a period, resolv
   await page.goBack();
   await item.waitFor();
   await item.getByLabel(/^Resolution/).fill('Checked with deal desk: it was new business.');
+  // an amount to pay with it must be money: said at the field, nothing resolved
+  await item.getByLabel(/^Pay/).fill('a lot');
+  await item.getByRole('button', { name: 'Resolve' }).click();
+  await item.locator('[data-field="adjust_minor"] .field-error', { hasText: 'other than 0' }).waitFor();
+  await item.getByLabel(/^Pay/).fill('');
   await item.getByRole('button', { name: 'Resolve' }).click();
   await page.locator(`li.comp-dispute.resolved[data-dispute="${opened.body.id}"]`, { hasText: 'Checked with deal desk: it was new business.' }).waitFor();
   const seen = await seller.get(`/comp/statement?plan_id=${latest.plan_id}&period=${latest.period}`);

@@ -369,13 +369,26 @@ function disputeItem(ctx, d, currencies, onChange) {
       h('p', { class: 'comp-resolution' }, h('span', { class: 'chip chip-closed' }, 'resolved'), ` ${stamp(d.resolved_at)}: ${d.resolution}`));
   }
   const comment = field({ label: 'Resolution', name: 'comment', type: 'textarea', required: true, attrs: { rows: '2', maxlength: '2000' } });
-  const form = h('form', { class: 'comp-resolve', novalidate: true }, comment, h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'button button-primary button-small' }, 'Resolve')));
+  // upheld with money: paid as an adjustment, with the resolution as its reason
+  const pay = field({ label: 'Pay (optional)', name: 'adjust_minor', attrs: { inputmode: 'decimal', placeholder: 'e.g. 120.50 or -40.00' }, hint: `An adjustment in ${d.period} (or the period below), resolved and paid at once.` });
+  const payIn = field({ label: 'In period', name: 'period', attrs: { placeholder: d.period, size: '9' } });
+  const form = h('form', { class: 'comp-resolve', novalidate: true }, comment, h('div', { class: 'field-row' }, pay, payIn),
+    h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'button button-primary button-small' }, 'Resolve')));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     clearErrors(form);
+    const body = { comment: comment.control.value.trim() };
+    const text = pay.control.value.trim();
+    if (text) {
+      const negative = text.startsWith('-');
+      const minor = parseMoney(negative ? text.slice(1) : text);
+      if (!minor) return showError(form, { field: 'adjust_minor', message: 'An amount other than 0, like 120.50 or -40.00, or nothing.' });
+      body.adjust_minor = negative ? -minor : minor;
+      if (payIn.control.value.trim()) body.period = payIn.control.value.trim();
+    }
     try {
-      await busy(form, () => ctx.api.post(`/comp/disputes/${d.id}/resolve`, { comment: comment.control.value.trim() }), 'Resolving…');
-      announce('Dispute resolved.', 'success');
+      await busy(form, () => ctx.api.post(`/comp/disputes/${d.id}/resolve`, body), 'Resolving…');
+      announce(body.adjust_minor ? 'Dispute resolved and the adjustment added.' : 'Dispute resolved.', 'success');
       onChange();
     } catch (err) {
       if (err.status !== 401) showError(form, err);

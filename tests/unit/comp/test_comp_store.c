@@ -745,6 +745,18 @@ static void test_correction_by_deal(void **state)
     testdb_close(db);
 }
 
+/* Ana disputes her first line of `run` at time `at`; returns the dispute, the line in *line. */
+static int64_t dispute_first_line(struct store *db, const struct team *t, int64_t run, int64_t at,
+                                  int64_t *line)
+{
+    struct err e = {0};
+    int64_t d = 0;
+    *line = fixture_count(db, "SELECT MIN(l.line_no) FROM comp_lines l JOIN people"
+                              " x ON x.id = l.person_id WHERE x.name = 'Ana'");
+    if (comp_dispute_open(db, run, *line, t->ana, "why?", at, 0, &d, &e) < 0) fail_msg("%s", e.msg);
+    return d;
+}
+
 /* An admin adjusts a payout: paid as a line of its own by the period's run (an open one is
  * run again at once), counted as paid before later periods, and never corrected away. */
 static void test_adjustments(void **state)
@@ -786,6 +798,23 @@ static void test_adjustments(void **state)
     assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_audit WHERE action ="
                                        " 'adjustment.add'"),
                      1);
+    /* a dispute upheld with money: resolved and paid in one go, the resolution the reason;
+     * refused as a whole when the money cannot be paid where asked */
+    int64_t line = 0, d = dispute_first_line(db, &t, jan, AT(12), &line);
+    assert_int_equal(comp_dispute_uphold(db, d, "Right: a renewal", 700, "2026-08", AT(12), 0, &e),
+                     REINS_EINVAL);
+    assert_string_equal(e.field, "period");
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_disputes WHERE status = 'open'"),
+                     1);
+    assert_int_equal(comp_dispute_uphold(db, d, "Right: a renewal", 700, NULL, AT(12), 0, &e), 0);
+    assert_int_equal(payout_of(db, jan, t.ana), 3333 + 5000 + 700);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_lines WHERE rule = 'adjustment'"
+                                       " AND explanation = 'Adjustment by reins: Dispute upheld:"
+                                       " Right: a renewal'"),
+                     1);
+    assert_int_equal(fixture_count(db, "SELECT COUNT(*) FROM comp_disputes WHERE status ="
+                                       " 'resolved' AND resolution = 'Right: a renewal'"),
+                     1);
     assert_int_equal(comp_run_close(db, jan, 0, AT(13), 0, &e), 0);
     /* closed: adjusted no more there */
     assert_int_equal(
@@ -821,7 +850,7 @@ static void test_adjustments(void **state)
         "SELECT paid_to_date_minor FROM comp_payouts WHERE run_id = $1 AND person_id = $2";
     assert_int_equal(store_int_query(db, paid_before, PARAMS(SV_INT(feb), SV_INT(t.ana)), &v, &e),
                      0);
-    assert_int_equal(v, 3333 + 5000);
+    assert_int_equal(v, 3333 + 5000 + 700);
     assert_int_equal(payout_of(db, feb, t.cy), 1000);
     assert_int_equal(sum(db, SQL_RUN_TOTAL, feb), 1000);
     testdb_close(db);
@@ -1078,18 +1107,6 @@ static void test_clawback_from_pipeline(void **state)
 }
 
 /* Every change writes its audit row in its own transaction; a refused one writes none. */
-/* Ana disputes her first line of `run` at time `at`; returns the dispute, the line in *line. */
-static int64_t dispute_first_line(struct store *db, const struct team *t, int64_t run, int64_t at,
-                                  int64_t *line)
-{
-    struct err e = {0};
-    int64_t d = 0;
-    *line = fixture_count(db, "SELECT MIN(l.line_no) FROM comp_lines l JOIN people"
-                              " x ON x.id = l.person_id WHERE x.name = 'Ana'");
-    if (comp_dispute_open(db, run, *line, t->ana, "why?", at, 0, &d, &e) < 0) fail_msg("%s", e.msg);
-    return d;
-}
-
 static void test_audit(void **state)
 {
     struct store *db = testdb_open(state);
