@@ -157,6 +157,15 @@ static const char SQL_PAID_BY_DEAL[] =
     "  JOIN comp_runs r ON r.id = l.run_id"
     "  WHERE l.person_id = $1 AND l.corrects_run_id = $2 AND r.status = 'closed'"
     ") paid GROUP BY deal_id";
+/* The same for everyone of closed run $1 at once, by person: when many people of a closed
+ * period are corrected, one pass over its lines beats a query a person (bench/comp-model). */
+static const char SQL_PAID_BY_DEAL_RUN[] =
+    "SELECT person_id, deal_id, SUM(amount_minor) FROM ("
+    " SELECT person_id, deal_id, amount_minor FROM comp_lines"
+    "  WHERE run_id = $1 AND corrects_run_id IS NULL AND rule <> 'adjustment'"
+    " UNION ALL SELECT l.person_id, l.deal_id, l.amount_minor FROM comp_lines l"
+    "  JOIN comp_runs r ON r.id = l.run_id WHERE l.corrects_run_id = $1 AND r.status = 'closed'"
+    ") paid GROUP BY person_id, deal_id ORDER BY person_id";
 static const char SQL_AUDIT_INSERT[] =
     "INSERT INTO comp_audit (changed_at, user_id, action, object, object_id, summary)"
     " VALUES ($1, $2, $3, $4, $5, $6)";
@@ -1270,6 +1279,11 @@ struct correction {
     int64_t deal_id;
 };
 
+/* A row of what was paid for a closed period: to a person, for a deal (0: lines about none). */
+struct paid_row {
+    int64_t person_id, deal_id, paid;
+};
+
 /* A deal's amount in a period: paid for it then, earned by it now. */
 struct deal_amounts {
     int64_t deal_id, paid, now;
@@ -1299,27 +1313,18 @@ static size_t *lines_by_person(const struct comp_db_input *d, const struct comp_
  * whose amount changed, appended to *out: a seller told "earned now 407.26, paid 2,401.90"
  * is owed the deal that moved. What each deal earns now is in the person's lines of the
  * period; what it was paid, in the closed run's lines and the corrections of it since. */
-static int deal_split(struct store *db, const struct comp_db_input *d,
-                      const struct comp_result *res, const size_t *starts,
-                      const struct correction *c, struct correction **out, size_t *n, size_t *cap,
-                      struct arena *a, struct err *e)
+static void deal_split(const struct comp_db_input *d, const struct comp_result *res,
+                       const size_t *starts, const struct correction *c,
+                       const struct paid_row *paid, size_t npaid_rows, struct correction **out,
+                       size_t *n, size_t *cap, struct arena *a)
 {
     int32_t first, last;
     enum comp_period_kind kind;
-    if (comp_period_parse(c->period, &first, &last, &kind) < 0) return 0;
-    size_t nd = 0, capd = 16;
+    if (comp_period_parse(c->period, &first, &last, &kind) < 0) return;
+    size_t nd = 0, capd = npaid_rows + 16;
     struct deal_amounts *da = arena_alloc(a, capd * sizeof *da);
-    struct store_rows *r;
-    int rc =
-        store_query(db, SQL_PAID_BY_DEAL, PARAMS(SV_INT(c->person_id), SV_INT(c->run_id)), &r, e);
-    if (rc < 0) return rc;
-    while ((rc = store_next(r, e)) > 0) {
-        da = arena_grow(a, da, sizeof *da, nd, &capd);
-        da[nd++] =
-            (struct deal_amounts){store_isnull(r, 0) ? 0 : store_int(r, 0), store_int(r, 1), 0};
-    }
-    store_rows_free(r);
-    if (rc < 0) return rc;
+    for (size_t i = 0; i < npaid_rows; i++)
+        da[nd++] = (struct deal_amounts){paid[i].deal_id, paid[i].paid, 0};
     qsort(da, nd, sizeof *da, deal_amounts_cmp);
     size_t npaid = nd;
     ptrdiff_t p = payee_index(d, c->person_id);
@@ -1346,6 +1351,65 @@ static int deal_split(struct store *db, const struct comp_db_input *d,
         (*out)[(*n)++] =
             (struct correction){c->person_id, c->run_id, "", da[j].now, da[j].paid, da[j].deal_id};
         memcpy((*out)[*n - 1].period, c->period, sizeof c->period);
+    }
+}
+
+/* What was paid per deal for closed run `run_id`'s period: to `person_id` alone, or (0) to
+ * everyone, ordered by person. */
+static int paid_rows_load(struct store *db, int64_t run_id, int64_t person_id,
+                          struct paid_row **out, size_t *n, struct arena *a, struct err *e)
+{
+    struct store_rows *r;
+    int rc = person_id ? store_query(db, SQL_PAID_BY_DEAL,
+                                     PARAMS(SV_INT(person_id), SV_INT(run_id)), &r, e)
+                       : store_query(db, SQL_PAID_BY_DEAL_RUN, PARAMS(SV_INT(run_id)), &r, e);
+    if (rc < 0) return rc;
+    size_t cap = 16;
+    *n = 0;
+    *out = arena_alloc(a, cap * sizeof **out);
+    int k = person_id ? 0 : 1; /* the run's rows lead with the person */
+    while ((rc = store_next(r, e)) > 0) {
+        *out = arena_grow(a, *out, sizeof **out, *n, &cap);
+        (*out)[(*n)++] =
+            (struct paid_row){person_id ? person_id : store_int(r, 0),
+                              store_isnull(r, k) ? 0 : store_int(r, k), store_int(r, k + 1)};
+    }
+    store_rows_free(r);
+    return rc < 0 ? rc : 0;
+}
+
+/* Corrections c[0..n) of one closed run, split by deal into *out: a query a person when
+ * few are corrected, one for the whole run when many are. */
+#define PAID_BY_RUN_FROM 32
+
+static int run_split(struct store *db, const struct comp_db_input *d, const struct comp_result *res,
+                     const size_t *starts, const struct correction *c, size_t n,
+                     struct correction **out, size_t *nout, size_t *cap, struct arena *a,
+                     struct err *e)
+{
+    struct paid_row *rows;
+    size_t nrows;
+    int rc = 0;
+    if (n < PAID_BY_RUN_FROM) {
+        for (size_t i = 0; i < n && rc >= 0; i++)
+            if ((rc = paid_rows_load(db, c[i].run_id, c[i].person_id, &rows, &nrows, a, e)) >= 0)
+                deal_split(d, res, starts, &c[i], rows, nrows, out, nout, cap, a);
+        return rc < 0 ? rc : 0;
+    }
+    if ((rc = paid_rows_load(db, c[0].run_id, 0, &rows, &nrows, a, e)) < 0) return rc;
+    for (size_t i = 0; i < n; i++) {
+        size_t lo = 0, hi = nrows; /* the person's first row */
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (rows[mid].person_id < c[i].person_id)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        size_t end = lo;
+        while (end < nrows && rows[end].person_id == c[i].person_id)
+            end++;
+        deal_split(d, res, starts, &c[i], rows + lo, end - lo, out, nout, cap, a);
     }
     return 0;
 }
@@ -1410,9 +1474,13 @@ static int corrections_find(struct store *db, int64_t plan_id, const char *perio
     size_t nsplit = 0, capsplit = n + 16;
     struct correction *split = arena_alloc(a, capsplit * sizeof *split);
     size_t *starts = n ? lines_by_person(d, res, a) : NULL;
-    for (size_t i = 0; i < n; i++)
-        if ((rc = deal_split(db, d, res, starts, &c[i], &split, &nsplit, &capsplit, a, e)) < 0)
+    for (size_t i = 0, j; i < n; i = j) { /* a closed run's corrections come together */
+        for (j = i + 1; j < n && c[j].run_id == c[i].run_id;)
+            j++;
+        if ((rc = run_split(db, d, res, starts, c + i, j - i, &split, &nsplit, &capsplit, a, e)) <
+            0)
             return rc;
+    }
     *out = split;
     *nout = nsplit;
     return 0;

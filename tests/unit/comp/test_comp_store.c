@@ -856,6 +856,55 @@ static void test_adjustments(void **state)
     testdb_close(db);
 }
 
+/* Many people of a closed month corrected at once (every deal doubled): the run reads that
+ * month's lines in one pass instead of once a person, with the same corrections. */
+static void test_corrections_many(void **state)
+{
+    struct store *db = testdb_open(state);
+    struct err e = {0};
+    int64_t plan = 0, jan = 0, feb = 0;
+    if (comp_plan_store(db, PLAN, strlen(PLAN), 0, 1, 0, &plan, NULL, &e) < 0)
+        fail_msg("plan: %s", e.msg);
+    enum { N = 40 }; /* above PAID_BY_RUN_FROM */
+    int64_t deals[N];
+    for (int i = 0; i < N; i++) {
+        char name[16], email[40];
+        snprintf(name, sizeof name, "Seller %d", i);
+        snprintf(email, sizeof email, "s%d@test.example", i);
+        int64_t p = fixture_person(db, name, email, 0, 0, "2020-01-01", "active");
+        if (comp_assign(db, plan, p, "2026-01-01", NULL, 0, 1, 0, NULL, &e) < 0)
+            fail_msg("%s", e.msg);
+        add_quota(db, p, "2026-01", 1000000);
+        add_quota(db, p, "2026-02", 1000000);
+        deals[i] = won_deal(db, p, 100000 + i, "2026-01-15"); /* 1,000.00 + i cents */
+    }
+    if (comp_payout_run(db, plan, "2026-01", 0, AT(10), 0, &jan, &e) < 0) fail_msg("%s", e.msg);
+    assert_int_equal(comp_run_close(db, jan, 0, AT(11), 0, &e), 0);
+    if (store_run(db, "UPDATE opportunities SET amount_minor = 2 * amount_minor", NO_PARAMS, NULL,
+                  &e) < 0)
+        fail_msg("%s", e.msg);
+    if (comp_payout_run(db, plan, "2026-02", 0, AT(12), 0, &feb, &e) < 0) fail_msg("%s", e.msg);
+    /* each seller: a deal of (100000 + i) paid 10% then, twice it now: one correction of
+     * round(10% of twice it) - round(10% of it), about the deal */
+    assert_int_equal(sum(db, SQL_CORRECTIONS, feb), N);
+    int64_t want = 0;
+    for (int i = 0; i < N; i++) {
+        int64_t then = 0, now = 0;
+        assert_int_equal(comp_round_ppm(100000 + i, 100000, &then), 0);
+        assert_int_equal(comp_round_ppm(2 * (100000 + i), 100000, &now), 0);
+        int64_t tenth = now - then;
+        want += tenth;
+        char q[160];
+        snprintf(q, sizeof q,
+                 "SELECT COUNT(*) FROM comp_lines WHERE run_id = %lld AND rule = 'correction'"
+                 " AND deal_id = %lld AND amount_minor = %lld",
+                 (long long)feb, (long long)deals[i], (long long)tenth);
+        assert_int_equal(fixture_count(db, q), 1);
+    }
+    assert_int_equal(sum(db, SQL_RUN_TOTAL, feb), want);
+    testdb_close(db);
+}
+
 /* A period is run once it has begun, and after a plan's first close each period closes
  * only after the one before it: a period never run would count as paid and never be. */
 static void test_periods_in_order(void **state)
@@ -1463,6 +1512,7 @@ int main(void)
         TESTDB_BOTH(test_correction_after_close),
         TESTDB_BOTH(test_correction_by_deal),
         TESTDB_BOTH(test_adjustments),
+        TESTDB_BOTH(test_corrections_many),
         TESTDB_BOTH(test_periods_in_order),
         TESTDB_BOTH(test_assignment_end),
         TESTDB_BOTH(test_corrections_summed),
