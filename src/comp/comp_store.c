@@ -1379,8 +1379,12 @@ static int paid_rows_load(struct store *db, int64_t run_id, int64_t person_id,
 }
 
 /* Corrections c[0..n) of one closed run, split by deal into *out: a query a person when
- * few are corrected, one for the whole run when many are. */
-#define PAID_BY_RUN_FROM 32
+ * few are corrected, one for the whole run when many are. Where the line lies is a matter of
+ * what a query costs: a round trip to the server for PostgreSQL, a call for SQLite, which
+ * then reads a month's 100,000 lines slower than it answers 1,200 people's small queries
+ * (bench/comp-model, third round). */
+#define PAID_BY_RUN_FROM_PG 32
+#define PAID_BY_RUN_FROM_SQLITE 4096
 
 static int run_split(struct store *db, const struct comp_db_input *d, const struct comp_result *res,
                      const size_t *starts, const struct correction *c, size_t n,
@@ -1390,7 +1394,7 @@ static int run_split(struct store *db, const struct comp_db_input *d, const stru
     struct paid_row *rows;
     size_t nrows;
     int rc = 0;
-    if (n < PAID_BY_RUN_FROM) {
+    if (n < (store_kind(db) == STORE_POSTGRES ? PAID_BY_RUN_FROM_PG : PAID_BY_RUN_FROM_SQLITE)) {
         for (size_t i = 0; i < n && rc >= 0; i++)
             if ((rc = paid_rows_load(db, c[i].run_id, c[i].person_id, &rows, &nrows, a, e)) >= 0)
                 deal_split(d, res, starts, &c[i], rows, nrows, out, nout, cap, a);
