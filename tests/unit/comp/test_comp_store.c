@@ -869,7 +869,7 @@ static void test_corrections_many(void **state)
     enum { N = 40 }; /* above PAID_BY_RUN_FROM_PG */
     int64_t deals[N];
     for (int i = 0; i < N; i++) {
-        char name[16], email[40];
+        char name[24], email[48];
         snprintf(name, sizeof name, "Seller %d", i);
         snprintf(email, sizeof email, "s%d@test.example", i);
         int64_t p = fixture_person(db, name, email, 0, 0, "2020-01-01", "active");
