@@ -278,3 +278,16 @@ test('adjustments: an admin pays an upheld dispute in an open period, with the r
   assert.ok(paid.lines.some((l) => l.rule === 'adjustment' && l.explanation === `Adjustment by ${ADMIN_EMAIL}: Dispute upheld: Right: the renewal was missing.`));
   assert.equal(paid.disputes.find((x) => x.id === d.id).status, 'resolved');
 });
+
+test('a period closes only after the one before it, once a plan has closed one', async () => {
+  // January and February closed: April, run with March never run, does not close
+  const feb = expectStatus(await get(admin, '/comp/runs'), 200).runs.find((r) => r.plan_id === plan && r.period === '2026-02');
+  expectStatus(await post(admin, `/comp/runs/${feb.id}/close`), 200);
+  const april = expectStatus(await post(admin, `/comp/plans/${plan}/runs`, { period: '2026-04' }), 201).id;
+  const gap = isError(await post(admin, `/comp/runs/${april}/close`), 409, 'conflict', 'run_id');
+  assert.match(gap.message, /^2026-03 has no closed run/);
+  assert.equal(expectStatus(await get(admin, '/comp/runs'), 200).runs.find((r) => r.id === april).status, 'open');
+  // a seller with no quota for the period is told so by the estimator, not by the engine
+  const none = isError(await get(S.s1a, `/comp/estimate?plan_id=${plan}&period=2026-04&amount_minor=100000`), 400, 'invalid', 'period');
+  assert.match(none.message, /^No estimate for 2026-04: .* has no quota for 2026-04 yet/);
+});
